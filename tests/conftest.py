@@ -1,0 +1,177 @@
+"""Fixtures shared by every test.
+
+``app`` is parametrized over SQLite and PostgreSQL: a test that uses it runs on both
+(a fresh database per module, emptied after each test). PostgreSQL tests skip when no
+server answers, unless VENTURE_REQUIRE_SERVICES=1 (CI), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from flask import has_app_context
+from flask_login import FlaskLoginClient
+
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("VENTURE_REQUIRE_SERVICES") == "1"
+PG_ADMIN_URL = os.environ.get("VENTURE_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/postgres")
+
+
+def unavailable(reason: str):
+    """Skip, or fail where the services are required."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service unavailable: {reason}")
+    pytest.skip(reason)
+
+
+def _pg_reachable() -> str | None:
+    try:
+        engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        engine.dispose()
+        return None
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}"
+
+
+def create_pg_database(prefix: str = "venture_test") -> str:
+    """A new empty PostgreSQL database; returns its URL."""
+    problem = _pg_reachable()
+    if problem:
+        unavailable(problem)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_pg_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def test_config(instance, database_url: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": str(instance),
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "EXPORT_FOLDER": str(instance / "exports"),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "REDIS_URL": "",
+        "MAIL_SERVER": "",
+        "BASE_URL": "http://localhost",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def db_url(request, tmp_path_factory):
+    marks = {m.name for m in request.node.iter_markers()}
+    if request.param == "sqlite":
+        if "postgres_only" in marks:
+            pytest.skip("PostgreSQL only")
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+    else:
+        if "sqlite_only" in marks:
+            pytest.skip("SQLite only")
+        url = create_pg_database()
+        yield url
+        drop_pg_database(url)
+
+
+@pytest.fixture(scope="module")
+def app(db_url, tmp_path_factory):
+    os.environ.setdefault("VENTURE_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+    from venture import create_app
+    from venture.extensions import db
+
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app(test_config(instance, db_url))
+    application.test_client_class = VentureTestClient
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+class VentureTestClient(FlaskLoginClient):
+    """Each request runs in an app context of its own, as in production: its own
+    session and its own ``g``. The test's session commits before the request (so the
+    request sees what the test made) and forgets what it loaded after it."""
+
+    def open(self, *args, **kwargs):
+        from venture.extensions import db
+
+        outer = db.session() if has_app_context() else None
+        if outer is not None:
+            outer.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if outer is not None:
+            outer.expire_all()
+        return response
+
+
+def empty_all_tables() -> None:
+    from venture.extensions import db
+
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        db.session.execute(sa.text("PRAGMA foreign_keys=OFF"))
+        for table in tables:
+            db.session.execute(sa.text(f'DELETE FROM "{table}"'))
+        db.session.execute(sa.text("PRAGMA foreign_keys=ON"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_ctx(app):
+    """An app context for the test; every table is emptied afterwards."""
+    from venture.extensions import db
+
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        empty_all_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app_ctx):
+    return app_ctx.test_client()
+
+
+@pytest.fixture
+def make(app_ctx):
+    """Factory functions bound to the test's database (see tests/factories.py)."""
+    return factories
+
+
+@pytest.fixture
+def login(app_ctx):
+    """login(user) -> a test client signed in as that user."""
+
+    def _login(user):
+        return app_ctx.test_client(user=user)
+
+    return _login

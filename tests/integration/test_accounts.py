@@ -1,0 +1,172 @@
+"""Sign-up, verification, login, password reset and invitations, end to end in the app."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from tests.factories import PASSWORD
+from venture.accounts.models import Role, User, UserToken
+from venture.extensions import db
+from venture.notices.models import EmailStatus, Notice
+
+
+def _link_in(notice: Notice) -> str:
+    match = re.search(r"http://localhost(/\S+)", notice.body)
+    assert match, notice.body
+    return match.group(1)
+
+
+def _notices(kind: str) -> list[Notice]:
+    return list(db.session.scalars(sa.select(Notice).where(Notice.kind == kind).order_by(Notice.id)))
+
+
+def test_signup_sends_one_verification_and_the_link_verifies(client):
+    response = client.post("/signup", data={"name": "李梅", "email": "Li.Mei@Example.org",
+                                            "password": PASSWORD, "confirm": PASSWORD})
+    assert response.status_code == 200
+    assert "li.mei@example.org" in response.get_data(as_text=True)
+
+    sent = _notices("verify_email")
+    assert len(sent) == 1
+    assert sent[0].email == "li.mei@example.org"
+    assert sent[0].email_status == EmailStatus.SENT  # embedded mode: delivered in-process
+    assert "验证" in sent[0].subject  # the default language is Chinese
+
+    # Not verified yet: login is refused with a clear message.
+    refused = client.post("/login", data={"email": "li.mei@example.org", "password": PASSWORD})
+    assert refused.status_code == 401
+    assert "验证邮箱" in refused.get_data(as_text=True)
+
+    link = _link_in(sent[0])
+    assert client.get(link).status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.email == "li.mei@example.org"))
+    assert user.is_verified
+
+    # The link is single use.
+    again = client.get(link)
+    assert again.status_code == 400
+    assert "已被使用" in again.get_data(as_text=True)
+
+    ok = client.post("/login", data={"email": "li.mei@example.org", "password": PASSWORD})
+    assert ok.status_code == 302
+
+
+def test_signup_validation_errors_are_shown_with_422(client, make):
+    make.applicant(email="taken@example.org")
+    cases = [
+        ({"name": "A", "email": "not-an-email", "password": PASSWORD, "confirm": PASSWORD}, "有效的电子邮箱"),
+        ({"name": "A", "email": "a@example.org", "password": "short", "confirm": "short"}, "8"),
+        ({"name": "A", "email": "a@example.org", "password": PASSWORD, "confirm": PASSWORD + "x"}, "不一致"),
+        ({"name": "A", "email": "TAKEN@example.org", "password": PASSWORD, "confirm": PASSWORD}, "已注册"),
+    ]
+    for data, message in cases:
+        response = client.post("/signup", data=data)
+        assert response.status_code == 422, data
+        assert message in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+    assert not _notices("verify_email")
+
+
+def test_login_wrong_password_and_unknown_email_look_the_same(client, make):
+    make.applicant(email="known@example.org")
+    a = client.post("/login", data={"email": "known@example.org", "password": "wrong-password"})
+    b = client.post("/login", data={"email": "unknown@example.org", "password": "wrong-password"})
+    assert a.status_code == b.status_code == 401
+    assert "邮箱或密码不正确" in a.get_data(as_text=True)
+    assert "邮箱或密码不正确" in b.get_data(as_text=True)
+
+
+def test_login_follows_only_local_next(client, make):
+    make.applicant(email="next@example.org")
+    response = client.post("/login", data={"email": "next@example.org", "password": PASSWORD,
+                                           "next": "https://evil.example/steal"})
+    assert response.headers["Location"] == "/"
+    client.post("/logout")
+    response = client.post("/login", data={"email": "next@example.org", "password": PASSWORD, "next": "/inbox"})
+    assert response.headers["Location"] == "/inbox"
+
+
+def test_password_reset_is_single_use_and_ends_other_sessions(app_ctx, client, make, login):
+    user = make.applicant(email="reset@example.org")
+    other_device = login(user)
+    assert other_device.get("/account").status_code == 200
+
+    assert client.post("/password/forgot", data={"email": "reset@example.org"}).status_code == 200
+    # An unknown address gets the same answer and no email.
+    assert client.post("/password/forgot", data={"email": "nobody@example.org"}).status_code == 200
+    sent = _notices("password_reset")
+    assert [n.email for n in sent] == ["reset@example.org"]
+
+    link = _link_in(sent[0])
+    assert client.get(link).status_code == 200
+    new_password = "a-brand-new-secret"
+    done = client.post(link, data={"password": new_password, "confirm": new_password})
+    assert done.status_code == 302
+    assert client.post(link, data={"password": "another-one-99", "confirm": "another-one-99"}).status_code == 400
+
+    assert client.post("/login", data={"email": "reset@example.org", "password": PASSWORD}).status_code == 401
+    assert client.post("/login", data={"email": "reset@example.org", "password": new_password}).status_code == 302
+    # The session on the other device ended with the password change.
+    assert other_device.get("/account").status_code == 302
+
+
+def test_expired_reset_link_is_refused(app_ctx, client, make):
+    from datetime import timedelta
+
+    user = make.applicant(email="old@example.org")
+    client.post("/password/forgot", data={"email": "old@example.org"})
+    link = _link_in(_notices("password_reset")[0])
+    token = db.session.scalar(sa.select(UserToken).where(UserToken.user_id == user.id))
+    token.expires_at = token.created_at - timedelta(seconds=1)
+    db.session.commit()
+    response = client.get(link)
+    assert response.status_code == 400
+    assert "已过期" in response.get_data(as_text=True)
+
+
+def test_organizer_invites_a_judge_who_sets_a_password(app_ctx, make, login):
+    organizer = make.organizer()
+    as_organizer = login(organizer)
+    response = as_organizer.post("/admin/users/invite", data={"name": "陈专家", "email": "judge@example.org",
+                                                               "role": "judge", "locale": "en"})
+    assert response.status_code == 302
+    invitation = _notices("invitation")[0]
+    assert invitation.subject.startswith("You are invited")  # the invitation's chosen language
+    link = _link_in(invitation)
+
+    anonymous = app_ctx.test_client()
+    page = anonymous.get(link)
+    assert page.status_code == 200
+    accepted = anonymous.post(link, data={"name": "陈专家", "password": PASSWORD, "confirm": PASSWORD})
+    assert accepted.status_code == 302
+    judge = db.session.scalar(sa.select(User).where(User.email == "judge@example.org"))
+    assert judge.role == Role.JUDGE and judge.is_verified and judge.has_password
+    assert anonymous.get(link).status_code == 400  # used
+
+
+def test_only_organizers_reach_user_administration(app_ctx, make, login):
+    for role in ("applicant", "judge", "liaison"):
+        user = make.user(role)
+        assert login(user).get("/admin/users/").status_code == 403
+    assert app_ctx.test_client().get("/admin/users/").status_code == 302
+    assert login(make.organizer()).get("/admin/users/").status_code == 200
+
+
+def test_language_switch_is_remembered_per_user(app_ctx, make, login):
+    user = make.applicant()
+    client = login(user)
+    assert "退出登录" in client.get("/").get_data(as_text=True)
+    client.post("/language", data={"locale": "en", "next": "/account"})
+    db.session.refresh(user)
+    assert user.locale == "en"
+    fresh = login(user)  # a new device: the choice comes from the account
+    assert "Log out" in fresh.get("/").get_data(as_text=True)
+
+
+def test_anonymous_language_switch_uses_the_session(client):
+    assert 'lang="zh-CN"' in client.get("/login").get_data(as_text=True)
+    client.post("/language", data={"locale": "en"})
+    page = client.get("/login").get_data(as_text=True)
+    assert 'lang="en"' in page and "Forgot your password?" in page

@@ -1,0 +1,153 @@
+"""Venture: the Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from importlib import import_module
+
+from flask import Flask
+
+from venture import config as config_module
+
+# Blueprints, registered in this order. Each entry is "package.module:attribute".
+BLUEPRINTS = [
+    "venture.main.views:bp",
+    "venture.accounts.views:bp",
+    "venture.accounts.admin_views:bp",
+    "venture.notices.views:bp",
+    "venture.audit.views:bp",
+]
+
+# Console commands of the domains, added to `venture` ("package.module:attribute").
+COMMANDS: list[str] = []
+
+# Model modules, imported so that every table is known to SQLAlchemy and Alembic.
+MODEL_MODULES = [
+    "venture.accounts.models",
+    "venture.audit.models",
+    "venture.notices.models",
+    "venture.jobs.models",
+]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(config_module.TEMPLATE_DIR),
+        static_folder="static",
+        instance_path=config_module.instance_path().as_posix(),
+    )
+    app.config.update(config_module.STATIC_DEFAULTS)
+    app.config.update(config_module.from_environment())
+    if config:
+        app.config.update(config)
+    _configure_logging(app)
+    for module in MODEL_MODULES:
+        import_module(module)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from venture.errorpages import init_error_handlers
+    from venture.security import init_security_headers
+
+    init_error_handlers(app)
+    init_security_headers(app)
+
+    from workers.celery_app import init_celery
+
+    init_celery(app)
+
+    from venture.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def domain_commands() -> list:
+    commands = []
+    for spec in COMMANDS:
+        module_name, _, attribute = spec.partition(":")
+        commands.append(getattr(import_module(module_name), attribute))
+    return commands
+
+
+def _configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def _init_extensions(app: Flask) -> None:
+    from sqlalchemy import event
+
+    from venture.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from venture.i18n import PoDomain, select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    migrate.init_app(app, db, directory=str(config_module.PROJECT_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    if not isinstance(babel.__dict__.get("domain_instance"), PoDomain):
+        babel.domain_instance = PoDomain()  # per-part .po catalogs, compiled in memory
+    bootstrap.init_app(app)
+
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(identity: str):
+        from venture.accounts.models import User
+
+        user_id, _, version = identity.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or str(user.session_version) != version or not user.active:
+            return None
+        return user
+
+    @app.teardown_request
+    def _release_tasks(exc):
+        # Tasks of transactions committed outside a unit of work (rare) are sent here.
+        from venture.tasks import run_ready
+
+        if exc is None:
+            run_ready()
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    for spec in BLUEPRINTS:
+        module_name, _, attribute = spec.partition(":")
+        app.register_blueprint(getattr(import_module(module_name), attribute))
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from venture import templating
+
+    templating.init_app(app)

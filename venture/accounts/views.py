@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from venture.accounts import forms, services
+from venture.errors import DomainError
+from venture.extensions import limiter
+from venture.i18n import normalize_locale
+from venture.notices import kinds
+from venture.notices import services as notices
+from venture.policy import public, signed_in
+from venture.web import attach_error, render_form, safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_rate_limit():
+    from flask import current_app
+
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _start_session(user, remember: bool = False) -> None:
+    """A fresh session on login: nothing from before survives (no session fixation)."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    login_user(user, remember=remember)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@public
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = forms.SignUpForm()
+    if form.validate_on_submit():
+        try:
+            services.sign_up(email=form.email.data, name=form.name.data, password=form.password.data,
+                             locale=session.get("locale") or "zh_CN")
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            return render_template("accounts/check_email.html", email=services.normalize_email(form.email.data))
+    return render_form("accounts/signup.html", form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = forms.LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        try:
+            user = services.log_in(form.email.data, form.password.data)
+        except DomainError as error:
+            flash(str(error.message), "danger")
+            return render_form("accounts/login.html", form, status=error.status)
+        _start_session(user, remember=form.remember.data)
+        return redirect(safe_next(form.next.data, url_for("main.index")))
+    return render_form("accounts/login.html", form)
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout():
+    logout_user()
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/verify/<token>")
+@public
+def verify_email(token: str):
+    try:
+        services.verify_email(token)
+    except DomainError as error:
+        return render_template("accounts/token_problem.html", message=error.message,
+                               resend=True), 400
+    flash(_("Your email address is verified. You can log in now."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/verify/resend", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+@public
+def resend_verification():
+    form = forms.EmailOnlyForm()
+    if form.validate_on_submit():
+        services.resend_verification(form.email.data)
+        return render_template("accounts/check_email.html", email=services.normalize_email(form.email.data))
+    return render_form("accounts/resend_verification.html", form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+@public
+def forgot_password():
+    form = forms.EmailOnlyForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/check_email.html", email=services.normalize_email(form.email.data),
+                               reset=True)
+    return render_form("accounts/forgot_password.html", form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    try:
+        services.peek_token(token, services.TokenPurpose.RESET)
+    except DomainError as error:
+        return render_template("accounts/token_problem.html", message=error.message, reset=True), 400
+    form = forms.NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(_("Your password has been changed. Log in with the new password."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_form("accounts/reset_password.html", form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    try:
+        row = services.peek_token(token, services.TokenPurpose.INVITE)
+    except DomainError as error:
+        return render_template("accounts/token_problem.html", message=error.message), 400
+    form = forms.AcceptInvitationForm()
+    if request.method == "GET":
+        form.name.data = row.user.name
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, name=form.name.data, password=form.password.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            _start_session(user)
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("main.index"))
+    return render_form("accounts/accept_invitation.html", form, invited=row.user)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@signed_in
+def account():
+    form = forms.ProfileForm(obj=current_user)
+    password_form = forms.ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        services.update_profile(current_user, name=form.name.data, phone=form.phone.data or "",
+                                locale=form.locale.data)
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("accounts.account"))
+    return render_form("accounts/account.html", form, password_form=password_form)
+
+
+@bp.route("/account/password", methods=["POST"])
+@signed_in
+def change_password():
+    form = forms.ProfileForm(obj=current_user)
+    password_form = forms.ChangePasswordForm(prefix="pw")
+    if password_form.validate_on_submit():
+        try:
+            services.change_password(current_user, password_form.current_password.data,
+                                     password_form.password.data)
+        except DomainError as error:
+            attach_error(password_form, error)
+        else:
+            _start_session(current_user._get_current_object())
+            flash(_("Your password has been changed. Other devices have been logged out."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form, password_form=password_form), 422
+
+
+@bp.route("/account/notices", methods=["GET", "POST"])
+@signed_in
+def notice_preferences():
+    form = forms.ConfirmForm()
+    optional = [k for k in kinds.KINDS.values() if not k.security]
+    if form.validate_on_submit():
+        chosen = {name for name in request.form.getlist("email") if name in kinds.KINDS}
+        notices.set_preferences(current_user, chosen)
+        flash(_("Your email preferences have been saved."), "success")
+        return redirect(url_for("accounts.notice_preferences"))
+    return render_template("accounts/notice_preferences.html", form=form, kinds=optional,
+                           prefs=notices.email_preferences(current_user),
+                           security_kinds=[k for k in kinds.KINDS.values() if k.security])
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    form = forms.LanguageForm()
+    locale = normalize_locale(form.locale.data) if form.validate_on_submit() else None
+    if locale:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            services.set_locale(current_user, locale)
+    return redirect(safe_next(form.next.data, url_for("main.index")))

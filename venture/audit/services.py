@@ -1,0 +1,225 @@
+"""Writing and verifying the audit log.
+
+Services call :func:`record` while they change rows. Entries wait in the session and
+are chained in one step just before the transaction commits, so the chain's lock (the
+``audit_head`` row) is held only for the last moments of a transaction and every
+transaction takes its locks in the same order: its own rows first, the head last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from venture.audit.models import GENESIS_HASH, AuditEntry, AuditHead, content_hash, entry_content
+from venture.db import utcnow
+from venture.extensions import db
+
+PENDING_KEY = "venture_audit_pending"
+
+
+def jsonable(value: Any) -> Any:
+    """Make a value fit for the JSON column and stable across databases."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, decimal.Decimal | float):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "id"):
+        return value.id
+    return str(value)
+
+
+def snapshot(obj, fields) -> dict:
+    """The current values of some fields, to compare with later."""
+    return {f: jsonable(getattr(obj, f)) for f in fields}
+
+
+def changes_between(before: dict, after: dict) -> dict:
+    """Only the fields that changed, as {field: [old, new]}."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+@dataclass
+class _Pending:
+    action: str
+    obj: Any
+    object_type: str
+    object_id: str
+    changes: dict
+    actor_id: int | None
+    actor_label: str
+    ip: str
+    created_at: dt.datetime
+
+
+def _current_actor():
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id, current_user.email
+    return None, ""
+
+
+def _unproxy(value):
+    """current_user is a proxy; the log wants the user behind it."""
+    unwrap = getattr(value, "_get_current_object", None)
+    return unwrap() if unwrap is not None else value
+
+
+def record(action: str, obj=None, *, changes: dict | None = None, actor=None,
+           object_type: str | None = None, object_id: str | int | None = None,
+           session: Session | None = None) -> None:
+    """Queue an audit entry in the current transaction.
+
+    ``obj`` may be a new row without an id yet; the id is read when the entry is
+    written at commit. ``actor`` defaults to the signed-in user (none for the system).
+    """
+    session = session or db.session
+    obj, actor = _unproxy(obj), _unproxy(actor)
+    if actor is not None:
+        actor_id, actor_label = actor.id, actor.email
+    else:
+        actor_id, actor_label = _current_actor()
+    ip = (request.remote_addr or "") if has_request_context() else ""
+    pending = session.info.setdefault(PENDING_KEY, [])
+    pending.append(
+        _Pending(
+            action=action,
+            obj=obj,
+            object_type=object_type or (type(obj).__tablename__ if obj is not None else ""),
+            object_id="" if object_id is None else str(object_id),
+            changes=jsonable(changes or {}),
+            actor_id=actor_id,
+            actor_label=actor_label or "",
+            ip=ip,
+            created_at=utcnow(),
+        )
+    )
+
+
+def _advance_head(session: Session, count: int) -> tuple[int, str]:
+    """Reserve ``count`` sequence numbers; returns the previous seq and hash.
+
+    The UPDATE comes first so that it takes the lock (a row lock on PostgreSQL, the
+    write lock on SQLite) before anything is read.
+    """
+    bumped = session.execute(
+        sa.update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + count)
+    ).rowcount
+    if not bumped:
+        session.execute(sa.insert(AuditHead).values(id=1, seq=count, hash=GENESIS_HASH))
+    seq, last_hash = session.execute(
+        sa.select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
+    ).one()
+    return seq - count, last_hash
+
+
+def _write_pending(session: Session) -> None:
+    pending: list[_Pending] = session.info.pop(PENDING_KEY, [])
+    if not pending:
+        return
+    session.flush()  # new objects get their ids
+    seq, prev_hash = _advance_head(session, len(pending))
+    for item in pending:
+        seq += 1
+        object_id = item.object_id or (str(item.obj.id) if item.obj is not None else "")
+        content = entry_content(
+            seq=seq,
+            created_at=item.created_at,
+            actor_id=item.actor_id,
+            actor_label=item.actor_label,
+            action=item.action,
+            object_type=item.object_type,
+            object_id=object_id,
+            changes=item.changes,
+            ip=item.ip,
+            prev_hash=prev_hash,
+        )
+        entry_hash = content_hash(content)
+        session.execute(
+            sa.insert(AuditEntry).values(
+                seq=seq,
+                created_at=item.created_at,
+                actor_id=item.actor_id,
+                actor_label=item.actor_label,
+                action=item.action,
+                object_type=item.object_type,
+                object_id=object_id,
+                changes=item.changes,
+                ip=item.ip,
+                prev_hash=prev_hash,
+                hash=entry_hash,
+            )
+        )
+        prev_hash = entry_hash
+    session.execute(sa.update(AuditHead).where(AuditHead.id == 1).values(hash=prev_hash))
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    if session.info.get(PENDING_KEY):
+        _write_pending(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
+
+
+def record_refusal(action: str, *, object_type: str, object_id, reason: str, actor=None) -> None:
+    """Audit a refused attempt in a transaction of its own.
+
+    The refused intention is rolled back, but the attempt itself must stay on record.
+    """
+    with Session(db.engine) as own:
+        record(action, object_type=object_type, object_id=object_id,
+               changes={"refused": str(reason)}, actor=actor, session=own)
+        own.commit()
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    count: int
+    bad_seq: int | None = None
+    reason: str = ""
+
+
+def verify_chain(batch: int = 2000) -> VerifyResult:
+    """Walk the chain in order and report the first entry that does not match."""
+    prev_hash = GENESIS_HASH
+    count = 0
+    with Session(db.engine) as own:
+        entries = own.scalars(
+            sa.select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch)
+        )
+        for entry in entries:
+            expected = count + 1
+            if entry.seq != expected:
+                return VerifyResult(False, count, expected, f"entry {expected} is missing")
+            if entry.prev_hash != prev_hash:
+                return VerifyResult(False, count, entry.seq, "its link to the previous entry does not match")
+            if entry.computed_hash() != entry.hash:
+                return VerifyResult(False, count, entry.seq, "its content does not match its hash")
+            prev_hash = entry.hash
+            count += 1
+        head = own.get(AuditHead, 1)
+    if head is not None and (head.seq != count or head.hash != prev_hash):
+        return VerifyResult(False, count, count + 1,
+                            "the chain ends early: entries after it were removed")
+    return VerifyResult(True, count)

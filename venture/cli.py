@@ -1,0 +1,147 @@
+"""The `venture` console command: a Flask CLI group bound to the app."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+
+
+def _create_app():
+    from venture import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             help="Venture: public-benefit venture competitions (公益创投大赛).")
+def main():
+    pass
+
+
+main.add_command(shell_command)
+main.add_command(routes_command)
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug/--no-debug", default=False)
+@with_appcontext
+def run_command(host: str, port: int, debug: bool):
+    """Serve the app (development server). Use gunicorn in production (see Procfile)."""
+    serve(current_app._get_current_object(), host, port, debug)
+
+
+def serve(app, host: str, port: int, debug: bool = False) -> None:
+    from venture.scheduler import start_inprocess_scheduler
+
+    start_inprocess_scheduler(app)
+    app.run(host=host, port=port, debug=debug, use_reloader=False, threaded=True)
+
+
+def register_commands(app) -> None:
+    """Commands that live on the app (so `flask --app venture ...` has them too)."""
+    app.cli.add_command(check_command)
+    app.cli.add_command(create_organizer_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(audit_group)
+    app.cli.add_command(notices_group)
+    from venture.i18n_catalogs import i18n_group
+
+    app.cli.add_command(i18n_group)
+    from venture import domain_commands
+
+    for command in domain_commands():
+        app.cli.add_command(command)
+
+
+@click.command("check")
+@with_appcontext
+def check_command():
+    """Print the effective database, broker, mail and locale settings (never secrets)."""
+    from venture.config import describe
+    from venture.extensions import db
+
+    for key, value in describe(current_app.config).items():
+        click.echo(f"{key:12} {value}")
+    try:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        click.echo(f"{'db status':12} reachable")
+    except Exception as exc:  # report, do not crash: this is a diagnostic
+        click.echo(f"{'db status':12} NOT reachable: {type(exc).__name__}")
+
+
+@click.command("create-organizer")
+@click.argument("email")
+@click.option("--name", default="", help="Display name.")
+@click.password_option(help="Asked for when not given.")
+@with_appcontext
+def create_organizer_command(email: str, name: str, password: str):
+    """Create an organizer account (the first one is made this way)."""
+    from venture.accounts.services import create_organizer
+    from venture.errors import DomainError
+
+    try:
+        user = create_organizer(email, password, name)
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(f"Organizer {user.email} created.")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Seed and print the logins, then exit.")
+@with_appcontext
+def demo_command(host: str, port: int, no_serve: bool):
+    """Create and migrate the database, seed a realistic demo, and serve it."""
+    from flask_migrate import upgrade
+
+    from venture.demo import print_logins, seed_demo
+
+    upgrade()
+    created = seed_demo()
+    click.echo("Demo data created." if created else "Demo data already present; nothing added.")
+    print_logins(click.echo)
+    if not no_serve:
+        click.echo(f"\nServing on http://{host}:{port}/  (Ctrl+C to stop)")
+        serve(current_app._get_current_object(), host, port)
+
+
+@click.group("audit")
+def audit_group():
+    """The tamper-evident audit log."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify():
+    """Walk the hash chain; print OK and the count, or the first bad entry (exit 1)."""
+    from venture.audit.services import verify_chain
+
+    result = verify_chain()
+    if result.ok:
+        click.echo(f"OK: {result.count} entries, chain intact.")
+        return
+    click.echo(f"FAILED at entry {result.bad_seq}: {result.reason} "
+               f"({result.count} entries before it are intact).", err=True)
+    sys.exit(1)
+
+
+@click.group("notices")
+def notices_group():
+    """The notices outbox."""
+
+
+@notices_group.command("sweep")
+@with_appcontext
+def notices_sweep():
+    """Re-queue notices that are due and not in the broker (what beat runs every minute)."""
+    from workers.tasks.notices import sweep_notices
+
+    count = sweep_notices.apply().get()
+    click.echo(f"{count} notice(s) re-queued.")

@@ -1,0 +1,136 @@
+"""Settings from the environment, with the embedded defaults.
+
+With no environment at all Venture runs embedded: SQLite in ``instance/``, Celery tasks
+run in-process, mail written to a log. Each of ``DATABASE_URL``, ``REDIS_URL`` and
+``MAIL_SERVER`` switches its part to the real service.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+
+
+def instance_path() -> Path:
+    """Where the embedded database, secret key and uploads live."""
+    return Path(os.environ.get("VENTURE_INSTANCE_PATH") or Path.cwd() / "instance").resolve()
+
+
+def normalize_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever scheme the platform hands us."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _persistent_secret_key(folder: Path) -> str:
+    """A SECRET_KEY generated once and kept in the instance folder."""
+    key_file = folder / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL so that two processes starting together agree on one key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment() -> dict:
+    """The effective configuration, read once by create_app."""
+    folder = instance_path()
+    folder.mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'venture.db'}"
+    redis_url = os.environ.get("REDIS_URL") or ""
+    mail_server = os.environ.get("MAIL_SERVER") or ""
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _persistent_secret_key(folder),
+        "INSTANCE_PATH": str(folder),
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(folder / "uploads"),
+        "EXPORT_FOLDER": os.environ.get("EXPORT_FOLDER") or str(folder / "exports"),
+        "SQLALCHEMY_DATABASE_URI": normalize_database_url(database_url),
+        "REDIS_URL": redis_url,
+        # Mail: MAIL_SERVER unset means "write mail to the log".
+        "MAIL_SERVER": mail_server,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT") or 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or "",
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or "",
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL"),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER") or "Venture <noreply@venture.local>",
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT") or 10),
+        "BASE_URL": (os.environ.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "BABEL_DEFAULT_LOCALE": os.environ.get("VENTURE_DEFAULT_LOCALE") or "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", default=False),
+        "REQUIRE_ORGANIZER_2FA": _flag("VENTURE_REQUIRE_ORGANIZER_2FA"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("VENTURE_MAX_REQUEST_MB") or 60) * 1024 * 1024,
+    }
+
+
+# Values that do not come from the environment.
+STATIC_DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+    "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime bounds the token already
+    "BOOTSTRAP_SERVE_LOCAL": True,
+    "LANGUAGES": ["zh_CN", "en"],
+    "TOKEN_MAX_AGE": {"verify": 60 * 60 * 72, "reset": 60 * 60 * 2, "invite": 60 * 60 * 24 * 14},
+    "LOGIN_RATE_LIMIT": "10 per minute;60 per hour",
+    "NOTICE_MAX_ATTEMPTS": 8,
+    "NOTICE_SWEEP_AGE_SECONDS": 60,
+    "NOTICE_CLAIM_TIMEOUT_SECONDS": 600,
+}
+
+
+def describe(config: dict) -> dict:
+    """What `venture check` prints: the effective settings, never a secret."""
+    from sqlalchemy.engine import make_url
+
+    db = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    redis = config.get("REDIS_URL") or ""
+    if redis:
+        from kombu.utils.url import maybe_sanitize_url
+
+        broker = maybe_sanitize_url(redis)
+    else:
+        broker = "none: tasks run in-process (eager)"
+    mail = (
+        f"SMTP {config['MAIL_SERVER']}:{config['MAIL_PORT']}"
+        + (" (TLS)" if config["MAIL_USE_TLS"] else "")
+        + (" (SSL)" if config["MAIL_USE_SSL"] else "")
+        + (f" as {config['MAIL_USERNAME']}" if config["MAIL_USERNAME"] else "")
+        if config["MAIL_SERVER"]
+        else "log only (MAIL_SERVER not set)"
+    )
+    return {
+        "database": db.render_as_string(hide_password=True),
+        "broker": broker,
+        "mail": mail,
+        "mail sender": config["MAIL_DEFAULT_SENDER"],
+        "locale": config["BABEL_DEFAULT_LOCALE"],
+        "timezone": config["BABEL_DEFAULT_TIMEZONE"],
+        "instance": config["INSTANCE_PATH"],
+        "uploads": config["UPLOAD_FOLDER"],
+        "base url": config["BASE_URL"],
+    }

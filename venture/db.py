@@ -1,0 +1,113 @@
+"""Column types, mixins and the unit of work shared by every domain."""
+
+from __future__ import annotations
+
+import functools
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from venture.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timestamp stored in UTC and always returned timezone-aware.
+
+    PostgreSQL keeps it as timestamptz; SQLite has no time zones, so the value is
+    stored as naive UTC and the zone is put back on the way out.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+# --- unit of work -------------------------------------------------------------------
+# One transaction per user intention: the outermost service call commits, nested calls
+# join it, and any exception rolls the whole intention back.
+_depth: ContextVar[int] = ContextVar("venture_uow_depth", default=0)
+
+
+@contextmanager
+def unit_of_work():
+    depth = _depth.get()
+    token = _depth.set(depth + 1)
+    try:
+        yield db.session
+        if depth == 0:
+            db.session.commit()
+    except BaseException:
+        if depth == 0:
+            db.session.rollback()
+        raise
+    finally:
+        _depth.reset(token)
+    if depth == 0:
+        from venture.tasks import run_ready
+
+        run_ready()
+
+
+def service(fn):
+    """Run a service function as one transaction (or inside the caller's)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with unit_of_work():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def in_transaction() -> bool:
+    return _depth.get() > 0
+
+
+def get_or_404(model, ident):
+    from venture.errors import NotFound
+
+    obj = db.session.get(model, ident)
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def enum_type(enum_cls, length: int = 20) -> sa.Enum:
+    """A string enum stored as its value in a VARCHAR with a CHECK constraint."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+        name=enum_cls.__name__.lower(),
+        create_constraint=True,
+    )

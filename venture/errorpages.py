@@ -1,0 +1,82 @@
+"""Error pages in both languages; JSON errors under /api/."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from venture.errors import DomainError
+
+log = logging.getLogger("venture.errors")
+
+
+def _titles():
+    return {
+        400: _("Bad request"),
+        403: _("Permission denied"),
+        404: _("Page not found"),
+        405: _("Method not allowed"),
+        409: _("Conflict"),
+        413: _("File too large"),
+        415: _("Unsupported file type"),
+        422: _("Invalid data"),
+        423: _("Locked"),
+        429: _("Too many requests"),
+        500: _("Something went wrong"),
+    }
+
+
+def _default_messages():
+    return {
+        400: _("The request could not be understood."),
+        403: _("You do not have permission to open this page."),
+        404: _("The page or item was not found. Check the address."),
+        405: _("This action is not available here."),
+        413: _("The upload is larger than allowed."),
+        429: _("Too many attempts. Please wait a moment and try again."),
+        500: _("An unexpected error occurred. It has been logged; please try again later."),
+    }
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def error_response(status: int, message: str | None = None):
+    message = str(message) if message else _default_messages().get(status, _titles().get(status, ""))
+    title = _titles().get(status, _("Error"))
+    if wants_json():
+        return jsonify({"error": {"status": status, "title": title, "message": message}}), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_error_handlers(app) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError):
+        return error_response(error.status, error.message)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError):
+        return error_response(400, _("The form has expired or was not sent from this site. "
+                                     "Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        # A description given with abort(...) is ours and meant for the user;
+        # werkzeug's English defaults are replaced by translated ones.
+        custom = error.description if error.description != type(error).description else None
+        return error_response(error.code or 500, custom)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        from venture.extensions import db
+
+        db.session.rollback()
+        return error_response(500)

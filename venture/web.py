@@ -1,0 +1,44 @@
+"""Small helpers shared by views: safe redirects, form re-rendering on domain errors."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+
+from venture.errors import DomainError
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site relative paths are followed after login and similar steps."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
+                and "\\" not in target:
+            return target
+    return fallback
+
+
+def redirect_back(fallback_endpoint: str = "main.index", **values):
+    return redirect(safe_next(request.form.get("next") or request.args.get("next"),
+                              url_for(fallback_endpoint, **values)))
+
+
+def attach_error(form, error: DomainError) -> None:
+    """Show a domain error beside its field when it names one, else above the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors or []) + [str(error.message)]
+    else:
+        flash(str(error.message), "danger")
+
+
+def render_form(template: str, form, status: int | None = None, **context):
+    """Render a form page; a submitted form with errors answers 422, not 200."""
+    if status is None:
+        status = 422 if request.method == "POST" and (form.errors or _has_field_errors(form)) else 200
+    return render_template(template, form=form, **context), status
+
+
+def _has_field_errors(form) -> bool:
+    return any(f.errors for f in form)
