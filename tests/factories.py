@@ -54,3 +54,238 @@ def applicant(**kw) -> User:
 
 def liaison(**kw) -> User:
     return user(Role.LIAISON, **kw)
+
+
+# --- places and organizations ----------------------------------------------------------
+
+def area_tree(district: str = "武陵区", streets: dict | None = None):
+    """A district with streets and communities; returns {name: Area}."""
+    from venture.orgs.models import Area, AreaLevel
+
+    streets = streets or {"丹阳街道": ["芙蓉社区", "屈原社区"], "穿紫河街道": ["紫菱社区"]}
+    nodes = {}
+    d = Area(name=district, level=AreaLevel.DISTRICT)
+    db.session.add(d)
+    nodes[district] = d
+    for street, communities in streets.items():
+        s = Area(name=street, level=AreaLevel.STREET, parent=d)
+        db.session.add(s)
+        nodes[street] = s
+        for community in communities:
+            c = Area(name=community, level=AreaLevel.COMMUNITY, parent=s)
+            db.session.add(c)
+            nodes[community] = c
+    db.session.commit()
+    return nodes
+
+
+def uscc(type_digit: str = "2", n: int | None = None, region: str = "430702") -> str:
+    from venture.orgs.uscc import make_uscc
+
+    n = next(_counter) if n is None else n
+    return make_uscc(f"5{type_digit}{region}MJ{n:07d}")
+
+
+def organization(*, members=(), verified: bool = True, org_type=None, name: str | None = None,
+                 registration_date=None, **fields):
+    from datetime import date
+
+    from venture.orgs.models import (
+        MemberRole,
+        Membership,
+        Organization,
+        OrgType,
+        VerificationStatus,
+    )
+
+    org_type = org_type or OrgType.PRIVATE_NON_ENTERPRISE
+    digit = {OrgType.SOCIAL_GROUP: "1", OrgType.PRIVATE_NON_ENTERPRISE: "2", OrgType.FOUNDATION: "3",
+             OrgType.OTHER: "9"}[org_type]
+    code = fields.pop("uscc", None) or uscc(digit)
+    org = Organization(
+        name=name or f"测试社会工作服务中心{next(_counter)}", uscc=code, org_type=org_type,
+        region_code=code[2:8], registration_authority="常德市民政局",
+        registration_date=registration_date or date(2018, 5, 1), legal_representative="王法人",
+        contact_name="联系人", contact_phone="13800000000", contact_email="org@example.org",
+        verification_status=VerificationStatus.VERIFIED if verified else VerificationStatus.PENDING,
+        verified_at=utcnow() if verified else None, **fields)
+    db.session.add(org)
+    db.session.flush()
+    for i, member in enumerate(members):
+        db.session.add(Membership(organization_id=org.id, user_id=member.id,
+                                  role=MemberRole.OWNER if i == 0 else MemberRole.MEMBER))
+    db.session.commit()
+    return org
+
+
+def social_worker(org, **fields):
+    from venture.orgs.models import Qualification, SocialWorker
+
+    worker = SocialWorker(organization_id=org.id, name=fields.pop("name", f"社工{next(_counter)}"),
+                          qualification=fields.pop("qualification", Qualification.SOCIAL_WORKER), **fields)
+    db.session.add(worker)
+    db.session.commit()
+    return worker
+
+
+# --- competitions ------------------------------------------------------------------------
+
+DEFAULT_CRITERIA = [("需求分析", 15), ("项目设计", 20), ("可行性", 15), ("创新性", 10),
+                    ("预算合理性", 15), ("机构能力", 15), ("社会效益", 10)]
+
+
+def rubric(competition, stage_kind="online_review", criteria=DEFAULT_CRITERIA, name=None, allow_na=()):
+    from decimal import Decimal
+
+    from venture.competitions.models import Rubric, RubricCriterion, StageKind
+
+    r = Rubric(competition_id=competition.id, name=name or f"评分表-{stage_kind}", stage_kind=StageKind(stage_kind))
+    for i, (cname, maximum) in enumerate(criteria):
+        r.criteria.append(RubricCriterion(position=i, name=cname, description=f"{cname}的评分要点",
+                                          max_score=Decimal(str(maximum)), allow_na=cname in allow_na))
+    db.session.add(r)
+    db.session.commit()
+    return r
+
+
+def competition(*, organizer=None, categories=(("为老服务", 50_000_000), ("助残服务", 30_000_000)),
+                status="open", stages=None, **fields):
+    """A competition with every stage, two categories, budget rules and rubrics.
+
+    ``stages`` maps a stage kind to (starts_at, ends_at); by default the application
+    window is open now and every later stage follows it.
+    """
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from venture.competitions.models import (
+        STAGE_ORDER,
+        BudgetGroup,
+        BudgetLineRule,
+        Category,
+        Competition,
+        CompetitionStatus,
+        Stage,
+        StageKind,
+    )
+
+    n = next(_counter)
+    comp = Competition(name=fields.pop("name", f"第{n}届公益创投大赛"), year=fields.pop("year", 2026),
+                       theme="三社联动，全民共享", code_prefix=fields.pop("code_prefix", f"GY{n:04d}"),
+                       status=CompetitionStatus(status), allowed_org_types=["social_group", "pne", "foundation"],
+                       group_caps={"management": "10"}, created_by_id=organizer.id if organizer else None,
+                       **fields)
+    db.session.add(comp)
+    for i, (cname, budget) in enumerate(categories):
+        comp.categories.append(Category(name=cname, budget_fen=budget, position=i))
+    for i, (group, name, cap) in enumerate([
+        (BudgetGroup.ACTIVITY, "宣传费", None), (BudgetGroup.ACTIVITY, "物料费", None),
+        (BudgetGroup.ACTIVITY, "专家费", None), (BudgetGroup.ACTIVITY, "人员补贴", Decimal("40")),
+        (BudgetGroup.MANAGEMENT, "管理费", None), (BudgetGroup.TAX, "税费", None),
+    ]):
+        comp.budget_rules.append(BudgetLineRule(line_group=group, name=name, max_share_pct=cap, position=i))
+    now = utcnow()
+    default = {}
+    start = now - timedelta(days=1)
+    for kind in STAGE_ORDER:
+        length = timedelta(days=30 if kind == StageKind.APPLICATION else 14)
+        default[kind] = (start, start + length)
+        start = start + length
+    default.update({StageKind(k): v for k, v in (stages or {}).items()})
+    for i, kind in enumerate(STAGE_ORDER):
+        starts_at, ends_at = default[kind]
+        comp.stages.append(Stage(kind=kind, position=i, starts_at=starts_at, ends_at=ends_at,
+                                 blind=kind == StageKind.ONLINE_REVIEW,
+                                 weight=Decimal("0.4") if kind == StageKind.ONLINE_REVIEW
+                                 else Decimal("0.6") if kind == StageKind.ROADSHOW else Decimal("0")))
+    db.session.commit()
+    for kind in (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW):
+        r = rubric(comp, kind.value)
+        comp.stage(kind).rubric_id = r.id
+    db.session.commit()
+    return comp
+
+
+def application(competition, org, *, status="draft", category=None, communities=(), requested_fen=8_000_000,
+                code=None, submitted_by=None, **fields):
+    """An application with a plan, a team and a budget that respects the default rules."""
+    from venture.applications.models import (
+        Application,
+        ApplicationStatus,
+        BudgetLine,
+        PlanMilestone,
+        TeamMember,
+    )
+
+    status = ApplicationStatus(status)
+    category = category or competition.categories[0]
+    rules = {r.name: r for r in competition.budget_rules}
+    n = next(_counter)
+    app = Application(
+        competition_id=competition.id, organization_id=org.id, category_id=category.id,
+        project_name=fields.pop("project_name", f"夕阳红互助计划{n}"), period_months=12,
+        direct_beneficiaries=200, indirect_beneficiaries=800, summary="为社区高龄独居老人提供上门探访与互助服务。",
+        need_analysis="社区60岁以上老人占比高，独居老人缺乏照料。", overall_goal="建立邻里互助网络。",
+        specific_goals="探访200户；培训志愿者50名。", implementation_plan="分三阶段实施。",
+        features="低龄老人帮扶高龄老人。", risks="志愿者流失：建立激励机制。",
+        requested_fen=requested_fen, cofunding_fen=requested_fen, pledge=status != ApplicationStatus.DRAFT,
+        status=status, created_by_id=submitted_by.id if submitted_by else None, **fields)
+    db.session.add(app)
+    app.milestones.append(PlanMilestone(position=0, name="启动", month=1, deliverable="启动会"))
+    app.milestones.append(PlanMilestone(position=1, name="中期总结", month=6, deliverable="中期报告"))
+    app.team.append(TeamMember(position=0, name="张社工", education="本科", role="项目负责人"))
+    total = requested_fen + requested_fen
+    for i, (name, share) in enumerate([("宣传费", 20), ("物料费", 30), ("专家费", 10), ("人员补贴", 32),
+                                       ("管理费", 8)]):
+        app.budget_lines.append(BudgetLine(position=i, rule_id=rules[name].id, item=name,
+                                           amount_fen=total * share // 100))
+    for community in communities:
+        app.communities.append(community)
+    if status != ApplicationStatus.DRAFT:
+        competition.next_application_seq = competition.next_application_seq or 1
+        app.code = code or f"{competition.code_prefix}-{competition.next_application_seq:03d}"
+        competition.next_application_seq += 1
+        app.revision = 1
+        app.submitted_at = app.last_submitted_at = utcnow()
+    db.session.commit()
+    return app
+
+
+# --- judging -------------------------------------------------------------------------------
+
+def judge_with_profile(*, employer: str = "常德学院", employer_uscc: str = "", expertise=(), **kw):
+    from venture.judging.models import JudgeProfile
+
+    user = judge(**kw)
+    db.session.add(JudgeProfile(user_id=user.id, title="副教授", employer=employer, employer_uscc=employer_uscc,
+                                expertise=list(expertise)))
+    db.session.commit()
+    return user
+
+
+def assignment(stage, application, judge_user, **fields):
+    from venture.judging.models import Assignment
+
+    a = Assignment(stage_id=stage.id, application_id=application.id, judge_id=judge_user.id, **fields)
+    db.session.add(a)
+    db.session.commit()
+    return a
+
+
+def sheet(stage, application, judge_user, scores, *, submitted: bool = True, **fields):
+    """A score sheet; ``scores`` maps criterion name to a number or None (n/a)."""
+    from decimal import Decimal
+
+    from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
+
+    s = ScoreSheet(stage_id=stage.id, application_id=application.id, judge_id=judge_user.id,
+                   rubric_id=stage.rubric_id, status=SheetStatus.SUBMITTED if submitted else SheetStatus.DRAFT,
+                   submitted_at=utcnow() if submitted else None, confidence=fields.pop("confidence", 4), **fields)
+    criteria = {c.name: c for c in stage.rubric.criteria}
+    for name, value in scores.items():
+        s.scores.append(SheetScore(criterion_id=criteria[name].id,
+                                   score=None if value is None else Decimal(str(value)),
+                                   not_applicable=value is None))
+    db.session.add(s)
+    db.session.commit()
+    return s

@@ -16,6 +16,15 @@ BLUEPRINTS = [
     "venture.accounts.admin_views:bp",
     "venture.notices.views:bp",
     "venture.audit.views:bp",
+    "venture.orgs.views:bp",
+    "venture.competitions.views:bp",
+    "venture.applications.views:bp",
+    "venture.judging.views:bp",
+    "venture.rankings.views:bp",
+    "venture.results.views:bp",
+    "venture.results.api:bp",
+    "venture.followup.views:bp",
+    "venture.reports.views:bp",
 ]
 
 # Console commands of the domains, added to `venture` ("package.module:attribute").
@@ -27,6 +36,14 @@ MODEL_MODULES = [
     "venture.audit.models",
     "venture.notices.models",
     "venture.jobs.models",
+    "venture.files.models",
+    "venture.orgs.models",
+    "venture.competitions.models",
+    "venture.applications.models",
+    "venture.judging.models",
+    "venture.rankings.models",
+    "venture.results.models",
+    "venture.followup.models",
 ]
 
 

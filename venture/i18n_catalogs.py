@@ -25,8 +25,16 @@ PARTS: dict[str, list[str]] = {
     "core": [
         "venture/main", "venture/accounts", "venture/notices", "venture/audit", "venture/jobs",
         "venture/demo", "templates/main", "templates/errors", "templates/accounts", "templates/notices",
-        "templates/audit", "@venture", "@templates",
+        "templates/audit", "venture/files", "@venture", "@templates",
     ],
+    "orgs": ["venture/orgs", "templates/orgs"],
+    "competitions": ["venture/competitions", "venture/applications", "templates/competitions",
+                     "templates/applications"],
+    "judging": ["venture/judging", "templates/judging"],
+    "rankings": ["venture/rankings", "venture/scoring", "templates/rankings"],
+    "results": ["venture/results", "templates/results"],
+    "followup": ["venture/followup", "templates/followup"],
+    "reports": ["venture/reports", "templates/reports"],
 }
 LOCALES = ["zh_CN"]
 

@@ -13,6 +13,9 @@ from celery import Celery, Task
 
 TASK_MODULES = [
     "workers.tasks.notices",
+    "workers.tasks.scores",
+    "workers.tasks.reminders",
+    "workers.tasks.exports",
 ]
 
 BEAT_SCHEDULE = {

@@ -15,6 +15,12 @@ DEMO_PASSWORD = "venture-demo"
 # Seeders in the order the story needs them ("package.module:function").
 SEEDERS = [
     "venture.demo.people:seed",
+    "venture.demo.places:seed",        # communities, organizations, social workers
+    "venture.demo.competition:seed",   # the competition and its applications in every status
+    "venture.demo.judging:seed",       # a finished online review and roadshow
+    "venture.demo.rankings:seed",      # computed snapshots and the funding line
+    "venture.demo.results:seed",       # decisions, public notice, objections, final results
+    "venture.demo.followup:seed",      # projects in every follow-up state
 ]
 
 # (role, email, what to try first) — filled by the seeders as they run.

@@ -1,0 +1,16 @@
+"""Final results lock a competition: no sheet, snapshot, decision or rubric of it may
+change afterwards. Every service that changes one of those calls :func:`ensure_unlocked`
+first; the refused attempt is audited in a transaction of its own."""
+
+from __future__ import annotations
+
+from venture.audit.services import record_refusal
+from venture.errors import Locked
+
+
+def ensure_unlocked(competition, *, action: str, object_type: str, object_id, actor=None) -> None:
+    if competition is not None and competition.is_locked:
+        error = Locked()
+        record_refusal(action, object_type=object_type, object_id=object_id, reason=str(error.message),
+                       actor=actor)
+        raise error

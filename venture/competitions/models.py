@@ -1,0 +1,294 @@
+"""Competitions: stages with dates, categories with budgets, money and eligibility rules,
+and the rubrics judges score against. Organizer choices are data here, edited in the UI."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from venture.db import TimestampMixin, UTCDateTime, enum_type, utcnow
+from venture.extensions import db
+
+
+class CompetitionStatus(enum.StrEnum):
+    DRAFT = "draft"        # being set up; invisible to applicants
+    OPEN = "open"          # listed; applications accepted inside the application window
+    ARCHIVED = "archived"  # finished and closed
+
+
+class StageKind(enum.StrEnum):
+    APPLICATION = "application"        # 申报
+    SCREENING = "screening"            # 资格审查
+    ONLINE_REVIEW = "online_review"    # 专家评审
+    ROADSHOW = "roadshow"              # 路演
+    PUBLICITY = "publicity"            # 公示
+    AGREEMENT = "agreement"            # 签约
+    IMPLEMENTATION = "implementation"  # 项目实施
+    MIDTERM = "midterm"                # 中期评估
+    FINAL = "final"                    # 结项评估
+
+
+STAGE_ORDER = list(StageKind)
+SCORING_STAGES = (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW, StageKind.MIDTERM, StageKind.FINAL)
+
+
+class Method(enum.StrEnum):
+    MEAN = "mean"
+    MEDIAN = "median"
+    TRIMMED = "trimmed"
+    ZSCORE = "zscore"
+    BIAS = "bias"
+
+
+class FundingMode(enum.StrEnum):
+    SKIP = "skip"  # continue to the next application that fits the remaining budget
+    STOP = "stop"  # stop at the first that does not fit
+
+
+class PanelMode(enum.StrEnum):
+    ALL = "all"                    # every judge of the stage's pool may get any application
+    PER_CATEGORY = "per_category"  # one panel per category
+
+
+class AdvanceRule(enum.StrEnum):
+    NONE = "none"
+    TOP_N = "top_n"          # top N per category
+    THRESHOLD = "threshold"  # score ≥ threshold
+
+
+class ReportPeriod(enum.StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
+class BudgetGroup(enum.StrEnum):
+    ACTIVITY = "activity"      # 业务活动费
+    MANAGEMENT = "management"  # 管理费用
+    TAX = "tax"                # 税费
+
+
+def default_tranche_plan() -> list[dict]:
+    return [
+        {"share": 50, "condition": "signing"},
+        {"share": 30, "condition": "midterm_passed"},
+        {"share": 20, "condition": "final_passed"},
+    ]
+
+
+class Competition(TimestampMixin, db.Model):
+    __tablename__ = "competition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    year: Mapped[int] = mapped_column(nullable=False)
+    theme: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
+    status: Mapped[CompetitionStatus] = mapped_column(enum_type(CompetitionStatus, 10), nullable=False,
+                                                      default=CompetitionStatus.DRAFT, index=True)
+    code_prefix: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    next_application_seq: Mapped[int] = mapped_column(nullable=False, default=1)
+
+    # money rules
+    max_amount_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=10_000_000)
+    max_share_pct: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False, default=Decimal("60"))
+    min_cofunding_pct: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False, default=Decimal("0"))
+    group_caps: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)  # {"management": "10"}
+    forbidden_items: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+
+    # eligibility rules
+    allowed_org_types: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    require_verified: Mapped[bool] = mapped_column(nullable=False, default=True)
+    abnormal_years: Mapped[int] = mapped_column(nullable=False, default=1)
+    dishonest_years: Mapped[int] = mapped_column(nullable=False, default=2)
+    max_applications_per_org: Mapped[int] = mapped_column(nullable=False, default=1)
+    min_registration_months: Mapped[int] = mapped_column(nullable=False, default=12)
+    required_attachments: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    max_file_mb: Mapped[int] = mapped_column(nullable=False, default=20)
+    max_total_mb: Mapped[int] = mapped_column(nullable=False, default=100)
+
+    # results and follow-up settings
+    funding_mode: Mapped[FundingMode] = mapped_column(enum_type(FundingMode, 10), nullable=False,
+                                                      default=FundingMode.SKIP)
+    publicity_days: Mapped[int] = mapped_column(nullable=False, default=7)
+    report_period: Mapped[ReportPeriod] = mapped_column(enum_type(ReportPeriod, 10), nullable=False,
+                                                        default=ReportPeriod.QUARTERLY)
+    tranche_plan: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=default_tranche_plan)
+    eval_pass_mark: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False, default=Decimal("60"))
+    grade_a_min: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False, default=Decimal("85"))
+    grade_b_min: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False, default=Decimal("60"))
+
+    results_final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    results_finalized_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    area = relationship("Area")
+    stages: Mapped[list[Stage]] = relationship(back_populates="competition", cascade="all, delete-orphan",
+                                               order_by="Stage.position")
+    categories: Mapped[list[Category]] = relationship(back_populates="competition", cascade="all, delete-orphan",
+                                                      order_by="Category.position")
+    budget_rules: Mapped[list[BudgetLineRule]] = relationship(back_populates="competition",
+                                                              cascade="all, delete-orphan",
+                                                              order_by="BudgetLineRule.position")
+    rubrics: Mapped[list[Rubric]] = relationship(back_populates="competition", cascade="all, delete-orphan",
+                                                 order_by="Rubric.id")
+
+    __table_args__ = (
+        sa.UniqueConstraint("code_prefix"),
+        sa.CheckConstraint("max_amount_fen > 0", name="max_amount_positive"),
+        sa.CheckConstraint("max_share_pct > 0 AND max_share_pct <= 100", name="max_share_range"),
+        sa.CheckConstraint("min_cofunding_pct >= 0 AND min_cofunding_pct <= 100", name="cofunding_range"),
+        sa.CheckConstraint("max_applications_per_org >= 1", name="max_apps_positive"),
+        sa.CheckConstraint("publicity_days >= 1", name="publicity_days_positive"),
+    )
+
+    @property
+    def is_locked(self) -> bool:
+        """Final results lock every sheet, snapshot, decision and rubric."""
+        return self.results_final_at is not None
+
+    def stage(self, kind: StageKind) -> Stage | None:
+        return next((s for s in self.stages if s.kind == kind), None)
+
+
+class Stage(db.Model):
+    """One step of the lifecycle with its dates; scoring stages carry their settings."""
+
+    __tablename__ = "stage"
+    __table_args__ = (
+        sa.UniqueConstraint("competition_id", "kind"),
+        sa.CheckConstraint("ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at", name="dates_ordered"),
+        sa.CheckConstraint("judges_per_application >= 1", name="k_positive"),
+        sa.CheckConstraint("trim_k >= 0", name="trim_non_negative"),
+        sa.CheckConstraint("weight >= 0 AND weight <= 1", name="weight_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id", ondelete="CASCADE"),
+                                                nullable=False, index=True)
+    kind: Mapped[StageKind] = mapped_column(enum_type(StageKind), nullable=False)
+    position: Mapped[int] = mapped_column(nullable=False, default=0)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # scoring settings (online review, roadshow, mid-term and final evaluations)
+    rubric_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rubric.id"))
+    judges_per_application: Mapped[int] = mapped_column(nullable=False, default=5)
+    max_load: Mapped[int | None] = mapped_column()
+    anchor_count: Mapped[int] = mapped_column(nullable=False, default=0)
+    assignment_seed: Mapped[int] = mapped_column(nullable=False, default=2026)
+    panel_mode: Mapped[PanelMode] = mapped_column(enum_type(PanelMode, 15), nullable=False, default=PanelMode.ALL)
+    blind: Mapped[bool] = mapped_column(nullable=False, default=False)
+    reveal_after_close: Mapped[bool] = mapped_column(nullable=False, default=False)
+    method: Mapped[Method] = mapped_column(enum_type(Method, 10), nullable=False, default=Method.TRIMMED)
+    trim_k: Mapped[int] = mapped_column(nullable=False, default=1)
+    disagreement_threshold: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), nullable=False, default=Decimal("20"))
+    weight: Mapped[Decimal] = mapped_column(sa.Numeric(4, 3), nullable=False, default=Decimal("0"))
+    advance_rule: Mapped[AdvanceRule] = mapped_column(enum_type(AdvanceRule, 10), nullable=False,
+                                                      default=AdvanceRule.NONE)
+    advance_top_n: Mapped[int | None] = mapped_column()
+    advance_threshold: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
+    # e.g. [{"kind": "stage", "stage": "online_review"}, {"kind": "criterion", "name": "需求分析"},
+    #       {"kind": "requested_amount"}, {"kind": "submitted_at"}]
+    tie_breaks: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+
+    competition: Mapped[Competition] = relationship(back_populates="stages")
+    rubric = relationship("Rubric", foreign_keys=[rubric_id])
+
+    @property
+    def is_scoring(self) -> bool:
+        return self.kind in SCORING_STAGES
+
+    def is_open_at(self, now: datetime) -> bool:
+        return (self.starts_at is None or now >= self.starts_at) and (self.ends_at is None or now < self.ends_at)
+
+    def has_ended(self, now: datetime) -> bool:
+        return self.ends_at is not None and now >= self.ends_at
+
+
+class Category(db.Model):
+    """A service area (服务领域) with its budget."""
+
+    __tablename__ = "category"
+    __table_args__ = (
+        sa.UniqueConstraint("competition_id", "name"),
+        sa.CheckConstraint("budget_fen >= 0", name="budget_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id", ondelete="CASCADE"),
+                                                nullable=False, index=True)
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    budget_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
+    max_projects: Mapped[int | None] = mapped_column()
+    position: Mapped[int] = mapped_column(nullable=False, default=0)
+
+    competition: Mapped[Competition] = relationship(back_populates="categories")
+
+
+class BudgetLineRule(db.Model):
+    """An allowed budget line (e.g. 业务活动费 · 宣传费) with an optional cap."""
+
+    __tablename__ = "budget_line_rule"
+    __table_args__ = (
+        sa.UniqueConstraint("competition_id", "line_group", "name"),
+        sa.CheckConstraint("max_share_pct IS NULL OR (max_share_pct > 0 AND max_share_pct <= 100)",
+                           name="cap_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id", ondelete="CASCADE"),
+                                                nullable=False, index=True)
+    line_group: Mapped[BudgetGroup] = mapped_column(enum_type(BudgetGroup, 12), nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    max_share_pct: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
+    position: Mapped[int] = mapped_column(nullable=False, default=0)
+
+    competition: Mapped[Competition] = relationship(back_populates="budget_rules")
+
+
+class Rubric(db.Model):
+    """Ordered criteria with maxima adding up to 100. Frozen once a sheet uses it."""
+
+    __tablename__ = "rubric"
+    __table_args__ = (sa.UniqueConstraint("competition_id", "name", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id", ondelete="CASCADE"),
+                                                nullable=False, index=True)
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    stage_kind: Mapped[StageKind] = mapped_column(enum_type(StageKind), nullable=False)
+    version: Mapped[int] = mapped_column(nullable=False, default=1)
+    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rubric.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    competition: Mapped[Competition] = relationship(back_populates="rubrics")
+    criteria: Mapped[list[RubricCriterion]] = relationship(back_populates="rubric", cascade="all, delete-orphan",
+                                                           order_by="RubricCriterion.position")
+
+    @property
+    def total_max(self) -> Decimal:
+        return sum((c.max_score for c in self.criteria), Decimal("0"))
+
+
+class RubricCriterion(db.Model):
+    __tablename__ = "rubric_criterion"
+    __table_args__ = (
+        sa.UniqueConstraint("rubric_id", "name"),
+        sa.CheckConstraint("max_score > 0", name="max_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(sa.ForeignKey("rubric.id", ondelete="CASCADE"), nullable=False, index=True)
+    position: Mapped[int] = mapped_column(nullable=False, default=0)
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    max_score: Mapped[Decimal] = mapped_column(sa.Numeric(5, 1), nullable=False)
+    allow_na: Mapped[bool] = mapped_column(nullable=False, default=False)
+
+    rubric: Mapped[Rubric] = relationship(back_populates="criteria")
