@@ -92,7 +92,8 @@ def domain_commands() -> list:
 def _configure_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    for noisy in ("alembic.runtime.plugins", "alembic.ddl", "alembic.autogenerate"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -38,8 +38,12 @@ def run_command(host: str, port: int, debug: bool):
 def serve(app, host: str, port: int, debug: bool = False) -> None:
     from venture.scheduler import start_inprocess_scheduler
 
+    from werkzeug.serving import run_simple
+
     start_inprocess_scheduler(app)
-    app.run(host=host, port=port, debug=debug, use_reloader=False, threaded=True)
+    # run_simple rather than app.run(): Flask refuses app.run() inside its own CLI.
+    app.debug = debug
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=debug)
 
 
 def register_commands(app) -> None:
@@ -141,7 +145,5 @@ def notices_group():
 @with_appcontext
 def notices_sweep():
     """Re-queue notices that are due and not in the broker (what beat runs every minute)."""
-    from workers.tasks.notices import sweep_notices
-
-    count = sweep_notices.apply().get()
+    count = current_app.extensions["celery"].tasks["venture.sweep_notices"].apply().get()
     click.echo(f"{count} notice(s) re-queued.")

@@ -71,6 +71,8 @@ def init_error_handlers(app) -> None:
         # A description given with abort(...) is ours and meant for the user;
         # werkzeug's English defaults are replaced by translated ones.
         custom = error.description if error.description != type(error).description else None
+        if error.code == 429:
+            custom = None  # the limiter's description is its rule ("10 per 1 minute"), not a message
         return error_response(error.code or 500, custom)
 
     @app.errorhandler(Exception)

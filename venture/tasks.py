@@ -21,6 +21,18 @@ PENDING_KEY = "venture_tasks_pending"
 READY_KEY = "venture_tasks_ready"
 
 
+def enqueue(task, *args, **kwargs):
+    """Send a task through the Celery app of the *current Flask app*.
+
+    Several Flask apps may live in one process (tests, tools); the task must go to the
+    broker (or eager mode) of the app whose data it concerns, not to Celery's default.
+    """
+    from flask import current_app
+
+    name = task if isinstance(task, str) else task.name
+    return current_app.extensions["celery"].tasks[name].apply_async(args=args, kwargs=kwargs)
+
+
 def after_commit(task, *args, **kwargs) -> None:
     db.session.info.setdefault(PENDING_KEY, []).append((task, args, kwargs))
 
@@ -47,6 +59,6 @@ def run_ready(session: Session | None = None) -> None:
     while session.info.get(READY_KEY):
         task, args, kwargs = session.info[READY_KEY].pop(0)
         try:
-            task.apply_async(args=args, kwargs=kwargs)
+            enqueue(task, *args, **kwargs)
         except Exception as exc:  # broker down: the sweep will find the rows
-            log.warning("could not enqueue %s%s: %s", task.name, args, exc)
+            log.warning("could not enqueue %s%s: %s", getattr(task, "name", task), args, exc)

@@ -1,4 +1,4 @@
-"""Entry point for `celery -A workers.worker worker|beat`."""
+"""Entry point for `celery -A workers.worker:celery worker|beat`."""
 
 from venture import create_app
 

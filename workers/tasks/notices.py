@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from venture.extensions import db
 from venture.notices import services
+from venture.tasks import enqueue
 
 log = logging.getLogger("venture.notices")
 
@@ -29,7 +30,7 @@ def sweep_notices() -> int:
     with Session(db.engine) as session:
         ids = services.due_for_sweep(session)
         for notice_id in ids:
-            deliver_notice.apply_async((notice_id,))
+            enqueue(deliver_notice, notice_id)
         services.mark_enqueued(session, ids)
     if ids:
         log.info("sweep re-queued %d notice(s)", len(ids))

@@ -1,0 +1,93 @@
+"""Security basics: headers, CSRF on forms, login rate limit, error pages in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import PASSWORD
+
+
+def test_security_headers_and_csp_on_pages(client):
+    response = client.get("/login")
+    h = response.headers
+    assert "default-src 'self'" in h["Content-Security-Policy"]
+    assert "script-src 'self'" in h["Content-Security-Policy"] and "unsafe-inline" not in h["Content-Security-Policy"]
+    assert h["X-Content-Type-Options"] == "nosniff"
+    assert h["X-Frame-Options"] == "DENY"
+    assert h["Referrer-Policy"] == "same-origin"
+    html = response.get_data(as_text=True)
+    assert "<script>" not in html and ' style="' not in html  # the CSP would block them
+
+
+def test_csrf_is_required_on_state_changes(app_ctx, make):
+    app_ctx.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app_ctx.test_client()
+        response = client.post("/signup", data={"name": "A", "email": "csrf@example.org",
+                                                "password": PASSWORD, "confirm": PASSWORD})
+        assert response.status_code == 400
+        assert "表单已过期" in response.get_data(as_text=True)
+        user = make.applicant()
+        assert app_ctx.test_client(user=user).post("/inbox/read-all").status_code == 400
+    finally:
+        app_ctx.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_login_is_rate_limited(app_ctx, make, tmp_path):
+    """A dedicated app with the limiter on (the shared test app runs without it)."""
+    from tests.conftest import test_config
+    from venture import create_app
+    from venture.extensions import limiter
+
+    make.applicant(email="limited@example.org")
+    limited_app = create_app(test_config(tmp_path, app_ctx.config["SQLALCHEMY_DATABASE_URI"],
+                                         RATELIMIT_ENABLED=True))
+    try:
+        client = limited_app.test_client()
+        statuses = [client.post("/login", data={"email": "limited@example.org", "password": "wrong-one"}).status_code
+                    for _ in range(12)]
+        assert statuses[:10] == [401] * 10
+        assert statuses[-1] == 429
+        assert "尝试次数过多" in client.post("/login", data={"email": "x@example.org", "password": "y"}).get_data(
+            as_text=True)
+    finally:
+        limiter.init_app(app_ctx)  # the limiter is one object: give it back to the shared app
+
+
+@pytest.mark.parametrize("locale, text", [("zh_CN", "页面不存在"), ("en", "Page not found")])
+def test_error_pages_in_both_languages(client, locale, text):
+    client.post("/language", data={"locale": locale})
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert text in response.get_data(as_text=True)
+
+
+def test_unexpected_errors_render_a_500_page_without_details(app_ctx, tmp_path):
+    from tests.conftest import test_config
+    from venture import create_app
+    from venture.policy import public
+
+    fresh = create_app(test_config(tmp_path, app_ctx.config["SQLALCHEMY_DATABASE_URI"]))
+
+    @fresh.route("/boom-for-test")
+    @public
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = fresh.test_client().get("/boom-for-test")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "出错了" in body and "secret internals" not in body
+
+
+def test_session_cookie_is_httponly_and_lax(app_ctx, make):
+    make.applicant(email="cookie@example.org")
+    response = app_ctx.test_client().post("/login", data={"email": "cookie@example.org", "password": PASSWORD})
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_json_errors_under_api(client):
+    response = client.get("/api/v1/does-not-exist")
+    assert response.status_code == 404
+    assert response.is_json and response.get_json()["error"]["status"] == 404
