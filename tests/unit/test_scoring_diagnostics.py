@@ -138,3 +138,10 @@ def test_application_with_an_all_not_applicable_sheet_is_flagged():
     assert flags_of(result, "A") == (SHEET_WITHOUT_TOTAL,)
     assert flags_of(result, "B") == ()
     assert result.diagnostics.empty_sheets == (("A", "J1"),)
+
+
+def test_disagreement_threshold_may_be_a_decimal():
+    from decimal import Decimal
+
+    result = score_stage(per_app({"A": [60, 75.5]}), disagreement_threshold=Decimal("15.5"))
+    assert DISAGREEMENT not in flags_of(result, "A")  # 15.5 is not above 15.5

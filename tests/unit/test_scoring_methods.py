@@ -106,6 +106,20 @@ def test_zscore_leaves_judges_with_few_totals_or_zero_spread_as_they_are():
     assert all(UNSTANDARDISED_SHEET in e.flags for e in result.ranking)  # J2 scored all
 
 
+def test_zscore_judge_with_exactly_two_totals_is_not_standardised():
+    # J1 on A, B, C: 70, 80, 90 -> μ1 = 80, σ1² = 200/3
+    # J2 on A, B: 60, 100 -> only 2 totals (though spread out): kept as they are
+    # All totals 70, 80, 90, 60, 100 -> μ = 80, σ² = (100 + 0 + 100 + 400 + 400) / 5 = 200
+    #   σ/σ1 = sqrt(200 / (200/3)) = sqrt(3) = 1.7320508
+    # J1: A -> 80 − 17.320508 = 62.679492, B -> 80, C -> 97.320508
+    # A: (62.679492 + 60) / 2 = 61.339746 -> 61.34;  B: (80 + 100) / 2 = 90;  C: 97.32
+    sheets = totals_of({("A", "J1"): 70, ("B", "J1"): 80, ("C", "J1"): 90,
+                        ("A", "J2"): 60, ("B", "J2"): 100})
+    result = score_stage(sheets, "zscore")
+    assert published(result) == {"C": "97.32", "B": "90.00", "A": "61.34"}
+    assert result.unstandardised_judges == (("J2", "fewer than 3 totals"),)
+
+
 def test_zscore_zero_spread_is_decided_on_the_totals_not_float_noise():
     # 0.1 × 3 sums to 0.30000000000000004, so a float σ would be ~1e-17, not 0;
     # dividing by it would blow the totals up. Equal totals must be left as they are.

@@ -85,6 +85,7 @@ class Diagnostics:
 def diagnose(totals: SheetTotals,
              disagreement_threshold: float = DEFAULT_DISAGREEMENT_THRESHOLD) -> Diagnostics:
     """Every diagnostic of a stage, plus boolean flag arrays per application code."""
+    disagreement_threshold = float(disagreement_threshold)  # a Decimal is welcome too
     spread = _spread(totals)
     disagree = spread > disagreement_threshold + TOLERANCE
     outlier_index, medians, mads = _outlier_sheets(totals)
