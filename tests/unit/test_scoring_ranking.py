@@ -91,6 +91,14 @@ def test_tie_break_chain_separates_ties_in_order():
     assert ranks(ranking) == [(1, "A"), (2, "C"), (3, "B"), (4, "D"), (5, "E")]
 
 
+def test_tie_break_may_be_a_key_function():
+    # Shorter code first (ascending length); None means "no value": listed after.
+    lengths = TieBreak(lambda app: None if app == "X" else len(app), descending=False)
+    ranking = rank_scores({"BBB": 85.0, "A": 85.0, "X": 85.0, "CC": 85.0},
+                          tie_breaks=[lengths])
+    assert ranks(ranking) == [(1, "A"), (2, "CC"), (3, "BBB"), (4, "X")]
+
+
 def test_ties_the_chain_cannot_separate_share_a_rank_in_code_order():
     ranking = rank_scores({"Y": 85.0, "X": 85.0, "W": 85.0},
                           tie_breaks=[TieBreak({"Y": 1, "X": 1, "W": 2})])

@@ -15,7 +15,7 @@ ones are listed by application id ascending.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
@@ -84,13 +84,20 @@ def _no_negative_zero(value: Decimal) -> Decimal:
 class TieBreak:
     """Separates equal published scores: a value per application, compared in order.
 
-    ``descending=True`` puts the highest value first. Applications without a value come
-    after those with one.
+    ``values`` is a mapping application -> sortable value, or a function of the
+    application (returning None for "no value"). ``descending=True`` puts the highest
+    value first. Applications without a value come after those with one.
     """
 
-    values: Mapping[Hashable, Any]
+    values: Mapping[Hashable, Any] | Callable[[Hashable], Any]
     descending: bool = True
     name: str = ""
+
+    def value_of(self, application: Hashable) -> Any:
+        if isinstance(self.values, Mapping):
+            return self.values.get(application, _MISSING)
+        value = self.values(application)
+        return _MISSING if value is None else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +177,7 @@ def _tie_identity(applications, cents, tie_breaks):
     """What two entries must share to share a rank: the cents and every tie-break value."""
     if not tie_breaks:
         return cents.__getitem__
-    return lambda i: (cents[i], *(tb.values.get(applications[i], _MISSING) for tb in tie_breaks))
+    return lambda i: (cents[i], *(tb.value_of(applications[i]) for tb in tie_breaks))
 
 
 def _ranking_order(applications, cents, tie_breaks) -> list[int]:
@@ -183,10 +190,10 @@ def _ranking_order(applications, cents, tie_breaks) -> list[int]:
 
 
 def _tie_break_key(applications, tie_break: TieBreak):
-    values, present_first = tie_break.values, tie_break.descending
+    present_first = tie_break.descending
 
     def key(i: int) -> tuple:
-        value = values.get(applications[i], _MISSING)
+        value = tie_break.value_of(applications[i])
         if value is _MISSING:
             return (not present_first,)
         return (present_first, value)
