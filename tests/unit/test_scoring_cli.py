@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from venture.scoring.cli import rank_command
 
 ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = Path(__file__).resolve().parent / "data" / "scoring_sheets.csv"  # GOOD, as a file
 
 # Totals (c2 n/a rescaled: 7 / 10 × 20 = 14):
 #   A1: J1 8+9 = 17, J2 14, J3 9+10 = 19  -> trimmed 17, mean 50/3 = 16.67
@@ -234,9 +235,12 @@ def test_unscored_application_is_noted_on_stderr(tmp_path):
     assert "application B has no sheet with a score" in result.stderr
 
 
-def test_python_dash_m_venture_scoring_runs_the_same_command(tmp_path):
-    path = write(tmp_path, GOOD)
-    completed = subprocess.run([sys.executable, "-m", "venture.scoring", str(path),
+def test_sample_file_is_the_good_example():
+    assert SAMPLE.read_text(encoding="utf-8") == GOOD
+
+
+def test_python_dash_m_venture_scoring_runs_the_same_command():
+    completed = subprocess.run([sys.executable, "-m", "venture.scoring", str(SAMPLE),
                                 "--format", "csv"], cwd=ROOT, capture_output=True, text=True,
                                timeout=120)
     assert completed.returncode == 0, completed.stderr
@@ -249,7 +253,7 @@ def test_the_app_cli_has_the_rank_command(tmp_path):
     assert rank_command in domain_commands()
     env = {**os.environ, "VENTURE_INSTANCE_PATH": str(tmp_path / "instance")}
     env.pop("DATABASE_URL", None)
-    completed = subprocess.run([sys.executable, "-m", "venture", "rank", str(write(tmp_path, GOOD)),
+    completed = subprocess.run([sys.executable, "-m", "venture", "rank", str(SAMPLE),
                                 "--format", "csv"], cwd=ROOT, capture_output=True, text=True,
                                env=env, timeout=120)
     assert completed.returncode == 0, completed.stderr
