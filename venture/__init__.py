@@ -28,7 +28,9 @@ BLUEPRINTS = [
 ]
 
 # Console commands of the domains, added to `venture` ("package.module:attribute").
-COMMANDS: list[str] = []
+COMMANDS: list[str] = [
+    "venture.scoring.cli:rank_command",
+]
 
 # Model modules, imported so that every table is known to SQLAlchemy and Alembic.
 MODEL_MODULES = [

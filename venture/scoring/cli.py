@@ -1,0 +1,135 @@
+"""`venture rank SHEETS`: rank one stage from a file of criterion scores.
+
+Click only (no Flask), so ``python -m venture.scoring`` runs it standalone. Bad input
+exits with status 2 and one message on stderr naming the line; never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from pathlib import Path
+
+import click
+
+from venture.scoring.engine import StageResult, score_stage
+from venture.scoring.errors import DisconnectedPanelError, SheetValidationError
+from venture.scoring.methods import METHODS
+from venture.scoring.sheets_io import SheetFileError, read_sheets
+
+FORMATS = ("table", "csv", "json")
+FIELDS = ("rank", "application", "score", "sheets", "flags")
+
+
+class BadInput(click.ClickException):
+    exit_code = 2
+
+
+@click.command("rank")
+@click.argument("sheets", type=click.Path(path_type=Path))
+@click.option("--method", type=click.Choice(METHODS), default="trimmed", show_default=True,
+              help="How an application's sheet totals become its score.")
+@click.option("--trim", type=click.IntRange(min=0), default=1, show_default=True, metavar="K",
+              help="trimmed: drop the K highest and K lowest totals.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
+              show_default=True)
+def rank_command(sheets: Path, method: str, trim: int, output_format: str) -> None:
+    """Rank the applications of one stage from SHEETS (.csv or .xlsx).
+
+    Columns: application, judge, criterion, score (empty or NA = not applicable) and
+    optionally max (needed to rescale not-applicable criteria).
+    """
+    result = _score_file(sheets, method, trim)
+    rows = [_row(entry) for entry in result.ranking]
+    if output_format == "csv":
+        click.echo(_as_csv(rows), nl=False)
+    elif output_format == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_as_table(rows, result))
+    for note in _notes(result):
+        click.echo(f"note: {note}", err=True)
+
+
+def _score_file(path: Path, method: str, trim: int) -> StageResult:
+    try:
+        sheet_file = read_sheets(path)
+        return score_stage(sheet_file.records, method, trim=trim)
+    except SheetFileError as error:
+        raise BadInput(str(error)) from None
+    except SheetValidationError as error:
+        where = f"line {error.line}: " if error.line else ""
+        raise BadInput(where + error.message) from None
+    except DisconnectedPanelError as error:
+        raise BadInput(str(error)) from None
+
+
+def _row(entry) -> dict:
+    return {"rank": entry.rank, "application": str(entry.application),
+            "score": format(entry.score, "f"), "sheets": entry.sheets,
+            "flags": list(entry.flags)}
+
+
+def _as_csv(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FIELDS)
+    for row in rows:
+        writer.writerow([row["rank"], row["application"], row["score"], row["sheets"],
+                         ";".join(row["flags"])])
+    return buffer.getvalue()
+
+
+def describe_method(result: StageResult) -> str:
+    if result.method == "trimmed":
+        k = result.params["trim"]
+        return f"trimmed mean, K={k} (drops the {k} highest and {k} lowest totals)"
+    return {
+        "mean": "mean of the sheet totals",
+        "median": "median of the sheet totals",
+        "zscore": "mean of the totals standardised per judge (z-score)",
+        "bias": "additive judge-bias calibration (least squares)",
+    }[result.method]
+
+
+def _as_table(rows: list[dict], result: StageResult) -> str:
+    judges = len(result.diagnostics.judges)
+    sheets = sum(row["sheets"] for row in rows)
+    header = (f"Method: {describe_method(result)} | {len(rows)} applications, "
+              f"{sheets} sheets, {judges} judges")
+    cells = [["Rank", "Application", "Score", "Sheets", "Flags"]] + [
+        [str(r["rank"]), r["application"], r["score"], str(r["sheets"]), ", ".join(r["flags"])]
+        for r in rows]
+    widths = [max(_width(line[i]) for line in cells) for i in range(len(cells[0]))]
+    right = (True, False, True, True, False)
+    lines = ["  ".join(_pad(text, widths[i], right[i]) for i, text in enumerate(line)).rstrip()
+             for line in cells]
+    return "\n".join([header, "", *lines, *_reliability_line(result)])
+
+
+def _reliability_line(result: StageResult) -> list[str]:
+    reliability = result.diagnostics.reliability
+    if reliability.icc1 is None or reliability.icc1k is None:
+        return ["", "Reliability: ICC cannot be computed for this stage."]
+    return ["", f"Reliability: ICC(1) = {reliability.icc1:.2f}, "
+                f"ICC(1,k) = {reliability.icc1k:.2f} with k = {reliability.k:.2f}"]
+
+
+def _notes(result: StageResult) -> list[str]:
+    notes = [f"application {a} has no sheet with a score (all criteria n/a): not ranked"
+             for a in result.unscored]
+    notes += [f"judge {judge}'s totals were not standardised: {why}"
+              for judge, why in result.unstandardised_judges]
+    return notes
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    padding = " " * (width - _width(text))
+    return padding + text if right else text + padding
