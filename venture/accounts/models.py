@@ -47,6 +47,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_version: Mapped[int] = mapped_column(nullable=False, default=1)
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last accepted TOTP time step: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def get_id(self) -> str:
@@ -79,6 +81,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_liaison(self) -> bool:
         return self.role == Role.LIAISON
+
+    @property
+    def may_use_2fa(self) -> bool:
+        return self.role in (Role.ORGANIZER, Role.JUDGE)
 
     @property
     def totp_enabled(self) -> bool:

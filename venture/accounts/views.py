@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from venture.accounts import forms, services
-from venture.errors import DomainError
+from venture.accounts import forms, services, twofactor
+from venture.errors import DomainError, Forbidden
 from venture.extensions import limiter
 from venture.i18n import normalize_locale
 from venture.notices import kinds
@@ -63,9 +65,115 @@ def login():
         except DomainError as error:
             flash(str(error.message), "danger")
             return render_form("accounts/login.html", form, status=error.status)
+        if user.totp_enabled:
+            _await_second_factor(user, remember=form.remember.data, next_url=form.next.data)
+            return redirect(url_for("accounts.login_second_factor"))
         _start_session(user, remember=form.remember.data)
         return redirect(safe_next(form.next.data, url_for("main.index")))
     return render_form("accounts/login.html", form)
+
+
+SECOND_FACTOR_SECONDS = 300
+
+
+def _await_second_factor(user, *, remember: bool, next_url: str) -> None:
+    """Password accepted; the session holds only who is half-way, for five minutes."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    session["second_factor"] = {"user_id": user.id, "version": user.session_version, "remember": bool(remember),
+                                "next": next_url or "", "at": time.time()}
+
+
+def _pending_second_factor():
+    from venture.accounts.models import User
+    from venture.extensions import db
+
+    pending = session.get("second_factor")
+    if not pending or time.time() - pending.get("at", 0) > SECOND_FACTOR_SECONDS:
+        return None, None
+    user = db.session.get(User, pending["user_id"])
+    if user is None or user.session_version != pending["version"] or not user.totp_enabled:
+        return None, None
+    return user, pending
+
+
+@bp.route("/login/2fa", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+@public
+def login_second_factor():
+    user, pending = _pending_second_factor()
+    if user is None:
+        flash(_("Please log in again."), "info")
+        return redirect(url_for("accounts.login"))
+    form = forms.TwoFactorForm()
+    if form.validate_on_submit():
+        try:
+            twofactor.verify_login(user, form.code.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            session.pop("second_factor", None)
+            _start_session(user, remember=pending["remember"])
+            return redirect(safe_next(pending["next"], url_for("main.index")))
+    return render_form("accounts/login_2fa.html", form)
+
+
+@bp.route("/account/2fa", methods=["GET", "POST"])
+@signed_in
+def two_factor_setup():
+    if not current_user.may_use_2fa:
+        raise Forbidden(_("Two-factor login is available for organizers and judges."))
+    form = forms.TwoFactorForm()
+    disable_form = forms.TwoFactorForm(prefix="off")
+    secret = None
+    if not current_user.totp_enabled:
+        secret = session.get("totp_setup_secret") or twofactor.new_secret()
+        session["totp_setup_secret"] = secret
+        if form.validate_on_submit():
+            try:
+                twofactor.enable(current_user, secret, form.code.data)
+            except DomainError as error:
+                attach_error(form, error)
+            else:
+                session.pop("totp_setup_secret", None)
+                flash(_("Two-factor login is on. You will be asked for a code at every login."), "success")
+                return redirect(url_for("accounts.two_factor_setup"))
+    uri = twofactor.provisioning_uri(current_user, secret) if secret else None
+    return render_form("accounts/two_factor.html", form, disable_form=disable_form, secret=secret,
+                       qr=twofactor.qr_svg_data_uri(uri) if uri else None)
+
+
+@bp.route("/account/2fa/disable", methods=["POST"])
+@signed_in
+def two_factor_disable():
+    form = forms.TwoFactorForm(prefix="off")
+    if current_app.config.get("REQUIRE_ORGANIZER_2FA") and current_user.is_organizer:
+        raise Forbidden(_("Two-factor login is required for organizers on this platform."))
+    if form.validate_on_submit():
+        try:
+            twofactor.disable(current_user, form.code.data)
+        except DomainError as error:
+            flash(str(error.message), "danger")
+            return redirect(url_for("accounts.two_factor_setup")), 303
+        flash(_("Two-factor login is off."), "success")
+    return redirect(url_for("accounts.two_factor_setup"))
+
+
+# Pages an organizer may open before setting up a required second factor.
+SECOND_FACTOR_EXEMPT = {"accounts.two_factor_setup", "accounts.logout", "accounts.set_language", "static",
+                        "bootstrap.static", "main.healthz"}
+
+
+@bp.before_app_request
+def _require_organizer_second_factor():
+    if (current_app.config.get("REQUIRE_ORGANIZER_2FA") and current_user.is_authenticated
+            and current_user.is_organizer and not current_user.totp_enabled
+            and request.endpoint not in SECOND_FACTOR_EXEMPT):
+        flash(_("Organizers must set up two-factor login before continuing."), "warning")
+        return redirect(url_for("accounts.two_factor_setup"))
+    return None
 
 
 @bp.route("/logout", methods=["POST"])
