@@ -79,6 +79,9 @@ def test_config(instance, database_url: str, **overrides) -> dict:
     return config
 
 
+test_config.__test__ = False  # a helper, not a test, wherever it is imported
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def db_url(request, tmp_path_factory):
     marks = {m.name for m in request.node.iter_markers()}

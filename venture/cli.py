@@ -36,9 +36,9 @@ def run_command(host: str, port: int, debug: bool):
 
 
 def serve(app, host: str, port: int, debug: bool = False) -> None:
-    from venture.scheduler import start_inprocess_scheduler
-
     from werkzeug.serving import run_simple
+
+    from venture.scheduler import start_inprocess_scheduler
 
     start_inprocess_scheduler(app)
     # run_simple rather than app.run(): Flask refuses app.run() inside its own CLI.
@@ -53,6 +53,8 @@ def register_commands(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(audit_group)
     app.cli.add_command(notices_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     from venture.i18n_catalogs import i18n_group
 
     app.cli.add_command(i18n_group)
@@ -147,3 +149,33 @@ def notices_sweep():
     """Re-queue notices that are due and not in the broker (what beat runs every minute)."""
     count = current_app.extensions["celery"].tasks["venture.sweep_notices"].apply().get()
     click.echo(f"{count} notice(s) re-queued.")
+
+
+@click.command("backup")
+@click.argument("archive", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(archive: str):
+    """Write the database and the uploaded files to ARCHIVE (.tar.gz)."""
+    from pathlib import Path
+
+    from venture.backup import backup
+
+    manifest = backup(Path(archive))
+    click.echo(f"Backup written to {archive}: {sum(manifest['counts'].values())} rows in "
+               f"{len(manifest['counts'])} tables, migration {manifest['revision'] or '(none)'}.")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def restore_command(archive: str):
+    """Restore ARCHIVE into this (empty, migrated) database and its uploads folder."""
+    from pathlib import Path
+
+    from venture.backup import BackupError, restore
+
+    try:
+        manifest = restore(Path(archive))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {sum(manifest['counts'].values())} rows from {archive}.")

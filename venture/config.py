@@ -80,6 +80,8 @@ def from_environment() -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", default=False),
         "REQUIRE_ORGANIZER_2FA": _flag("VENTURE_REQUIRE_ORGANIZER_2FA"),
+        # First retry delay of a failed email; doubles on each attempt, at most an hour.
+        "NOTICE_RETRY_BASE_SECONDS": int(os.environ.get("VENTURE_NOTICE_RETRY_BASE_SECONDS") or 30),
         "MAX_CONTENT_LENGTH": int(os.environ.get("VENTURE_MAX_REQUEST_MB") or 60) * 1024 * 1024,
     }
 

@@ -121,8 +121,8 @@ def _claim(session: Session, notice_id: int) -> bool:
     return bool(claimed)
 
 
-def backoff_seconds(attempts: int) -> int:
-    return min(30 * 2 ** max(attempts - 1, 0), 3600)
+def backoff_seconds(attempts: int, base: int = 30) -> int:
+    return min(base * 2 ** max(attempts - 1, 0), 3600)
 
 
 def deliver(notice_id: int) -> str:
@@ -165,7 +165,7 @@ def _record_failure(session: Session, notice: Notice, exc: Exception) -> str:
         session.commit()
         log.error("notice %s failed for good: %s", notice.id, error)
         return EmailStatus.FAILED.value
-    delay = backoff_seconds(notice.attempts)
+    delay = backoff_seconds(notice.attempts, current_app.config["NOTICE_RETRY_BASE_SECONDS"])
     notice.email_status = EmailStatus.QUEUED
     notice.next_attempt_at = utcnow() + timedelta(seconds=delay)
     notice.enqueued_at = utcnow()
