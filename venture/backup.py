@@ -8,6 +8,7 @@ restored database is the same data: the audit chain verifies there as it did her
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import io
@@ -42,10 +43,8 @@ def _decoder(column: sa.Column):
     """Turn a JSON value back into what the column type expects."""
     python_type = None
     column_type = column.type.impl if isinstance(column.type, sa.types.TypeDecorator) else column.type
-    try:
+    with contextlib.suppress(NotImplementedError):
         python_type = column_type.python_type
-    except NotImplementedError:
-        pass
     if isinstance(column.type, sa.JSON):
         return lambda v: v
     if python_type is dt.datetime:
