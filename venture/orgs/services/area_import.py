@@ -105,21 +105,23 @@ def _text(value) -> str:
 
 
 def _read_rows(path, name: str) -> list[tuple]:
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ValidationError(_("%(name)s could not be read as an Excel .xlsx workbook. Save it as .xlsx "
-                                "(Excel 2007 or later) and try again.", name=name), field="file") from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(tuple(values))
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
+    # A file object, not the path: stored files have random names without an extension,
+    # which openpyxl would refuse.
+    with open(path, "rb") as stream:
+        try:
+            workbook = load_workbook(stream, read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+            raise ValidationError(_("%(name)s could not be read as an Excel .xlsx workbook. Save it as .xlsx "
+                                    "(Excel 2007 or later) and try again.", name=name), field="file") from None
+        try:
+            rows = []
+            for values in workbook.worksheets[0].iter_rows(values_only=True):
+                rows.append(tuple(values))
+                if len(rows) > MAX_ROWS + 1:
+                    break
+            return rows
+        finally:
+            workbook.close()
 
 
 def _check_header(header: tuple) -> bool:
