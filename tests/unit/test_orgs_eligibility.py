@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from venture.orgs.models import FlagKind
-from venture.orgs.services.organizations import (
+from venture.orgs.services.eligibility import (
     flag_active_within,
     registration_months,
     years_before,

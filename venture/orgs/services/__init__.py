@@ -39,6 +39,7 @@ from venture.orgs.services.areas import (
     on_invitation_accepted,
     rename_area,
 )
+from venture.orgs.services.eligibility import flag_active_within, registration_months
 from venture.orgs.services.members import invite_member, members_of, remove_member, set_member_role
 from venture.orgs.services.organizations import (
     PROFILE_FIELDS,
@@ -46,13 +47,11 @@ from venture.orgs.services.organizations import (
     add_flag,
     check_code,
     end_flag,
-    flag_active_within,
     organization_list_query,
     organizations_of,
     pending_changes,
     pending_count,
     register_organization,
-    registration_months,
     reject_organization,
     update_organization,
     verify_organization,
