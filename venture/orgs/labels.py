@@ -54,10 +54,11 @@ ORG_LABELS = [
 
 # String enums with the same value are equal (Rating.NONE == PartyOrg.NONE == "none"),
 # so one dict keyed by members cannot tell them apart. This domain's templates use the
-# `orglabel` filter, which looks a value up by its enum class; the shared LABELS get the
-# values that no other enum of this domain uses.
+# `orglabel` filter, which looks a value up by its enum class. The shared LABELS (the
+# `label` filter) get only values no other enum is likely to use, so that this domain
+# never replaces another's label of "pending", "rejected", "other"...
 _TYPED = {(type(member), member.value): text for member, text in ORG_LABELS}
-_SHARED_VALUES = {"none"}
+_SHARED_VALUES = {"none", "other", "pending", "verified", "rejected", "owner", "member"}
 LABELS.update({m: t for m, t in ORG_LABELS if m.value not in _SHARED_VALUES})
 
 

@@ -251,7 +251,10 @@ def _is_attached(area: Area, user: User) -> bool:
 def _attach(area: Area, user: User, actor) -> bool:
     if _is_attached(area, user):
         return False
-    db.session.execute(sa.insert(community_liaison).values(area_id=area.id, user_id=user.id))
+    try:
+        db.session.execute(sa.insert(community_liaison).values(area_id=area.id, user_id=user.id))
+    except IntegrityError:  # attached by a simultaneous request
+        raise Conflict(_("%(email)s is attached to this community already.", email=user.email)) from None
     record("orgs.liaison_attach", area, actor=actor, changes={"liaison": [None, user.email]})
     return True
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from venture.accounts.models import Role
@@ -66,7 +67,10 @@ def invite_member(org: Organization, *, actor, email: str, name: str = "", local
         invited = False
     membership = Membership(organization_id=org.id, user_id=user.id, role=MemberRole.MEMBER)
     db.session.add(membership)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same person invited twice at once
+        raise Conflict(_("%(email)s is a member already.", email=email), field="email") from None
     record("orgs.member_add", org, actor=actor,
            changes={"member": [None, email], "role": [None, MemberRole.MEMBER], "invited": [None, invited]})
     if not invited:
