@@ -289,3 +289,59 @@ def sheet(stage, application, judge_user, scores, *, submitted: bool = True, **f
     db.session.add(s)
     db.session.commit()
     return s
+
+
+# --- orgs --------------------------------------------------------------------------------------
+
+def membership(org, member, role: str = "member"):
+    from venture.orgs.models import MemberRole, Membership
+
+    m = Membership(organization_id=org.id, user_id=member.id, role=MemberRole(role))
+    db.session.add(m)
+    db.session.commit()
+    return m
+
+
+def org_flag(org, kind: str = "abnormal", *, listed_on=None, removed_on=None, note: str = ""):
+    from datetime import date
+
+    from venture.orgs.models import FlagKind, OrgFlag
+
+    flag = OrgFlag(organization_id=org.id, kind=FlagKind(kind), listed_on=listed_on or date(2025, 1, 1),
+                   removed_on=removed_on, note=note)
+    db.session.add(flag)
+    db.session.commit()
+    return flag
+
+
+def org_form(code: str | None = None, **overrides) -> dict:
+    """The fields of the registration form, valid unless overridden."""
+    data = {
+        "name": f"澧阳市测试社会工作服务中心{next(_counter)}", "uscc": code or uscc("2", region="439901"),
+        "registration_authority": "澧阳市民政局", "registration_date": "2019-03-01",
+        "legal_representative": "王强", "contact_name": "李梅", "contact_phone": "13900000000",
+        "contact_email": "", "address": "", "bank_name": "", "bank_account_name": "", "bank_account": "",
+        "rating": "none", "rating_date": "", "annual_inspection": "not_inspected", "annual_inspection_year": "",
+        "charter_scope": "为老服务、社区服务", "party_org": "none", "party_members": "0", "party_instructor": "",
+        "past_awards": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def xlsx_upload(rows, *, header=("区县", "街道/乡镇", "社区/村", "代码"), name: str = "communities.xlsx"):
+    """An xlsx file (as a test-client upload tuple) with a header row and ``rows``."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    if header:
+        sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    return buffer, name

@@ -244,6 +244,10 @@ def set_locale(user: User, locale: str) -> None:
 
 INVITABLE_ROLES = (Role.JUDGE, Role.LIAISON, Role.ORGANIZER)
 
+# Domains that invite with a payload ({"community_id": 3}, {"organization_id": 7}) add a
+# function(user, payload) here; it runs inside accept_invitation's transaction.
+INVITATION_ACCEPTED_HOOKS: list = []
+
 
 @service
 def invite_user(*, email: str, name: str, role: Role, invited_by: User, payload: dict | None = None,
@@ -279,6 +283,8 @@ def accept_invitation(token: str, *, name: str, password: str) -> User:
     _set_password(user, password)
     user.email_verified_at = user.email_verified_at or utcnow()
     record("account.accept_invitation", user, actor=user)
+    for hook in INVITATION_ACCEPTED_HOOKS:
+        hook(user, row.payload or {})
     return user
 
 

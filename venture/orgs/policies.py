@@ -36,3 +36,32 @@ def can_view_organization(user, organization_id: int) -> bool:
 
 def can_edit_organization(user, organization_id: int) -> bool:
     return is_member(user, organization_id)
+
+
+def can_manage_members(user, organization_id: int) -> bool:
+    """Any member may invite; removing someone else or changing roles is for owners."""
+    return is_member(user, organization_id)
+
+
+def can_remove_member(user, membership) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if membership.user_id == user.id:
+        return True  # leaving
+    return is_owner(user, membership.organization_id)
+
+
+def can_change_member_role(user, organization_id: int) -> bool:
+    return is_owner(user, organization_id)
+
+
+def can_view_social_workers(user, organization_id: int) -> bool:
+    return can_view_organization(user, organization_id)
+
+
+def can_edit_social_workers(user, organization_id: int) -> bool:
+    return is_member(user, organization_id)
+
+
+def can_verify_organization(user) -> bool:
+    return bool(getattr(user, "is_organizer", False))

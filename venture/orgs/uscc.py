@@ -33,6 +33,23 @@ class USCC:
         return self.authority == CIVIL_AFFAIRS
 
 
+class USCCError(ValueError):
+    """What is wrong with a code: ``reason`` is "length", "character" or "check".
+
+    The attributes let a caller say the same thing in the user's language.
+    """
+
+    def __init__(self, message: str, *, reason: str, length: int = 0, position: int = 0,
+                 char: str = "", expected: str = "", found: str = ""):
+        super().__init__(message)
+        self.reason = reason
+        self.length = length
+        self.position = position
+        self.char = char
+        self.expected = expected
+        self.found = found
+
+
 def normalize(code: str) -> str:
     return (code or "").strip().upper()
 
@@ -46,14 +63,17 @@ def parse_uscc(code: str) -> USCC:
     """Parse and validate a code; raises ValueError saying what is wrong."""
     text = normalize(code)
     if len(text) != LENGTH:
-        raise ValueError(f"a 统一社会信用代码 has 18 characters; this one has {len(text)}")
+        raise USCCError(f"a 统一社会信用代码 has 18 characters; this one has {len(text)}",
+                        reason="length", length=len(text))
     for position, ch in enumerate(text, start=1):
         if ch not in VALUES:
-            raise ValueError(f"character {position} ({ch!r}) is not allowed: "
-                             f"the alphabet is {ALPHABET} (no I, O, S, V, Z)")
+            raise USCCError(f"character {position} ({ch!r}) is not allowed: "
+                            f"the alphabet is {ALPHABET} (no I, O, S, V, Z)",
+                            reason="character", position=position, char=ch)
     expected = check_character(text[:17])
     if text[17] != expected:
-        raise ValueError(f"the check character is wrong: expected {expected}, found {text[17]}")
+        raise USCCError(f"the check character is wrong: expected {expected}, found {text[17]}",
+                        reason="check", expected=expected, found=text[17])
     return USCC(code=text, authority=text[0], type_code=text[1], region_code=text[2:8],
                 organization_code=text[8:17], check=text[17])
 
