@@ -9,6 +9,7 @@ half-translated).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -86,10 +87,21 @@ def update_part(part: str, locale: str) -> tuple[int, int]:
     catalog.update(template, no_fuzzy_matching=True)
     catalog.obsolete.clear()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as f:
-        write_po(f, catalog, width=100, sort_output=True, omit_header=False, include_previous=False)
+    _write(path, catalog)
     missing = sum(1 for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)) or m.fuzzy))
     return len(template), missing
+
+
+STABLE_DATE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _write(path: Path, catalog: Catalog) -> None:
+    """Write a catalog deterministically: no dates, no line numbers, sorted; so that
+    re-running `update` changes nothing and merges of two parts' work stay clean."""
+    catalog.creation_date = STABLE_DATE
+    catalog.revision_date = STABLE_DATE
+    with path.open("wb") as f:
+        write_po(f, catalog, width=100, sort_output=True, no_location=True, include_previous=False)
 
 
 def missing_translations(locale: str = "zh_CN") -> list[tuple[str, str]]:
@@ -155,8 +167,7 @@ def fill_part(part: str, translations: dict[str, str], locale: str = "zh_CN") ->
             message.string = tuple(value) if isinstance(message.id, tuple) and isinstance(value, list) else value
             message.flags.discard("fuzzy")
             count += 1
-    with path.open("wb") as f:
-        write_po(f, catalog, width=100, sort_output=True, include_previous=False)
+    _write(path, catalog)
     return count
 
 
