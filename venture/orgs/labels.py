@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from venture.labels import LABELS
+from venture.labels import choices, label, register  # noqa: F401 - choices re-exported
 from venture.orgs.models import (
     AreaLevel,
     FlagKind,
@@ -52,27 +52,8 @@ ORG_LABELS = [
     (AreaLevel.COMMUNITY, _l("Community / village")),
 ]
 
-# String enums with the same value are equal (Rating.NONE == PartyOrg.NONE == "none"),
-# so one dict keyed by members cannot tell them apart. This domain's templates use the
-# `orglabel` filter, which looks a value up by its enum class. The shared LABELS (the
-# `label` filter) get only values no other enum is likely to use, so that this domain
-# never replaces another's label of "pending", "rejected", "other"...
-_TYPED = {(type(member), member.value): text for member, text in ORG_LABELS}
-_SHARED_VALUES = {"none", "other", "pending", "verified", "rejected", "owner", "member"}
-LABELS.update({m: t for m, t in ORG_LABELS if m.value not in _SHARED_VALUES})
-
-
-def orglabel(value) -> str:
-    """The label of one of this domain's enum values."""
-    if value is None:
-        return ""
-    found = _TYPED.get((type(value), getattr(value, "value", value)))
-    return str(found) if found is not None else str(getattr(value, "value", value))
-
-
-def choices(enum_cls) -> list[tuple[str, object]]:
-    """(value, label) pairs for a select field."""
-    return [(member.value, _TYPED[(enum_cls, member.value)]) for member in enum_cls]
+register(ORG_LABELS)
+orglabel = label  # the name this domain's templates use
 
 
 # The organization's fields, as the forms and the organizer's diff name them.

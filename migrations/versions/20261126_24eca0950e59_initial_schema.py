@@ -1,8 +1,8 @@
 """Initial schema: accounts, notices, audit chain, jobs, files and the data model of every domain.
 
-Revision ID: 78dff9797411
+Revision ID: 24eca0950e59
 Revises: 
-Create Date: 2026-11-26 22:15:25.272929
+Create Date: 2026-11-26 22:23:46.897291
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '78dff9797411'
+revision = '24eca0950e59'
 down_revision = None
 branch_labels = None
 depends_on = None
