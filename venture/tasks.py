@@ -34,6 +34,8 @@ def _release(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _discard(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # only a SAVEPOINT rolled back: the transaction's tasks still stand
     session.info.pop(PENDING_KEY, None)
 
 

@@ -178,6 +178,8 @@ def _before_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # only a SAVEPOINT rolled back: the transaction and its entries go on
     session.info.pop(PENDING_KEY, None)
 
 
