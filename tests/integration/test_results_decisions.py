@@ -14,7 +14,13 @@ from venture.extensions import db
 from venture.notices.models import Notice
 from venture.rankings.models import FundingOutcome
 from venture.results import services
-from venture.results.models import Decision, Objection, ObjectionStatus, Publication, PublicationStatus
+from venture.results.models import (
+    Decision,
+    Objection,
+    ObjectionStatus,
+    Publication,
+    PublicationStatus,
+)
 
 
 def _audit(action: str) -> list[AuditEntry]:

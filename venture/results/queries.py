@@ -11,7 +11,13 @@ from venture.applications.models import Application
 from venture.competitions.models import Competition, CompetitionStatus
 from venture.extensions import db
 from venture.rankings.models import ResultSnapshot, SnapshotKind
-from venture.results.models import Objection, ObjectionFile, ObjectionStatus, Publication, PublicationStatus
+from venture.results.models import (
+    Objection,
+    ObjectionFile,
+    ObjectionStatus,
+    Publication,
+    PublicationStatus,
+)
 
 PUBLIC_STATUSES = (PublicationStatus.PUBLICITY, PublicationStatus.FINAL)
 

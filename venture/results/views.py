@@ -3,7 +3,16 @@ organizer's decisions and objections, and members' score cards."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,9 +24,20 @@ from venture.extensions import limiter
 from venture.files.services import download
 from venture.main.views import HOME_PANELS
 from venture.policy import organizer_only, public, require, signed_in
-from venture.results import labels  # noqa: F401 - registers the enum labels
-from venture.results import policies, queries, services
-from venture.results.forms import AnswerForm, ApproveForm, DecisionForm, LookupForm, ObjectionForm, yuan_to_fen
+from venture.results import (
+    labels,  # noqa: F401 - registers the enum labels
+    policies,
+    queries,
+    services,
+)
+from venture.results.forms import (
+    AnswerForm,
+    ApproveForm,
+    DecisionForm,
+    LookupForm,
+    ObjectionForm,
+    yuan_to_fen,
+)
 from venture.results.models import ObjectionStatus
 from venture.results.scorecard import scorecard as build_scorecard
 from venture.web import attach_error, render_form

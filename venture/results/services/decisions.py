@@ -17,7 +17,13 @@ from venture.db import service, utcnow
 from venture.errors import Conflict, NotFound, ValidationError
 from venture.extensions import db
 from venture.rankings.models import FundingOutcome, ResultSnapshot, SnapshotKind
-from venture.results.models import Decision, Objection, ObjectionStatus, Publication, PublicationStatus
+from venture.results.models import (
+    Decision,
+    Objection,
+    ObjectionStatus,
+    Publication,
+    PublicationStatus,
+)
 from venture.results.services.recipients import notify_members
 
 MIN_REASON_LENGTH = 4
