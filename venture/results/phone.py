@@ -7,8 +7,8 @@ import re
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９－（）＋　", "0123456789-()+ ")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
-# Area codes are 3 digits (010, 02x) or 4 digits (0xxx); local numbers 7 or 8 digits.
-_LANDLINE = re.compile(r"(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?")
+# Area codes are 3 digits for 010 and 02x, else 4 digits (03xx–09xx); local numbers 7 or 8 digits.
+_LANDLINE = re.compile(r"(0[12]\d|0[3-9]\d{2})-?(\d{7,8})(?:-(\d{1,6}))?")
 
 
 def normalize_phone(raw: str) -> str | None:
