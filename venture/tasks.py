@@ -27,6 +27,8 @@ def after_commit(task, *args, **kwargs) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _release(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT committed: the transaction may still roll back
     pending = session.info.pop(PENDING_KEY, [])
     if pending:
         session.info.setdefault(READY_KEY, []).extend(pending)

@@ -172,6 +172,8 @@ def _write_pending(session: Session) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT "commits": the entries wait for the real commit
     if session.info.get(PENDING_KEY):
         _write_pending(session)
 

@@ -109,15 +109,11 @@ def _criteria(rubric_ids: set[int]) -> dict[int, list[RubricCriterion]]:
 def _stage_card(sheets: list[ScoreSheet], criteria_of: dict[int, list[RubricCriterion]]) -> StageCard:
     stage = sheets[0].stage
     values: dict[int, list[Decimal]] = {}
-    totals = []
     for sheet in sheets:
-        total = Decimal("0")
         for score in sheet.scores:
             if score.not_applicable or score.score is None:
                 continue
             values.setdefault(score.criterion_id, []).append(Decimal(score.score))
-            total += Decimal(score.score)
-        totals.append(total)
     criteria: list[CriterionAverage] = []
     seen: set[int] = set()
     for rubric_id in dict.fromkeys(s.rubric_id for s in sheets):
@@ -132,5 +128,8 @@ def _stage_card(sheets: list[ScoreSheet], criteria_of: dict[int, list[RubricCrit
         by_criterion = [(s.criterion.name, s.comment.strip())
                         for s in sorted(sheet.scores, key=lambda s: s.criterion.position) if s.comment.strip()]
         experts.append(ExpertComments(letters(i), sheet.overall_comment.strip(), by_criterion))
+    means = [c.mean for c in criteria if c.mean is not None]
+    # The total of the averages: an n/a answer is left out, never counted as 0.
+    total = sum(means, Decimal("0")).quantize(TWO) if means else None
     return StageCard(kind=stage.kind, name=str(STAGE_NAMES.get(stage.kind, stage.kind.value)), sheets=len(sheets),
-                     criteria=criteria, mean_total=_mean(totals), experts=experts)
+                     criteria=criteria, mean_total=total, experts=experts)
