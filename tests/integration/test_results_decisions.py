@@ -268,3 +268,39 @@ def test_decisions_page_queries_do_not_grow_with_the_data(make, login):
         return len(statements)
 
     assert count_queries(2) == count_queries(8)
+
+
+def test_index_pages_queries_do_not_grow_with_the_number_of_competitions(make, login, client):
+    from sqlalchemy import event
+
+    boss = make.organizer()
+    member = make.applicant()
+
+    def add_published():
+        comp, _apps, _snap = make.results_setup(organizer=boss, members=[member], count=2)
+        services.generate_decisions(comp, boss)
+        services.approve(comp, boss)
+
+    def count():
+        urls = [(client, "/results"), (client, "/api/v1/competitions"), (login(boss), "/manage/results"),
+                (login(boss), "/"), (login(member), "/my/results"), (client, "/")]
+        for c, url in urls:
+            c.get(url)
+        statements = []
+
+        def listener(*args):
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            for c, url in urls:
+                assert c.get(url).status_code == 200, url
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    add_published()
+    small = count()
+    for _ in range(3):
+        add_published()
+    assert count() == small
