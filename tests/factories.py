@@ -345,3 +345,49 @@ def xlsx_upload(rows, *, header=("区县", "街道/乡镇", "社区/村", "代�
     wb.save(buffer)
     buffer.seek(0)
     return buffer, name
+# --- results -------------------------------------------------------------------------------
+
+def final_snapshot(competition, rows, *, created_at=None):
+    """A FINAL results snapshot with the funding line.
+
+    ``rows``: (application, score, funding, funded_fen) tuples in ranking order; the rank
+    within the category follows that order.
+    """
+    from decimal import Decimal
+
+    from venture.rankings.models import FundingOutcome, ResultSnapshot, SnapshotEntry, SnapshotKind
+
+    snap = ResultSnapshot(competition_id=competition.id, kind=SnapshotKind.FINAL, method="trimmed",
+                          input_digest=f"{next(_counter):064d}", sheet_count=len(rows) * 5,
+                          created_at=created_at or utcnow())
+    ranks: dict = {}
+    for position, (app, score, funding, funded_fen) in enumerate(rows, start=1):
+        ranks[app.category_id] = ranks.get(app.category_id, 0) + 1
+        snap.entries.append(SnapshotEntry(
+            application_id=app.id, category_id=app.category_id, position=position, rank=ranks[app.category_id],
+            score=Decimal(str(score)), exact_score=str(score), sheets=5,
+            funding=FundingOutcome(funding) if funding else None, funded_fen=funded_fen))
+    db.session.add(snap)
+    db.session.commit()
+    return snap
+
+
+def results_setup(*, organizer=None, members=None, count=3, requested_fen=8_000_000, **competition_fields):
+    """A competition with ``count`` passed applications and a FINAL snapshot: the first
+    funded at its request, the second on the waiting list, the rest not funded.
+    Returns (competition, applications, snapshot)."""
+    organizer = organizer or globals()["organizer"]()
+    comp = competition(organizer=organizer, **competition_fields)
+    areas = area_tree(district=f"城东区{next(_counter)}")
+    community = next(a for a in areas.values() if a.level.value == "community")
+    apps = []
+    for i in range(count):
+        org = organization(members=members if (members and i == 0) else ())
+        apps.append(application(comp, org, status="passed", requested_fen=requested_fen, communities=[community],
+                                project_name=f"社区项目{i + 1}"))
+    rows = []
+    for i, app in enumerate(apps):
+        funding = "funded" if i == 0 else "waitlist" if i == 1 else "not_funded"
+        rows.append((app, f"{90 - i * 3.125:.2f}", funding, requested_fen if funding == "funded" else None))
+    snap = final_snapshot(comp, rows)
+    return comp, apps, snap

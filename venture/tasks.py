@@ -39,6 +39,8 @@ def after_commit(task, *args, **kwargs) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _release(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT committed: the transaction may still roll back
     pending = session.info.pop(PENDING_KEY, [])
     if pending:
         session.info.setdefault(READY_KEY, []).extend(pending)
@@ -46,6 +48,8 @@ def _release(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _discard(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # only a SAVEPOINT rolled back: the transaction's tasks still stand
     session.info.pop(PENDING_KEY, None)
 
 

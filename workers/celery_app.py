@@ -20,6 +20,8 @@ TASK_MODULES = [
 
 BEAT_SCHEDULE = {
     "sweep-notices": {"task": "venture.sweep_notices", "schedule": timedelta(seconds=60)},
+    # Reminders of deadlines (judges' sheets, application drafts; follow-up reports later).
+    "send-reminders": {"task": "venture.send_reminders", "schedule": timedelta(minutes=10)},
 }
 
 

@@ -172,12 +172,16 @@ def _write_pending(session: Session) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT "commits": the entries wait for the real commit
     if session.info.get(PENDING_KEY):
         _write_pending(session)
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # only a SAVEPOINT rolled back: the transaction and its entries go on
     session.info.pop(PENDING_KEY, None)
 
 

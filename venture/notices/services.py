@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from venture.db import service, utcnow
@@ -89,8 +90,22 @@ def _dedupe_key_exists(key: str) -> bool:
     return db.session.scalar(sa.select(Notice.id).where(Notice.dedupe_key == key)) is not None
 
 
-def _queue(notice: Notice) -> Notice:
-    db.session.add(notice)
+def _queue(notice: Notice) -> Notice | None:
+    if notice.dedupe_key:
+        # Two writers (two beat processes) may both have passed the check above: the
+        # unique key lets one insert win; the other's SAVEPOINT rolls back alone, and
+        # its notice counts as already sent. The caller's transaction goes on.
+        db.session.flush()  # the caller's changes first: only the notice is in the savepoint
+        try:
+            with db.session.begin_nested():
+                db.session.add(notice)
+        except IntegrityError:
+            if not _dedupe_key_exists(notice.dedupe_key):
+                raise
+            log.info("notice %s was written by another process", notice.dedupe_key)
+            return None
+    else:
+        db.session.add(notice)
     if notice.email_status == EmailStatus.QUEUED:
         notice.enqueued_at = utcnow()
         db.session.flush()
@@ -287,8 +302,11 @@ def resend(notice_id: int, actor) -> Notice:
     return notice
 
 
-def delivery_log(*, status: str | None, kind: str | None, q: str | None, page: int, per_page: int = 50):
+def delivery_log(*, status: str | None, kind: str | None, q: str | None, page: int, per_page: int = 50,
+                 competition_id: int | None = None):
     query = sa.select(Notice).order_by(Notice.id.desc())
+    if competition_id:
+        query = query.where(Notice.competition_id == competition_id)
     if status:
         query = query.where(Notice.email_status == status)
     if kind:
@@ -296,3 +314,13 @@ def delivery_log(*, status: str | None, kind: str | None, q: str | None, page: i
     if q:
         query = query.where(Notice.email.ilike(f"%{q}%"))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def log_competitions() -> list[tuple[int, str]]:
+    """(id, name) of the competitions that have notices, for the delivery log's filter."""
+    from venture.competitions.models import Competition
+
+    return [tuple(r) for r in db.session.execute(
+        sa.select(Competition.id, Competition.name)
+        .where(Competition.id.in_(sa.select(Notice.competition_id).where(Notice.competition_id.is_not(None))))
+        .order_by(Competition.id.desc())).all()]

@@ -60,9 +60,12 @@ def delivery_log():
     if kind not in kinds.KINDS:
         kind = None
     q = (request.args.get("q") or "").strip() or None
-    page = services.delivery_log(status=status, kind=kind, q=q, page=request.args.get("page", 1, type=int))
+    competition_id = request.args.get("competition", type=int)
+    page = services.delivery_log(status=status, kind=kind, q=q, page=request.args.get("page", 1, type=int),
+                                 competition_id=competition_id)
     return render_template("notices/delivery_log.html", page=page, status=status, kind=kind, q=q or "",
-                           statuses=list(EmailStatus), kinds=kinds.KINDS, form=ConfirmForm())
+                           statuses=list(EmailStatus), kinds=kinds.KINDS, form=ConfirmForm(),
+                           competitions=services.log_competitions(), competition_id=competition_id)
 
 
 @bp.route("/admin/notices/<int:notice_id>/resend", methods=["POST"])

@@ -54,6 +54,21 @@ class Publication(TimestampMixin, db.Model):
     competition = relationship("Competition")
     snapshot = relationship("ResultSnapshot")
 
+    @property
+    def is_public(self) -> bool:
+        """On public notice or final: visible to everyone, on the site and in the API."""
+        return self.status in (PublicationStatus.PUBLICITY, PublicationStatus.FINAL)
+
+    def window_state(self, now: datetime) -> str:
+        """'before', 'open' or 'closed': where ``now`` is relative to the objection window."""
+        if self.status != PublicationStatus.PUBLICITY or self.publicity_starts_at is None:
+            return "closed" if self.status == PublicationStatus.FINAL else "before"
+        if now < self.publicity_starts_at:
+            return "before"
+        if self.publicity_ends_at is not None and now >= self.publicity_ends_at:
+            return "closed"
+        return "open"
+
 
 class Decision(TimestampMixin, db.Model):
     __tablename__ = "decision"
@@ -79,6 +94,7 @@ class Decision(TimestampMixin, db.Model):
 
     application = relationship("Application")
     category = relationship("Category")
+    changed_by = relationship("User", foreign_keys=[changed_by_id])
 
     @property
     def differs_from_line(self) -> bool:
@@ -105,8 +121,14 @@ class Objection(TimestampMixin, db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     ip: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="")
+    # Shown once after filing: with the phone number it looks up the reply on the public site.
+    receipt_code: Mapped[str] = mapped_column(sa.String(20), unique=True, nullable=False)
+    # The decision an upheld objection changed (None when dismissed or upheld without a change).
+    changed_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id", ondelete="SET NULL"))
 
     application = relationship("Application")
+    answered_by = relationship("User", foreign_keys=[answered_by_id])
+    changed_decision = relationship("Decision", foreign_keys=[changed_decision_id])
     files: Mapped[list[ObjectionFile]] = relationship(cascade="all, delete-orphan")
 
 

@@ -1,0 +1,121 @@
+"""Read-side queries of the results pages (a fixed number of SQL queries each)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from venture.applications.models import Application
+from venture.competitions.models import Competition, CompetitionStatus
+from venture.extensions import db
+from venture.rankings.models import ResultSnapshot, SnapshotKind
+from venture.results.models import (
+    Objection,
+    ObjectionFile,
+    ObjectionStatus,
+    Publication,
+    PublicationStatus,
+)
+
+PUBLIC_STATUSES = (PublicationStatus.PUBLICITY, PublicationStatus.FINAL)
+
+
+def public_publications() -> list[Publication]:
+    """Competitions with results on public notice or final, newest first."""
+    return list(db.session.scalars(
+        sa.select(Publication).where(Publication.status.in_(PUBLIC_STATUSES))
+        .options(joinedload(Publication.competition))
+        .order_by(Publication.approved_at.desc(), Publication.id.desc())))
+
+
+def public_publication(competition_id: int) -> Publication | None:
+    return db.session.scalar(
+        sa.select(Publication).where(Publication.competition_id == competition_id,
+                                     Publication.status.in_(PUBLIC_STATUSES))
+        .options(joinedload(Publication.competition)))
+
+
+@dataclass
+class ManagedCompetition:
+    competition: Competition
+    publication: Publication | None
+    open_objections: int
+    has_final_snapshot: bool
+
+
+def managed_competitions() -> list[ManagedCompetition]:
+    competitions = list(db.session.scalars(
+        sa.select(Competition).where(Competition.status != CompetitionStatus.DRAFT)
+        .order_by(Competition.year.desc(), Competition.id.desc())))
+    ids = [c.id for c in competitions]
+    publications = {p.competition_id: p for p in db.session.scalars(
+        sa.select(Publication).where(Publication.competition_id.in_(ids)))} if ids else {}
+    open_counts = dict(db.session.execute(
+        sa.select(Objection.competition_id, sa.func.count(Objection.id))
+        .where(Objection.competition_id.in_(ids), Objection.status == ObjectionStatus.OPEN)
+        .group_by(Objection.competition_id)).all()) if ids else {}
+    with_snapshot = set(db.session.scalars(
+        sa.select(ResultSnapshot.competition_id).where(ResultSnapshot.competition_id.in_(ids),
+                                                       ResultSnapshot.kind == SnapshotKind.FINAL)
+        .distinct())) if ids else set()
+    return [ManagedCompetition(c, publications.get(c.id), open_counts.get(c.id, 0), c.id in with_snapshot)
+            for c in competitions]
+
+
+def objections_page(competition, *, status: str | None, page: int, per_page: int = 20):
+    query = (sa.select(Objection).where(Objection.competition_id == competition.id)
+             .options(joinedload(Objection.application).joinedload(Application.organization),
+                      selectinload(Objection.files).joinedload(ObjectionFile.file))
+             # open ones first: they need an answer
+             .order_by(sa.case((Objection.status == ObjectionStatus.OPEN, 0), else_=1), Objection.id.desc()))
+    if status:
+        query = query.where(Objection.status == status)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def objection_counts(competition) -> dict[str, int]:
+    rows = dict(db.session.execute(
+        sa.select(Objection.status, sa.func.count(Objection.id))
+        .where(Objection.competition_id == competition.id).group_by(Objection.status)).all())
+    return {s.value: rows.get(s, 0) for s in ObjectionStatus}
+
+
+def answered_objections(competition) -> list[Objection]:
+    """Answered objections, for the public page's summary (no personal data is shown)."""
+    return list(db.session.scalars(
+        sa.select(Objection).where(Objection.competition_id == competition.id,
+                                   Objection.status != ObjectionStatus.OPEN)
+        .options(joinedload(Objection.application)).order_by(Objection.answered_at)))
+
+
+def member_results(user) -> list[tuple]:
+    """(application, decision, publication) for the user's organizations' published results."""
+    from venture.orgs.models import Membership
+    from venture.results.models import Decision
+
+    rows = db.session.execute(
+        sa.select(Application, Decision, Publication)
+        .join(Decision, Decision.application_id == Application.id)
+        .join(Publication, Publication.competition_id == Decision.competition_id)
+        .join(Membership, Membership.organization_id == Application.organization_id)
+        .where(Membership.user_id == user.id, Publication.status.in_(PUBLIC_STATUSES))
+        .options(joinedload(Application.competition), joinedload(Application.organization))
+        .order_by(Publication.approved_at.desc(), Application.id)).all()
+    return [tuple(r) for r in rows]
+
+
+def open_objections_by_competition() -> list[tuple[Competition, int]]:
+    rows = db.session.execute(
+        sa.select(Competition, sa.func.count(Objection.id))
+        .join(Objection, Objection.competition_id == Competition.id)
+        .where(Objection.status == ObjectionStatus.OPEN)
+        .group_by(Competition.id).order_by(Competition.id)).all()
+    return [tuple(r) for r in rows]
+
+
+def publications_in_progress() -> list[Publication]:
+    return list(db.session.scalars(
+        sa.select(Publication).where(Publication.status != PublicationStatus.FINAL)
+        .options(joinedload(Publication.competition)).order_by(Publication.id)))
