@@ -97,3 +97,21 @@ def _sample_context(app, kind, anything):
     context = {name: anything() for name in names}
     context.update({"link": "http://localhost/x", "role": Role.JUDGE})
     return context
+
+
+def test_each_string_has_one_translation_across_parts():
+    """The catalogs are merged: two parts translating the same English differently would
+    silently change one part's interface. Use a more specific English string instead."""
+    from babel.messages.pofile import read_po
+
+    from venture.i18n import catalog_files
+
+    seen: dict[str, dict[str, list[str]]] = {}
+    for path in catalog_files("zh_CN"):
+        part = path.parent.parent.parent.name
+        with path.open("rb") as f:
+            for m in read_po(f):
+                if m.id and m.string and isinstance(m.id, str):
+                    seen.setdefault(m.id, {}).setdefault(m.string, []).append(part)
+    clashes = {k: v for k, v in seen.items() if len(v) > 1}
+    assert not clashes, "\n".join(f"{k!r}: {v}" for k, v in clashes.items())

@@ -94,8 +94,8 @@ class SocialWorkerForm(FlaskForm):
 
 
 class AreaForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    code = StringField(_l("Code"), validators=[Optional(), Length(max=20)])
+    name = StringField(_l("Place name"), validators=[DataRequired(), Length(max=100)])
+    code = StringField(_l("Area code"), validators=[Optional(), Length(max=20)])
     parent_id = HiddenField()
 
 

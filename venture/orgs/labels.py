@@ -58,7 +58,7 @@ orglabel = label  # the name this domain's templates use
 
 # The organization's fields, as the forms and the organizer's diff name them.
 FIELD_LABELS = {
-    "name": _l("Name"),
+    "name": _l("Organization name"),
     "uscc": _l("Unified social credit code"),
     "org_type": _l("Type"),
     "region_code": _l("Region code"),

@@ -12,7 +12,7 @@ LABELS.update({
     PublicationStatus.PROPOSED: _l("Proposed (not public yet)"),
     PublicationStatus.PUBLICITY: _l("On public notice"),
     PublicationStatus.FINAL: _l("Final results"),
-    ObjectionStatus.OPEN: _l("Open"),
+    ObjectionStatus.OPEN: _l("Not answered yet"),
     ObjectionStatus.UPHELD: _l("Upheld"),
     ObjectionStatus.DISMISSED: _l("Dismissed"),
     ObjectorKind.PERSON: _l("As a person"),

@@ -28,7 +28,7 @@ from venture.orgs.services.areas import CODE_MAX, NAME_MAX
 
 MAX_ROWS = 5000
 HEADERS = ("区县", "街道/乡镇", "社区/村", "代码")
-COLUMN_LABELS = (_l("District"), _l("Street / township"), _l("Community / village"), _l("Code"))
+COLUMN_LABELS = (_l("District"), _l("Street / township"), _l("Community / village"), _l("Area code"))
 _ACCEPTED_HEADERS = (
     {"区县", "区/县", "district"},
     {"街道/乡镇", "街道", "乡镇", "街道（乡镇）", "street", "street / township"},

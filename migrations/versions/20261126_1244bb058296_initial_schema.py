@@ -1,8 +1,8 @@
 """Initial schema: accounts, notices, audit chain, jobs, files and the data model of every domain.
 
-Revision ID: 24eca0950e59
+Revision ID: 1244bb058296
 Revises: 
-Create Date: 2026-11-26 22:23:46.897291
+Create Date: 2026-11-26 22:25:26.376235
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '24eca0950e59'
+revision = '1244bb058296'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -600,33 +600,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_conflict_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conflict_judge_id'), ['judge_id'], unique=False)
 
-    op.create_table('objection',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('competition_id', sa.Integer(), nullable=False),
-    sa.Column('application_id', sa.Integer(), nullable=False),
-    sa.Column('objector_kind', sa.Enum('person', 'organization', name='objectorkind', native_enum=False, create_constraint=True, length=15), nullable=False),
-    sa.Column('real_name', sa.String(length=100), nullable=False),
-    sa.Column('phone', sa.String(length=30), nullable=False),
-    sa.Column('email', sa.String(length=254), nullable=False),
-    sa.Column('organization_name', sa.String(length=200), nullable=False),
-    sa.Column('content', sa.Text(), nullable=False),
-    sa.Column('locale', sa.String(length=10), nullable=False),
-    sa.Column('status', sa.Enum('open', 'upheld', 'dismissed', name='objectionstatus', native_enum=False, create_constraint=True, length=10), nullable=False),
-    sa.Column('reply', sa.Text(), nullable=False),
-    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('answered_by_id', sa.Integer(), nullable=True),
-    sa.Column('ip', sa.String(length=64), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['answered_by_id'], ['user.id'], name=op.f('fk_objection_answered_by_id_user')),
-    sa.ForeignKeyConstraint(['application_id'], ['application.id'], name=op.f('fk_objection_application_id_application'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['competition_id'], ['competition.id'], name=op.f('fk_objection_competition_id_competition'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_objection'))
-    )
-    with op.batch_alter_table('objection', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_objection_competition_id'), ['competition_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_objection_status'), ['status'], unique=False)
-
     op.create_table('panel',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('stage_id', sa.Integer(), nullable=False),
@@ -842,18 +815,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_evaluation_project_id'), ['project_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_evaluation_status'), ['status'], unique=False)
 
-    op.create_table('objection_file',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('objection_id', sa.Integer(), nullable=False),
-    sa.Column('stored_file_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['objection_id'], ['objection.id'], name=op.f('fk_objection_file_objection_id_objection'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['stored_file_id'], ['stored_file.id'], name=op.f('fk_objection_file_stored_file_id_stored_file')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_objection_file'))
-    )
-    with op.batch_alter_table('objection_file', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_objection_file_objection_id'), ['objection_id'], unique=False)
-
     op.create_table('panel_member',
     sa.Column('panel_id', sa.Integer(), nullable=False),
     sa.Column('judge_id', sa.Integer(), nullable=False),
@@ -1061,6 +1022,37 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_expense_line_id'), ['line_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_expense_project_id'), ['project_id'], unique=False)
 
+    op.create_table('objection',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('competition_id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('objector_kind', sa.Enum('person', 'organization', name='objectorkind', native_enum=False, create_constraint=True, length=15), nullable=False),
+    sa.Column('real_name', sa.String(length=100), nullable=False),
+    sa.Column('phone', sa.String(length=30), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('organization_name', sa.String(length=200), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('locale', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.Enum('open', 'upheld', 'dismissed', name='objectionstatus', native_enum=False, create_constraint=True, length=10), nullable=False),
+    sa.Column('reply', sa.Text(), nullable=False),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('answered_by_id', sa.Integer(), nullable=True),
+    sa.Column('ip', sa.String(length=64), nullable=False),
+    sa.Column('receipt_code', sa.String(length=20), nullable=False),
+    sa.Column('changed_decision_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['answered_by_id'], ['user.id'], name=op.f('fk_objection_answered_by_id_user')),
+    sa.ForeignKeyConstraint(['application_id'], ['application.id'], name=op.f('fk_objection_application_id_application'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['changed_decision_id'], ['decision.id'], name=op.f('fk_objection_changed_decision_id_decision'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['competition_id'], ['competition.id'], name=op.f('fk_objection_competition_id_competition'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_objection')),
+    sa.UniqueConstraint('receipt_code', name=op.f('uq_objection_receipt_code'))
+    )
+    with op.batch_alter_table('objection', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_objection_competition_id'), ['competition_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_objection_status'), ['status'], unique=False)
+
     op.create_table('activity_photo',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('activity_id', sa.Integer(), nullable=False),
@@ -1072,15 +1064,36 @@ def upgrade():
     with op.batch_alter_table('activity_photo', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_activity_photo_activity_id'), ['activity_id'], unique=False)
 
+    op.create_table('objection_file',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('objection_id', sa.Integer(), nullable=False),
+    sa.Column('stored_file_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['objection_id'], ['objection.id'], name=op.f('fk_objection_file_objection_id_objection'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['stored_file_id'], ['stored_file.id'], name=op.f('fk_objection_file_stored_file_id_stored_file')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_objection_file'))
+    )
+    with op.batch_alter_table('objection_file', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_objection_file_objection_id'), ['objection_id'], unique=False)
+
 
 
 def downgrade():
     with op.batch_alter_table('roadshow_session', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_roadshow_session_current_slot_id_roadshow_slot'), type_='foreignkey')
+    with op.batch_alter_table('objection_file', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_objection_file_objection_id'))
+
+    op.drop_table('objection_file')
     with op.batch_alter_table('activity_photo', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_activity_photo_activity_id'))
 
     op.drop_table('activity_photo')
+    with op.batch_alter_table('objection', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_objection_status'))
+        batch_op.drop_index(batch_op.f('ix_objection_competition_id'))
+
+    op.drop_table('objection')
     with op.batch_alter_table('expense', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_expense_project_id'))
         batch_op.drop_index(batch_op.f('ix_expense_line_id'))
@@ -1123,10 +1136,6 @@ def downgrade():
 
     op.drop_table('progress_report')
     op.drop_table('panel_member')
-    with op.batch_alter_table('objection_file', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_objection_file_objection_id'))
-
-    op.drop_table('objection_file')
     with op.batch_alter_table('evaluation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evaluation_status'))
         batch_op.drop_index(batch_op.f('ix_evaluation_project_id'))
@@ -1171,11 +1180,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_panel_stage_id'))
 
     op.drop_table('panel')
-    with op.batch_alter_table('objection', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_objection_status'))
-        batch_op.drop_index(batch_op.f('ix_objection_competition_id'))
-
-    op.drop_table('objection')
     with op.batch_alter_table('conflict', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conflict_judge_id'))
         batch_op.drop_index(batch_op.f('ix_conflict_application_id'))
