@@ -32,6 +32,7 @@ from venture.judging.services import conflicts
 from venture.judging.services.candidates import candidates_for
 from venture.judging.services.common import active_judges, external
 from venture.notices.services import notify
+from venture.templating import format_local
 
 
 class AssignmentImpossible(ValidationError):
@@ -237,7 +238,7 @@ def _notify_assigned(stage: Stage, added_by_judge: Counter, loads: dict[int, int
     for judge in judges:
         notify(judge, "judge_assigned", link=external("judging.dashboard"), competition_id=stage.competition_id,
                count=loads.get(judge.id, added_by_judge[judge.id]), added=added_by_judge[judge.id], stage=stage,
-               competition=stage.competition, deadline=stage.ends_at)
+               competition=stage.competition, deadline=format_local(stage.ends_at))
 
 
 # --- manual edits ----------------------------------------------------------------------------
@@ -311,7 +312,7 @@ def add_judge(stage: Stage, application: Application, judge: User, actor: User) 
                                                                   "application_id": application.id})
     notify(judge, "judge_assigned", link=external("judging.dashboard"), competition_id=stage.competition_id,
            count=stage_loads(stage)[judge.id], added=1, stage=stage, competition=stage.competition,
-           deadline=stage.ends_at)
+           deadline=format_local(stage.ends_at))
     return row
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 
 from venture.accounts.models import Role, User
 from venture.extensions import db
+from venture.judging import labels as _labels  # noqa: F401  (enum labels used in messages)
 from venture.notices import kinds
 
 kinds.register("judge_assigned", _l("Applications assigned to you for review"))
@@ -18,7 +19,11 @@ kinds.register("roadshow_schedule", _l("Roadshow schedule"))
 
 
 def external(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    """An absolute link; works outside a request too (CLI, demo seeding, workers)."""
+    if has_request_context():
+        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
 def organizers_for(competition) -> list[User]:

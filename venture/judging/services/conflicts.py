@@ -34,6 +34,7 @@ from venture.judging.services.common import external, organizers_for
 from venture.labels import label
 from venture.notices.services import notify
 from venture.orgs.models import Membership, Organization
+from venture.templating import format_local
 
 
 def detect(judge_ids, applications) -> dict[tuple[int, int], str]:
@@ -219,7 +220,7 @@ def remove_and_replace(assignment: Assignment, *, reason: str, actor: User) -> A
                         "replaces": assignment.judge_id})
         notify(replacement, "judge_assigned", link=external("judging.dashboard"),
                competition_id=stage.competition_id, count=1, added=1, stage=stage,
-               competition=stage.competition, deadline=stage.ends_at)
+               competition=stage.competition, deadline=format_local(stage.ends_at))
     for organizer in organizers_for(stage.competition):
         notify(organizer, "assignment_replaced",
                link=external("judging.assignments", stage_id=stage.id), competition_id=stage.competition_id,

@@ -15,6 +15,7 @@ from venture.extensions import db
 from venture.judging.models import Assignment, AssignmentStatus, ScoreSheet, SheetStatus
 from venture.judging.services.common import external
 from venture.notices.services import notify
+from venture.templating import format_local
 
 
 @dataclass
@@ -78,6 +79,6 @@ def remind_judges(stage: Stage, actor: User) -> int:
     for row in behind:
         notify(row.judge, "judge_reminder", link=external("judging.dashboard"), competition_id=stage.competition_id,
                remaining=row.assigned - row.submitted, assigned=row.assigned, stage=stage,
-               competition=stage.competition, deadline=stage.ends_at)
+               competition=stage.competition, deadline=format_local(stage.ends_at))
     record("judging.remind", stage, actor=actor, changes={"judges": [r.judge.id for r in behind]})
     return len(behind)

@@ -32,6 +32,7 @@ from venture.judging.models import (
 )
 from venture.judging.services.common import external
 from venture.notices.services import notify
+from venture.templating import format_local
 
 
 def advanced_in_latest_review(stage: Stage) -> list[int]:
@@ -89,7 +90,7 @@ def _notify_schedule(session: RoadshowSession, rescheduled: bool) -> int:
     judges = session_judges(session)
     for judge in judges:
         notify(judge, "roadshow_schedule", link=external("judging.roadshow_live", session_id=session.id),
-               competition_id=session.stage.competition_id, session=session, rescheduled=rescheduled,
+               competition_id=session.stage.competition_id, session=session, rescheduled=rescheduled, when=format_local(session.scheduled_at),
                projects=len(session.slots), competition=session.stage.competition)
     return len(judges)
 
