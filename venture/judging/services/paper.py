@@ -116,7 +116,8 @@ def _text(value) -> str:
 
 def read_paper(session: RoadshowSession, path) -> tuple[list[PaperSheet], list[RowError]]:
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        with open(path, "rb") as handle:  # stored without an extension: give openpyxl the bytes
+            wb = load_workbook(BytesIO(handle.read()), read_only=True, data_only=True)
     except Exception:
         return [], [RowError(0, "", _("The file could not be read as an Excel workbook (.xlsx)."))]
     criteria = session.stage.rubric.criteria

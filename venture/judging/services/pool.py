@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -137,15 +138,25 @@ def remove_tie(user: User, tie_id: int) -> None:
     db.session.delete(tie)
 
 
+def profiles_for(users) -> dict[int, JudgeProfile]:
+    ids = [u.id for u in users]
+    if not ids:
+        return {}
+    return {p.user_id: p for p in db.session.scalars(sa.select(JudgeProfile).where(JudgeProfile.user_id.in_(ids)))}
+
+
 def pool_query(q: str | None = None, expertise: str | None = None):
-    query = (sa.select(User, JudgeProfile).outerjoin(JudgeProfile, JudgeProfile.user_id == User.id)
+    query = (sa.select(User).outerjoin(JudgeProfile, JudgeProfile.user_id == User.id)
              .where(User.role == Role.JUDGE).order_by(User.active.desc(), User.name, User.id))
     if q:
         like = f"%{q.strip()}%"
         query = query.where(sa.or_(User.name.ilike(like), User.email.ilike(like), JudgeProfile.employer.ilike(like)))
     if expertise:
-        # JSON list stored as text on both databases: match the quoted name.
-        query = query.where(sa.cast(JudgeProfile.expertise, sa.String).contains(expertise.strip()))
+        # The JSON list is stored as text, with non-ASCII escaped (\uXXXX): match the quoted item.
+        text = sa.cast(JudgeProfile.expertise, sa.String)
+        item = expertise.strip()
+        query = query.where(sa.or_(text.contains(json.dumps(item), autoescape=True),
+                                   text.contains(json.dumps(item, ensure_ascii=False), autoescape=True)))
     return query
 
 
@@ -206,7 +217,8 @@ def _cell(value) -> str:
 def read_import(path) -> tuple[list[ImportRow], list[RowError]]:
     """Every row checked before anything is stored; errors by row number and column."""
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        with open(path, "rb") as handle:  # stored without an extension: give openpyxl the bytes
+            wb = load_workbook(BytesIO(handle.read()), read_only=True, data_only=True)
     except Exception:
         return [], [RowError(0, "", _("The file could not be read as an Excel workbook (.xlsx)."))]
     ws = wb.worksheets[0]

@@ -98,6 +98,7 @@ def judges():
     page = db.paginate(pool_services.pool_query(q, expertise), page=request.args.get("page", 1, type=int),
                        per_page=50, error_out=False)
     return render_template("judging/judges.html", page=page, q=q, expertise=expertise,
+                           profiles=pool_services.profiles_for(page.items),
                            expertise_choices=pool_services.COMMON_EXPERTISE)
 
 
