@@ -56,13 +56,13 @@ def test_import_checks_every_row_and_stores_nothing_when_one_is_bad(app_ctx, mak
             ["王二", "not-an-email", "", "", "", "", ""],
             ["王三", "WANG1@example.org", "", "", "", "", ""],
             ["王四", "taken@example.org", "", "", "", "", ""],
-            ["王五", "wang5@example.org", "", "某单位", "123456789012345678", "", ""],
+            ["王五", "wang5@example.org", "", "某单位", "91350100M000100Y44", "", ""],
             ["", "wang6@example.org", "", "", "", "", ""]]
     response = client.post("/judging/judges/import", data={"file": (_xlsx(rows), "judges.xlsx")},
                            content_type="multipart/form-data")
     assert response.status_code == 422
     text = response.get_data(as_text=True)
-    for expected in ("not-an-email", "第 2 行", "taken@example.org", "123456789012345678", "姓名"):
+    for expected in ("not-an-email", "第 2 行", "taken@example.org", "91350100M000100Y44", "姓名"):
         assert expected in text, expected
     assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email.like("wang%"))) == 0
 

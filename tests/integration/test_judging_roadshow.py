@@ -87,7 +87,7 @@ def test_pointer_flow_scores_hidden_until_closed(app_ctx, make, login):
     assert boss.get(results).status_code == 403 and judge.get(results).status_code == 403
     boss.post(f"/judging/roadshow/{session.id}/control", data={"action": "close_slot"})
     shown = boss.get(results)
-    assert shown.status_code == 200 and "76.00" in shown.get_data(as_text=True)
+    assert shown.status_code == 200 and "79.00" in shown.get_data(as_text=True)
     assert judge.get(results).status_code == 200
     late = login(judges[1]).post(f"/judging/stages/{stage.id}/applications/{apps[1].id}/autosave",
                                  json=_form(stage, FULL))
@@ -130,11 +130,12 @@ def test_paper_upload_with_a_bad_row_stores_nothing(app_ctx, make, login):
 
     sheets[0].cell(row=5, column=3, value=14.5)
     sheets[1].cell(row=6, column=1, value=apps[1].code)
-    sheets[1].cell(row=6, column=5, value=None)        # a missing criterion
-    assert upload(wb).status_code == 422
+    sheets[1].cell(row=6, column=5).value = None       # a missing criterion
+    missing = upload(wb)
+    assert missing.status_code == 422 and "可行性：请打分" in missing.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 0
 
-    sheets[1].cell(row=6, column=5, value=9)
+    sheets[1].cell(row=6, column=5).value = 9
     assert upload(wb).status_code == 302
     stored = list(db.session.scalars(sa.select(ScoreSheet)))
     assert len(stored) == 4 and all(s.status == SheetStatus.SUBMITTED for s in stored)
