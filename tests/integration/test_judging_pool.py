@@ -153,3 +153,40 @@ def test_progress_page_query_count_does_not_grow(app_ctx, make, login):
     small = count()
     add(12)
     assert count() == small
+
+
+def _queries(client, url):
+    from sqlalchemy import event
+
+    seen = []
+
+    def listener(*args):
+        seen.append(1)
+
+    client.get(url)
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_pool_and_dashboard_query_counts_do_not_grow(app_ctx, make, login):
+    organizer = make.organizer()
+    comp = make.competition(organizer=organizer)
+    stage = make.review_stage(comp, k=1)
+    me = make.judge_with_profile(expertise=["为老服务"])
+    boss, judge = login(organizer), login(me)
+
+    def add(n):
+        for _ in range(n):
+            make.judge_with_profile(expertise=["为老服务"])
+            app = make.application(comp, make.organization(), status="passed")
+            make.confirmed_assignment(stage, app, me)
+            make.sheet(stage, app, me, {name: 5 for name, _m in make.DEFAULT_CRITERIA}, submitted=False)
+
+    add(2)
+    small = (_queries(boss, "/judging/judges?expertise=为老服务"), _queries(judge, "/judging/"))
+    add(10)
+    assert (_queries(boss, "/judging/judges?expertise=为老服务"), _queries(judge, "/judging/")) == small

@@ -14,8 +14,8 @@
       var left = Math.floor((deadline - Date.now()) / 1000);
       if (left <= 0) { out.textContent = box.getAttribute("data-closed-label"); return; }
       if (left < 86400) {
-        out.textContent = pad(Math.floor(left / 3600)) + ":" + pad(Math.floor(left % 3600 / 60)) + ":" +
-          pad(left % 60) + " " + box.getAttribute("data-left-label");
+        out.textContent = box.getAttribute("data-left-label") + " " + pad(Math.floor(left / 3600)) + ":" +
+          pad(Math.floor(left % 3600 / 60)) + ":" + pad(left % 60);
         window.setTimeout(tick, 1000);
       } else {
         window.setTimeout(tick, 60000);
