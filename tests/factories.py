@@ -391,3 +391,26 @@ def results_setup(*, organizer=None, members=None, count=3, requested_fen=8_000_
         rows.append((app, f"{90 - i * 3.125:.2f}", funding, requested_fen if funding == "funded" else None))
     snap = final_snapshot(comp, rows)
     return comp, apps, snap
+# --- judging (scenarios) -----------------------------------------------------------------
+
+def review_stage(competition, *, open_now: bool = True, blind: bool = True, k: int = 3, **settings):
+    """The competition's online-review stage, open now (or ended an hour ago)."""
+    from datetime import timedelta
+
+    from venture.competitions.models import StageKind
+
+    stage = competition.stage(StageKind.ONLINE_REVIEW)
+    now = utcnow()
+    stage.starts_at = now - timedelta(days=2)
+    stage.ends_at = now + timedelta(days=5) if open_now else now - timedelta(hours=1)
+    stage.blind = blind
+    stage.judges_per_application = k
+    for name, value in settings.items():
+        setattr(stage, name, value)
+    db.session.commit()
+    return stage
+
+
+def confirmed_assignment(stage, application, judge_user, **fields):
+    """An assignment whose judge has confirmed having no conflict."""
+    return assignment(stage, application, judge_user, no_conflict_confirmed_at=utcnow(), **fields)

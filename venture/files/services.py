@@ -140,21 +140,28 @@ def _kind_label(kind: str) -> str:
 
 
 def _remove_on_rollback(path: Path) -> None:
-    """A rolled-back intention leaves no orphan file on disk."""
+    """A rolled-back intention leaves no orphan file on disk.
+
+    Only the outermost transaction's rollback removes the file: a savepoint rolled back
+    inside it does not mean the upload is abandoned.
+    """
     from sqlalchemy import event
 
     session = db.session()
 
     def _cleanup(sess, previous_transaction):
+        if previous_transaction.nested:
+            return
         path.unlink(missing_ok=True)
-
-    event.listen(session, "after_soft_rollback", _cleanup, once=True)
+        _forget(sess)
 
     def _forget(sess):
-        if event.contains(session, "after_soft_rollback", _cleanup):
-            event.remove(session, "after_soft_rollback", _cleanup)
+        for name, fn in (("after_soft_rollback", _cleanup), ("after_commit", _forget)):
+            if event.contains(session, name, fn):
+                event.remove(session, name, fn)
 
-    event.listen(session, "after_commit", _forget, once=True)
+    event.listen(session, "after_soft_rollback", _cleanup)
+    event.listen(session, "after_commit", _forget)
 
 
 def path_of(stored: StoredFile) -> Path:

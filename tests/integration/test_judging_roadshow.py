@@ -1,0 +1,141 @@
+"""The live roadshow: the pointer flow with scores hidden until a project is closed, the
+polled state, and the paper fallback that stores nothing when a row is bad."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import BytesIO
+
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from venture.competitions.models import StageKind
+from venture.db import utcnow
+from venture.extensions import db
+from venture.judging.models import RoadshowSession, ScoreSheet, SheetStatus
+from venture.judging.services import assignment as assignment_services
+from venture.notices.models import Notice
+
+FULL = {"需求分析": 12, "项目设计": 16, "可行性": 12, "创新性": 8, "预算合理性": 11, "机构能力": 12, "社会效益": 8}
+
+
+def _roadshow(make, n_apps=3, n_judges=3):
+    organizer = make.organizer()
+    comp = make.competition(organizer=organizer)
+    stage = comp.stage(StageKind.ROADSHOW)
+    stage.starts_at, stage.ends_at = utcnow() - timedelta(hours=1), utcnow() + timedelta(days=1)
+    stage.judges_per_application = n_judges
+    db.session.commit()
+    apps = [make.application(comp, make.organization(), status="passed") for _ in range(n_apps)]
+    judges = [make.judge_with_profile(name=f"路演评委{i}") for i in range(n_judges)]
+    assignment_services.set_panel(stage, None, [j.id for j in judges], organizer)
+    db.session.commit()
+    return organizer, comp, stage, apps, judges
+
+
+def _form(stage, answers, version=0, **extra):
+    criteria = {c.name: c for c in stage.rubric.criteria}
+    data = {"version": version, "confidence": "4", "recommendation": "fund"}
+    data.update({f"score-{criteria[n].id}": str(v) for n, v in answers.items()})
+    data.update(extra)
+    return data
+
+
+def test_pointer_flow_scores_hidden_until_closed(app_ctx, make, login):
+    organizer, comp, stage, apps, judges = _roadshow(make)
+    boss = login(organizer)
+    response = boss.post(f"/judging/stages/{stage.id}/roadshow",
+                         data={"name": "第一场路演", "venue": "市民中心", "scheduled_at": "2026-05-10T09:00",
+                               "application_id": [apps[1].id, apps[0].id]})
+    assert response.status_code == 302
+    session = db.session.scalar(sa.select(RoadshowSession))
+    assert [s.application_id for s in session.slots] == [apps[1].id, apps[0].id]
+    assert session.scheduled_at.hour == 1  # 09:00 in Beijing is 01:00 UTC
+    assert {n.user_id for n in db.session.scalars(sa.select(Notice).where(Notice.kind == "roadshow_schedule"))} \
+        == {j.id for j in judges}
+    assert boss.post(f"/judging/stages/{stage.id}/assign").status_code == 302
+
+    boss.post(f"/judging/roadshow/{session.id}/control", data={"action": "start"})
+    boss.post(f"/judging/roadshow/{session.id}/control", data={"action": "next"})
+    db.session.expire_all()
+    slot = db.session.get(RoadshowSession, session.id).current_slot
+    assert slot.application_id == apps[1].id
+
+    judge = login(judges[0])
+    page = judge.get(f"/judging/roadshow/{session.id}")
+    assert page.status_code == 200 and "无利益冲突" in page.get_data(as_text=True)
+    judge.post(f"/judging/stages/{stage.id}/applications/{apps[1].id}/confirm")
+    page = judge.get(f"/judging/roadshow/{session.id}").get_data(as_text=True)
+    assert apps[1].organization.name in page  # the roadshow is a public pitch
+    # Not presenting yet: the second project cannot be scored.
+    judge.post(f"/judging/stages/{stage.id}/applications/{apps[0].id}/confirm")
+    early = judge.post(f"/judging/stages/{stage.id}/applications/{apps[0].id}/autosave", json=_form(stage, FULL))
+    assert early.status_code == 409
+    saved = judge.post(f"/judging/stages/{stage.id}/applications/{apps[1].id}/autosave",
+                       json=_form(stage, FULL, action="submit"))
+    assert saved.status_code == 200 and saved.json["status"] == "submitted"
+
+    state = boss.get(f"/judging/roadshow/{session.id}/state.json").json
+    assert state["slot"]["id"] == slot.id
+    assert {j["id"]: j["submitted"] for j in state["judges"]} == {judges[0].id: True, judges[1].id: False,
+                                                                  judges[2].id: False}
+    mine = judge.get(f"/judging/roadshow/{session.id}/state.json").json
+    assert "judges" not in mine and mine["mine"]["status"] == "submitted"
+    assert login(make.judge_with_profile()).get(f"/judging/roadshow/{session.id}/state.json").status_code == 403
+
+    results = f"/judging/roadshow/{session.id}/slots/{slot.id}/results"
+    assert boss.get(results).status_code == 403 and judge.get(results).status_code == 403
+    boss.post(f"/judging/roadshow/{session.id}/control", data={"action": "close_slot"})
+    shown = boss.get(results)
+    assert shown.status_code == 200 and "79.00" in shown.get_data(as_text=True)
+    assert judge.get(results).status_code == 200
+    late = login(judges[1]).post(f"/judging/stages/{stage.id}/applications/{apps[1].id}/autosave",
+                                 json=_form(stage, FULL))
+    assert late.status_code in (403, 409)  # not confirmed, and the project is closed anyway
+
+
+def test_paper_upload_with_a_bad_row_stores_nothing(app_ctx, make, login):
+    organizer, comp, stage, apps, judges = _roadshow(make, n_apps=2, n_judges=2)
+    from venture.judging.services import roadshow as roadshow_services
+
+    session = roadshow_services.create_session(stage, organizer, name="纸质备份场", venue="会议室",
+                                               scheduled_at=None, application_ids=[a.id for a in apps])
+    assignment_services.run_assignment(stage, organizer, notify_judges=False)
+    boss = login(organizer)
+    template = boss.get(f"/judging/roadshow/{session.id}/paper.xlsx")
+    assert template.status_code == 200
+    wb = load_workbook(BytesIO(template.data))
+    sheets = [ws for ws in wb.worksheets if ws.title != "填写说明"]
+    assert len(sheets) == 2
+    for ws in sheets:
+        for row in (5, 6):
+            for column in range(3, 10):
+                ws.cell(row=row, column=column, value=10)
+            ws.cell(row=row, column=10, value="表现良好")
+    sheets[0].cell(row=5, column=3, value=18)          # 需求分析 max 15
+    sheets[1].cell(row=6, column=1, value="GY9999-999")  # unknown application
+
+    def upload(workbook):
+        buffer = BytesIO()
+        workbook.save(buffer)
+        buffer.seek(0)
+        return boss.post(f"/judging/roadshow/{session.id}/paper",
+                         data={"file": (buffer, "paper.xlsx")}, content_type="multipart/form-data")
+
+    rejected = upload(wb)
+    assert rejected.status_code == 422
+    text = rejected.get_data(as_text=True)
+    assert "GY9999-999" in text and "0 至 15" in text
+    assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 0
+
+    sheets[0].cell(row=5, column=3, value=14.5)
+    sheets[1].cell(row=6, column=1, value=apps[1].code)
+    sheets[1].cell(row=6, column=5).value = None       # a missing criterion
+    missing = upload(wb)
+    assert missing.status_code == 422 and "可行性：请打分" in missing.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 0
+
+    sheets[1].cell(row=6, column=5).value = 9
+    assert upload(wb).status_code == 302
+    stored = list(db.session.scalars(sa.select(ScoreSheet)))
+    assert len(stored) == 4 and all(s.status == SheetStatus.SUBMITTED for s in stored)

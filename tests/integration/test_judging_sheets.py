@@ -1,0 +1,267 @@
+"""Score sheets: permissions by any URL, autosave with versions, submission rules, the
+deadline, reopening, reveal after close, and the blind review scan."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from venture.audit.models import AuditEntry
+from venture.db import utcnow
+from venture.extensions import db
+from venture.judging.models import Conflict, ConflictSource, ScoreSheet, SheetStatus
+from venture.notices.models import Notice
+
+FULL = {"需求分析": 12, "项目设计": 16.5, "可行性": 12, "创新性": 8, "预算合理性": 11, "机构能力": 12, "社会效益": 8}
+
+
+def _setup(make, **stage_settings):
+    organizer = make.organizer()
+    comp = make.competition(organizer=organizer)
+    stage = make.review_stage(comp, **stage_settings)
+    owner = make.applicant(name="申请人甲")
+    org = make.organization(members=[owner], name="澧阳市晨曦社会工作服务中心")
+    org.contact_name, org.contact_phone, org.contact_email = "周联络", "13912345678", "chenxi-contact@example.org"
+    org.legal_representative = "钱法代"
+    app = make.application(comp, org, status="passed")
+    app.team[0].name = "欧阳社工"
+    db.session.commit()
+    judge = make.judge_with_profile(name="评委甲")
+    make.confirmed_assignment(stage, app, judge)
+    return organizer, comp, stage, org, app, judge
+
+
+def _form(stage, answers, version=0, **extra):
+    criteria = {c.name: c for c in stage.rubric.criteria}
+    data = {"version": version, "confidence": "4", "recommendation": "fund", "overall_comment": "总体较好"}
+    for name, value in answers.items():
+        if value is None:
+            data[f"na-{criteria[name].id}"] = "1"
+        else:
+            data[f"score-{criteria[name].id}"] = str(value)
+        data[f"comment-{criteria[name].id}"] = f"{name}意见"
+    data.update(extra)
+    return data
+
+
+def test_autosave_versions_and_stale_version_409(app_ctx, make, login):
+    organizer, comp, stage, org, app, judge = _setup(make)
+    client = login(judge)
+    url = f"/judging/stages/{stage.id}/applications/{app.id}/autosave"
+    first = client.post(url, json=_form(stage, {"需求分析": 10}))
+    assert first.status_code == 200 and first.json["version"] == 1 and first.json["status"] == "draft"
+    second = client.post(url, json=_form(stage, {"需求分析": 11}, version=1))
+    assert second.json["version"] == 2
+    stale = client.post(url, json=_form(stage, {"需求分析": 3}, version=1))
+    assert stale.status_code == 409 and stale.json["version"] == 2
+    sheet = db.session.scalar(sa.select(ScoreSheet))
+    assert sheet.version == 2 and sheet.scores[0].score == 11
+    # A beacon sent when the tab closes: a form with the JSON payload.
+    import json
+
+    beacon = client.post(url, data={"payload": json.dumps(_form(stage, {"需求分析": 9.5}, version=2))})
+    assert beacon.status_code == 200 and beacon.json["version"] == 3
+
+
+def test_invalid_scores_and_incomplete_submission_give_422_with_messages(app_ctx, make, login):
+    organizer, comp, stage, org, app, judge = _setup(make)
+    client = login(judge)
+    url = f"/judging/stages/{stage.id}/applications/{app.id}/autosave"
+    bad = client.post(url, json=_form(stage, {"需求分析": 16, "项目设计": 3.3, "可行性": None}))
+    assert bad.status_code == 422
+    messages = " ".join(bad.json["errors"].values())
+    assert "需求分析" in messages and "0 至 15" in messages
+    assert "0.5" in messages and "可行性不能标记为不适用" in messages
+    page = client.post(f"/judging/stages/{stage.id}/applications/{app.id}",
+                       data=_form(stage, {"需求分析": 10}, action="submit"))
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    assert "项目设计：请打分" in text and "社会效益：请打分" in text
+    assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 0
+
+
+def test_submit_makes_the_sheet_read_only_and_is_audited(app_ctx, make, login):
+    organizer, comp, stage, org, app, judge = _setup(make)
+    client = login(judge)
+    response = client.post(f"/judging/stages/{stage.id}/applications/{app.id}",
+                           data=_form(stage, FULL, action="submit"))
+    assert response.status_code == 302
+    sheet = db.session.scalar(sa.select(ScoreSheet))
+    assert sheet.status == SheetStatus.SUBMITTED
+    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "judging.sheet_submit")) is not None
+    again = client.post(f"/judging/stages/{stage.id}/applications/{app.id}/autosave",
+                        json=_form(stage, FULL, version=sheet.version))
+    assert again.status_code == 409
+    page = client.get(f"/judging/stages/{stage.id}/applications/{app.id}").get_data(as_text=True)
+    assert "只读" in page and 'name="action" value="submit"' not in page
+
+
+def test_not_applicable_is_rescaled_not_zero(app_ctx, make):
+    from decimal import Decimal
+
+    from venture.judging.services.sheets import sheet_total, stage_sheet_totals
+
+    organizer, comp, stage, org, app, judge = _setup(make)
+    stage.rubric.criteria[3].allow_na = True  # 创新性 (max 10)
+    db.session.commit()
+    scores = {name: maximum / 2 for name, maximum in make.DEFAULT_CRITERIA}
+    scores["创新性"] = None
+    sheet = make.sheet(stage, app, judge, scores)
+    assert sheet_total(sheet) == Decimal("50")
+    assert [t.total for t in stage_sheet_totals(stage)] == [Decimal("50")]
+
+
+def test_deadline_passed_refuses_changes_until_reopened(app_ctx, make, login):
+    organizer, comp, stage, org, app, judge = _setup(make)
+    sheet = make.sheet(stage, app, judge, FULL)
+    stage.ends_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    client = login(judge)
+    url = f"/judging/stages/{stage.id}/applications/{app.id}/autosave"
+    refused = client.post(url, json=_form(stage, FULL, version=sheet.version))
+    assert refused.status_code == 409
+    draft_judge = make.judge_with_profile()
+    make.confirmed_assignment(stage, app, draft_judge)
+    late = login(draft_judge).post(url, json=_form(stage, {"需求分析": 5}))
+    assert late.status_code == 409 and "截止" in late.json["error"]["message"]
+
+    no_reason = login(organizer).post(f"/judging/sheets/{sheet.id}/reopen", data={"reason": ""})
+    assert no_reason.status_code == 302
+    assert db.session.get(ScoreSheet, sheet.id).status == SheetStatus.SUBMITTED
+    login(organizer).post(f"/judging/sheets/{sheet.id}/reopen", data={"reason": "可行性分数录入有误"})
+    sheet = db.session.get(ScoreSheet, sheet.id)
+    assert sheet.status == SheetStatus.DRAFT and sheet.reopened_reason == "可行性分数录入有误"
+    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "judging.sheet_reopen")) is not None
+    notice = db.session.scalar(sa.select(Notice).where(Notice.kind == "sheet_reopened"))
+    assert notice.user_id == judge.id and "可行性分数录入有误" in notice.body
+    fixed = client.post(url, json=_form(stage, FULL, version=sheet.version, action="submit"))
+    assert fixed.status_code == 200 and fixed.json["status"] == "submitted"
+
+
+def test_unassigned_and_conflicted_judges_get_403_everywhere(app_ctx, make, login):
+    from io import BytesIO
+
+    from venture.applications.models import Attachment, AttachmentKind
+    from venture.files.services import store_upload
+
+    organizer, comp, stage, org, app, judge = _setup(make, reveal_after_close=True)
+    from werkzeug.datastructures import FileStorage
+
+    stored = store_upload(FileStorage(BytesIO(b"%PDF-1.4 plan"), filename="plan.pdf"))
+    db.session.flush()
+    attachment = Attachment(application_id=app.id, stored_file_id=stored.id, kind=AttachmentKind.PLAN,
+                            identifying=False)
+    db.session.add(attachment)
+    db.session.commit()
+    sheet = make.sheet(stage, app, judge, FULL)
+    base = f"/judging/stages/{stage.id}/applications/{app.id}"
+    urls = [("get", base), ("post", base), ("post", base + "/autosave"), ("get", base + "/sheet.json"),
+            ("get", base + "/application"), ("get", f"{base}/attachments/{attachment.id}"),
+            ("get", base + "/sheets"), ("post", base + "/confirm"), ("post", base + "/declare")]
+
+    assert login(judge).get(f"{base}/attachments/{attachment.id}").status_code == 200
+
+    outsider = make.judge_with_profile()
+    conflicted = make.judge_with_profile()
+    make.confirmed_assignment(stage, app, conflicted)
+    db.session.add(Conflict(judge_id=conflicted.id, application_id=app.id, source=ConflictSource.ORGANIZER,
+                            reason="亲属任职"))
+    db.session.commit()
+    stage.ends_at = utcnow() - timedelta(hours=1)  # closed and revealed: still never for them
+    db.session.commit()
+    for user in (outsider, conflicted):
+        client = login(user)
+        for method, url in urls:
+            response = getattr(client, method)(url, json={} if method == "post" else None)
+            assert response.status_code == 403, (user.name, method, url, response.status_code)
+    assert login(make.applicant()).get(base + "/application").status_code == 403
+    assert login(judge).get(base + "/sheets").status_code == 200  # assigned, closed, revealed
+    assert sheet.id
+
+
+def test_reveal_after_close(app_ctx, make, login):
+    organizer, comp, stage, org, app, judge = _setup(make)
+    other = make.judge_with_profile(name="评委乙")
+    make.confirmed_assignment(stage, app, other)
+    make.sheet(stage, app, judge, FULL)
+    make.sheet(stage, app, other, FULL)
+    url = f"/judging/stages/{stage.id}/applications/{app.id}/sheets"
+    assert login(judge).get(url).status_code == 403  # stage open
+    stage.ends_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    assert login(judge).get(url).status_code == 403  # closed, but not revealed
+    stage.reveal_after_close = True
+    db.session.commit()
+    page = login(judge).get(url)
+    assert page.status_code == 200 and "评委乙" in page.get_data(as_text=True)
+    assert login(organizer).get(url).status_code == 200
+
+
+def test_declared_conflict_replaces_the_judge_audited_and_notified(app_ctx, make, login):
+    organizer, comp, stage, org, app, judge = _setup(make, k=1)
+    from venture.judging.models import Assignment, AssignmentStatus
+
+    fresh = make.judge_with_profile(name="新评委")
+    db.session.execute(sa.update(Assignment).values(no_conflict_confirmed_at=None))
+    db.session.commit()
+    client = login(judge)
+    page = client.get(f"/judging/stages/{stage.id}/applications/{app.id}")
+    assert page.status_code == 200 and "利益冲突" in page.get_data(as_text=True)
+    blocked = client.post(f"/judging/stages/{stage.id}/applications/{app.id}/autosave", json=_form(stage, FULL))
+    assert blocked.status_code == 403
+    response = client.post(f"/judging/stages/{stage.id}/applications/{app.id}/declare",
+                           data={"reason": "曾担任该机构顾问"})
+    assert response.status_code == 302
+    rows = {a.judge_id: a.status for a in db.session.scalars(sa.select(Assignment))}
+    assert rows == {judge.id: AssignmentStatus.REMOVED, fresh.id: AssignmentStatus.ACTIVE}
+    conflict = db.session.scalar(sa.select(Conflict))
+    assert conflict.source == ConflictSource.DECLARED and conflict.reason == "曾担任该机构顾问"
+    actions = set(db.session.scalars(sa.select(AuditEntry.action)))
+    assert {"judging.conflict", "judging.assignment_removed", "judging.assignment_replacement"} <= actions
+    kinds = {(n.kind, n.user_id) for n in db.session.scalars(sa.select(Notice))}
+    assert ("assignment_replaced", organizer.id) in kinds and ("judge_assigned", fresh.id) in kinds
+    assert client.get(f"/judging/stages/{stage.id}/applications/{app.id}").status_code == 403
+
+
+def test_blind_stage_shows_nothing_identifying_to_judges(app_ctx, make, login):
+    from io import BytesIO
+
+    from werkzeug.datastructures import FileStorage
+
+    from venture.applications.models import Attachment, AttachmentKind
+    from venture.files.services import store_upload
+
+    organizer, comp, stage, org, app, judge = _setup(make)
+    files = []
+    for name, identifying in (("晨曦登记证书.pdf", True), ("plan.pdf", False)):
+        stored = store_upload(FileStorage(BytesIO(b"%PDF-1.4 x"), filename=name))
+        db.session.flush()
+        files.append(Attachment(application_id=app.id, stored_file_id=stored.id, identifying=identifying,
+                                kind=AttachmentKind.REGISTRATION if identifying else AttachmentKind.PLAN))
+    db.session.add_all(files)
+    db.session.commit()
+    client = login(judge)
+    base = f"/judging/stages/{stage.id}/applications/{app.id}"
+    client.post(base + "/autosave", json=_form(stage, {"需求分析": 10}))
+    secrets = [org.name, org.uscc, org.contact_phone, org.contact_email, org.contact_name,
+               org.legal_representative, "欧阳社工", "晨曦登记证书", "申请人甲"]
+    pages = ["/", "/judging/", base, base + "/application", base + "/sheet.json", "/judging/profile", "/inbox"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.get_data(as_text=True)
+        for secret in secrets:
+            assert secret not in text, (url, secret)
+    text = client.get(base + "/application").get_data(as_text=True)
+    links = set(re.findall(r'href="([^"]*/attachments/\d+)"', text))
+    assert links == {f"{base}/attachments/{files[1].id}"}
+    for link in links:
+        download = client.get(link)
+        assert download.status_code == 200 and "晨曦" not in download.headers.get("Content-Disposition", "")
+    assert client.get(f"{base}/attachments/{files[0].id}").status_code == 403
+    autosave = client.post(base + "/autosave", json=_form(stage, {"需求分析": 11}, version=1))
+    assert not any(secret in autosave.get_data(as_text=True) for secret in secrets)
+    # The organizer sees everything.
+    assert org.name in login(organizer).get(base + "/application").get_data(as_text=True)

@@ -1,0 +1,89 @@
+"""Forms of the judging pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from venture.competitions.models import PanelMode
+from venture.i18n import LANGUAGES
+from venture.judging.models import TieKind
+
+
+class ProfileFields:
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=100)],
+                        description=_l("For example 副教授, 高级社会工作师."))
+    employer = StringField(_l("Employer"), validators=[Optional(), Length(max=200)])
+    employer_uscc = StringField(_l("Employer's 统一社会信用代码"), validators=[Optional(), Length(max=18)],
+                                description=_l("18 characters. Used to detect conflicts of interest."))
+    expertise = StringField(_l("Expertise"), validators=[Optional(), Length(max=400)],
+                            description=_l("Service areas, separated by 、 or a comma, e.g. 为老服务、社区治理."))
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+
+
+class ProfileForm(ProfileFields, FlaskForm):
+    pass
+
+
+class InviteJudgeForm(ProfileFields, FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(message=_l("Enter a valid email address.")),
+                                                 Length(max=254)])
+    locale = SelectField(_l("Language of the invitation"), choices=list(LANGUAGES.items()))
+
+
+class TieForm(FlaskForm):
+    organization = StringField(_l("Organization (name or 统一社会信用代码)"),
+                               validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Tie"), choices=[(k.value, k.value) for k in TieKind])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired(message=_l("Choose a file."))])
+
+
+class StageSettingsForm(FlaskForm):
+    judges_per_application = IntegerField(_l("Judges per application"),
+                                          validators=[DataRequired(), NumberRange(min=1, max=50)])
+    max_load = IntegerField(_l("Maximum applications per judge"), validators=[Optional(), NumberRange(min=1)],
+                            description=_l("Leave empty for no maximum."))
+    anchor_count = IntegerField(_l("Anchor applications scored by every judge"),
+                                validators=[Optional(), NumberRange(min=0, max=10)],
+                                description=_l("2–3 anchors let the ranking calibrate each judge's severity."))
+    assignment_seed = IntegerField(_l("Random seed"), validators=[DataRequired(message=_l("Give a number.")),
+                                                                   NumberRange(min=0, max=2_000_000_000)],
+                                   description=_l("The same seed gives the same assignment."))
+    panel_mode = SelectField(_l("Panels"), choices=[(m.value, m.value) for m in PanelMode])
+    blind = BooleanField(_l("Blind review (hide the applicant's identity from judges)"))
+    reveal_after_close = BooleanField(_l("Judges may see each other's sheets after the stage closes"))
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Give a reason.")),
+                                                     Length(max=2000)])
+
+
+class ConflictForm(FlaskForm):
+    judge_id = SelectField(_l("Judge"), coerce=int, validate_choice=False)
+    application_id = SelectField(_l("Application"), coerce=int, validate_choice=False)
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Give a reason.")),
+                                                     Length(max=2000)])
+
+
+class SessionForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    scheduled_at = DateTimeLocalField(_l("Date and time (Beijing time)"), format="%Y-%m-%dT%H:%M",
+                                      validators=[Optional()])

@@ -1,0 +1,56 @@
+"""Labels of the judging enums (and of the stage kinds, if no one gave them yet)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from venture.competitions.models import PanelMode, StageKind
+from venture.judging.models import (
+    AssignmentStatus,
+    ConflictSource,
+    Recommendation,
+    RoadshowStatus,
+    SheetStatus,
+    SlotStatus,
+    TieKind,
+)
+from venture.labels import LABELS
+
+LABELS.update({
+    TieKind.MEMBER: _l("Member"),
+    TieKind.BOARD: _l("Board member"),
+    TieKind.EMPLOYEE: _l("Employee"),
+    TieKind.CONSULTANT: _l("Consultant"),
+    TieKind.RELATIVE: _l("Relative works there"),
+    ConflictSource.DETECTED: _l("Detected"),
+    ConflictSource.DECLARED: _l("Declared by the judge"),
+    ConflictSource.ORGANIZER: _l("Recorded by the organizer"),
+    AssignmentStatus.ACTIVE: _l("Active"),
+    AssignmentStatus.REMOVED: _l("Removed"),
+    SheetStatus.DRAFT: _l("Draft"),
+    SheetStatus.SUBMITTED: _l("Submitted"),
+    Recommendation.FUND: _l("Fund"),
+    Recommendation.MAYBE: _l("Maybe"),
+    Recommendation.REJECT: _l("Do not fund"),
+    RoadshowStatus.SCHEDULED: _l("Scheduled"),
+    RoadshowStatus.LIVE: _l("Live"),
+    RoadshowStatus.CLOSED: _l("Ended"),
+    SlotStatus.WAITING: _l("Waiting"),
+    SlotStatus.PRESENTING: _l("Presenting now"),
+    SlotStatus.CLOSED: _l("Closed"),
+})
+
+for _kind, _text in {
+    StageKind.APPLICATION: _l("Application"),
+    StageKind.SCREENING: _l("Eligibility screening"),
+    StageKind.ONLINE_REVIEW: _l("Online expert review"),
+    StageKind.ROADSHOW: _l("Roadshow"),
+    StageKind.PUBLICITY: _l("Public notice"),
+    StageKind.AGREEMENT: _l("Agreement"),
+    StageKind.IMPLEMENTATION: _l("Implementation"),
+    StageKind.MIDTERM: _l("Mid-term evaluation"),
+    StageKind.FINAL: _l("Final evaluation"),
+}.items():
+    LABELS.setdefault(_kind, _text)
+for _kind, _text in {PanelMode.ALL: _l("All judges"), PanelMode.PER_CATEGORY: _l("One panel per category")}.items():
+    LABELS.setdefault(_kind, _text)

@@ -1,0 +1,135 @@
+"""Who may open, score and see what in judging. Every judging route asks these.
+
+The rule that matters most: a judge with a conflict of interest (回避) on an application
+can never open it, score it or see its scores, whatever the URL.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from venture.competitions.models import StageKind
+from venture.db import utcnow
+from venture.extensions import db
+from venture.judging.models import (
+    Assignment,
+    AssignmentStatus,
+    Panel,
+    RoadshowSlot,
+    SlotStatus,
+    panel_member,
+)
+
+
+def _is_organizer(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_organizer)
+
+
+def _is_judge(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_judge)
+
+
+def active_assignment(user, stage_id: int, application_id: int) -> Assignment | None:
+    if not _is_judge(user):
+        return None
+    return db.session.scalar(sa.select(Assignment).where(
+        Assignment.stage_id == stage_id, Assignment.application_id == application_id,
+        Assignment.judge_id == user.id, Assignment.status == AssignmentStatus.ACTIVE))
+
+
+def is_conflicted(user, application) -> bool:
+    from venture.judging.services.conflicts import is_conflicted as detected
+
+    return detected(user.id, application)
+
+
+def is_blind_for(user, stage) -> bool:
+    """Blind review hides the applicant from judges (never at the public roadshow)."""
+    return bool(stage.blind) and stage.kind != StageKind.ROADSHOW and not _is_organizer(user)
+
+
+def can_manage(user) -> bool:
+    return _is_organizer(user)
+
+
+def can_open_application(user, stage, application) -> bool:
+    if application.competition_id != stage.competition_id:
+        return False
+    if _is_organizer(user):
+        return True
+    return active_assignment(user, stage.id, application.id) is not None and not is_conflicted(user, application)
+
+
+def can_score(user, stage, application) -> bool:
+    return _is_judge(user) and can_open_application(user, stage, application)
+
+
+def can_download_attachment(user, stage, application, attachment) -> bool:
+    if attachment.application_id != application.id or not can_open_application(user, stage, application):
+        return False
+    return not (is_blind_for(user, stage) and attachment.identifying)
+
+
+def was_assigned(user, stage_id: int, application_id: int) -> bool:
+    return db.session.scalar(sa.select(Assignment.id).where(
+        Assignment.stage_id == stage_id, Assignment.application_id == application_id,
+        Assignment.judge_id == user.id)) is not None
+
+
+def can_view_all_sheets(user, stage, application) -> bool:
+    """Every sheet of an application: organizers; judges of it after the stage closed,
+    where the stage reveals sheets (never with a conflict)."""
+    if application.competition_id != stage.competition_id:
+        return False
+    if _is_organizer(user):
+        return True
+    if not _is_judge(user) or not stage.reveal_after_close or not stage.has_ended(utcnow()):
+        return False
+    return was_assigned(user, stage.id, application.id) and not is_conflicted(user, application)
+
+
+def can_view_sheet(user, sheet) -> bool:
+    if _is_organizer(user):
+        return True
+    if not _is_judge(user) or is_conflicted(user, sheet.application):
+        return False
+    if sheet.judge_id == user.id:
+        return True
+    return can_view_all_sheets(user, sheet.stage, sheet.application)
+
+
+def can_reopen(user, sheet) -> bool:
+    return _is_organizer(user)
+
+
+# --- roadshow -----------------------------------------------------------------------------
+
+def is_session_judge(user, session) -> bool:
+    """A judge on the roadshow stage's panel or assigned to one of the session's projects."""
+    if not _is_judge(user):
+        return False
+    assigned = db.session.scalar(
+        sa.select(Assignment.id).join(RoadshowSlot, RoadshowSlot.application_id == Assignment.application_id)
+        .where(RoadshowSlot.session_id == session.id, Assignment.stage_id == session.stage_id,
+               Assignment.judge_id == user.id, Assignment.status == AssignmentStatus.ACTIVE).limit(1))
+    if assigned is not None:
+        return True
+    return db.session.scalar(
+        sa.select(panel_member.c.judge_id).join(Panel, Panel.id == panel_member.c.panel_id)
+        .where(Panel.stage_id == session.stage_id, panel_member.c.judge_id == user.id).limit(1)) is not None
+
+
+def can_view_session(user, session) -> bool:
+    return _is_organizer(user) or is_session_judge(user, session)
+
+
+def can_score_slot(user, slot) -> bool:
+    return _is_judge(user) and active_assignment(user, slot.session.stage_id, slot.application_id) is not None \
+        and not is_conflicted(user, slot.application)
+
+
+def can_view_slot_results(user, slot) -> bool:
+    """Scores of a project are shown once the organizer closed it, never with a conflict."""
+    if slot.status != SlotStatus.CLOSED:
+        return False
+    return _is_organizer(user) or can_score_slot(user, slot)

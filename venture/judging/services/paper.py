@@ -1,0 +1,258 @@
+"""Paper fallback for the roadshow: an xlsx template (one worksheet per judge, one row per
+project, one column per criterion) and the upload of the filled sheets, all rows checked
+before anything is stored."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import BytesIO
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from venture.accounts.models import Role, User
+from venture.audit.services import record
+from venture.competitions.locks import ensure_unlocked
+from venture.db import service, utcnow
+from venture.errors import ValidationError
+from venture.extensions import db
+from venture.files.services import path_of, store_upload
+from venture.judging.models import (
+    Assignment,
+    AssignmentStatus,
+    RoadshowSession,
+    ScoreSheet,
+    SheetScore,
+    SheetStatus,
+)
+from venture.judging.services.conflicts import detect
+from venture.judging.services.pool import RowError
+from venture.judging.services.roadshow import session_judges
+from venture.judging.services.sheets import parse_score
+
+NA_WORDS = {"不适用", "n/a", "na", "-"}
+HEADER_ROW = 4
+EMAIL_CELL = "B2"
+COMMENT_HEADER = "总体评语"
+
+
+def safe(value):
+    """Text cells never start a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _criterion_header(criterion) -> str:
+    return f"{criterion.name}（满分{format(criterion.max_score.normalize(), 'f')}）"
+
+
+def template(session: RoadshowSession) -> bytes:
+    rubric = session.stage.rubric
+    criteria = rubric.criteria if rubric else []
+    wb = Workbook()
+    wb.remove(wb.active)
+    judges = session_judges(session) or [None]
+    used_titles = set()
+    for judge in judges:
+        title = _sheet_title(judge.display_name if judge else "评审专家", used_titles)
+        ws = wb.create_sheet(title)
+        ws["A1"], ws["B1"] = "评审专家", safe(judge.display_name if judge else "")
+        ws["A2"], ws[EMAIL_CELL] = "邮箱", safe(judge.email if judge else "")
+        ws["A3"] = safe(f"{session.name}（{session.venue}）")
+        header = ["项目编号", "项目名称"] + [_criterion_header(c) for c in criteria] + [COMMENT_HEADER]
+        for column, text in enumerate(header, start=1):
+            cell = ws.cell(row=HEADER_ROW, column=column, value=text)
+            cell.font = Font(bold=True)
+        for offset, slot in enumerate(sorted(session.slots, key=lambda s: s.position), start=1):
+            ws.cell(row=HEADER_ROW + offset, column=1, value=safe(slot.application.display_code))
+            ws.cell(row=HEADER_ROW + offset, column=2, value=safe(slot.application.project_name))
+        ws.column_dimensions["A"].width = 14
+        ws.column_dimensions["B"].width = 32
+    notes = wb.create_sheet("填写说明")
+    for line in ("每位评审专家一个工作表；请勿修改第1–4行、项目编号和列名。",
+                 "每项得分为0至满分之间的数，步长0.5；允许“不适用”的指标可填“不适用”。",
+                 "未评分的项目整行留空；已评分的项目每个指标都须填写。"):
+        notes.append([line])
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    title = re.sub(r"[\[\]:*?/\\]", "", name)[:28] or "评审专家"
+    candidate, n = title, 2
+    while candidate in used:
+        candidate, n = f"{title}{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+@dataclass
+class PaperSheet:
+    judge: User
+    application_id: int
+    scores: dict[int, tuple[Decimal | None, bool]] = field(default_factory=dict)
+    comment: str = ""
+
+
+class PaperRejected(ValidationError):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__(_("Nothing was stored: %(count)d problem(s) in the file.", count=len(errors)))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_paper(session: RoadshowSession, path) -> tuple[list[PaperSheet], list[RowError]]:
+    try:
+        with open(path, "rb") as handle:  # stored without an extension: give openpyxl the bytes
+            wb = load_workbook(BytesIO(handle.read()), read_only=True, data_only=True)
+    except Exception:
+        return [], [RowError(0, "", _("The file could not be read as an Excel workbook (.xlsx)."))]
+    criteria = session.stage.rubric.criteria
+    by_header = {c.name: c for c in criteria}
+    slots = {s.application.display_code: s for s in session.slots}
+    errors: list[RowError] = []
+    sheets: list[PaperSheet] = []
+    seen: set[tuple[int, int]] = set()
+    for ws in wb.worksheets:
+        if ws.title == "填写说明":
+            continue
+        rows = list(ws.iter_rows(values_only=True))
+        where = ws.title
+        email = _text(rows[1][1]).lower() if len(rows) > 1 and len(rows[1]) > 1 else ""
+        judge = db.session.scalar(sa.select(User).where(User.email == email, User.role == Role.JUDGE)) if email else None
+        if judge is None:
+            errors.append(RowError(2, f"{where} · 邮箱", _("Unknown judge: %(email)s.", email=email or "—")))
+            continue
+        if len(rows) < HEADER_ROW:
+            errors.append(RowError(HEADER_ROW, where, _("The header row is missing.")))
+            continue
+        header = [_text(v) for v in rows[HEADER_ROW - 1]]
+        columns = {}
+        for index, text in enumerate(header):
+            name = re.sub(r"[（(].*$", "", text).strip()
+            if name in by_header:
+                columns[by_header[name].id] = index
+        for c in criteria:
+            if c.id not in columns:
+                errors.append(RowError(HEADER_ROW, f"{where} · {c.name}",
+                                       _("The column for %(name)s is missing.", name=c.name)))
+        comment_index = header.index(COMMENT_HEADER) if COMMENT_HEADER in header else None
+        if len(columns) != len(criteria):
+            continue
+        for number, values in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
+            values = list(values) + [None] * (len(header) - len(values))
+            code = _text(values[0])
+            cells = {cid: _text(values[i]) for cid, i in columns.items()}
+            if not code and not any(cells.values()):
+                continue
+            if not any(cells.values()):
+                continue  # the judge did not score this project on paper
+            slot = slots.get(code)
+            if slot is None:
+                errors.append(RowError(number, f"{where} · 项目编号",
+                                       _("Unknown application %(code)s: it is not in this session.",
+                                         code=code or "—")))
+                continue
+            sheet = PaperSheet(judge, slot.application_id,
+                               comment=_text(values[comment_index]) if comment_index is not None else "")
+            for c in criteria:
+                raw = cells[c.id]
+                if raw.lower() in NA_WORDS:
+                    if not c.allow_na:
+                        errors.append(RowError(number, f"{where} · {c.name}",
+                                               _("%(name)s cannot be marked not applicable.", name=c.name)))
+                    sheet.scores[c.id] = (None, True)
+                    continue
+                if not raw:
+                    errors.append(RowError(number, f"{where} · {c.name}",
+                                           _("%(name)s: give a score.", name=c.name)))
+                    continue
+                score, problem = parse_score(raw, c)
+                if problem:
+                    errors.append(RowError(number, f"{where} · {c.name}", problem))
+                sheet.scores[c.id] = (score, False)
+            if (judge.id, slot.application_id) in seen:
+                errors.append(RowError(number, where, _("%(code)s is listed twice for this judge.", code=code)))
+            seen.add((judge.id, slot.application_id))
+            sheets.append(sheet)
+    wb.close()
+    errors.extend(_check_pairs(session, sheets))
+    if not sheets and not errors:
+        errors.append(RowError(HEADER_ROW + 1, "", _("The file holds no scores.")))
+    return sheets, errors
+
+
+def _check_pairs(session: RoadshowSession, sheets: list[PaperSheet]) -> list[RowError]:
+    """Judges must be assigned to the project, without a conflict, and not have submitted online."""
+    if not sheets:
+        return []
+    apps = {s.application.id: s.application for s in session.slots}
+    assigned = set(db.session.execute(sa.select(Assignment.application_id, Assignment.judge_id).where(
+        Assignment.stage_id == session.stage_id, Assignment.status == AssignmentStatus.ACTIVE)).all())
+    submitted = set(db.session.execute(sa.select(ScoreSheet.application_id, ScoreSheet.judge_id).where(
+        ScoreSheet.stage_id == session.stage_id, ScoreSheet.status == SheetStatus.SUBMITTED)).all())
+    conflicted = detect({s.judge.id for s in sheets}, list(apps.values()))
+    errors = []
+    for s in sheets:
+        pair = (s.application_id, s.judge.id)
+        code = apps[s.application_id].display_code
+        if pair in conflicted:
+            errors.append(RowError(0, s.judge.display_name, _("%(judge)s has a conflict of interest with %(code)s.",
+                                                              judge=s.judge.display_name, code=code)))
+        elif pair not in assigned:
+            errors.append(RowError(0, s.judge.display_name, _("%(judge)s is not a judge of %(code)s.",
+                                                              judge=s.judge.display_name, code=code)))
+        elif pair in submitted:
+            errors.append(RowError(0, s.judge.display_name, _("%(judge)s has already submitted %(code)s online.",
+                                                              judge=s.judge.display_name, code=code)))
+    return errors
+
+
+@service
+def import_paper(session: RoadshowSession, upload, actor: User) -> int:
+    """Store the paper sheets of a session as submitted score sheets: all or nothing."""
+    ensure_unlocked(session.stage.competition, action="judging.roadshow_paper", object_type="roadshow_session",
+                    object_id=session.id, actor=actor)
+    if session.stage.rubric is None:
+        raise ValidationError(_("This stage has no rubric yet."))
+    stored = store_upload(upload, user=actor, allowed_kinds=("excel",), max_bytes=5 * 1024 * 1024)
+    db.session.flush()
+    sheets, errors = read_paper(session, path_of(stored))
+    if errors:
+        raise PaperRejected(errors)
+    rubric = session.stage.rubric
+    for paper in sheets:
+        sheet = db.session.scalar(sa.select(ScoreSheet).where(
+            ScoreSheet.stage_id == session.stage_id, ScoreSheet.application_id == paper.application_id,
+            ScoreSheet.judge_id == paper.judge.id))
+        if sheet is None:
+            sheet = ScoreSheet(stage_id=session.stage_id, application_id=paper.application_id,
+                               judge_id=paper.judge.id, rubric_id=rubric.id, version=0)
+            db.session.add(sheet)
+        sheet.scores.clear()
+        db.session.flush()
+        for cid, (score, na) in paper.scores.items():
+            sheet.scores.append(SheetScore(criterion_id=cid, score=score, not_applicable=na))
+        sheet.overall_comment = paper.comment
+        sheet.status = SheetStatus.SUBMITTED
+        sheet.submitted_at = utcnow()
+        sheet.version += 1
+        db.session.flush()
+        record("judging.sheet_paper", sheet, actor=actor, changes={
+            "judge_id": paper.judge.id, "application_id": paper.application_id,
+            "scores": {str(cid): "n/a" if na else score for cid, (score, na) in paper.scores.items()}})
+    record("judging.roadshow_paper", session, actor=actor, changes={"sheets": len(sheets), "file": stored.id})
+    return len(sheets)

@@ -1,0 +1,209 @@
+"""The organizer's judging pages: scoring stages, settings, panels, assignment (automatic
+and by hand), conflicts of interest, progress and reminders."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from venture.accounts.forms import ConfirmForm
+from venture.accounts.models import User
+from venture.applications.models import Application
+from venture.competitions.models import PanelMode
+from venture.errors import DomainError
+from venture.extensions import db
+from venture.judging.forms import ConflictForm, StageSettingsForm
+from venture.judging.models import Conflict
+from venture.judging.services import assignment as assignment_services
+from venture.judging.services import conflicts as conflict_services
+from venture.judging.services import progress as progress_services
+from venture.judging.services.candidates import candidates_for
+from venture.judging.services.common import active_judges
+from venture.judging.views import bp
+from venture.judging.views.helpers import load_application, load_stage
+from venture.judging.views.sheets import competitions_with_scoring
+from venture.labels import label
+from venture.policy import organizer_only
+from venture.web import attach_error
+
+
+def _check_form() -> None:
+    if not ConfirmForm().validate_on_submit():
+        raise DomainError(_("The form has expired. Reload the page and try again."))
+
+
+@bp.route("/manage")
+@organizer_only
+def manage():
+    return render_template("judging/manage.html", competitions=competitions_with_scoring())
+
+
+def _settings_form(stage):
+    form = StageSettingsForm(obj=stage)
+    form.panel_mode.choices = [(m.value, label(m)) for m in PanelMode]
+    if request.method == "GET":
+        form.panel_mode.data = stage.panel_mode.value
+    return form
+
+
+@bp.route("/stages/<int:stage_id>", methods=["GET", "POST"])
+@organizer_only
+def stage(stage_id: int):
+    current = load_stage(stage_id)
+    form = _settings_form(current)
+    if form.validate_on_submit():
+        try:
+            assignment_services.update_stage_settings(
+                current, current_user, judges_per_application=form.judges_per_application.data,
+                max_load=form.max_load.data, anchor_count=form.anchor_count.data or 0,
+                assignment_seed=form.assignment_seed.data, panel_mode=PanelMode(form.panel_mode.data),
+                blind=form.blind.data, reveal_after_close=form.reveal_after_close.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(_("The settings have been saved."), "success")
+            return redirect(url_for("judging.stage", stage_id=current.id))
+    loads = assignment_services.stage_loads(current)
+    status = 422 if form.errors else 200
+    return render_template("judging/stage.html", stage=current, form=form, candidates=len(candidates_for(current)),
+                           loads=loads, run_form=ConfirmForm(),
+                           panels=assignment_services.panel_judges(current)), status
+
+
+@bp.route("/stages/<int:stage_id>/assign", methods=["POST"])
+@organizer_only
+def run_assignment(stage_id: int):
+    current = load_stage(stage_id)
+    _check_form()
+    try:
+        result = assignment_services.run_assignment(current, current_user)
+    except assignment_services.AssignmentImpossible as error:
+        flash(_("No valid assignment exists."), "danger")
+        return render_template("judging/assign_failed.html", stage=current, reasons=error.reasons), 422
+    flash(_("%(n)d assignments made (%(added)d new, %(kept)d kept, %(removed)d removed); loads from %(low)d to "
+            "%(high)d.", n=result.assigned, added=result.added, kept=result.kept, removed=result.removed,
+            low=min(result.loads.values(), default=0), high=max(result.loads.values(), default=0)), "success")
+    for note in result.notes:
+        flash(note, "warning")
+    return redirect(url_for("judging.assignments", stage_id=current.id))
+
+
+@bp.route("/stages/<int:stage_id>/panels", methods=["GET", "POST"])
+@organizer_only
+def panels(stage_id: int):
+    current = load_stage(stage_id)
+    if request.method == "POST":
+        _check_form()
+        raw = request.form.get("category_id") or ""
+        category_id = int(raw) if raw.isdigit() else None
+        ids = [int(v) for v in request.form.getlist("judge_id") if v.isdigit()]
+        if request.form.get("all") == "1":
+            ids = [j.id for j in active_judges()]
+        try:
+            assignment_services.set_panel(current, category_id, ids, current_user)
+        except DomainError as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("The panel has been saved."), "success")
+        return redirect(url_for("judging.panels", stage_id=current.id))
+    existing = assignment_services.panels_of(current)
+    groups = [(None, _("All categories"))] if current.panel_mode == PanelMode.ALL else \
+        [(c.id, c.name) for c in current.competition.categories]
+    members = {cid: {j.id for j in p.judges} for cid, p in existing.items()}
+    return render_template("judging/panels.html", stage=current, groups=groups, members=members,
+                           judges=active_judges(), form=ConfirmForm(), has_panel=bool(existing))
+
+
+@bp.route("/stages/<int:stage_id>/assignments")
+@organizer_only
+def assignments(stage_id: int):
+    current = load_stage(stage_id)
+    apps = candidates_for(current)
+    by_app = assignment_services.assignments_by_application(current)
+    extra_ids = set(by_app) - {a.id for a in apps}
+    if extra_ids:
+        apps += list(db.session.scalars(sa.select(Application).where(Application.id.in_(extra_ids))))
+    return render_template("judging/assignments.html", stage=current, applications=apps, by_app=by_app,
+                           loads=assignment_services.stage_loads(current), judges=active_judges(),
+                           form=ConfirmForm())
+
+
+@bp.route("/stages/<int:stage_id>/applications/<int:application_id>/judges", methods=["POST"])
+@organizer_only
+def edit_judges(stage_id: int, application_id: int):
+    current = load_stage(stage_id)
+    application = load_application(current, application_id)
+    _check_form()
+    action = request.form.get("action")
+    judge = db.session.get(User, request.form.get("judge_id", type=int) or 0)
+    new = db.session.get(User, request.form.get("new_judge_id", type=int) or 0)
+    try:
+        if judge is None or (action == "swap" and new is None):
+            raise DomainError(_("Choose a judge."))
+        if action == "add":
+            assignment_services.add_judge(current, application, judge, current_user)
+        elif action == "remove":
+            assignment_services.remove_judge(current, application, judge, current_user,
+                                             request.form.get("reason", ""))
+        elif action == "swap":
+            assignment_services.swap_judge(current, application, judge, new, current_user)
+        else:
+            raise DomainError(_("Unknown action."))
+    except DomainError as error:
+        flash(str(error.message), "danger")
+    else:
+        flash(_("The judges of %(app)s have been updated.", app=application.display_code), "success")
+    return redirect(url_for("judging.assignments", stage_id=current.id) + f"#app-{application.id}")
+
+
+@bp.route("/stages/<int:stage_id>/conflicts", methods=["GET", "POST"])
+@organizer_only
+def conflicts(stage_id: int):
+    current = load_stage(stage_id)
+    apps = candidates_for(current)
+    form = ConflictForm()
+    form.judge_id.choices = [(j.id, f"{j.display_name} · {j.email}") for j in active_judges()]
+    form.application_id.choices = [(a.id, f"{a.display_code} · {a.project_name}") for a in apps]
+    status = 200
+    if form.validate_on_submit():
+        judge = db.session.get(User, form.judge_id.data or 0)
+        application = db.session.get(Application, form.application_id.data or 0)
+        try:
+            if judge is None or application is None or application.competition_id != current.competition_id:
+                raise DomainError(_("Choose a judge and an application."))
+            conflict_services.record_conflict(current_user, judge, application, form.reason.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(_("The conflict of interest has been recorded."), "success")
+            return redirect(url_for("judging.conflicts", stage_id=current.id))
+    if request.method == "POST":
+        status = 422
+    rows = list(db.session.scalars(
+        sa.select(Conflict).join(Application, Application.id == Conflict.application_id)
+        .where(Application.competition_id == current.competition_id)
+        .options(joinedload(Conflict.judge), joinedload(Conflict.application).joinedload(Application.organization))
+        .order_by(Application.code, Conflict.id)))
+    return render_template("judging/conflicts.html", stage=current, conflicts=rows, form=form), status
+
+
+@bp.route("/stages/<int:stage_id>/progress")
+@organizer_only
+def progress(stage_id: int):
+    current = load_stage(stage_id)
+    return render_template("judging/progress.html", stage=current,
+                           judges=progress_services.judge_progress(current),
+                           applications=progress_services.application_progress(current), form=ConfirmForm())
+
+
+@bp.route("/stages/<int:stage_id>/remind", methods=["POST"])
+@organizer_only
+def remind(stage_id: int):
+    current = load_stage(stage_id)
+    _check_form()
+    count = progress_services.remind_judges(current, current_user)
+    flash(_("%(n)d judges have been reminded.", n=count) if count else _("Every judge is up to date."), "success")
+    return redirect(url_for("judging.progress", stage_id=current.id))

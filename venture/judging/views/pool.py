@@ -1,0 +1,160 @@
+"""The judge pool: organizers list, invite and import judges; judges keep their own
+profile and declared ties."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from venture.accounts.forms import ConfirmForm
+from venture.accounts.models import Role, User
+from venture.db import get_or_404
+from venture.errors import DomainError, NotFound
+from venture.extensions import db
+from venture.judging.forms import InviteJudgeForm, ProfileForm, TieForm, UploadForm
+from venture.judging.models import Conflict, JudgeTie, TieKind
+from venture.judging.services import pool as pool_services
+from venture.judging.views import bp
+from venture.labels import label
+from venture.policy import organizer_only, roles
+from venture.web import attach_error, render_form
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _tie_form():
+    form = TieForm(prefix="tie")
+    form.kind.choices = [(k.value, label(k)) for k in TieKind]
+    return form
+
+
+def _ties_of(user):
+    return list(db.session.scalars(sa.select(JudgeTie).where(JudgeTie.judge_id == user.id)
+                                   .options(joinedload(JudgeTie.organization)).order_by(JudgeTie.id)))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@roles("judge")
+def profile():
+    row = pool_services.profile_of(current_user)
+    form = ProfileForm(obj=row)
+    if request.method == "GET" and row is not None:
+        form.expertise.data = "、".join(row.expertise or [])
+    if request.method == "GET" and row is None:
+        form.phone.data = current_user.phone
+    if form.validate_on_submit():
+        try:
+            pool_services.update_profile(current_user, current_user, title=form.title.data,
+                                         employer=form.employer.data, employer_uscc=form.employer_uscc.data,
+                                         expertise=form.expertise.data, phone=form.phone.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("judging.profile"))
+    return render_form("judging/profile.html", form, tie_form=_tie_form(), ties=_ties_of(current_user),
+                       delete_form=ConfirmForm())
+
+
+@bp.route("/profile/ties", methods=["POST"])
+@roles("judge")
+def add_tie():
+    form = _tie_form()
+    if form.validate_on_submit():
+        try:
+            pool_services.add_tie(current_user, form.organization.data, form.kind.data, form.note.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(_("The tie has been recorded. You will not be given this organization's applications."),
+                  "success")
+            return redirect(url_for("judging.profile"))
+    row = pool_services.profile_of(current_user)
+    profile_form = ProfileForm(obj=row, formdata=None)
+    if row is not None:
+        profile_form.expertise.data = "、".join(row.expertise or [])
+    return render_template("judging/profile.html", form=profile_form, tie_form=form, ties=_ties_of(current_user),
+                           delete_form=ConfirmForm()), 422
+
+
+@bp.route("/profile/ties/<int:tie_id>/delete", methods=["POST"])
+@roles("judge")
+def remove_tie(tie_id: int):
+    if not ConfirmForm().validate_on_submit():
+        raise DomainError(_("The form has expired. Reload the page and try again."))
+    pool_services.remove_tie(current_user, tie_id)
+    flash(_("The tie has been removed."), "success")
+    return redirect(url_for("judging.profile"))
+
+
+@bp.route("/judges")
+@organizer_only
+def judges():
+    q = (request.args.get("q") or "").strip()
+    expertise = (request.args.get("expertise") or "").strip()
+    page = db.paginate(pool_services.pool_query(q, expertise), page=request.args.get("page", 1, type=int),
+                       per_page=50, error_out=False)
+    return render_template("judging/judges.html", page=page, q=q, expertise=expertise,
+                           profiles=pool_services.profiles_for(page.items),
+                           expertise_choices=pool_services.COMMON_EXPERTISE)
+
+
+@bp.route("/judges/<int:user_id>")
+@organizer_only
+def judge_detail(user_id: int):
+    user = get_or_404(User, user_id)
+    if user.role != Role.JUDGE:
+        raise NotFound()
+    found = list(db.session.scalars(sa.select(Conflict).where(Conflict.judge_id == user.id)
+                                    .options(joinedload(Conflict.application)).order_by(Conflict.id)))
+    return render_template("judging/judge_detail.html", judge=user, profile=pool_services.profile_of(user),
+                           ties=_ties_of(user), conflicts=found)
+
+
+@bp.route("/judges/invite", methods=["GET", "POST"])
+@organizer_only
+def invite():
+    form = InviteJudgeForm()
+    if form.validate_on_submit():
+        try:
+            pool_services.invite_judge(email=form.email.data, name=form.name.data, invited_by=current_user,
+                                       locale=form.locale.data, title=form.title.data, employer=form.employer.data,
+                                       employer_uscc=form.employer_uscc.data, expertise=form.expertise.data,
+                                       phone=form.phone.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("judging.judges"))
+    return render_form("judging/invite.html", form)
+
+
+@bp.route("/judges/template.xlsx")
+@organizer_only
+def import_template():
+    return Response(pool_services.import_template(), mimetype=XLSX,
+                    headers={"Content-Disposition": "attachment; filename=judges-template.xlsx"})
+
+
+@bp.route("/judges/import", methods=["GET", "POST"])
+@organizer_only
+def import_judges():
+    form = UploadForm()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            users = pool_services.import_judges(form.file.data, current_user)
+        except pool_services.ImportRejected as rejected:
+            errors = rejected.errors
+            flash(str(rejected.message), "danger")
+        except DomainError as error:
+            form.file.errors = list(form.file.errors or []) + [str(error.message)]
+        else:
+            flash(_("%(n)d judges imported and invited.", n=len(users)), "success")
+            return redirect(url_for("judging.judges"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("judging/import.html", form=form, errors=errors,
+                           columns=pool_services.IMPORT_COLUMNS), status

@@ -1,0 +1,312 @@
+"""Judge-facing pages: the dashboard, conflict declaration, the score sheet (with its
+autosave JSON), the application view and its attachments, and the sheets of an
+application once they may be seen."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import sqlalchemy as sa
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from venture.accounts.forms import ConfirmForm
+from venture.applications.models import Application, Attachment
+from venture.competitions.models import Competition, Stage, StageKind
+from venture.db import get_or_404, utcnow
+from venture.errors import Conflict, DomainError
+from venture.extensions import db
+from venture.files.services import download
+from venture.judging import policies
+from venture.judging.forms import ReasonForm
+from venture.judging.models import (
+    Assignment,
+    AssignmentStatus,
+    Recommendation,
+    RoadshowSession,
+    RoadshowSlot,
+    ScoreSheet,
+)
+from venture.judging.services import conflicts
+from venture.judging.services import sheets as sheet_services
+from venture.judging.views import bp
+from venture.judging.views.helpers import json_error, load_application, load_stage
+from venture.policy import require, roles, signed_in
+from venture.templating import LOCAL_TZ
+
+
+@bp.route("/")
+@roles("judge")
+def dashboard():
+    rows = db.session.execute(
+        sa.select(Assignment, ScoreSheet)
+        .outerjoin(ScoreSheet, sa.and_(ScoreSheet.stage_id == Assignment.stage_id,
+                                       ScoreSheet.application_id == Assignment.application_id,
+                                       ScoreSheet.judge_id == Assignment.judge_id))
+        .join(Stage, Stage.id == Assignment.stage_id)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(Assignment.judge_id == current_user.id, Assignment.status == AssignmentStatus.ACTIVE)
+        .options(joinedload(Assignment.stage).joinedload(Stage.competition),
+                 joinedload(Assignment.application).joinedload(Application.category))
+        .order_by(Stage.ends_at.desc(), Application.code)).all()
+    conflicted = conflicts.detect({current_user.id}, [a.application for a, _s in rows])
+    by_stage: dict[int, dict] = {}
+    for assignment, sheet in rows:
+        if (assignment.application_id, current_user.id) in conflicted:
+            continue
+        group = by_stage.setdefault(assignment.stage_id, {"stage": assignment.stage, "rows": [], "done": 0})
+        group["rows"].append((assignment, sheet))
+        group["done"] += 1 if sheet is not None and sheet.is_submitted else 0
+    now = utcnow()
+    groups = sorted(by_stage.values(), key=lambda g: (g["stage"].has_ended(now), g["stage"].ends_at or now))
+    return render_template("judging/dashboard.html", groups=groups, now=now)
+
+
+def _sheet_context(stage, application, sheet, *, values=None, errors=None):
+    rubric = sheet.rubric if sheet is not None else stage.rubric
+    if values is None:
+        values = _values_of(sheet)
+    return {"stage": stage, "application": application, "sheet": sheet, "rubric": rubric, "values": values,
+            "errors": errors or {}, "blind": policies.is_blind_for(current_user, stage),
+            "problem": sheet_services.editable_problem(current_user, stage, application, sheet),
+            "recommendations": list(Recommendation),
+            "attachments": _visible_attachments(stage, application)}
+
+
+def _values_of(sheet) -> dict:
+    if sheet is None:
+        return {}
+    values = {"overall_comment": sheet.overall_comment, "confidence": str(sheet.confidence or ""),
+              "recommendation": sheet.recommendation.value if sheet.recommendation else ""}
+    for s in sheet.scores:
+        values[f"score-{s.criterion_id}"] = "" if s.score is None else format(s.score.normalize(), "f")
+        values[f"na-{s.criterion_id}"] = s.not_applicable
+        values[f"comment-{s.criterion_id}"] = s.comment
+    return values
+
+
+def _visible_attachments(stage, application):
+    blind = policies.is_blind_for(current_user, stage)
+    items = db.session.scalars(sa.select(Attachment).where(Attachment.application_id == application.id)
+                               .options(joinedload(Attachment.file)).order_by(Attachment.id))
+    return [a for a in items if not (blind and a.identifying)]
+
+
+def _load_for_judge(stage_id: int, application_id: int):
+    stage = load_stage(stage_id)
+    application = load_application(stage, application_id)
+    require(policies.can_score(current_user, stage, application))
+    return stage, application
+
+
+def _roadshow_redirect(stage, application):
+    session_id = db.session.scalar(
+        sa.select(RoadshowSession.id).join(RoadshowSlot, RoadshowSlot.session_id == RoadshowSession.id)
+        .where(RoadshowSession.stage_id == stage.id, RoadshowSlot.application_id == application.id).limit(1))
+    if session_id is None:
+        raise Conflict(_("This project is not in a roadshow session yet."))
+    return redirect(url_for("judging.roadshow_live", session_id=session_id))
+
+
+@bp.route("/stages/<int:stage_id>/applications/<int:application_id>", methods=["GET", "POST"])
+@roles("judge")
+def sheet(stage_id: int, application_id: int):
+    stage, application = _load_for_judge(stage_id, application_id)
+    roadshow = stage.kind == StageKind.ROADSHOW
+    if roadshow and request.method == "GET":
+        return _roadshow_redirect(stage, application)
+    assignment = policies.active_assignment(current_user, stage.id, application.id)
+    if assignment.no_conflict_confirmed_at is None:
+        if roadshow:
+            return _roadshow_redirect(stage, application)
+        return render_template("judging/declare.html", stage=stage, application=application,
+                               form=ReasonForm(), confirm_form=ConfirmForm(),
+                               blind=policies.is_blind_for(current_user, stage))
+    current = sheet_services.get_sheet(stage.id, application.id, current_user.id)
+    if request.method == "POST":
+        submit = request.form.get("action") == "submit"
+        try:
+            sheet_services.save_sheet(current_user, stage, application, request.form,
+                                      version=request.form.get("version", type=int) or 0, submit=submit)
+        except sheet_services.SheetInvalid as error:
+            flash(str(error.message), "danger")
+            if roadshow:
+                for message in error.errors.values():
+                    flash(message, "danger")
+                return _roadshow_redirect(stage, application)
+            context = _sheet_context(stage, application, current, values=_form_values(), errors=error.errors)
+            return render_template("judging/sheet.html", **context), 422
+        except DomainError as error:
+            flash(str(error.message), "danger")
+            if roadshow:
+                return _roadshow_redirect(stage, application)
+            context = _sheet_context(stage, application, current, values=_form_values())
+            return render_template("judging/sheet.html", **context), error.status
+        flash(_("Your sheet has been submitted. Thank you.") if submit else _("Your draft has been saved."),
+              "success")
+        if roadshow:
+            return _roadshow_redirect(stage, application)
+        if submit:
+            return redirect(url_for("judging.dashboard"))
+        return redirect(url_for("judging.sheet", stage_id=stage.id, application_id=application.id))
+    return render_template("judging/sheet.html", **_sheet_context(stage, application, current))
+
+
+def _form_values() -> dict:
+    values = request.form.to_dict()
+    for key in list(values):
+        if key.startswith("na-"):
+            values[key] = True
+    return values
+
+
+@bp.route("/stages/<int:stage_id>/applications/<int:application_id>/confirm", methods=["POST"])
+@roles("judge")
+def confirm_no_conflict(stage_id: int, application_id: int):
+    stage, application = _load_for_judge(stage_id, application_id)
+    if not ConfirmForm().validate_on_submit():
+        raise DomainError(_("The form has expired. Reload the page and try again."))
+    conflicts.confirm_no_conflict(current_user, policies.active_assignment(current_user, stage.id, application.id))
+    if stage.kind == StageKind.ROADSHOW:
+        return _roadshow_redirect(stage, application)
+    return redirect(url_for("judging.sheet", stage_id=stage.id, application_id=application.id))
+
+
+@bp.route("/stages/<int:stage_id>/applications/<int:application_id>/declare", methods=["POST"])
+@roles("judge")
+def declare_conflict(stage_id: int, application_id: int):
+    stage, application = _load_for_judge(stage_id, application_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            conflicts.declare_conflict(current_user, policies.active_assignment(current_user, stage.id,
+                                                                                application.id), form.reason.data)
+        except DomainError as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("Your conflict of interest has been recorded; the application was given to another judge."),
+                  "success")
+            if stage.kind == StageKind.ROADSHOW:
+                return _roadshow_redirect(stage, application)
+            return redirect(url_for("judging.dashboard"))
+    return render_template("judging/declare.html", stage=stage, application=application, form=form,
+                           confirm_form=ConfirmForm(), blind=policies.is_blind_for(current_user, stage)), 422
+
+
+def _payload() -> dict:
+    """The sheet's fields from a JSON body, or from a form's ``payload`` (sendBeacon)."""
+    if request.is_json:
+        data = request.get_json(silent=True)
+    else:
+        try:
+            data = json.loads(request.form.get("payload") or "{}")
+        except ValueError:
+            data = None
+    return data if isinstance(data, dict) else {}
+
+
+@bp.route("/stages/<int:stage_id>/applications/<int:application_id>/autosave", methods=["POST"])
+@roles("judge")
+def autosave(stage_id: int, application_id: int):
+    stage, application = _load_for_judge(stage_id, application_id)
+    data = _payload()
+    try:
+        version = int(data.get("version") or 0)
+    except (TypeError, ValueError):
+        version = -1
+    try:
+        saved = sheet_services.save_sheet(current_user, stage, application, data, version=version,
+                                          submit=str(data.get("action")) == "submit")
+    except sheet_services.SheetInvalid as error:
+        return json_error(error, errors=error.errors)
+    except Conflict as error:
+        current = sheet_services.get_sheet(stage.id, application.id, current_user.id)
+        return json_error(error, version=current.version if current else 0,
+                          status=str(current.status) if current else "not_started")
+    except DomainError as error:
+        return json_error(error)
+    return jsonify({"ok": True, "version": saved.version, "status": str(saved.status),
+                    "saved_at": saved.updated_at.astimezone(LOCAL_TZ).strftime("%H:%M:%S")})
+
+
+@bp.route("/stages/<int:stage_id>/applications/<int:application_id>/sheet.json")
+@roles("judge")
+def sheet_json(stage_id: int, application_id: int):
+    stage, application = _load_for_judge(stage_id, application_id)
+    current = sheet_services.get_sheet(stage.id, application.id, current_user.id)
+    problem = sheet_services.editable_problem(current_user, stage, application, current)
+    return jsonify({"version": current.version if current else 0,
+                    "status": str(current.status) if current else "not_started",
+                    "editable": problem is None, "values": _values_of(current)})
+
+
+@bp.route("/stages/<int:stage_id>/applications/<int:application_id>/application")
+@signed_in
+def application_view(stage_id: int, application_id: int):
+    stage = load_stage(stage_id)
+    application = load_application(stage, application_id)
+    require(policies.can_open_application(current_user, stage, application))
+    assignment = policies.active_assignment(current_user, stage.id, application.id)
+    if assignment is not None and assignment.no_conflict_confirmed_at is None:
+        return redirect(url_for("judging.sheet", stage_id=stage.id, application_id=application.id))
+    return render_template("judging/application.html", stage=stage, application=application,
+                           blind=policies.is_blind_for(current_user, stage),
+                           attachments=_visible_attachments(stage, application))
+
+
+@bp.route("/stages/<int:stage_id>/applications/<int:application_id>/attachments/<int:attachment_id>")
+@signed_in
+def attachment(stage_id: int, application_id: int, attachment_id: int):
+    stage = load_stage(stage_id)
+    application = load_application(stage, application_id)
+    item = get_or_404(Attachment, attachment_id)
+    require(policies.can_download_attachment(current_user, stage, application, item))
+    return download(item.file)
+
+
+@bp.route("/stages/<int:stage_id>/applications/<int:application_id>/sheets")
+@signed_in
+def application_sheets(stage_id: int, application_id: int):
+    stage = load_stage(stage_id)
+    application = load_application(stage, application_id)
+    require(policies.can_view_all_sheets(current_user, stage, application))
+    items = list(db.session.scalars(
+        sa.select(ScoreSheet).where(ScoreSheet.stage_id == stage.id, ScoreSheet.application_id == application.id)
+        .options(selectinload(ScoreSheet.scores), joinedload(ScoreSheet.judge), joinedload(ScoreSheet.rubric))
+        .order_by(ScoreSheet.id)))
+    if not current_user.is_organizer:
+        items = [s for s in items if s.is_submitted]
+    totals = {s.id: sheet_services.sheet_total(s) for s in items}
+    rubric = items[0].rubric if items else stage.rubric
+    scores = defaultdict(dict)
+    for s in items:
+        for row in s.scores:
+            scores[s.id][row.criterion_id] = row
+    return render_template("judging/application_sheets.html", stage=stage, application=application, sheets=items,
+                           totals=totals, rubric=rubric, scores=scores,
+                           blind=policies.is_blind_for(current_user, stage), reopen_form=ReasonForm())
+
+
+@bp.route("/sheets/<int:sheet_id>/reopen", methods=["POST"])
+@roles("organizer")
+def reopen(sheet_id: int):
+    item = get_or_404(ScoreSheet, sheet_id)
+    require(policies.can_reopen(current_user, item))
+    form = ReasonForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("Give the reason for reopening the sheet."))
+        sheet_services.reopen_sheet(item, form.reason.data, current_user)
+    except DomainError as error:
+        flash(str(error.message), "danger")
+    else:
+        flash(_("The sheet has been reopened; the judge has been told."), "success")
+    return redirect(url_for("judging.application_sheets", stage_id=item.stage_id, application_id=item.application_id))
+
+
+def competitions_with_scoring():
+    return list(db.session.scalars(sa.select(Competition).options(selectinload(Competition.stages))
+                                   .order_by(Competition.year.desc(), Competition.id.desc())))
