@@ -16,6 +16,8 @@ from pathlib import Path
 import filetype
 from flask import current_app, send_file
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from venture.errors import DomainError
 from venture.extensions import db
@@ -139,29 +141,26 @@ def _kind_label(kind: str) -> str:
     return {"pdf": "PDF", "image": _("images (JPEG, PNG, GIF, WebP)"), "word": "Word", "excel": "Excel"}.get(kind, kind)
 
 
+UPLOADS_KEY = "venture_new_uploads"
+
+
 def _remove_on_rollback(path: Path) -> None:
-    """A rolled-back intention leaves no orphan file on disk.
+    """A rolled-back intention leaves no orphan file on disk (see the listeners below)."""
+    db.session.info.setdefault(UPLOADS_KEY, []).append(path)
 
-    Only the outermost transaction's rollback removes the file: a savepoint rolled back
-    inside it does not mean the upload is abandoned.
-    """
-    from sqlalchemy import event
 
-    session = db.session()
+@event.listens_for(Session, "after_commit")
+def _uploads_kept(session: Session) -> None:
+    session.info.pop(UPLOADS_KEY, None)
 
-    def _cleanup(sess, previous_transaction):
-        if previous_transaction.nested:
-            return
+
+@event.listens_for(Session, "after_soft_rollback")
+def _uploads_abandoned(session: Session, previous_transaction) -> None:
+    # A savepoint rolled back inside the transaction does not abandon its uploads.
+    if previous_transaction.nested:
+        return
+    for path in session.info.pop(UPLOADS_KEY, []):
         path.unlink(missing_ok=True)
-        _forget(sess)
-
-    def _forget(sess):
-        for name, fn in (("after_soft_rollback", _cleanup), ("after_commit", _forget)):
-            if event.contains(session, name, fn):
-                event.remove(session, name, fn)
-
-    event.listen(session, "after_soft_rollback", _cleanup)
-    event.listen(session, "after_commit", _forget)
 
 
 def path_of(stored: StoredFile) -> Path:

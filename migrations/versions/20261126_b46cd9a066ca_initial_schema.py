@@ -1,8 +1,8 @@
 """Initial schema: accounts, notices, audit chain, jobs, files and the data model of every domain.
 
-Revision ID: 1244bb058296
+Revision ID: b46cd9a066ca
 Revises: 
-Create Date: 2026-11-26 22:25:26.376235
+Create Date: 2026-11-26 22:29:48.395295
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1244bb058296'
+revision = 'b46cd9a066ca'
 down_revision = None
 branch_labels = None
 depends_on = None
