@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 
 from venture.applications.models import ApplicationStatus
 from venture.applications.money import Line, check_money, rules_of
+from venture.competitions.labels import label_of as label
 from venture.extensions import db
-from venture.labels import label
 
 # Applications that count against "applications per organization".
 COUNTED = (ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED, ApplicationStatus.PASSED)

@@ -66,8 +66,8 @@ def share_of(amount_fen: int, total_fen: int) -> Decimal:
 
 def rules_of(competition) -> MoneyRules:
     """The competition's rules as plain values."""
+    from venture.competitions.labels import label_of as label
     from venture.competitions.models import BudgetGroup
-    from venture.labels import label
 
     return MoneyRules(
         max_amount_fen=competition.max_amount_fen,

@@ -10,7 +10,6 @@ from werkzeug.datastructures import MultiDict
 
 from venture.applications import forms, policies, queries, services
 from venture.applications import labels as _labels  # noqa: F401  (enum labels)
-from venture.applications.labels import STATUS_BADGES
 from venture.applications.models import Application, ApplicationStatus, Attachment, AttachmentKind
 from venture.applications.money import rules_of
 from venture.applications.sections import SECTIONS, next_section, section
@@ -22,11 +21,11 @@ from venture.applications.snapshot import (
     diff_snapshots,
 )
 from venture.competitions import labels as _comp_labels  # noqa: F401
+from venture.competitions.labels import label_of as label
 from venture.competitions.models import Competition
 from venture.db import get_or_404, utcnow
 from venture.errors import DomainError, NotFound
 from venture.files.services import download as download_file
-from venture.labels import label
 from venture.orgs.models import Qualification
 from venture.policy import require, signed_in
 from venture.web import attach_error
@@ -38,11 +37,6 @@ def _application(application_id: int, *, edit: bool = False) -> Application:
     app = get_or_404(Application, application_id)
     require(policies.can_edit(current_user, app) if edit else policies.can_view(current_user, app))
     return app
-
-
-@bp.app_context_processor
-def _helpers():
-    return {"status_badge": lambda status: STATUS_BADGES.get(status, "text-bg-light")}
 
 
 @bp.route("/")
@@ -390,3 +384,57 @@ def diff(application_id: int):
     result = diff_snapshots(revisions[old_n].data, revisions[new_n].data)
     return render_template("applications/diff.html", app=app, old=revisions[old_n], new=revisions[new_n],
                            result=result, numbers=sorted(revisions), column_labels=COLUMN_LABELS)
+
+
+# --- home page panels ------------------------------------------------------------------------------
+
+def _applicant_panel(user):
+    if not getattr(user, "is_authenticated", False) or user.is_organizer or user.is_judge:
+        return None
+    import sqlalchemy as sa
+
+    from venture.competitions.models import CompetitionStatus
+    from venture.extensions import db
+
+    now = utcnow()
+    items = []
+    for _org, apps in queries.applications_of_user(user):
+        for a in apps:
+            if a.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
+                d = services.edit_deadline(a)
+                if d is None or d > now:
+                    items.append((a, d))
+    open_comps = [c for c in db.session.scalars(sa.select(Competition).where(
+        Competition.status == CompetitionStatus.OPEN).order_by(Competition.year.desc())) if
+        services.accepting_applications(c, now)]
+    if not items and not open_comps and not user.is_applicant:
+        return None
+    return {"template": "applications/_home.html", "panel_items": items, "panel_open": open_comps, "panel_now": now}
+
+
+def _organizer_panel(user):
+    if not getattr(user, "is_authenticated", False) or not user.is_organizer:
+        return None
+    import sqlalchemy as sa
+
+    from venture.competitions.models import CompetitionStatus
+    from venture.extensions import db
+
+    comps = list(db.session.scalars(sa.select(Competition).where(Competition.status != CompetitionStatus.ARCHIVED)
+                                    .order_by(Competition.year.desc(), Competition.id.desc())))
+    waiting = dict(db.session.execute(
+        sa.select(Application.competition_id, sa.func.count(Application.id))
+        .where(Application.status == ApplicationStatus.SUBMITTED).group_by(Application.competition_id)).all())
+    return {"template": "applications/_home_organizer.html",
+            "panel_comps": [(c, waiting.get(c.id, 0)) for c in comps]}
+
+
+def _register_panels():
+    from venture.main.views import HOME_PANELS
+
+    for panel in (_organizer_panel, _applicant_panel):
+        if panel not in HOME_PANELS:
+            HOME_PANELS.append(panel)
+
+
+_register_panels()

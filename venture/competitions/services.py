@@ -161,7 +161,7 @@ OVERLAPPING = {(StageKind.AGREEMENT, StageKind.IMPLEMENTATION)}
 
 def stage_date_problems(dates: dict) -> list[tuple[StageKind, str]]:
     """Problems with stage dates: ``dates`` maps a kind to (starts_at, ends_at)."""
-    from venture.labels import label
+    from venture.competitions.labels import label_of as label
 
     problems = []
     for kind in STAGE_ORDER:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from venture.applications import labels as _app_labels  # noqa: F401  (enum labels)
 from venture.applications.models import AttachmentKind
 from venture.competitions import forms, services
 from venture.competitions import labels as _labels  # noqa: F401  (enum labels)
+from venture.competitions.labels import label_of as label
 from venture.competitions.models import (
     SCORING_STAGES,
     STAGE_ORDER,
@@ -23,7 +27,6 @@ from venture.competitions.policies import can_manage, rubric_in_use
 from venture.db import get_or_404
 from venture.errors import DomainError, NotFound
 from venture.extensions import db
-from venture.labels import label
 from venture.orgs.models import Area, AreaLevel, OrgType
 from venture.policy import organizer_only, require
 from venture.web import attach_error, render_form
@@ -230,7 +233,7 @@ def money(competition_id: int):
     form = forms.MoneyForm(data=None if request.method == "POST" else {
         "max_amount": forms.fen_to_yuan(comp.max_amount_fen), "max_share_pct": comp.max_share_pct,
         "min_cofunding_pct": comp.min_cofunding_pct, "forbidden_items": comp.forbidden_items,
-        **{f"cap_{g.value}": caps.get(g.value) for g in BudgetGroup}})
+        **{f"cap_{g.value}": Decimal(str(caps[g.value])) if caps.get(g.value) else None for g in BudgetGroup}})
     if form.validate_on_submit():
         try:
             services.update_money_rules(
@@ -390,7 +393,7 @@ def rubric(competition_id: int, rubric_id: int):
             return redirect(url_for("competition_setup.rubric", competition_id=comp.id, rubric_id=rub.id))
     current_sum = sum((c["max_score"] or 0 for c in form.criteria_data()), 0)
     return _page("competitions/setup_rubric.html", comp, "rubrics", form, rubric=rub, frozen=frozen,
-                 current_sum=current_sum)
+                 current_sum=current_sum, used_by_stage=any(s.rubric_id == rub.id for s in comp.stages))
 
 
 @bp.route("/<int:competition_id>/setup/rubrics/<int:rubric_id>/copy", methods=["POST"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from venture.applications import labels as _labels  # noqa: F401  (enum labels)
 from venture.applications.services.drafting import (
     StaleEdit,
     accepting_applications,

@@ -99,7 +99,7 @@ def ensure_editable(application: Application, now: datetime | None = None) -> No
 
 
 def _status_word(status: ApplicationStatus) -> str:
-    from venture.labels import label
+    from venture.competitions.labels import label_of as label
 
     return label(status)
 
@@ -398,7 +398,7 @@ def submission_problems(application: Application) -> list[Problem]:
                          app.requested_fen, app.cofunding_fen):
         problems.append(Problem(p.code, p.message, "budget"))
     present = {a.kind.value for a in app.attachments}
-    from venture.labels import label
+    from venture.competitions.labels import label_of as label
 
     for kind in app.competition.required_attachments or []:
         need(kind in present, "attachments", _("Attach: %(kind)s.", kind=label(AttachmentKind(kind))))

@@ -32,7 +32,7 @@ def _check_screenable(application: Application, actor, action: str) -> None:
 
 
 def _label(value) -> str:
-    from venture.labels import label
+    from venture.competitions.labels import label_of as label
 
     return label(value)
 
