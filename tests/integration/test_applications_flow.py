@@ -5,6 +5,7 @@ is enforced on the server."""
 from __future__ import annotations
 
 import io
+import os
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -175,6 +176,8 @@ def test_an_executable_renamed_pdf_is_refused_and_nothing_is_stored(make, login,
     _organizer, _places, alice, _bob, org, comp = _world(make)
     app = make.complete_draft(comp, org)
     client = login(alice)
+    uploads = app_ctx.config["UPLOAD_FOLDER"]
+    before = set(os.listdir(uploads)) if os.path.exists(uploads) else set()
     for payload in (b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, b"\x7fELF\x02\x01\x01" + b"\x00" * 200):
         response = client.post(f"/applications/{app.id}/attachments",
                                data={"kind": "registration", "file": (io.BytesIO(payload), "申报书.pdf")},
@@ -182,10 +185,8 @@ def test_an_executable_renamed_pdf_is_refused_and_nothing_is_stored(make, login,
         assert response.status_code == 415
         assert "申报书.pdf" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(StoredFile.id))) == 0
-    uploads = app_ctx.config["UPLOAD_FOLDER"]
-    import os
-
-    assert not os.path.exists(uploads) or os.listdir(uploads) == []
+    after = set(os.listdir(uploads)) if os.path.exists(uploads) else set()
+    assert after == before
 
 
 def test_attachment_limits_per_file_and_per_application(make, login):

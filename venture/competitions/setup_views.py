@@ -381,18 +381,21 @@ def rubric(competition_id: int, rubric_id: int):
         rows = [{"name": c.name, "description": c.description, "max_score": c.max_score, "allow_na": c.allow_na}
                 for c in rub.criteria]
         form = forms.RubricForm(data={"name": rub.name, "criteria": rows + [{}] * (0 if frozen else BLANK_CRITERIA_ROWS)})
+    status = None
     if form.validate_on_submit():
         try:
             services.save_rubric(rub, actor=current_user, name=form.name.data, criteria=form.criteria_data())
         except DomainError as error:
-            attach_error(form, error)
+            status = error.status
             if error.field == "criteria":
                 form.criteria.errors = [str(error.message)]
+            else:
+                attach_error(form, error)
         else:
             flash(_("The rubric has been saved."), "success")
             return redirect(url_for("competition_setup.rubric", competition_id=comp.id, rubric_id=rub.id))
     current_sum = sum((c["max_score"] or 0 for c in form.criteria_data()), 0)
-    return _page("competitions/setup_rubric.html", comp, "rubrics", form, rubric=rub, frozen=frozen,
+    return _page("competitions/setup_rubric.html", comp, "rubrics", form, status=status, rubric=rub, frozen=frozen,
                  current_sum=current_sum, used_by_stage=any(s.rubric_id == rub.id for s in comp.stages))
 
 

@@ -145,7 +145,7 @@ def _remove_on_rollback(path: Path) -> None:
 
     session = db.session()
 
-    def _cleanup(sess):
+    def _cleanup(sess, _previous_transaction=None):
         path.unlink(missing_ok=True)
 
     event.listen(session, "after_soft_rollback", _cleanup, once=True)

@@ -333,8 +333,9 @@ def add_attachment(application: Application, upload, *, kind, identifying: bool 
     stored = store_upload(upload, user=actor, max_bytes=comp.max_file_mb * MB)
     used = sum(a.file.size for a in application.attachments)
     if used + stored.size > comp.max_total_mb * MB:
+        used_mb = f"{used / MB:.1f}"
         raise UploadTooLarge(_("The attachments of an application may take at most %(mb)d MB together; "
-                               "%(used)s MB are used.", mb=comp.max_total_mb, used=f"{used / MB:.1f}"))
+                               "%(used)s MB are used.", mb=comp.max_total_mb, used=used_mb))
     attachment = Attachment(kind=kind, identifying=bool(identifying), file=stored)
     application.attachments.append(attachment)
     db.session.flush()
