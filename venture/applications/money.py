@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from flask_babel import gettext as _
 
@@ -52,12 +52,13 @@ def yuan(fen: int) -> str:
     return f"¥{Decimal(fen) / 100:,.2f}"
 
 
-def pct(value: Decimal) -> str:
-    """A percentage for people: 10 → "10", 12.345 → "12.35"."""
+def pct(value: Decimal, rounding=ROUND_HALF_UP) -> str:
+    """A percentage for people: 10 → "10", 12.345 → "12.35". Shares over a cap are
+    rounded up (ROUND_UP) so that 60.001% never reads as the allowed 60.00%."""
     value = Decimal(value)
     if value == value.to_integral_value():
         return str(value.quantize(Decimal("1")))
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return str(value.quantize(Decimal("0.01"), rounding=rounding))
 
 
 def share_of(amount_fen: int, total_fen: int) -> Decimal:
@@ -103,12 +104,12 @@ def check_money(rules: MoneyRules, lines: list[Line], requested_fen: int, cofund
                                                 maximum=yuan(rules.max_amount_fen)), "requested"))
     if requested_fen * HUNDRED > rules.max_share_pct * total:
         problems.append(Problem("max_share", _("The amount requested is %(share)s%% of the project budget; at most "
-                                               "%(cap)s%% may be requested.", share=pct(share_of(requested_fen, total)),
+                                               "%(cap)s%% may be requested.", share=pct(share_of(requested_fen, total), ROUND_UP),
                                                cap=pct(rules.max_share_pct)), "requested"))
     if cofunding_fen * HUNDRED < rules.min_cofunding_pct * total:
         problems.append(Problem("min_cofunding", _("The co-funding is %(share)s%% of the project budget; at least "
                                                    "%(minimum)s%% is required.",
-                                                   share=pct(share_of(cofunding_fen, total)),
+                                                   share=pct(share_of(cofunding_fen, total), ROUND_DOWN),
                                                    minimum=pct(rules.min_cofunding_pct)), "cofunding"))
     by_rule: dict[int, int] = defaultdict(int)
     by_group: dict[str, int] = defaultdict(int)
@@ -122,7 +123,7 @@ def check_money(rules: MoneyRules, lines: list[Line], requested_fen: int, cofund
         if rule.cap_pct is not None and amount * HUNDRED > rule.cap_pct * total:
             problems.append(Problem("line_cap", _("%(line)s is %(amount)s, %(share)s%% of the budget; the cap is "
                                                   "%(cap)s%%.", line=rule.name, amount=yuan(amount),
-                                                  share=pct(share_of(amount, total)), cap=pct(rule.cap_pct))))
+                                                  share=pct(share_of(amount, total), ROUND_UP), cap=pct(rule.cap_pct))))
     for group, cap in rules.group_caps.items():
         amount = by_group.get(group, 0)
         if amount * HUNDRED > cap * total:
@@ -130,6 +131,6 @@ def check_money(rules: MoneyRules, lines: list[Line], requested_fen: int, cofund
             problems.append(Problem("group_cap", _("%(group)s (%(lines)s) is %(amount)s, %(share)s%% of the budget; "
                                                    "the cap is %(cap)s%%.",
                                                    group=rules.group_labels.get(group, group), lines=names,
-                                                   amount=yuan(amount), share=pct(share_of(amount, total)),
+                                                   amount=yuan(amount), share=pct(share_of(amount, total), ROUND_UP),
                                                    cap=pct(cap))))
     return problems

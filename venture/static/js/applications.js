@@ -73,7 +73,12 @@
     var yuan = function (f) {
       return "¥" + (f / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     };
-    var pct = function (x) { return Math.abs(x - Math.round(x)) < 1e-9 ? String(Math.round(x)) : x.toFixed(2); };
+    // Shares over a cap are rounded up, under a minimum rounded down (as on the server).
+    var pct = function (x, dir) {
+      if (Math.abs(x - Math.round(x)) < 1e-9) { return String(Math.round(x)); }
+      var f = dir === "up" ? Math.ceil : dir === "down" ? Math.floor : Math.round;
+      return (f(x * 100 - 1e-9 * (dir === "up" ? 1 : -1)) / 100).toFixed(2);
+    };
     var fill = function (template, values) {
       return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k] !== undefined ? values[k] : ""; });
     };
@@ -104,15 +109,15 @@
           out.push(fill(m.max_amount, { requested: yuan(requested), maximum: yuan(cfg.max_amount_fen) }));
         }
         if (requested * 100 > Number(cfg.max_share_pct) * total) {
-          out.push(fill(m.max_share, { share: pct(share(requested)), cap: pct(Number(cfg.max_share_pct)) }));
+          out.push(fill(m.max_share, { share: pct(share(requested), "up"), cap: pct(Number(cfg.max_share_pct)) }));
         }
         if (cofunding * 100 < Number(cfg.min_cofunding_pct) * total) {
-          out.push(fill(m.min_cofunding, { share: pct(share(cofunding)), minimum: pct(Number(cfg.min_cofunding_pct)) }));
+          out.push(fill(m.min_cofunding, { share: pct(share(cofunding), "down"), minimum: pct(Number(cfg.min_cofunding_pct)) }));
         }
         Object.keys(byRule).forEach(function (id) {
           var rule = cfg.rules[id];
           if (rule.cap !== null && byRule[id] * 100 > Number(rule.cap) * total) {
-            out.push(fill(m.line_cap, { line: rule.name, amount: yuan(byRule[id]), share: pct(share(byRule[id])),
+            out.push(fill(m.line_cap, { line: rule.name, amount: yuan(byRule[id]), share: pct(share(byRule[id]), "up"),
                                         cap: pct(Number(rule.cap)) }));
           }
         });
@@ -123,7 +128,7 @@
               return cfg.rules[id].group === g && byRule[id];
             }).map(function (id) { return cfg.rules[id].name; }).join("、");
             out.push(fill(m.group_cap, { group: cfg.group_labels[g] || g, lines: names, amount: yuan(amount),
-                                         share: pct(share(amount)), cap: pct(Number(cfg.group_caps[g])) }));
+                                         share: pct(share(amount), "up"), cap: pct(Number(cfg.group_caps[g])) }));
           }
         });
       }
