@@ -217,3 +217,16 @@ def test_withdraw_before_the_screening_ends(make, login):
     db.session.expire_all()
     assert db.session.get(Application, app.id).status == ApplicationStatus.WITHDRAWN
     assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "application.withdrawn"))
+
+
+def test_my_applications_and_the_home_panel_show_what_to_do(make, login):
+    _organizer, _places, alice, _bob, org, comp = _world(make)
+    draft = make.complete_draft(comp, org, project_name="星星的孩子融合成长项目")
+    client = login(alice)
+    mine = client.get("/applications/").get_data(as_text=True)
+    assert "星星的孩子融合成长项目" in mine and org.name in mine and "完善并提交" in mine
+    home = client.get("/").get_data(as_text=True)
+    assert "星星的孩子融合成长项目" in home and comp.name in home
+    assert f"/applications/{draft.id}" in home
+    organizer_home = login(_organizer).get("/").get_data(as_text=True)
+    assert comp.name in organizer_home

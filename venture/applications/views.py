@@ -409,7 +409,7 @@ def _applicant_panel(user):
         services.accepting_applications(c, now)]
     if not items and not open_comps and not user.is_applicant:
         return None
-    return {"template": "applications/_home.html", "panel_items": items, "panel_open": open_comps, "panel_now": now}
+    return {"template": "applications/_home.html", "todo": items, "open_comps": open_comps, "now": now}
 
 
 def _organizer_panel(user):
@@ -426,7 +426,7 @@ def _organizer_panel(user):
         sa.select(Application.competition_id, sa.func.count(Application.id))
         .where(Application.status == ApplicationStatus.SUBMITTED).group_by(Application.competition_id)).all())
     return {"template": "applications/_home_organizer.html",
-            "panel_comps": [(c, waiting.get(c.id, 0)) for c in comps]}
+            "comps": [(c, waiting.get(c.id, 0)) for c in comps]}
 
 
 def _register_panels():

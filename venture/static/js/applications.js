@@ -207,8 +207,16 @@
                  "X-CSRFToken": csrf ? csrf.value : "" },
       body: JSON.stringify({ fields: fields() })
     }).then(function (response) {
+      var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (response.redirected || !isJson) {  // the session has ended: keep the text, say so
+        dirty = true;
+        backup();
+        say(status.getAttribute("data-expired"), "bad");
+        return null;
+      }
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.ok) {
+          forget();
           versionInput.value = body.version;
           var time = new Date(body.saved_at).toLocaleTimeString();
           say(status.getAttribute("data-saved").replace("{time}", time));
@@ -222,9 +230,61 @@
       });
     }).catch(function () {
       dirty = true;
+      backup();
       say(status.getAttribute("data-offline"), "bad");
     }).then(function () { saving = null; });
     return saving;
+  }
+
+  // A copy in this browser, for when the server cannot be reached or the session ended:
+  // nothing typed is lost, even if the tab is closed before it could be saved.
+  var backupKey = url ? "venture-draft:" + url : null;
+  function backup() {
+    try { window.localStorage.setItem(backupKey, JSON.stringify({ at: Date.now(), fields: fields() })); }
+    catch (e) { /* storage full or disabled: the page still holds the text */ }
+  }
+  function forget() {
+    try { window.localStorage.removeItem(backupKey); } catch (e) { /* ignore */ }
+  }
+  function offerRestore() {
+    var saved = null;
+    try { saved = JSON.parse(window.localStorage.getItem(backupKey) || "null"); } catch (e) { saved = null; }
+    if (!saved || !saved.fields) { return; }
+    var strip = function (data) {
+      var copy = {};
+      Object.keys(data).sort().forEach(function (k) { if (k !== "version" && k !== "csrf_token") { copy[k] = data[k]; } });
+      return JSON.stringify(copy);
+    };
+    if (strip(saved.fields) === strip(fields())) { forget(); return; }  // the server has it already
+    var box = document.createElement("div");
+    box.className = "alert alert-warning d-flex flex-wrap align-items-center gap-2";
+    box.setAttribute("role", "status");
+    box.textContent = status.getAttribute("data-restore-text");
+    var restore = document.createElement("button");
+    restore.type = "button";
+    restore.className = "btn btn-sm btn-warning";
+    restore.textContent = status.getAttribute("data-restore");
+    restore.addEventListener("click", function () {
+      Object.keys(saved.fields).forEach(function (name) {
+        if (name === "version" || name === "csrf_token") { return; }
+        var value = saved.fields[name];
+        form.querySelectorAll('[name="' + name + '"]').forEach(function (el) {
+          if (el.type === "checkbox") {
+            el.checked = Array.isArray(value) ? value.indexOf(el.value) >= 0 : value === el.value;
+          } else { el.value = value; }
+        });
+      });
+      box.remove();
+      changed();
+    });
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "btn btn-sm btn-outline-secondary";
+    discard.textContent = status.getAttribute("data-discard");
+    discard.addEventListener("click", function () { forget(); box.remove(); });
+    box.appendChild(restore);
+    box.appendChild(discard);
+    form.insertBefore(box, form.firstChild);
   }
 
   function changed() {
@@ -234,6 +294,7 @@
   }
 
   if (url) {
+    offerRestore();
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
     form.addEventListener("rows-changed", changed);
@@ -248,8 +309,8 @@
       });
     });
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden" && dirty) { window.clearTimeout(timer); save(true); }
+      if (document.visibilityState === "hidden" && dirty) { backup(); window.clearTimeout(timer); save(true); }
     });
-    form.addEventListener("submit", function () { window.clearTimeout(timer); dirty = false; });
+    form.addEventListener("submit", function () { window.clearTimeout(timer); dirty = false; forget(); });
   }
 })();
