@@ -230,3 +230,15 @@ def test_my_applications_and_the_home_panel_show_what_to_do(make, login):
     assert f"/applications/{draft.id}" in home
     organizer_home = login(_organizer).get("/").get_data(as_text=True)
     assert comp.name in organizer_home
+
+
+def test_a_plain_form_post_after_the_deadline_is_refused_with_its_message(make, login):
+    now = utcnow()
+    _organizer, places, alice, _bob, org, comp = _world(
+        make, stages={"application": (now - timedelta(days=30), now - timedelta(seconds=1))})
+    app = make.complete_draft(comp, org, communities=[places["芙蓉社区"]])
+    response = login(alice).post(f"/applications/{app.id}/edit/need", data={
+        "version": app.version, "summary": "迟到", "need_analysis": "迟到"})
+    assert response.status_code == 409 and "截止" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Application, app.id).summary != "迟到"

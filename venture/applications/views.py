@@ -188,6 +188,8 @@ def edit(application_id: int, section_key: str):
     try:
         services.ensure_editable(app)
     except DomainError as error:
+        if request.method == "POST":
+            raise  # refused with its status and message; nothing is written
         flash(str(error.message), "warning")
         return redirect(url_for("applications.show", application_id=app.id))
     form = _make_form(app, section_key)

@@ -313,6 +313,9 @@ def save_section(application: Application, section: str, values: dict, *, versio
     if "pledge" in values:
         application.pledge = bool(values["pledge"])
     db.session.flush()
+    # The values stay in the revisions; the log records who saved which section when.
+    record("application.section_saved", application, actor=actor,
+           changes={"section": [None, section], "version": [int(version), application.version]})
     return application
 
 
