@@ -166,3 +166,11 @@ def test_a_category_in_use_cannot_be_deleted(make, login):
     assert response.status_code == 200
     db.session.expire_all()
     assert len(db.session.get(Competition, comp.id).categories) == 2
+
+
+def test_visitors_see_open_competitions_on_the_home_page_and_the_public_list(make, client):
+    comp = make.competition(name="澧阳市2027年度公益创投大赛")
+    home = client.get("/").get_data(as_text=True)
+    assert comp.name in home
+    page = client.get(f"/competitions/{comp.id}")
+    assert page.status_code == 200 and "登录后申报" in page.get_data(as_text=True)

@@ -414,6 +414,21 @@ def _applicant_panel(user):
     return {"template": "applications/_home.html", "todo": items, "open_comps": open_comps, "now": now}
 
 
+def _public_panel(user):
+    """Visitors see the competitions open for applications."""
+    if getattr(user, "is_authenticated", False):
+        return None
+    import sqlalchemy as sa
+
+    from venture.competitions.models import CompetitionStatus
+    from venture.extensions import db
+
+    now = utcnow()
+    comps = [c for c in db.session.scalars(sa.select(Competition).where(Competition.status == CompetitionStatus.OPEN)
+                                           .order_by(Competition.year.desc())) if services.accepting_applications(c, now)]
+    return {"template": "competitions/_home_public.html", "comps": comps} if comps else None
+
+
 def _organizer_panel(user):
     if not getattr(user, "is_authenticated", False) or not user.is_organizer:
         return None
@@ -434,7 +449,7 @@ def _organizer_panel(user):
 def _register_panels():
     from venture.main.views import HOME_PANELS
 
-    for panel in (_organizer_panel, _applicant_panel):
+    for panel in (_public_panel, _organizer_panel, _applicant_panel):
         if panel not in HOME_PANELS:
             HOME_PANELS.append(panel)
 
