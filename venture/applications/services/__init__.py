@@ -6,16 +6,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from venture.applications import labels as _labels  # noqa: F401  (enum labels)
+from venture.applications.services.attachments import (
+    add_attachment,
+    remove_attachment,
+    set_attachment_identifying,
+)
 from venture.applications.services.drafting import (
     StaleEdit,
     accepting_applications,
-    add_attachment,
     edit_deadline,
     ensure_editable,
     my_organizations,
-    remove_attachment,
     save_section,
-    set_attachment_identifying,
     start_application,
     submission_problems,
 )

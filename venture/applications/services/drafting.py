@@ -1,5 +1,4 @@
-"""Starting an application and saving its sections (drafts), with optimistic locking,
-and its attachments."""
+"""Starting an application and saving its sections (drafts), with optimistic locking."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from venture.applications import policies
 from venture.applications.models import (
     Application,
     ApplicationStatus,
-    Attachment,
     AttachmentKind,
     BudgetLine,
     PlanMilestone,
@@ -25,7 +23,6 @@ from venture.competitions.models import Competition, CompetitionStatus, StageKin
 from venture.db import service, utcnow
 from venture.errors import Conflict, DeadlinePassed, Forbidden, NotFound, ValidationError
 from venture.extensions import db
-from venture.files.services import MB, UploadTooLarge, store_upload
 from venture.orgs.models import (
     Area,
     AreaLevel,
@@ -317,58 +314,6 @@ def save_section(application: Application, section: str, values: dict, *, versio
     record("application.section_saved", application, actor=actor,
            changes={"section": [None, section], "version": [int(version), application.version]})
     return application
-
-
-# --- attachments ---------------------------------------------------------------------------------
-
-@service
-def add_attachment(application: Application, upload, *, kind, identifying: bool = True, actor,
-                   now: datetime | None = None) -> Attachment:
-    """Store an uploaded file (type checked by content) within the competition's limits."""
-    if not policies.can_edit(actor, application):
-        raise Forbidden()
-    ensure_editable(application, now)
-    try:
-        kind = AttachmentKind(kind)
-    except ValueError:
-        raise ValidationError(_("Choose the kind of attachment."), field="kind") from None
-    comp = application.competition
-    stored = store_upload(upload, user=actor, max_bytes=comp.max_file_mb * MB)
-    used = sum(a.file.size for a in application.attachments)
-    if used + stored.size > comp.max_total_mb * MB:
-        used_mb = f"{used / MB:.1f}"
-        raise UploadTooLarge(_("The attachments of an application may take at most %(mb)d MB together; "
-                               "%(used)s MB are used.", mb=comp.max_total_mb, used=used_mb))
-    attachment = Attachment(kind=kind, identifying=bool(identifying), file=stored)
-    application.attachments.append(attachment)
-    db.session.flush()
-    record("application.attachment_added", application, actor=actor,
-           changes={"attachment": [None, stored.original_name], "kind": [None, kind.value]})
-    return attachment
-
-
-@service
-def remove_attachment(attachment: Attachment, *, actor, now: datetime | None = None) -> None:
-    """Detach a file; the stored file stays, since earlier revisions may refer to it."""
-    application = attachment.application
-    if not policies.can_edit(actor, application):
-        raise Forbidden()
-    ensure_editable(application, now)
-    record("application.attachment_removed", application, actor=actor,
-           changes={"attachment": [attachment.file.original_name, None]})
-    application.attachments.remove(attachment)
-
-
-@service
-def set_attachment_identifying(attachment: Attachment, identifying: bool, *, actor) -> None:
-    application = attachment.application
-    if not policies.can_edit(actor, application):
-        raise Forbidden()
-    ensure_editable(application)
-    if attachment.identifying != identifying:
-        record("application.attachment_marked", application, actor=actor,
-               changes={"identifying": [attachment.identifying, identifying]})
-        attachment.identifying = identifying
 
 
 # --- what still prevents submission --------------------------------------------------------------
