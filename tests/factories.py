@@ -414,3 +414,43 @@ def review_stage(competition, *, open_now: bool = True, blind: bool = True, k: i
 def confirmed_assignment(stage, application, judge_user, **fields):
     """An assignment whose judge has confirmed having no conflict."""
     return assignment(stage, application, judge_user, no_conflict_confirmed_at=utcnow(), **fields)
+# --- competitions and applications (applications domain) -----------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_upload(name: str = "登记证书.pdf", data: bytes = PDF_BYTES):
+    """A werkzeug upload of a (tiny, valid enough) PDF."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    return FileStorage(stream=io.BytesIO(data), filename=name, content_type="application/pdf")
+
+
+def complete_draft(competition, org, **fields):
+    """A draft that could be submitted right now (pledge given, every section filled)."""
+    import sqlalchemy as sa
+
+    from venture.orgs.models import Area, AreaLevel
+
+    places = fields.pop("communities", None)
+    if not places:
+        community = db.session.scalar(sa.select(Area).where(Area.level == AreaLevel.COMMUNITY).limit(1))
+        places = [community or area_tree()["芙蓉社区"]]
+    app = application(competition, org, status="draft", communities=places, **fields)
+    app.pledge = True
+    db.session.commit()
+    return app
+
+
+def submitted_application(competition, org, member, **fields):
+    """A draft submitted through the service: it has its code and revision 1."""
+    from flask import current_app
+
+    from venture.applications.services import submit_application
+
+    app = complete_draft(competition, org, **fields)
+    with current_app.test_request_context():
+        submit_application(app, actor=member)
+    return app

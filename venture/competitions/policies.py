@@ -1,0 +1,24 @@
+"""Who may see and set up competitions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from venture.competitions.models import CompetitionStatus
+from venture.extensions import db
+
+
+def can_manage(user) -> bool:
+    return bool(getattr(user, "is_organizer", False))
+
+
+def can_view(user, competition) -> bool:
+    """Drafts are seen by organizers only; open and archived competitions by everyone."""
+    return competition.status != CompetitionStatus.DRAFT or can_manage(user)
+
+
+def rubric_in_use(rubric) -> bool:
+    """A rubric is frozen once any score sheet was written against it."""
+    from venture.judging.models import ScoreSheet
+
+    return db.session.scalar(sa.select(ScoreSheet.id).where(ScoreSheet.rubric_id == rubric.id).limit(1)) is not None

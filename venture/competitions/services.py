@@ -1,0 +1,370 @@
+"""Setting up a competition: basics, stages, categories, money and eligibility rules,
+rubrics, and opening it to applicants. Every change is one audited transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from venture.audit.services import changes_between, record, snapshot
+from venture.competitions.locks import ensure_unlocked
+from venture.competitions.models import (
+    SCORING_STAGES,
+    STAGE_ORDER,
+    BudgetGroup,
+    BudgetLineRule,
+    Category,
+    Competition,
+    CompetitionStatus,
+    Stage,
+    StageKind,
+)
+from venture.db import service
+from venture.errors import Conflict, ValidationError
+from venture.extensions import db
+
+DEFAULT_BUDGET_RULES = [
+    (BudgetGroup.ACTIVITY, "宣传费", None),
+    (BudgetGroup.ACTIVITY, "活动物料费", None),
+    (BudgetGroup.ACTIVITY, "专家劳务费", None),
+    (BudgetGroup.ACTIVITY, "人员补贴", Decimal("40")),
+    (BudgetGroup.ACTIVITY, "交通及场地费", None),
+    (BudgetGroup.MANAGEMENT, "管理费", None),
+    (BudgetGroup.TAX, "税费", None),
+]
+BASIC_FIELDS = ("name", "year", "theme", "description", "area_id", "code_prefix")
+MONEY_FIELDS = ("max_amount_fen", "max_share_pct", "min_cofunding_pct", "group_caps", "forbidden_items")
+ELIGIBILITY_FIELDS = ("allowed_org_types", "require_verified", "abnormal_years", "dishonest_years",
+                      "max_applications_per_org", "min_registration_months", "required_attachments",
+                      "max_file_mb", "max_total_mb")
+
+
+# --- the competition itself ------------------------------------------------------------
+
+def _check_prefix(code_prefix: str, competition: Competition | None = None) -> str:
+    prefix = (code_prefix or "").strip().upper()
+    if not prefix or not all(ch.isalnum() or ch in "-_" for ch in prefix) or not prefix.isascii():
+        raise ValidationError(_("The code prefix may use only letters, digits, '-' and '_' (e.g. GY2026)."),
+                              field="code_prefix")
+    query = sa.select(Competition.id).where(Competition.code_prefix == prefix)
+    if competition is not None and competition.id is not None:
+        query = query.where(Competition.id != competition.id)
+    if db.session.scalar(query) is not None:
+        raise ValidationError(_("Another competition already uses the code prefix %(prefix)s.", prefix=prefix),
+                              field="code_prefix")
+    if competition is not None and competition.code_prefix != prefix and competition.next_application_seq > 1:
+        raise ValidationError(_("Applications already have codes with this prefix; it can no longer change."),
+                              field="code_prefix")
+    return prefix
+
+
+@service
+def create_competition(*, actor, name: str, year: int, code_prefix: str, theme: str = "",
+                       description: str = "", area_id: int | None = None) -> Competition:
+    """A draft with the nine stages (no dates yet) and the usual budget lines."""
+    comp = Competition(name=name.strip(), year=year, theme=theme.strip(), description=description.strip(),
+                       area_id=area_id, code_prefix=_check_prefix(code_prefix), status=CompetitionStatus.DRAFT,
+                       group_caps={"management": "10"}, allowed_org_types=["social_group", "pne", "foundation"],
+                       required_attachments=["registration", "charter"], created_by_id=actor.id)
+    for position, kind in enumerate(STAGE_ORDER):
+        comp.stages.append(Stage(kind=kind, position=position,
+                                 weight=Decimal("0.4") if kind == StageKind.ONLINE_REVIEW
+                                 else Decimal("0.6") if kind == StageKind.ROADSHOW else Decimal("0"),
+                                 blind=kind == StageKind.ONLINE_REVIEW))
+    for position, (group, line, cap) in enumerate(DEFAULT_BUDGET_RULES):
+        comp.budget_rules.append(BudgetLineRule(line_group=group, name=line, max_share_pct=cap, position=position))
+    db.session.add(comp)
+    record("competition.created", comp, actor=actor, changes={"name": [None, comp.name],
+                                                               "code_prefix": [None, comp.code_prefix]})
+    return comp
+
+
+def _apply(competition: Competition, fields: tuple, values: dict, action: str, actor) -> dict:
+    before = snapshot(competition, fields)
+    for key, value in values.items():
+        if key in fields:
+            setattr(competition, key, value)
+    changes = changes_between(before, snapshot(competition, fields))
+    if changes:
+        record(action, competition, actor=actor, changes=changes)
+    return changes
+
+
+@service
+def update_basics(competition: Competition, *, actor, **values) -> dict:
+    if "code_prefix" in values:
+        values["code_prefix"] = _check_prefix(values["code_prefix"], competition)
+    for key in ("name", "theme", "description"):
+        if key in values:
+            values[key] = (values[key] or "").strip()
+    return _apply(competition, BASIC_FIELDS, values, "competition.basics_changed", actor)
+
+
+@service
+def update_money_rules(competition: Competition, *, actor, max_amount_fen: int, max_share_pct: Decimal,
+                       min_cofunding_pct: Decimal, group_caps: dict, forbidden_items: str) -> dict:
+    if max_amount_fen <= 0:
+        raise ValidationError(_("The maximum per project must be more than zero."), field="max_amount")
+    for field, pct in (("max_share_pct", max_share_pct), ("min_cofunding_pct", min_cofunding_pct)):
+        if pct is None or pct < 0 or pct > 100:
+            raise ValidationError(_("A percentage is between 0 and 100."), field=field)
+    if max_share_pct == 0:
+        raise ValidationError(_("The maximum share must be more than 0%."), field="max_share_pct")
+    if max_share_pct + min_cofunding_pct > 100:
+        raise ValidationError(_("The maximum share requested and the minimum co-funding add up to more "
+                                "than 100%."), field="min_cofunding_pct")
+    caps = {}
+    for group, pct in (group_caps or {}).items():
+        if pct is None or pct == "":
+            continue
+        pct = Decimal(str(pct))
+        if pct <= 0 or pct > 100:
+            raise ValidationError(_("A percentage is between 0 and 100."), field=f"cap_{group}")
+        caps[BudgetGroup(group).value] = str(pct.normalize() if pct == pct.to_integral() else pct)
+    return _apply(competition, MONEY_FIELDS, {
+        "max_amount_fen": max_amount_fen, "max_share_pct": max_share_pct, "min_cofunding_pct": min_cofunding_pct,
+        "group_caps": caps, "forbidden_items": (forbidden_items or "").strip()}, "competition.money_rules_changed",
+        actor)
+
+
+@service
+def update_eligibility(competition: Competition, *, actor, **values) -> dict:
+    for key in ("abnormal_years", "dishonest_years", "min_registration_months"):
+        if values.get(key) is not None and values[key] < 0:
+            raise ValidationError(_("The number cannot be negative."), field=key)
+    if values.get("max_applications_per_org", 1) < 1:
+        raise ValidationError(_("At least one application per organization must be allowed."),
+                              field="max_applications_per_org")
+    file_mb, total_mb = values.get("max_file_mb", competition.max_file_mb), \
+        values.get("max_total_mb", competition.max_total_mb)
+    if file_mb < 1 or total_mb < 1:
+        raise ValidationError(_("Size limits are at least 1 MB."), field="max_file_mb")
+    if file_mb > total_mb:
+        raise ValidationError(_("The limit per file cannot be larger than the limit per application."),
+                              field="max_file_mb")
+    return _apply(competition, ELIGIBILITY_FIELDS, values, "competition.eligibility_changed", actor)
+
+
+# --- stages ------------------------------------------------------------------------------
+
+# Consecutive stages follow each other, except these pairs: the implementation may start
+# while agreements are being signed, and the mid-term evaluation falls inside the implementation.
+OVERLAPPING = {(StageKind.AGREEMENT, StageKind.IMPLEMENTATION)}
+
+
+def stage_date_problems(dates: dict) -> list[tuple[StageKind, str]]:
+    """Problems with stage dates: ``dates`` maps a kind to (starts_at, ends_at)."""
+    from venture.competitions.labels import label_of as label
+
+    problems = []
+    for kind in STAGE_ORDER:
+        start, end = dates.get(kind, (None, None))
+        if start and end and end <= start:
+            problems.append((kind, _("%(stage)s must end after it starts.", stage=label(kind))))
+    dated = [(k, *dates[k]) for k in STAGE_ORDER if k in dates and all(dates[k])]
+    for (prev, p_start, p_end), (kind, start, end) in zip(dated, dated[1:], strict=False):
+        if start < p_start:
+            problems.append((kind, _("%(stage)s cannot start before %(previous)s.", stage=label(kind),
+                                     previous=label(prev))))
+        elif (prev, kind) == (StageKind.IMPLEMENTATION, StageKind.MIDTERM):
+            if end > p_end:
+                problems.append((kind, _("The mid-term evaluation must take place during the implementation.")))
+        elif (prev, kind) not in OVERLAPPING and start < p_end:
+            problems.append((kind, _("%(stage)s cannot start before %(previous)s has ended.", stage=label(kind),
+                                     previous=label(prev))))
+    impl, final = dates.get(StageKind.IMPLEMENTATION), dates.get(StageKind.FINAL)
+    if impl and final and all(impl) and all(final) and final[1] < impl[1]:
+        problems.append((StageKind.FINAL, _("The final evaluation cannot end before the implementation ends.")))
+    return problems
+
+
+@service
+def update_stage_dates(competition: Competition, dates: dict, *, actor) -> None:
+    """``dates``: {StageKind: (starts_at, ends_at)} as aware datetimes (or None)."""
+    for start, end in dates.values():
+        for value in (start, end):
+            if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
+                raise ValidationError(_("Enter dates with a time zone."))
+    problems = stage_date_problems(dates)
+    if problems:
+        kind, message = problems[0]
+        raise ValidationError(message, field=f"{kind.value}_starts_at")
+    changes = {}
+    for stage in competition.stages:
+        if stage.kind not in dates:
+            continue
+        start, end = dates[stage.kind]
+        if (stage.starts_at, stage.ends_at) != (start, end):
+            changes[stage.kind.value] = [[_iso(stage.starts_at), _iso(stage.ends_at)], [_iso(start), _iso(end)]]
+            stage.starts_at, stage.ends_at = start, end
+    if changes:
+        record("competition.stages_changed", competition, actor=actor, changes=changes)
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+@service
+def update_scoring(competition: Competition, settings: dict, *, actor) -> None:
+    """``settings``: {StageKind: {"rubric_id": int|None, "weight": Decimal, "blind": bool}}."""
+    ensure_unlocked(competition, action="competition.scoring_changed", object_type="competition",
+                    object_id=competition.id, actor=actor)
+    rubrics = {r.id: r for r in competition.rubrics}
+    selection_weight = Decimal("0")
+    changes = {}
+    for stage in competition.stages:
+        if stage.kind not in settings or stage.kind not in SCORING_STAGES:
+            continue
+        wanted = settings[stage.kind]
+        rubric_id = wanted.get("rubric_id")
+        if rubric_id is not None:
+            rubric = rubrics.get(rubric_id)
+            if rubric is None or rubric.stage_kind != stage.kind:
+                raise ValidationError(_("Choose a rubric made for this stage."), field=f"{stage.kind.value}_rubric")
+            if rubric.total_max != RUBRIC_TOTAL:
+                raise ValidationError(_("The rubric %(name)s does not add up to 100 yet.", name=rubric.name),
+                                      field=f"{stage.kind.value}_rubric")
+        weight = Decimal(str(wanted.get("weight", stage.weight)))
+        if weight < 0 or weight > 1:
+            raise ValidationError(_("A weight is between 0 and 1."), field=f"{stage.kind.value}_weight")
+        if stage.kind in (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW):
+            selection_weight += weight
+        before = snapshot(stage, ("rubric_id", "weight", "blind"))
+        stage.rubric_id, stage.weight, stage.blind = rubric_id, weight, bool(wanted.get("blind", stage.blind))
+        diff = changes_between(before, snapshot(stage, ("rubric_id", "weight", "blind")))
+        if diff:
+            changes[stage.kind.value] = diff
+    if selection_weight not in (Decimal("0"), Decimal("1")):
+        raise ValidationError(_("The weights of the online review and the roadshow must add up to 1 (now %(sum)s).",
+                                sum=selection_weight.normalize()), field="roadshow_weight")
+    if changes:
+        record("competition.scoring_changed", competition, actor=actor, changes=changes)
+
+
+# --- categories and budget lines -------------------------------------------------------------
+
+@service
+def save_category(competition: Competition, category: Category | None = None, *, actor, name: str,
+                  budget_fen: int, description: str = "", max_projects: int | None = None) -> Category:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Enter a name."), field="name")
+    if budget_fen < 0:
+        raise ValidationError(_("The budget cannot be negative."), field="budget")
+    if any(c.name == name and c is not category for c in competition.categories):
+        raise ValidationError(_("There is already a category named %(name)s.", name=name), field="name")
+    fields = ("name", "budget_fen", "description", "max_projects")
+    if category is None:
+        category = Category(position=len(competition.categories))
+        competition.categories.append(category)
+        before = {}
+    else:
+        before = snapshot(category, fields)
+    category.name, category.budget_fen = name, budget_fen
+    category.description, category.max_projects = (description or "").strip(), max_projects
+    db.session.flush()
+    record("category.saved", category, actor=actor, changes=changes_between(before, snapshot(category, fields)))
+    return category
+
+
+@service
+def delete_category(category: Category, *, actor) -> None:
+    from venture.applications.models import Application
+
+    used = db.session.scalar(sa.select(sa.func.count(Application.id)).where(Application.category_id == category.id))
+    if used:
+        raise Conflict(_("%(count)d application(s) use the category %(name)s; it cannot be deleted.",
+                         count=used, name=category.name))
+    record("category.deleted", category, actor=actor, changes={"name": [category.name, None]})
+    category.competition.categories.remove(category)
+
+
+@service
+def save_budget_rule(competition: Competition, rule: BudgetLineRule | None = None, *, actor, line_group,
+                     name: str, max_share_pct: Decimal | None) -> BudgetLineRule:
+    name = (name or "").strip()
+    group = BudgetGroup(line_group)
+    if not name:
+        raise ValidationError(_("Enter a name."), field="name")
+    if max_share_pct is not None and (max_share_pct <= 0 or max_share_pct > 100):
+        raise ValidationError(_("A percentage is between 0 and 100."), field="max_share_pct")
+    if any(r.name == name and r.line_group == group and r is not rule for r in competition.budget_rules):
+        raise ValidationError(_("There is already a budget line named %(name)s.", name=name), field="name")
+    fields = ("line_group", "name", "max_share_pct")
+    if rule is None:
+        rule = BudgetLineRule(position=len(competition.budget_rules))
+        competition.budget_rules.append(rule)
+        before = {}
+    else:
+        before = snapshot(rule, fields)
+    rule.line_group, rule.name, rule.max_share_pct = group, name, max_share_pct
+    db.session.flush()
+    record("budget_rule.saved", rule, actor=actor, changes=changes_between(before, snapshot(rule, fields)))
+    return rule
+
+
+@service
+def delete_budget_rule(rule: BudgetLineRule, *, actor) -> None:
+    from venture.applications.models import BudgetLine
+
+    used = db.session.scalar(sa.select(sa.func.count(BudgetLine.id)).where(BudgetLine.rule_id == rule.id))
+    if used:
+        raise Conflict(_("%(count)d budget line(s) of applications use %(name)s; it cannot be deleted.",
+                         count=used, name=rule.name))
+    record("budget_rule.deleted", rule, actor=actor, changes={"name": [rule.name, None]})
+    rule.competition.budget_rules.remove(rule)
+
+
+# Rubrics live in their own module; their services are part of this one's interface.
+from venture.competitions.rubrics import (  # noqa: E402,F401
+    RUBRIC_TOTAL,
+    copy_rubric,
+    create_rubric,
+    criteria_problems,
+    delete_rubric,
+    save_rubric,
+)
+
+# --- opening -------------------------------------------------------------------------------------
+
+def setup_problems(competition: Competition) -> list[str]:
+    """What still prevents opening the competition (empty when it is ready)."""
+    problems = []
+    if not competition.categories:
+        problems.append(_("Add at least one category."))
+    window = competition.stage(StageKind.APPLICATION)
+    if window is None or window.starts_at is None or window.ends_at is None:
+        problems.append(_("Set the dates of the application window."))
+    review = competition.stage(StageKind.ONLINE_REVIEW)
+    if review is None or review.rubric is None:
+        problems.append(_("Choose a rubric for the online expert review."))
+    elif review.rubric.total_max != RUBRIC_TOTAL:
+        problems.append(_("The rubric of the online expert review does not add up to 100."))
+    if not competition.budget_rules:
+        problems.append(_("Add at least one budget line."))
+    dates = {s.kind: (s.starts_at, s.ends_at) for s in competition.stages}
+    problems.extend(message for _kind, message in stage_date_problems(dates))
+    return problems
+
+
+@service
+def open_competition(competition: Competition, *, actor) -> None:
+    if competition.status == CompetitionStatus.OPEN:
+        return
+    problems = setup_problems(competition)
+    if problems:
+        raise ValidationError(" ".join(problems))
+    old = competition.status
+    competition.status = CompetitionStatus.OPEN
+    record("competition.opened", competition, actor=actor, changes={"status": [old.value, "open"]})
+
+
+@service
+def archive_competition(competition: Competition, *, actor) -> None:
+    old = competition.status
+    competition.status = CompetitionStatus.ARCHIVED
+    record("competition.archived", competition, actor=actor, changes={"status": [old.value, "archived"]})
