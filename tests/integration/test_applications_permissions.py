@@ -37,13 +37,18 @@ def _world(make, login):
 
 
 def _application_urls(flask_app, app, attachment):
-    values = {"application_id": app.id, "section_key": "project", "attachment_id": attachment.id, "number": 1}
+    from venture.competitions.models import StageKind
+
+    values = {"application_id": app.id, "section_key": "project", "attachment_id": attachment.id, "number": 1,
+              "stage_id": app.competition.stage(StageKind.ONLINE_REVIEW).id}
     with flask_app.test_request_context():
         from flask import url_for
 
         for rule in flask_app.url_map.iter_rules():
             if "application_id" not in rule.arguments:
                 continue
+            if not rule.arguments <= values.keys():
+                continue  # a route of another domain with more arguments: its own tests cover it
             args = {k: values[k] for k in rule.arguments}
             for method in sorted(rule.methods & {"GET", "POST"}):
                 yield method, url_for(rule.endpoint, **args), rule.endpoint

@@ -8,13 +8,23 @@ from venture.competitions.models import Competition
 from venture.db import utcnow
 
 
-def _applicant_panel(user):
-    if not getattr(user, "is_authenticated", False) or user.is_organizer or user.is_judge:
-        return None
+def accepting_competitions(now) -> list[Competition]:
+    """Open competitions whose application window is open now (stages loaded in one query)."""
     import sqlalchemy as sa
+    from sqlalchemy.orm import selectinload
 
     from venture.competitions.models import CompetitionStatus
     from venture.extensions import db
+
+    query = (sa.select(Competition).where(Competition.status == CompetitionStatus.OPEN)
+             .options(selectinload(Competition.stages)).order_by(Competition.year.desc()))
+    return [c for c in db.session.scalars(query) if services.accepting_applications(c, now)]
+
+
+def _applicant_panel(user):
+    if not getattr(user, "is_authenticated", False) or user.is_organizer or user.is_judge:
+        return None
+
 
     now = utcnow()
     items = []
@@ -24,9 +34,7 @@ def _applicant_panel(user):
                 d = services.edit_deadline(a)
                 if d is None or d > now:
                     items.append((a, d))
-    open_comps = [c for c in db.session.scalars(sa.select(Competition).where(
-        Competition.status == CompetitionStatus.OPEN).order_by(Competition.year.desc())) if
-        services.accepting_applications(c, now)]
+    open_comps = accepting_competitions(now)
     if not items and not open_comps and not user.is_applicant:
         return None
     return {"template": "applications/_home.html", "todo": items, "open_comps": open_comps, "now": now}
@@ -36,14 +44,9 @@ def _public_panel(user):
     """Visitors see the competitions open for applications."""
     if getattr(user, "is_authenticated", False):
         return None
-    import sqlalchemy as sa
 
-    from venture.competitions.models import CompetitionStatus
-    from venture.extensions import db
 
-    now = utcnow()
-    comps = [c for c in db.session.scalars(sa.select(Competition).where(Competition.status == CompetitionStatus.OPEN)
-                                           .order_by(Competition.year.desc())) if services.accepting_applications(c, now)]
+    comps = accepting_competitions(utcnow())
     return {"template": "competitions/_home_public.html", "comps": comps} if comps else None
 
 

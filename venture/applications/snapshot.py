@@ -55,7 +55,7 @@ TABLES = {
 }
 COLUMN_LABELS = {
     "path": _l("Community"), "name": _l("Name"), "month": _l("Month"), "deliverable": _l("Deliverable"),
-    "education": _l("Education"), "qualification": _l("Social-work qualification"), "role": _l("Role"),
+    "education": _l("Education"), "qualification": _l("Social-work qualification"), "role": _l("Role in the project"),
     "line": _l("Budget line"), "item": _l("Item"), "amount_fen": _l("Amount"), "note": _l("Note"),
     "kind": _l("Kind"), "size": _l("Size"), "identifying": _l("Identifies the applicant"),
 }

@@ -110,7 +110,7 @@ def optional_int(value):
 
 
 class BasicsForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
+    name = StringField(_l("Name of the competition"), validators=[DataRequired(), Length(max=200)],
                        description=_l("e.g. 澧阳市2027年度公益创投大赛"))
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
     code_prefix = StringField(_l("Code prefix"), validators=[DataRequired(), Length(max=20)],
@@ -153,7 +153,7 @@ def scoring_form(data=None, rubric_choices=None) -> FlaskForm:
 
 
 class CategoryForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], description=_l("e.g. 为老服务"))
+    name = StringField(_l("Name of the category"), validators=[DataRequired(), Length(max=100)], description=_l("e.g. 为老服务"))
     budget = YuanField(_l("Budget (yuan)"), validators=[DataRequired()])
     max_projects = IntegerField(_l("Maximum number of funded projects"),
                                 validators=[Optional(), NumberRange(min=1, max=10000)])
@@ -204,7 +204,7 @@ class EligibilityForm(FlaskForm):
 
 
 class RubricNewForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)], description=_l("e.g. 专家评审评分表"))
+    name = StringField(_l("Name of the rubric"), validators=[DataRequired(), Length(max=120)], description=_l("e.g. 专家评审评分表"))
     stage_kind = SelectField(_l("Stage"), choices=[(k.value, k.value) for k in SCORING_STAGES])
 
 
@@ -220,7 +220,7 @@ class CriterionForm(BaseForm):
 
 
 class RubricForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name of the criterion"), validators=[DataRequired(), Length(max=120)])
     criteria = FieldList(FormField(CriterionForm), min_entries=1)
 
     def validate_criteria(self, field):

@@ -13,7 +13,7 @@ from venture.labels import FILTERS, LABELS
 
 COMPETITION_STATUS = {
     CompetitionStatus.DRAFT: _l("Draft"),
-    CompetitionStatus.OPEN: _l("Open"),
+    CompetitionStatus.OPEN: _l("Open for applications"),
     CompetitionStatus.ARCHIVED: _l("Archived"),
 }
 STAGE_KIND = {

@@ -1,8 +1,8 @@
 """Initial schema: accounts, notices, audit chain, jobs, files and the data model of every domain.
 
-Revision ID: b46cd9a066ca
+Revision ID: cf15b62474f6
 Revises: 
-Create Date: 2026-11-26 22:29:48.395295
+Create Date: 2026-11-26 22:37:19.964005
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b46cd9a066ca'
+revision = 'cf15b62474f6'
 down_revision = None
 branch_labels = None
 depends_on = None
