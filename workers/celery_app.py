@@ -20,6 +20,9 @@ TASK_MODULES = [
 
 BEAT_SCHEDULE = {
     "sweep-notices": {"task": "venture.sweep_notices", "schedule": timedelta(seconds=60)},
+    # follow-up: report reminders and evaluation deadlines
+    "followup-reminders": {"task": "venture.followup_reminders", "schedule": timedelta(hours=1)},
+    "followup-evaluations": {"task": "venture.followup_evaluations", "schedule": timedelta(hours=1)},
 }
 
 
