@@ -50,6 +50,7 @@ def agreement(project_id: int):
     require(policies.can_view_project(current_user, project))
     can_work = policies.can_work_on_project(current_user, project)
     form = forms.AgreementForm(obj=project.agreement)
+    status = None
     if request.method == "POST":
         require(can_work)
         if form.validate_on_submit():
@@ -59,9 +60,10 @@ def agreement(project_id: int):
                                           actor=current_user)
             except DomainError as error:
                 attach_error(form, error)
+                status = error.status
             else:
                 return back_to_project(project.id, _("The agreement has been saved. The organizer will confirm it."))
-    return render_form("followup/agreement.html", form, project=project, can_work=can_work,
+    return render_form("followup/agreement.html", form, status=status, project=project, can_work=can_work,
                        plan=project.tranches, confirm_form=forms.ConfirmForm())
 
 
@@ -95,15 +97,17 @@ def milestone_done(milestone_id: int):
     project = project_or_404(milestone.project_id)
     require(policies.can_work_on_project(current_user, project))
     form = forms.MilestoneForm()
+    status = None
     if form.validate_on_submit():
         try:
             services.complete_milestone(milestone, note=form.note.data, upload=uploaded("evidence"),
                                         actor=current_user)
         except DomainError as error:
             attach_error(form, error)
+            status = error.status
         else:
             return back_to_project(project.id, _("The milestone is marked as done."))
-    return render_form("followup/milestone_form.html", form, project=project, milestone=milestone)
+    return render_form("followup/milestone_form.html", form, status=status, project=project, milestone=milestone)
 
 
 @bp.route("/projects/<int:project_id>/expenses/new", methods=["GET", "POST"])
@@ -113,6 +117,7 @@ def expense_new(project_id: int):
     require(policies.can_work_on_project(current_user, project))
     form = forms.ExpenseForm()
     form.line_id.choices = [(line.id, line.name) for line in project.budget]
+    status = None
     if form.validate_on_submit():
         try:
             services.record_expense(project, line_id=form.line_id.data, amount_fen=form.amount.fen,
@@ -120,9 +125,10 @@ def expense_new(project_id: int):
                                     voucher=uploaded("voucher"), actor=current_user)
         except DomainError as error:
             attach_error(form, error)
+            status = error.status
         else:
             return back_to_project(project.id, _("The expense has been recorded."))
-    return render_form("followup/expense_form.html", form, project=project,
+    return render_form("followup/expense_form.html", form, status=status, project=project,
                        spending=queries.spending_by_line(project))
 
 
@@ -133,15 +139,17 @@ def expense_new(project_id: int):
 def terminate(project_id: int):
     project = project_or_404(project_id)
     form = forms.TerminateForm()
+    status = None
     if form.validate_on_submit():
         try:
             services.terminate_project(project, reason=form.reason.data, recovery_fen=form.recovery.fen or 0,
                                        actor=current_user)
         except DomainError as error:
             attach_error(form, error)
+            status = error.status
         else:
             return back_to_project(project.id, _("The project has been terminated."))
-    return render_form("followup/terminate.html", form, project=project, money=queries.money_of(project))
+    return render_form("followup/terminate.html", form, status=status, project=project, money=queries.money_of(project))
 
 
 @bp.route("/projects/<int:project_id>/recoveries", methods=["GET", "POST"])
@@ -149,15 +157,17 @@ def terminate(project_id: int):
 def recovery(project_id: int):
     project = project_or_404(project_id)
     form = forms.RecoveryForm()
+    status = None
     if form.validate_on_submit():
         try:
             services.record_recovery(project, amount_fen=form.amount.fen, received_on=form.received_on.data,
                                      note=form.note.data, actor=current_user)
         except DomainError as error:
             attach_error(form, error)
+            status = error.status
         else:
             return back_to_project(project.id, _("The payment has been recorded."))
-    return render_form("followup/recovery_form.html", form, project=project)
+    return render_form("followup/recovery_form.html", form, status=status, project=project)
 
 
 # --- files of a project ---------------------------------------------------------------

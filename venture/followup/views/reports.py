@@ -81,6 +81,7 @@ def activity_new(report_id: int):
     form.community_id.choices = [(c.id, c.path) for c in project.application.communities]
     if request.method == "GET":
         form.held_on.data = min(report.period_end, today_local())
+    status = None
     if form.validate_on_submit():
         try:
             services.add_activity(report, community_id=form.community_id.data, held_on=form.held_on.data,
@@ -89,10 +90,11 @@ def activity_new(report_id: int):
                                   photos=request.files.getlist("photos"), actor=current_user)
         except DomainError as error:
             attach_error(form, error)
+            status = error.status
         else:
             flash(_("The activity has been added to the report."), "success")
             return redirect(url_for("followup.report", report_id=report.id))
-    return render_form("followup/activity_form.html", form, report=report, project=project,
+    return render_form("followup/activity_form.html", form, status=status, report=report, project=project,
                        activity_types=ACTIVITY_TYPES)
 
 
@@ -142,14 +144,16 @@ def extend_report(report_id: int):
     report = _report_or_404(report_id)
     project = project_or_404(report.project_id)
     form = forms.ExtendForm(prefix="extend")
+    status = 422
     if form.validate_on_submit():
         try:
             services.extend_deadline(report, due_on=form.due_on.data, actor=current_user)
         except DomainError as error:
             attach_error(form, error)
+            status = error.status
         else:
             flash(_("The deadline has been moved."), "success")
             return redirect(url_for("followup.report", report_id=report.id))
     db.session.rollback()
     report = _report_or_404(report_id)
-    return _render_report(report, project, forms.ReportForm(obj=report), status=422, extend_form=form)
+    return _render_report(report, project, forms.ReportForm(obj=report), status=status, extend_form=form)
