@@ -245,7 +245,8 @@ def project_rows(projects, now: datetime | None = None) -> list[ProjectRow]:
             project=project, next=next_due(project, now), money=money, spent=spent.get(project.id, 0),
             spending_rate=rate(spent.get(project.id, 0), money.paid), activities=counts.get(project.id, {}),
             midterm=by_kind.get(EvaluationKind.MIDTERM), final=by_kind.get(EvaluationKind.FINAL),
-            overdue_reports=sum(1 for r in project.reports if r.status == ReportStatus.DUE and r.due_at <= now)))
+            overdue_reports=sum(1 for r in project.reports if r.status == ReportStatus.DUE and r.due_at <= now)
+            if project.status == ProjectStatus.ACTIVE else 0))
     return rows
 
 
