@@ -395,6 +395,15 @@ def results_setup(*, organizer=None, members=None, count=3, requested_fen=8_000_
 
 def review_stage(competition, *, open_now: bool = True, blind: bool = True, k: int = 3, **settings):
     """The competition's online-review stage, open now (or ended an hour ago)."""
+# --- follow-up -----------------------------------------------------------------------------
+
+EVALUATION_CRITERIA = [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)]
+
+
+def followup_competition(*, implementation_days_ago: int = 200, implementation_days: int = 365,
+                         midterm_in_days: int = 10, **fields):
+    """A competition whose implementation started ``implementation_days_ago``, with
+    mid-term and final stages scored on the four-dimension evaluation rubric."""
     from datetime import timedelta
 
     from venture.competitions.models import StageKind
@@ -454,3 +463,87 @@ def submitted_application(competition, org, member, **fields):
     with current_app.test_request_context():
         submit_application(app, actor=member)
     return app
+    now = utcnow()
+    start = now - timedelta(days=implementation_days_ago)
+    end = start + timedelta(days=implementation_days)
+    midterm = now + timedelta(days=midterm_in_days)
+    stages = {"agreement": (start - timedelta(days=20), start), "implementation": (start, end),
+              "midterm": (midterm, midterm + timedelta(days=30)), "final": (end, end + timedelta(days=60))}
+    comp = competition(stages={**stages, **fields.pop("stages", {})}, **fields)
+    for kind in (StageKind.MIDTERM, StageKind.FINAL):
+        r = rubric(comp, kind.value, EVALUATION_CRITERIA)
+        stage = comp.stage(kind)
+        stage.rubric_id = r.id
+        stage.judges_per_application = 3
+    db.session.commit()
+    return comp
+
+
+def result_snapshot(competition):
+    from venture.rankings.models import ResultSnapshot, SnapshotKind
+
+    snap = db.session.scalar(db.select(ResultSnapshot).where(ResultSnapshot.competition_id == competition.id))
+    if snap is None:
+        snap = ResultSnapshot(competition_id=competition.id, kind=SnapshotKind.FINAL, method="trimmed",
+                              input_digest="0" * 64)
+        db.session.add(snap)
+        db.session.commit()
+    return snap
+
+
+def decision(competition, app, approved_fen: int, outcome: str = "funded"):
+    from venture.rankings.models import FundingOutcome
+    from venture.results.models import Decision
+
+    d = Decision(competition_id=competition.id, application_id=app.id, snapshot_id=result_snapshot(competition).id,
+                 category_id=app.category_id, proposed_outcome=FundingOutcome(outcome), outcome=FundingOutcome(outcome),
+                 proposed_fen=approved_fen, approved_fen=approved_fen)
+    db.session.add(d)
+    db.session.commit()
+    return d
+
+
+def funded_application(competition, *, org=None, members=(), communities=(), approved_fen: int = 5_000_000,
+                       **fields):
+    org = org or organization(members=members)
+    app = application(competition, org, status="passed", communities=communities,
+                      requested_fen=fields.pop("requested_fen", approved_fen), **fields)
+    decision(competition, app, approved_fen)
+    return app
+
+
+def finalize_results(competition):
+    competition.results_final_at = utcnow()
+    db.session.commit()
+    return competition
+
+
+def project(*, competition=None, org=None, members=(), communities=(), approved_fen: int = 5_000_000,
+            active: bool = True, **fields):
+    """A funded project made by create_projects_from_results; active (agreement
+    confirmed) unless ``active=False``."""
+    from venture.followup.models import ProjectStatus
+    from venture.followup.services import create_projects_from_results
+
+    competition = competition or followup_competition()
+    app = funded_application(competition, org=org, members=members, communities=communities,
+                             approved_fen=approved_fen, **fields)
+    if competition.results_final_at is None:
+        finalize_results(competition)
+    created = create_projects_from_results(competition)
+    proj = next(p for p in created if p.application_id == app.id)
+    if active:
+        proj.status = ProjectStatus.ACTIVE
+        proj.agreement.signed_on = proj.agreement.starts_on
+        proj.agreement.confirmed_at = utcnow()
+        db.session.commit()
+    return proj
+
+
+def liaison_of(*communities, **kw):
+    """A community liaison of these communities."""
+    user = liaison(**kw)
+    for community in communities:
+        community.liaisons.append(user)
+    db.session.commit()
+    return user

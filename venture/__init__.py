@@ -32,6 +32,7 @@ BLUEPRINTS = [
 # Console commands of the domains, added to `venture` ("package.module:attribute").
 COMMANDS: list[str] = [
     "venture.scoring.cli:rank_command",
+    "venture.followup.cli:followup_group",
 ]
 
 # Model modules, imported so that every table is known to SQLAlchemy and Alembic.

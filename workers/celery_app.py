@@ -20,8 +20,10 @@ TASK_MODULES = [
 
 BEAT_SCHEDULE = {
     "sweep-notices": {"task": "venture.sweep_notices", "schedule": timedelta(seconds=60)},
-    # Reminders of deadlines (judges' sheets, application drafts; follow-up reports later).
+    # Reminders of deadlines: judges' sheets, application drafts, progress reports.
     "send-reminders": {"task": "venture.send_reminders", "schedule": timedelta(minutes=10)},
+    # Evaluations whose self-assessment is missing at the deadline fail; complete ones are decided.
+    "followup-evaluations": {"task": "venture.followup_evaluations", "schedule": timedelta(hours=1)},
 }
 
 

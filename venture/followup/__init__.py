@@ -1,0 +1,1 @@
+"""Follow-up of funded projects: agreements, tranches, reports, evaluations (see services)."""

@@ -89,9 +89,12 @@ class Project(TimestampMixin, db.Model):
     reports: Mapped[list[ProgressReport]] = relationship(back_populates="project", cascade="all, delete-orphan",
                                                          order_by="ProgressReport.period_start")
     evaluations: Mapped[list[Evaluation]] = relationship(back_populates="project", cascade="all, delete-orphan",
-                                                         order_by="Evaluation.kind")
+                                                         order_by="Evaluation.due_at")
     agreement: Mapped[Agreement | None] = relationship(back_populates="project", cascade="all, delete-orphan",
                                                        uselist=False)
+    recoveries: Mapped[list[RecoveryPayment]] = relationship(back_populates="project",
+                                                             cascade="all, delete-orphan",
+                                                             order_by="RecoveryPayment.received_on")
 
     __table_args__ = (
         sa.CheckConstraint("approved_fen >= 0", name="approved_non_negative"),
@@ -286,3 +289,21 @@ class Evaluation(TimestampMixin, db.Model):
     stage = relationship("Stage")
     report_file = relationship("StoredFile", foreign_keys=[report_file_id])
     ledger_file = relationship("StoredFile", foreign_keys=[ledger_file_id])
+
+
+class RecoveryPayment(db.Model):
+    """Money an organization paid back on a terminated project (追回), one row per payment."""
+
+    __tablename__ = "recovery_payment"
+    __table_args__ = (sa.CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False,
+                                            index=True)
+    amount_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+    received_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    note: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    project: Mapped[Project] = relationship(back_populates="recoveries")

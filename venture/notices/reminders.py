@@ -43,7 +43,7 @@ from venture.templating import format_local
 log = logging.getLogger("venture.reminders")
 
 # Modules whose import registers reminder rules (the follow-up domain adds its own).
-RULE_MODULES: list[str] = ["venture.notices.reminders"]
+RULE_MODULES: list[str] = ["venture.notices.reminders", "venture.followup.reminders"]
 
 
 @dataclass

@@ -1,0 +1,69 @@
+"""Shared helpers of the follow-up's integration tests: uploads, sheets, query counts."""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from venture.extensions import db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def png() -> bytes:
+    from venture.demo.followup import tiny_png
+
+    return tiny_png((200, 80, 40))
+
+
+def upload(data: bytes, name: str):
+    return (io.BytesIO(data), name)
+
+
+def xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["日期", "科目", "金额"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def evaluation_sheets(make, evaluation, totals_by_judge):
+    """Submitted sheets of the evaluation's stage: {judge: [scores per criterion]}."""
+    stage = evaluation.stage
+    names = [c.name for c in stage.rubric.criteria]
+    for judge, scores in totals_by_judge.items():
+        make.assignment(stage, evaluation.project.application, judge)
+        make.sheet(stage, evaluation.project.application, judge, dict(zip(names, scores, strict=True)))
+
+
+@contextmanager
+def count_queries():
+    counter = {"n": 0}
+
+    def before(*_args, **_kwargs):
+        counter["n"] += 1
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+
+
+def notices(kind: str):
+    from venture.notices.models import Notice
+
+    return list(db.session.scalars(sa.select(Notice).where(Notice.kind == kind).order_by(Notice.id)))
+
+
+def audit_actions(prefix: str = "followup.") -> list[str]:
+    from venture.audit.models import AuditEntry
+
+    return list(db.session.scalars(
+        sa.select(AuditEntry.action).where(AuditEntry.action.like(prefix + "%")).order_by(AuditEntry.seq)))

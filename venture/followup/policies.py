@@ -1,0 +1,68 @@
+"""Who may see and do what in the follow-up.
+
+- organizers: everything;
+- the organization's members: their own projects (reports, agreement, spending, self-assessment);
+- a community liaison: the projects placed in their communities, read-only, and the
+  confirmation of the activities held in their communities;
+- an evaluator (a judge with an active assignment): the evaluation they score.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from venture.extensions import db
+from venture.followup.integration import communities_of_liaison
+from venture.orgs.policies import is_member
+
+
+def _organizer(user) -> bool:
+    return bool(getattr(user, "is_organizer", False))
+
+
+def host_community_ids(project) -> set[int]:
+    return {c.id for c in project.application.communities}
+
+
+def is_project_member(user, project) -> bool:
+    return bool(getattr(user, "is_applicant", False)) and is_member(user, project.organization_id)
+
+
+def is_project_liaison(user, project) -> bool:
+    return bool(getattr(user, "is_liaison", False)) and bool(
+        host_community_ids(project) & communities_of_liaison(user))
+
+
+def can_view_project(user, project) -> bool:
+    return _organizer(user) or is_project_member(user, project) or is_project_liaison(user, project)
+
+
+def can_work_on_project(user, project) -> bool:
+    """File reports, upload the agreement, record spending, self-assess."""
+    return is_project_member(user, project)
+
+
+def can_manage_project(user, project) -> bool:
+    """Confirm the agreement, release money, terminate, extend deadlines."""
+    return _organizer(user)
+
+
+def can_review_activity(user, activity) -> bool:
+    return bool(getattr(user, "is_liaison", False)) and activity.community_id in communities_of_liaison(user)
+
+
+def is_evaluator(user, evaluation) -> bool:
+    from venture.judging.models import Assignment, AssignmentStatus
+
+    if not getattr(user, "is_judge", False) or evaluation.stage_id is None:
+        return False
+    return db.session.scalar(
+        sa.select(Assignment.id).where(Assignment.stage_id == evaluation.stage_id,
+                                       Assignment.application_id == evaluation.project.application_id,
+                                       Assignment.judge_id == user.id,
+                                       Assignment.status == AssignmentStatus.ACTIVE)) is not None
+
+
+def can_view_evaluation(user, evaluation) -> bool:
+    return (_organizer(user) or is_project_member(user, evaluation.project)
+            or is_evaluator(user, evaluation))

@@ -1,0 +1,137 @@
+"""Mid-term and final evaluations: the self-assessment, evaluators, the result."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from venture.db import utcnow
+from venture.errors import DomainError, NotFound
+from venture.extensions import db
+from venture.files.services import download
+from venture.followup import forms, policies, services
+from venture.followup.models import Evaluation
+from venture.followup.views import bp
+from venture.followup.views._helpers import project_or_404, uploaded
+from venture.policy import organizer_only, require, roles, signed_in
+from venture.web import attach_error, render_form
+
+
+def _evaluation_or_404(evaluation_id: int) -> Evaluation:
+    evaluation = db.session.get(Evaluation, evaluation_id)
+    if evaluation is None:
+        raise NotFound()
+    project_or_404(evaluation.project_id)  # the project with its relations, for the page and the rules
+    return evaluation
+
+
+def _render(evaluation, *, form=None, assign_form=None, decide_form=None, extend_form=None, status=None):
+    project = evaluation.project
+    self_form = form or forms.SelfAssessmentForm(obj=evaluation)
+    manage = policies.can_manage_project(current_user, project)
+    return render_form(
+        "followup/evaluation.html", self_form, status=status, evaluation=evaluation, project=project, now=utcnow(),
+        can_work=policies.can_work_on_project(current_user, project), can_manage=manage,
+        assignments=services.active_assignments(evaluation) if manage else [],
+        sheets=services.submitted_sheets(evaluation) if manage else [],
+        assign_form=assign_form or forms.AssignForm(prefix="assign", k=_default_k(evaluation)),
+        decide_form=decide_form or forms.DecideForm(prefix="decide"),
+        extend_form=extend_form or forms.ExtendForm(prefix="extend"))
+
+
+def _default_k(evaluation) -> int:
+    return min(evaluation.stage.judges_per_application, 15) if evaluation.stage else 3
+
+
+@bp.route("/evaluations/<int:evaluation_id>")
+@signed_in
+def evaluation(evaluation_id: int):
+    evaluation = _evaluation_or_404(evaluation_id)
+    require(policies.can_view_evaluation(current_user, evaluation))
+    return _render(evaluation)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/self-assessment", methods=["POST"])
+@roles("applicant")
+def self_assessment(evaluation_id: int):
+    evaluation = _evaluation_or_404(evaluation_id)
+    require(policies.can_work_on_project(current_user, evaluation.project))
+    form = forms.SelfAssessmentForm()
+    if form.validate_on_submit():
+        try:
+            services.submit_self_assessment(evaluation, text=form.self_assessment.data, self_score=form.self_score.data,
+                                            report_upload=uploaded("report_file"),
+                                            ledger_upload=uploaded("ledger_file"), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            return _render(_evaluation_or_404(evaluation_id), form=form, status=error.status)
+        flash(_("The self-assessment has been submitted; evaluators will now score the project."), "success")
+        return redirect(url_for("followup.evaluation", evaluation_id=evaluation.id))
+    return _render(evaluation, form=form, status=422)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/assign", methods=["POST"])
+@organizer_only
+def assign(evaluation_id: int):
+    evaluation = _evaluation_or_404(evaluation_id)
+    form = forms.AssignForm(prefix="assign")
+    if form.validate_on_submit():
+        try:
+            rows, missing = services.assign_evaluators(evaluation, k=form.k.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            return _render(_evaluation_or_404(evaluation_id), assign_form=form, status=error.status)
+        flash(_("%(n)d evaluator(s) assigned.", n=len(rows)), "success")
+        if missing:
+            flash(_("%(n)d more evaluator(s) could not be found without a conflict of interest.", n=missing),
+                  "warning")
+        return redirect(url_for("followup.evaluation", evaluation_id=evaluation.id))
+    return _render(evaluation, assign_form=form, status=422)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/decide", methods=["POST"])
+@organizer_only
+def decide(evaluation_id: int):
+    evaluation = _evaluation_or_404(evaluation_id)
+    form = forms.DecideForm(prefix="decide")
+    if form.validate_on_submit():
+        try:
+            services.decide_evaluation(evaluation, actor=current_user, note=form.note.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            return _render(_evaluation_or_404(evaluation_id), decide_form=form, status=error.status)
+        flash(_("The evaluation result has been computed from the sheets."), "success")
+        return redirect(url_for("followup.evaluation", evaluation_id=evaluation.id))
+    return _render(evaluation, decide_form=form, status=422)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/extend", methods=["POST"])
+@organizer_only
+def extend_evaluation(evaluation_id: int):
+    evaluation = _evaluation_or_404(evaluation_id)
+    form = forms.ExtendForm(prefix="extend")
+    if form.validate_on_submit():
+        try:
+            services.extend_deadline(evaluation, due_on=form.due_on.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            return _render(_evaluation_or_404(evaluation_id), extend_form=form, status=error.status)
+        flash(_("The deadline has been moved."), "success")
+        return redirect(url_for("followup.evaluation", evaluation_id=evaluation.id))
+    return _render(evaluation, extend_form=form, status=422)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/files/<which>")
+@signed_in
+def evaluation_file(evaluation_id: int, which: str):
+    evaluation = _evaluation_or_404(evaluation_id)
+    require(policies.can_view_evaluation(current_user, evaluation))
+    stored = {"report": evaluation.report_file, "ledger": evaluation.ledger_file}.get(which)
+    if stored is None:
+        raise NotFound()
+    return download(stored)

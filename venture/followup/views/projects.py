@@ -1,0 +1,200 @@
+"""The project page and its money: agreement, tranches, spending, termination, recovery."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from venture.db import get_or_404, utcnow
+from venture.errors import DomainError, NotFound
+from venture.extensions import db
+from venture.files.models import StoredFile
+from venture.files.services import download
+from venture.followup import forms, policies, queries, services
+from venture.followup.models import (
+    Activity,
+    ActivityPhoto,
+    Expense,
+    ProgressReport,
+    ProjectMilestone,
+    Tranche,
+)
+from venture.followup.views import bp
+from venture.followup.views._helpers import back_to_project, check_csrf, project_or_404, uploaded
+from venture.policy import organizer_only, require, roles, signed_in
+from venture.web import attach_error, render_form
+
+
+@bp.route("/projects/<int:project_id>")
+@signed_in
+def project(project_id: int):
+    project = project_or_404(project_id)
+    require(policies.can_view_project(current_user, project))
+    return render_template(
+        "followup/project.html", project=project, now=utcnow(), next=queries.next_due(project),
+        money=queries.money_of(project), spending=queries.spending_by_line(project),
+        expenses=queries.expenses_of(project), reports=queries.reports_of(project), team=queries.team_of(project),
+        block_reasons={t.id: services.tranche_block_reason(t) for t in project.tranches},
+        can_work=policies.can_work_on_project(current_user, project),
+        can_manage=policies.can_manage_project(current_user, project), form=forms.ConfirmForm())
+
+
+# --- the agreement ------------------------------------------------------------------
+
+@bp.route("/projects/<int:project_id>/agreement", methods=["GET", "POST"])
+@signed_in
+def agreement(project_id: int):
+    project = project_or_404(project_id)
+    require(policies.can_view_project(current_user, project))
+    can_work = policies.can_work_on_project(current_user, project)
+    form = forms.AgreementForm(obj=project.agreement)
+    status = None
+    if request.method == "POST":
+        require(can_work)
+        if form.validate_on_submit():
+            try:
+                services.submit_agreement(project, signed_on=form.signed_on.data, starts_on=form.starts_on.data,
+                                          ends_on=form.ends_on.data, upload=uploaded("signed_copy"),
+                                          actor=current_user)
+            except DomainError as error:
+                attach_error(form, error)
+                status = error.status
+            else:
+                return back_to_project(project.id, _("The agreement has been saved. The organizer will confirm it."))
+    return render_form("followup/agreement.html", form, status=status, project=project, can_work=can_work,
+                       plan=project.tranches, confirm_form=forms.ConfirmForm())
+
+
+@bp.route("/projects/<int:project_id>/agreement/confirm", methods=["POST"])
+@organizer_only
+def confirm_agreement(project_id: int):
+    check_csrf()
+    project = project_or_404(project_id)
+    services.confirm_agreement(project, actor=current_user)
+    return back_to_project(project.id, _("The agreement is confirmed; the project is now being implemented."))
+
+
+# --- tranches -------------------------------------------------------------------------
+
+@bp.route("/tranches/<int:tranche_id>/release", methods=["POST"])
+@organizer_only
+def release_tranche(tranche_id: int):
+    check_csrf()
+    tranche = get_or_404(Tranche, tranche_id)
+    project_or_404(tranche.project_id)  # loads the project with its evaluations and tranches
+    services.release_tranche(tranche, actor=current_user)
+    return back_to_project(tranche.project_id, _("Tranche %(n)d has been released.", n=tranche.position))
+
+
+# --- milestones and spending --------------------------------------------------------
+
+@bp.route("/milestones/<int:milestone_id>/done", methods=["GET", "POST"])
+@roles("applicant")
+def milestone_done(milestone_id: int):
+    milestone = get_or_404(ProjectMilestone, milestone_id)
+    project = project_or_404(milestone.project_id)
+    require(policies.can_work_on_project(current_user, project))
+    form = forms.MilestoneForm()
+    status = None
+    if form.validate_on_submit():
+        try:
+            services.complete_milestone(milestone, note=form.note.data, upload=uploaded("evidence"),
+                                        actor=current_user)
+        except DomainError as error:
+            attach_error(form, error)
+            status = error.status
+        else:
+            return back_to_project(project.id, _("The milestone is marked as done."))
+    return render_form("followup/milestone_form.html", form, status=status, project=project, milestone=milestone)
+
+
+@bp.route("/projects/<int:project_id>/expenses/new", methods=["GET", "POST"])
+@roles("applicant")
+def expense_new(project_id: int):
+    project = project_or_404(project_id)
+    require(policies.can_work_on_project(current_user, project))
+    form = forms.ExpenseForm()
+    form.line_id.choices = [(line.id, line.name) for line in project.budget]
+    status = None
+    if form.validate_on_submit():
+        try:
+            services.record_expense(project, line_id=form.line_id.data, amount_fen=form.amount.fen,
+                                    spent_on=form.spent_on.data, description=form.description.data,
+                                    voucher=uploaded("voucher"), actor=current_user)
+        except DomainError as error:
+            attach_error(form, error)
+            status = error.status
+        else:
+            return back_to_project(project.id, _("The expense has been recorded."))
+    return render_form("followup/expense_form.html", form, status=status, project=project,
+                       spending=queries.spending_by_line(project))
+
+
+# --- termination and recovery -------------------------------------------------------
+
+@bp.route("/projects/<int:project_id>/terminate", methods=["GET", "POST"])
+@organizer_only
+def terminate(project_id: int):
+    project = project_or_404(project_id)
+    form = forms.TerminateForm()
+    status = None
+    if form.validate_on_submit():
+        try:
+            services.terminate_project(project, reason=form.reason.data, recovery_fen=form.recovery.fen or 0,
+                                       actor=current_user)
+        except DomainError as error:
+            attach_error(form, error)
+            status = error.status
+        else:
+            return back_to_project(project.id, _("The project has been terminated."))
+    return render_form("followup/terminate.html", form, status=status, project=project, money=queries.money_of(project))
+
+
+@bp.route("/projects/<int:project_id>/recoveries", methods=["GET", "POST"])
+@organizer_only
+def recovery(project_id: int):
+    project = project_or_404(project_id)
+    form = forms.RecoveryForm()
+    status = None
+    if form.validate_on_submit():
+        try:
+            services.record_recovery(project, amount_fen=form.amount.fen, received_on=form.received_on.data,
+                                     note=form.note.data, actor=current_user)
+        except DomainError as error:
+            attach_error(form, error)
+            status = error.status
+        else:
+            return back_to_project(project.id, _("The payment has been recorded."))
+    return render_form("followup/recovery_form.html", form, status=status, project=project)
+
+
+# --- files of a project ---------------------------------------------------------------
+
+def _file_ids_of(project) -> set[int]:
+    """Every stored file that belongs to this project (agreement, evidence, vouchers, photos)."""
+    ids = {project.agreement.signed_copy_id} if project.agreement else set()
+    ids |= {m.evidence_file_id for m in project.milestones}
+    ids |= set(db.session.scalars(sa.select(Expense.voucher_id).where(Expense.project_id == project.id)))
+    ids |= set(db.session.scalars(
+        sa.select(ActivityPhoto.stored_file_id).join(Activity, Activity.id == ActivityPhoto.activity_id)
+        .join(ProgressReport, ProgressReport.id == Activity.report_id)
+        .where(ProgressReport.project_id == project.id)))
+    ids.discard(None)
+    return ids
+
+
+@bp.route("/projects/<int:project_id>/files/<int:file_id>")
+@signed_in
+def project_file(project_id: int, file_id: int):
+    project = project_or_404(project_id)
+    require(policies.can_view_project(current_user, project))
+    if file_id not in _file_ids_of(project):
+        raise NotFound()
+    return download(get_or_404(StoredFile, file_id))
+
+
+@bp.app_template_global("followup_file_url")
+def followup_file_url(project_id: int, file_id: int | None) -> str:
+    return url_for("followup.project_file", project_id=project_id, file_id=file_id) if file_id else ""
