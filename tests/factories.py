@@ -345,6 +345,8 @@ def xlsx_upload(rows, *, header=("区县", "街道/乡镇", "社区/村", "代�
     wb.save(buffer)
     buffer.seek(0)
     return buffer, name
+
+
 # --- results -------------------------------------------------------------------------------
 
 def final_snapshot(competition, rows, *, created_at=None):
@@ -391,19 +393,12 @@ def results_setup(*, organizer=None, members=None, count=3, requested_fen=8_000_
         rows.append((app, f"{90 - i * 3.125:.2f}", funding, requested_fen if funding == "funded" else None))
     snap = final_snapshot(comp, rows)
     return comp, apps, snap
+
+
 # --- judging (scenarios) -----------------------------------------------------------------
 
 def review_stage(competition, *, open_now: bool = True, blind: bool = True, k: int = 3, **settings):
     """The competition's online-review stage, open now (or ended an hour ago)."""
-# --- follow-up -----------------------------------------------------------------------------
-
-EVALUATION_CRITERIA = [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)]
-
-
-def followup_competition(*, implementation_days_ago: int = 200, implementation_days: int = 365,
-                         midterm_in_days: int = 10, **fields):
-    """A competition whose implementation started ``implementation_days_ago``, with
-    mid-term and final stages scored on the four-dimension evaluation rubric."""
     from datetime import timedelta
 
     from venture.competitions.models import StageKind
@@ -423,6 +418,8 @@ def followup_competition(*, implementation_days_ago: int = 200, implementation_d
 def confirmed_assignment(stage, application, judge_user, **fields):
     """An assignment whose judge has confirmed having no conflict."""
     return assignment(stage, application, judge_user, no_conflict_confirmed_at=utcnow(), **fields)
+
+
 # --- competitions and applications (applications domain) -----------------------------------------
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -463,6 +460,21 @@ def submitted_application(competition, org, member, **fields):
     with current_app.test_request_context():
         submit_application(app, actor=member)
     return app
+
+
+# --- follow-up -----------------------------------------------------------------------------
+
+EVALUATION_CRITERIA = [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)]
+
+
+def followup_competition(*, implementation_days_ago: int = 200, implementation_days: int = 365,
+                         midterm_in_days: int = 10, **fields):
+    """A competition whose implementation started ``implementation_days_ago``, with
+    mid-term and final stages scored on the four-dimension evaluation rubric."""
+    from datetime import timedelta
+
+    from venture.competitions.models import StageKind
+
     now = utcnow()
     start = now - timedelta(days=implementation_days_ago)
     end = start + timedelta(days=implementation_days)

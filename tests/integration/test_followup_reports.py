@@ -197,8 +197,10 @@ def test_reminders_once_per_report_and_window(app_ctx, make, setting):
 
     due_notices = notices("report_due")
     overdue = notices("report_overdue")
-    assert [n.dedupe_key for n in due_notices] == [f"report-due:{target.id}:before", f"report-due:{target.id}:due"]
-    assert [n.dedupe_key for n in overdue] == [f"report-due:{target.id}:overdue"]
+    owner = setting["owner"].id
+    assert [n.dedupe_key for n in due_notices] == [f"report-due:{target.id}:{owner}:before",
+                                                   f"report-due:{target.id}:{owner}:due"]
+    assert [n.dedupe_key for n in overdue] == [f"report-due:{target.id}:{owner}:overdue"]
     assert {n.user_id for n in due_notices + overdue} == {setting["owner"].id}
     assert "进度报告" in due_notices[0].subject
 

@@ -25,7 +25,8 @@ RUBRIC_TOTAL = Decimal("100")
 
 
 def _ensure_rubric_editable(rubric: Rubric, actor, action: str) -> None:
-    ensure_unlocked(rubric.competition, action=action, object_type="rubric", object_id=rubric.id, actor=actor)
+    ensure_unlocked(rubric.competition, action=action, object_type="rubric", object_id=rubric.id, actor=actor,
+                    stage_kind=rubric.stage_kind)
     if rubric.id is not None and policies.rubric_in_use(rubric):
         raise Conflict(_("Score sheets already use this rubric, so it can no longer change. "
                          "Copy it to a new version instead."))
@@ -106,7 +107,8 @@ def _rubric_state(rubric: Rubric) -> list:
 def copy_rubric(rubric: Rubric, *, actor) -> Rubric:
     """A new, editable version of a rubric (the old one stays for its sheets)."""
     competition = rubric.competition
-    ensure_unlocked(competition, action="rubric.copied", object_type="rubric", object_id=rubric.id, actor=actor)
+    ensure_unlocked(competition, action="rubric.copied", object_type="rubric", object_id=rubric.id, actor=actor,
+                    stage_kind=rubric.stage_kind)
     version = max(r.version for r in competition.rubrics if r.name == rubric.name) + 1
     copy = Rubric(name=rubric.name, stage_kind=rubric.stage_kind, version=version, copied_from_id=rubric.id)
     for c in rubric.criteria:

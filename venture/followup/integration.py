@@ -1,14 +1,11 @@
-"""Adapters to services of other domains, written against their models.
+"""Where the follow-up meets other domains.
 
-The follow-up needs three things other domains own. Until their services exist, these
-small working implementations stand in; at merge the lead may point them at the
-other domain's service (see each function's note):
-
-- ``communities_of_liaison(user)`` → ``venture.orgs.services.communities_of_liaison``
-- ``conflicted_judges(application, judge_ids)`` and ``assign_evaluators(...)`` →
-  the judging domain's conflict rules and assignment run for a scoring stage
-- ``evaluation_candidates(stage)`` → register as
-  ``venture.judging.services.CANDIDATES[StageKind.MIDTERM/FINAL]``
+- the liaison's communities come from the organizations domain;
+- conflicts of interest (回避) use the judging domain's detection;
+- evaluators are assigned per evaluation as self-assessments come in (evaluations
+  arrive one by one, so a stage-wide run would be too late for the first ones); the
+  judging domain's assignment page also works for these stages through CANDIDATES;
+- a submitted evaluator sheet decides the evaluation once every sheet is in.
 """
 
 from __future__ import annotations
@@ -22,35 +19,18 @@ from venture.extensions import db
 
 def communities_of_liaison(user) -> set[int]:
     """Ids of the communities (areas) this user is the liaison of."""
-    from venture.orgs.models import community_liaison
+    from venture.orgs.services import communities_of_liaison as liaison_areas
 
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(db.session.scalars(
-        sa.select(community_liaison.c.area_id).where(community_liaison.c.user_id == user.id)))
+    return {area.id for area in liaison_areas(user)}
 
 
 def conflicted_judges(application, judge_ids) -> set[int]:
-    """Judges among ``judge_ids`` who may not evaluate this application (回避).
+    """Judges among ``judge_ids`` who may not evaluate this application (回避)."""
+    from venture.judging.services.conflicts import detect
 
-    The judging domain's rules: a membership of the organization, the judge's employer
-    with the organization's 统一社会信用代码, a declared tie, or a recorded Conflict row.
-    """
-    from venture.judging.models import Conflict, JudgeProfile, JudgeTie
-    from venture.orgs.models import Membership
-
-    judge_ids = list(judge_ids)
-    if not judge_ids:
-        return set()
-    org = application.organization
-    members = sa.select(Membership.user_id).where(Membership.organization_id == org.id,
-                                                  Membership.user_id.in_(judge_ids))
-    employed = sa.select(JudgeProfile.user_id).where(JudgeProfile.employer_uscc == org.uscc,
-                                                     JudgeProfile.user_id.in_(judge_ids))
-    tied = sa.select(JudgeTie.judge_id).where(JudgeTie.organization_id == org.id, JudgeTie.judge_id.in_(judge_ids))
-    recorded = sa.select(Conflict.judge_id).where(Conflict.application_id == application.id,
-                                                  Conflict.judge_id.in_(judge_ids))
-    return set(db.session.scalars(sa.union(members, employed, tied, recorded)))
+    return {judge_id for _application_id, judge_id in detect(judge_ids, [application])}
 
 
 def stage_pool(stage, category_id: int | None) -> list[int]:
@@ -123,3 +103,24 @@ def evaluation_candidates(stage) -> list:
         .join(Evaluation, Evaluation.project_id == Project.id)
         .where(Evaluation.stage_id == stage.id, Evaluation.status == EvaluationStatus.SUBMITTED)
         .order_by(Application.id)))
+
+
+def _decide_on_submit(sheet) -> None:
+    from venture.competitions.locks import EVALUATION_STAGES
+    from venture.followup.services import decide_if_complete
+
+    if sheet.stage.kind in EVALUATION_STAGES:
+        decide_if_complete(sheet.stage_id, sheet.application_id)
+
+
+def connect_to_judging() -> None:
+    """Evaluation stages take their candidates from the follow-up; a submitted evaluator
+    sheet may complete an evaluation."""
+    from venture.competitions.models import StageKind
+    from venture.judging.services.candidates import CANDIDATES
+    from venture.judging.services.sheets import SHEET_SUBMITTED_HOOKS
+
+    CANDIDATES[StageKind.MIDTERM] = evaluation_candidates
+    CANDIDATES[StageKind.FINAL] = evaluation_candidates
+    if _decide_on_submit not in SHEET_SUBMITTED_HOOKS:
+        SHEET_SUBMITTED_HOOKS.append(_decide_on_submit)

@@ -21,7 +21,7 @@ FOLLOWUP_LABELS = {
     ProjectStatus.ACTIVE: _l("Being implemented"),
     ProjectStatus.SUSPENDED: _l("Suspended"),
     ProjectStatus.TERMINATED: _l("Terminated"),
-    ProjectStatus.CLOSED: _l("Closed"),
+    ProjectStatus.CLOSED: _l("Closed with a grade"),
     TrancheCondition.SIGNING: _l("On signing"),
     TrancheCondition.MIDTERM_PASSED: _l("After a passed mid-term evaluation"),
     TrancheCondition.FINAL_PASSED: _l("After a passed final evaluation"),
@@ -38,7 +38,7 @@ FOLLOWUP_LABELS = {
     EvaluationStatus.OPEN: _l("Waiting for the self-assessment"),
     EvaluationStatus.SUBMITTED: _l("Being evaluated"),
     EvaluationStatus.PASSED: _l("Passed"),
-    EvaluationStatus.FAILED: _l("Failed"),
+    EvaluationStatus.FAILED: _l("Not passed"),
 }
 LABELS.update(FOLLOWUP_LABELS)
 

@@ -54,3 +54,7 @@ __all__ = [
     "review_activity", "save_report_summary", "score_from_sheets", "submit_agreement", "submit_report",
     "submit_self_assessment", "submitted_sheets", "terminate_project", "tranche_block_reason", "tranche_plan",
 ]
+
+from venture.followup.integration import connect_to_judging  # noqa: E402
+
+connect_to_judging()

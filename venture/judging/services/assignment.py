@@ -79,7 +79,7 @@ def judges_for_application(stage: Stage, application: Application, by_category=N
 @service
 def set_panel(stage: Stage, category_id: int | None, judge_ids: list[int], actor: User) -> Panel:
     ensure_unlocked(stage.competition, action="judging.set_panel", object_type="stage", object_id=stage.id,
-                    actor=actor)
+                    actor=actor, stage_kind=stage.kind)
     if category_id is not None and db.session.scalar(sa.select(Category.id).where(
             Category.id == category_id, Category.competition_id == stage.competition_id)) is None:
         raise ValidationError(_("Unknown category."))
@@ -104,7 +104,7 @@ def set_panel(stage: Stage, category_id: int | None, judge_ids: list[int], actor
 def update_stage_settings(stage: Stage, actor: User, **values) -> None:
     """k, maximum load, anchors, seed, panel mode, blind review and reveal after close."""
     ensure_unlocked(stage.competition, action="judging.stage_settings", object_type="stage", object_id=stage.id,
-                    actor=actor)
+                    actor=actor, stage_kind=stage.kind)
     if values.get("judges_per_application", 1) < 1:
         raise ValidationError(_("At least one judge per application."), field="judges_per_application")
     if values.get("max_load") is not None and values["max_load"] < 1:
@@ -186,7 +186,7 @@ def run_assignment(stage: Stage, actor: User | None = None, *, notify_judges: bo
     one notice.
     """
     ensure_unlocked(stage.competition, action="judging.assign", object_type="stage", object_id=stage.id,
-                    actor=actor)
+                    actor=actor, stage_kind=stage.kind)
     if not stage.is_scoring:
         raise ValidationError(_("Judges are assigned only in scoring stages."))
     applications = candidates_for(stage)
@@ -305,7 +305,7 @@ def _has_sheet(stage: Stage, application_id: int, judge_id: int, status=None) ->
 @service
 def add_judge(stage: Stage, application: Application, judge: User, actor: User) -> Assignment:
     ensure_unlocked(stage.competition, action="judging.add_judge", object_type="application",
-                    object_id=application.id, actor=actor)
+                    object_id=application.id, actor=actor, stage_kind=stage.kind)
     _check_can_take(stage, application, judge)
     row = place(stage, application, judge)
     record("judging.assignment_added", row, actor=actor, changes={"judge_id": judge.id,
@@ -319,7 +319,7 @@ def add_judge(stage: Stage, application: Application, judge: User, actor: User) 
 @service
 def remove_judge(stage: Stage, application: Application, judge: User, actor: User, reason: str = "") -> None:
     ensure_unlocked(stage.competition, action="judging.remove_judge", object_type="application",
-                    object_id=application.id, actor=actor)
+                    object_id=application.id, actor=actor, stage_kind=stage.kind)
     row = stage_pairs(stage).get((application.id, judge.id))
     if row is None:
         raise ValidationError(_("%(judge)s is not assigned to %(app)s.", judge=judge.display_name,

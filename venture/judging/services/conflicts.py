@@ -115,7 +115,7 @@ def declare_conflict(judge: User, assignment: Assignment, reason: str) -> Assign
         raise ValidationError(_("Say briefly why you have a conflict of interest."), field="reason")
     stage = assignment.stage
     ensure_unlocked(stage.competition, action="judging.declare_conflict", object_type="assignment",
-                    object_id=assignment.id, actor=judge)
+                    object_id=assignment.id, actor=judge, stage_kind=stage.kind)
     if _has_submitted(assignment):
         raise ConflictError(_("You have already submitted this sheet; ask the organizer to record the conflict."))
     _add_conflict(assignment.judge_id, assignment.application_id, ConflictSource.DECLARED, reason, judge)

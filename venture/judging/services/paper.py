@@ -225,7 +225,7 @@ def _check_pairs(session: RoadshowSession, sheets: list[PaperSheet]) -> list[Row
 def import_paper(session: RoadshowSession, upload, actor: User) -> int:
     """Store the paper sheets of a session as submitted score sheets: all or nothing."""
     ensure_unlocked(session.stage.competition, action="judging.roadshow_paper", object_type="roadshow_session",
-                    object_id=session.id, actor=actor)
+                    object_id=session.id, actor=actor, stage_kind=session.stage.kind)
     if session.stage.rubric is None:
         raise ValidationError(_("This stage has no rubric yet."))
     stored = store_upload(upload, user=actor, allowed_kinds=("excel",), max_bytes=5 * 1024 * 1024)

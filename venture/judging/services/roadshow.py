@@ -100,7 +100,7 @@ def create_session(stage: Stage, actor: User, *, name: str, venue: str, schedule
                    application_ids: list[int] | None = None) -> RoadshowSession:
     _check_stage(stage)
     ensure_unlocked(stage.competition, action="judging.roadshow_create", object_type="stage", object_id=stage.id,
-                    actor=actor)
+                    actor=actor, stage_kind=stage.kind)
     name, venue = _validate_fields(name, venue)
     session = RoadshowSession(stage_id=stage.id, name=name, venue=venue, scheduled_at=scheduled_at)
     db.session.add(session)
@@ -155,7 +155,7 @@ def _place_slots(session: RoadshowSession, stage: Stage, application_ids: list[i
 def set_slots(session: RoadshowSession, application_ids: list[int], actor: User) -> None:
     """Choose and order the session's projects."""
     ensure_unlocked(session.stage.competition, action="judging.roadshow_slots", object_type="roadshow_session",
-                    object_id=session.id, actor=actor)
+                    object_id=session.id, actor=actor, stage_kind=session.stage.kind)
     if session.status == RoadshowStatus.CLOSED:
         raise Conflict(_("This session has ended."))
     before = [s.application_id for s in session.slots]
@@ -217,7 +217,7 @@ def next_waiting(session: RoadshowSession) -> RoadshowSlot | None:
 def close_slot(session: RoadshowSession, actor: User) -> RoadshowSlot:
     """Close the project being presented: its scores are fixed and shown."""
     ensure_unlocked(session.stage.competition, action="judging.roadshow_close_slot",
-                    object_type="roadshow_session", object_id=session.id, actor=actor)
+                    object_type="roadshow_session", object_id=session.id, actor=actor, stage_kind=session.stage.kind)
     slot = session.current_slot
     if session.status != RoadshowStatus.LIVE or slot is None or slot.status != SlotStatus.PRESENTING:
         raise Conflict(_("No project is being presented."))

@@ -171,6 +171,11 @@ def editable_problem(judge: User, stage: Stage, application: Application, sheet:
     return None
 
 
+# Other domains react to a submitted sheet in the same transaction (e.g. the follow-up
+# decides an evaluation once its last evaluator's sheet is in).
+SHEET_SUBMITTED_HOOKS: list = []
+
+
 @service
 def save_sheet(judge: User, stage: Stage, application: Application, data: Mapping, *, version: int,
                submit: bool = False) -> ScoreSheet:
@@ -183,7 +188,7 @@ def save_sheet(judge: User, stage: Stage, application: Application, data: Mappin
     """
     sheet = get_sheet(stage.id, application.id, judge.id)
     ensure_unlocked(stage.competition, action="judging.sheet_save", object_type="score_sheet",
-                    object_id=sheet.id if sheet else f"{stage.id}:{application.id}:{judge.id}", actor=judge)
+                    object_id=sheet.id if sheet else f"{stage.id}:{application.id}:{judge.id}", actor=judge, stage_kind=stage.kind)
     problem = editable_problem(judge, stage, application, sheet)
     if problem is not None:
         raise problem
@@ -217,6 +222,8 @@ def save_sheet(judge: User, stage: Stage, application: Application, data: Mappin
             "scores": {str(c.id): ("n/a" if sheet_input.answers[c.id].not_applicable
                                    else sheet_input.answers[c.id].score) for c in rubric.criteria},
             "confidence": sheet.confidence, "recommendation": sheet.recommendation})
+        for hook in SHEET_SUBMITTED_HOOKS:
+            hook(sheet)
     return sheet
 
 
@@ -243,7 +250,7 @@ def reopen_sheet(sheet: ScoreSheet, reason: str, actor: User) -> ScoreSheet:
     if not reason:
         raise ValidationError(_("Give the reason for reopening the sheet."), field="reason")
     ensure_unlocked(sheet.stage.competition, action="judging.sheet_reopen", object_type="score_sheet",
-                    object_id=sheet.id, actor=actor)
+                    object_id=sheet.id, actor=actor, stage_kind=sheet.stage.kind)
     if not sheet.is_submitted:
         raise Conflict(_("Only a submitted sheet can be reopened."))
     sheet.status = SheetStatus.DRAFT

@@ -285,10 +285,7 @@ def finalize_blockers(competition, publication: Publication | None, now: datetim
 def finalize(competition, actor, *, now: datetime | None = None) -> Publication:
     """Make the results final and lock the competition: no sheet, snapshot, decision or
     rubric of it can change afterwards. The members of every applicant organization get
-    their final outcome.
-
-    Projects for funded applications are created by the follow-up domain (connected at
-    merge), not here."""
+    their final outcome. Every funded application becomes a project to follow up."""
     _lock(competition, "results.finalize", "competition", competition.id, actor)
     now = now or utcnow()
     publication = publication_of(competition)
@@ -305,6 +302,9 @@ def finalize(competition, actor, *, now: datetime | None = None) -> Publication:
            changes={"results_final_at": [None, now], "publication_status":
                     [PublicationStatus.PUBLICITY, PublicationStatus.FINAL]})
     notify_members(decisions_of(competition), "results_final", publication)
+    from venture.followup.services import create_projects_from_results
+
+    create_projects_from_results(competition, actor=actor)  # funded applications become projects
     return publication
 
 

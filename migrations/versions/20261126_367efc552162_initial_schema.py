@@ -1,8 +1,8 @@
 """Initial schema: accounts, notices, audit chain, jobs, files and the data model of every domain.
 
-Revision ID: cf15b62474f6
+Revision ID: 367efc552162
 Revises: 
-Create Date: 2026-11-26 22:37:19.964005
+Create Date: 2026-11-26 22:43:03.475360
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'cf15b62474f6'
+revision = '367efc552162'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -895,6 +895,22 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_publication')),
     sa.UniqueConstraint('competition_id', name=op.f('uq_publication_competition_id'))
     )
+    op.create_table('recovery_payment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('note', sa.String(length=300), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('amount_fen > 0', name=op.f('ck_recovery_payment_amount_positive')),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_recovery_payment_project_id_project'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_recovery_payment_recorded_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_payment'))
+    )
+    with op.batch_alter_table('recovery_payment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_payment_project_id'), ['project_id'], unique=False)
+
     op.create_table('roadshow_slot',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -1121,6 +1137,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_roadshow_slot_session_id'))
 
     op.drop_table('roadshow_slot')
+    with op.batch_alter_table('recovery_payment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recovery_payment_project_id'))
+
+    op.drop_table('recovery_payment')
     op.drop_table('publication')
     with op.batch_alter_table('project_milestone', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_milestone_project_id'))
