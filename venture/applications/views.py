@@ -24,10 +24,10 @@ from venture.competitions import labels as _comp_labels  # noqa: F401
 from venture.competitions.labels import label_of as label
 from venture.competitions.models import Competition
 from venture.db import get_or_404, utcnow
-from venture.errors import DomainError, NotFound
+from venture.errors import DomainError, NotFound, ValidationError
 from venture.files.services import download as download_file
 from venture.orgs.models import Qualification
-from venture.policy import require, signed_in
+from venture.policy import require, roles, signed_in
 from venture.web import attach_error
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -50,20 +50,15 @@ def mine():
 
 
 @bp.route("/start/<int:competition_id>", methods=["POST"])
-@signed_in
+@roles("applicant")
 def start(competition_id: int):
     comp = get_or_404(Competition, competition_id)
     form = forms.StartForm()
     orgs = {o.id: o for o in services.my_organizations(current_user)}
     org = orgs.get(form.organization_id.data)
     if org is None:
-        flash(_("Choose one of your organizations."), "danger")
-        return redirect(url_for("competitions.show", competition_id=comp.id))
-    try:
-        app = services.start_application(comp, org, actor=current_user)
-    except DomainError as error:
-        flash(str(error.message), "danger")
-        return redirect(url_for("competitions.show", competition_id=comp.id))
+        raise ValidationError(_("Choose one of your organizations."))
+    app = services.start_application(comp, org, actor=current_user)  # refusals render their message
     flash(_("Your application has been started. It saves itself while you type."), "success")
     return redirect(url_for("applications.edit", application_id=app.id, section_key="project"))
 
