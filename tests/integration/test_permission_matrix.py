@@ -250,7 +250,7 @@ def world(app_ctx, make):
     db.session.add(notice)
 
     rcomp, rapps, _snap = make.results_setup(organizer=organizer, members=[owner])
-    publication = results.generate_decisions(rcomp, organizer)
+    results.generate_decisions(rcomp, organizer)
     results.approve(rcomp, organizer)
     decision = results.decisions_of(rcomp)[0]
     objection = results.file_objection(rcomp, application_id=rapps[0].id, objector_kind="person",
