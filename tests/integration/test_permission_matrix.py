@@ -369,3 +369,65 @@ def _judge(response, role: str, allowed: bool, method: str) -> str | None:
     if status in (403, 404):
         return None
     return f"got {status}, expected 403"
+
+
+def test_nothing_a_judge_can_fetch_in_a_blind_stage_identifies_the_applicant(app_ctx, world):
+    """Every page, JSON and file a judge may GET (the roadshow aside: a public pitch) is
+    scanned for the organization's name, code, contacts and the team's names."""
+    from venture.applications.models import Application
+
+    users, contexts = world
+    app = db.session.get(Application, contexts["base"]["application_id"])
+    org = app.organization
+    secrets = {org.name, org.uscc, org.contact_phone, org.contact_email, org.legal_representative,
+               *(m.name for m in app.team)} - {""}
+    scanned = 0
+    leaks = []
+    for role in ("judge_a", "judge_u", "judge_c"):
+        client = app_ctx.test_client(user=users[role])
+        for rule in app_ctx.url_map.iter_rules():
+            entry = MATRIX.get(rule.endpoint)
+            if entry is None or "GET" not in rule.methods or entry.context == "roadshow":
+                continue
+            if role not in AUDIENCES[entry.audience] and entry.audience not in ("public", "signed"):
+                continue
+            values = contexts["judge_attachment" if rule.endpoint == "judging.attachment" else entry.context]
+            with app_ctx.test_request_context():
+                from flask import url_for
+
+                url = url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
+            response = client.get(url)
+            if response.status_code != 200:
+                continue
+            scanned += 1
+            body = response.get_data(as_text=True) if not response.is_streamed else ""
+            for secret in secrets:
+                if secret in body:
+                    leaks.append(f"{role} {url}: {secret!r}")
+    assert scanned >= 15
+    assert not leaks, "\n".join(leaks)
+
+
+def test_every_state_change_needs_the_csrf_token(app_ctx, world):
+    """With CSRF on, a POST without the token is refused (400) before anything runs."""
+    users, contexts = world
+    app_ctx.config["WTF_CSRF_ENABLED"] = True
+    try:
+        refused = []
+        for rule in app_ctx.url_map.iter_rules():
+            entry = MATRIX.get(rule.endpoint)
+            if entry is None or "POST" not in rule.methods or rule.endpoint.startswith("api."):
+                continue
+            role = next(iter(sorted(AUDIENCES[entry.audience] - {"anon"})), None) or "organizer"
+            client = app_ctx.test_client(user=users[role]) if users[role] else app_ctx.test_client()
+            values = contexts[entry.context]
+            with app_ctx.test_request_context():
+                from flask import url_for
+
+                url = url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
+            status = client.post(url, data={"x": "1"}).status_code
+            if status != 400:
+                refused.append(f"{url} as {role}: {status}")
+        assert not refused, "POST accepted without a CSRF token:\n" + "\n".join(refused)
+    finally:
+        app_ctx.config["WTF_CSRF_ENABLED"] = False

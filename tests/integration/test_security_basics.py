@@ -91,3 +91,31 @@ def test_json_errors_under_api(client):
     response = client.get("/api/v1/does-not-exist")
     assert response.status_code == 404
     assert response.is_json and response.get_json()["error"]["status"] == 404
+
+
+def test_login_starts_a_fresh_session(app_ctx, make):
+    """Whatever a visitor's session held before login is gone after it (no fixation)."""
+    make.applicant(email="fresh@example.org")
+    client = app_ctx.test_client()
+    with client.session_transaction() as sess:
+        sess["planted"] = "by-an-attacker"
+        sess["locale"] = "en"
+    client.post("/login", data={"email": "fresh@example.org", "password": PASSWORD})
+    with client.session_transaction() as sess:
+        assert "planted" not in sess
+        assert sess.get("locale") == "en"  # the language choice survives
+        assert sess.get("_user_id")
+
+
+def test_uploads_are_served_as_downloads_never_inline(app_ctx, make, login):
+    from venture.files.services import download, store_upload
+
+    with app_ctx.test_request_context():
+        stored = store_upload(make.pdf_upload("章程.pdf"))
+        from venture.extensions import db
+
+        db.session.commit()
+        response = download(stored)
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]

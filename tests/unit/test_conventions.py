@@ -115,3 +115,24 @@ def test_each_string_has_one_translation_across_parts():
                     seen.setdefault(m.id, {}).setdefault(m.string, []).append(part)
     clashes = {k: v for k, v in seen.items() if len(v) > 1}
     assert not clashes, "\n".join(f"{k!r}: {v}" for k, v in clashes.items())
+
+
+def test_templates_carry_no_inline_script_style_or_handlers():
+    """The Content-Security-Policy allows only our own files: an inline script, a style
+    attribute or an on* handler in a template would be blocked in the browser."""
+    import re
+
+    from venture.config import TEMPLATE_DIR
+
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+    style_attr = re.compile(r"\sstyle\s*=", re.I)
+    handler = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.I)
+    problems = []
+    for path in TEMPLATE_DIR.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for name, pattern in (("inline script", inline_script), ("style attribute", style_attr),
+                              ("event handler", handler)):
+            for match in pattern.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(f"{path.relative_to(TEMPLATE_DIR)}:{line}: {name}")
+    assert not problems, "\n".join(problems)
