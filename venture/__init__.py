@@ -71,9 +71,10 @@ def create_app(config: dict | None = None) -> Flask:
     _register_template_helpers(app)
 
     from venture.errorpages import init_error_handlers
-    from venture.security import init_security_headers
+    from venture.security import init_request_guards, init_security_headers
 
     init_error_handlers(app)
+    init_request_guards(app)
     init_security_headers(app)
 
     from workers.celery_app import init_celery

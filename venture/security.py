@@ -20,6 +20,43 @@ CSP = "; ".join([
 ])
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def init_request_guards(app) -> None:
+    """Refuse, before any view runs, input no field can hold:
+
+    - a JSON body that is not an object (forms and services read named fields from it);
+    - a NUL character anywhere in the query, the form or the JSON (PostgreSQL cannot
+      store it in text, and no honest input contains it).
+    """
+    from flask import abort, request
+    from flask_babel import gettext as _
+
+    @app.before_request
+    def _input_is_storable():
+        if _has_nul(request.path) or _has_nul(request.args.to_dict(flat=False)):
+            abort(400, description=_("The request contains characters that are not allowed."))
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return
+        if request.is_json:
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                abort(400)
+            if _has_nul(body):
+                abort(400, description=_("The request contains characters that are not allowed."))
+        elif _has_nul(request.form.to_dict(flat=False)) or \
+                any(_has_nul(f.filename or "") for f in request.files.values()):
+            abort(400, description=_("The request contains characters that are not allowed."))
+
+
 def init_security_headers(app) -> None:
     @app.after_request
     def _headers(response):

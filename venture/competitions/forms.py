@@ -47,10 +47,10 @@ def parse_yuan(text) -> Decimal:
         return Decimal("0")
     try:
         value = Decimal(cleaned)
+        if not value.is_finite() or value < 0 or value > MAX_YUAN or value != value.quantize(Decimal("0.01")):
+            raise ValueError("bad amount")
     except InvalidOperation:
         raise ValueError("not a number") from None
-    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")) or value > MAX_YUAN:
-        raise ValueError("bad amount")
     return value
 
 

@@ -161,7 +161,10 @@ def apply_change(decision: Decision, *, outcome: FundingOutcome, approved_fen: i
     publication = publication_of(competition)
     if publication is None or publication.status == PublicationStatus.FINAL:
         raise Conflict(_("These results can no longer change."))
-    outcome = FundingOutcome(outcome)
+    try:
+        outcome = FundingOutcome(outcome)
+    except ValueError:
+        raise ValidationError(_("Choose funded, waiting list or not funded."), field="outcome") from None
     approved_fen = approved_fen or 0
     reason = _validate_change(decision, outcome, approved_fen, reason)
     changes = {
