@@ -41,7 +41,8 @@ class ResultSnapshot(db.Model):
     sheet_count: Mapped[int] = mapped_column(nullable=False, default=0)
     diagnostics: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
     source_snapshot_ids: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
-    job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job.id", ondelete="SET NULL"))
+    # The job that computed it: one snapshot per job (a re-delivered task finds it and stops).
+    job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job.id", ondelete="SET NULL"), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
@@ -61,9 +62,12 @@ class SnapshotEntry(db.Model):
                                              nullable=False, index=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False)
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id"))
-    position: Mapped[int] = mapped_column(nullable=False)  # order in the ranking (within the snapshot)
-    rank: Mapped[int] = mapped_column(nullable=False)      # rank within the category
-    score: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2), nullable=False)  # published: two decimals
+    position: Mapped[int] = mapped_column(nullable=False)  # order in the whole ranking (1, 2, ...)
+    # Ranks are None, and the score too, for an application left out of the ranking
+    # (every sheet "not applicable"; or, in a FINAL snapshot, not scored in every stage).
+    rank: Mapped[int | None] = mapped_column()             # rank within the category
+    overall_rank: Mapped[int | None] = mapped_column()     # rank among all the snapshot's applications
+    score: Mapped[Decimal | None] = mapped_column(sa.Numeric(8, 2))  # published: two decimals
     exact_score: Mapped[str] = mapped_column(sa.String(40), nullable=False, default="")
     sheets: Mapped[int] = mapped_column(nullable=False, default=0)
     flags: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
