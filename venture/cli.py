@@ -36,9 +36,9 @@ def run_command(host: str, port: int, debug: bool):
 
 
 def serve(app, host: str, port: int, debug: bool = False) -> None:
-    from venture.scheduler import start_inprocess_scheduler
-
     from werkzeug.serving import run_simple
+
+    from venture.scheduler import start_inprocess_scheduler
 
     start_inprocess_scheduler(app)
     # run_simple rather than app.run(): Flask refuses app.run() inside its own CLI.

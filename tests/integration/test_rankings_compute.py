@@ -21,7 +21,7 @@ from venture.notices.models import Notice
 from venture.rankings import services
 from venture.rankings.compute import compute_stage_snapshot
 from venture.rankings.loading import load_stage_sheets, reference_digest
-from venture.rankings.models import ResultSnapshot, SnapshotEntry
+from venture.rankings.models import ResultSnapshot
 from venture.scoring import METHODS
 from venture.scoring.cli import rank_command
 
@@ -176,3 +176,75 @@ def test_export_is_the_exact_sheets_format_with_stable_pseudonyms(app_ctx, make)
     assert len(lines) == 1 + 6 * 3  # the draft sheet is not exported
     assert {line.split(",")[1] for line in lines[1:]} == {"J01", "J02", "J03"}
     assert services.export_sheets_csv(stage) == text  # stable
+
+
+def test_the_task_runs_through_its_job_and_reports_progress(app_ctx, make, monkeypatch):
+    from venture.jobs.services import JobRunner
+
+    organizer, _comp, stage, _apps, _judges = _three_by_three(make)
+    seen = []
+    original = JobRunner.progress
+    monkeypatch.setattr(JobRunner, "progress", lambda self, p, m="": (seen.append((p, m)), original(self, p, m)))
+    job = services.request_computation(stage, organizer)  # eager: the task ran after the commit
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert job.status == JobStatus.DONE and job.progress == 100 and job.kind == "compute_stage"
+    assert [p for p, _m in seen] == [10, 40, 75]
+    assert "评分表" in seen[0][1] or "加载" in seen[0][1]  # messages in the organizer's language
+    snapshot = db.session.get(ResultSnapshot, job.result["snapshot_id"])
+    assert snapshot.job_id == job.id and snapshot.created_by_id == organizer.id
+
+    # A re-delivered task finds the job done and its snapshot there: nothing new is written.
+    from workers.tasks.scores import compute_stage
+
+    compute_stage.apply(args=(job.id,))
+    assert db.session.scalar(sa.select(sa.func.count(ResultSnapshot.id))) == 1
+
+
+def test_a_refused_computation_fails_its_job_with_the_message(app_ctx, make):
+    organizer, _comp, stage, _apps, _judges = _three_by_three(make)
+    stage.method = "bias"
+    other = make.judge_with_profile()
+    lone = make.application(stage.competition, make.organization(), status="passed")
+    make.sheet(stage, lone, other, {"需求": 5, "设计": 5, "效益": 10})  # a judge and an application apart
+    db.session.commit()
+    job = services.request_computation(stage, organizer)
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert job.status == JobStatus.FAILED
+    assert "2" in job.message and lone.code in job.message  # names the separate groups
+    assert db.session.scalar(sa.select(sa.func.count(ResultSnapshot.id))) == 0
+
+
+def test_no_submitted_sheets_is_refused_with_a_clear_message(app_ctx, make):
+    organizer, _comp, stage, _org, _judges = _small_world(make)
+    with pytest.raises(ValidationError) as refused:
+        services.request_computation(stage, organizer)
+    assert "没有" in str(refused.value.message) or "no submitted" in str(refused.value.message)
+    assert db.session.scalar(sa.select(sa.func.count(Job.id))) == 0
+
+
+def test_final_results_lock_the_computation_and_the_refusal_is_audited(app_ctx, make):
+    from venture.db import utcnow
+
+    organizer, comp, stage, _apps, _judges = _three_by_three(make)
+    comp.results_final_at = utcnow()
+    db.session.commit()
+    with pytest.raises(Locked):
+        services.request_computation(stage, organizer)
+    with pytest.raises(Locked):
+        compute_stage_snapshot(stage.id, actor_id=organizer.id)
+    refusals = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "rankings.compute")).all()
+    assert len(refusals) == 2 and all("refused" in r.changes for r in refusals)
+    assert db.session.scalar(sa.select(sa.func.count(ResultSnapshot.id))) == 0
+
+
+def test_command_line_computes_with_a_progress_bar(app_ctx, make):
+    _organizer, _comp, stage, _apps, _judges = _three_by_three(make)
+    result = app_ctx.test_cli_runner().invoke(args=["scores", "compute", "--stage", str(stage.id)])
+    assert result.exit_code == 0, result.output
+    assert "input digest" in result.output and result.output.count("\n") >= 4  # a line per step
+    snapshot = db.session.scalar(sa.select(ResultSnapshot))
+    assert snapshot.input_digest in result.output and snapshot.created_by_id is None
+    missing = app_ctx.test_cli_runner().invoke(args=["scores", "compute", "--stage", "999999"])
+    assert missing.exit_code != 0
