@@ -53,7 +53,7 @@ def compute_final(competition: Competition) -> Computed:
     if not stages or total != 1:
         raise ValidationError(_("The weights of the online review and the roadshow must add up to "
                                 "100%% (now %(total)s%%). Set them in the stage settings.",
-                                total=format(total * 100, "f")))
+                                total=format((total * 100).normalize(), "f")))
     sources = {}
     for stage in stages:
         snapshot = _latest(stage)

@@ -165,8 +165,8 @@ def judge_rows(fig: SnapshotFigures) -> list[JudgeRow]:
     for j in sorted(judges, key=lambda j: (j.get("severity") is None, j.get("severity") or 0)):
         name = fig.name(j["id"])
         severity = j.get("severity")
-        label = _("%(name)s: severity %(value)s", name=name,
-                  value="—" if severity is None else f"{severity:+.2f}")
+        shown = "—" if severity is None else format(severity, "+.2f")
+        label = _("%(name)s: severity %(value)s", name=name, value=shown)
         rows.append(JudgeRow(j["id"], name, j["count"], j["mean"], j["sd"], severity, j.get("bias"),
                              j.get("unstandardised"), severity_bar(severity, scale, label)))
     return rows

@@ -168,10 +168,14 @@ def build_final_snapshot(competition: Competition, actor) -> ResultSnapshot:
 
 def snapshot_ready(user, snapshot: ResultSnapshot) -> None:
     """Tell the organizer who asked that the snapshot is there (in the same transaction)."""
+    from venture.rankings.labels import METHODS, STAGES
+
     link = current_app.config["BASE_URL"] + _path("rankings.snapshot", snapshot_id=snapshot.id)
-    stage_name = str(snapshot.stage.kind) if snapshot.stage is not None else "final"
+    # Lazy labels: the notice is written in the recipient's language.
+    stage = STAGES.get(snapshot.stage.kind) if snapshot.stage is not None else _l("Final ranking")
     notify(user, "scores_computed", link=link, competition_id=snapshot.competition_id,
-           competition=snapshot.competition.name, stage_kind=stage_name, method=snapshot.method)
+           competition=snapshot.competition.name, stage=stage,
+           method=METHODS.get(snapshot.method, snapshot.method))
 
 
 def _path(endpoint: str, **values) -> str:
