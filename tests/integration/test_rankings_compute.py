@@ -79,8 +79,8 @@ def test_snapshot_ranks_flags_and_details(app_ctx, make):
     assert details["totals"] == [24.0, 29.0, 32.0] and details["judges"] == [j3.id, j1.id, j2.id]
     assert details["dropped"] == [j3.id, j2.id]
     methods = snapshot.diagnostics["methods"]
-    assert dict(zip(methods, details["scores"], strict=True))["mean"] == "28.33"  # (24 + 29 + 32) ÷ 3
-    assert dict(zip(methods, details["scores"], strict=True))["median"] == "29.00"
+    assert dict(zip(methods, details["scores"], strict=True))["mean"] == 28.33  # (24 + 29 + 32) ÷ 3
+    assert dict(zip(methods, details["scores"], strict=True))["median"] == 29.0
     assert {j["id"] for j in snapshot.diagnostics["judges"]} == {j1.id, j2.id, j3.id}
     assert snapshot.created_by_id == organizer.id
     audit = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "rankings.snapshot_computed"))

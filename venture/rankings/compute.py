@@ -14,7 +14,7 @@ exported sheets.
 
 What an entry's ``details`` holds (JSON, compact; sheets in ascending total order)::
 
-    {"scores": ["81.17", "81.50", "81.17", "80.02", "79.88"],  # published, per method
+    {"scores": [81.17, 81.5, 81.17, 80.02, 79.88],  # published (two decimals), per method
      "ranks": [3, 2, 3, 5, 6],                                # overall rank, per method
      "judges": [12, 15, 9], "totals": [78.0, 81.5, 84.0],     # the sheet totals
      "dropped": [12, 9]}                                      # judges dropped by the trimmed mean
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -74,7 +75,7 @@ class Computed:
     digest: str
     sheet_count: int
     diagnostics: dict
-    rows: list[dict]
+    rows: Iterable  # EntryRow, possibly made while they are written (consumed once)
     source_snapshot_ids: list[int]
 
 
@@ -222,23 +223,28 @@ def budgets_of(competition) -> dict[str, CategoryBudget]:
 
 
 def _by_method(comparison: MethodComparison, n_keys: int):
-    """Each key's published scores and overall ranks, one value per method that ran."""
+    """Each key's published score (a number with two decimals) and overall rank, one
+    value per method that ran."""
     methods = [m for m in METHODS if m in comparison.results]
     scores, ranks = [], []
     for method in methods:
-        columns = comparison.results[method].ranking.columns()
-        keys = np.array(columns.applications, dtype=np.intp)
-        by_key = np.empty(n_keys, dtype=object)
-        by_key[keys] = list(map(str, columns.scores))
-        scores.append(by_key.tolist())
+        view = comparison.results[method].ranking.cents_and_ranks()
+        keys = np.array(view.applications, dtype=np.intp)
+        cents = np.zeros(n_keys, dtype=np.int64)
+        cents[keys] = view.cents
         rank = np.zeros(n_keys, dtype=np.int64)
-        rank[keys] = columns.ranks
+        rank[keys] = view.ranks
+        scores.append(cents / 100)
         ranks.append(rank)
-    return methods, list(zip(*scores, strict=True)), np.column_stack(ranks).tolist(), ranks
+    return (methods, np.column_stack(scores).tolist(), np.column_stack(ranks).tolist(), ranks)
 
 
-def _entry_rows(apps, order, totals, trim: int, by_method, advanced: set) -> list[writing.EntryRow]:
-    """One row per application: the ranked ones in ranking order, then the unscored."""
+def _entry_rows(apps, order, totals, trim: int, by_method, advanced: set) -> Iterator[writing.EntryRow]:
+    """One row per application: the ranked ones in ranking order, then the unscored.
+
+    A generator: on PostgreSQL the rows are made while the database is already busy
+    storing the ones before (COPY streams), so the two cores work at once.
+    """
     _methods, scores_by_key, ranks_by_key, _rank_arrays = by_method
     groups = totals.groups
     judges = np.asarray(totals.judges, dtype=np.int64)[totals.judge[groups.order]].tolist()
@@ -248,26 +254,21 @@ def _entry_rows(apps, order, totals, trim: int, by_method, advanced: set) -> lis
     category_rank = _category_ranks(order.applications, order.ranks, apps.category_ids)
     app_ids, category_ids = apps.ids.tolist(), apps.category_ids
     exact = np.asarray(order.exact, dtype=np.float64).astype(str).tolist()
-    details = []
-    for key in order.applications:  # the hot loops run 10,000 times: kept plain
+    row, flags_json, dumps = writing.EntryRow, writing.flags_json, writing.to_json
+    for position, key in enumerate(order.applications):  # 10,000 times: kept plain
         code = engine_code[key]
         start = starts[code]
         end = start + counts[code]
         dropped = judges[start:start + trim] + judges[end - trim:end] \
             if trim and counts[code] >= 2 * trim + 1 else []
-        details.append({"scores": scores_by_key[key], "ranks": ranks_by_key[key], "judges": judges[start:end],
-                        "totals": sheet_totals_sorted[start:end], "dropped": dropped})
-    row, flags_json = writing.EntryRow, writing.flags_json
-    rows = [row(app_ids[key], category_ids[key], position + 1, category_rank[position], order.ranks[position],
-                str(order.scores[position]), exact[position], order.sheets[position],
-                flags_json(order.flags[position]), text, key in advanced, None, None)
-            for position, (key, text) in enumerate(zip(order.applications, writing.encode_many(details),
-                                                       strict=True))]
-    make = writing.entry
-    for key in totals.unscored:
-        rows.append(make(application_id=app_ids[key], category_id=category_ids[key], position=len(rows) + 1,
-                         rank=None, overall_rank=None, score=None, flags=("sheet_without_total",)))
-    return rows
+        details = {"scores": scores_by_key[key], "ranks": ranks_by_key[key], "judges": judges[start:end],
+                   "totals": sheet_totals_sorted[start:end], "dropped": dropped}
+        yield row(app_ids[key], category_ids[key], position + 1, category_rank[position], order.ranks[position],
+                  str(order.scores[position]), exact[position], order.sheets[position],
+                  flags_json(order.flags[position]), dumps(details), key in advanced, None, None)
+    for number, key in enumerate(totals.unscored, start=len(order.applications) + 1):
+        yield writing.entry(application_id=app_ids[key], category_id=category_ids[key], position=number,
+                            rank=None, overall_rank=None, score=None, flags=("sheet_without_total",))
 
 
 def _category_ranks(keys: list, overall_ranks: list, category_ids: list) -> list[int]:
@@ -301,10 +302,10 @@ def write_snapshot(competition, stage, kind: SnapshotKind, computed: Computed, *
             created_by_id=actor.id if actor is not None else None)
         db.session.add(snapshot)
         db.session.flush()
-        writing.insert_entries(snapshot.id, computed.rows)
+        count = writing.insert_entries(snapshot.id, computed.rows)
         record("rankings.snapshot_computed", snapshot, actor=actor, changes={
             "kind": [None, str(kind)], "method": [None, computed.method],
-            "input_digest": [None, computed.digest], "entries": [None, len(computed.rows)]})
+            "input_digest": [None, computed.digest], "entries": [None, count]})
         if actor is not None:
             from venture.rankings.services import snapshot_ready
 

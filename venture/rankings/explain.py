@@ -72,14 +72,13 @@ class SnapshotFigures:
                 for judge, total in zip(details.get("judges") or [], details.get("totals") or [], strict=True)]
 
     def method_lines(self, entry) -> list[MethodLine]:
-        details = entry.details or {}
-        scores, ranks = details.get("scores") or [], details.get("ranks") or []
         sheets = self.sheets(entry)
-        return [MethodLine(m, method_label(m), scores[i] if i < len(scores) else None,
-                           ranks[i] if i < len(ranks) else None,
-                           arithmetic(m, sheets, scores[i] if i < len(scores) else None),
-                           m == self.snapshot.method)
-                for i, m in enumerate(self.methods)]
+        lines = []
+        for m in self.methods:
+            score = self.score_of(entry, m)
+            lines.append(MethodLine(m, method_label(m), score, self.rank_of(entry, m),
+                                    arithmetic(m, sheets, score), m == self.snapshot.method))
+        return lines
 
     def rank_of(self, entry, method: str) -> int | None:
         ranks = (entry.details or {}).get("ranks") or []
@@ -87,9 +86,12 @@ class SnapshotFigures:
         return ranks[index] if 0 <= index < len(ranks) else None
 
     def score_of(self, entry, method: str) -> str | None:
+        """The published score under the method, with its two decimals."""
         scores = (entry.details or {}).get("scores") or []
         index = self.methods.index(method) if method in self.methods else -1
-        return scores[index] if 0 <= index < len(scores) else None
+        if not 0 <= index < len(scores) or scores[index] is None:
+            return None
+        return f"{scores[index]:.2f}"  # a number of cents ÷ 100: exact at two decimals
 
     def movement_reason(self, entry, method: str) -> str:
         """Why the entry's score under ``method`` differs from the snapshot's method."""

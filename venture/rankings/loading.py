@@ -223,10 +223,13 @@ def _fetch_packed(stage_id: int, packing: Packing) -> list[tuple]:
     """One row per submitted sheet: application id, judge id, count, packed columns."""
     connection = db.session.connection()
     columns = ", ".join(packing.sql_columns(connection.dialect.name))
+    # One group per sheet. SQLite reads the sheets in (stage, application, judge) index
+    # order and streams the groups; PostgreSQL merges both tables by sheet id.
+    group = "s.application_id, s.judge_id" if connection.dialect.name == "sqlite" else "s.id"
     sql = (f"SELECT s.application_id, s.judge_id, COUNT(*), {columns} "
            f"FROM sheet_score x JOIN score_sheet s ON s.id = x.sheet_id "
            f"WHERE s.stage_id = {int(stage_id)} AND s.status = '{SheetStatus.SUBMITTED.value}' "
-           f"GROUP BY s.application_id, s.judge_id")
+           f"GROUP BY {group}")
     cursor = connection.connection.dbapi_connection.cursor()
     try:
         cursor.execute(sql)

@@ -60,6 +60,12 @@ def publish_many(values: Sequence[Exact] | np.ndarray) -> tuple[list[Decimal], l
     if not isinstance(values, np.ndarray) or values.dtype.kind != "f":
         published = [publish_score(value) for value in values]
         return published, [int(score.scaleb(2)) for score in published]
+    cents = publish_cents(values)
+    return [Decimal(c).scaleb(-2) for c in cents], cents
+
+
+def publish_cents(values: np.ndarray) -> list[int]:
+    """The published scores of a float array as integer cents (see ``publish_many``)."""
     scaled = np.abs(values) * 100
     fraction = scaled - np.floor(scaled)
     safe = np.isfinite(values) & (np.abs(fraction - 0.5) > 1e-6) & (scaled < 1e9)
@@ -67,7 +73,7 @@ def publish_many(values: Sequence[Exact] | np.ndarray) -> tuple[list[Decimal], l
     cents = rounded.astype(np.int64).tolist()
     for i in np.flatnonzero(~safe).tolist():
         cents[i] = int(publish_score(values[i]).scaleb(2))
-    return [Decimal(c).scaleb(-2) for c in cents], cents
+    return cents
 
 
 def _fraction_half_up(value: Fraction) -> Decimal:
@@ -137,12 +143,28 @@ class Ranking:
         """Published scores of the applications that have one."""
         return {e.application: e.score for e in self.entries if e.score is not None}
 
+    def cents_and_ranks(self) -> RankingCents:
+        """The lightest bulk view: published scores as integer cents, and ranks."""
+        entries = self.entries
+        return RankingCents([e.application for e in entries],
+                            [None if e.score is None else int(e.score.scaleb(2)) for e in entries],
+                            [e.rank for e in entries])
+
     def columns(self) -> RankingColumns:
         """The ranking as parallel lists in ranking order (for bulk readers)."""
         entries = self.entries
         return RankingColumns([e.application for e in entries], [e.rank for e in entries],
                               [e.score for e in entries], [e.exact for e in entries],
                               [e.sheets for e in entries], [e.flags for e in entries])
+
+
+@dataclass(frozen=True)
+class RankingCents:
+    """Parallel lists, in ranking order: application, published score in cents, rank."""
+
+    applications: list[Hashable]
+    cents: list[int | None]
+    ranks: list[int | None]
 
 
 @dataclass(frozen=True)
@@ -165,9 +187,13 @@ class _ArrayRanking(Ranking):
     :meth:`columns` and never pay for 50,000 entry objects.
     """
 
-    def __init__(self, applications, order, rank_list, published, exact, sheets, flags):
-        object.__setattr__(self, "_parts", (applications, order, rank_list, published, exact,
+    def __init__(self, applications, order, rank_list, cents, exact, sheets, flags):
+        object.__setattr__(self, "_parts", (applications, order, rank_list, cents, exact,
                                             sheets, flags))
+
+    @cached_property
+    def _published(self) -> list[Decimal]:
+        return [Decimal(c).scaleb(-2) for c in self._parts[3]]  # made only when read
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Ranking) and self.entries == other.entries
@@ -176,12 +202,18 @@ class _ArrayRanking(Ranking):
 
     @cached_property
     def entries(self) -> tuple[RankedApplication, ...]:  # type: ignore[override]
-        applications, order, rank_list, published, exact, sheets, flags = self._parts
+        applications, order, rank_list, _cents, exact, sheets, flags = self._parts
+        published = self._published
         return tuple(RankedApplication(rank, applications[i], published[i], exact[i], sheets[i], flags[i])
                      for i, rank in zip(order, rank_list, strict=True))
 
+    def cents_and_ranks(self) -> RankingCents:
+        applications, order, rank_list, cents, *_rest = self._parts
+        return RankingCents([applications[i] for i in order], [cents[i] for i in order], list(rank_list))
+
     def columns(self) -> RankingColumns:
-        applications, order, rank_list, published, exact, sheets, flags = self._parts
+        applications, order, rank_list, _cents, exact, sheets, flags = self._parts
+        published = self._published
         return RankingColumns([applications[i] for i in order], list(rank_list),
                               [published[i] for i in order], [exact[i] for i in order],
                               [sheets[i] for i in order], [flags[i] for i in order])
@@ -203,16 +235,17 @@ def rank_rows(applications: Sequence[Hashable], exact: Sequence[Exact] | np.ndar
               sheets: Sequence[int | None] | None = None,
               flags: Sequence[tuple[str, ...]] | None = None) -> Ranking:
     """Like :func:`rank_scores` on parallel sequences (the engine's fast path)."""
-    published, cents = publish_many(exact)
-    if isinstance(exact, np.ndarray):
-        exact = exact.tolist()
     if sheets is None:
         sheets = [None] * len(applications)
     if flags is None:
         flags = [()] * len(applications)
-    if not tie_breaks:
+    if not tie_breaks and isinstance(exact, np.ndarray) and exact.dtype.kind == "f":
+        cents = publish_cents(exact)
         order, rank_list = _order_and_ranks(applications, cents)
-        return _ArrayRanking(applications, order, rank_list, published, exact, sheets, flags)
+        return _ArrayRanking(applications, order, rank_list, cents, exact.tolist(), sheets, flags)
+    published, cents = publish_many(exact)
+    if isinstance(exact, np.ndarray):
+        exact = exact.tolist()
     order = _ranking_order(applications, cents, tie_breaks)
     ties_key = _tie_identity(applications, cents, tie_breaks)
     entries, previous_key, rank = [], None, 0
