@@ -7,7 +7,10 @@ configured database, then times as medians of 5 runs in one process:
 * the floor: one ``SELECT application_id, judge_id, SUM(score) ... GROUP BY
   application_id, judge_id`` over the same rows, fetched completely;
 * the full compute: the code path of the ``venture.compute_stage`` task (bulk load,
-  every method, ranking, advancement, provisional funding line, snapshot written).
+  digest, every method, ranking, advancement, diagnostics, snapshot written).
+
+It also prints, for information, the time of the FINAL snapshot (stage combination and
+funding line per category) over the same 10,000 applications.
 
 The last line printed is ``compute/floor ratio: X.XX`` (target: at most 2.00).
 
@@ -143,9 +146,9 @@ def seed_stage(app, applications: int, judges_per_app: int, pool: int, criteria:
         conn.execute(sa.insert(RubricCriterion.__table__), [
             {"id": c + 1, "rubric_id": 1, "position": c, "name": f"C{c + 1}", "max_score": float(m),
              "allow_na": c == criteria - 1} for c, m in enumerate(maximum)])
-        conn.execute(sa.insert(Stage.__table__).values(
+        conn.execute(sa.insert(Stage.__table__).values(  # the only weighted stage: weight 1
             id=1, competition_id=1, kind=StageKind.ONLINE_REVIEW, position=2, rubric_id=1,
-            judges_per_application=judges_per_app))
+            judges_per_application=judges_per_app, weight=1))
         categories = np.random.default_rng(7).integers(1, len(budgets) + 1, applications)
         conn.execute(sa.insert(Application.__table__), [
             {"id": i + 1, "competition_id": 1, "organization_id": 1, "category_id": int(categories[i]),
@@ -233,6 +236,18 @@ def full_compute(app, stage_id: int) -> int:
     return snapshot_id
 
 
+def final_snapshot(app) -> int:
+    """The FINAL snapshot of the bench competition: combination and funding line."""
+    from venture.competitions.models import Competition
+    from venture.extensions import db
+    from venture.rankings.services import build_final_snapshot
+
+    with app.app_context():
+        snapshot_id = build_final_snapshot(db.session.get(Competition, 1), None).id
+        db.session.remove()
+    return snapshot_id
+
+
 def median_time(action, runs: int = RUNS) -> tuple[float, list[float]]:
     times = []
     for _ in range(runs):
@@ -273,6 +288,9 @@ def main() -> None:
                   f"runs {_ms(floor_runs)}")
             print(f"full compute (task code path):   median {compute_time * 1000:8.1f} ms  "
                   f"runs {_ms(compute_runs)}")
+            final_time, final_runs = median_time(lambda: final_snapshot(app), runs=3)
+            print(f"(for information) FINAL snapshot, weights and funding line over the same "
+                  f"applications: median {final_time * 1000:.1f} ms  runs {_ms(final_runs)}")
             print(f"compute/floor ratio: {compute_time / floor_time:.2f}")
         finally:
             with app.app_context():

@@ -248,3 +248,17 @@ def test_command_line_computes_with_a_progress_bar(app_ctx, make):
     assert snapshot.input_digest in result.output and snapshot.created_by_id is None
     missing = app_ctx.test_cli_runner().invoke(args=["scores", "compute", "--stage", "999999"])
     assert missing.exit_code != 0
+
+
+def test_two_deliveries_racing_to_the_end_leave_one_snapshot(app_ctx, make):
+    from venture.rankings.compute import rank_stage, write_snapshot
+    from venture.rankings.models import SnapshotKind
+
+    _organizer, comp, stage, _apps, _judges = _three_by_three(make)
+    job = Job(kind="compute_stage", params={"stage_id": stage.id})
+    db.session.add(job)
+    db.session.commit()
+    first = compute_stage_snapshot(stage.id, job_id=job.id)
+    late = rank_stage(stage, load_stage_sheets(stage))  # computed before the first one committed
+    assert write_snapshot(comp, stage, SnapshotKind.STAGE, late, job_id=job.id) == first
+    assert db.session.scalar(sa.select(sa.func.count(ResultSnapshot.id))) == 1

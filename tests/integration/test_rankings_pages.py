@@ -48,6 +48,10 @@ def test_ranking_page_shows_the_ranking_methods_judges_and_icc(login, make):
     assert f"({' + '.join(f'{t:.2f}' for t in kept)}) ÷ {len(kept)} = {entry.score}" in text
     assert panel[1].name in text
 
+    for odd in ("?category=abc", "?category=none&page=-3", "?page=999"):  # odd input never fails
+        assert client.get(f"/rankings/snapshots/{snapshot.id}{odd}").status_code == 200
+        assert client.get(f"/rankings/snapshots/{snapshot.id}/methods{odd}").status_code == 200
+    assert client.get(f"/rankings/snapshots/{snapshot.id}/compare?with=999999").status_code == 404
     assert client.get(f"/rankings/stages/{stage.id}/history").status_code == 200
     assert client.get(f"/rankings/snapshots/{snapshot.id}/compare").status_code == 200
     assert client.get(f"/rankings/competitions/{comp.id}").status_code == 200

@@ -290,7 +290,21 @@ def _category_ranks(keys: list, overall_ranks: list, category_ids: list) -> list
 
 def write_snapshot(competition, stage, kind: SnapshotKind, computed: Computed, *, actor=None,
                    job_id: int | None = None) -> int:
-    """The snapshot and its entries in one transaction (with the audit entry and notice)."""
+    """The snapshot and its entries in one transaction (with the audit entry and notice).
+
+    Two deliveries of one job racing to the end: the unique job id lets one commit; the
+    other rolls back and returns the snapshot that is there.
+    """
+    try:
+        return _write(competition, stage, kind, computed, actor, job_id)
+    except sa.exc.IntegrityError:
+        existing = _snapshot_of_job(job_id) if job_id is not None else None
+        if existing is None:
+            raise
+        return existing
+
+
+def _write(competition, stage, kind, computed, actor, job_id) -> int:
     from venture.audit.services import record
 
     with unit_of_work():

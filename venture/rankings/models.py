@@ -1,5 +1,10 @@
 """Results snapshots: the immutable output of one computation of a stage (or of the
-stages combined), with the digest of the sheets it was computed from."""
+stages combined), with the digest of the sheets it was computed from.
+
+What ``params``, ``diagnostics`` and each entry's ``details`` hold is written down where
+they are made: ``rankings.compute`` (stage entries), ``rankings.diagnostics`` (stage
+diagnostics), ``rankings.final`` (FINAL snapshots) and ``rankings.loading`` (the digest).
+"""
 
 from __future__ import annotations
 
@@ -75,10 +80,11 @@ class SnapshotEntry(db.Model):
     exact_score: Mapped[str] = mapped_column(sa.String(40), nullable=False, default="")
     sheets: Mapped[int] = mapped_column(nullable=False, default=0)
     flags: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
-    # per-method scores, trimmed and calibrated totals, the arithmetic to the score
+    # per-method scores and ranks, the sheet totals and which were trimmed (stage); the
+    # stage scores and weights (final). Calibrated totals and the arithmetic follow from them.
     details: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
     advanced: Mapped[bool] = mapped_column(nullable=False, default=False)  # made the next stage's shortlist
-    funding: Mapped[FundingOutcome | None] = mapped_column(enum_type(FundingOutcome, 12))
+    funding: Mapped[FundingOutcome | None] = mapped_column(enum_type(FundingOutcome, 12))  # FINAL only
     funded_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     snapshot: Mapped[ResultSnapshot] = relationship(back_populates="entries")

@@ -41,7 +41,16 @@ def _check(competition) -> None:
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+def _category(tabs) -> str:
+    """The category asked for, or the first one (an unknown value never fails)."""
+    asked = request.args.get("category")
+    keys = [t.key for t in tabs]
+    if asked in keys:
+        return asked
+    return keys[0] if keys else queries.NO_CATEGORY
 
 
 @bp.route("/rankings/")
@@ -114,7 +123,7 @@ def snapshot(snapshot_id: int):
     snap = queries.get_snapshot(snapshot_id)
     _check(snap.competition)
     tabs = queries.category_tabs(snap)
-    category = request.args.get("category") or (tabs[0].key if tabs else queries.NO_CATEGORY)
+    category = _category(tabs)
     tab = next((t for t in tabs if t.key == category), None)
     page = queries.ranking_page(snap, category, _page())
     context = {"snapshot": snap, "tabs": tabs, "tab": tab, "category": category, "page": page,
@@ -136,7 +145,7 @@ def methods(snapshot_id: int):
     if snap.kind != SnapshotKind.STAGE:
         raise NotFound()
     tabs = queries.category_tabs(snap)
-    category = request.args.get("category") or (tabs[0].key if tabs else queries.NO_CATEGORY)
+    category = _category(tabs)
     fig = queries.figures(snap)
     rows = queries.side_by_side(fig, queries.category_entries(snap, category))
     page, per_page = _page(), 50
@@ -192,7 +201,7 @@ def compare(snapshot_id: int):
                               or other.stage_id != snap.stage_id):
         raise NotFound()
     tabs = queries.category_tabs(snap)
-    category = request.args.get("category") or (tabs[0].key if tabs else queries.NO_CATEGORY)
+    category = _category(tabs)
     rows = queries.compare(snap, other, category) if other is not None else []
     return render_template("rankings/compare.html", snapshot=snap, other=other, tabs=tabs, category=category,
                            rows=rows, changed=sum(1 for r in rows if r.change or r.before is None or r.after is None))
