@@ -262,3 +262,21 @@ def test_two_deliveries_racing_to_the_end_leave_one_snapshot(app_ctx, make):
     late = rank_stage(stage, load_stage_sheets(stage))  # computed before the first one committed
     assert write_snapshot(comp, stage, SnapshotKind.STAGE, late, job_id=job.id) == first
     assert db.session.scalar(sa.select(sa.func.count(ResultSnapshot.id))) == 1
+
+
+def test_sheets_that_break_the_rubric_are_refused_by_name(app_ctx, make):
+    _organizer, comp, stage, (a, _b), (j1, _j2, _j3, j4) = _three_by_three(make)
+    other = make.rubric(comp, "online_review", name="另一评分表")
+    odd = make.sheet(stage, a, j4, {"需求": 5, "设计": 5, "效益": 10})
+    odd.rubric_id = other.id
+    db.session.commit()
+    with pytest.raises(ValidationError) as refused:
+        compute_stage_snapshot(stage.id)
+    assert "1 份已提交的评分表使用了与本阶段不同的评分表模板" in str(refused.value.message)
+
+    odd.rubric_id = stage.rubric_id
+    db.session.delete(odd.scores[0])  # a sheet missing a criterion
+    db.session.commit()
+    with pytest.raises(ValidationError) as incomplete:
+        compute_stage_snapshot(stage.id)
+    assert f"评委 #{j4.id} 对 {a.code} 的评分表有 2 项指标得分" in str(incomplete.value.message)

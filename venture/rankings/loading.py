@@ -47,7 +47,7 @@ from venture.applications.models import Application
 from venture.competitions.models import RubricCriterion, Stage
 from venture.errors import ValidationError
 from venture.extensions import db
-from venture.judging.models import ScoreSheet, SheetStatus
+from venture.judging.models import SheetStatus
 
 DIGEST_HEADER = b"venture-sheets-v1\n"
 SLOT_LIMIT = 63  # bits of a signed 64-bit integer that hold slots
@@ -165,7 +165,6 @@ def load_stage_sheets(stage: Stage) -> StageSheets:
     criteria = stage_criteria(stage) if stage.rubric_id else []
     if not criteria:
         raise SheetDataError(_("The stage has no rubric with criteria: there is nothing to compute."))
-    _check_one_rubric(stage)
     packing = Packing.for_criteria(criteria)
     rows = _fetch_packed(stage.id, packing)
     apps = _application_info(stage.competition_id)
@@ -175,8 +174,9 @@ def load_stage_sheets(stage: Stage) -> StageSheets:
                            np.zeros((0, len(criteria)), dtype=np.int64), np.zeros(0),
                            digest_of(packing.criteria, [], empty, empty, np.zeros((0, len(criteria)))))
     data = np.array(rows, dtype=np.int64)
-    app_ids, judges, counts = data[:, 0], data[:, 1], data[:, 2]
-    tenths = packing.unpack(data[:, 3:])
+    app_ids, judges, rubrics, counts = data[:, 0], data[:, 1], data[:, 2], data[:, 3]
+    _check_one_rubric(int((rubrics != stage.rubric_id).sum()))
+    tenths = packing.unpack(data[:, 4:])
     _check_sheets(packing.criteria, counts, tenths, app_ids, judges, apps)
 
     # Keys: applications in code order (so ties list by code, as in `venture rank`).
@@ -207,26 +207,22 @@ def sheet_totals_from_tenths(criteria, tenths: np.ndarray) -> np.ndarray:
     return total
 
 
-def _check_one_rubric(stage: Stage) -> None:
+def _check_one_rubric(others: int) -> None:
     from flask_babel import gettext as _
 
-    other = db.session.scalar(
-        sa.select(sa.func.count(ScoreSheet.id)).where(
-            ScoreSheet.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED,
-            ScoreSheet.rubric_id != stage.rubric_id))
-    if other:
+    if others:
         raise SheetDataError(_("%(count)s submitted sheets of this stage use another rubric than the "
-                               "stage's: they cannot be ranked together.", count=other))
+                               "stage's: they cannot be ranked together.", count=others))
 
 
 def _fetch_packed(stage_id: int, packing: Packing) -> list[tuple]:
-    """One row per submitted sheet: application id, judge id, count, packed columns."""
+    """One row per submitted sheet: application, judge, rubric, count, packed columns."""
     connection = db.session.connection()
     columns = ", ".join(packing.sql_columns(connection.dialect.name))
     # One group per sheet. SQLite reads the sheets in (stage, application, judge) index
     # order and streams the groups; PostgreSQL merges both tables by sheet id.
     group = "s.application_id, s.judge_id" if connection.dialect.name == "sqlite" else "s.id"
-    sql = (f"SELECT s.application_id, s.judge_id, COUNT(*), {columns} "
+    sql = (f"SELECT s.application_id, s.judge_id, s.rubric_id, COUNT(*), {columns} "
            f"FROM sheet_score x JOIN score_sheet s ON s.id = x.sheet_id "
            f"WHERE s.stage_id = {int(stage_id)} AND s.status = '{SheetStatus.SUBMITTED.value}' "
            f"GROUP BY {group}")
