@@ -248,12 +248,14 @@ def final_snapshot(app) -> int:
     return snapshot_id
 
 
+def timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
 def median_time(action, runs: int = RUNS) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
+    times = [timed(action) for _ in range(runs)]
     return statistics.median(times), times
 
 
@@ -282,8 +284,12 @@ def main() -> None:
                   f"{args.applications * args.judges_per_application} sheets, {rows} criterion "
                   f"scores in {time.perf_counter() - started:.1f} s")
             floor(app, stage_id)  # warm the caches once, for both measurements alike
-            floor_time, floor_runs = median_time(lambda: floor(app, stage_id))
-            compute_time, compute_runs = median_time(lambda: full_compute(app, stage_id))
+            # Interleaved, so that a busy moment of the machine hits both alike.
+            floor_runs, compute_runs = [], []
+            for _run in range(RUNS):
+                floor_runs.append(timed(lambda: floor(app, stage_id)))
+                compute_runs.append(timed(lambda: full_compute(app, stage_id)))
+            floor_time, compute_time = statistics.median(floor_runs), statistics.median(compute_runs)
             print(f"floor (aggregate query, fetched): median {floor_time * 1000:8.1f} ms  "
                   f"runs {_ms(floor_runs)}")
             print(f"full compute (task code path):   median {compute_time * 1000:8.1f} ms  "

@@ -46,7 +46,7 @@ def stage_diagnostics(sheets, totals, comparison: MethodComparison, chosen: Stag
                    for s in diagnostics.judges],
         "icc": {"icc1": reliability.icc1, "icc1k": reliability.icc1k, "k": reliability.k,
                 "bms": reliability.between_ms, "wms": reliability.within_ms},
-        "outliers": [[app_ids[o.application], o.judge, o.total, o.median, o.mad]
+        "outliers": [[app_ids[o.application], o.judge, round(o.total, 4), round(o.median, 4), round(o.mad, 4)]
                      for o in diagnostics.outliers],
         "disagreements": [[app_ids[d.application], round(d.spread, 4)] for d in diagnostics.disagreements],
         "disagreement_threshold": str(diagnostics.disagreement_threshold),
