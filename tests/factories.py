@@ -559,3 +559,45 @@ def liaison_of(*communities, **kw):
         community.liaisons.append(user)
     db.session.commit()
     return user
+
+
+# --- rankings ----------------------------------------------------------------------------------
+
+SMALL_CRITERIA = [("需求", 10), ("设计", 10), ("效益", 20)]
+
+
+def small_rubric(competition, stage_kind="online_review", criteria=SMALL_CRITERIA, allow_na=("效益",)):
+    """A three-criterion rubric (10 + 10 + 20) set on the stage, for hand-checked totals."""
+    from venture.competitions.models import StageKind
+
+    r = rubric(competition, stage_kind, criteria=criteria, name=f"小评分表-{stage_kind}-{next(_counter)}",
+               allow_na=allow_na)
+    competition.stage(StageKind(stage_kind)).rubric_id = r.id
+    db.session.commit()
+    return r
+
+
+def scored_stage(stage, table: dict, judges: dict | None = None):
+    """Submitted sheets from {(application, judge): {criterion: score or None}}."""
+    for (app, judge_user), scores in table.items():
+        sheet(stage, app, judge_user, scores)
+    return stage
+
+
+def scored_applications(competition, count: int, *, judges: int = 3, category=None, stage_kind="online_review",
+                        base: float = 6.0, org=None):
+    """``count`` passed applications, each scored by the same ``judges`` on the stage's rubric."""
+    from venture.competitions.models import StageKind
+
+    stage = competition.stage(StageKind(stage_kind))
+    org = org or organization()
+    panel = [judge_with_profile() for _ in range(judges)]
+    apps = []
+    for i in range(count):
+        app = application(competition, org, status="passed", category=category)
+        for j, judge_user in enumerate(panel):
+            scores = {c.name: min(float(c.max_score), round(base + (i * 7 + j * 3) % 4 + 0.5 * j, 1))
+                      for c in stage.rubric.criteria}
+            sheet(stage, app, judge_user, scores)
+        apps.append(app)
+    return apps, panel

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import logging
+import os
 from importlib import import_module
 
 from flask import Flask
 
-from venture import config as config_module
+# Numeric work here is small (a 200 × 200 solve at most): on one thread it is instant,
+# while BLAS thread pools in web and worker processes only add wake-up latency (100 ms
+# on a busy machine). Set before numpy is first imported; an explicit setting wins.
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
+
+from venture import config as config_module  # noqa: E402
 
 # Blueprints, registered in this order. Each entry is "package.module:attribute".
 BLUEPRINTS = [
@@ -33,6 +40,7 @@ BLUEPRINTS = [
 COMMANDS: list[str] = [
     "venture.scoring.cli:rank_command",
     "venture.followup.cli:followup_group",
+    "venture.rankings.cli:scores_group",
 ]
 
 # Model modules, imported so that every table is known to SQLAlchemy and Alembic.

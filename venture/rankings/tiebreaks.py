@@ -1,0 +1,124 @@
+"""The stage's tie-break chain (``Stage.tie_breaks``) as engine ``TieBreak``s.
+
+Equal published scores are separated by the links of the chain, in order:
+
+* ``{"kind": "stage", "stage": "online_review"}``: higher published score in that stage
+  (its latest snapshot);
+* ``{"kind": "criterion", "name": "需求分析"}``: higher average score on that criterion
+  (n/a left out) in the stage being ranked, or in ``"stage"`` when the link names one;
+* ``{"kind": "requested_amount"}``: lower amount requested;
+* ``{"kind": "submitted_at"}``: earlier first submission.
+
+An application without a value (no score in the named stage, every answer n/a) comes
+after those with one. Still-equal applications share their rank and are listed by
+application code. Each builder reads what it needs in one query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from venture.competitions.models import RubricCriterion, Stage, StageKind
+from venture.errors import ValidationError
+from venture.extensions import db
+from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
+from venture.scoring import TieBreak
+
+KINDS = ("stage", "criterion", "requested_amount", "submitted_at")
+
+
+@dataclass(frozen=True)
+class ChainContext:
+    """What the links are evaluated on: the ranked applications by key."""
+
+    stage: Stage  # the stage whose chain it is (and whose criteria are the default)
+    app_ids: list[int]  # application id of each key
+    requested_fen: list[int]
+    submitted_at: object  # callable() -> first submission time of each key (read when needed)
+    criterion_average: object = None  # callable(criterion_id) -> {key: float} for this stage
+
+
+def build_chain(links: list, context: ChainContext) -> tuple[list[TieBreak], dict]:
+    """Engine tie-breaks and what they were computed from (for the snapshot's params)."""
+    tie_breaks, sources = [], {}
+    for number, link in enumerate(links or [], start=1):
+        kind = link.get("kind") if isinstance(link, dict) else None
+        if kind == "requested_amount":
+            tie_breaks.append(TieBreak(dict(enumerate(context.requested_fen)), descending=False,
+                                       name="requested_amount"))
+        elif kind == "submitted_at":
+            values = {k: v for k, v in enumerate(context.submitted_at()) if v is not None}
+            tie_breaks.append(TieBreak(values, descending=False, name="submitted_at"))
+        elif kind == "stage":
+            snapshot_id, values = _stage_scores(link, context)
+            sources[f"stage:{link['stage']}"] = snapshot_id
+            tie_breaks.append(TieBreak(values, name=f"stage:{link['stage']}"))
+        elif kind == "criterion":
+            criterion_id, values = _criterion_average(link, context)
+            sources[f"criterion:{link.get('name')}"] = criterion_id
+            tie_breaks.append(TieBreak(values, name=f"criterion:{link.get('name')}"))
+        else:
+            raise ValidationError(_("Tie-break %(number)s of the stage is not understood: %(link)s",
+                                    number=number, link=link))
+    return tie_breaks, sources
+
+
+def _named_stage(link: dict, context: ChainContext) -> Stage:
+    try:
+        kind = StageKind(link.get("stage"))
+    except ValueError:
+        kind = None
+    stage = context.stage.competition.stage(kind) if kind else None
+    if stage is None:
+        raise ValidationError(_("The tie-break names a stage that this competition does not have: "
+                                "%(stage)s", stage=link.get("stage")))
+    return stage
+
+
+def _stage_scores(link: dict, context: ChainContext) -> tuple[int | None, dict]:
+    from venture.rankings.models import ResultSnapshot, SnapshotEntry, SnapshotKind
+
+    stage = _named_stage(link, context)
+    snapshot_id = db.session.scalar(
+        sa.select(ResultSnapshot.id).where(ResultSnapshot.stage_id == stage.id,
+                                           ResultSnapshot.kind == SnapshotKind.STAGE)
+        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1))
+    if snapshot_id is None:
+        return None, {}
+    scores = dict(db.session.execute(
+        sa.select(SnapshotEntry.application_id, SnapshotEntry.score)
+        .where(SnapshotEntry.snapshot_id == snapshot_id, SnapshotEntry.score.is_not(None))).all())
+    return snapshot_id, {k: scores[a] for k, a in enumerate(context.app_ids) if a in scores}
+
+
+def _criterion_average(link: dict, context: ChainContext) -> tuple[int, dict]:
+    stage = _named_stage(link, context) if link.get("stage") else context.stage
+    criterion_id = db.session.scalar(
+        sa.select(RubricCriterion.id).where(RubricCriterion.rubric_id == stage.rubric_id,
+                                            RubricCriterion.name == link.get("name")))
+    if criterion_id is None:
+        raise ValidationError(_("The tie-break names a criterion that the rubric does not have: "
+                                "%(name)s", name=link.get("name")))
+    if stage.id == context.stage.id and context.criterion_average is not None:
+        return criterion_id, context.criterion_average(criterion_id)
+    rows = db.session.execute(
+        sa.select(ScoreSheet.application_id, sa.func.sum(SheetScore.score), sa.func.count(SheetScore.score))
+        .join(ScoreSheet, ScoreSheet.id == SheetScore.sheet_id)
+        .where(ScoreSheet.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED,
+               SheetScore.criterion_id == criterion_id)
+        .group_by(ScoreSheet.application_id)).all()
+    averages = {a: float(total) / count for a, total, count in rows if count}
+    return criterion_id, {k: averages[a] for k, a in enumerate(context.app_ids) if a in averages}
+
+
+def averages_from_tenths(keys: np.ndarray, tenths_column: np.ndarray, n_keys: int) -> dict:
+    """Average of one criterion per key, from the loaded sheets (n/a = −1 left out)."""
+    answered = tenths_column >= 0
+    total = np.bincount(keys, np.where(answered, tenths_column, 0), n_keys)
+    count = np.bincount(keys, answered, n_keys)
+    # A float of an exact ratio: equal averages give equal floats.
+    return {k: float(total[k]) / float(count[k]) / 10 for k in np.flatnonzero(count).tolist()}
