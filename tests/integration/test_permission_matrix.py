@@ -181,6 +181,12 @@ MATRIX: dict[str, Route] = {
     "results.public_index": Route("public", "results"),
     "results.public_notice": Route("public", "results"),
     "results.scorecard": Route("app_party", "results"),
+    # rankings
+    **{f"rankings.{name}": Route("organizer", "results") for name in (
+        "build_final", "card", "compare", "competition", "compute", "export", "final_history", "history", "index",
+        "job_status", "snapshot", "stage")},
+    "rankings.published_sheets": Route("public", "project"),  # only once the results are final
+    "rankings.methods": Route("organizer", "stage_snapshot"),
     # follow-up
     **{f"followup.{name}": Route("organizer", "project") for name in (
         "assign", "communities", "confirm_agreement", "create_projects", "dashboard", "decide", "disputes",
@@ -249,7 +255,12 @@ def world(app_ctx, make):
     notice = Notice(user_id=owner.id, email=owner.email, kind="welcome", subject="s", body="b")
     db.session.add(notice)
 
-    rcomp, rapps, _snap = make.results_setup(organizer=organizer, members=[owner])
+    rcomp, rapps, snapshot = make.results_setup(organizer=organizer, members=[owner])
+    from venture.jobs.models import Job
+
+    job = Job(kind="compute_stage", created_by_id=organizer.id, competition_id=rcomp.id)
+    db.session.add(job)
+    stage_snapshot = _computed_stage_snapshot(make, rcomp, rapps, organizer)
     results.generate_decisions(rcomp, organizer)
     results.approve(rcomp, organizer)
     decision = results.decisions_of(rcomp)[0]
@@ -275,6 +286,7 @@ def world(app_ctx, make):
         "membership_id": membership.id, "area_id": host.id, "user_id": liaison_h.id, "token": "not-a-token",
         "notice_id": notice.id, "sheet_id": sheet.id, "category_id": comp.categories[0].id,
         "rule_id": comp.budget_rules[0].id, "rubric_id": comp.rubrics[0].id, "tie_id": 999999,
+        "stage_kind": "online_review",
     }
     contexts = {
         "base": base,
@@ -283,14 +295,30 @@ def world(app_ctx, make):
         "roadshow": {**base, "stage_id": roadshow_stage.id, "session_id": session.id,
                      "slot_id": session.slots[0].id},
         "results": {**base, "competition_id": rcomp.id, "application_id": rapps[0].id,
-                    "decision_id": decision.id, "objection_id": objection.id,
+                    "decision_id": decision.id, "objection_id": objection.id, "snapshot_id": snapshot.id,
+                    "job_id": job.id, "stage_id": rcomp.stage(StageKind.ONLINE_REVIEW).id,
                     "file_id": objection.files[0].id},
+        "stage_snapshot": {**base, "snapshot_id": stage_snapshot.id},
         "project": {**base, "competition_id": project.competition_id, "project_id": project.id,
                     "report_id": report.id, "activity_id": activity.id, "milestone_id": project.milestones[0].id,
                     "tranche_id": project.tranches[0].id, "evaluation_id": evaluation.id,
                     "file_id": project.agreement.signed_copy_id, "which": "report"},
     }
     return users, contexts
+
+
+def _computed_stage_snapshot(make, competition, applications, organizer):
+    """The online review of ``competition`` scored by three judges and computed."""
+    from venture.competitions.models import StageKind
+    from venture.rankings.services import latest_snapshot, request_computation
+
+    stage = competition.stage(StageKind.ONLINE_REVIEW)
+    judges = [make.judge_with_profile() for _ in range(3)]
+    for i, app in enumerate(applications):
+        for j, judge in enumerate(judges):
+            make.sheet(stage, app, judge, {name: maximum - (i + j) % 5 for name, maximum in make.DEFAULT_CRITERIA})
+    request_computation(stage, organizer)
+    return latest_snapshot(stage)
 
 
 def _attachment(app, owner, identifying: bool = True):

@@ -53,7 +53,7 @@ RUBRICS = {
     StageKind.MIDTERM: ("中期评估评分表", [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)]),
     StageKind.FINAL: ("结项评估评分表", [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)]),
 }
-TIE_BREAKS = [{"kind": "stage", "stage": "roadshow"}, {"kind": "criterion", "name": "需求分析"},
+TIE_BREAKS = [{"kind": "stage", "stage": "roadshow"}, {"kind": "criterion", "name": "需求分析", "stage": "online_review"},
               {"kind": "requested_amount"}, {"kind": "submitted_at"}]
 # How many applications of each status each competition holds.
 PLAN = {

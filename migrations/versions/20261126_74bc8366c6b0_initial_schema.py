@@ -1,8 +1,8 @@
 """Initial schema: accounts, notices, audit chain, jobs, files and the data model of every domain.
 
-Revision ID: 367efc552162
+Revision ID: 74bc8366c6b0
 Revises: 
-Create Date: 2026-11-26 22:43:03.475360
+Create Date: 2026-11-26 23:09:52.500012
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '367efc552162'
+revision = '74bc8366c6b0'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -674,7 +674,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_result_snapshot_created_by_id_user')),
     sa.ForeignKeyConstraint(['job_id'], ['job.id'], name=op.f('fk_result_snapshot_job_id_job'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['stage_id'], ['stage.id'], name=op.f('fk_result_snapshot_stage_id_stage'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_result_snapshot'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_result_snapshot')),
+    sa.UniqueConstraint('job_id', name=op.f('uq_result_snapshot_job_id'))
     )
     with op.batch_alter_table('result_snapshot', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_result_snapshot_competition_id'), ['competition_id'], unique=False)
@@ -956,8 +957,9 @@ def upgrade():
     sa.Column('application_id', sa.Integer(), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=True),
     sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('rank', sa.Integer(), nullable=False),
-    sa.Column('score', sa.Numeric(precision=8, scale=2), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=True),
+    sa.Column('overall_rank', sa.Integer(), nullable=True),
+    sa.Column('score', sa.Numeric(precision=8, scale=2), nullable=True),
     sa.Column('exact_score', sa.String(length=40), nullable=False),
     sa.Column('sheets', sa.Integer(), nullable=False),
     sa.Column('flags', sa.JSON(), nullable=False),
@@ -966,14 +968,10 @@ def upgrade():
     sa.Column('funding', sa.Enum('funded', 'waitlist', 'not_funded', name='fundingoutcome', native_enum=False, create_constraint=True, length=12), nullable=True),
     sa.Column('funded_fen', sa.BigInteger(), nullable=True),
     sa.ForeignKeyConstraint(['application_id'], ['application.id'], name=op.f('fk_snapshot_entry_application_id_application'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['category_id'], ['category.id'], name=op.f('fk_snapshot_entry_category_id_category')),
     sa.ForeignKeyConstraint(['snapshot_id'], ['result_snapshot.id'], name=op.f('fk_snapshot_entry_snapshot_id_result_snapshot'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_snapshot_entry')),
     sa.UniqueConstraint('snapshot_id', 'application_id', name=op.f('uq_snapshot_entry_snapshot_id_application_id'))
     )
-    with op.batch_alter_table('snapshot_entry', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_snapshot_entry_snapshot_id'), ['snapshot_id'], unique=False)
-
     op.create_table('tranche',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -1125,9 +1123,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_tranche_project_id'))
 
     op.drop_table('tranche')
-    with op.batch_alter_table('snapshot_entry', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_snapshot_entry_snapshot_id'))
-
     op.drop_table('snapshot_entry')
     with op.batch_alter_table('sheet_score', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sheet_score_sheet_id'))
