@@ -119,3 +119,14 @@ def test_uploads_are_served_as_downloads_never_inline(app_ctx, make, login):
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+def test_every_stylesheet_and_script_a_page_links_is_served(client):
+    """Bootstrap comes from the installed package, never a CDN: every asset answers 200."""
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    assets = re.findall(r'(?:href|src)="(/[^"]+\.(?:css|js|svg))"', page)
+    assert any("bootstrap" in a and a.endswith(".css") for a in assets)
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
