@@ -249,7 +249,7 @@ def followup_sections(comp: Competition) -> list[Section]:
         _("Tranches paid, due and blocked"),
         _("Money of the projects' tranches: released, due now (its condition holds) and blocked (waiting for "
           "an agreement or an evaluation, or stopped)."),
-        [(_("Paid"), paid), (_("Due"), due), (_("Blocked"), blocked)],
+        [(_("Paid out"), paid), (_("Due now"), due), (_("Blocked"), blocked)],
         value_header=_("Amount"), label_header=_("Tranches"), formatter=format_money) if projects else None
     return [Section("projects", _("Follow-up: projects"), status_chart, empty, links),
             Section("tranches", _("Follow-up: tranches"), money_chart, empty, links)]
