@@ -89,6 +89,9 @@ def run_export(job_id: int) -> None:
 
     Safe to run twice: a job already done is left alone. A refusal (e.g. no ranking yet)
     fails the job with its message for the job page."""
+    # A fresh transaction on each side of the runner's own commits (run eagerly, this is
+    # the request's session; on SQLite an old read snapshot could not write the notice).
+    db.session.rollback()
     existing = db.session.get(Job, job_id, populate_existing=True)
     if existing is None or existing.status == JobStatus.DONE:
         return
@@ -108,6 +111,8 @@ def run_export(job_id: int) -> None:
     except DomainError as refused:
         log.info("export job %s refused: %s", job_id, refused.message)
         return
+    finally:
+        db.session.rollback()
     _notify_ready(job_id)
 
 

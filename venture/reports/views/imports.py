@@ -42,6 +42,7 @@ def import_organizations():
     require(policies.can_view_reports(current_user))
     form = ImportUploadForm()
     errors = []
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
             summary = org_import.import_organizations(form.file.data, actor=current_user,
@@ -51,11 +52,11 @@ def import_organizations():
             flash(str(rejected.message), "danger")
         except DomainError as error:
             attach_error(form, error)
+            status = error.status
         else:
             flash(_("%(n)d organizations imported as verified; %(invited)d members invited.",
                     n=len(summary.organizations), invited=summary.invited), "success")
             return redirect(url_for("orgs.admin_list"))
-    status = 422 if request.method == "POST" else 200
     return render_template("reports/import_organizations.html", form=form, errors=errors,
                            columns=org_import.COLUMNS), status
 
