@@ -21,6 +21,7 @@ from venture.reports import labels as _labels  # noqa: F401  (enum labels)
 from venture.reports import policies, services
 from venture.reports.exports import BACKGROUND_ROWS, registry
 from venture.reports.views import bp
+from venture.web import safe_next
 
 FILTER_FIELDS = ("category", "status", "community", "q", "sort")
 
@@ -66,7 +67,7 @@ def export(competition_id: int, kind: str):
         raise NotFound()
     export_request = services.export_request(competition_id, stage_id,
                                              _filters(request.form) if export_kind.filtered else {})
-    back = request.form.get("next") or url_for("reports.exports", competition_id=competition_id)
+    back = safe_next(request.form.get("next"), url_for("reports.exports", competition_id=competition_id))
     try:
         if export_kind.in_background(export_request):
             job = services.start_export(export_kind, export_request, actor=current_user,
@@ -75,7 +76,7 @@ def export(competition_id: int, kind: str):
         result = export_kind.build(export_request, lambda *_a: None)
     except DomainError as error:
         flash(str(error.message), "warning")
-        return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("reports.index"))
+        return redirect(back)
     services.record_download(export_kind, export_request, actor=current_user, rows=result.rows)
     return _attachment(send_file(io.BytesIO(result.data), mimetype=result.mimetype, as_attachment=True,
                                  download_name=result.name, max_age=0))
