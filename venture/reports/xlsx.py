@@ -89,7 +89,7 @@ def _workbook(sheets: Sequence[Sheet]) -> Workbook:
     book.remove(book.active)
     for spec in sheets:
         ws = book.create_sheet(title=_sheet_title(spec.title))
-        headers = [str(c.header) for c in spec.columns]
+        headers = [safe_cell(str(c.header)) for c in spec.columns]  # a judge's name heads a column
         ws.append(headers)
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -351,13 +351,17 @@ def parse_text(max_length: int) -> Callable[[object], str]:
 
 
 def parse_choice(choices: dict[str, object]) -> Callable[[object], object]:
-    """One of the given words (any case); the message lists them."""
+    """One of the given words (any case); the message lists the first word of each value
+    (later words are accepted aliases: English, synonyms)."""
     lookup = {k.lower(): v for k, v in choices.items()}
+    shown: dict = {}
+    for word, value in choices.items():
+        shown.setdefault(value, word)
 
     def parse(value):
         found = lookup.get(cell_text(value).lower())
         if found is None:
-            raise ValueError(_("Use one of: %(choices)s.", choices="、".join(choices)))
+            raise ValueError(_("Use one of: %(choices)s.", choices="、".join(shown.values())))
         return found
 
     return parse
