@@ -285,7 +285,12 @@ def test_dashboard_query_counts_do_not_grow_with_the_data(app_ctx, make, login):
     stage = make.review_stage(comp, open_now=False)
     judges = [make.judge() for _ in range(3)]
     client = login(organizer)
-    urls = [u.format(comp=comp.id, stage=stage.id) for u in REPORT_URLS[:-1]]
+    from venture.jobs.models import Job
+
+    job = Job(kind="export", params={"export": "applications"}, competition_id=comp.id, created_by_id=organizer.id)
+    db.session.add(job)
+    db.session.commit()
+    urls = [u.format(comp=comp.id, stage=stage.id) for u in REPORT_URLS[:-1]] + [f"/reports/exports/{job.id}"]
     names = []
 
     def add(n):
