@@ -601,3 +601,46 @@ def scored_applications(competition, count: int, *, judges: int = 3, category=No
             sheet(stage, app, judge_user, scores)
         apps.append(app)
     return apps, panel
+
+
+# --- reports -------------------------------------------------------------------------------
+
+def scores_near(stage, total: float) -> dict:
+    """Criterion scores of ``stage``'s rubric (steps of 0.5) adding up to about ``total``/100."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return {c.name: float((c.max_score * Decimal(str(total)) / 100 * 2).quantize(Decimal("1"), ROUND_HALF_UP) / 2)
+            for c in stage.rubric.criteria}
+
+
+def judged(stage, judges_user, apps, totals, *, submitted: bool = True):
+    """Assign every judge to every application and submit a sheet of about
+    ``totals[judge index][application index]`` (None: assigned, no sheet)."""
+    for j, judge_user in enumerate(judges_user):
+        for a, app in enumerate(apps):
+            assignment(stage, app, judge_user)
+            if totals[j][a] is not None:
+                sheet(stage, app, judge_user, scores_near(stage, totals[j][a]), submitted=submitted)
+
+
+def stage_snapshot(stage, rows, *, methods=("mean", "median", "trimmed", "zscore", "bias"), method="trimmed"):
+    """A STAGE ranking snapshot as the rankings domain writes it. ``rows``: (application,
+    score, {method: rank}) in ranking order; ``details`` holds the ranks per method."""
+    from decimal import Decimal
+
+    from venture.rankings.models import ResultSnapshot, SnapshotEntry, SnapshotKind
+
+    snap = ResultSnapshot(competition_id=stage.competition_id, stage_id=stage.id, kind=SnapshotKind.STAGE,
+                          method=method, input_digest=f"{next(_counter):064d}", sheet_count=len(rows) * 3,
+                          diagnostics={"methods": list(methods)})
+    ranks: dict = {}
+    for position, (app, score, by_method) in enumerate(rows, start=1):
+        ranks[app.category_id] = ranks.get(app.category_id, 0) + 1
+        snap.entries.append(SnapshotEntry(
+            application_id=app.id, category_id=app.category_id, position=position, rank=ranks[app.category_id],
+            score=Decimal(str(score)), exact_score=str(score), sheets=3, flags=["disagreement"] if position == 1 else [],
+            details={"scores": [str(score)] * len(methods), "ranks": [by_method.get(m, position) for m in methods]},
+            advanced=position <= 2))
+    db.session.add(snap)
+    db.session.commit()
+    return snap

@@ -48,6 +48,15 @@ def test_export_freezes_the_header_formats_numbers_and_blocks_formulas(zh):
     assert ws["D2"].value == 81.5
 
 
+def test_headers_and_notes_cannot_start_a_formula_either(zh):
+    data = xlsx.workbook_bytes([xlsx.Sheet("矩阵", [xlsx.Column("=1+1"), xlsx.Column("金额", "decimal")],
+                                          [["a", "n/a"]], note="@note")])
+    ws = load_workbook(io.BytesIO(data)).active
+    assert ws["A1"].value == "'=1+1" and ws["B2"].value == "n/a"
+    assert ws["A4"].value == "'@note"
+    assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
+
+
 def test_import_reports_every_bad_row_and_column(zh):
     data = _book([["姓名", "金额", "日期"], ["张三", "100.50", "2026-01-02"], ["", "abc", "2026-13-01"],
                   ["李四四四四四四四四四四四", "1.005", None], [None, None, None]])
@@ -84,3 +93,45 @@ def test_import_refuses_a_zip_bomb(zh):
 def test_template_has_the_expected_header(zh):
     ws = load_workbook(io.BytesIO(xlsx.template_bytes(COLUMNS, "模板"))).active
     assert [c.value for c in ws[1]] == ["姓名", "金额", "日期"]
+
+
+def test_a_table_lower_in_a_sheet_is_read_with_its_own_row_numbers_and_sheet(zh):
+    rows = [("评审专家", "张三"), (None, None), ("金额（元）", "姓名"), ("12.5", "李四"), ("x", "王五")]
+    result = xlsx.read_table(rows[2:], COLUMNS[:2], header_row=3, sheet="张三")
+    assert result.rows == [(4, {"name": "李四", "amount": 1250})]
+    (error,) = result.errors
+    assert (error.row, error.column, error.sheet, error.where) == (5, "金额（元）", "张三", "张三 · 金额（元）")
+
+
+def test_parsers_accept_what_people_type(zh):
+    assert xlsx.parse_date("2024年3月5日") == dt.date(2024, 3, 5)
+    assert xlsx.parse_date("2024/3/5") == dt.date(2024, 3, 5)
+    assert xlsx.parse_date(dt.datetime(2024, 3, 5, 0, 0)) == dt.date(2024, 3, 5)
+    assert xlsx.cell_text(439901002001.0) == "439901002001" and xlsx.cell_text("  a  b ") == "a b"
+    choose = xlsx.parse_choice({"合格": 1, "Qualified": 1, "不合格": 0})
+    assert choose("qualified") == 1 and choose("不合格") == 0
+    with pytest.raises(ValueError, match="合格"):
+        choose("优秀")
+
+
+def test_the_template_keeps_the_example_out_of_the_imported_sheet(zh):
+    book = load_workbook(io.BytesIO(xlsx.template_bytes(COLUMNS, "模板", notes=["每行一人。"])))
+    assert book.worksheets[0].max_row == 1
+    notes = book.worksheets[1]
+    assert notes.title == "填写说明" and notes["A1"].value == "每行一人。"
+    assert [c.value for c in notes[notes.max_row - 1]] == ["姓名", "金额", "日期"]
+
+
+def test_the_reader_skips_the_instructions_sheet(zh):
+    book = load_workbook(io.BytesIO(xlsx.template_bytes(COLUMNS, "模板")))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert [ws.title for ws in xlsx.data_sheets(xlsx.open_workbook(buffer.getvalue()))] == ["模板"]
+
+
+def test_an_import_rejection_lists_errors_in_sheet_row_and_column_order(zh):
+    errors = [xlsx.RowError(5, "日期", "b"), xlsx.RowError(3, "金额", "c"), xlsx.RowError(5, "姓名", "a")]
+    rejected = xlsx.ImportRejected(errors)
+    assert [(e.row, e.column) for e in xlsx.sort_errors(errors, ["姓名", "金额", "日期"])] == [
+        (3, "金额"), (5, "姓名"), (5, "日期")]
+    assert "3 处问题" in str(rejected.message) and rejected.status == 422

@@ -45,8 +45,20 @@ def test_every_chart_kind_renders_valid_svg_even_when_empty():
         charts.stacked_bar_chart("t", "d", ["a"], {"s1": [2], "s2": [3]}, label_header="x"),
         charts.histogram("t", "d", [55, 61, 73, 99.5, 100]),
         charts.line_chart("t", "d", [("2025-07", 100), ("2025-08", 250)], label_header="m", value_header="v"),
+        charts.diverging_bar_chart("t", "d", [], value_header="v", label_header="l"),
         charts.bar_chart("t", "d", [], value_header="v", label_header="l"),
         charts.box_plot("t", "d", {}, label_header="l", headers=("n", "a", "b", "c", "d", "e")),
     ):
         _parse(chart)
         assert not re.search(r"\bnan\b", str(chart.svg))
+
+
+def test_diverging_bars_go_left_for_losses_and_right_for_gains():
+    chart = charts.diverging_bar_chart("名次变化", "desc", [("GY-001", 3), ("GY-002", -2)], value_header="变化",
+                                       label_header="项目", positive="上升", negative="下降")
+    root = _parse(chart)
+    up, down = [r for r in root.iter(f"{NS}rect")]
+    middle = float(next(root.iter(f"{NS}line")).get("x1"))
+    assert float(up.get("x")) == middle and float(down.get("x")) + float(down.get("width")) == middle
+    assert float(up.get("width")) == 1.5 * float(down.get("width"))
+    assert chart.rows == [["GY-001", "3"], ["GY-002", "-2"]]

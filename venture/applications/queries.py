@@ -68,11 +68,17 @@ def _filtered(competition_id: int, f: ListFilters, *, with_status: bool = True):
     return query
 
 
+def organizer_query(competition, f: ListFilters):
+    """The organizer's list as a query, filtered and sorted: the screening page and its
+    Excel export (venture.reports) show the same rows in the same order."""
+    return _filtered(competition.id, f).order_by(*SORTS[f.sort])
+
+
 def organizer_list(competition, f: ListFilters, page: int, per_page: int = 25):
     """A page of applications with everything the checklist needs loaded."""
     from venture.applications.services.screening import load_for_checks
 
-    query = load_for_checks(_filtered(competition.id, f).order_by(*SORTS[f.sort]))
+    query = load_for_checks(organizer_query(competition, f))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 

@@ -136,9 +136,12 @@ def stacked_bar_chart(title: str, description: str, labels: Sequence[str], serie
 
 
 def box_plot(title: str, description: str, groups: dict[str, Sequence[float]], *, label_header: str,
-             headers: tuple[str, str, str, str, str, str], lo: float = 0.0, hi: float = 100.0) -> Chart:
+             headers: tuple[str, str, str, str, str, str], lo: float = 0.0, hi: float = 100.0,
+             highlight: dict[str, str] | None = None) -> Chart:
     """One box per group (quartiles, whiskers at min/max) with every value as a dot: a harsh
-    or lenient judge stands out at a glance. ``headers``: n, min, Q1, median, Q3, max."""
+    or lenient judge stands out at a glance. ``headers``: n, min, Q1, median, Q3, max.
+    ``highlight`` gives some groups a box colour of their own (and a bold label)."""
+    highlight = highlight or {}
     label_width, right = 170, 30
     plot = WIDTH - label_width - right
     height = 40 + ROW_HEIGHT * max(len(groups), 1)
@@ -155,17 +158,20 @@ def box_plot(title: str, description: str, groups: dict[str, Sequence[float]], *
     for i, (label, values) in enumerate(groups.items()):
         y = 10 + i * ROW_HEIGHT
         mid = y + ROW_HEIGHT / 2
-        body.append(_text(label_width - 8, mid + 4, _clip(label, 14), anchor="end"))
+        body.append(_text(label_width - 8, mid + 4, _clip(label, 14), anchor="end",
+                          weight="bold" if label in highlight else None, fill=highlight.get(label, "#212529")))
         values = sorted(float(v) for v in values)
         if not values:
             rows.append([label, 0, "", "", "", "", ""])
             continue
         q1, med, q3 = _quartiles(values)
         body.append(f'<line x1="{x(values[0]):.1f}" y1="{mid}" x2="{x(values[-1]):.1f}" y2="{mid}" stroke="#495057"/>')
+        colour = highlight.get(label, PALETTE[0])
         body.append(f'<rect x="{x(q1):.1f}" y="{y + 5}" width="{max(x(q3) - x(q1), 1):.1f}" '
-                    f'height="{ROW_HEIGHT - 10}" fill="#cfe2ff" stroke="{PALETTE[0]}"/>')
+                    f'height="{ROW_HEIGHT - 10}" fill="{"#cfe2ff" if label not in highlight else "#ffffff"}" '
+                    f'stroke="{colour}" stroke-width="{2 if label in highlight else 1}"/>')
         body.append(f'<line x1="{x(med):.1f}" y1="{y + 5}" x2="{x(med):.1f}" y2="{y + ROW_HEIGHT - 5}" '
-                    f'stroke="{PALETTE[0]}" stroke-width="2"/>')
+                    f'stroke="{colour}" stroke-width="2"/>')
         for v in values:
             body.append(f'<circle cx="{x(v):.1f}" cy="{mid}" r="2" fill="{PALETTE[1]}" fill-opacity="0.7"/>')
         rows.append([label, len(values), *(round(v, 2) for v in (values[0], q1, med, q3, values[-1]))])
@@ -220,6 +226,37 @@ def line_chart(title: str, description: str, points: Sequence[tuple[str, float]]
         body.append(_text(cx, top_pad + plot_h + 16, _clip(label, 8), anchor="middle", size=10))
     return Chart(title, description, _svg(WIDTH, top_pad + plot_h + bottom, title, description, body),
                  [label_header, value_header], [[label, formatter(v)] for label, v in points])
+
+
+def diverging_bar_chart(title: str, description: str, items: Sequence[tuple[str, float]], *, value_header: str,
+                        label_header: str, positive: str = "", negative: str = "", formatter=_fmt) -> Chart:
+    """Bars left (negative) and right (positive) of a middle line, one per label: e.g.
+    places gained or lost between two rankings."""
+    label_width, right, legend = 170, 40, 24 if positive or negative else 0
+    plot = WIDTH - label_width - right
+    middle = label_width + plot / 2
+    top = _nice_max(max((abs(float(v)) for _, v in items), default=0.0))
+    scale = (plot / 2 - 30) / top
+    height = legend + 20 + ROW_HEIGHT * max(len(items), 1)
+    body = []
+    if legend:
+        body.append(_text(middle - 6, 16, negative, anchor="end", fill=PALETTE[5]))
+        body.append(_text(middle + 6, 16, positive, fill=PALETTE[2]))
+    body.append(f'<line x1="{middle:.1f}" y1="{legend + 4}" x2="{middle:.1f}" y2="{height - 6}" stroke="#495057"/>')
+    for i, (label, value) in enumerate(items):
+        y = legend + 10 + i * ROW_HEIGHT
+        v = float(value)
+        w = abs(v) * scale
+        x = middle if v >= 0 else middle - w
+        body.append(_text(label_width - 8, y + 17, _clip(label, 14), anchor="end"))
+        body.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{ROW_HEIGHT - 10}" '
+                    f'fill="{PALETTE[2] if v >= 0 else PALETTE[5]}"/>')
+        text_x, anchor = (x + w + 4, "start") if v >= 0 else (x - 4, "end")
+        body.append(_text(text_x, y + 17, ("+" if v > 0 else "") + formatter(value), anchor=anchor))
+    if not items:
+        body.append(_text(WIDTH / 2, legend + 30, "—", anchor="middle"))
+    return Chart(title, description, _svg(WIDTH, height, title, description, body),
+                 [label_header, value_header], [[label, formatter(value)] for label, value in items])
 
 
 def _legend(names: Sequence[str], y: float) -> list[str]:

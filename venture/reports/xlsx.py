@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -54,14 +55,17 @@ NUMBER_FORMATS = {"int": "0", "decimal": "0.00", "money": "#,##0.00", "date": "y
 def _convert(value, kind: str):
     if value is None:
         return None
+    if isinstance(value, str) and kind != "text":
+        return safe_cell(value)  # a word in a number column ("n/a"), kept as text
     if kind == "money":
         return float((Decimal(value) / 100).quantize(Decimal("0.01")))
     if kind == "decimal":
         return float(Decimal(str(value)))
-    if kind == "datetime" and isinstance(value, dt.datetime):
+    if kind in ("datetime", "date") and isinstance(value, dt.datetime):
         from venture.templating import to_local
 
-        return to_local(value).replace(tzinfo=None)
+        local = to_local(value).replace(tzinfo=None)
+        return local if kind == "datetime" else local.date()
     if kind == "text":
         return safe_cell(str(value))
     return value
@@ -77,17 +81,21 @@ class Sheet:
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     """Write sheets into one xlsx file (in the current user's language)."""
+    return _save(_workbook(sheets))
+
+
+def _workbook(sheets: Sequence[Sheet]) -> Workbook:
     book = Workbook()
     book.remove(book.active)
     for spec in sheets:
         ws = book.create_sheet(title=_sheet_title(spec.title))
-        headers = [str(c.header) for c in spec.columns]
+        headers = [safe_cell(str(c.header)) for c in spec.columns]  # a judge's name heads a column
         ws.append(headers)
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(vertical="center", wrap_text=True)
-        widths = [max(len(h) * (2 if current_locale_code() == "zh_CN" else 1), 8) for h in headers]
+        widths = [max(_display_len(h), 8) for h in headers]
         for row in spec.rows:
             values = [_convert(v, c.kind) for v, c in zip(row, spec.columns, strict=True)]
             ws.append(values)
@@ -103,6 +111,13 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
         ws.freeze_panes = "A2"
         if ws.max_row > 1:
             ws.auto_filter.ref = ws.dimensions
+        if spec.note:
+            ws.append([])
+            ws.append([safe_cell(str(spec.note))])
+    return book
+
+
+def _save(book: Workbook) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -121,10 +136,18 @@ def _display_len(value) -> int:
 
 
 # --- import ------------------------------------------------------------------------------
+# One way in for every spreadsheet import: a template to fill in, every row parsed and
+# checked before anything is stored, and the errors listed by row and column
+# (``templates/reports/_import_errors.html``). Domains add their own checks across rows
+# (duplicates, what exists in the database) as more RowErrors, then raise ImportRejected.
+
+INSTRUCTIONS_TITLES = ("填写说明", "Instructions")
+
 
 @dataclass(frozen=True)
 class ImportColumn:
-    """An expected column: the names it may have (Chinese and English) and how to parse it."""
+    """An expected column: the names it may have (Chinese first, English and variants
+    after) and how to parse a cell. ``parse`` raises ValueError with a message."""
 
     key: str
     names: tuple[str, ...]
@@ -132,75 +155,84 @@ class ImportColumn:
     required: bool = True
     example: object = ""
 
+    @property
+    def header(self) -> str:
+        """The column's name in the reader's language (templates, messages)."""
+        if current_locale_code() != "zh_CN":
+            english = next((n for n in self.names[1:] if n.isascii()), None)
+            if english:
+                return english
+        return self.names[0]
+
 
 @dataclass
 class RowError:
-    row: int        # the spreadsheet's row number (the header is row 1)
-    column: str     # the column's name as in the file (or the expected one)
+    row: int        # the spreadsheet's row number (the header is row 1); 0 when no row applies
+    column: str     # the column's name as in the file (or the expected one); "" for the whole row
     message: str
+    sheet: str = ""  # the worksheet, when a file has several
+
+    @property
+    def where(self) -> str:
+        return " · ".join(part for part in (self.sheet, self.column) if part)
 
 
 @dataclass
 class ImportResult:
     rows: list[tuple[int, dict]] = field(default_factory=list)  # (row number, values)
     errors: list[RowError] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # column key -> its name in the file
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    def column_name(self, key: str, columns: Sequence[ImportColumn]) -> str:
+        return self.headers.get(key) or next(c.header for c in columns if c.key == key)
+
 
 class ImportRefused(ValidationError):
-    """The file as a whole cannot be read (not xlsx, too large, no header...)."""
+    """The file as a whole cannot be read (not xlsx, too large, no header...); the
+    message goes beside the upload field (named ``file`` in every import form)."""
+
+    def __init__(self, message=None, *, field: str | None = "file"):
+        super().__init__(message, field=field)
 
 
-def template_bytes(columns: Sequence[ImportColumn], title: str) -> bytes:
-    """A downloadable template: the header row and one example row."""
-    spec = Sheet(title=title, columns=[Column(c.names[0]) for c in columns],
-                 rows=[[c.example for c in columns]])
-    return workbook_bytes([spec])
+class ImportRejected(ValidationError):
+    """Some rows are wrong, so nothing was stored; ``errors`` says where and why."""
+
+    def __init__(self, errors: list[RowError], message=None):
+        self.errors = sort_errors(errors)
+        super().__init__(message or _("Nothing was imported: %(count)d problem(s) in the file.",
+                                      count=len(errors)))
 
 
-def read_rows(data: bytes, columns: Sequence[ImportColumn], *, max_rows: int = MAX_IMPORT_ROWS) -> ImportResult:
-    """Parse every row; collect every error; never raise for a bad cell."""
-    book = _open_workbook(data)
-    ws = book.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header or not any(header):
-        raise ImportRefused(_("The first sheet has no header row."))
-    positions = _match_header([("" if h is None else str(h).strip()) for h in header], columns)
-    result = ImportResult()
-    for number, values in enumerate(rows, start=2):
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        if len(result.rows) + len(result.errors) >= max_rows:
-            raise ImportRefused(_("The file has more than %(n)d rows; split it into smaller files.", n=max_rows))
-        parsed, ok = {}, True
-        for column in columns:
-            raw = values[positions[column.key]] if positions.get(column.key) is not None and \
-                positions[column.key] < len(values) else None
-            if isinstance(raw, str):
-                raw = raw.strip()
-            if raw is None or raw == "":
-                if column.required:
-                    result.errors.append(RowError(number, column.names[0], _("This value is required.")))
-                    ok = False
-                parsed[column.key] = None
-                continue
-            try:
-                parsed[column.key] = column.parse(raw)
-            except (ValueError, TypeError, InvalidOperation, ValidationError) as error:
-                message = getattr(error, "message", None) or str(error)
-                result.errors.append(RowError(number, column.names[0], str(message)))
-                ok = False
-        if ok:
-            result.rows.append((number, parsed))
-    book.close()
-    return result
+def sort_errors(errors: Iterable[RowError], column_order: Sequence[str] = ()) -> list[RowError]:
+    """By worksheet, row, then the columns' order in the template."""
+    order = {name: i for i, name in enumerate(column_order)}
+    return sorted(errors, key=lambda e: (e.sheet, e.row, order.get(e.column, len(order))))
 
 
-def _open_workbook(data: bytes):
+def template_bytes(columns: Sequence[ImportColumn], title: str, *, notes: Sequence[str] = ()) -> bytes:
+    """A downloadable template: the header row to fill in, and an instructions sheet
+    with notes and an example row (kept apart, so nobody imports the example)."""
+    sheet = Sheet(title=title, columns=[Column(c.header) for c in columns], rows=[])
+    book = _workbook([sheet])
+    help_sheet = book.create_sheet(INSTRUCTIONS_TITLES[0] if current_locale_code() == "zh_CN"
+                                   else INSTRUCTIONS_TITLES[1])
+    for line in notes:
+        help_sheet.append([str(line)])
+    help_sheet.append([])
+    help_sheet.append([_("Example (only the first sheet is imported):")])
+    help_sheet.append([c.header for c in columns])
+    help_sheet.append([safe_cell(c.example) for c in columns])
+    help_sheet.column_dimensions["A"].width = 24
+    return _save(book)
+
+
+def open_workbook(data: bytes):
+    """A read-only workbook, after refusing files that are too big, not xlsx, or zip bombs."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportRefused(_("The file is larger than %(mb)d MB.", mb=MAX_IMPORT_BYTES // (1024 * 1024)))
     try:
@@ -215,15 +247,80 @@ def _open_workbook(data: bytes):
         raise ImportRefused(_("The Excel file could not be read. Save it again as .xlsx and retry.")) from None
 
 
+def data_sheets(book) -> list:
+    """The worksheets to read: all but an instructions sheet."""
+    return [ws for ws in book.worksheets if ws.title not in INSTRUCTIONS_TITLES]
+
+
+def read_rows(data: bytes, columns: Sequence[ImportColumn], *, max_rows: int = MAX_IMPORT_ROWS) -> ImportResult:
+    """Parse every row of the first sheet; collect every error; never raise for a bad cell."""
+    book = open_workbook(data)
+    try:
+        return read_table(book.worksheets[0].iter_rows(values_only=True), columns, max_rows=max_rows)
+    finally:
+        book.close()
+
+
+def read_table(rows: Iterable[Sequence], columns: Sequence[ImportColumn], *, header_row: int = 1,
+               sheet: str = "", max_rows: int = MAX_IMPORT_ROWS) -> ImportResult:
+    """Parse a table whose first row (numbered ``header_row``) holds the column names."""
+    rows = iter(rows)
+    header = next(rows, None)
+    if not header or not any(_cell(h) for h in header):
+        raise ImportRefused(_("Row %(row)d should hold the column names; it is empty. Download the template.",
+                              row=header_row))
+    names = [_cell(h) for h in header]
+    positions = _match_header(names, columns)
+    result = ImportResult(headers={key: names[i] for key, i in positions.items() if i is not None})
+    for number, values in enumerate(rows, start=header_row + 1):
+        if values is None or all(_cell(v) == "" for v in values):
+            continue
+        if len(result.rows) + len({e.row for e in result.errors}) >= max_rows:
+            raise ImportRefused(_("The file has more than %(n)d rows; split it into smaller files.", n=max_rows))
+        parsed, ok = {}, True
+        for column in columns:
+            index = positions.get(column.key)
+            raw = values[index] if index is not None and index < len(values) else None
+            if isinstance(raw, str):
+                raw = raw.strip()
+            name = result.column_name(column.key, columns)
+            if raw is None or raw == "":
+                if column.required:
+                    result.errors.append(RowError(number, name, _("This value is required."), sheet))
+                    ok = False
+                parsed[column.key] = None
+                continue
+            try:
+                parsed[column.key] = column.parse(raw)
+            except (ValueError, TypeError, InvalidOperation, ValidationError) as error:
+                message = getattr(error, "message", None) or str(error)
+                result.errors.append(RowError(number, name, str(message), sheet))
+                ok = False
+        if ok:
+            result.rows.append((number, parsed))
+    return result
+
+
+def _cell(value) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
+def _normal(name: str) -> str:
+    """Header names compare without case, spaces or a note in brackets: 金额（元） = 金额."""
+    name = re.sub(r"\s*[（(][^）)]*[）)]\s*$", "", name.strip())
+    return "".join(name.lower().split())
+
+
 def _match_header(header: list[str], columns: Sequence[ImportColumn]) -> dict[str, int | None]:
-    lowered = [h.lower() for h in header]
+    normal = [_normal(h) for h in header]
     positions: dict[str, int | None] = {}
     missing = []
     for column in columns:
-        index = next((lowered.index(n.lower()) for n in column.names if n.lower() in lowered), None)
+        wanted = {_normal(n) for n in column.names}
+        index = next((i for i, h in enumerate(normal) if h and h in wanted), None)
         positions[column.key] = index
         if index is None and column.required:
-            missing.append(column.names[0])
+            missing.append(column.header)
     if missing:
         raise ImportRefused(_("Missing column(s): %(names)s. Download the template to see the expected columns.",
                               names="、".join(missing)))
@@ -232,12 +329,40 @@ def _match_header(header: list[str], columns: Sequence[ImportColumn]) -> dict[st
 
 # --- parsers for ImportColumn.parse ----------------------------------------------------------
 
+def cell_text(value) -> str:
+    """A cell as text: 439901002001.0 (how Excel keeps numbers) reads 439901002001."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
 def parse_text(max_length: int) -> Callable[[object], str]:
     def parse(value) -> str:
-        text = str(value).strip()
+        text = cell_text(value)
         if len(text) > max_length:
             raise ValueError(_("At most %(n)d characters.", n=max_length))
         return text
+
+    return parse
+
+
+def parse_choice(choices: dict[str, object]) -> Callable[[object], object]:
+    """One of the given words (any case); the message lists the first word of each value
+    (later words are accepted aliases: English, synonyms)."""
+    lookup = {k.lower(): v for k, v in choices.items()}
+    shown: dict = {}
+    for word, value in choices.items():
+        shown.setdefault(value, word)
+
+    def parse(value):
+        found = lookup.get(cell_text(value).lower())
+        if found is None:
+            raise ValueError(_("Use one of: %(choices)s.", choices="、".join(shown.values())))
+        return found
 
     return parse
 
@@ -256,8 +381,10 @@ def parse_int(value) -> int:
 
 
 def parse_decimal(value) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError(_("Enter a number."))
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
     except InvalidOperation:
         raise ValueError(_("Enter a number.")) from None
     if not number.is_finite():
@@ -280,8 +407,13 @@ def parse_date(value) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip().replace("/", "-").replace(".", "-")
+    match = re.fullmatch(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", text)
+    if match:
+        text = "-".join(match.groups())
+    parts = text.split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        text = f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(_("Enter a date as YYYY-MM-DD.")) from None
-

@@ -1,1 +1,12 @@
-"""Celery tasks of this domain."""
+"""Large Excel exports, prepared in the background with progress (venture.reports)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="venture.run_export")
+def run_export(job_id: int) -> None:
+    from venture.reports.services import run_export as run
+
+    run(job_id)

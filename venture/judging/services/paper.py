@@ -11,7 +11,7 @@ from io import BytesIO
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from venture.accounts.models import Role, User
@@ -30,21 +30,15 @@ from venture.judging.models import (
     SheetStatus,
 )
 from venture.judging.services.conflicts import detect
-from venture.judging.services.pool import RowError
 from venture.judging.services.roadshow import session_judges
 from venture.judging.services.sheets import parse_score
+from venture.reports import xlsx
+from venture.reports.xlsx import RowError
 
 NA_WORDS = {"不适用", "n/a", "na", "-"}
 HEADER_ROW = 4
 EMAIL_CELL = "B2"
 COMMENT_HEADER = "总体评语"
-
-
-def safe(value):
-    """Text cells never start a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _criterion_header(criterion) -> str:
@@ -61,16 +55,16 @@ def template(session: RoadshowSession) -> bytes:
     for judge in judges:
         title = _sheet_title(judge.display_name if judge else "评审专家", used_titles)
         ws = wb.create_sheet(title)
-        ws["A1"], ws["B1"] = "评审专家", safe(judge.display_name if judge else "")
-        ws["A2"], ws[EMAIL_CELL] = "邮箱", safe(judge.email if judge else "")
-        ws["A3"] = safe(f"{session.name}（{session.venue}）")
+        ws["A1"], ws["B1"] = "评审专家", xlsx.safe_cell(judge.display_name if judge else "")
+        ws["A2"], ws[EMAIL_CELL] = "邮箱", xlsx.safe_cell(judge.email if judge else "")
+        ws["A3"] = xlsx.safe_cell(f"{session.name}（{session.venue}）")
         header = ["项目编号", "项目名称"] + [_criterion_header(c) for c in criteria] + [COMMENT_HEADER]
         for column, text in enumerate(header, start=1):
             cell = ws.cell(row=HEADER_ROW, column=column, value=text)
             cell.font = Font(bold=True)
         for offset, slot in enumerate(sorted(session.slots, key=lambda s: s.position), start=1):
-            ws.cell(row=HEADER_ROW + offset, column=1, value=safe(slot.application.display_code))
-            ws.cell(row=HEADER_ROW + offset, column=2, value=safe(slot.application.project_name))
+            ws.cell(row=HEADER_ROW + offset, column=1, value=xlsx.safe_cell(slot.application.display_code))
+            ws.cell(row=HEADER_ROW + offset, column=2, value=xlsx.safe_cell(slot.application.project_name))
         ws.column_dimensions["A"].width = 14
         ws.column_dimensions["B"].width = 32
     notes = wb.create_sheet("填写说明")
@@ -100,99 +94,90 @@ class PaperSheet:
     comment: str = ""
 
 
-class PaperRejected(ValidationError):
+class PaperRejected(xlsx.ImportRejected):
     def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__(_("Nothing was stored: %(count)d problem(s) in the file.", count=len(errors)))
+        super().__init__(errors, _("Nothing was stored: %(count)d problem(s) in the file.", count=len(errors)))
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+NA = object()  # a cell marked not applicable
 
 
-def read_paper(session: RoadshowSession, path) -> tuple[list[PaperSheet], list[RowError]]:
-    try:
-        with open(path, "rb") as handle:  # stored without an extension: give openpyxl the bytes
-            wb = load_workbook(BytesIO(handle.read()), read_only=True, data_only=True)
-    except Exception:
-        return [], [RowError(0, "", _("The file could not be read as an Excel workbook (.xlsx)."))]
+def _score_column(criterion) -> xlsx.ImportColumn:
+    def parse(value):
+        text = xlsx.cell_text(value)
+        if text.lower() in NA_WORDS:
+            if not criterion.allow_na:
+                raise ValueError(_("%(name)s cannot be marked not applicable.", name=criterion.name))
+            return NA
+        score, problem = parse_score(text, criterion)
+        if problem:
+            raise ValueError(problem)
+        return score
+
+    # Not required: a row the judge did not score on paper stays empty.
+    return xlsx.ImportColumn(f"c{criterion.id}", (criterion.name,), parse, required=False)
+
+
+def _columns(criteria) -> list[xlsx.ImportColumn]:
+    return [xlsx.ImportColumn("code", ("项目编号", "Application code"), xlsx.cell_text, required=False),
+            *[_score_column(c) for c in criteria],
+            xlsx.ImportColumn("comment", (COMMENT_HEADER, "Overall comment"), xlsx.parse_text(5000), required=False)]
+
+
+def read_paper(session: RoadshowSession, data: bytes) -> tuple[list[PaperSheet], list[RowError]]:
+    """Every worksheet (one per judge) read with the shared reader, then checked."""
+    book = xlsx.open_workbook(data)
     criteria = session.stage.rubric.criteria
-    by_header = {c.name: c for c in criteria}
+    columns = _columns(criteria)
     slots = {s.application.display_code: s for s in session.slots}
     errors: list[RowError] = []
     sheets: list[PaperSheet] = []
     seen: set[tuple[int, int]] = set()
-    for ws in wb.worksheets:
-        if ws.title == "填写说明":
-            continue
+    for ws in xlsx.data_sheets(book):
         rows = list(ws.iter_rows(values_only=True))
         where = ws.title
-        email = _text(rows[1][1]).lower() if len(rows) > 1 and len(rows[1]) > 1 else ""
+        email = xlsx.cell_text(rows[1][1]).lower() if len(rows) > 1 and len(rows[1]) > 1 and rows[1][1] else ""
         judge = db.session.scalar(sa.select(User).where(User.email == email, User.role == Role.JUDGE)) if email else None
         if judge is None:
-            errors.append(RowError(2, f"{where} · 邮箱", _("Unknown judge: %(email)s.", email=email or "—")))
+            errors.append(RowError(2, "邮箱", _("Unknown judge: %(email)s.", email=email or "—"), where))
             continue
-        if len(rows) < HEADER_ROW:
-            errors.append(RowError(HEADER_ROW, where, _("The header row is missing.")))
+        try:
+            result = xlsx.read_table(rows[HEADER_ROW - 1:], columns, header_row=HEADER_ROW, sheet=where)
+        except xlsx.ImportRefused as refused:
+            errors.append(RowError(HEADER_ROW, "", str(refused.message), where))
             continue
-        header = [_text(v) for v in rows[HEADER_ROW - 1]]
-        columns = {}
-        for index, text in enumerate(header):
-            name = re.sub(r"[（(].*$", "", text).strip()
-            if name in by_header:
-                columns[by_header[name].id] = index
-        for c in criteria:
-            if c.id not in columns:
-                errors.append(RowError(HEADER_ROW, f"{where} · {c.name}",
-                                       _("The column for %(name)s is missing.", name=c.name)))
-        comment_index = header.index(COMMENT_HEADER) if COMMENT_HEADER in header else None
-        if len(columns) != len(criteria):
+        missing = [c for c in criteria if f"c{c.id}" not in result.headers]
+        for c in missing:
+            errors.append(RowError(HEADER_ROW, c.name, _("The column for %(name)s is missing.", name=c.name), where))
+        if missing:
             continue
-        for number, values in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
-            values = list(values) + [None] * (len(header) - len(values))
-            code = _text(values[0])
-            cells = {cid: _text(values[i]) for cid, i in columns.items()}
-            if not code and not any(cells.values()):
-                continue
-            if not any(cells.values()):
+        errors.extend(result.errors)
+        for number, values in result.rows:
+            scores = {c.id: values[f"c{c.id}"] for c in criteria}
+            if all(v is None for v in scores.values()):
                 continue  # the judge did not score this project on paper
+            code = values["code"] or ""
             slot = slots.get(code)
             if slot is None:
-                errors.append(RowError(number, f"{where} · 项目编号",
+                errors.append(RowError(number, result.column_name("code", columns),
                                        _("Unknown application %(code)s: it is not in this session.",
-                                         code=code or "—")))
+                                         code=code or "—"), where))
                 continue
-            sheet = PaperSheet(judge, slot.application_id,
-                               comment=_text(values[comment_index]) if comment_index is not None else "")
+            sheet = PaperSheet(judge, slot.application_id, comment=values["comment"] or "")
             for c in criteria:
-                raw = cells[c.id]
-                if raw.lower() in NA_WORDS:
-                    if not c.allow_na:
-                        errors.append(RowError(number, f"{where} · {c.name}",
-                                               _("%(name)s cannot be marked not applicable.", name=c.name)))
-                    sheet.scores[c.id] = (None, True)
-                    continue
-                if not raw:
-                    errors.append(RowError(number, f"{where} · {c.name}",
-                                           _("%(name)s: give a score.", name=c.name)))
-                    continue
-                score, problem = parse_score(raw, c)
-                if problem:
-                    errors.append(RowError(number, f"{where} · {c.name}", problem))
-                sheet.scores[c.id] = (score, False)
+                if scores[c.id] is None:
+                    errors.append(RowError(number, result.column_name(f"c{c.id}", columns),
+                                           _("%(name)s: give a score.", name=c.name), where))
+                sheet.scores[c.id] = (None, True) if scores[c.id] is NA else (scores[c.id], False)
             if (judge.id, slot.application_id) in seen:
-                errors.append(RowError(number, where, _("%(code)s is listed twice for this judge.", code=code)))
+                errors.append(RowError(number, "", _("%(code)s is listed twice for this judge.", code=code), where))
             seen.add((judge.id, slot.application_id))
             sheets.append(sheet)
-    wb.close()
+    book.close()
     errors.extend(_check_pairs(session, sheets))
     if not sheets and not errors:
         errors.append(RowError(HEADER_ROW + 1, "", _("The file holds no scores.")))
-    return sheets, errors
+    return sheets, xlsx.sort_errors(errors)
 
 
 def _check_pairs(session: RoadshowSession, sheets: list[PaperSheet]) -> list[RowError]:
@@ -230,7 +215,7 @@ def import_paper(session: RoadshowSession, upload, actor: User) -> int:
         raise ValidationError(_("This stage has no rubric yet."))
     stored = store_upload(upload, user=actor, allowed_kinds=("excel",), max_bytes=5 * 1024 * 1024)
     db.session.flush()
-    sheets, errors = read_paper(session, path_of(stored))
+    sheets, errors = read_paper(session, path_of(stored).read_bytes())
     if errors:
         raise PaperRejected(errors)
     rubric = session.stage.rubric

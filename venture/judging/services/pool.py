@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from io import BytesIO
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
 
 from venture.accounts.models import Role, User
 from venture.accounts.services import invite_user, normalize_email
@@ -23,6 +21,8 @@ from venture.judging.models import JudgeProfile, JudgeTie, TieKind
 from venture.judging.services.conflicts import apply_new_conflicts
 from venture.orgs.models import Organization
 from venture.orgs.uscc import is_valid_uscc, normalize
+from venture.reports import xlsx
+from venture.reports.xlsx import RowError
 
 PROFILE_FIELDS = ("title", "employer", "employer_uscc", "expertise", "phone")
 LIMITS = {"title": 100, "employer": 200, "phone": 30}
@@ -161,16 +161,37 @@ def pool_query(q: str | None = None, expertise: str | None = None):
 
 
 # --- import from xlsx ----------------------------------------------------------------------
+# Reading, the template and the error report are the shared ones (venture.reports.xlsx);
+# this part adds the pool's rules: valid and new email addresses, valid employer codes.
 
-IMPORT_COLUMNS = ["姓名", "邮箱", "职称", "工作单位", "单位统一社会信用代码", "专长领域", "电话"]
-REQUIRED_COLUMNS = ["姓名", "邮箱"]
+def _email(value) -> str:
+    email = normalize_email(xlsx.cell_text(value))
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValueError(_("%(email)s is not a valid email address.", email=email)) from None
+    return email
 
 
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
+def _employer_code(value) -> str:
+    code = normalize(xlsx.cell_text(value))
+    if code and not is_valid_uscc(code):
+        raise ValueError(_("%(code)s is not a valid 统一社会信用代码.", code=code))
+    return code
+
+
+COLUMNS = [
+    xlsx.ImportColumn("name", ("姓名", "Name"), xlsx.parse_text(100), example="陈晓东"),
+    xlsx.ImportColumn("email", ("邮箱", "Email", "电子邮箱"), _email, example="chen@example.org"),
+    xlsx.ImportColumn("title", ("职称", "Title"), xlsx.parse_text(100), required=False, example="副教授"),
+    xlsx.ImportColumn("employer", ("工作单位", "Employer"), xlsx.parse_text(200), required=False,
+                      example="澧阳学院"),
+    xlsx.ImportColumn("employer_uscc", ("单位统一社会信用代码", "Employer code"), _employer_code, required=False),
+    xlsx.ImportColumn("expertise", ("专长领域", "Expertise"), split_expertise, required=False,
+                      example="为老服务、社区治理"),
+    xlsx.ImportColumn("phone", ("电话", "Phone"), xlsx.parse_text(30), required=False, example="13800000000"),
+]
+IMPORT_COLUMNS = [c.names[0] for c in COLUMNS]
 
 
 @dataclass
@@ -181,109 +202,45 @@ class ImportRow:
     profile: dict = field(default_factory=dict)
 
 
-class ImportRejected(ValidationError):
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__(_("Nothing was imported: %(count)d problem(s) in the file.", count=len(errors)))
+class ImportRejected(xlsx.ImportRejected):
+    """Some rows are wrong: nothing was imported."""
 
 
 def import_template() -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "评审专家"
-    ws.append(IMPORT_COLUMNS)
-    for column, width in zip("ABCDEFG", (12, 28, 14, 28, 24, 28, 16), strict=True):
-        ws.column_dimensions[column].width = width
-    notes = wb.create_sheet("填写说明")
-    for line in ("每行一位评审专家；第一行为列名，请勿修改。",
-                 "姓名、邮箱为必填；邮箱不得与已有账户或本表其他行重复。",
-                 "单位统一社会信用代码：18位，可不填；填写时须为有效代码。",
-                 "专长领域：多个领域用顿号（、）或逗号分隔，例如：为老服务、社区治理。",
-                 "导入后系统向每位专家发送邀请邮件，专家通过邮件链接设置密码。"):
-        notes.append([line])
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx.template_bytes(COLUMNS, _("Judges"), notes=(
+        _("One judge per row; keep the column names of the first row."),
+        _("Name and email are required; an email may not belong to an existing account or appear twice."),
+        _("Employer code: the 18-character unified social credit code, optional; when given it must be valid."),
+        _("Expertise: several areas separated by 、 or commas, e.g. 为老服务、社区治理."),
+        _("Each judge receives an invitation email to set a password."),
+    ))
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def read_import(path) -> tuple[list[ImportRow], list[RowError]]:
+def read_import(data: bytes) -> tuple[list[ImportRow], list[RowError]]:
     """Every row checked before anything is stored; errors by row number and column."""
-    try:
-        with open(path, "rb") as handle:  # stored without an extension: give openpyxl the bytes
-            wb = load_workbook(BytesIO(handle.read()), read_only=True, data_only=True)
-    except Exception:
-        return [], [RowError(0, "", _("The file could not be read as an Excel workbook (.xlsx)."))]
-    ws = wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
-    wb.close()
-    if not rows:
-        return [], [RowError(1, "", _("The sheet is empty."))]
-    header = [_cell(v) for v in rows[0]]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        return [], [RowError(1, c, _("The column %(column)s is missing.", column=c)) for c in missing]
-    index = {name: header.index(name) for name in IMPORT_COLUMNS if name in header}
-    errors: list[RowError] = []
+    result = xlsx.read_rows(data, COLUMNS)
+    errors = list(result.errors)
+    email_column = result.column_name("email", COLUMNS)
     parsed: list[ImportRow] = []
     seen: dict[str, int] = {}
-    for number, values in enumerate(rows[1:], start=2):
-        cells = {name: _cell(values[i]) if i < len(values) else "" for name, i in index.items()}
-        if not any(cells.values()):
+    for number, v in result.rows:
+        if v["email"] in seen:
+            errors.append(RowError(number, email_column, _("%(email)s appears already in row %(row)d.",
+                                                           email=v["email"], row=seen[v["email"]])))
             continue
-        row_errors = _check_row(number, cells, seen)
-        errors.extend(row_errors)
-        if not row_errors:
-            parsed.append(ImportRow(number, cells["姓名"], normalize_email(cells["邮箱"]), {
-                "title": cells.get("职称", ""), "employer": cells.get("工作单位", ""),
-                "employer_uscc": normalize(cells.get("单位统一社会信用代码", "")),
-                "expertise": split_expertise(cells.get("专长领域", "")), "phone": cells.get("电话", "")}))
+        seen[v["email"]] = number
+        parsed.append(ImportRow(number, v["name"], v["email"], {
+            "title": v["title"] or "", "employer": v["employer"] or "", "employer_uscc": v["employer_uscc"] or "",
+            "expertise": v["expertise"] or [], "phone": v["phone"] or ""}))
     emails = [r.email for r in parsed]
     existing = set(db.session.scalars(sa.select(User.email).where(User.email.in_(emails)))) if emails else set()
     for row in parsed:
         if row.email in existing:
-            errors.append(RowError(row.row, "邮箱", _("An account with %(email)s exists already.", email=row.email)))
+            errors.append(RowError(row.row, email_column, _("An account with %(email)s exists already.",
+                                                            email=row.email)))
     if not parsed and not errors:
         errors.append(RowError(2, "", _("The file lists no judges.")))
-    errors.sort(key=lambda e: (e.row, IMPORT_COLUMNS.index(e.column) if e.column in IMPORT_COLUMNS else 99))
-    return parsed, errors
-
-
-def _check_row(number: int, cells: dict, seen: dict[str, int]) -> list[RowError]:
-    errors = []
-    if not cells.get("姓名"):
-        errors.append(RowError(number, "姓名", _("The name is required.")))
-    elif len(cells["姓名"]) > 100:
-        errors.append(RowError(number, "姓名", _("At most %(n)d characters.", n=100)))
-    email = normalize_email(cells.get("邮箱", ""))
-    if not email:
-        errors.append(RowError(number, "邮箱", _("The email address is required.")))
-    else:
-        try:
-            validate_email(email, check_deliverability=False)
-        except EmailNotValidError:
-            errors.append(RowError(number, "邮箱", _("%(email)s is not a valid email address.", email=email)))
-        else:
-            if email in seen:
-                errors.append(RowError(number, "邮箱", _("%(email)s appears already in row %(row)d.", email=email,
-                                                         row=seen[email])))
-            else:
-                seen[email] = number
-    code = normalize(cells.get("单位统一社会信用代码", ""))
-    if code and not is_valid_uscc(code):
-        errors.append(RowError(number, "单位统一社会信用代码",
-                               _("%(code)s is not a valid 统一社会信用代码.", code=code)))
-    for column, limit in (("职称", 100), ("工作单位", 200), ("电话", 30)):
-        if len(cells.get(column, "")) > limit:
-            errors.append(RowError(number, column, _("At most %(n)d characters.", n=limit)))
-    return errors
+    return parsed, xlsx.sort_errors(errors, [result.column_name(c.key, COLUMNS) for c in COLUMNS])
 
 
 @service
@@ -291,7 +248,7 @@ def import_judges(upload, actor: User, locale: str = "zh_CN") -> list[User]:
     """Import a list of judges from xlsx: all rows or none."""
     stored = store_upload(upload, user=actor, allowed_kinds=("excel",), max_bytes=5 * 1024 * 1024)
     db.session.flush()
-    rows, errors = read_import(path_of(stored))
+    rows, errors = read_import(path_of(stored).read_bytes())
     if errors:
         raise ImportRejected(errors)
     users = [invite_judge(email=row.email, name=row.name, invited_by=actor, locale=locale, **row.profile)

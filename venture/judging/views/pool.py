@@ -157,4 +157,4 @@ def import_judges():
             return redirect(url_for("judging.judges"))
     status = 422 if request.method == "POST" else 200
     return render_template("judging/import.html", form=form, errors=errors,
-                           columns=pool_services.IMPORT_COLUMNS), status
+                           columns=[c.header for c in pool_services.COLUMNS]), status

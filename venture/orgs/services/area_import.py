@@ -1,55 +1,46 @@
 """Importing the community tree from an xlsx sheet, and its template.
 
-Columns: 区县, 街道/乡镇, 社区/村, and optionally 代码 (the community's code). Every row is
-checked before anything is stored; one bad row and nothing is imported. Rows that
-exist already change nothing, so the same sheet can be imported again.
+Columns: 区县, 街道/乡镇, 社区/村, and optionally 代码 (the community's code). Reading,
+the template and the error report are the shared ones (``venture.reports.xlsx``);
+this module adds the tree's rules. Every row is checked before anything is stored;
+one bad row and nothing is imported. Rows that exist already change nothing, so the
+same sheet can be imported again.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from venture.audit.services import record
 from venture.db import service
-from venture.errors import ValidationError
 from venture.extensions import db
 from venture.files.services import MB, path_of, store_upload
 from venture.orgs.models import Area, AreaLevel
 from venture.orgs.services.areas import CODE_MAX, NAME_MAX
+from venture.reports import xlsx
+from venture.reports.xlsx import RowError
 
-MAX_ROWS = 5000
-HEADERS = ("区县", "街道/乡镇", "社区/村", "代码")
-COLUMN_LABELS = (_l("District"), _l("Street / township"), _l("Community / village"), _l("Area code"))
-_ACCEPTED_HEADERS = (
-    {"区县", "区/县", "district"},
-    {"街道/乡镇", "街道", "乡镇", "街道（乡镇）", "street", "street / township"},
-    {"社区/村", "社区", "村", "社区（村）", "community", "community / village"},
-    {"代码", "编码", "code"},
-)
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
+COLUMNS = [
+    xlsx.ImportColumn("district", ("区县", "District", "区/县"), xlsx.parse_text(NAME_MAX), example="城东区"),
+    xlsx.ImportColumn("street", ("街道/乡镇", "Street / township", "街道", "乡镇", "street"),
+                      xlsx.parse_text(NAME_MAX), example="丹桂街道"),
+    xlsx.ImportColumn("community", ("社区/村", "Community / village", "社区", "村", "community"),
+                      xlsx.parse_text(NAME_MAX), example="丹桂社区"),
+    xlsx.ImportColumn("code", ("代码", "Code", "编码", "area code"), xlsx.parse_text(CODE_MAX), required=False,
+                      example="439901001001"),
+]
+HEADERS = tuple(c.names[0] for c in COLUMNS)
 
 
-class AreaImportRejected(ValidationError):
+class AreaImportRejected(xlsx.ImportRejected):
     """The sheet has errors; ``errors`` lists them by row and column."""
 
     def __init__(self, errors: list[RowError], message=None):
-        super().__init__(message or _("Nothing was imported: correct the rows below and import the sheet again."))
-        self.errors = errors
+        super().__init__(errors, message or _("Nothing was imported: correct the rows below and import the "
+                                              "sheet again."))
 
 
 @dataclass
@@ -75,91 +66,21 @@ class _Row:
 
 def template_bytes() -> bytes:
     """The xlsx template: the header row and a sheet that explains the columns."""
-    wb = Workbook()
-    sheet = wb.active
-    sheet.title = "社区"
-    sheet.append(list(HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for column, width in zip("ABCD", (16, 20, 20, 16), strict=True):
-        sheet.column_dimensions[column].width = width
-    help_sheet = wb.create_sheet("说明")
-    for line in (
-        [_("One row per community or village; the first sheet is imported.")],
-        [_("District, street / township and community / village are required; the code is optional.")],
-        [_("Rows that exist already change nothing: the same sheet can be imported again.")],
-        [_("Example:"), "城东区", "丹桂街道", "丹桂社区", "439901001001"],
-    ):
-        help_sheet.append(line)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx.template_bytes(COLUMNS, _("Communities"), notes=(
+        _("One row per community or village; the first sheet is imported."),
+        _("District, street / township and community / village are required; the code is optional."),
+        _("Rows that exist already change nothing: the same sheet can be imported again."),
+    ))
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-def _read_rows(path, name: str) -> list[tuple]:
-    # A file object, not the path: stored files have random names without an extension,
-    # which openpyxl would refuse.
-    with open(path, "rb") as stream:
-        try:
-            workbook = load_workbook(stream, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-            raise ValidationError(_("%(name)s could not be read as an Excel .xlsx workbook. Save it as .xlsx "
-                                    "(Excel 2007 or later) and try again.", name=name), field="file") from None
-        try:
-            rows = []
-            for values in workbook.worksheets[0].iter_rows(values_only=True):
-                rows.append(tuple(values))
-                if len(rows) > MAX_ROWS + 1:
-                    break
-            return rows
-        finally:
-            workbook.close()
-
-
-def _check_header(header: tuple) -> bool:
-    cells = [_text(v).lower() for v in header[:4]]
-    cells += [""] * (4 - len(cells))
-    return all(cells[i] in _ACCEPTED_HEADERS[i] for i in range(3)) and (
-        not cells[3] or cells[3] in _ACCEPTED_HEADERS[3])
-
-
-def _parse(rows: list[tuple]) -> tuple[list[_Row], list[RowError]]:
-    errors: list[RowError] = []
-    if not rows or not _check_header(rows[0]):
-        return [], [RowError(1, "", _("The first row must be the header: 区县, 街道/乡镇, 社区/村 and "
-                                      "optionally 代码. Download the template."))]
-    parsed = []
-    for number, values in enumerate(rows[1:], start=2):
-        cells = [_text(values[i]) if i < len(values) else "" for i in range(4)]
-        if not any(cells):
-            continue
-        if len(parsed) >= MAX_ROWS:
-            errors.append(RowError(number, "", _("At most %(n)d rows can be imported at once.", n=MAX_ROWS)))
-            break
-        bad = False
-        for i in range(3):
-            if not cells[i]:
-                errors.append(RowError(number, str(COLUMN_LABELS[i]), _("This cell is empty.")))
-                bad = True
-            elif len(cells[i]) > NAME_MAX:
-                errors.append(RowError(number, str(COLUMN_LABELS[i]), _("At most %(n)d characters.", n=NAME_MAX)))
-                bad = True
-        if len(cells[3]) > CODE_MAX:
-            errors.append(RowError(number, str(COLUMN_LABELS[3]), _("At most %(n)d characters.", n=CODE_MAX)))
-            bad = True
-        if not bad:
-            parsed.append(_Row(number, *cells))
-    if not parsed and not errors:
+def _parse(data: bytes) -> tuple[list[_Row], list[RowError], dict]:
+    result = xlsx.read_rows(data, COLUMNS)
+    rows = [_Row(number, v["district"], v["street"], v["community"], v["code"] or "")
+            for number, v in result.rows]
+    errors = list(result.errors)
+    if not rows and not errors:
         errors.append(RowError(2, "", _("The sheet has no rows under the header.")))
-    return parsed, errors
+    return rows, errors, result.headers
 
 
 class _Tree:
@@ -180,10 +101,9 @@ class _Tree:
         return district, street, community
 
 
-def _cross_check(rows: list[_Row], tree: _Tree) -> list[RowError]:
+def _cross_check(rows: list[_Row], tree: _Tree, code_label: str) -> list[RowError]:
     """Codes must name one community each, in the sheet and in the stored tree."""
     errors = []
-    code_label = str(COLUMN_LABELS[3])
     seen_code: dict[str, tuple] = {}
     seen_community: dict[tuple, tuple[str, int]] = {}
     for row in rows:
@@ -225,10 +145,10 @@ def _get_or_create(tree: _Tree, parent: Area | None, name: str, level: AreaLevel
 def import_areas(upload, *, actor) -> ImportSummary:
     """Check every row of the sheet, then add what is missing (all or nothing)."""
     stored = store_upload(upload, user=actor, allowed_kinds=("excel",), max_bytes=5 * MB)
-    rows, errors = _parse(_read_rows(path_of(stored), stored.original_name))
+    rows, errors, headers = _parse(path_of(stored).read_bytes())
     tree = _Tree()
     if not errors:
-        errors = _cross_check(rows, tree)
+        errors = _cross_check(rows, tree, headers.get("code") or COLUMNS[3].header)
     if errors:
         raise AreaImportRejected(errors)
     summary = ImportSummary(rows=len(rows))

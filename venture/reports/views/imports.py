@@ -1,0 +1,69 @@
+"""Spreadsheet imports: the list of them, and the organizations import (the others live
+with their domains and share the same reader, template and error report)."""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from venture.competitions.models import Stage
+from venture.errors import DomainError
+from venture.extensions import db
+from venture.i18n import current_locale_code
+from venture.judging.models import RoadshowSession
+from venture.policy import organizer_only, require
+from venture.reports import imports as org_import
+from venture.reports import policies
+from venture.reports.exports import XLSX
+from venture.reports.forms import ImportUploadForm
+from venture.reports.views import bp
+from venture.reports.xlsx import ImportRejected
+from venture.web import attach_error
+
+
+@bp.route("/imports")
+@organizer_only
+def imports():
+    require(policies.can_view_reports(current_user))
+    sessions = db.session.scalars(
+        sa.select(RoadshowSession).options(joinedload(RoadshowSession.stage).joinedload(Stage.competition))
+        .order_by(RoadshowSession.id.desc()).limit(20)).all()
+    return render_template("reports/imports.html", sessions=sessions)
+
+
+@bp.route("/imports/organizations", methods=["GET", "POST"])
+@organizer_only
+def import_organizations():
+    require(policies.can_view_reports(current_user))
+    form = ImportUploadForm()
+    errors = []
+    status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            summary = org_import.import_organizations(form.file.data, actor=current_user,
+                                                      locale=current_locale_code())
+        except ImportRejected as rejected:
+            errors = rejected.errors
+            flash(str(rejected.message), "danger")
+        except DomainError as error:
+            attach_error(form, error)
+            status = error.status
+        else:
+            flash(_("%(n)d organizations imported as verified; %(invited)d members invited.",
+                    n=len(summary.organizations), invited=summary.invited), "success")
+            return redirect(url_for("orgs.admin_list"))
+    return render_template("reports/import_organizations.html", form=form, errors=errors,
+                           columns=org_import.COLUMNS), status
+
+
+@bp.route("/imports/organizations/template.xlsx")
+@organizer_only
+def organizations_template():
+    require(policies.can_view_reports(current_user))
+    return send_file(io.BytesIO(org_import.template_bytes()), mimetype=XLSX, as_attachment=True,
+                     download_name="organizations-template.xlsx", max_age=0)
