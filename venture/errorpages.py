@@ -7,6 +7,7 @@ import logging
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from venture.errors import DomainError
@@ -74,6 +75,16 @@ def init_error_handlers(app) -> None:
         if error.code == 429:
             custom = None  # the limiter's description is its rule ("10 per 1 minute"), not a message
         return error_response(error.code or 500, custom)
+
+    @app.errorhandler(DataError)
+    def _database_refused_a_value(error: DataError):
+        # The database refused a value the forms let through (a number out of range, a
+        # malformed literal): the input is at fault, and nothing was written.
+        from venture.extensions import db
+
+        db.session.rollback()
+        log.warning("database refused a value on %s %s: %s", request.method, request.path, error.orig)
+        return error_response(400, _("A value is out of range or not valid. Check the form and try again."))
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -187,6 +187,10 @@ MATRIX: dict[str, Route] = {
         "job_status", "snapshot", "stage")},
     "rankings.published_sheets": Route("public", "project"),  # only once the results are final
     "rankings.methods": Route("organizer", "stage_snapshot"),
+    # reports
+    **{f"reports.{name}": Route("organizer", "export") for name in (
+        "download_export", "export", "export_job", "export_status", "exports", "followup", "import_organizations",
+        "imports", "index", "judging", "organizations_template", "overview")},
     # follow-up
     **{f"followup.{name}": Route("organizer", "project") for name in (
         "assign", "communities", "confirm_agreement", "create_projects", "dashboard", "decide", "disputes",
@@ -261,6 +265,7 @@ def world(app_ctx, make):
     job = Job(kind="compute_stage", created_by_id=organizer.id, competition_id=rcomp.id)
     db.session.add(job)
     stage_snapshot = _computed_stage_snapshot(make, rcomp, rapps, organizer)
+    export_job = _finished_export(comp, organizer)
     results.generate_decisions(rcomp, organizer)
     results.approve(rcomp, organizer)
     decision = results.decisions_of(rcomp)[0]
@@ -299,12 +304,30 @@ def world(app_ctx, make):
                     "job_id": job.id, "stage_id": rcomp.stage(StageKind.ONLINE_REVIEW).id,
                     "file_id": objection.files[0].id},
         "stage_snapshot": {**base, "snapshot_id": stage_snapshot.id},
+        "export": {**base, "kind": "applications", "job_id": export_job.id},
         "project": {**base, "competition_id": project.competition_id, "project_id": project.id,
                     "report_id": report.id, "activity_id": activity.id, "milestone_id": project.milestones[0].id,
                     "tranche_id": project.tranches[0].id, "evaluation_id": evaluation.id,
                     "file_id": project.agreement.signed_copy_id, "which": "report"},
     }
     return users, contexts
+
+
+def _finished_export(competition, organizer):
+    """An applications export, run as a background job (eagerly here)."""
+    from flask import current_app
+
+    from venture.reports.exports import registry
+    from venture.reports.services import export_request, start_export
+
+    with current_app.test_request_context():
+        job = start_export(registry()["applications"], export_request(competition.id), actor=organizer,
+                           locale="zh_CN")
+        db.session.commit()
+    from venture.tasks import run_ready
+
+    run_ready()
+    return job
 
 
 def _computed_stage_snapshot(make, competition, applications, organizer):

@@ -24,10 +24,12 @@ from venture.results.models import ObjectorKind
 
 
 def _int_or_none(value):
+    """An id, or None for anything that cannot be one (ids are positive 32-bit integers)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**31 else None
 
 
 def yuan_to_fen(text: str | None, *, field: str = "amount") -> int | None:

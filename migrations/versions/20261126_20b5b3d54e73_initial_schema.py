@@ -1,8 +1,8 @@
 """Initial schema: accounts, notices, audit chain, jobs, files and the data model of every domain.
 
-Revision ID: 74bc8366c6b0
+Revision ID: 20b5b3d54e73
 Revises: 
-Create Date: 2026-11-26 23:09:52.500012
+Create Date: 2026-11-26 23:19:00.228169
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '74bc8366c6b0'
+revision = '20b5b3d54e73'
 down_revision = None
 branch_labels = None
 depends_on = None
