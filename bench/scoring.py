@@ -155,11 +155,13 @@ def seed_stage(app, applications: int, judges_per_app: int, pool: int, criteria:
              "code": f"BENCH-{i + 1:05d}", "status": ApplicationStatus.PASSED,
              "project_name": f"项目{i + 1}", "requested_fen": requested, "submitted_at": NOW,
              "created_at": NOW, "updated_at": NOW} for i in range(applications)])
-        sheets = [(s + 1, 1, int(a) + 1, int(j) + 2, 1, "submitted", NOW, NOW, NOW, 1, "", "")
+        tenths = np.where(np.isnan(scores), 9999, np.round(np.nan_to_num(scores) * 10)).astype(np.int64)
+        tenths_text = ["".join(f"{t:04d}" for t in row) for row in tenths.tolist()]  # criteria in id order
+        sheets = [(s + 1, 1, int(a) + 1, int(j) + 2, 1, "submitted", NOW, NOW, NOW, 1, "", "", tenths_text[s])
                   for s, (a, j) in enumerate(zip(app_index.tolist(), judge_index.tolist(), strict=True))]
         sheet_columns = ("id", "stage_id", "application_id", "judge_id", "rubric_id", "status",
                          "submitted_at", "created_at", "updated_at", "version", "overall_comment",
-                         "reopened_reason")
+                         "reopened_reason", "tenths")
         flat = scores.reshape(-1)
         score_rows = [
             (r + 1, r // criteria + 1, r % criteria + 1, None if np.isnan(v) else v,

@@ -37,6 +37,7 @@ from venture.judging.models import (
     SheetScore,
     SheetStatus,
     SlotStatus,
+    encode_tenths,
     panel_member,
 )
 from venture.templating import LOCAL_TZ
@@ -171,6 +172,7 @@ def _sheets(stage: Stage, rubric: Rubric, pairs, *, quality: dict[int, float], b
             "overall_comment": rng.choice(OVERALL[recommendation]), "version": 3,
             "submitted_at": when if status == SheetStatus.SUBMITTED else None,
             "created_at": when - timedelta(hours=2), "updated_at": when, "reopened_reason": ""})
+        sheet_rows[-1]["tenths"] = encode_tenths([c.id for c, _s in scores], {c.id: s for c, s in scores})
         plans.append((scores, total))
     ids = db.session.execute(sa.insert(ScoreSheet).returning(ScoreSheet.id, sort_by_parameter_order=True),
                              sheet_rows).scalars().all()

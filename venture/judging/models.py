@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from venture.db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from venture.extensions import db
@@ -155,6 +155,22 @@ class Assignment(db.Model):
     judge = relationship("User")
 
 
+NOT_APPLICABLE_TENTHS = 9999
+TENTHS_WIDTH = 4
+
+
+def encode_tenths(criterion_ids, scores: dict) -> str:
+    """A sheet's scores as text: four digits of tenths of a point per criterion, in
+    criterion-id order; 9999 for "not applicable". ``scores`` maps criterion id to a
+    Decimal score or None (n/a)."""
+    parts = []
+    for cid in sorted(criterion_ids):
+        score = scores[cid]
+        tenths = NOT_APPLICABLE_TENTHS if score is None else int((Decimal(score) * 10).to_integral_value())
+        parts.append(f"{tenths:04d}")
+    return "".join(parts)
+
+
 class ScoreSheet(TimestampMixin, db.Model):
     """One judge's scores for one application in one stage."""
 
@@ -162,6 +178,10 @@ class ScoreSheet(TimestampMixin, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("stage_id", "application_id", "judge_id"),
         sa.CheckConstraint("confidence IS NULL OR (confidence >= 1 AND confidence <= 5)", name="confidence_range"),
+        # A submitted sheet carries its scores in one column too (see encode_tenths), so a
+        # stage is read from this table alone when it is computed.
+        sa.CheckConstraint("status <> 'submitted' OR tenths IS NOT NULL", name="submitted_has_tenths"),
+        sa.Index("ix_score_sheet_stage_status", "stage_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,6 +197,7 @@ class ScoreSheet(TimestampMixin, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reopened_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     version: Mapped[int] = mapped_column(nullable=False, default=1)
+    tenths: Mapped[str | None] = mapped_column(sa.String(400))  # derived from the scores on save
 
     stage = relationship("Stage")
     application = relationship("Application")
@@ -187,6 +208,16 @@ class ScoreSheet(TimestampMixin, db.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == SheetStatus.SUBMITTED
+
+    def refresh_tenths(self, removed=frozenset()) -> None:
+        """Re-derive the scores column from the criterion rows (done on every flush that
+        changes them; bulk inserts that bypass the session call encode_tenths)."""
+        scores = [s for s in self.scores if s not in removed]
+        if scores and all(s.score is not None or s.not_applicable for s in scores):
+            self.tenths = encode_tenths([s.criterion_id for s in scores],
+                                        {s.criterion_id: None if s.not_applicable else s.score for s in scores})
+        else:
+            self.tenths = None
 
 
 class SheetScore(db.Model):
@@ -246,3 +277,16 @@ class RoadshowSlot(db.Model):
 
     session: Mapped[RoadshowSession] = relationship(back_populates="slots", foreign_keys=[session_id])
     application = relationship("Application")
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _keep_sheet_tenths_current(session: Session, _context, _instances) -> None:
+    """Whatever changes a sheet's criterion scores through the session (the judging
+    services, the paper upload, a seeder) also changes its ``tenths``: one mechanism, so
+    the column can never lag behind the rows it is derived from."""
+    removed = {s for s in session.deleted if isinstance(s, SheetScore)}
+    touched = {s for s in (*session.new, *session.dirty, *removed) if isinstance(s, SheetScore)}
+    sheets = {s.sheet for s in touched if s.sheet is not None and s.sheet not in session.deleted}
+    sheets |= {s for s in session.new if isinstance(s, ScoreSheet)}
+    for sheet in sheets:
+        sheet.refresh_tenths(removed)

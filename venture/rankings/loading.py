@@ -1,21 +1,18 @@
-"""Loading a stage's submitted sheets in bulk: one aggregate query, numpy arrays.
+"""Loading a stage's submitted sheets in bulk: one query, numpy arrays.
 
-The query returns ONE row per sheet (application, judge): the number of criterion
-scores and the sheet's criterion scores *packed* into 64-bit integers. Each criterion
-has a slot of ``width`` bits holding ``tenths + 1`` (scores have one decimal, so a
-score of 8.5 is 85 tenths) or 0 for "not applicable"; the slots do not overlap, so the
-database sums (SQLite) or ORs (PostgreSQL) a sheet's shifted values into one exact
-integer. Numpy unpacks the slots and computes every sheet total at once:
+Each submitted sheet carries its criterion scores in one text column (``tenths``: four
+digits of tenths of a point per criterion in criterion-id order, 9999 for "not
+applicable"; written by the judging services whenever a sheet changes). The load reads
+ONE row per sheet from ``score_sheet`` alone — no join with the 490,000 criterion rows —
+and numpy decodes every sheet at once and computes its total:
 
     total = answered sum                                  (no criterion n/a)
     total = answered sum × rubric total ÷ answered maxima  (some n/a: rescaled)
 
 which is the engine's definition (``venture.scoring.totals``), with the same float
 operations as ``venture rank`` so both publish the same scores. A sheet with every
-criterion n/a has no total (the engine's ``empty_sheets``). Packing, rather than
-``SUM(score)`` plus ``SUM(max)`` over a join, reads each score once, needs no join and
-no NUMERIC arithmetic, and still yields every criterion score: the digest below and the
-criterion tie-break come from the same single query.
+criterion n/a has no total (the engine's ``empty_sheets``). The digest below and the
+criterion tie-break come from the same rows.
 
 The input digest (SHA-256, "venture-sheets-v1"). The canonical list is every criterion
 score of the stage's submitted sheets as (application code, judge user id, criterion id,
@@ -50,7 +47,8 @@ from venture.extensions import db
 from venture.judging.models import SheetStatus
 
 DIGEST_HEADER = b"venture-sheets-v1\n"
-SLOT_LIMIT = 63  # bits of a signed 64-bit integer that hold slots
+NOT_APPLICABLE = 9999  # venture.judging.models.NOT_APPLICABLE_TENTHS
+DIGITS = np.array([1000, 100, 10, 1], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -62,58 +60,6 @@ class Criterion:
     @property
     def max_score(self) -> Decimal:
         return Decimal(self.max_tenths).scaleb(-1)
-
-
-@dataclass(frozen=True)
-class Packing:
-    """Where each criterion's slot is: column, bit offset, width."""
-
-    criteria: tuple[Criterion, ...]  # sorted by id
-    width: int
-    columns: tuple[tuple[Criterion, ...], ...]
-
-    @classmethod
-    def for_criteria(cls, criteria: list[Criterion]) -> Packing:
-        criteria = sorted(criteria, key=lambda c: c.id)
-        width = max((c.max_tenths + 1).bit_length() for c in criteria)
-        per_column = SLOT_LIMIT // width
-        columns = tuple(tuple(criteria[i:i + per_column]) for i in range(0, len(criteria), per_column))
-        return cls(tuple(criteria), width, columns)
-
-    def sql_columns(self, dialect: str) -> list[str]:
-        """One packed aggregate per column of slots."""
-        if dialect == "postgresql":
-            value = "(CAST(x.score * 10 AS BIGINT) + 1)"  # NUMERIC: exact tenths
-            aggregate = "BIT_OR"
-        else:
-            value = "(CAST(x.score * 10 + 0.5 AS INTEGER) + 1)"  # REAL: round the tenths
-            aggregate = "SUM"  # the slots do not overlap: a sum is an OR
-        expressions = []
-        for column in self.columns:
-            ids = [c.id for c in column]
-            contiguous = ids == list(range(ids[0], ids[0] + len(ids)))
-            if contiguous:
-                shifted = f"{value} << ({self.width} * (x.criterion_id - {ids[0]}))"
-                if len(self.columns) > 1:
-                    shifted = f"CASE WHEN x.criterion_id BETWEEN {ids[0]} AND {ids[-1]} THEN {shifted} END"
-            else:
-                branches = " ".join(f"WHEN {cid} THEN {value} << {self.width * i}"
-                                    for i, cid in enumerate(ids))
-                shifted = f"CASE x.criterion_id {branches} END"
-            expressions.append(f"{aggregate}({shifted})")
-        return expressions
-
-    def unpack(self, packed: np.ndarray) -> np.ndarray:
-        """(sheets × criteria) tenths, −1 where not applicable."""
-        mask = (1 << self.width) - 1
-        out = np.empty((packed.shape[0], len(self.criteria)), dtype=np.int64)
-        slot = 0
-        for c, column in enumerate(self.columns):
-            values = packed[:, c]
-            for i in range(len(column)):
-                out[:, slot] = ((values >> (self.width * i)) & mask) - 1
-                slot += 1
-        return out
 
 
 @dataclass(frozen=True)
@@ -165,19 +111,19 @@ def load_stage_sheets(stage: Stage) -> StageSheets:
     criteria = stage_criteria(stage) if stage.rubric_id else []
     if not criteria:
         raise SheetDataError(_("The stage has no rubric with criteria: there is nothing to compute."))
-    packing = Packing.for_criteria(criteria)
-    rows = _fetch_packed(stage.id, packing)
+    criteria = tuple(sorted(criteria, key=lambda c: c.id))
+    rows = _fetch_sheets(stage.id)
     apps = _application_info(stage.competition_id)
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
-        return StageSheets(stage.id, packing.criteria, _subset(apps, empty), empty, empty,
+        return StageSheets(stage.id, criteria, _subset(apps, empty), empty, empty,
                            np.zeros((0, len(criteria)), dtype=np.int64), np.zeros(0),
-                           digest_of(packing.criteria, [], empty, empty, np.zeros((0, len(criteria)))))
-    data = np.array(rows, dtype=np.int64)
-    app_ids, judges, rubrics, counts = data[:, 0], data[:, 1], data[:, 2], data[:, 3]
-    _check_one_rubric(int((rubrics != stage.rubric_id).sum()))
-    tenths = packing.unpack(data[:, 4:])
-    _check_sheets(packing.criteria, counts, tenths, app_ids, judges, apps)
+                           digest_of(criteria, [], empty, empty, np.zeros((0, len(criteria)))))
+    app_ids, judges, rubrics, texts = zip(*rows, strict=True)
+    app_ids, judges = np.array(app_ids, dtype=np.int64), np.array(judges, dtype=np.int64)
+    _check_one_rubric(sum(1 for r in rubrics if r != stage.rubric_id))
+    tenths, counts = _decode(texts, len(criteria))
+    _check_sheets(criteria, counts, tenths, app_ids, judges, apps)
 
     # Keys: applications in code order (so ties list by code, as in `venture rank`).
     used = np.unique(app_ids)
@@ -187,10 +133,10 @@ def load_stage_sheets(stage: Stage) -> StageSheets:
     keys = key_of_used[np.searchsorted(used, app_ids)]
     order = np.lexsort((judges, keys))
     keys, judges, tenths = keys[order], judges[order], tenths[order]
-    return StageSheets(stage.id, packing.criteria, sub, keys, judges, tenths,
-                       sheet_totals_from_tenths(packing.criteria, tenths),
-                       digest_of(packing.criteria, sub.codes, keys, judges, tenths),
-                       Decimal(sum(c.max_tenths for c in packing.criteria)).scaleb(-1))
+    return StageSheets(stage.id, criteria, sub, keys, judges, tenths,
+                       sheet_totals_from_tenths(criteria, tenths),
+                       digest_of(criteria, sub.codes, keys, judges, tenths),
+                       Decimal(sum(c.max_tenths for c in criteria)).scaleb(-1))
 
 
 def sheet_totals_from_tenths(criteria, tenths: np.ndarray) -> np.ndarray:
@@ -215,23 +161,35 @@ def _check_one_rubric(others: int) -> None:
                                "stage's: they cannot be ranked together.", count=others))
 
 
-def _fetch_packed(stage_id: int, packing: Packing) -> list[tuple]:
-    """One row per submitted sheet: application, judge, rubric, count, packed columns."""
-    connection = db.session.connection()
-    columns = ", ".join(packing.sql_columns(connection.dialect.name))
-    # One group per sheet. SQLite reads the sheets in (stage, application, judge) index
-    # order and streams the groups; PostgreSQL merges both tables by sheet id.
-    group = "s.application_id, s.judge_id" if connection.dialect.name == "sqlite" else "s.id"
-    sql = (f"SELECT s.application_id, s.judge_id, s.rubric_id, COUNT(*), {columns} "
-           f"FROM sheet_score x JOIN score_sheet s ON s.id = x.sheet_id "
-           f"WHERE s.stage_id = {int(stage_id)} AND s.status = '{SheetStatus.SUBMITTED.value}' "
-           f"GROUP BY {group}")
-    cursor = connection.connection.dbapi_connection.cursor()
+def _fetch_sheets(stage_id: int) -> list[tuple]:
+    """One row per submitted sheet: application, judge, rubric, scores text."""
+    cursor = db.session.connection().connection.dbapi_connection.cursor()
     try:
-        cursor.execute(sql)
+        cursor.execute("SELECT application_id, judge_id, rubric_id, tenths FROM score_sheet "
+                       f"WHERE stage_id = {int(stage_id)} AND status = '{SheetStatus.SUBMITTED.value}'")
         return cursor.fetchall()  # plain tuples: no Row objects for 70,000 sheets
     finally:
         cursor.close()
+
+
+def _decode(texts, n_criteria: int) -> tuple[np.ndarray, np.ndarray]:
+    """(sheets × criteria) tenths, −1 where not applicable; and each sheet's number of
+    scores (a sheet with another number is reported by _check_sheets)."""
+    width = n_criteria * 4
+    counts = np.fromiter((len(t or "") // 4 for t in texts), dtype=np.int64, count=len(texts))
+    whole = [t if t and len(t) == width else "9" * width for t in texts]
+    digits = np.frombuffer("".join(whole).encode("ascii", "replace"), dtype=np.uint8).astype(np.int64) - 48
+    if len(digits) and (digits.min() < 0 or digits.max() > 9):
+        raise SheetDataError(_scores_unreadable())
+    tenths = digits.reshape(len(texts), n_criteria, 4) @ DIGITS
+    tenths[tenths == NOT_APPLICABLE] = -1
+    return tenths, counts
+
+
+def _scores_unreadable() -> str:
+    from flask_babel import gettext as _
+
+    return _("A submitted sheet's stored scores cannot be read; save the sheet again.")
 
 
 def _check_sheets(criteria, counts, tenths, app_ids, judges, apps: AppInfo) -> None:

@@ -1,8 +1,8 @@
 """Initial schema: accounts, notices, audit chain, jobs, files and the data model of every domain.
 
-Revision ID: 20b5b3d54e73
+Revision ID: b92d1cdca03d
 Revises: 
-Create Date: 2026-11-26 23:19:00.228169
+Create Date: 2026-11-26 23:26:13.323204
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '20b5b3d54e73'
+revision = 'b92d1cdca03d'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -711,8 +711,10 @@ def upgrade():
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reopened_reason', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('tenths', sa.String(length=400), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status <> 'submitted' OR tenths IS NOT NULL", name=op.f('ck_score_sheet_submitted_has_tenths')),
     sa.CheckConstraint('confidence IS NULL OR (confidence >= 1 AND confidence <= 5)', name=op.f('ck_score_sheet_confidence_range')),
     sa.ForeignKeyConstraint(['application_id'], ['application.id'], name=op.f('fk_score_sheet_application_id_application'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['judge_id'], ['user.id'], name=op.f('fk_score_sheet_judge_id_user')),
@@ -725,6 +727,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_score_sheet_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_score_sheet_judge_id'), ['judge_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_score_sheet_stage_id'), ['stage_id'], unique=False)
+        batch_op.create_index('ix_score_sheet_stage_status', ['stage_id', 'status'], unique=False)
 
     op.create_table('team_member',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1166,6 +1169,7 @@ def downgrade():
 
     op.drop_table('team_member')
     with op.batch_alter_table('score_sheet', schema=None) as batch_op:
+        batch_op.drop_index('ix_score_sheet_stage_status')
         batch_op.drop_index(batch_op.f('ix_score_sheet_stage_id'))
         batch_op.drop_index(batch_op.f('ix_score_sheet_judge_id'))
         batch_op.drop_index(batch_op.f('ix_score_sheet_application_id'))
