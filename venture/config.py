@@ -82,6 +82,7 @@ def from_environment() -> dict:
         "REQUIRE_ORGANIZER_2FA": _flag("VENTURE_REQUIRE_ORGANIZER_2FA"),
         # First retry delay of a failed email; doubles on each attempt, at most an hour.
         "NOTICE_RETRY_BASE_SECONDS": int(os.environ.get("VENTURE_NOTICE_RETRY_BASE_SECONDS") or 30),
+        "LOGIN_RATE_LIMIT": os.environ.get("VENTURE_LOGIN_RATE_LIMIT") or "10 per minute;60 per hour",
         "MAX_CONTENT_LENGTH": int(os.environ.get("VENTURE_MAX_REQUEST_MB") or 60) * 1024 * 1024,
     }
 
@@ -98,7 +99,6 @@ STATIC_DEFAULTS = {
     "BOOTSTRAP_SERVE_LOCAL": True,
     "LANGUAGES": ["zh_CN", "en"],
     "TOKEN_MAX_AGE": {"verify": 60 * 60 * 72, "reset": 60 * 60 * 2, "invite": 60 * 60 * 24 * 14},
-    "LOGIN_RATE_LIMIT": "10 per minute;60 per hour",
     "NOTICE_MAX_ATTEMPTS": 8,
     "NOTICE_SWEEP_AGE_SECONDS": 60,
     "NOTICE_CLAIM_TIMEOUT_SECONDS": 600,

@@ -7,6 +7,8 @@ can never open it, score it or see its scores, whatever the URL.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import g, has_request_context
+from sqlalchemy.orm import Session
 
 from venture.competitions.models import StageKind
 from venture.db import utcnow
@@ -14,6 +16,7 @@ from venture.extensions import db
 from venture.judging.models import (
     Assignment,
     AssignmentStatus,
+    Conflict,
     Panel,
     RoadshowSlot,
     SlotStatus,
@@ -29,18 +32,41 @@ def _is_judge(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_judge)
 
 
+# The view asks these, and the service asks them again before it writes: within one
+# request the answer is remembered, and forgotten as soon as an assignment or a conflict
+# is written through the session (see _forget_on_change).
+_MEMO_KEY = "judging_policy_memo"
+
+
+def _remembered(key, compute):
+    if not has_request_context():
+        return compute()
+    memo = g.setdefault(_MEMO_KEY, {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _forget_on_change(session, _context, _instances) -> None:
+    if has_request_context() and any(isinstance(o, Assignment | Conflict)
+                                     for o in (*session.new, *session.dirty, *session.deleted)):
+        g.pop(_MEMO_KEY, None)
+
+
 def active_assignment(user, stage_id: int, application_id: int) -> Assignment | None:
     if not _is_judge(user):
         return None
-    return db.session.scalar(sa.select(Assignment).where(
-        Assignment.stage_id == stage_id, Assignment.application_id == application_id,
-        Assignment.judge_id == user.id, Assignment.status == AssignmentStatus.ACTIVE))
+    return _remembered(("assignment", user.id, stage_id, application_id), lambda: db.session.scalar(
+        sa.select(Assignment).where(
+            Assignment.stage_id == stage_id, Assignment.application_id == application_id,
+            Assignment.judge_id == user.id, Assignment.status == AssignmentStatus.ACTIVE)))
 
 
 def is_conflicted(user, application) -> bool:
     from venture.judging.services.conflicts import is_conflicted as detected
 
-    return detected(user.id, application)
+    return _remembered(("conflict", user.id, application.id), lambda: detected(user.id, application))
 
 
 def is_blind_for(user, stage) -> bool:

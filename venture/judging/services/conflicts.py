@@ -76,7 +76,17 @@ def detect(judge_ids, applications) -> dict[tuple[int, int], str]:
 
 
 def is_conflicted(judge_id: int, application: Application) -> bool:
-    return bool(detect({judge_id}, [application]))
+    """The same four sources as :func:`detect`, for one pair, in one query (asked on
+    every sheet request, so it is kept to one round trip)."""
+    org_id = application.organization_id
+    recorded = sa.select(Conflict.id).where(Conflict.judge_id == judge_id,
+                                            Conflict.application_id == application.id)
+    member = sa.select(Membership.id).where(Membership.user_id == judge_id, Membership.organization_id == org_id)
+    employed = (sa.select(JudgeProfile.id).join(Organization, Organization.uscc == JudgeProfile.employer_uscc)
+                .where(JudgeProfile.user_id == judge_id, Organization.id == org_id, JudgeProfile.employer_uscc != ""))
+    tied = sa.select(JudgeTie.id).where(JudgeTie.judge_id == judge_id, JudgeTie.organization_id == org_id)
+    return bool(db.session.scalar(sa.select(sa.or_(recorded.exists(), member.exists(), employed.exists(),
+                                                   tied.exists()))))
 
 
 def record_detected(found: dict[tuple[int, int], str]) -> int:

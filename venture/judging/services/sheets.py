@@ -204,12 +204,13 @@ def save_sheet(judge: User, stage: Stage, application: Application, data: Mappin
     if errors:
         raise SheetInvalid(errors)
     if sheet is None:
+        # scores=[]: a new sheet has none to load; the row is written once, below
         sheet = ScoreSheet(stage_id=stage.id, application_id=application.id, judge_id=judge.id, rubric_id=rubric.id,
-                           status=SheetStatus.DRAFT, version=1)
+                           status=SheetStatus.DRAFT, version=1, scores=[])
         db.session.add(sheet)
-        db.session.flush()
-        record("judging.sheet_start", sheet, actor=judge, changes={"application_id": application.id,
-                                                                   "stage_id": stage.id})
+        if not submit:  # a sheet submitted at once is recorded once, as submitted
+            record("judging.sheet_start", sheet, actor=judge, changes={"application_id": application.id,
+                                                                       "stage_id": stage.id})
     else:
         sheet.version += 1
     _apply(sheet, rubric, sheet_input)
@@ -219,6 +220,7 @@ def save_sheet(judge: User, stage: Stage, application: Application, data: Mappin
         db.session.flush()
         record("judging.sheet_submit", sheet, actor=judge, changes={
             "status": ["draft", "submitted"], "total": sheet_total(sheet),
+            "application_id": application.id, "stage_id": stage.id,
             "scores": {str(c.id): ("n/a" if sheet_input.answers[c.id].not_applicable
                                    else sheet_input.answers[c.id].score) for c in rubric.criteria},
             "confidence": sheet.confidence, "recommendation": sheet.recommendation})
