@@ -201,7 +201,7 @@ class Client:
 
     def __init__(self, port: int, stats: Stats):
         self.port, self.stats = port, stats
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
         self.csrf = ""
         self.location = ""
@@ -220,7 +220,7 @@ class Client:
             except (OSError, http.client.HTTPException) as error:
                 # The server closed an idle keep-alive connection: a browser reconnects.
                 self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
                 if attempt == 2 or not isinstance(error, (BrokenPipeError, ConnectionResetError,
                                                           http.client.RemoteDisconnected)):
                     self.stats.record(kind, time.perf_counter() - started, ok=False, detail=type(error).__name__)
@@ -291,8 +291,9 @@ def sheet_fields(criteria, rng: random.Random) -> dict:
 
 
 def judge_session(port: int, email: str, apps: list[int], data: dict, stats: Stats, submitted: list,
-                  deadline: float, think: tuple[float, float], seed_value: int) -> None:
+                  deadline: float, think: tuple[float, float], seed_value: int, delay: float = 0) -> None:
     rng = random.Random(seed_value)
+    time.sleep(delay)  # judges arrive over the first minute, not in one instant
     client = Client(port, stats)
     if not client.login(email):
         return
@@ -315,8 +316,9 @@ def judge_session(port: int, email: str, apps: list[int], data: dict, stats: Sta
 
 
 def applicant_session(port: int, email: str, application_id: int, stats: Stats, deadline: float,
-                      think: tuple[float, float], seed_value: int) -> None:
+                      think: tuple[float, float], seed_value: int, delay: float = 0) -> None:
     rng = random.Random(seed_value)
+    time.sleep(delay)
     client = Client(port, stats)
     if not client.login(email):
         return
@@ -327,7 +329,7 @@ def applicant_session(port: int, email: str, application_id: int, stats: Stats, 
         status, body = client.json("draft autosave", f"/applications/{application_id}/autosave/project", payload)
         if status == 200:
             version = json.loads(body).get("version", version)
-        time.sleep(rng.uniform(*think) * 3)
+        time.sleep(rng.uniform(*think))  # the page autosaves after a pause in typing
 
 
 def run_threads(targets: list) -> float:
@@ -342,15 +344,16 @@ def run_threads(targets: list) -> float:
 
 # --- the phases ----------------------------------------------------------------------------
 
-def judging_day(stack: Stack, data: dict, duration: float, applicants: bool = True) -> list:
+def judging_day(stack: Stack, data: dict, duration: float, think: tuple[float, float], ramp: float) -> list:
     stats, submitted = Stats(), []
     deadline = time.monotonic() + duration
-    think = (0.2, 1.0)
-    targets = [(judge_session, (stack.web_port, email, apps, data, stats, submitted, deadline, think, i))
+    rng = random.Random(1)
+    targets = [(judge_session, (stack.web_port, email, apps, data, stats, submitted, deadline, think, i,
+                                rng.uniform(0, ramp)))
                for i, (email, apps) in enumerate(data["plan"].items())]
-    if applicants:
-        targets += [(applicant_session, (stack.web_port, email, app_id, stats, deadline, think, 10_000 + i))
-                    for i, (email, app_id) in enumerate(data["drafts"].items())]
+    targets += [(applicant_session, (stack.web_port, email, app_id, stats, deadline, think, 10_000 + i,
+                                     rng.uniform(0, ramp)))
+                for i, (email, app_id) in enumerate(data["drafts"].items())]
     elapsed = run_threads(targets)
     print("\nPhase 1: a judging day")
     stats.report(elapsed)
@@ -429,10 +432,13 @@ def bare_flood(stack: Stack, clients: int, seconds: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--judges", type=int, default=200)
-    parser.add_argument("--sheets", type=int, default=8, help="sheets per judge in phase 1")
+    parser.add_argument("--sheets", type=int, default=5, help="sheets per judge in phase 1")
     parser.add_argument("--applicants", type=int, default=20)
-    parser.add_argument("--duration", type=float, default=180, help="seconds at most for phase 1")
+    parser.add_argument("--duration", type=float, default=300, help="seconds at most for phase 1")
     parser.add_argument("--flood-seconds", type=float, default=20)
+    parser.add_argument("--think", type=float, nargs=2, default=(4.0, 16.0), metavar=("MIN", "MAX"),
+                        help="seconds a person pauses between two requests")
+    parser.add_argument("--ramp", type=float, default=60, help="people arrive over this many seconds")
     args = parser.parse_args()
     if not shutil.which("redis-server") or not shutil.which("createdb"):
         raise SystemExit("needs redis-server and PostgreSQL's createdb on this machine")
@@ -445,7 +451,7 @@ def main() -> None:
             stack.serve()
             print(f"stack: gunicorn (WEB_CONCURRENCY={stack.env['WEB_CONCURRENCY']}, 4 threads each), "
                   f"PostgreSQL {stack.db_name}, Redis :{stack.redis_port}, one Celery worker")
-            submitted = judging_day(stack, data, args.duration)
+            submitted = judging_day(stack, data, args.duration, tuple(args.think), args.ramp)
             stored, duplicates = count_sheets(stack, data["stage"])
             print(f"  sheets submitted (clients saw success): {len(submitted)}; stored: {stored}; "
                   f"lost: {len(submitted) - stored if stored <= len(submitted) else 0}; "
@@ -458,6 +464,9 @@ def main() -> None:
             print(f"  single INSERT (bare Flask):    {bare_rate:8.1f} /s")
             print(f"venture/bare ratio: {venture_rate / bare_rate:.2f}")
         finally:
+            if os.environ.get("LOAD_KEEP_LOGS"):
+                for log in ("web.log", "worker.log"):
+                    shutil.copy(Path(folder) / log, Path(os.environ["LOAD_KEEP_LOGS"]) / log)
             stack.stop()
 
 
