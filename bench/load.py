@@ -136,10 +136,10 @@ def seed(stack: Stack, judges: int, sheets_per_judge: int, applicants: int, spar
     """Judges with assignments (already confirmed: no conflict), applicants with drafts."""
     os.environ.update({k: v for k, v in stack.env.items() if k in ("DATABASE_URL", "VENTURE_INSTANCE_PATH",
                                                                    "SECRET_KEY", "REDIS_URL")})
+    from tests import factories as make
     from venture import create_app
     from venture.accounts.services import hash_password
     from venture.extensions import db
-    from tests import factories as make
 
     app = create_app()
     with app.app_context():
@@ -265,22 +265,34 @@ class Stats:
         self.lock = threading.Lock()
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.when: dict[str, list[float]] = defaultdict(list)
+        self.started = time.monotonic()
 
     def record(self, kind: str, seconds: float, *, ok: bool, detail: str) -> None:
         with self.lock:
             self.latency[kind].append(seconds)
+            self.when[kind].append(time.monotonic())
             if not ok:
                 self.errors[kind][detail] += 1
 
-    def report(self, elapsed: float) -> None:
+    def report(self, elapsed: float, after: float | None = None) -> None:
         total = sum(len(v) for v in self.latency.values())
         print(f"  {total} requests in {elapsed:.1f} s: {total / elapsed:.1f} requests/s")
         print(f"  {'kind':<16}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  errors")
         for kind, values in sorted(self.latency.items()):
-            q = statistics.quantiles(values, n=100) if len(values) > 1 else values * 99
-            errors = dict(self.errors.get(kind, {}))
-            print(f"  {kind:<16}{len(values):>8}{q[49] * 1000:>9.1f}{q[94] * 1000:>9.1f}{q[98] * 1000:>9.1f}  "
-                  f"{errors or 0}")
+            self._line(kind, values, dict(self.errors.get(kind, {})))
+        if after is not None:
+            print(f"  after the arrivals ({after:.0f} s on):")
+            for kind, values in sorted(self.latency.items()):
+                later = [v for v, t in zip(values, self.when[kind], strict=True) if t - self.started >= after]
+                if later:
+                    self._line(kind, later, None)
+
+    @staticmethod
+    def _line(kind: str, values: list[float], errors) -> None:
+        q = statistics.quantiles(values, n=100) if len(values) > 1 else values * 99
+        print(f"  {kind:<16}{len(values):>8}{q[49] * 1000:>9.1f}{q[94] * 1000:>9.1f}{q[98] * 1000:>9.1f}"
+              + (f"  {errors or 0}" if errors is not None else ""))
 
 
 def sheet_fields(criteria, rng: random.Random) -> dict:
@@ -356,7 +368,7 @@ def judging_day(stack: Stack, data: dict, duration: float, think: tuple[float, f
                 for i, (email, app_id) in enumerate(data["drafts"].items())]
     elapsed = run_threads(targets)
     print("\nPhase 1: a judging day")
-    stats.report(elapsed)
+    stats.report(elapsed, after=ramp + 15)
     return submitted
 
 
