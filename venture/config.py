@@ -83,6 +83,8 @@ def from_environment() -> dict:
         # First retry delay of a failed email; doubles on each attempt, at most an hour.
         "NOTICE_RETRY_BASE_SECONDS": int(os.environ.get("VENTURE_NOTICE_RETRY_BASE_SECONDS") or 30),
         "LOGIN_RATE_LIMIT": os.environ.get("VENTURE_LOGIN_RATE_LIMIT") or "10 per minute;60 per hour",
+        # Seconds before the broker hands an unacknowledged task (its worker died) to another.
+        "BROKER_VISIBILITY_TIMEOUT": int(os.environ.get("VENTURE_BROKER_VISIBILITY_TIMEOUT") or 900),
         "MAX_CONTENT_LENGTH": int(os.environ.get("VENTURE_MAX_REQUEST_MB") or 60) * 1024 * 1024,
     }
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
-from flask import jsonify, render_template, request
+from flask import Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from markupsafe import escape
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from venture.errors import DomainError
+from venture.i18n import current_locale_code
 
 log = logging.getLogger("venture.errors")
 
@@ -28,6 +31,7 @@ def _titles():
         423: _("Locked"),
         429: _("Too many requests"),
         500: _("Something went wrong"),
+        503: _("Temporarily unavailable"),
     }
 
 
@@ -41,6 +45,12 @@ def _default_messages():
         429: _("Too many attempts. Please wait a moment and try again."),
         500: _("An unexpected error occurred. It has been logged; please try again later."),
     }
+
+
+UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>
+<body><main><h1>{title}</h1><p>{message}</p></main></body></html>"""
 
 
 def wants_json() -> bool:
@@ -85,6 +95,28 @@ def init_error_handlers(app) -> None:
         db.session.rollback()
         log.warning("database refused a value on %s %s: %s", request.method, request.path, error.orig)
         return error_response(400, _("A value is out of range or not valid. Check the form and try again."))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_unavailable(error):
+        # The database is down or restarting: nothing was written (the transaction is
+        # gone with the connection); the pool reconnects once it is back.
+        from venture.extensions import db
+
+        with contextlib.suppress(OperationalError, InterfaceError):
+            db.session.rollback()
+        log.error("database unavailable on %s %s: %s", request.method, request.path, error)
+        message = _("The database is not reachable at the moment. Nothing was saved; please try again in a minute.")
+        if wants_json():
+            response = jsonify({"error": {"status": 503, "title": _("Temporarily unavailable"), "message": message}})
+        else:
+            # A page that needs no database (the usual layout reads the signed-in user).
+            page = UNAVAILABLE_PAGE.format(title=escape(_("Temporarily unavailable")), message=escape(message),
+                                           lang="zh-CN" if current_locale_code() == "zh_CN" else "en")
+            response = Response(page, mimetype="text/html")
+        response.status_code = 503
+        response.headers["Retry-After"] = "30"
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

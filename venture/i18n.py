@@ -18,6 +18,7 @@ from babel.messages.pofile import read_po
 from flask import current_app, request, session
 from flask_babel import Domain, get_locale
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
@@ -87,10 +88,13 @@ def select_locale() -> str:
     The browser's Accept-Language is deliberately not consulted: the product's
     audience reads Chinese first, and English is an explicit choice.
     """
-    if current_user and getattr(current_user, "is_authenticated", False):
-        chosen = normalize_locale(getattr(current_user, "locale", None))
-        if chosen:
-            return chosen
+    try:
+        if current_user and getattr(current_user, "is_authenticated", False):
+            chosen = normalize_locale(getattr(current_user, "locale", None))
+            if chosen:
+                return chosen
+    except SQLAlchemyError:
+        pass  # the database is unreachable: the page that says so still needs a language
     if request:
         chosen = normalize_locale(session.get("locale"))
         if chosen:

@@ -52,7 +52,7 @@ def init_celery(app) -> Celery:
         # A web request must not hang on a broker outage: fail fast, the sweep re-queues.
         task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
         broker_transport_options={
-            "visibility_timeout": 900,
+            "visibility_timeout": app.config.get("BROKER_VISIBILITY_TIMEOUT", 900),
             "socket_connect_timeout": 2,
             "socket_timeout": 5,
         },

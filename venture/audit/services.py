@@ -118,15 +118,24 @@ def _advance_head(session: Session, count: int) -> tuple[int, str]:
     The UPDATE comes first so that it takes the lock (a row lock on PostgreSQL, the
     write lock on SQLite) before anything is read.
     """
-    bumped = session.execute(
-        sa.update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + count)
-    ).rowcount
-    if not bumped:
-        session.execute(sa.insert(AuditHead).values(id=1, seq=count, hash=GENESIS_HASH))
+    bump = sa.update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + count)
+    if not session.execute(bump).rowcount:
+        # The first entry ever: create the head if no concurrent first entry did, then bump.
+        session.execute(_insert_head_if_absent(session))
+        session.execute(bump)
     seq, last_hash = session.execute(
         sa.select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
     ).one()
     return seq - count, last_hash
+
+
+def _insert_head_if_absent(session: Session):
+    values = {"id": 1, "seq": 0, "hash": GENESIS_HASH}
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(AuditHead).values(**values).on_conflict_do_nothing(index_elements=["id"])
 
 
 def _write_pending(session: Session) -> None:
