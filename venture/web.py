@@ -42,3 +42,14 @@ def render_form(template: str, form, status: int | None = None, **context):
 
 def _has_field_errors(form) -> bool:
     return any(f.errors for f in form)
+
+
+def attempt(form, service, *args, **kwargs) -> bool:
+    """Call one service for a valid form. A refusal is shown beside its field (or above
+    the form) and False is returned; the caller then re-renders the form."""
+    try:
+        service(*args, **kwargs)
+    except DomainError as error:
+        attach_error(form, error)
+        return False
+    return True

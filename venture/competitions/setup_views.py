@@ -29,7 +29,7 @@ from venture.errors import DomainError, NotFound
 from venture.extensions import db
 from venture.orgs.models import Area, AreaLevel, OrgType
 from venture.policy import organizer_only, require
-from venture.web import attach_error, render_form
+from venture.web import attach_error, attempt, render_form
 
 bp = Blueprint("competition_setup", __name__, url_prefix="/competitions")
 
@@ -53,7 +53,9 @@ def _competition(competition_id: int) -> Competition:
 
 
 def _page(template: str, comp: Competition, section: str, form=None, status=None, **context):
-    context.update(comp=comp, section=section, sections=SECTIONS, problems=services.setup_problems(comp))
+    context.update(
+        comp=comp, section=section, sections=SECTIONS, problems=services.setup_problems(comp)
+    )
     if form is not None:
         return render_form(template, form, status=status, **context)
     return render_template(template, **context), status or 200
@@ -61,8 +63,12 @@ def _page(template: str, comp: Competition, section: str, form=None, status=None
 
 def _area_choices():
     """The districts and streets a competition may cover (none: the whole city)."""
-    areas = db.session.scalars(sa.select(Area).where(Area.level != AreaLevel.COMMUNITY)
-                               .options(sa.orm.joinedload(Area.parent)).order_by(Area.name)).all()
+    areas = db.session.scalars(
+        sa.select(Area)
+        .where(Area.level != AreaLevel.COMMUNITY)
+        .options(sa.orm.joinedload(Area.parent))
+        .order_by(Area.name)
+    ).all()
     return [("", _("— whole city —"))] + sorted(((a.id, a.path) for a in areas), key=lambda c: c[1])
 
 
@@ -77,13 +83,22 @@ def new():
         form.year.data = date.today().year + 1
     if form.validate_on_submit():
         try:
-            comp = services.create_competition(actor=current_user, name=form.name.data, year=form.year.data,
-                                               code_prefix=form.code_prefix.data, theme=form.theme.data or "",
-                                               description=form.description.data or "", area_id=form.area_id.data)
+            comp = services.create_competition(
+                actor=current_user,
+                name=form.name.data,
+                year=form.year.data,
+                code_prefix=form.code_prefix.data,
+                theme=form.theme.data or "",
+                description=form.description.data or "",
+                area_id=form.area_id.data,
+            )
         except DomainError as error:
             attach_error(form, error)
         else:
-            flash(_("The competition has been created as a draft. Continue with its stages."), "success")
+            flash(
+                _("The competition has been created as a draft. Continue with its stages."),
+                "success",
+            )
             return redirect(url_for("competition_setup.stages", competition_id=comp.id))
     return render_form("competitions/new.html", form)
 
@@ -101,16 +116,20 @@ def basics(competition_id: int):
     comp = _competition(competition_id)
     form = forms.BasicsForm(obj=comp)
     form.area_id.choices = _area_choices()
-    if form.validate_on_submit():
-        try:
-            services.update_basics(comp, actor=current_user, name=form.name.data, year=form.year.data,
-                                   code_prefix=form.code_prefix.data, theme=form.theme.data or "",
-                                   description=form.description.data or "", area_id=form.area_id.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("competition_setup.basics", competition_id=comp.id))
+    if form.validate_on_submit() and attempt(
+        form,
+        services.update_basics,
+        comp,
+        actor=current_user,
+        name=form.name.data,
+        year=form.year.data,
+        code_prefix=form.code_prefix.data,
+        theme=form.theme.data or "",
+        description=form.description.data or "",
+        area_id=form.area_id.data,
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for("competition_setup.basics", competition_id=comp.id))
     return _page("competitions/setup_basics.html", comp, "basics", form)
 
 
@@ -124,13 +143,14 @@ def stages(competition_id: int):
         data[f"{stage.kind.value}_ends_at"] = forms.utc_to_local_naive(stage.ends_at)
     form = forms.stages_form(data=None if request.method == "POST" else data)
     if form.validate_on_submit():
-        dates = {kind: (forms.local_to_utc(getattr(form, f"{kind.value}_starts_at").data),
-                        forms.local_to_utc(getattr(form, f"{kind.value}_ends_at").data)) for kind in STAGE_ORDER}
-        try:
-            services.update_stage_dates(comp, dates, actor=current_user)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
+        dates = {
+            kind: (
+                forms.local_to_utc(getattr(form, f"{kind.value}_starts_at").data),
+                forms.local_to_utc(getattr(form, f"{kind.value}_ends_at").data),
+            )
+            for kind in STAGE_ORDER
+        }
+        if attempt(form, lambda: services.update_stage_dates(comp, dates, actor=current_user)):
             flash(_("The stage dates have been saved."), "success")
             return redirect(url_for("competition_setup.stages", competition_id=comp.id))
     return _page("competitions/setup_stages.html", comp, "stages", form, kinds=STAGE_ORDER)
@@ -140,23 +160,33 @@ def stages(competition_id: int):
 @organizer_only
 def scoring(competition_id: int):
     comp = _competition(competition_id)
-    choices = {kind: [(r.id, f"{r.name} · v{r.version}") for r in comp.rubrics if r.stage_kind == kind]
-               for kind in SCORING_STAGES}
+    choices = {
+        kind: [(r.id, f"{r.name} · v{r.version}") for r in comp.rubrics if r.stage_kind == kind]
+        for kind in SCORING_STAGES
+    }
     data = {}
     for stage in comp.stages:
         if stage.is_scoring:
-            data.update({f"{stage.kind.value}_rubric": stage.rubric_id, f"{stage.kind.value}_weight": stage.weight,
-                         f"{stage.kind.value}_blind": stage.blind})
-    form = forms.scoring_form(data=None if request.method == "POST" else data, rubric_choices=choices)
+            data.update(
+                {
+                    f"{stage.kind.value}_rubric": stage.rubric_id,
+                    f"{stage.kind.value}_weight": stage.weight,
+                    f"{stage.kind.value}_blind": stage.blind,
+                }
+            )
+    form = forms.scoring_form(
+        data=None if request.method == "POST" else data, rubric_choices=choices
+    )
     if form.validate_on_submit():
-        settings = {kind: {"rubric_id": getattr(form, f"{kind.value}_rubric").data,
-                           "weight": getattr(form, f"{kind.value}_weight").data or 0,
-                           "blind": getattr(form, f"{kind.value}_blind").data} for kind in SCORING_STAGES}
-        try:
-            services.update_scoring(comp, settings, actor=current_user)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
+        settings = {
+            kind: {
+                "rubric_id": getattr(form, f"{kind.value}_rubric").data,
+                "weight": getattr(form, f"{kind.value}_weight").data or 0,
+                "blind": getattr(form, f"{kind.value}_blind").data,
+            }
+            for kind in SCORING_STAGES
+        }
+        if attempt(form, lambda: services.update_scoring(comp, settings, actor=current_user)):
             flash(_("The scoring settings have been saved."), "success")
             return redirect(url_for("competition_setup.scoring", competition_id=comp.id))
     return _page("competitions/setup_scoring.html", comp, "scoring", form, kinds=SCORING_STAGES)
@@ -164,20 +194,24 @@ def scoring(competition_id: int):
 
 # --- categories -------------------------------------------------------------------------
 
+
 @bp.route("/<int:competition_id>/setup/categories", methods=["GET", "POST"])
 @organizer_only
 def categories(competition_id: int):
     comp = _competition(competition_id)
     form = forms.CategoryForm()
-    if form.validate_on_submit():
-        try:
-            services.save_category(comp, actor=current_user, name=form.name.data, budget_fen=form.budget.fen,
-                                   description=form.description.data or "", max_projects=form.max_projects.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("The category %(name)s has been added.", name=form.name.data), "success")
-            return redirect(url_for("competition_setup.categories", competition_id=comp.id))
+    if form.validate_on_submit() and attempt(
+        form,
+        services.save_category,
+        comp,
+        actor=current_user,
+        name=form.name.data,
+        budget_fen=form.budget.fen,
+        description=form.description.data or "",
+        max_projects=form.max_projects.data,
+    ):
+        flash(_("The category %(name)s has been added.", name=form.name.data), "success")
+        return redirect(url_for("competition_setup.categories", competition_id=comp.id))
     total = sum(c.budget_fen for c in comp.categories)
     return _page("competitions/setup_categories.html", comp, "categories", form, total_fen=total)
 
@@ -194,18 +228,29 @@ def _category(comp: Competition, category_id: int) -> Category:
 def category(competition_id: int, category_id: int):
     comp = _competition(competition_id)
     cat = _category(comp, category_id)
-    form = forms.CategoryForm(data=None if request.method == "POST" else {
-        "name": cat.name, "budget": forms.fen_to_yuan(cat.budget_fen), "max_projects": cat.max_projects,
-        "description": cat.description})
-    if form.validate_on_submit():
-        try:
-            services.save_category(comp, cat, actor=current_user, name=form.name.data, budget_fen=form.budget.fen,
-                                   description=form.description.data or "", max_projects=form.max_projects.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("competition_setup.categories", competition_id=comp.id))
+    form = forms.CategoryForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "name": cat.name,
+            "budget": forms.fen_to_yuan(cat.budget_fen),
+            "max_projects": cat.max_projects,
+            "description": cat.description,
+        }
+    )
+    if form.validate_on_submit() and attempt(
+        form,
+        services.save_category,
+        comp,
+        cat,
+        actor=current_user,
+        name=form.name.data,
+        budget_fen=form.budget.fen,
+        description=form.description.data or "",
+        max_projects=form.max_projects.data,
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for("competition_setup.categories", competition_id=comp.id))
     return _page("competitions/setup_category.html", comp, "categories", form, category=cat)
 
 
@@ -225,26 +270,39 @@ def delete_category(competition_id: int, category_id: int):
 
 # --- money rules and budget lines ----------------------------------------------------------------
 
+
 @bp.route("/<int:competition_id>/setup/money", methods=["GET", "POST"])
 @organizer_only
 def money(competition_id: int):
     comp = _competition(competition_id)
     caps = comp.group_caps or {}
-    form = forms.MoneyForm(data=None if request.method == "POST" else {
-        "max_amount": forms.fen_to_yuan(comp.max_amount_fen), "max_share_pct": comp.max_share_pct,
-        "min_cofunding_pct": comp.min_cofunding_pct, "forbidden_items": comp.forbidden_items,
-        **{f"cap_{g.value}": Decimal(str(caps[g.value])) if caps.get(g.value) else None for g in BudgetGroup}})
-    if form.validate_on_submit():
-        try:
-            services.update_money_rules(
-                comp, actor=current_user, max_amount_fen=form.max_amount.fen, max_share_pct=form.max_share_pct.data,
-                min_cofunding_pct=form.min_cofunding_pct.data or 0, forbidden_items=form.forbidden_items.data or "",
-                group_caps={g.value: getattr(form, f"cap_{g.value}").data for g in BudgetGroup})
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("The money rules have been saved."), "success")
-            return redirect(url_for("competition_setup.money", competition_id=comp.id))
+    form = forms.MoneyForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "max_amount": forms.fen_to_yuan(comp.max_amount_fen),
+            "max_share_pct": comp.max_share_pct,
+            "min_cofunding_pct": comp.min_cofunding_pct,
+            "forbidden_items": comp.forbidden_items,
+            **{
+                f"cap_{g.value}": Decimal(str(caps[g.value])) if caps.get(g.value) else None
+                for g in BudgetGroup
+            },
+        }
+    )
+    if form.validate_on_submit() and attempt(
+        form,
+        services.update_money_rules,
+        comp,
+        actor=current_user,
+        max_amount_fen=form.max_amount.fen,
+        max_share_pct=form.max_share_pct.data,
+        min_cofunding_pct=form.min_cofunding_pct.data or 0,
+        forbidden_items=form.forbidden_items.data or "",
+        group_caps={g.value: getattr(form, f"cap_{g.value}").data for g in BudgetGroup},
+    ):
+        flash(_("The money rules have been saved."), "success")
+        return redirect(url_for("competition_setup.money", competition_id=comp.id))
     return _page("competitions/setup_money.html", comp, "money", form)
 
 
@@ -258,16 +316,20 @@ def budget_lines(competition_id: int):
     comp = _competition(competition_id)
     form = forms.BudgetRuleForm()
     form.line_group.choices = _group_choices()
-    if form.validate_on_submit():
-        try:
-            services.save_budget_rule(comp, actor=current_user, line_group=form.line_group.data, name=form.name.data,
-                                      max_share_pct=form.max_share_pct.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("The budget line %(name)s has been added.", name=form.name.data), "success")
-            return redirect(url_for("competition_setup.budget_lines", competition_id=comp.id))
-    return _page("competitions/setup_budget_lines.html", comp, "budget_lines", form, groups=list(BudgetGroup))
+    if form.validate_on_submit() and attempt(
+        form,
+        services.save_budget_rule,
+        comp,
+        actor=current_user,
+        line_group=form.line_group.data,
+        name=form.name.data,
+        max_share_pct=form.max_share_pct.data,
+    ):
+        flash(_("The budget line %(name)s has been added.", name=form.name.data), "success")
+        return redirect(url_for("competition_setup.budget_lines", competition_id=comp.id))
+    return _page(
+        "competitions/setup_budget_lines.html", comp, "budget_lines", form, groups=list(BudgetGroup)
+    )
 
 
 def _rule(comp: Competition, rule_id: int) -> BudgetLineRule:
@@ -282,18 +344,28 @@ def _rule(comp: Competition, rule_id: int) -> BudgetLineRule:
 def budget_line(competition_id: int, rule_id: int):
     comp = _competition(competition_id)
     rule = _rule(comp, rule_id)
-    form = forms.BudgetRuleForm(data=None if request.method == "POST" else {
-        "line_group": rule.line_group.value, "name": rule.name, "max_share_pct": rule.max_share_pct})
+    form = forms.BudgetRuleForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "line_group": rule.line_group.value,
+            "name": rule.name,
+            "max_share_pct": rule.max_share_pct,
+        }
+    )
     form.line_group.choices = _group_choices()
-    if form.validate_on_submit():
-        try:
-            services.save_budget_rule(comp, rule, actor=current_user, line_group=form.line_group.data,
-                                      name=form.name.data, max_share_pct=form.max_share_pct.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("competition_setup.budget_lines", competition_id=comp.id))
+    if form.validate_on_submit() and attempt(
+        form,
+        services.save_budget_rule,
+        comp,
+        rule,
+        actor=current_user,
+        line_group=form.line_group.data,
+        name=form.name.data,
+        max_share_pct=form.max_share_pct.data,
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for("competition_setup.budget_lines", competition_id=comp.id))
     return _page("competitions/setup_budget_line.html", comp, "budget_lines", form, rule=rule)
 
 
@@ -313,32 +385,38 @@ def delete_budget_line(competition_id: int, rule_id: int):
 
 # --- eligibility -----------------------------------------------------------------------------
 
+
 @bp.route("/<int:competition_id>/setup/eligibility", methods=["GET", "POST"])
 @organizer_only
 def eligibility(competition_id: int):
     comp = _competition(competition_id)
     form = forms.EligibilityForm(obj=None if request.method == "POST" else comp)
     form.allowed_org_types.choices = [(t.value, label(t)) for t in OrgType]
-    form.required_attachments.choices = [(k.value, label(k)) for k in AttachmentKind if k != AttachmentKind.OTHER]
-    if form.validate_on_submit():
-        try:
-            services.update_eligibility(
-                comp, actor=current_user, allowed_org_types=list(form.allowed_org_types.data or []),
-                require_verified=form.require_verified.data, abnormal_years=form.abnormal_years.data or 0,
-                dishonest_years=form.dishonest_years.data or 0,
-                max_applications_per_org=form.max_applications_per_org.data,
-                min_registration_months=form.min_registration_months.data or 0,
-                required_attachments=list(form.required_attachments.data or []),
-                max_file_mb=form.max_file_mb.data, max_total_mb=form.max_total_mb.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("The eligibility rules have been saved."), "success")
-            return redirect(url_for("competition_setup.eligibility", competition_id=comp.id))
+    form.required_attachments.choices = [
+        (k.value, label(k)) for k in AttachmentKind if k != AttachmentKind.OTHER
+    ]
+    if form.validate_on_submit() and attempt(
+        form,
+        services.update_eligibility,
+        comp,
+        actor=current_user,
+        allowed_org_types=list(form.allowed_org_types.data or []),
+        require_verified=form.require_verified.data,
+        abnormal_years=form.abnormal_years.data or 0,
+        dishonest_years=form.dishonest_years.data or 0,
+        max_applications_per_org=form.max_applications_per_org.data,
+        min_registration_months=form.min_registration_months.data or 0,
+        required_attachments=list(form.required_attachments.data or []),
+        max_file_mb=form.max_file_mb.data,
+        max_total_mb=form.max_total_mb.data,
+    ):
+        flash(_("The eligibility rules have been saved."), "success")
+        return redirect(url_for("competition_setup.eligibility", competition_id=comp.id))
     return _page("competitions/setup_eligibility.html", comp, "eligibility", form)
 
 
 # --- rubrics ----------------------------------------------------------------------------------
+
 
 @bp.route("/<int:competition_id>/setup/rubrics", methods=["GET", "POST"])
 @organizer_only
@@ -348,15 +426,20 @@ def rubrics(competition_id: int):
     form.stage_kind.choices = [(k.value, label(k)) for k in SCORING_STAGES]
     if form.validate_on_submit():
         try:
-            rubric = services.create_rubric(comp, actor=current_user, name=form.name.data,
-                                            stage_kind=form.stage_kind.data)
+            rubric = services.create_rubric(
+                comp, actor=current_user, name=form.name.data, stage_kind=form.stage_kind.data
+            )
         except DomainError as error:
             attach_error(form, error)
         else:
-            return redirect(url_for("competition_setup.rubric", competition_id=comp.id, rubric_id=rubric.id))
+            return redirect(
+                url_for("competition_setup.rubric", competition_id=comp.id, rubric_id=rubric.id)
+            )
     in_use = {r.id: rubric_in_use(r) for r in comp.rubrics}
     used_by = {s.rubric_id: s for s in comp.stages if s.rubric_id}
-    return _page("competitions/setup_rubrics.html", comp, "rubrics", form, in_use=in_use, used_by=used_by)
+    return _page(
+        "competitions/setup_rubrics.html", comp, "rubrics", form, in_use=in_use, used_by=used_by
+    )
 
 
 def _rubric(comp: Competition, rubric_id: int) -> Rubric:
@@ -378,13 +461,27 @@ def rubric(competition_id: int, rubric_id: int):
     if request.method == "POST":
         form = forms.RubricForm()
     else:
-        rows = [{"name": c.name, "description": c.description, "max_score": c.max_score, "allow_na": c.allow_na}
-                for c in rub.criteria]
-        form = forms.RubricForm(data={"name": rub.name, "criteria": rows + [{}] * (0 if frozen else BLANK_CRITERIA_ROWS)})
+        rows = [
+            {
+                "name": c.name,
+                "description": c.description,
+                "max_score": c.max_score,
+                "allow_na": c.allow_na,
+            }
+            for c in rub.criteria
+        ]
+        form = forms.RubricForm(
+            data={
+                "name": rub.name,
+                "criteria": rows + [{}] * (0 if frozen else BLANK_CRITERIA_ROWS),
+            }
+        )
     status = None
     if form.validate_on_submit():
         try:
-            services.save_rubric(rub, actor=current_user, name=form.name.data, criteria=form.criteria_data())
+            services.save_rubric(
+                rub, actor=current_user, name=form.name.data, criteria=form.criteria_data()
+            )
         except DomainError as error:
             status = error.status
             if error.field == "criteria":
@@ -393,10 +490,21 @@ def rubric(competition_id: int, rubric_id: int):
                 attach_error(form, error)
         else:
             flash(_("The rubric has been saved."), "success")
-            return redirect(url_for("competition_setup.rubric", competition_id=comp.id, rubric_id=rub.id))
+            return redirect(
+                url_for("competition_setup.rubric", competition_id=comp.id, rubric_id=rub.id)
+            )
     current_sum = sum((c["max_score"] or 0 for c in form.criteria_data()), 0)
-    return _page("competitions/setup_rubric.html", comp, "rubrics", form, status=status, rubric=rub, frozen=frozen,
-                 current_sum=current_sum, used_by_stage=any(s.rubric_id == rub.id for s in comp.stages))
+    return _page(
+        "competitions/setup_rubric.html",
+        comp,
+        "rubrics",
+        form,
+        status=status,
+        rubric=rub,
+        frozen=frozen,
+        current_sum=current_sum,
+        used_by_stage=any(s.rubric_id == rub.id for s in comp.stages),
+    )
 
 
 @bp.route("/<int:competition_id>/setup/rubrics/<int:rubric_id>/copy", methods=["POST"])
@@ -404,7 +512,10 @@ def rubric(competition_id: int, rubric_id: int):
 def copy_rubric(competition_id: int, rubric_id: int):
     comp = _competition(competition_id)
     copy = services.copy_rubric(_rubric(comp, rubric_id), actor=current_user)
-    flash(_("A new version %(version)d has been created; you can edit it.", version=copy.version), "success")
+    flash(
+        _("A new version %(version)d has been created; you can edit it.", version=copy.version),
+        "success",
+    )
     return redirect(url_for("competition_setup.rubric", competition_id=comp.id, rubric_id=copy.id))
 
 
@@ -422,6 +533,7 @@ def delete_rubric(competition_id: int, rubric_id: int):
 
 
 # --- opening ------------------------------------------------------------------------------------
+
 
 @bp.route("/<int:competition_id>/setup/open", methods=["GET", "POST"])
 @organizer_only
