@@ -147,7 +147,9 @@ def notices_group():
 @with_appcontext
 def notices_sweep():
     """Re-queue notices that are due and not in the broker (what beat runs every minute)."""
-    count = current_app.extensions["celery"].tasks["venture.sweep_notices"].apply().get()
+    # An eager result: nothing to wait for. (Celery's "never .get() inside a task" guard is
+    # a process-wide flag that tasks running in parallel threads can leave set.)
+    count = current_app.extensions["celery"].tasks["venture.sweep_notices"].apply().get(disable_sync_subtasks=False)
     click.echo(f"{count} notice(s) re-queued.")
 
 

@@ -17,7 +17,7 @@ from workers.tasks.reminders import send_reminders
 
 
 def _run(now) -> dict:
-    return send_reminders.apply(args=[now.isoformat()]).get()
+    return send_reminders.apply(args=[now.isoformat()]).get(disable_sync_subtasks=False)
 
 
 def _notices(kind: str) -> list[Notice]:

@@ -65,7 +65,7 @@ def test_broker_outage_loses_no_email(stack_app, worker, redis_server, smtp_serv
 
     redis_server.start()  # same port: the worker reconnects
     with stack_app.app_context():
-        swept = stack_app.extensions["celery"].tasks["venture.sweep_notices"].apply().get()
+        swept = stack_app.extensions["celery"].tasks["venture.sweep_notices"].apply().get(disable_sync_subtasks=False)
     assert swept >= 1
     wait_for(lambda: smtp_server.to("outage@example.org"), timeout=90, what="the email after the outage")
     with stack_app.app_context():
