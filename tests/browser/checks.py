@@ -24,7 +24,7 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 # The basics, checked in the page: one h1, an accessible name for every form control,
-# a header or nav landmark and a main landmark.
+# a header or nav landmark and a main landmark, nothing wider than the window.
 BASICS_JS = """
 () => {
   const problems = [];
@@ -42,6 +42,8 @@ BASICS_JS = """
   }
   if (!document.querySelector("header, nav, [role=banner], [role=navigation]")) problems.push("no header/nav landmark");
   if (document.querySelectorAll("main, [role=main]").length !== 1) problems.push("expected exactly one <main> landmark");
+  const overflow = document.documentElement.scrollWidth - window.innerWidth;
+  if (overflow > 1) problems.push(`the page is ${overflow}px wider than the window (it scrolls sideways)`);
   return problems;
 }
 """

@@ -39,6 +39,7 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 README_SHOTS = PROJECT_ROOT / "docs" / "screenshots"
 UPDATE_README_SHOTS = os.environ.get("VENTURE_UPDATE_SCREENSHOTS") == "1"
+README_SHOT_BYTES = 200_000
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/126.0.0.0 Mobile Safari/537.36")
 TIMEOUT_MS = 15_000
@@ -223,6 +224,45 @@ def live_server(tmp_path_factory, browser):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def demo(live_server):
+    """The demo (`venture demo`'s seeders) in this module's live server, and the ids its pages need."""
+    import sqlalchemy as sa
+
+    from venture.accounts.models import User
+    from venture.applications.models import Application
+    from venture.competitions.models import Competition, StageKind
+    from venture.demo import seed_demo
+    from venture.extensions import db
+    from venture.followup.models import ProgressReport, Project
+    from venture.judging.models import RoadshowSession, RoadshowStatus
+    from venture.orgs.models import Membership
+    from venture.rankings.services import latest_final_snapshot
+
+    with live_server.ctx():
+        seed_demo()
+    with live_server.ctx():
+        by_prefix = {c.code_prefix: c for c in db.session.scalars(sa.select(Competition))}
+        applicant = db.session.scalar(sa.select(User).where(User.email == "applicant@demo.venture"))
+        org_ids = sa.select(Membership.organization_id).where(Membership.user_id == applicant.id)
+        application = db.session.scalar(sa.select(Application).where(
+            Application.organization_id.in_(org_ids), Application.competition_id == by_prefix["GY2027"].id)
+            .order_by(Application.id).limit(1))
+        project = db.session.scalar(sa.select(Project).where(Project.organization_id.in_(org_ids))
+                                    .order_by(Project.id).limit(1))
+        report = db.session.scalar(sa.select(ProgressReport).where(ProgressReport.project_id == project.id)
+                                   .order_by(ProgressReport.id).limit(1))
+        roadshow = by_prefix["WCT2026"].stage(StageKind.ROADSHOW)
+        session = db.session.scalar(sa.select(RoadshowSession).where(
+            RoadshowSession.stage_id == roadshow.id, RoadshowSession.status == RoadshowStatus.SCHEDULED))
+        return {
+            "gy2025": by_prefix["GY2025"].id, "wct2026": by_prefix["WCT2026"].id, "gy2027": by_prefix["GY2027"].id,
+            "application": application.id, "project": project.id, "report": report.id,
+            "final_snapshot": latest_final_snapshot(by_prefix["GY2025"]).id, "session": session.id,
+        }
+
+
+
 # --- people in their own browser contexts --------------------------------------------------
 
 @pytest.hookimpl(hookwrapper=True)
@@ -311,6 +351,9 @@ def axe():
     return source
 
 
+_axed: set[tuple] = set()  # page kinds axe has checked in this session
+
+
 def page_kind(page) -> tuple:
     """A page's kind: its path with the ids taken out, the window width and the language."""
     path = re.sub(r"/\d+", "/N", re.sub(r"[?#].*", "", page.url.split("://", 1)[-1].split("/", 1)[-1]))
@@ -326,7 +369,6 @@ def check_page(watches, axe):
     when ``full=True`` (a page whose content changed in a way that matters).
     """
     checked = []
-    axed = set()
 
     def _check(page, *, full: bool = False):
         page.wait_for_load_state("load")
@@ -334,8 +376,8 @@ def check_page(watches, axe):
         problems = watch.take() if watch else []
         problems += page_problems(page)
         kind = page_kind(page)
-        if axe and (full or kind not in axed):
-            axed.add(kind)
+        if axe and (full or kind not in _axed):
+            _axed.add(kind)
             problems += axe_problems(page, axe)
         checked.append(page.url)
         if problems:
@@ -374,12 +416,19 @@ def readme_shot():
     """readme_shot(page, name): the visible part at 1 CSS pixel per pixel, into
     docs/screenshots/ — only with VENTURE_UPDATE_SCREENSHOTS=1 (CI leaves them alone)."""
 
-    def _shot(page, name: str) -> Path | None:
+    def _shot(page, name: str, *, full_page: bool = False) -> Path | None:
         if not UPDATE_README_SHOTS:
             return None
         README_SHOTS.mkdir(parents=True, exist_ok=True)
         path = README_SHOTS / f"{_slug(name)}.png"
-        page.screenshot(path=str(path), scale="css", animations="disabled")
+        page.screenshot(path=str(path), scale="css", animations="disabled", full_page=full_page)
+        # The repository keeps them small (≤ 200 KB): a busy page is cut shorter.
+        height = page.evaluate("document.documentElement.scrollHeight") if full_page else page.viewport_size["height"]
+        while path.stat().st_size > README_SHOT_BYTES and height > 300:
+            height = int(height * 0.85)
+            page.screenshot(path=str(path), scale="css", animations="disabled", full_page=full_page,
+                            clip={"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height})
+        assert path.stat().st_size <= README_SHOT_BYTES, f"{path.name} is larger than 200 KB"
         return path
 
     return _shot

@@ -207,7 +207,6 @@ def applicant_signs_up_and_registers(j: Journey) -> None:
     a = j.applicant = j.person("applicant")
     a.go("/")
     a.shot("home-visitor")
-    j.readme_shot(a.page, "home-zh")
     a.link(zh("Register your organization"))
     a.fill(zh("Your name"), APPLICANT[1])
     a.fill(zh("Email"), APPLICANT[0])
@@ -324,6 +323,7 @@ def applicant_applies_in_two_sittings(j: Journey) -> None:
     a.button(zh("Save"))
     expect(money.locator("li.text-danger")).to_contain_text(zh("Management costs"))
     a.shot("application-over-cap")
+    j.readme_shot(a.page, "application-budget-zh", full_page=True)
     a.fill(zh("Amount (yuan)"), "8000", within=lines.nth(3))
     a.fill(zh("Amount (yuan)"), "52000", within=lines.nth(1))
     expect(money).to_contain_text(zh("The budget keeps every money rule."))
@@ -342,7 +342,6 @@ def applicant_applies_in_two_sittings(j: Journey) -> None:
     a.button(zh("Submit the application"))
     a.flash(zh("Your application %(code)s has been submitted (revision %(n)d).", code=f"{PREFIX}-001", n=1))
     a.shot("application-submitted")
-    j.readme_shot(a.page, "application-zh")
 
 
 def organizer_returns_and_passes(j: Journey) -> None:
@@ -546,7 +545,7 @@ def judges_score_online(j: Journey) -> None:
             j.judges[judge_email] = p
             p.log_in(judge_email)
         p.nav(zh("My reviews"))
-        p.link(zh("Score"), within=p.page.get_by_role("row").filter(has_text=PROJECT))
+        p.link(zh("Score now"), within=p.page.get_by_role("row").filter(has_text=PROJECT))
         if n == 0:
             p.shot("declare-conflict")
             p.fill(zh("Reason"), "本人曾担任该机构的督导顾问，需回避。")
@@ -564,11 +563,9 @@ def judges_score_online(j: Journey) -> None:
         j.judges[spare] = p
         p.log_in(spare)
     p.nav(zh("My reviews"))
-    p.link(zh("Score"), within=p.page.get_by_role("row").filter(has_text=PROJECT))
+    p.link(zh("Score now"), within=p.page.get_by_role("row").filter(has_text=PROJECT))
     p.button(zh("I confirm I have no conflict of interest"))
     p.shot("sheet-phone")
-    p.page.locator("#sheet-form").scroll_into_view_if_needed()
-    j.readme_shot(p.page, "judge-sheet-phone-zh")
     phone_sheet(p, [23, 25, 22, 18])
     p.flash(zh("Your sheet has been submitted. Thank you."))
 
@@ -679,7 +676,6 @@ def results_published(j: Journey) -> None:
     o.flash(zh("The final ranking and the funding line are computed."))
     expect(o.page.locator("main")).to_contain_text(PROJECT)
     o.shot("final-ranking")
-    j.readme_shot(o.page, "ranking-zh")
 
     o.nav(zh("Results"))
     o.link(zh("Open"), within=o.page.get_by_role("row").filter(has_text=COMPETITION))
@@ -838,7 +834,7 @@ def project_is_followed(j: Journey) -> None:
     p = j.judges[evaluators[0]]  # one evaluator scores on the phone, the others through services
     p.go("/")
     p.nav(zh("My reviews"))
-    p.link(zh("Score"), within=p.page.get_by_role("row").filter(has_text=PROJECT))
+    p.link(zh("Score now"), within=p.page.get_by_role("row").filter(has_text=PROJECT))
     p.button(zh("I confirm I have no conflict of interest"))
     phone_sheet(p, [26, 17, 17, 26])
     p.flash(zh("Your sheet has been submitted. Thank you."))
