@@ -45,8 +45,8 @@ HINTS = [
      "project on stage"),
     ("评审专家 judge", "judge7@demo.venture",
      "最严格的评委：「我的评审」里是他的评分表；主办方在 评审排名 → 2025年公益创投大赛 → 网络评审「查看排名」→"
-     "「评审专家」一栏可见他的严格度（约 −8 分）",
-     "The harsh judge: his sheets are under My reviews; the organizer sees his severity (about −8) in the "
+     "「评审专家」一栏可见他的严格度为负（比其他专家平均低约 7 分）",
+     "The harsh judge: his sheets are under My reviews; the organizer sees his severity (about −7) in the "
      "GY2025 online-review ranking, section Judges"),
     ("申报机构 applicant", "applicant@demo.venture",
      "「资助项目」→ 夕阳红·长者守望互助计划：打开本期进度报告，「添加活动」后「提交报告」；"
