@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import time
 from functools import lru_cache
 
 from playwright.sync_api import Page, expect
@@ -23,10 +21,6 @@ def zh(message: str, **values) -> str:
     so locators follow the translations instead of copying them."""
     text = _catalog().gettext(message)
     return text % values if values else text
-
-
-def exact(text: str) -> re.Pattern:
-    return re.compile(rf"^\s*{re.escape(text)}\s*$")
 
 
 class Browsing:
@@ -102,14 +96,3 @@ class Browsing:
         self.fill(zh("Password"), password)
         self.click(self.page.locator("main").get_by_role("button", name=zh("Log in"), exact=True))
         expect(self.page.locator("h1")).to_contain_text(zh("Welcome, %(name)s", name="").strip(" ,，"))
-
-
-def wait_until(predicate, *, timeout: float = 20, interval: float = 0.1, what: str = "condition"):
-    """A tiny polling loop with a timeout (for state changed by another person)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")

@@ -21,10 +21,7 @@ def person(context, check_page, shot, name: str) -> Browsing:
 
 
 def log_in(p: Browsing, email: str) -> None:
-    p.go("/login")
-    p.fill(zh("Email"), email)
-    p.fill(zh("Password"), DEMO_PASSWORD)
-    p.click(p.page.locator("main").get_by_role("button", name=zh("Log in")))
+    p.log_in(email, DEMO_PASSWORD)
 
 
 def test_every_demo_login_can_do_what_it_is_told_to_try(live_server, demo, desktop, phone, check_page, shot):

@@ -1,4 +1,6 @@
-"""The whole lifecycle of one competition in a real browser, with four kinds of people.
+"""The whole lifecycle of one competition in a real browser, with its people each in a
+browser context of their own: the organizer, an applicant, judges on phones, a visitor
+and the host community's liaison.
 
 The organizer (desktop) sets up and opens a competition; an applicant signs up, registers
 an organization, fills in the application over two sittings, is returned for amendment
