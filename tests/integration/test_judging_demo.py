@@ -68,7 +68,7 @@ def test_demo_seed_builds_finished_reviews_and_roadshows(app_ctx, make):
         RoadshowSession.stage_id == gy.stage(StageKind.ROADSHOW).id))
     assert finished.status == RoadshowStatus.CLOSED and len(finished.slots) == 16
     assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id)).where(
-        ScoreSheet.stage_id == finished.stage_id)) == 16 * 5
+        ScoreSheet.stage_id == finished.stage_id)) == 16 * 6  # the whole panel of six scores every project
 
     today = db.session.scalar(sa.select(RoadshowSession).where(
         RoadshowSession.stage_id == wct.stage(StageKind.ROADSHOW).id))

@@ -94,6 +94,27 @@ def test_pointer_flow_scores_hidden_until_closed(app_ctx, make, login):
     assert late.status_code in (403, 409)  # not confirmed, and the project is closed anyway
 
 
+def test_a_panel_judge_who_does_not_score_the_project_on_stage_follows_the_pointer(app_ctx, make, login):
+    """The phone page names the slot on stage even to a judge who does not score it: its
+    script reloads only when the pointer moves (it used to reload every few seconds)."""
+    organizer, comp, stage, apps, judges = _roadshow(make, n_apps=1, n_judges=3)
+    stage.judges_per_application = 2
+    db.session.commit()
+    boss = login(organizer)
+    boss.post(f"/judging/stages/{stage.id}/roadshow", data={"name": "路演", "application_id": [apps[0].id]})
+    session = db.session.scalar(sa.select(RoadshowSession))
+    boss.post(f"/judging/stages/{stage.id}/assign")
+    boss.post(f"/judging/roadshow/{session.id}/control", data={"action": "start"})
+    boss.post(f"/judging/roadshow/{session.id}/control", data={"action": "next"})
+    db.session.expire_all()
+    slot = db.session.get(RoadshowSession, session.id).current_slot
+    scoring = {j["id"] for j in boss.get(f"/judging/roadshow/{session.id}/state.json").json["judges"]}
+    outsider = next(j for j in judges if j.id not in scoring)
+    page = login(outsider).get(f"/judging/roadshow/{session.id}").get_data(as_text=True)
+    assert f'data-slot-id="{slot.id}"' in page and 'data-slot-status="presenting"' in page
+    assert apps[0].display_code in page and "sheet-form" not in page
+
+
 def test_paper_upload_with_a_bad_row_stores_nothing(app_ctx, make, login):
     organizer, comp, stage, apps, judges = _roadshow(make, n_apps=2, n_judges=2)
     from venture.judging.services import roadshow as roadshow_services

@@ -54,17 +54,29 @@ def _organizer_panel(user):
     if not getattr(user, "is_authenticated", False) or not user.is_organizer:
         return None
     import sqlalchemy as sa
+    from sqlalchemy.orm import selectinload
 
     from venture.competitions.models import CompetitionStatus
     from venture.extensions import db
 
     comps = list(db.session.scalars(sa.select(Competition).where(Competition.status != CompetitionStatus.ARCHIVED)
+                                    .options(selectinload(Competition.stages))
                                     .order_by(Competition.year.desc(), Competition.id.desc())))
     waiting = dict(db.session.execute(
         sa.select(Application.competition_id, sa.func.count(Application.id))
         .where(Application.status == ApplicationStatus.SUBMITTED).group_by(Application.competition_id)).all())
+    now = utcnow()
     return {"template": "applications/_home_organizer.html",
-            "comps": [(c, waiting.get(c.id, 0)) for c in comps]}
+            "comps": [(c, waiting.get(c.id, 0), _stage_now(c, now)) for c in comps]}
+
+
+def _stage_now(competition: Competition, now):
+    """The stage an open competition is in now (the last one started), for the home page."""
+    if competition.status.value != "open":
+        return None
+    started = [s for s in competition.stages if s.starts_at is not None and s.starts_at <= now
+               and (s.ends_at is None or now < s.ends_at)]
+    return started[-1] if started else None
 
 
 def _register_panels():

@@ -123,7 +123,8 @@ def update_money_rules(competition: Competition, *, actor, max_amount_fen: int, 
         pct = Decimal(str(pct))
         if pct <= 0 or pct > 100:
             raise ValidationError(_("A percentage is between 0 and 100."), field=f"cap_{group}")
-        caps[BudgetGroup(group).value] = str(pct.normalize() if pct == pct.to_integral() else pct)
+        # "10", not "10.00" nor normalize()'s "1E+1": the cap is shown to applicants as typed.
+        caps[BudgetGroup(group).value] = str(pct.quantize(Decimal(1)) if pct == pct.to_integral() else pct)
     return _apply(competition, MONEY_FIELDS, {
         "max_amount_fen": max_amount_fen, "max_share_pct": max_share_pct, "min_cofunding_pct": min_cofunding_pct,
         "group_caps": caps, "forbidden_items": (forbidden_items or "").strip()}, "competition.money_rules_changed",

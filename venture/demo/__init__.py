@@ -23,10 +23,6 @@ SEEDERS = [
     "venture.demo.followup:seed",      # projects in every follow-up state
 ]
 
-# (role, email, what to try first) — filled by the seeders as they run.
-LOGINS: list[tuple[str, str, str]] = []
-
-
 def seed_demo() -> bool:
     """Seed everything that is missing. Returns True when anything was added."""
     created = False
@@ -39,8 +35,16 @@ def seed_demo() -> bool:
 
 
 def print_logins(echo) -> None:
-    from venture.demo.people import login_table
+    """Each demo login and what to try first with it (Chinese, then an English gloss)."""
+    from venture.demo.people import PUBLIC_HINT, login_table
 
-    echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}); emails go to instance/mail.log\n")
-    for role, email, hint in login_table():
-        echo(f"  {role:<22} {email:<34} {hint}")
+    echo(f"\n演示账号 Demo logins — 密码均为 password for all: {DEMO_PASSWORD}; "
+         "邮件写入 emails go to instance/mail.log\n")
+    for role, email, hint, gloss in login_table():
+        echo(f"  {role} · {email}")
+        echo(f"      先试 {hint}")
+        echo(f"      try: {gloss}")
+    role, hint, gloss = PUBLIC_HINT
+    echo(f"  {role}")
+    echo(f"      先试 {hint}")
+    echo(f"      try: {gloss}")

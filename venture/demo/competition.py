@@ -45,7 +45,15 @@ from venture.orgs.models import Area, AreaLevel, Membership, Organization, Quali
 from venture.templating import LOCAL_TZ
 
 S = ApplicationStatus
-CATEGORIES = [("为老服务", 60), ("助残服务", 40), ("儿童青少年", 50), ("社区治理", 40), ("党建引领", 30)]  # 万元
+CATEGORIES = ["为老服务", "助残服务", "儿童青少年", "社区治理", "党建引领"]
+# Money per competition: the category budgets (万元, in CATEGORIES' order), the cap per
+# project and the amounts applications ask for (元). The budgets fund about two thirds
+# of the shortlisted projects: the funding line leaves good projects on the waiting list.
+MONEY = {
+    "GY2025": {"budgets": (30, 20, 20, 20, 15), "cap": 100_000, "asks": range(50_000, 100_001, 10_000)},
+    "WCT2026": {"budgets": (8, 6, 6, 6, 4), "cap": 30_000, "asks": range(10_000, 30_001, 5_000)},
+    "GY2027": {"budgets": (40, 30, 30, 25, 15), "cap": 100_000, "asks": range(50_000, 100_001, 10_000)},
+}
 RUBRICS = {
     StageKind.ONLINE_REVIEW: ("专家评审评分表", [("需求分析", 15), ("项目设计", 20), ("可行性", 15), ("创新性", 10),
                                                  ("预算合理性", 15), ("机构能力", 15), ("社会效益", 10)]),
@@ -114,14 +122,14 @@ def _competition(prefix, name, year, status, stages, organizer, *, theme, area, 
     comp = Competition(name=name, year=year, theme=theme, code_prefix=prefix, status=status, area_id=area,
                        description=f"{name}围绕“{theme}”，面向在澧阳市民政部门登记的社会组织征集社区公益服务项目，"
                                    "通过专家评审和路演答辩择优资助，并对资助项目进行全过程跟踪评估。",
-                       max_amount_fen=10_000_000, max_share_pct=Decimal("60"), min_cofunding_pct=Decimal("0"),
+                       max_amount_fen=MONEY[prefix]["cap"] * 100, max_share_pct=Decimal("60"), min_cofunding_pct=Decimal("0"),
                        group_caps={"management": "10"},
                        forbidden_items="固定资产购置\n直接发放给服务对象的现金或购物卡\n与项目无关的人员工资",
                        allowed_org_types=["social_group", "pne", "foundation"], require_verified=True,
                        abnormal_years=1, dishonest_years=2, max_applications_per_org=max_per_org,
                        min_registration_months=12, required_attachments=["registration"], max_file_mb=20,
                        max_total_mb=100, created_by_id=organizer.id if organizer else None)
-    for position, (cname, wan) in enumerate(CATEGORIES):
+    for position, (cname, wan) in enumerate(zip(CATEGORIES, MONEY[prefix]["budgets"], strict=True)):
         comp.categories.append(Category(name=cname, budget_fen=wan * 1_000_000, position=position,
                                         description=f"{cname}类公益服务项目"))
     for position, (group, line, cap) in enumerate(DEFAULT_BUDGET_RULES):
@@ -150,10 +158,10 @@ def _competition(prefix, name, year, status, stages, organizer, *, theme, area, 
     return comp
 
 
-def _budget(rng, comp, requested_wan):
+def _budget(rng, comp, requested_yuan):
     """Budget lines that keep every rule: about 55% requested, 管理费 ≤ 10%."""
     rules = {r.name: r for r in comp.budget_rules}
-    requested = requested_wan * 100_000 // 100 * 100  # whole yuan
+    requested = requested_yuan * 100  # fen
     total = -(-requested * 100 // rng.choice([55, 58, 60]) // 100) * 100  # rounded up: the share stays ≤ cap
     shares = [("宣传费", "宣传折页与海报", 8), ("活动物料费", "活动物料与场地布置", 30), ("专家劳务费", "督导与专家讲座", 12),
               ("人员补贴", "项目社工补贴", 30), ("交通及场地费", "交通与场地租用", 8), ("管理费", "项目管理", 8)]
@@ -171,8 +179,28 @@ def _budget(rng, comp, requested_wan):
     return lines, requested, total - requested
 
 
+_USED_NAMES: dict[tuple[str, str], set[str]] = {}
+
+
+def _project(rng, comp, category, org) -> tuple[str, str, str]:
+    """A project of the category whose name no other application of the competition
+    carries (two organizations rarely run identically named projects): when the
+    category's names run out, the organization's short name sets it apart."""
+    choices = texts.PROJECTS[category.name]
+    used = _USED_NAMES.setdefault((comp.code_prefix, category.name), set())
+    fresh = [p for p in choices if p[0] not in used]
+    name, target, summary = rng.choice(fresh or choices)
+    if not fresh:
+        short = org.name.removeprefix("澧阳市")
+        for suffix in ("社会工作服务中心", "服务中心", "基金会", "协会", "促进会", "研究会", "联合会", "中心"):
+            short = short.removesuffix(suffix)
+        name = f"{name}（{short}）"
+    used.add(name)
+    return name, target, summary
+
+
 def _application(rng, comp, org, category, status, seq, communities, *, when, filled=True):
-    name, target, summary = rng.choice(texts.PROJECTS[category.name])
+    name, target, summary = _project(rng, comp, category, org)
     months = 12
     app = Application(competition=comp, organization=org, category=category, status=status,
                       project_name=name, period_months=months if filled else None,
@@ -201,7 +229,7 @@ def _application(rng, comp, org, category, status, seq, communities, *, when, fi
                                    qualification=worker.qualification if worker else
                                    rng.choice([Qualification.ASSISTANT, Qualification.SOCIAL_WORKER]),
                                    role=texts.ROLES[i]))
-    app.budget_lines, app.requested_fen, app.cofunding_fen = _budget(rng, comp, rng.choice([5, 6, 7, 8, 9, 10]))
+    app.budget_lines, app.requested_fen, app.cofunding_fen = _budget(rng, comp, rng.choice(MONEY[comp.code_prefix]["asks"]))
     return app
 
 
@@ -236,6 +264,23 @@ def _submit(app, seq, when, member):
                                              created_by_id=member.id if member else None))
 
 
+# What an organization does, from its name: an elderly-care centre applies for 为老服务,
+# a children's centre for 儿童青少年; generalists (social-work centres, volunteer
+# associations, foundations) apply in any category.
+FOCUS = [(("养老", "夕阳", "乐龄", "颐和", "老年", "敬老", "助老", "长者", "银龄"), "为老服务"),
+         (("助残",), "助残服务"),
+         (("儿童", "青少年", "童心", "启明星", "春蕾", "新芽", "家庭教育", "助学"), "儿童青少年"),
+         (("社区", "邻里", "善邻", "和美", "邻家", "书画"), "社区治理")]
+
+
+def _category_for(rng, comp, org):
+    by_name = {c.name: c for c in comp.categories}
+    for words, category in FOCUS:
+        if any(word in org.name for word in words) and category in by_name:
+            return by_name[category]
+    return comp.categories[rng.randrange(len(comp.categories))]
+
+
 def _fill(rng, comp, orgs, communities, members, *, opened, closed, screened, organizer, special=None):
     """The competition's applications, status by status, with codes in submission order."""
     plan = PLAN[comp.code_prefix]
@@ -248,8 +293,7 @@ def _fill(rng, comp, orgs, communities, members, *, opened, closed, screened, or
     span = (closed - opened).total_seconds()
     timeline = sorted(opened + timedelta(seconds=rng.uniform(0.05, 0.98) * span) for _ in slots)
     for status, org, when in zip(slots, order, timeline, strict=False):
-        category = comp.categories[rng.randrange(len(comp.categories))]
-        app = _application(rng, comp, org, category, status, len(apps), communities, when=when)
+        app = _application(rng, comp, org, _category_for(rng, comp, org), status, len(apps), communities, when=when)
         if status != S.DRAFT:
             seq += 1
             _submit(app, seq, when, members.get(org.id))
@@ -275,6 +319,27 @@ def _decide(rng, app, status, screened, organizer):
         app.withdrawn_at = min(utcnow(), (app.submitted_at or utcnow()) + timedelta(days=3))
 
 
+FIRST_PHASE = ("夕阳红·长者守望互助计划", ["丹桂社区", "桂花社区"],
+               "组织低龄老人与社区志愿者结对探访高龄独居老人，建立“时间银行”互助积分，提供助餐、陪诊和应急联络。")
+
+
+def _applicant_first_phase(apps, org, member) -> None:
+    """applicant@'s organization in GY2025: the first phase of the project it applies to
+    continue in GY2027, in the liaison's communities (its judges make it funded)."""
+    app = next((a for a in apps if a.organization is org and a.status == S.PASSED), None)
+    if app is None:
+        return
+    name, places, summary = FIRST_PHASE
+    app.category = next(c for c in app.competition.categories if c.name == "为老服务")
+    app.project_name, app.summary = name, summary
+    by_name = {a.name: a for a in db.session.scalars(sa.select(Area).where(Area.name.in_(places)))}
+    app.communities = [by_name[n] for n in places if n in by_name] or app.communities
+    app.beneficiary_description = "高龄独居老人，以及其家庭成员和社区志愿者。"
+    data = build_snapshot(app, 1)
+    data["frozen_at"] = app.revisions[0].data["frozen_at"]
+    app.revisions[0].data = data
+
+
 def _applicant_pieces(rng, comp, org, communities, member, now):
     """applicant@demo.venture's organization in GY2027: a half-filled draft and a returned application."""
 
@@ -282,11 +347,12 @@ def _applicant_pieces(rng, comp, org, communities, member, now):
         categories = {c.name: c for c in comp.categories}
         draft = _application(rng, comp, org, categories["为老服务"], S.DRAFT, 0, communities,
                              when=now - timedelta(days=2), filled=False)
-        draft.project_name = "夕阳红·银龄互助邻里守望计划（二期）"
+        draft.project_name = FIRST_PHASE[0] + "（二期）"
         draft.created_by_id = draft.updated_by_id = member.id if member else None
-        returned = _application(rng, comp, org, categories["助残服务"], S.RETURNED, 1, communities,
+        returned = _application(rng, comp, org, categories["为老服务"], S.RETURNED, 1, communities,
                                 when=now - timedelta(days=20))
-        returned.project_name = "星星的孩子融合成长项目"
+        returned.project_name = "夕阳红·认知症家庭照护者喘息服务"
+        returned.summary = "为认知症老人家庭提供照护技能培训、上门喘息服务和照护者互助小组。"
         _submit(returned, seq + 1, now - timedelta(days=20), member)
         returned.screened_at = now - timedelta(days=3)
         returned.return_reason = returned.screening_reason = texts.RETURN_REASONS[0]
@@ -299,6 +365,7 @@ def _applicant_pieces(rng, comp, org, communities, member, now):
 def seed() -> bool:
     if db.session.scalar(sa.select(Competition.id).where(Competition.code_prefix == "GY2027")) is not None:
         return False
+    _USED_NAMES.clear()
     orgs = list(db.session.scalars(sa.select(Organization).order_by(Organization.id)
                                    .options(sa.orm.selectinload(Organization.social_workers))))
     if not orgs:
@@ -329,8 +396,10 @@ def seed() -> bool:
     db.session.flush()
     for comp in (gy2025, wct):
         window = comp.stage(StageKind.APPLICATION)
-        _fill(rng, comp, applying, communities, members, opened=window.starts_at, closed=window.ends_at,
-              screened=comp.stage(StageKind.SCREENING).ends_at - timedelta(days=1), organizer=organizer)
+        apps = _fill(rng, comp, applying, communities, members, opened=window.starts_at, closed=window.ends_at,
+                     screened=comp.stage(StageKind.SCREENING).ends_at - timedelta(days=1), organizer=organizer)
+        if comp is gy2025 and mine is not None:
+            _applicant_first_phase(apps, mine, applicant)
     window = gy2027.stage(StageKind.APPLICATION)
     others = [o for o in applying if mine is None or o.id != mine.id]
     special = _applicant_pieces(rng, gy2027, mine, communities, applicant, now) if mine is not None else None

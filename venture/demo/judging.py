@@ -228,6 +228,12 @@ def _review(comp: Competition, judges: dict[str, User], *, rng: random.Random, a
     end = stage.ends_at or start + timedelta(days=14)
     pairs = _assign(stage, apps, start)
     quality = {a.id: rng.uniform(58, 90) for a in apps}
+    if comp.code_prefix == "GY2025":  # the demo applicant's first phase is funded: the story follows it
+        from venture.demo.competition import FIRST_PHASE
+
+        for app in apps:
+            if app.project_name == FIRST_PHASE[0]:
+                quality[app.id] = 88.0
     bias = {u.id: rng.uniform(-2, 2) for u in judges.values()}
     bias[judges[HARSH].id] = -8.0
     disagree = {}
@@ -245,7 +251,8 @@ def _roadshow_setup(comp: Competition, judges: dict[str, User], shortlist: list[
         return None, None
     rubric = _rubric(comp, stage)
     panel = [judges[f"{name}@demo.venture"].id for name in ROADSHOW_PANEL if f"{name}@demo.venture" in judges]
-    stage.judges_per_application, stage.panel_mode, stage.anchor_count = min(5, len(panel)), PanelMode.ALL, 0
+    # In the room the whole panel scores every project on stage.
+    stage.judges_per_application, stage.panel_mode, stage.anchor_count = len(panel), PanelMode.ALL, 0
     _set_panel(stage, panel)
     db.session.flush()
     return stage, rubric

@@ -46,7 +46,7 @@ def seed() -> bool:
         return False  # the rankings seeder computes it first
     from venture.demo.people import ORGANIZERS, ensure_user
 
-    email, name, _role, _hint = ORGANIZERS[0]
+    email, name, _role = ORGANIZERS[0]
     organizer = ensure_user(email, name, Role.ORGANIZER)
     # The competition seeder may have marked the results final already; the services
     # below are the ones that finalize, so the lock is lifted while they run.

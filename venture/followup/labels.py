@@ -13,59 +13,64 @@ from venture.followup.models import (
     TrancheCondition,
     TrancheStatus,
 )
-from venture.labels import LABELS
+from venture.labels import LABELS, EnumLabels
 from venture.orgs.models import Qualification
 
-FOLLOWUP_LABELS = {
-    ProjectStatus.AGREEMENT: _l("Awaiting agreement"),
-    ProjectStatus.ACTIVE: _l("Being implemented"),
-    ProjectStatus.SUSPENDED: _l("Suspended"),
-    ProjectStatus.TERMINATED: _l("Terminated"),
-    ProjectStatus.CLOSED: _l("Closed with a grade"),
-    TrancheCondition.SIGNING: _l("On signing"),
-    TrancheCondition.MIDTERM_PASSED: _l("After a passed mid-term evaluation"),
-    TrancheCondition.FINAL_PASSED: _l("After a passed final evaluation"),
-    TrancheStatus.PENDING: _l("Not released"),
-    TrancheStatus.RELEASED: _l("Released"),
-    TrancheStatus.CANCELLED: _l("Cancelled"),
-    ReportStatus.DUE: _l("Not submitted"),
-    ReportStatus.SUBMITTED: _l("Submitted"),
-    LiaisonStatus.PENDING: _l("Waiting for the community"),
-    LiaisonStatus.CONFIRMED: _l("Confirmed by the community"),
-    LiaisonStatus.DISPUTED: _l("Disputed by the community"),
-    EvaluationKind.MIDTERM: _l("Mid-term evaluation"),
-    EvaluationKind.FINAL: _l("Final evaluation"),
-    EvaluationStatus.OPEN: _l("Waiting for the self-assessment"),
-    EvaluationStatus.SUBMITTED: _l("Being evaluated"),
-    EvaluationStatus.PASSED: _l("Passed"),
-    EvaluationStatus.FAILED: _l("Not passed"),
-}
-LABELS.update(FOLLOWUP_LABELS)
+# Pairs in an EnumLabels, not dict literals: equal values of different enums
+# (TrancheStatus.PENDING and LiaisonStatus.PENDING are both "pending") would merge.
+FOLLOWUP_LABELS = EnumLabels()
+FOLLOWUP_LABELS.update([
+    (ProjectStatus.AGREEMENT, _l("Awaiting agreement")),
+    (ProjectStatus.ACTIVE, _l("Being implemented")),
+    (ProjectStatus.SUSPENDED, _l("Suspended")),
+    (ProjectStatus.TERMINATED, _l("Terminated")),
+    (ProjectStatus.CLOSED, _l("Closed with a grade")),
+    (TrancheCondition.SIGNING, _l("On signing")),
+    (TrancheCondition.MIDTERM_PASSED, _l("After a passed mid-term evaluation")),
+    (TrancheCondition.FINAL_PASSED, _l("After a passed final evaluation")),
+    (TrancheStatus.PENDING, _l("Not released")),
+    (TrancheStatus.RELEASED, _l("Released")),
+    (TrancheStatus.CANCELLED, _l("Cancelled")),
+    (ReportStatus.DUE, _l("Not submitted")),
+    (ReportStatus.SUBMITTED, _l("Submitted")),
+    (LiaisonStatus.PENDING, _l("Waiting for the community")),
+    (LiaisonStatus.CONFIRMED, _l("Confirmed by the community")),
+    (LiaisonStatus.DISPUTED, _l("Disputed by the community")),
+    (EvaluationKind.MIDTERM, _l("Mid-term evaluation")),
+    (EvaluationKind.FINAL, _l("Final evaluation")),
+    (EvaluationStatus.OPEN, _l("Waiting for the self-assessment")),
+    (EvaluationStatus.SUBMITTED, _l("Being evaluated")),
+    (EvaluationStatus.PASSED, _l("Passed")),
+    (EvaluationStatus.FAILED, _l("Not passed")),
+])
+LABELS.update(FOLLOWUP_LABELS)  # its keys already tell the enums apart
 
 # The organizations domain owns these; the follow-up shows them on project teams.
 for _value, _text in ((Qualification.ASSISTANT, _l("Assistant social worker")),
                       (Qualification.SOCIAL_WORKER, _l("Social worker")),
                       (Qualification.SENIOR, _l("Senior social worker")),
                       (Qualification.NONE, _l("No qualification"))):
-    LABELS.setdefault(_value, _text)
+    if _value not in LABELS:  # (dict.setdefault would bypass the enum-aware keys)
+        LABELS[_value] = _text
 
 # Colours of status badges (Bootstrap text-bg-*).
-BADGES = {
-    ProjectStatus.AGREEMENT: "warning",
-    ProjectStatus.ACTIVE: "primary",
-    ProjectStatus.SUSPENDED: "danger",
-    ProjectStatus.TERMINATED: "dark",
-    ProjectStatus.CLOSED: "success",
-    EvaluationStatus.OPEN: "light",
-    EvaluationStatus.SUBMITTED: "info",
-    EvaluationStatus.PASSED: "success",
-    EvaluationStatus.FAILED: "danger",
-    LiaisonStatus.PENDING: "light",
-    LiaisonStatus.CONFIRMED: "success",
-    LiaisonStatus.DISPUTED: "danger",
-    TrancheStatus.PENDING: "light",
-    TrancheStatus.RELEASED: "success",
-    TrancheStatus.CANCELLED: "secondary",
-    ReportStatus.DUE: "warning",
-    ReportStatus.SUBMITTED: "success",
-}
+BADGES = EnumLabels()
+BADGES.update([
+    (ProjectStatus.AGREEMENT, "warning"),
+    (ProjectStatus.ACTIVE, "primary"),
+    (ProjectStatus.SUSPENDED, "danger"),
+    (ProjectStatus.TERMINATED, "dark"),
+    (ProjectStatus.CLOSED, "success"),
+    (EvaluationStatus.OPEN, "light"),
+    (EvaluationStatus.SUBMITTED, "info"),
+    (EvaluationStatus.PASSED, "success"),
+    (EvaluationStatus.FAILED, "danger"),
+    (LiaisonStatus.PENDING, "light"),
+    (LiaisonStatus.CONFIRMED, "success"),
+    (LiaisonStatus.DISPUTED, "danger"),
+    (TrancheStatus.PENDING, "light"),
+    (TrancheStatus.RELEASED, "success"),
+    (TrancheStatus.CANCELLED, "secondary"),
+    (ReportStatus.DUE, "warning"),
+    (ReportStatus.SUBMITTED, "success"),
+])

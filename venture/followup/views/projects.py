@@ -38,7 +38,8 @@ def project(project_id: int):
         expenses=queries.expenses_of(project), reports=queries.reports_of(project), team=queries.team_of(project),
         block_reasons={t.id: services.tranche_block_reason(t) for t in project.tranches},
         can_work=policies.can_work_on_project(current_user, project),
-        can_manage=policies.can_manage_project(current_user, project), form=forms.ConfirmForm())
+        can_manage=policies.can_manage_project(current_user, project), form=forms.ConfirmForm(),
+        open_evaluations={e.id for e in project.evaluations if policies.can_view_evaluation(current_user, e)})
 
 
 # --- the agreement ------------------------------------------------------------------

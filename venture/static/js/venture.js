@@ -16,6 +16,26 @@
     el.addEventListener("change", function () { el.form.submit(); });
   });
 
+  // A table wider than the screen scrolls sideways: keyboard users must be able to reach
+  // and scroll it too, so the scrolling box takes the focus and is named after its table.
+  document.querySelectorAll(".table-responsive").forEach(function (box) {
+    if (box.hasAttribute("tabindex") || box.scrollWidth <= box.clientWidth) { return; }
+    box.setAttribute("tabindex", "0");
+    var caption = box.querySelector("caption");
+    var section = box.closest("section[aria-labelledby], section[aria-label]");
+    if (caption) {
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", caption.textContent.trim());
+    } else if (section) {
+      box.setAttribute("role", "region");
+      if (section.hasAttribute("aria-labelledby")) {
+        box.setAttribute("aria-labelledby", section.getAttribute("aria-labelledby"));
+      } else {
+        box.setAttribute("aria-label", section.getAttribute("aria-label"));
+      }
+    }
+  });
+
   // Poll a job's progress (data-job-url) and reload when it has finished.
   document.querySelectorAll("[data-job-url]").forEach(function (box) {
     var bar = box.querySelector(".progress-bar");

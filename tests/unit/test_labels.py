@@ -1,0 +1,49 @@
+"""Enum labels: every member of an enum that has labels has its own.
+
+Equal values of different string enums are equal keys in a dict literal
+(``{RoadshowStatus.CLOSED: ..., SlotStatus.CLOSED: ...}`` keeps one entry), so a
+label table written that way silently loses members, which then show their raw value.
+"""
+
+from __future__ import annotations
+
+import enum
+from importlib import import_module
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def labels():
+    from venture import MODEL_MODULES, create_app
+    from venture.labels import LABELS
+
+    create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})  # imports every domain's labels
+    enums = []
+    for name in MODEL_MODULES:
+        module = import_module(name)
+        enums += [obj for obj in vars(module).values()
+                  if isinstance(obj, type) and issubclass(obj, enum.Enum) and obj.__module__ == name]
+    return LABELS, enums
+
+
+def test_every_member_of_a_labelled_enum_has_a_label(labels):
+    table, enums = labels
+    missing = []
+    for cls in enums:
+        members = list(cls)
+        if any(m in table for m in members):
+            missing += [f"{cls.__module__}.{cls.__name__}.{m.name}" for m in members if m not in table]
+    assert missing == []
+
+
+def test_equal_values_of_different_enums_keep_their_own_labels(labels):
+    from venture.followup.models import EvaluationStatus, LiaisonStatus, ReportStatus, TrancheStatus
+    from venture.judging.models import RoadshowStatus, SlotStatus
+
+    table, _enums = labels
+    pairs = [(RoadshowStatus.CLOSED, SlotStatus.CLOSED), (TrancheStatus.PENDING, LiaisonStatus.PENDING),
+             (ReportStatus.SUBMITTED, EvaluationStatus.SUBMITTED)]
+    for first, second in pairs:
+        assert first == second  # the same string value, and yet their own (English source) labels:
+        assert table[first]._args[0] != table[second]._args[0]
