@@ -118,14 +118,14 @@ def _advance_head(session: Session, count: int) -> tuple[int, str]:
     The UPDATE comes first so that it takes the lock (a row lock on PostgreSQL, the
     write lock on SQLite) before anything is read.
     """
-    bump = sa.update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + count)
-    if not session.execute(bump).rowcount:
+    bump = (sa.update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + count)
+            .returning(AuditHead.seq, AuditHead.hash))
+    head = session.execute(bump).one_or_none()
+    if head is None:
         # The first entry ever: create the head if no concurrent first entry did, then bump.
         session.execute(_insert_head_if_absent(session))
-        session.execute(bump)
-    seq, last_hash = session.execute(
-        sa.select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
-    ).one()
+        head = session.execute(bump).one()
+    seq, last_hash = head
     return seq - count, last_hash
 
 
@@ -147,34 +147,11 @@ def _write_pending(session: Session) -> None:
     for item in pending:
         seq += 1
         object_id = item.object_id or (str(item.obj.id) if item.obj is not None else "")
-        content = entry_content(
-            seq=seq,
-            created_at=item.created_at,
-            actor_id=item.actor_id,
-            actor_label=item.actor_label,
-            action=item.action,
-            object_type=item.object_type,
-            object_id=object_id,
-            changes=item.changes,
-            ip=item.ip,
-            prev_hash=prev_hash,
-        )
-        entry_hash = content_hash(content)
-        session.execute(
-            sa.insert(AuditEntry).values(
-                seq=seq,
-                created_at=item.created_at,
-                actor_id=item.actor_id,
-                actor_label=item.actor_label,
-                action=item.action,
-                object_type=item.object_type,
-                object_id=object_id,
-                changes=item.changes,
-                ip=item.ip,
-                prev_hash=prev_hash,
-                hash=entry_hash,
-            )
-        )
+        fields = {"seq": seq, "created_at": item.created_at, "actor_id": item.actor_id,
+                  "actor_label": item.actor_label, "action": item.action, "object_type": item.object_type,
+                  "object_id": object_id, "changes": item.changes, "ip": item.ip, "prev_hash": prev_hash}
+        entry_hash = content_hash(entry_content(**fields))
+        session.execute(sa.insert(AuditEntry).values(**fields, hash=entry_hash))
         prev_hash = entry_hash
     session.execute(sa.update(AuditHead).where(AuditHead.id == 1).values(hash=prev_hash))
 
