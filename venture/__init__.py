@@ -156,6 +156,22 @@ def _init_extensions(app: Flask) -> None:
             return None
         return user
 
+    @app.before_request
+    def _resolve_locale_early():
+        # The locale reads the signed-in user; after a service commits, that row is
+        # expired and the first translated flash message would load it again.
+        from flask import request
+        from flask_babel import get_locale
+        from flask_login import current_user
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if request.endpoint != "static":
+            try:
+                if current_user.is_authenticated:
+                    get_locale()
+            except SQLAlchemyError:
+                db.session.rollback()  # the database is down: the view's error page says so
+
     @app.teardown_request
     def _release_tasks(exc):
         # Tasks of transactions committed outside a unit of work (rare) are sent here.

@@ -125,7 +125,6 @@ def sheet(stage_id: int, application_id: int):
         return render_template("judging/declare.html", stage=stage, application=application,
                                form=ReasonForm(), confirm_form=ConfirmForm(),
                                blind=policies.is_blind_for(current_user, stage))
-    current = sheet_services.get_sheet(stage.id, application.id, current_user.id)
     if request.method == "POST":
         submit = request.form.get("action") == "submit"
         try:
@@ -137,13 +136,14 @@ def sheet(stage_id: int, application_id: int):
                 for message in error.errors.values():
                     flash(message, "danger")
                 return _roadshow_redirect(stage, application)
-            context = _sheet_context(stage, application, current, values=_form_values(), errors=error.errors)
+            context = _sheet_context(stage, application, _current_sheet(stage, application), values=_form_values(),
+                                     errors=error.errors)
             return render_template("judging/sheet.html", **context), 422
         except DomainError as error:
             flash(str(error.message), "danger")
             if roadshow:
                 return _roadshow_redirect(stage, application)
-            context = _sheet_context(stage, application, current, values=_form_values())
+            context = _sheet_context(stage, application, _current_sheet(stage, application), values=_form_values())
             return render_template("judging/sheet.html", **context), error.status
         flash(_("Your sheet has been submitted. Thank you.") if submit else _("Your draft has been saved."),
               "success")
@@ -152,7 +152,11 @@ def sheet(stage_id: int, application_id: int):
         if submit:
             return redirect(url_for("judging.dashboard"))
         return redirect(url_for("judging.sheet", stage_id=stage.id, application_id=application.id))
-    return render_template("judging/sheet.html", **_sheet_context(stage, application, current))
+    return render_template("judging/sheet.html", **_sheet_context(stage, application, _current_sheet(stage, application)))
+
+
+def _current_sheet(stage, application):
+    return sheet_services.get_sheet(stage.id, application.id, current_user.id)
 
 
 def _form_values() -> dict:
