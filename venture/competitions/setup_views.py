@@ -259,13 +259,8 @@ def category(competition_id: int, category_id: int):
 def delete_category(competition_id: int, category_id: int):
     comp = _competition(competition_id)
     cat = _category(comp, category_id)
-    try:
-        services.delete_category(cat, actor=current_user)
-    except DomainError as error:
-        flash(str(error.message), "danger")
-    else:
-        flash(_("The category has been deleted."), "success")
-    return redirect(url_for("competition_setup.categories", competition_id=comp.id))
+    return _delete(lambda: services.delete_category(cat, actor=current_user), _("The category has been deleted."),
+                   "competition_setup.categories", comp)
 
 
 # --- money rules and budget lines ----------------------------------------------------------------
@@ -374,13 +369,8 @@ def budget_line(competition_id: int, rule_id: int):
 def delete_budget_line(competition_id: int, rule_id: int):
     comp = _competition(competition_id)
     rule = _rule(comp, rule_id)
-    try:
-        services.delete_budget_rule(rule, actor=current_user)
-    except DomainError as error:
-        flash(str(error.message), "danger")
-    else:
-        flash(_("The budget line has been deleted."), "success")
-    return redirect(url_for("competition_setup.budget_lines", competition_id=comp.id))
+    return _delete(lambda: services.delete_budget_rule(rule, actor=current_user),
+                   _("The budget line has been deleted."), "competition_setup.budget_lines", comp)
 
 
 # --- eligibility -----------------------------------------------------------------------------
@@ -523,13 +513,20 @@ def copy_rubric(competition_id: int, rubric_id: int):
 @organizer_only
 def delete_rubric(competition_id: int, rubric_id: int):
     comp = _competition(competition_id)
+    rub = _rubric(comp, rubric_id)
+    return _delete(lambda: services.delete_rubric(rub, actor=current_user), _("The rubric has been deleted."),
+                   "competition_setup.rubrics", comp)
+
+
+def _delete(delete, done_message: str, list_endpoint: str, comp: Competition):
+    """Delete one setup item and return to its list, saying why when it may not go."""
     try:
-        services.delete_rubric(_rubric(comp, rubric_id), actor=current_user)
+        delete()
     except DomainError as error:
         flash(str(error.message), "danger")
     else:
-        flash(_("The rubric has been deleted."), "success")
-    return redirect(url_for("competition_setup.rubrics", competition_id=comp.id))
+        flash(done_message, "success")
+    return redirect(url_for(list_endpoint, competition_id=comp.id))
 
 
 # --- opening ------------------------------------------------------------------------------------

@@ -52,24 +52,36 @@ def evaluation(evaluation_id: int):
     return _render(evaluation)
 
 
+def _act(evaluation, form, form_name: str, action, on_done):
+    """Run one organizer or applicant action from a form on the evaluation page: the
+    page again with the form's errors (nothing written), or back to it when done."""
+    evaluation_id = evaluation.id
+    if not form.validate_on_submit():
+        return _render(evaluation, status=422, **{form_name: form})
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return _render(_evaluation_or_404(evaluation_id), status=error.status, **{form_name: form})
+    on_done(result)
+    return redirect(url_for("followup.evaluation", evaluation_id=evaluation_id))
+
+
+def _flash_success(message: str):
+    return lambda _result: flash(message, "success")
+
+
 @bp.route("/evaluations/<int:evaluation_id>/self-assessment", methods=["POST"])
 @roles("applicant")
 def self_assessment(evaluation_id: int):
     evaluation = _evaluation_or_404(evaluation_id)
     require(policies.can_work_on_project(current_user, evaluation.project))
     form = forms.SelfAssessmentForm()
-    if form.validate_on_submit():
-        try:
-            services.submit_self_assessment(evaluation, text=form.self_assessment.data, self_score=form.self_score.data,
-                                            report_upload=uploaded("report_file"),
-                                            ledger_upload=uploaded("ledger_file"), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            return _render(_evaluation_or_404(evaluation_id), form=form, status=error.status)
-        flash(_("The self-assessment has been submitted; evaluators will now score the project."), "success")
-        return redirect(url_for("followup.evaluation", evaluation_id=evaluation.id))
-    return _render(evaluation, form=form, status=422)
+    return _act(evaluation, form, "form", lambda: services.submit_self_assessment(
+        evaluation, text=form.self_assessment.data, self_score=form.self_score.data,
+        report_upload=uploaded("report_file"), ledger_upload=uploaded("ledger_file"), actor=current_user),
+        _flash_success(_("The self-assessment has been submitted; evaluators will now score the project.")))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/assign", methods=["POST"])
@@ -77,19 +89,16 @@ def self_assessment(evaluation_id: int):
 def assign(evaluation_id: int):
     evaluation = _evaluation_or_404(evaluation_id)
     form = forms.AssignForm(prefix="assign")
-    if form.validate_on_submit():
-        try:
-            rows, missing = services.assign_evaluators(evaluation, k=form.k.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            return _render(_evaluation_or_404(evaluation_id), assign_form=form, status=error.status)
+
+    def assigned(result):
+        rows, missing = result
         flash(_("%(n)d evaluator(s) assigned.", n=len(rows)), "success")
         if missing:
             flash(_("%(n)d more evaluator(s) could not be found without a conflict of interest.", n=missing),
                   "warning")
-        return redirect(url_for("followup.evaluation", evaluation_id=evaluation.id))
-    return _render(evaluation, assign_form=form, status=422)
+
+    return _act(evaluation, form, "assign_form",
+                lambda: services.assign_evaluators(evaluation, k=form.k.data, actor=current_user), assigned)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/decide", methods=["POST"])
@@ -97,16 +106,9 @@ def assign(evaluation_id: int):
 def decide(evaluation_id: int):
     evaluation = _evaluation_or_404(evaluation_id)
     form = forms.DecideForm(prefix="decide")
-    if form.validate_on_submit():
-        try:
-            services.decide_evaluation(evaluation, actor=current_user, note=form.note.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            return _render(_evaluation_or_404(evaluation_id), decide_form=form, status=error.status)
-        flash(_("The evaluation result has been computed from the sheets."), "success")
-        return redirect(url_for("followup.evaluation", evaluation_id=evaluation.id))
-    return _render(evaluation, decide_form=form, status=422)
+    return _act(evaluation, form, "decide_form",
+                lambda: services.decide_evaluation(evaluation, actor=current_user, note=form.note.data or ""),
+                _flash_success(_("The evaluation result has been computed from the sheets.")))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/extend", methods=["POST"])
@@ -114,16 +116,9 @@ def decide(evaluation_id: int):
 def extend_evaluation(evaluation_id: int):
     evaluation = _evaluation_or_404(evaluation_id)
     form = forms.ExtendForm(prefix="extend")
-    if form.validate_on_submit():
-        try:
-            services.extend_deadline(evaluation, due_on=form.due_on.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            return _render(_evaluation_or_404(evaluation_id), extend_form=form, status=error.status)
-        flash(_("The deadline has been moved."), "success")
-        return redirect(url_for("followup.evaluation", evaluation_id=evaluation.id))
-    return _render(evaluation, extend_form=form, status=422)
+    return _act(evaluation, form, "extend_form",
+                lambda: services.extend_deadline(evaluation, due_on=form.due_on.data, actor=current_user),
+                _flash_success(_("The deadline has been moved.")))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/files/<which>")
