@@ -36,7 +36,8 @@ def init_celery(app) -> Celery:
     redis_url = app.config.get("REDIS_URL") or ""
     celery = Celery(app.import_name, task_cls=FlaskTask)
     celery.conf.update(
-        broker_url=redis_url or "memory://",
+        # Eager tasks still take a producer from the pool; a host keeps kombu from warning.
+        broker_url=redis_url or "memory://localhost/",
         result_backend=None,
         task_ignore_result=True,
         task_always_eager=not redis_url,
