@@ -104,3 +104,14 @@ def test_fixed_judges_are_kept():
                               fixed=frozenset({6}))
     solution = solve(problem)
     assert 6 in per_app(solution)[app.id] and len(per_app(solution)[app.id]) == 3
+
+
+def test_more_kept_judges_than_k_is_explained_not_a_crash():
+    problem = make_problem(n_apps=5, n_judges=6, k=3)
+    app = problem.apps[2]
+    problem.apps[2] = AppSpec(id=app.id, label=app.label, group=app.group, eligible=app.eligible,
+                              fixed=frozenset({1, 2, 3, 4}))
+    with pytest.raises(Infeasible) as info:
+        solve(problem)
+    message = str(info.value)
+    assert "GY2026-003" in message and "4" in message and "3" in message

@@ -105,6 +105,10 @@ def solve(problem: Problem) -> Solution:
         if len(app.eligible | app.fixed) < k:
             reasons.append(_("%(group)s: %(n)d judges without conflict, %(k)d needed for %(app)s.",
                              group=app.group, n=len(app.eligible | app.fixed), k=k, app=app.label))
+        if len(app.fixed) > k:  # judges who started a sheet stay; they cannot be cut down to k
+            reasons.append(_("%(app)s already has %(n)d judges who started a sheet, more than the %(k)d per "
+                             "application: remove some by hand or raise the number of judges per application.",
+                             app=app.label, n=len(app.fixed), k=k))
     if reasons:
         raise Infeasible(reasons)
 
