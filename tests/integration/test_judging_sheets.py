@@ -181,6 +181,32 @@ def test_unassigned_and_conflicted_judges_get_403_everywhere(app_ctx, make, logi
     assert sheet.id
 
 
+def test_nothing_of_the_application_opens_before_the_judge_confirms_no_conflict(app_ctx, make, login):
+    from io import BytesIO
+
+    from werkzeug.datastructures import FileStorage
+
+    from venture.applications.models import Attachment, AttachmentKind
+    from venture.files.services import store_upload
+
+    organizer, comp, stage, org, app, _judge = _setup(make)
+    stored = store_upload(FileStorage(BytesIO(b"%PDF-1.4 plan"), filename="plan.pdf"))
+    db.session.flush()
+    attachment = Attachment(application_id=app.id, stored_file_id=stored.id, kind=AttachmentKind.PLAN,
+                            identifying=False)
+    db.session.add(attachment)
+    db.session.commit()
+    newcomer = make.judge_with_profile(name="评委丙")
+    make.assignment(stage, app, newcomer)  # assigned, not yet confirmed
+    base = f"/judging/stages/{stage.id}/applications/{app.id}"
+    client = login(newcomer)
+    assert client.get(f"{base}/attachments/{attachment.id}").status_code == 403
+    assert client.get(base + "/application").status_code == 302  # to the declaration first
+    assert client.post(base + "/confirm", data={}).status_code == 302
+    download = client.get(f"{base}/attachments/{attachment.id}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+
+
 def test_reveal_after_close(app_ctx, make, login):
     organizer, comp, stage, org, app, judge = _setup(make)
     other = make.judge_with_profile(name="评委乙")

@@ -93,7 +93,15 @@ def can_score(user, stage, application) -> bool:
 def can_download_attachment(user, stage, application, attachment) -> bool:
     if attachment.application_id != application.id or not can_open_application(user, stage, application):
         return False
+    if not has_confirmed_no_conflict(user, stage, application):
+        return False
     return not (is_blind_for(user, stage) and attachment.identifying)
+
+
+def has_confirmed_no_conflict(user, stage, application) -> bool:
+    """A judge opens an application's contents only after saying they have no conflict."""
+    assignment = active_assignment(user, stage.id, application.id)
+    return assignment is None or assignment.no_conflict_confirmed_at is not None
 
 
 def was_assigned(user, stage_id: int, application_id: int) -> bool:

@@ -253,8 +253,7 @@ def application_view(stage_id: int, application_id: int):
     stage = load_stage(stage_id)
     application = load_application(stage, application_id)
     require(policies.can_open_application(current_user, stage, application))
-    assignment = policies.active_assignment(current_user, stage.id, application.id)
-    if assignment is not None and assignment.no_conflict_confirmed_at is None:
+    if not policies.has_confirmed_no_conflict(current_user, stage, application):
         return redirect(url_for("judging.sheet", stage_id=stage.id, application_id=application.id))
     return render_template("judging/application.html", stage=stage, application=application,
                            blind=policies.is_blind_for(current_user, stage),
