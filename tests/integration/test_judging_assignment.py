@@ -122,6 +122,22 @@ def test_manual_add_remove_swap_with_checks(app_ctx, make, login):
     assert not _active(stage)
 
 
+def test_manual_add_keeps_to_the_applications_panel(app_ctx, make, login):
+    from venture.competitions.models import PanelMode
+
+    organizer, comp, stage, judges, apps = _world(make, n_apps=2, n_judges=4, k=2)
+    stage.panel_mode = PanelMode.PER_CATEGORY
+    db.session.commit()
+    service.set_panel(stage, comp.categories[0].id, [judges[0].id, judges[1].id], organizer)
+    service.set_panel(stage, comp.categories[1].id, [judges[2].id, judges[3].id], organizer)
+    target = apps[0]  # in the first category
+    with pytest.raises(ConflictError) as refused:
+        service.add_judge(stage, target, judges[2], organizer)
+    assert judges[2].display_name in str(refused.value.message)
+    service.add_judge(stage, target, judges[1], organizer)
+    assert {r.judge_id for r in _active(stage)} == {judges[1].id}
+
+
 def test_only_organizers_run_assignment(app_ctx, make, login):
     organizer, comp, stage, judges, apps = _world(make, n_apps=2)
     assert login(judges[0]).post(f"/judging/stages/{stage.id}/assign").status_code == 403

@@ -257,6 +257,9 @@ def _check_can_take(stage: Stage, application: Application, judge: User) -> None
     if conflicts.is_conflicted(judge.id, application):
         raise ConflictError(_("%(judge)s has a conflict of interest with %(app)s.", judge=judge.display_name,
                               app=application.display_code))
+    if judge.id not in {j.id for j in judges_for_application(stage, application)}:
+        raise ConflictError(_("%(judge)s is not on the panel that judges %(app)s; add them to the panel first.",
+                              judge=judge.display_name, app=application.display_code))
     pair = stage_pairs(stage).get((application.id, judge.id))
     if pair is not None:
         raise ConflictError(_("%(judge)s is already assigned to %(app)s.", judge=judge.display_name,
