@@ -79,6 +79,8 @@ def from_environment() -> dict:
         "BABEL_DEFAULT_LOCALE": os.environ.get("VENTURE_DEFAULT_LOCALE") or "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", default=False),
+        # "Keep me logged in" lasts longer than the session: it is sent only over HTTPS too.
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", default=False),
         "REQUIRE_ORGANIZER_2FA": _flag("VENTURE_REQUIRE_ORGANIZER_2FA"),
         # First retry delay of a failed email; doubles on each attempt, at most an hour.
         "NOTICE_RETRY_BASE_SECONDS": int(os.environ.get("VENTURE_NOTICE_RETRY_BASE_SECONDS") or 30),

@@ -51,7 +51,7 @@ def signup():
     if form.validate_on_submit():
         try:
             services.sign_up(email=form.email.data, name=form.name.data, password=form.password.data,
-                             locale=session.get("locale") or "zh_CN")
+                             locale=session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"])
         except DomainError as error:
             attach_error(form, error)
         else:
