@@ -21,10 +21,18 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms import Form as BaseForm
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.competitions.models import SCORING_STAGES, STAGE_ORDER, BudgetGroup
+from venture.followup.rules import REPORT_GRACE_DAYS
 from venture.templating import LOCAL_TZ
 
 MAX_YUAN = Decimal("100000000")  # 1亿元: far above any real grant; guards against typos
@@ -201,6 +209,45 @@ class EligibilityForm(FlaskForm):
     max_file_mb = IntegerField(_l("Size limit per file (MB)"), validators=[DataRequired(), NumberRange(min=1, max=200)])
     max_total_mb = IntegerField(_l("Size limit per application (MB)"),
                                 validators=[DataRequired(), NumberRange(min=1, max=2000)])
+
+
+TRANCHE_ROWS = 5
+MARK = _l("A mark is between 0 and 100.")
+
+
+def _mark_field(label, **kw):
+    return DecimalField(label, places=2, validators=[InputRequired(message=_l("Enter a mark.")),
+                                                     NumberRange(min=0, max=100, message=MARK)], **kw)
+
+
+class TrancheRowForm(BaseForm):
+    share = IntegerField(_l("Share (%)"), validators=[Optional()])  # the service checks 1–100 and the sum
+    condition = SelectField(_l("Paid when"), validate_choice=False)  # ... and names an unknown condition
+
+    def is_blank(self) -> bool:
+        return self.share.data is None and not self.condition.data
+
+
+class FollowupForm(FlaskForm):
+    funding_mode = SelectField(_l("When the next project of a category does not fit the remaining budget"),
+                               validate_choice=False)
+    publicity_days = IntegerField(
+        _l("Public notice (days)"),
+        validators=[InputRequired(message=_l("Enter a number of days.")),
+                    NumberRange(min=1, max=60, message=_l("The public notice lasts between 1 and 60 days."))],
+        description=_l("Suggested when the results are approved; usually 7 days."))
+    report_period = SelectField(_l("Progress reports"), validate_choice=False,
+                                description=_l("Each report is due %(n)d days after the end of its month or quarter.",
+                                               n=REPORT_GRACE_DAYS))
+    eval_pass_mark = _mark_field(_l("Pass mark of the mid-term and final evaluations"))
+    grade_a_min = _mark_field(_l("Grade A from"))
+    grade_b_min = _mark_field(_l("Grade B from"), description=_l("Below it: grade C. Usually the pass mark."))
+    tranches = FieldList(FormField(TrancheRowForm), min_entries=TRANCHE_ROWS, max_entries=TRANCHE_ROWS)
+
+    def tranche_rows(self) -> list[dict]:
+        """The filled rows; a share without a condition (or the reverse) is left for the service to refuse."""
+        return [{"share": e.form.share.data, "condition": e.form.condition.data or None, "row": number}
+                for number, e in enumerate(self.tranches.entries, start=1) if not e.form.is_blank()]
 
 
 class RubricNewForm(FlaskForm):

@@ -19,12 +19,15 @@ from venture.competitions.models import (
     Category,
     Competition,
     CompetitionStatus,
+    FundingMode,
+    ReportPeriod,
     Stage,
     StageKind,
 )
 from venture.db import service
 from venture.errors import Conflict, ValidationError
 from venture.extensions import db
+from venture.followup.models import TrancheCondition
 
 DEFAULT_BUDGET_RULES = [
     (BudgetGroup.ACTIVITY, "宣传费", None),
@@ -40,6 +43,9 @@ MONEY_FIELDS = ("max_amount_fen", "max_share_pct", "min_cofunding_pct", "group_c
 ELIGIBILITY_FIELDS = ("allowed_org_types", "require_verified", "abnormal_years", "dishonest_years",
                       "max_applications_per_org", "min_registration_months", "required_attachments",
                       "max_file_mb", "max_total_mb")
+FOLLOWUP_FIELDS = ("funding_mode", "publicity_days", "report_period", "eval_pass_mark", "grade_a_min",
+                   "grade_b_min", "tranche_plan")
+MAX_PUBLICITY_DAYS = 60
 
 
 # --- the competition itself ------------------------------------------------------------
@@ -147,6 +153,93 @@ def update_eligibility(competition: Competition, *, actor, **values) -> dict:
         raise ValidationError(_("The limit per file cannot be larger than the limit per application."),
                               field="max_file_mb")
     return _apply(competition, ELIGIBILITY_FIELDS, values, "competition.eligibility_changed", actor)
+
+
+# --- results and follow-up -------------------------------------------------------------
+
+def _followup_snapshot(competition: Competition) -> dict:
+    """The settings as audited: marks to the cent, so 60 and 60.00 are the same value."""
+    values = snapshot(competition, FOLLOWUP_FIELDS)
+    for key in ("eval_pass_mark", "grade_a_min", "grade_b_min"):
+        values[key] = str(Decimal(values[key]).quantize(Decimal("0.01")))
+    return values
+
+
+def _mark(value, field: str) -> Decimal:
+    try:
+        mark = Decimal(str(value)).quantize(Decimal("0.01"))
+    except ArithmeticError:
+        mark = None
+    if value is None or mark is None or not 0 <= mark <= 100:
+        raise ValidationError(_("A mark is between 0 and 100."), field=field)
+    return mark
+
+
+def _choice(enum_type, value, field: str):
+    try:
+        return enum_type(value)
+    except ValueError:
+        raise ValidationError(_("Choose one of the options offered."), field=field) from None
+
+
+def check_tranche_plan(rows: list[dict]) -> list[dict]:
+    """``rows``: [{"share": int, "condition": str, "row": its number on the form}] as entered.
+    Returns the plan in the order the tranches are paid (signing, mid-term, final): a tranche
+    waits for the ones before it."""
+    order = list(TrancheCondition)
+    plan = []
+    for position, row in enumerate(rows, start=1):
+        share, condition, number = row.get("share"), row.get("condition"), row.get("row", position)
+        if not isinstance(share, int) or isinstance(share, bool) or not 1 <= share <= 100:
+            raise ValidationError(_("Tranche %(n)d: a share is a whole percentage between 1 and 100.", n=number),
+                                  field="tranches")
+        if condition not in {c.value for c in order}:
+            raise ValidationError(_("Tranche %(n)d: choose when it is paid from the list.", n=number),
+                                  field="tranches")
+        if any(entry["condition"] == condition for entry in plan):
+            raise ValidationError(_("Each payment condition can be used once; add those shares together."),
+                                  field="tranches")
+        plan.append({"share": share, "condition": condition})
+    if not plan:
+        raise ValidationError(_("The tranche plan needs at least one tranche."), field="tranches")
+    total = sum(entry["share"] for entry in plan)
+    if total != 100:
+        raise ValidationError(_("The shares of the tranches add up to %(sum)d%%; they must add up to 100%%.",
+                                sum=total), field="tranches")
+    return sorted(plan, key=lambda entry: order.index(TrancheCondition(entry["condition"])))
+
+
+@service
+def update_followup_settings(competition: Competition, *, actor, funding_mode: str, publicity_days: int,
+                             report_period: str, eval_pass_mark, grade_a_min, grade_b_min,
+                             tranche_plan: list[dict]) -> dict:
+    """The funding line's mode, the public notice, and what projects copy when they are created
+    from the final results (tranche plan, report period) or are graded by (marks). These feed
+    the results, so they are fixed once the results are final."""
+    ensure_unlocked(competition, action="competition.followup_settings_changed", object_type="competition",
+                    object_id=competition.id, actor=actor)
+    mode, period = _choice(FundingMode, funding_mode, "funding_mode"), _choice(ReportPeriod, report_period,
+                                                                              "report_period")
+    if isinstance(publicity_days, bool) or not isinstance(publicity_days, int) \
+            or not 1 <= publicity_days <= MAX_PUBLICITY_DAYS:
+        raise ValidationError(_("The public notice lasts between 1 and 60 days."), field="publicity_days")
+    pass_mark = _mark(eval_pass_mark, "eval_pass_mark")
+    a_min, b_min = _mark(grade_a_min, "grade_a_min"), _mark(grade_b_min, "grade_b_min")
+    if b_min >= a_min:
+        raise ValidationError(_("Grade A must start above grade B."), field="grade_a_min")
+    if b_min < pass_mark:
+        # rules.grade_for gives B from grade_b_min: below the pass mark a failed project would get a B.
+        raise ValidationError(_("Grade B cannot start below the pass mark: a project that did not pass would "
+                                "get a B."), field="grade_b_min")
+    plan = check_tranche_plan(tranche_plan)
+    before = _followup_snapshot(competition)
+    competition.funding_mode, competition.report_period = mode, period
+    competition.publicity_days, competition.tranche_plan = publicity_days, plan
+    competition.eval_pass_mark, competition.grade_a_min, competition.grade_b_min = pass_mark, a_min, b_min
+    changes = changes_between(before, _followup_snapshot(competition))
+    if changes:
+        record("competition.followup_settings_changed", competition, actor=actor, changes=changes)
+    return changes
 
 
 # --- stages ------------------------------------------------------------------------------

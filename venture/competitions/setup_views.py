@@ -7,6 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from venture.applications import labels as _app_labels  # noqa: F401  (enum labels)
@@ -21,12 +22,16 @@ from venture.competitions.models import (
     BudgetLineRule,
     Category,
     Competition,
+    FundingMode,
+    ReportPeriod,
     Rubric,
 )
 from venture.competitions.policies import can_manage, rubric_in_use
 from venture.db import get_or_404
 from venture.errors import DomainError, NotFound
 from venture.extensions import db
+from venture.followup import labels as _followup_labels  # noqa: F401  (tranche condition labels)
+from venture.followup.models import TrancheCondition
 from venture.orgs.models import Area, AreaLevel, OrgType
 from venture.policy import organizer_only, require
 from venture.web import attach_error, attempt, render_form
@@ -42,6 +47,7 @@ SECTIONS = [
     ("eligibility", "competition_setup.eligibility"),
     ("rubrics", "competition_setup.rubrics"),
     ("scoring", "competition_setup.scoring"),
+    ("followup", "competition_setup.followup"),
     ("open", "competition_setup.open_"),
 ]
 
@@ -190,6 +196,51 @@ def scoring(competition_id: int):
             flash(_("The scoring settings have been saved."), "success")
             return redirect(url_for("competition_setup.scoring", competition_id=comp.id))
     return _page("competitions/setup_scoring.html", comp, "scoring", form, kinds=SCORING_STAGES)
+
+
+# --- results and follow-up ----------------------------------------------------------------
+
+FUNDING_MODE_CHOICES = {
+    FundingMode.SKIP: _l("Skip it and fund the next project that still fits"),
+    FundingMode.STOP: _l("Stop funding in that category"),
+}
+REPORT_PERIOD_CHOICES = {ReportPeriod.MONTHLY: _l("Monthly"), ReportPeriod.QUARTERLY: _l("Quarterly")}
+
+
+@bp.route("/<int:competition_id>/setup/follow-up", methods=["GET", "POST"])
+@organizer_only
+def followup(competition_id: int):
+    comp = _competition(competition_id)
+    if request.method == "POST":
+        form = forms.FollowupForm()
+    else:
+        form = forms.FollowupForm(data={
+            "funding_mode": comp.funding_mode.value, "publicity_days": comp.publicity_days,
+            "report_period": comp.report_period.value, "eval_pass_mark": comp.eval_pass_mark,
+            "grade_a_min": comp.grade_a_min, "grade_b_min": comp.grade_b_min,
+            "tranches": list(comp.tranche_plan or [])[:forms.TRANCHE_ROWS]})
+    form.funding_mode.choices = [(m.value, text) for m, text in FUNDING_MODE_CHOICES.items()]
+    form.report_period.choices = [(p.value, text) for p, text in REPORT_PERIOD_CHOICES.items()]
+    for entry in form.tranches.entries:
+        entry.form.condition.choices = [("", _("— no tranche —"))] + [(c.value, label(c)) for c in TrancheCondition]
+    status = None
+    if form.validate_on_submit():
+        try:
+            services.update_followup_settings(
+                comp, actor=current_user, funding_mode=form.funding_mode.data,
+                publicity_days=form.publicity_days.data, report_period=form.report_period.data,
+                eval_pass_mark=form.eval_pass_mark.data, grade_a_min=form.grade_a_min.data,
+                grade_b_min=form.grade_b_min.data, tranche_plan=form.tranche_rows())
+        except DomainError as error:
+            status = error.status
+            if error.field == "tranches":
+                form.tranches.errors = [str(error.message)]
+            else:
+                attach_error(form, error)
+        else:
+            flash(_("The results and follow-up settings have been saved."), "success")
+            return redirect(url_for("competition_setup.followup", competition_id=comp.id))
+    return _page("competitions/setup_followup.html", comp, "followup", form, status=status)
 
 
 # --- categories -------------------------------------------------------------------------
