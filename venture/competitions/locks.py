@@ -12,14 +12,10 @@ from venture.audit.services import record_refusal
 from venture.competitions.models import StageKind
 from venture.errors import Locked
 
-EVALUATION_STAGES = (StageKind.MIDTERM, StageKind.FINAL)
-
 
 def ensure_unlocked(competition, *, action: str, object_type: str, object_id, actor=None,
                     stage_kind: StageKind | None = None) -> None:
-    if stage_kind in EVALUATION_STAGES:
-        return
-    if competition is not None and competition.is_locked:
+    if competition is not None and competition.is_locked_for(stage_kind):
         error = Locked()
         record_refusal(action, object_type=object_type, object_id=object_id, reason=str(error.message),
                        actor=actor)

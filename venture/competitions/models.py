@@ -34,6 +34,8 @@ class StageKind(enum.StrEnum):
 
 STAGE_ORDER = list(StageKind)
 SCORING_STAGES = (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW, StageKind.MIDTERM, StageKind.FINAL)
+# The follow-up's evaluations: they happen after the results are final and do not feed them.
+EVALUATION_STAGES = (StageKind.MIDTERM, StageKind.FINAL)
 
 
 class Method(enum.StrEnum):
@@ -150,6 +152,11 @@ class Competition(TimestampMixin, db.Model):
     def is_locked(self) -> bool:
         """Final results lock every sheet, snapshot, decision and rubric."""
         return self.results_final_at is not None
+
+    def is_locked_for(self, stage_kind: StageKind | None = None) -> bool:
+        """Whether the final results lock what belongs to ``stage_kind`` (None: the
+        competition as a whole); the mid-term and final evaluations stay open."""
+        return self.is_locked and stage_kind not in EVALUATION_STAGES
 
     def stage(self, kind: StageKind) -> Stage | None:
         return next((s for s in self.stages if s.kind == kind), None)

@@ -41,7 +41,7 @@ def create_rubric(competition: Competition, *, actor, name: str, stage_kind) -> 
     if not name:
         raise ValidationError(_("Enter a name."), field="name")
     ensure_unlocked(competition, action="rubric.created", object_type="competition", object_id=competition.id,
-                    actor=actor)
+                    actor=actor, stage_kind=kind)
     if any(r.name == name for r in competition.rubrics):
         raise ValidationError(_("There is already a rubric named %(name)s.", name=name), field="name")
     rubric = Rubric(name=name, stage_kind=kind, version=1)

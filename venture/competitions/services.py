@@ -304,9 +304,10 @@ def _iso(value):
 
 @service
 def update_scoring(competition: Competition, settings: dict, *, actor) -> None:
-    """``settings``: {StageKind: {"rubric_id": int|None, "weight": Decimal, "blind": bool}}."""
-    ensure_unlocked(competition, action="competition.scoring_changed", object_type="competition",
-                    object_id=competition.id, actor=actor)
+    """``settings``: {StageKind: {"rubric_id": int|None, "weight": Decimal, "blind": bool}}.
+
+    Once the results are final only the mid-term and final evaluation stages may change
+    (a stage left as it was is no change)."""
     rubrics = {r.id: r for r in competition.rubrics}
     selection_weight = Decimal("0")
     changes = {}
@@ -327,11 +328,14 @@ def update_scoring(competition: Competition, settings: dict, *, actor) -> None:
             raise ValidationError(_("A weight is between 0 and 1."), field=f"{stage.kind.value}_weight")
         if stage.kind in (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW):
             selection_weight += weight
+        blind = bool(wanted.get("blind", stage.blind))
+        if (stage.rubric_id, stage.weight, stage.blind) == (rubric_id, weight, blind):
+            continue
+        ensure_unlocked(competition, action="competition.scoring_changed", object_type="stage",
+                        object_id=stage.id, actor=actor, stage_kind=stage.kind)
         before = snapshot(stage, ("rubric_id", "weight", "blind"))
-        stage.rubric_id, stage.weight, stage.blind = rubric_id, weight, bool(wanted.get("blind", stage.blind))
-        diff = changes_between(before, snapshot(stage, ("rubric_id", "weight", "blind")))
-        if diff:
-            changes[stage.kind.value] = diff
+        stage.rubric_id, stage.weight, stage.blind = rubric_id, weight, blind
+        changes[stage.kind.value] = changes_between(before, snapshot(stage, ("rubric_id", "weight", "blind")))
     if selection_weight not in (Decimal("0"), Decimal("1")):
         raise ValidationError(_("The weights of the online review and the roadshow must add up to 1 (now %(sum)s).",
                                 sum=selection_weight.normalize()), field="roadshow_weight")

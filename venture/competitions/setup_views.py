@@ -498,7 +498,7 @@ BLANK_CRITERIA_ROWS = 3
 def rubric(competition_id: int, rubric_id: int):
     comp = _competition(competition_id)
     rub = _rubric(comp, rubric_id)
-    frozen = rubric_in_use(rub) or comp.is_locked
+    frozen = rubric_in_use(rub) or comp.is_locked_for(rub.stage_kind)
     if request.method == "POST":
         form = forms.RubricForm()
     else:

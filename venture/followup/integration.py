@@ -92,6 +92,16 @@ def assign_evaluators(stage, application, k: int) -> list:
     return rows
 
 
+def notify_evaluators(stage, rows) -> None:
+    """The judging domain's "applications assigned to you" notice, to each new evaluator."""
+    from collections import Counter
+
+    from venture.judging.services.assignment import notify_assigned, stage_loads
+
+    if rows:
+        notify_assigned(stage, Counter(row.judge_id for row in rows), stage_loads(stage))
+
+
 def evaluation_candidates(stage) -> list:
     """Applications to evaluate in a mid-term or final stage: the projects whose
     self-assessment is in (for the judging domain's assignment run)."""
@@ -106,7 +116,7 @@ def evaluation_candidates(stage) -> list:
 
 
 def _decide_on_submit(sheet) -> None:
-    from venture.competitions.locks import EVALUATION_STAGES
+    from venture.competitions.models import EVALUATION_STAGES
     from venture.followup.services import decide_if_complete
 
     if sheet.stage.kind in EVALUATION_STAGES:

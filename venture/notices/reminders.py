@@ -154,15 +154,22 @@ def judges_behind(now: datetime):
     """Judges with unfinished sheets 72 h and 24 h before an online review or evaluation
     stage ends (the roadshow is scored live, in the room)."""
     from venture.accounts.models import User
-    from venture.competitions.models import Competition, CompetitionStatus, Stage, StageKind
+    from venture.competitions.models import (
+        EVALUATION_STAGES,
+        Competition,
+        CompetitionStatus,
+        Stage,
+        StageKind,
+    )
     from venture.judging.models import Assignment, AssignmentStatus, ScoreSheet, SheetStatus
 
     horizon = now + timedelta(hours=max(JUDGE_WINDOWS))
     stages = list(db.session.scalars(
         sa.select(Stage).join(Competition)
-        .where(Stage.kind.in_([StageKind.ONLINE_REVIEW, StageKind.MIDTERM, StageKind.FINAL]),
-               Stage.ends_at > now, Stage.ends_at <= horizon,
-               Competition.status != CompetitionStatus.DRAFT, Competition.results_final_at.is_(None))
+        .where(Stage.kind.in_([StageKind.ONLINE_REVIEW, *EVALUATION_STAGES]),
+               Stage.ends_at > now, Stage.ends_at <= horizon, Competition.status != CompetitionStatus.DRAFT,
+               # the results lock the review, not the evaluations that follow them
+               sa.or_(Stage.kind.in_(EVALUATION_STAGES), Competition.results_final_at.is_(None)))
         .options(joinedload(Stage.competition))))
     if not stages:
         return

@@ -102,6 +102,7 @@ def assign_evaluators(evaluation, *, k: int, actor) -> tuple[list[Assignment], i
         raise ValidationError(_("No judge of this stage is free of a conflict with the organization."), field="k")
     record("followup.assign_evaluators", evaluation, actor=actor,
            changes={"judges": [r.judge_id for r in rows], "k": k})
+    integration.notify_evaluators(stage, rows)
     return rows, max(k - assigned, 0)
 
 

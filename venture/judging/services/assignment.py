@@ -227,11 +227,12 @@ def run_assignment(stage: Stage, actor: User | None = None, *, notify_judges: bo
         "anchors": stage.anchor_count, "applications": len(applications), "assignments": result.assigned,
         "added": result.added, "removed": result.removed, "kept": result.kept})
     if notify_judges:
-        _notify_assigned(stage, added_by_judge, solution.loads)
+        notify_assigned(stage, added_by_judge, solution.loads)
     return result
 
 
-def _notify_assigned(stage: Stage, added_by_judge: Counter, loads: dict[int, int]) -> None:
+def notify_assigned(stage: Stage, added_by_judge: Counter, loads: dict[int, int]) -> None:
+    """One notice to each judge with new applications: how many were added, how many in all."""
     if not added_by_judge:
         return
     judges = db.session.scalars(sa.select(User).where(User.id.in_(added_by_judge)).order_by(User.id))

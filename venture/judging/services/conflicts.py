@@ -16,6 +16,7 @@ from venture.accounts.models import Role, User
 from venture.applications.models import Application
 from venture.audit.services import record
 from venture.competitions.locks import ensure_unlocked
+from venture.competitions.models import StageKind
 from venture.db import service, utcnow
 from venture.errors import Conflict as ConflictError
 from venture.errors import ValidationError
@@ -134,15 +135,19 @@ def declare_conflict(judge: User, assignment: Assignment, reason: str) -> Assign
 
 
 @service
-def record_conflict(organizer: User, judge: User, application: Application, reason: str) -> list[Assignment]:
-    """An organizer records a conflict by hand; open assignments of the pair are replaced."""
+def record_conflict(organizer: User, judge: User, application: Application, reason: str,
+                    stage_kind: StageKind | None = None) -> list[Assignment]:
+    """An organizer records a conflict by hand (from ``stage_kind``'s page); open
+    assignments of the pair are replaced, once the results are final only in the
+    mid-term and final evaluations."""
     reason = (reason or "").strip()
     if judge.role != Role.JUDGE:
         raise ValidationError(_("Choose a judge."), field="judge_id")
     if not reason:
         raise ValidationError(_("Give the reason for the conflict."), field="reason")
-    ensure_unlocked(application.competition, action="judging.record_conflict", object_type="application",
-                    object_id=application.id, actor=organizer)
+    competition = application.competition
+    ensure_unlocked(competition, action="judging.record_conflict", object_type="application",
+                    object_id=application.id, actor=organizer, stage_kind=stage_kind)
     existing = db.session.scalar(sa.select(Conflict).where(Conflict.judge_id == judge.id,
                                                            Conflict.application_id == application.id))
     if existing is not None and existing.source != ConflictSource.DETECTED:
@@ -155,6 +160,8 @@ def record_conflict(organizer: User, judge: User, application: Application, reas
         _add_conflict(judge.id, application.id, ConflictSource.ORGANIZER, reason, organizer)
     replaced = []
     for assignment in _open_assignments(judge.id, application.id):
+        if competition.is_locked_for(assignment.stage.kind):
+            continue
         replaced.append(remove_and_replace(assignment, reason=_("Conflict of interest recorded by the organizer: "
                                                                 "%(reason)s", reason=reason), actor=organizer))
     return replaced
@@ -172,7 +179,7 @@ def apply_new_conflicts(judge: User) -> int:
     for assignment in assignments:
         reason = found.get((assignment.application_id, judge.id))
         if reason is None or not _stage_open_for_changes(assignment.stage) or _has_submitted(assignment) \
-                or assignment.stage.competition.is_locked:
+                or assignment.stage.competition.is_locked_for(assignment.stage.kind):
             continue
         record_detected({(assignment.application_id, judge.id): reason})
         remove_and_replace(assignment, reason=reason, actor=judge)

@@ -174,7 +174,8 @@ def conflicts(stage_id: int):
         try:
             if judge is None or application is None or application.competition_id != current.competition_id:
                 raise DomainError(_("Choose a judge and an application."))
-            conflict_services.record_conflict(current_user, judge, application, form.reason.data)
+            conflict_services.record_conflict(current_user, judge, application, form.reason.data,
+                                              stage_kind=current.kind)
         except DomainError as error:
             attach_error(form, error)
         else:
