@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from venture.errors import DomainError
 
@@ -31,10 +31,13 @@ def attach_error(form, error: DomainError) -> None:
         field.errors = list(field.errors or []) + [str(error.message)]
     else:
         flash(str(error.message), "danger")
+        g.refusal_status = error.status  # the re-rendered page answers with the refusal's status
 
 
 def render_form(template: str, form, status: int | None = None, **context):
     """Render a form page; a submitted form with errors answers 422, not 200."""
+    if status is None:
+        status = g.pop("refusal_status", None)
     if status is None:
         status = 422 if request.method == "POST" and (form.errors or _has_field_errors(form)) else 200
     return render_template(template, form=form, **context), status
