@@ -154,6 +154,7 @@ MATRIX: dict[str, Route] = {
     "judging.panels": Route("organizer"),
     "judging.profile": Route("judge"),
     "judging.progress": Route("organizer"),
+    "judging.ranking": Route("organizer"),
     "judging.remind": Route("organizer"),
     "judging.remove_tie": Route("judge"),
     "judging.reopen": Route("organizer"),

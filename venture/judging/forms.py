@@ -8,13 +8,14 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    DecimalField,
     EmailField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from venture.competitions.models import PanelMode
 from venture.i18n import LANGUAGES
@@ -68,6 +69,37 @@ class StageSettingsForm(FlaskForm):
     panel_mode = SelectField(_l("Panels"), choices=[(m.value, m.value) for m in PanelMode])
     blind = BooleanField(_l("Blind review (hide the applicant's identity from judges)"))
     reveal_after_close = BooleanField(_l("Judges may see each other's sheets after the stage closes"))
+
+
+class RankingSettingsForm(FlaskForm):
+    """The stage's ranking settings. Choices are set by the view; the service checks every
+    value (unknown choices included), so the selects do not validate their choice."""
+
+    method = SelectField(_l("Aggregation method"), validate_choice=False)
+    trim_k = IntegerField(_l("K for the trimmed mean"),
+                          validators=[InputRequired(message=_l("Give a number.")),
+                                      NumberRange(min=1, max=10, message=_l("K is a whole number from 1 to 10."))],
+                          description=_l("The trimmed mean drops the K highest and the K lowest totals of each "
+                                         "application (K = 1: 去掉一个最高分和一个最低分). Other methods show it "
+                                         "only in the comparison."))
+    disagreement_threshold = DecimalField(_l("Judge disagreement threshold (points)"),
+                                          validators=[InputRequired(message=_l("Give a number."))],
+                                          description=_l("An application is flagged when its highest and lowest "
+                                                         "sheet totals differ by more than this."))
+    tie_break_1 = SelectField(_l("Equal scores are separated first by"), validate_choice=False)
+    tie_break_2 = SelectField(_l("then by"), validate_choice=False)
+    tie_break_3 = SelectField(_l("then by"), validate_choice=False)
+    tie_break_4 = SelectField(_l("then by"), validate_choice=False)
+    advance_rule = SelectField(_l("Shortlist for the roadshow"), validate_choice=False, default="none")
+    advance_top_n = IntegerField(_l("Number per category"), validators=[Optional()],
+                                 description=_l("With “top N per category”: how many of each category advance."))
+    advance_threshold = DecimalField(_l("Score needed to advance"), validators=[Optional()],
+                                     description=_l("With “score at or above a threshold”: the published score "
+                                                    "an application needs."))
+
+    @property
+    def tie_break_fields(self):
+        return [self.tie_break_1, self.tie_break_2, self.tie_break_3, self.tie_break_4]
 
 
 class ReasonForm(FlaskForm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from venture.competitions.models import PanelMode, StageKind
+from venture.competitions.models import AdvanceRule, PanelMode, StageKind
 from venture.judging.models import (
     AssignmentStatus,
     ConflictSource,
@@ -55,4 +55,7 @@ for _kind, _text in {
 }.items():
     LABELS.setdefault(_kind, _text)
 for _kind, _text in {PanelMode.ALL: _l("All judges"), PanelMode.PER_CATEGORY: _l("One panel per category")}.items():
+    LABELS.setdefault(_kind, _text)
+for _kind, _text in {AdvanceRule.NONE: _l("No shortlist"), AdvanceRule.TOP_N: _l("Top N per category"),
+                     AdvanceRule.THRESHOLD: _l("Score at or above a threshold")}.items():
     LABELS.setdefault(_kind, _text)

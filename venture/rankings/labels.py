@@ -100,6 +100,9 @@ def tie_break_label(link) -> str:
     kind = link.get("kind") if isinstance(link, dict) else None
     if kind == "stage":
         return _("higher score in the %(stage)s", stage=stage_label(link.get("stage")))
+    if kind == "criterion" and link.get("stage"):
+        return _("higher average on %(criterion)s in the %(stage)s", criterion=link.get("name", ""),
+                 stage=stage_label(link.get("stage")))
     if kind == "criterion":
         return _("higher average on %(criterion)s", criterion=link.get("name", ""))
     if kind == "requested_amount":

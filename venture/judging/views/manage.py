@@ -3,6 +3,8 @@ and by hand), conflicts of interest, progress and reminders."""
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,14 +14,15 @@ from sqlalchemy.orm import joinedload
 from venture.accounts.forms import ConfirmForm
 from venture.accounts.models import User
 from venture.applications.models import Application
-from venture.competitions.models import PanelMode
+from venture.competitions.models import AdvanceRule, Method, PanelMode
 from venture.errors import DomainError
 from venture.extensions import db
-from venture.judging.forms import ConflictForm, StageSettingsForm
+from venture.judging.forms import ConflictForm, RankingSettingsForm, StageSettingsForm
 from venture.judging.models import Conflict
 from venture.judging.services import assignment as assignment_services
 from venture.judging.services import conflicts as conflict_services
 from venture.judging.services import progress as progress_services
+from venture.judging.services import ranking_settings
 from venture.judging.services.candidates import candidates_for
 from venture.judging.services.common import active_judges
 from venture.judging.views import bp
@@ -27,6 +30,7 @@ from venture.judging.views.helpers import load_application, load_stage
 from venture.judging.views.sheets import competitions_with_scoring
 from venture.labels import label
 from venture.policy import organizer_only
+from venture.rankings.labels import method_label, tie_break_label
 from venture.web import attach_error
 
 
@@ -35,16 +39,19 @@ def _check_form() -> None:
         raise DomainError(_("The form has expired. Reload the page and try again."))
 
 
+_AUTO = object()  # the form reads the request's own data
+
+
 @bp.route("/manage")
 @organizer_only
 def manage():
     return render_template("judging/manage.html", competitions=competitions_with_scoring())
 
 
-def _settings_form(stage):
-    form = StageSettingsForm(obj=stage)
+def _settings_form(stage, formdata=_AUTO):
+    form = StageSettingsForm(obj=stage) if formdata is _AUTO else StageSettingsForm(formdata, obj=stage)
     form.panel_mode.choices = [(m.value, label(m)) for m in PanelMode]
-    if request.method == "GET":
+    if request.method == "GET" or formdata is None:
         form.panel_mode.data = stage.panel_mode.value
     return form
 
@@ -54,6 +61,7 @@ def _settings_form(stage):
 def stage(stage_id: int):
     current = load_stage(stage_id)
     form = _settings_form(current)
+    status = 200
     if form.validate_on_submit():
         try:
             assignment_services.update_stage_settings(
@@ -63,14 +71,79 @@ def stage(stage_id: int):
                 blind=form.blind.data, reveal_after_close=form.reveal_after_close.data)
         except DomainError as error:
             attach_error(form, error)
+            status = error.status
         else:
             flash(_("The settings have been saved."), "success")
             return redirect(url_for("judging.stage", stage_id=current.id))
-    loads = assignment_services.stage_loads(current)
-    status = 422 if form.errors else 200
-    return render_template("judging/stage.html", stage=current, form=form, candidates=len(candidates_for(current)),
-                           loads=loads, run_form=ConfirmForm(),
-                           panels=assignment_services.panel_judges(current)), status
+    return _stage_page(current, form, _ranking_form(current, formdata=None), 422 if form.errors else status)
+
+
+def _link_value(link) -> str:
+    return json.dumps(link, ensure_ascii=False, sort_keys=True)
+
+
+def _chosen_link(value: str | None):
+    """A tie-break select's value as the link it stands for (unparsable text is passed on
+    for the service to refuse)."""
+    if not value:
+        return None
+    if len(value) > 1000:
+        return value
+    try:
+        return json.loads(value)
+    except (ValueError, RecursionError):
+        return value
+
+
+def _ranking_form(stage, formdata=_AUTO):
+    stored = [ranking_settings.normalized(stage, link) for link in stage.tie_breaks or []]
+    prefill = {f"tie_break_{n}": _link_value(stored[n - 1]) if n <= len(stored) else "" for n in range(1, 5)}
+    form = RankingSettingsForm(obj=stage, **prefill) if formdata is _AUTO else \
+        RankingSettingsForm(formdata, obj=stage, **prefill)
+    form.method.choices = [(m.value, method_label(m.value)) for m in Method]
+    allowed = ranking_settings.allowed_links(stage)
+    # a stored link no longer allowed (a criterion since removed) is shown, and refused on saving
+    links = [("", _("— none —"))] + [(_link_value(link), tie_break_label(link))
+                                    for link in allowed + [x for x in stored if x not in allowed]]
+    for select in form.tie_break_fields:
+        select.choices = links
+    form.advance_rule.choices = [(r.value, label(r)) for r in AdvanceRule]
+    return form
+
+
+def _stage_page(stage, form, ranking_form, status):
+    return render_template("judging/stage.html", stage=stage, form=form, ranking_form=ranking_form,
+                           ranked=stage.kind in ranking_settings.RANKED_STAGES,
+                           shortlists=stage.kind == ranking_settings.SHORTLIST_STAGE,
+                           chain=[tie_break_label(ranking_settings.normalized(stage, link))
+                                  for link in stage.tie_breaks or []],
+                           method_name=method_label(str(stage.method)),
+                           candidates=len(candidates_for(stage)), loads=assignment_services.stage_loads(stage),
+                           run_form=ConfirmForm(), panels=assignment_services.panel_judges(stage)), status
+
+
+@bp.route("/stages/<int:stage_id>/ranking", methods=["POST"])
+@organizer_only
+def ranking(stage_id: int):
+    current = load_stage(stage_id)
+    form = _ranking_form(current)
+    status = 422
+    if form.validate_on_submit():
+        try:
+            ranking_settings.update_ranking_settings(
+                current, current_user, method=form.method.data, trim_k=form.trim_k.data,
+                disagreement_threshold=form.disagreement_threshold.data,
+                tie_breaks=[_chosen_link(select.data) for select in form.tie_break_fields],
+                advance_rule=form.advance_rule.data, advance_top_n=form.advance_top_n.data,
+                advance_threshold=form.advance_threshold.data)
+        except DomainError as error:
+            attach_error(form, error)
+            status = 422 if any(f.errors for f in form) else error.status
+        else:
+            flash(_("The ranking settings have been saved. They apply to the next computation of the stage."),
+                  "success")
+            return redirect(url_for("judging.stage", stage_id=current.id) + "#ranking")
+    return _stage_page(current, _settings_form(current, formdata=None), form, status)
 
 
 @bp.route("/stages/<int:stage_id>/assign", methods=["POST"])
