@@ -85,6 +85,10 @@ def from_environment() -> dict:
         # First retry delay of a failed email; doubles on each attempt, at most an hour.
         "NOTICE_RETRY_BASE_SECONDS": int(os.environ.get("VENTURE_NOTICE_RETRY_BASE_SECONDS") or 30),
         "LOGIN_RATE_LIMIT": os.environ.get("VENTURE_LOGIN_RATE_LIMIT") or "10 per minute;60 per hour",
+        # Failed logins per account, whatever the address they come from.
+        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get("VENTURE_LOGIN_ACCOUNT_RATE_LIMIT") or "10 per 15 minutes",
+        # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted (0: none).
+        "PROXY_COUNT": int(os.environ.get("VENTURE_PROXY_COUNT") or 0),
         # Seconds before the broker hands an unacknowledged task (its worker died) to another.
         "BROKER_VISIBILITY_TIMEOUT": int(os.environ.get("VENTURE_BROKER_VISIBILITY_TIMEOUT") or 900),
         "MAX_CONTENT_LENGTH": int(os.environ.get("VENTURE_MAX_REQUEST_MB") or 60) * 1024 * 1024,

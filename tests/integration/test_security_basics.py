@@ -54,6 +54,35 @@ def test_login_is_rate_limited(app_ctx, make, tmp_path):
         limiter.init_app(app_ctx)  # the limiter is one object: give it back to the shared app
 
 
+def test_failed_logins_are_limited_per_account_and_per_address_behind_a_proxy(app_ctx, make, tmp_path):
+    """One account is not guessed at from many addresses; behind a trusted proxy the
+    limit per address counts the client's address, not the proxy's."""
+    from tests.conftest import test_config
+    from venture import create_app
+    from venture.extensions import limiter
+
+    make.applicant(email="target@example.org")
+    make.applicant(email="bystander@example.org")
+    limited_app = create_app(test_config(tmp_path, app_ctx.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_ENABLED=True,
+                                         LOGIN_RATE_LIMIT="3 per minute", LOGIN_ACCOUNT_RATE_LIMIT="4 per 15 minutes",
+                                         PROXY_COUNT=1))
+    try:
+        def attempt(email, password, address):
+            return limited_app.test_client().post("/login", data={"email": email, "password": password},
+                                                  headers={"X-Forwarded-For": address}).status_code
+
+        # successful logins do not use up the account's allowance
+        assert [attempt("target@example.org", make.PASSWORD, f"10.1.0.{i}") for i in range(5)] == [302] * 5
+        spread = [attempt("Target@Example.org", "wrong-one", f"10.2.0.{i}") for i in range(6)]
+        assert spread == [401] * 4 + [429] * 2
+        assert attempt("bystander@example.org", make.PASSWORD, "10.2.0.9") == 302
+        one_address = [attempt(f"nobody{i}@example.org", "wrong-one", "10.3.0.1") for i in range(4)]
+        assert one_address == [401] * 3 + [429]
+        assert attempt("bystander@example.org", make.PASSWORD, "10.3.0.2") == 302  # another client
+    finally:
+        limiter.init_app(app_ctx)
+
+
 @pytest.mark.parametrize("locale, text", [("zh_CN", "页面不存在"), ("en", "Page not found")])
 def test_error_pages_in_both_languages(client, locale, text):
     client.post("/language", data={"locale": locale})

@@ -28,9 +28,19 @@ bp = Blueprint("accounts", __name__)
 
 
 def _login_rate_limit():
-    from flask import current_app
-
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _account_rate_limit():
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _submitted_account() -> str:
+    return "login:" + services.normalize_email(request.form.get("email", ""))
+
+
+def _login_failed(response) -> bool:
+    return response.status_code != 302  # a successful login redirects
 
 
 def _start_session(user, remember: bool = False) -> None:
@@ -61,6 +71,7 @@ def signup():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
+@limiter.limit(_account_rate_limit, key_func=_submitted_account, methods=["POST"], deduct_when=_login_failed)
 @public
 def login():
     if current_user.is_authenticated:
