@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shlex
 from decimal import Decimal
 
 import pytest
@@ -164,6 +165,132 @@ def test_export_reproduces_the_snapshot_with_venture_rank(app_ctx, make, tmp_pat
     codes = {a.id: a.code for a in apps}
     stored = [(e.overall_rank, codes[e.application_id], format(e.score, "f")) for e in snapshot.entries]
     assert printed == stored
+
+
+CHAIN = [{"kind": "stage", "stage": "roadshow"}, {"kind": "criterion", "name": "需求", "stage": "online_review"},
+         {"kind": "criterion", "name": "设计", "stage": "roadshow"}, {"kind": "requested_amount"},
+         {"kind": "submitted_at"}]
+
+
+def _tied_stage(make):
+    """Seven applications with the same sheet totals from the same judges (tied at two
+    decimals under every method), each link of CHAIN separating some of them, and two
+    untied ones around them.
+
+    Expected order of the tied: t2 (roadshow 20.00 like t1, higher 设计 there), t1, then
+    those without a roadshow score: t3 (需求 9), t4 (需求 7, asks less), t5 (asks more,
+    submitted first), t6 = t7 (everything equal: one rank, listed by code)."""
+    from datetime import UTC, datetime
+
+    organizer, comp, stage, org, (j1, j2, j3, _j4) = _small_world(make)
+    make.small_rubric(comp, "roadshow")
+    roadshow = comp.stage(StageKind.ROADSHOW)
+    benefit = {j1: 15, j2: 16, j3: 18}  # 需求 + 设计 = 15, 16, 17
+    splits = {"t1": (7, 8, 8.5), "t2": (7, 8, 8.5), "t3": (9, 9, 9), "t4": (7, 7, 7), "t5": (7, 7, 7),
+              "t6": (7, 7, 7), "t7": (7, 7, 7)}
+    apps = {}
+    for name, need in splits.items():
+        apps[name] = app = make.application(comp, org, status="passed", requested_fen=5_000_000 if name == "t4"
+                                            else 6_000_000)
+        for judge, n, rest in zip((j1, j2, j3), need, (15, 16, 17), strict=True):
+            make.sheet(stage, app, judge, {"需求": n, "设计": rest - n, "效益": benefit[judge]})
+    for name, need in (("high", 10), ("low", 3)):  # 需求 + 设计 = 19 and 9 from every judge
+        apps[name] = app = make.application(comp, org, status="passed")
+        for judge in (j1, j2, j3):
+            make.sheet(stage, app, judge, {"需求": need, "设计": 9 if name == "high" else 6, "效益": benefit[judge]})
+    # Submission times a millisecond apart: t5 first, t6 and t7 at the same instant.
+    for name, micro in (("t5", 0), ("t6", 1000), ("t7", 1000)):
+        apps[name].submitted_at = datetime(2026, 3, 1, 9, 30, 0, micro, tzinfo=UTC)
+    for name, design in (("t1", 4), ("t2", 6)):  # roadshow totals 20 for both
+        for judge in (j1, j2, j3):
+            make.sheet(roadshow, apps[name], judge, {"需求": 10 - design, "设计": design, "效益": 10})
+    db.session.commit()
+    compute_stage_snapshot(roadshow.id)
+    stage.tie_breaks = CHAIN
+    db.session.commit()
+    return stage, apps
+
+
+def _run(args) -> tuple[int, str, list]:
+    result = CliRunner().invoke(rank_command, args)
+    rows = [(int(r["rank"]), r["application"], r["score"]) for r in csv.DictReader(io.StringIO(result.stdout))] \
+        if result.exit_code == 0 else []
+    return result.exit_code, result.output, rows
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_the_printed_command_reproduces_a_snapshot_ranked_with_a_tie_break_chain(app_ctx, make, tmp_path, method):
+    stage, apps = _tied_stage(make)
+    stage.method = method
+    db.session.commit()
+    snapshot = db.session.get(ResultSnapshot, compute_stage_snapshot(stage.id))
+    codes = {a.id: a.code for a in apps.values()}
+    stored = [(e.overall_rank, codes[e.application_id], format(e.score, "f")) for e in snapshot.entries]
+    names = {a.code: n for n, a in apps.items()}
+    tied = [(rank, names[code]) for rank, code, _score in stored if names[code].startswith("t")]
+    first = tied[0][0]
+    assert first == 2 and names[stored[0][1]] == "high" and names[stored[-1][1]] == "low"
+    assert tied == [(first, "t2"), (first + 1, "t1"), (first + 2, "t3"), (first + 3, "t4"), (first + 4, "t5"),
+                    (first + 5, "t6"), (first + 5, "t7")]  # the chain separated the tie…
+    assert len({score for _rank, code, score in stored if names[code].startswith("t")}) == 1  # …at two decimals
+
+    path = tmp_path / "sheets.csv"
+    path.write_text(services.export_sheets_csv(stage), encoding="utf-8")
+    command = shlex.split(services.rank_command(snapshot))
+    assert command[:3] == ["venture", "rank", services.sheets_file_name(stage)]
+    assert command[command.index("--method") + 1] == method
+    assert [command[i + 1] for i, word in enumerate(command) if word == "--tie-break"] == [
+        "stage:roadshow", "criterion:需求", "criterion:设计@roadshow", "requested_amount", "submitted_at"]
+    code, output, printed = _run([str(path), *command[3:]])
+    assert code == 0, output
+    assert printed == stored
+
+    # Without the chain the same file shares the rank: the links are what made the difference.
+    code, _output, untied = _run([str(path), "--method", method, "--trim", str(stage.trim_k), "--format", "csv"])
+    assert {rank for rank, c, _s in untied if names[c].startswith("t")} == {first}
+
+
+def test_the_export_carries_the_columns_the_links_need(app_ctx, make, tmp_path):
+    stage, apps = _tied_stage(make)
+    compute_stage_snapshot(stage.id)
+    rows = list(csv.DictReader(io.StringIO(services.export_sheets_csv(stage))))
+    assert list(rows[0])[5:] == ["tie:stage:roadshow", "tie:criterion:设计@roadshow", "tie:requested_amount",
+                                 "tie:submitted_at"]  # 需求 of this stage is in the sheets themselves
+    by_code = {r["application"]: r for r in rows}
+    assert by_code[apps["t2"].code]["tie:stage:roadshow"] == "20.00"
+    assert by_code[apps["t3"].code]["tie:stage:roadshow"] == ""  # no roadshow score: no value
+    assert by_code[apps["t2"].code]["tie:criterion:设计@roadshow"] == "6.0"
+    assert by_code[apps["t4"].code]["tie:requested_amount"] == "50000.00"
+    assert by_code[apps["t6"].code]["tie:submitted_at"] == "2026-03-01T09:30:00.001000+00:00"
+
+    # A file without a column a link needs: a clear error naming it, never a wrong ranking.
+    path = tmp_path / "bare.csv"
+    path.write_text("\n".join(line.rsplit(",", 4)[0] for line in services.export_sheets_csv(stage).splitlines()),
+                    encoding="utf-8")
+    code, output, _rows = _run([str(path), "--tie-break", "stage:roadshow"])
+    assert code == 2
+    assert "--tie-break stage:roadshow needs the column tie:stage:roadshow" in output
+
+
+def test_the_published_ranking_keeps_the_snapshot_a_stage_link_read(app_ctx, make, tmp_path):
+    """The roadshow recomputed after the ranking: the export still carries the scores the
+    ranking read, so the published command still reproduces it."""
+    stage, apps = _tied_stage(make)
+    snapshot = db.session.get(ResultSnapshot, compute_stage_snapshot(stage.id))
+    roadshow = stage.competition.stage(StageKind.ROADSHOW)
+    for sheet in db.session.scalars(sa.select(ScoreSheet).where(ScoreSheet.stage_id == roadshow.id,
+                                                                ScoreSheet.application_id == apps["t1"].id)):
+        for score in sheet.scores:
+            score.score = score.score + 1 if score.score < 10 else score.score
+    db.session.commit()
+    later = db.session.get(ResultSnapshot, compute_stage_snapshot(roadshow.id))
+    assert [e.score for e in later.entries] == [Decimal("22.00"), Decimal("20.00")]  # t1 now ahead there
+    path = tmp_path / "sheets.csv"
+    path.write_text(services.export_sheets_csv(stage), encoding="utf-8")
+    code, output, printed = _run([str(path), *shlex.split(services.rank_command(snapshot))[3:]])
+    assert code == 0, output
+    codes = {a.id: a.code for a in apps.values()}
+    assert printed == [(e.overall_rank, codes[e.application_id], format(e.score, "f")) for e in snapshot.entries]
 
 
 def test_export_is_the_exact_sheets_format_with_stable_pseudonyms(app_ctx, make):

@@ -151,3 +151,32 @@ def test_ranking_page_queries_do_not_grow_with_the_applications(login, make):
     client = login(organizer)
     assert _count_queries(client, f"/rankings/snapshots/{large.id}") == few
     assert _count_queries(client, f"/rankings/snapshots/{large.id}/methods") == few_card
+
+
+def test_the_snapshot_and_the_public_notice_print_the_command_that_reproduces_the_ranking(client, login, make):
+    from datetime import timedelta
+
+    from venture.results.models import Publication, PublicationStatus
+
+    organizer = make.organizer()
+    comp = make.competition(organizer=organizer)
+    make.scored_applications(comp, 3)
+    stage = comp.stage(StageKind.ONLINE_REVIEW)
+    stage.tie_breaks = [{"kind": "requested_amount"}, {"kind": "submitted_at"}]
+    db.session.commit()
+    snapshot = db.session.get(ResultSnapshot, compute_stage_snapshot(stage.id, actor_id=organizer.id))
+    command = (f"venture rank {comp.code_prefix}-online_review-sheets.csv --method trimmed --trim 1 "
+               "--tie-break requested_amount --tie-break submitted_at --format csv")
+    assert command in login(organizer).get(f"/rankings/snapshots/{snapshot.id}").get_data(as_text=True)
+
+    now = utcnow()
+    db.session.add(Publication(competition_id=comp.id, snapshot_id=snapshot.id, status=PublicationStatus.FINAL,
+                               approved_at=now - timedelta(days=20), publicity_starts_at=now - timedelta(days=20),
+                               publicity_ends_at=now - timedelta(days=10), finalized_at=now))
+    comp.results_final_at = now
+    db.session.commit()
+    html = client.get(f"/results/{comp.id}").get_data(as_text=True)
+    assert 'data-testid="rank-commands"' in html and command in html
+    sheets = client.get(f"/results/{comp.id}/sheets/online_review.csv")
+    assert sheets.get_data(as_text=True).lstrip("\ufeff").startswith(
+        "application,judge,criterion,score,max,tie:requested_amount,tie:submitted_at\n")

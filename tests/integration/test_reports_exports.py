@@ -150,6 +150,30 @@ def test_the_rank_csv_gives_the_same_ranking_through_venture_rank(app_ctx, make,
     assert [(r["rank"], r["application"], r["score"]) for r in json.loads(from_xlsx.stdout)] == cli
 
 
+@pytest.mark.parametrize("kind, suffix", [("rank_sheets_csv", "csv"), ("rank_sheets", "xlsx")])
+def test_the_rank_sheets_carry_the_tie_break_chain(app_ctx, make, login, tmp_path, kind, suffix):
+    import shlex
+
+    from tests.integration.test_rankings_compute import _tied_stage
+    from venture.rankings import services as rankings
+    from venture.rankings.compute import compute_stage_snapshot
+    from venture.rankings.models import ResultSnapshot
+
+    stage, apps = _tied_stage(make)
+    snapshot = db.session.get(ResultSnapshot, compute_stage_snapshot(stage.id))
+    response = login(make.organizer()).post(f"/reports/competitions/{stage.competition_id}/exports/{kind}",
+                                            data={"stage_id": stage.id})
+    assert response.status_code == 200
+    path = tmp_path / f"sheets.{suffix}"
+    path.write_bytes(response.data)
+    result = CliRunner().invoke(rank_command, [str(path), *shlex.split(rankings.rank_command(snapshot))[3:]])
+    assert result.exit_code == 0, result.output
+    codes = {a.id: a.code for a in apps.values()}
+    printed = [line.split(",")[:3] for line in result.stdout.splitlines()[1:]]
+    assert printed == [[str(e.overall_rank), codes[e.application_id], format(e.score, "f")] for e in snapshot.entries]
+    assert len({rank for rank, _code, _score in printed}) == len(printed) - 1  # only t6 and t7 share a rank
+
+
 def _everything(make, organizer):
     """A competition with applications, a scored stage with a ranking, decisions and projects."""
     comp = make.followup_competition(organizer=organizer)

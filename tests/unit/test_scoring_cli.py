@@ -258,3 +258,84 @@ def test_the_app_cli_has_the_rank_command(tmp_path):
                                env=env, timeout=120)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout == TRIMMED_CSV
+
+
+# --- tie-breaks ------------------------------------------------------------------------------
+
+def with_columns(columns: dict[str, dict[str, str]]) -> str:
+    """GOOD with tie:LINK columns: {column: {application: value}}, repeated on every row."""
+    lines = GOOD.splitlines()
+    out = [lines[0] + "".join("," + name for name in columns)]
+    for line in lines[1:]:
+        app = line.split(",")[0]
+        out.append(line + "".join("," + values.get(app, "") for values in columns.values()))
+    return "\n".join(out) + "\n"
+
+
+def test_a_criterion_link_separates_a_tie_from_the_sheets_themselves(tmp_path):
+    # A2 and A3 both 16.00; on c1 A3 averages 8 (7, 8, 9), A2 7.67 (6, 9, 8).
+    result = run(write(tmp_path, GOOD), "--tie-break", "criterion:c1", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == ["1,A1,17.00,3,", "2,A3,16.00,3,", "3,A2,16.00,3,"]
+    table = run(write(tmp_path, GOOD), "--tie-break", "criterion:c1").stdout
+    assert table.splitlines()[0].endswith("| ties broken by criterion:c1")
+
+
+def test_links_read_their_columns_in_the_order_given(tmp_path):
+    path = write(tmp_path, with_columns({
+        "tie:requested_amount": {"A1": "90000.00", "A2": "50000.00", "A3": "50000.00"},
+        "tie:submitted_at": {"A2": "2026-03-01T09:30:00.000001+00:00", "A3": "2026-03-01T09:30:00+00:00"}}))
+    result = run(path, "--tie-break", "requested_amount", "--tie-break", "submitted_at", "--format", "csv")
+    assert result.stdout.splitlines()[2:] == ["2,A3,16.00,3,", "3,A2,16.00,3,"]  # a microsecond earlier
+    # Equal on the only link given: the rank is shared, listed by code.
+    result = run(path, "--tie-break", "requested_amount", "--format", "csv")
+    assert result.stdout.splitlines()[2:] == ["2,A2,16.00,3,", "2,A3,16.00,3,"]
+    assert "note: column tie:submitted_at is not used: add --tie-break submitted_at" in result.stderr
+
+
+def test_an_application_without_a_value_comes_after_those_with_one(tmp_path):
+    path = write(tmp_path, with_columns({"tie:stage:roadshow": {"A2": "71.50"}}))
+    result = run(path, "--tie-break", "stage:roadshow", "--format", "csv")
+    assert result.stdout.splitlines()[2:] == ["2,A2,16.00,3,", "3,A3,16.00,3,"]
+
+
+@pytest.mark.parametrize("columns, args, message", [
+    ({}, ["--tie-break", "bogus"], "tie-break 'bogus' is not understood: use criterion:NAME"),
+    ({}, ["--tie-break", "stage:"], "is not understood"),
+    ({}, ["--tie-break", "stage:roadshow"],
+     "--tie-break stage:roadshow needs the column tie:stage:roadshow in the sheets file (the published score"),
+    ({}, ["--tie-break", "criterion:c9"], "--tie-break criterion:c9: the sheets have no criterion 'c9'"),
+    ({"tie:submitted_at": {"A1": "yesterday"}}, ["--tie-break", "submitted_at"],
+     "line 2: the tie:submitted_at value 'yesterday' is not a date and time (ISO 8601)"),
+    ({"tie:requested_amount": {"A1": "lots"}}, ["--tie-break", "requested_amount"],
+     "line 2: the tie:requested_amount value 'lots' is not a number"),
+])
+def test_bad_tie_breaks_exit_2_naming_what_is_wrong(tmp_path, columns, args, message):
+    result = run(write(tmp_path, with_columns(columns)), *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_tie_value_must_be_the_same_on_every_row_of_an_application(tmp_path):
+    text = with_columns({"tie:requested_amount": {"A1": "5", "A2": "6", "A3": "7"}}).replace(
+        "A1,J2,c1,7,10,5", "A1,J2,c1,7,10,6")
+    result = run(write(tmp_path, text), "--tie-break", "requested_amount")
+    assert result.exit_code == 2
+    assert "line 4: application A1 has tie:requested_amount '6' here but '5' on line 2" in result.output
+
+
+def test_xlsx_tie_columns_typed_as_numbers_and_dates(tmp_path):
+    from datetime import datetime
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["application", "judge", "criterion", "score", "max", "tie:submitted_at"])
+    at = {"A1": datetime(2026, 3, 2), "A2": datetime(2026, 3, 1, 12), "A3": datetime(2026, 3, 1, 8)}
+    for line in GOOD.splitlines()[1:]:
+        app, judge, crit, score, maximum = line.split(",")
+        sheet.append([app, judge, crit, score, float(maximum), at[app]])
+    workbook.save(tmp_path / "sheets.xlsx")
+    result = run(tmp_path / "sheets.xlsx", "--tie-break", "submitted_at", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2:] == ["2,A3,16.00,3,", "3,A2,16.00,3,"]

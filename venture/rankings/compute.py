@@ -10,7 +10,7 @@ all categories); ranks within a category follow that overall order: the category
 is the place within the category, and applications sharing an overall rank share their
 category rank (as ``advance_top_n`` counts them). Each entry stores both, with its
 ``position`` in the overall order, so the overall ranking equals ``venture rank`` on the
-exported sheets.
+exported sheets with the chain's ``--tie-break`` links (``rankings.export``).
 
 What an entry's ``details`` holds (JSON, compact; sheets in ascending total order)::
 

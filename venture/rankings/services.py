@@ -9,7 +9,9 @@ Services other domains may call:
 * ``latest_snapshot(stage) -> ResultSnapshot | None``, ``latest_final_snapshot(competition)``;
 * ``shortlist(stage) -> list[int]``: application ids advanced by the stage's latest snapshot;
 * ``export_sheets_csv(stage) -> str``: the stage's submitted sheets in the ``venture rank``
-  format (anyone can recompute the published ranking from it).
+  format, with the tie-break chain's columns (anyone can recompute the published ranking
+  from it); ``sheets_file_name(stage)`` its file name; ``rank_command(snapshot)`` and
+  ``stage_rank_command(stage)`` the ``venture rank`` command line that does it.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from venture.judging.models import ScoreSheet, SheetStatus
 from venture.notices import kinds
 from venture.notices.services import notify
 from venture.rankings.compute import compute_stage_snapshot, no_sheets_message
-from venture.rankings.export import sheets_csv
+from venture.rankings.export import command_line, reproduce_command, sheets_csv
 from venture.rankings.models import ResultSnapshot, SnapshotEntry, SnapshotKind
 
 kinds.register("scores_computed", _l("Scores computed"))
@@ -190,3 +192,17 @@ def _path(endpoint: str, **values) -> str:
 def export_sheets_csv(stage: Stage) -> str:
     """The stage's submitted sheets as ``venture rank`` reads them (judges as J01, J02...)."""
     return sheets_csv(stage)
+
+
+def sheets_file_name(stage: Stage) -> str:
+    return f"{stage.competition.code_prefix}-{stage.kind}-sheets.csv"
+
+
+def rank_command(snapshot: ResultSnapshot) -> str:
+    """``venture rank FILE --method … --tie-break … --format csv`` for a stage snapshot."""
+    return command_line(snapshot, sheets_file_name(snapshot.stage))
+
+
+def stage_rank_command(stage: Stage) -> str | None:
+    """The same for the stage's latest snapshot; None before the first."""
+    return reproduce_command(stage, sheets_file_name(stage))

@@ -17,6 +17,7 @@ application code. Each builder reads what it needs in one query.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 import sqlalchemy as sa
@@ -68,51 +69,77 @@ def build_chain(links: list, context: ChainContext) -> tuple[list[TieBreak], dic
 
 
 def _named_stage(link: dict, context: ChainContext) -> Stage:
+    return named_stage(context.stage.competition, link.get("stage"))
+
+
+def named_stage(competition, kind_name) -> Stage:
     try:
-        kind = StageKind(link.get("stage"))
+        kind = StageKind(kind_name)
     except ValueError:
         kind = None
-    stage = context.stage.competition.stage(kind) if kind else None
+    stage = competition.stage(kind) if kind else None
     if stage is None:
         raise ValidationError(_("The tie-break names a stage that this competition does not have: "
-                                "%(stage)s", stage=link.get("stage")))
+                                "%(stage)s", stage=kind_name))
     return stage
 
 
-def _stage_scores(link: dict, context: ChainContext) -> tuple[int | None, dict]:
-    from venture.rankings.models import ResultSnapshot, SnapshotEntry, SnapshotKind
+def latest_stage_snapshot(stage: Stage) -> int | None:
+    from venture.rankings.models import ResultSnapshot, SnapshotKind
 
-    stage = _named_stage(link, context)
-    snapshot_id = db.session.scalar(
+    return db.session.scalar(
         sa.select(ResultSnapshot.id).where(ResultSnapshot.stage_id == stage.id,
                                            ResultSnapshot.kind == SnapshotKind.STAGE)
         .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1))
+
+
+def snapshot_scores(snapshot_id: int | None) -> dict:
+    """Application id -> published score in that snapshot (those with one)."""
+    from venture.rankings.models import SnapshotEntry
+
     if snapshot_id is None:
-        return None, {}
-    scores = dict(db.session.execute(
+        return {}
+    return dict(db.session.execute(
         sa.select(SnapshotEntry.application_id, SnapshotEntry.score)
         .where(SnapshotEntry.snapshot_id == snapshot_id, SnapshotEntry.score.is_not(None))).all())
+
+
+def _stage_scores(link: dict, context: ChainContext) -> tuple[int | None, dict]:
+    snapshot_id = latest_stage_snapshot(_named_stage(link, context))
+    scores = snapshot_scores(snapshot_id)
     return snapshot_id, {k: scores[a] for k, a in enumerate(context.app_ids) if a in scores}
 
 
 def _criterion_average(link: dict, context: ChainContext) -> tuple[int, dict]:
     stage = _named_stage(link, context) if link.get("stage") else context.stage
-    criterion_id = db.session.scalar(
-        sa.select(RubricCriterion.id).where(RubricCriterion.rubric_id == stage.rubric_id,
-                                            RubricCriterion.name == link.get("name")))
-    if criterion_id is None:
-        raise ValidationError(_("The tie-break names a criterion that the rubric does not have: "
-                                "%(name)s", name=link.get("name")))
+    criterion_id = criterion_of(stage, link.get("name"))
     if stage.id == context.stage.id and context.criterion_average is not None:
         return criterion_id, context.criterion_average(criterion_id)
+    averages = criterion_averages(stage, criterion_id)
+    return criterion_id, {k: averages[a] for k, a in enumerate(context.app_ids) if a in averages}
+
+
+def criterion_of(stage: Stage, name) -> int:
+    criterion_id = db.session.scalar(
+        sa.select(RubricCriterion.id).where(RubricCriterion.rubric_id == stage.rubric_id,
+                                            RubricCriterion.name == name))
+    if criterion_id is None:
+        raise ValidationError(_("The tie-break names a criterion that the rubric does not have: "
+                                "%(name)s", name=name))
+    return criterion_id
+
+
+def criterion_averages(stage: Stage, criterion_id: int) -> dict:
+    """Application id -> average on the criterion over the stage's submitted sheets (n/a
+    left out), as ``averages_from_tenths`` computes it."""
     rows = db.session.execute(
         sa.select(ScoreSheet.application_id, sa.func.sum(SheetScore.score), sa.func.count(SheetScore.score))
         .join(ScoreSheet, ScoreSheet.id == SheetScore.sheet_id)
         .where(ScoreSheet.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED,
                SheetScore.criterion_id == criterion_id)
         .group_by(ScoreSheet.application_id)).all()
-    averages = {a: float(total) / count for a, total, count in rows if count}
-    return criterion_id, {k: averages[a] for k, a in enumerate(context.app_ids) if a in averages}
+    return {a: float(int((Decimal(str(total)) * 10).to_integral_value())) / float(count) / 10
+            for a, total, count in rows if count}
 
 
 def averages_from_tenths(keys: np.ndarray, tenths_column: np.ndarray, n_keys: int) -> dict:

@@ -33,7 +33,7 @@ def _helpers():
     return {"method_label": labels.method_label, "method_help": labels.method_help,
             "tie_break_label": labels.tie_break_label, "flag_label": labels.flag_label,
             "flag_help": labels.flag_help, "stage_label": labels.stage_label, "number": number,
-            "signed": signed}
+            "signed": signed, "rank_command": services.rank_command}
 
 
 def _check(competition) -> None:
@@ -230,7 +230,7 @@ def published_sheets(competition_id: int, stage_kind: str):
 
 
 def _csv_response(text: str, stage) -> Response:
-    name = f"{stage.competition.code_prefix}-{stage.kind}-sheets.csv"
+    name = services.sheets_file_name(stage)
     # A BOM so spreadsheet programs read UTF-8; `venture rank` accepts it.
     return Response("\ufeff" + text, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -42,6 +42,8 @@ from venture.results.models import ObjectionStatus
 from venture.results.scorecard import scorecard as build_scorecard
 from venture.web import attach_error, render_form
 
+PUBLISHED_SHEETS = ("online_review", "roadshow")  # the stages whose sheets the public may download
+
 bp = Blueprint("results", __name__)
 
 DEFAULT_OBJECTION_RATE_LIMIT = "5 per hour"
@@ -80,7 +82,17 @@ def public_notice(competition_id: int):
     decisions = services.decisions_of(competition)
     return render_template("results/public_notice.html", publication=publication, competition=competition,
                            groups=_by_category(decisions), window=publication.window_state(utcnow()),
-                           counts=queries.objection_counts(competition))
+                           counts=queries.objection_counts(competition),
+                           rank_commands=_rank_commands(competition))
+
+
+def _rank_commands(competition) -> dict:
+    """Per published stage, the `venture rank` command that recomputes it from its sheets."""
+    from venture.rankings.services import stage_rank_command
+
+    if not competition.results_final_at:
+        return {}
+    return {stage.id: stage_rank_command(stage) for stage in competition.stages if stage.kind.value in PUBLISHED_SHEETS}
 
 
 def _by_category(decisions):

@@ -10,14 +10,19 @@ import csv
 import io
 import json
 import unicodedata
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 
 import click
 
 from venture.scoring.engine import StageResult, score_stage
 from venture.scoring.errors import DisconnectedPanelError, SheetValidationError
+from venture.scoring.links import SYNTAX, Link, LinkError, parse_link
 from venture.scoring.methods import METHODS
-from venture.scoring.sheets_io import SheetFileError, read_sheets
+from venture.scoring.ranking import TieBreak
+from venture.scoring.sheets_io import SheetFile, SheetFileError, read_sheets
 
 FORMATS = ("table", "csv", "json")
 FIELDS = ("rank", "application", "score", "sheets", "flags")
@@ -33,30 +38,44 @@ class BadInput(click.ClickException):
               help="How an application's sheet totals become its score.")
 @click.option("--trim", type=click.IntRange(min=0), default=1, show_default=True, metavar="K",
               help="trimmed: drop the K highest and K lowest totals.")
+@click.option("--tie-break", "tie_breaks", multiple=True, metavar="LINK",
+              callback=lambda _ctx, _param, values: _links(values),
+              help=f"Separate equal scores, in the order given (repeatable): {SYNTAX}. "
+                   "All but criterion:NAME read the column tie:LINK of SHEETS.")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
               show_default=True)
-def rank_command(sheets: Path, method: str, trim: int, output_format: str) -> None:
+def rank_command(sheets: Path, method: str, trim: int, tie_breaks: tuple[Link, ...], output_format: str) -> None:
     """Rank the applications of one stage from SHEETS (.csv or .xlsx).
 
     Columns: application, judge, criterion, score (empty or NA = not applicable) and
-    optionally max (needed to rescale not-applicable criteria).
+    optionally max (needed to rescale not-applicable criteria); tie:LINK columns hold
+    the values of the --tie-break links that are not in the sheets themselves.
     """
-    result = _score_file(sheets, method, trim)
+    result, unused = _score_file(sheets, method, trim, tie_breaks)
     rows = [_row(entry) for entry in result.ranking]
     if output_format == "csv":
         click.echo(_as_csv(rows), nl=False)
     elif output_format == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        click.echo(_as_table(rows, result))
-    for note in _notes(result):
+        click.echo(_as_table(rows, result, tie_breaks))
+    for note in _notes(result) + [f"column {c} is not used: add --tie-break {c[4:]} to use it" for c in unused]:
         click.echo(f"note: {note}", err=True)
 
 
-def _score_file(path: Path, method: str, trim: int) -> StageResult:
+def _links(values) -> tuple[Link, ...]:
+    try:
+        return tuple(parse_link(value) for value in values)
+    except LinkError as error:
+        raise click.BadParameter(str(error), param_hint="--tie-break") from None
+
+
+def _score_file(path: Path, method: str, trim: int, links: tuple[Link, ...]) -> tuple[StageResult, list[str]]:
     try:
         sheet_file = read_sheets(path)
-        return score_stage(sheet_file.records, method, trim=trim)
+        tie_breaks = [_tie_break(sheet_file, link) for link in links]
+        unused = sorted(set(sheet_file.tie_values) - {link.column for link in links})
+        return score_stage(sheet_file.records, method, trim=trim, tie_breaks=tie_breaks), unused
     except SheetFileError as error:
         raise BadInput(str(error)) from None
     except SheetValidationError as error:
@@ -64,6 +83,51 @@ def _score_file(path: Path, method: str, trim: int) -> StageResult:
         raise BadInput(where + error.message) from None
     except DisconnectedPanelError as error:
         raise BadInput(str(error)) from None
+
+
+def _tie_break(sheet_file: SheetFile, link: Link) -> TieBreak:
+    """The link's value of each application: a criterion's average from the sheets, the
+    others from their tie:LINK column."""
+    if link.column is None:
+        return TieBreak(_criterion_averages(sheet_file, link.name), name=link.text)
+    column = sheet_file.tie_values.get(link.column)
+    if column is None:
+        raise BadInput(f"--tie-break {link.text} needs the column {link.column} in the sheets file "
+                       f"({_NEEDS[link.kind]} of each application); the platform's sheets export has it")
+    values = {application: _tie_value(link, text, line)
+              for application, (text, line) in column.items() if text}
+    return TieBreak(values, descending=link.descending, name=link.text)
+
+
+_NEEDS = {"criterion": "the average on that criterion in that stage",
+          "stage": "the published score in that stage", "requested_amount": "the amount requested",
+          "submitted_at": "the time of the first submission"}
+
+
+def _criterion_averages(sheet_file: SheetFile, name: str) -> dict:
+    """Exact averages (n/a left out): equal averages compare equal, as on the platform."""
+    sums: dict = {}
+    for record in sheet_file.records:
+        if str(record.criterion) == name and record.score is not None:
+            total, count = sums.get(record.application, (Fraction(0), 0))
+            sums[record.application] = (total + Fraction(record.score), count + 1)
+    if not any(str(record.criterion) == name for record in sheet_file.records):
+        raise BadInput(f"--tie-break criterion:{name}: the sheets have no criterion {name!r}")
+    return {application: total / count for application, (total, count) in sums.items()}
+
+
+def _tie_value(link: Link, text: str, line: int):
+    try:
+        if link.kind == "submitted_at":
+            moment = datetime.fromisoformat(text)
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        number = Decimal(text)
+        if number.is_finite():
+            return number
+    except (ValueError, InvalidOperation):
+        pass
+    expected = "a date and time (ISO 8601)" if link.kind == "submitted_at" else "a number"
+    raise BadInput(f"line {line}: the {link.column} value {text!r} is not {expected}")
 
 
 def _row(entry) -> dict:
@@ -94,11 +158,13 @@ def describe_method(result: StageResult) -> str:
     }[result.method]
 
 
-def _as_table(rows: list[dict], result: StageResult) -> str:
+def _as_table(rows: list[dict], result: StageResult, links: tuple[Link, ...] = ()) -> str:
     judges = len(result.diagnostics.judges)
     sheets = sum(row["sheets"] for row in rows)
     header = (f"Method: {describe_method(result)} | {len(rows)} applications, "
               f"{sheets} sheets, {judges} judges")
+    if links:
+        header += " | ties broken by " + " → ".join(link.text for link in links)
     cells = [["Rank", "Application", "Score", "Sheets", "Flags"]] + [
         [str(r["rank"]), r["application"], r["score"], str(r["sheets"]), ", ".join(r["flags"])]
         for r in rows]

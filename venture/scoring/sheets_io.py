@@ -5,17 +5,22 @@ The file has a header row and the columns ``application``, ``judge``, ``criterio
 are ignored). One row per criterion score; ``score`` is a number, or empty / ``NA``
 (also ``N/A``, any case) for "not applicable". Blank rows are skipped. Line numbers
 count the header as line 1 (for CSV, the physical line where the row ends).
+
+Columns named ``tie:LINK`` hold the values of a tie-break link (see ``scoring.links``):
+one value per application, repeated on its rows (empty: no value).
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from venture.scoring.links import COLUMN_PREFIX
 from venture.scoring.totals import CriterionScore
 
 REQUIRED_COLUMNS = ("application", "judge", "criterion", "score")
@@ -40,6 +45,8 @@ class SheetFileError(Exception):
 class SheetFile:
     records: list[CriterionScore]
     has_max: bool
+    # tie:LINK column -> application -> (value as text, "" for none; line)
+    tie_values: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
 
 
 def read_sheets(path: str | Path) -> SheetFile:
@@ -53,11 +60,48 @@ def read_sheets(path: str | Path) -> SheetFile:
         raise SheetFileError(f"{path.name} is empty: expected a header row "
                              f"({', '.join(REQUIRED_COLUMNS)}[, max])")
     columns = _columns(header[1])
+    tie_columns = _tie_columns(header[1])
     has_max = MAX_COLUMN in columns
-    records = [_record(line, cells, columns, has_max) for line, cells in rows]
+    records, tie_values = [], {name: {} for name in tie_columns}
+    for line, cells in rows:
+        record = _record(line, cells, columns, has_max)
+        records.append(record)
+        for name, position in tie_columns.items():
+            _tie_value(tie_values[name], name, record.application,
+                       _cell_text(cells[position] if position < len(cells) else None), line)
     if not records:
         raise SheetFileError(f"{path.name} has a header but no score rows", line=1)
-    return SheetFile(records, has_max)
+    return SheetFile(records, has_max, tie_values)
+
+
+def _tie_columns(header: list[Any]) -> dict[str, int]:
+    """``tie:LINK`` columns by name (the prefix in any case, the link as written)."""
+    columns: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        name = _text(cell)
+        if name[:len(COLUMN_PREFIX)].lower() == COLUMN_PREFIX:
+            name = COLUMN_PREFIX + name[len(COLUMN_PREFIX):].strip()
+            if name in columns:
+                raise SheetFileError(f"column {name!r} appears twice", line=1)
+            columns[name] = position
+    return columns
+
+
+def _tie_value(values: dict, column: str, application: str, value: str, line: int) -> None:
+    seen = values.setdefault(application, (value, line))
+    if seen[0] != value:
+        raise SheetFileError(f"application {application} has {column} {value or 'empty'!r} here but "
+                             f"{seen[0] or 'empty'!r} on line {seen[1]}: one value per application",
+                             line=line)
+
+
+def _cell_text(value: Any) -> str:
+    """A tie-break cell as text: a workbook's dates in ISO 8601, its numbers as written."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return _text(value)
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:

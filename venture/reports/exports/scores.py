@@ -20,6 +20,7 @@ from venture.extensions import db
 from venture.judging.models import Assignment, AssignmentStatus, ScoreSheet, SheetScore, SheetStatus
 from venture.judging.services.sheets import stage_sheet_totals
 from venture.orgs.models import Organization
+from venture.rankings.export import tie_columns
 from venture.rankings.models import SnapshotEntry
 from venture.reports.dashboards.judging import latest_stage_snapshot
 from venture.reports.exports import CSV, ExportFile, ExportKind, ExportRequest, Progress, file_name
@@ -154,8 +155,9 @@ def judge_labels(judge_ids) -> dict[int, str]:
     return {judge: f"J{n:0{width}d}" for n, judge in enumerate(ordered, start=1)}
 
 
-def rank_rows(request: ExportRequest) -> list[tuple]:
-    """(application code, judge pseudonym, criterion, score or None for n/a, max), sorted."""
+def rank_rows(request: ExportRequest) -> tuple[tuple[str, ...], list[tuple]]:
+    """The ``tie:LINK`` column names of the stage's tie-break chain, and the rows (application
+    code, judge pseudonym, criterion, score or None for n/a, max, the chain's cells), sorted."""
     rows = db.session.execute(
         sa.select(Application.code, Application.id, ScoreSheet.judge_id, RubricCriterion.position,
                   RubricCriterion.id, RubricCriterion.name, SheetScore.score, SheetScore.not_applicable,
@@ -166,8 +168,10 @@ def rank_rows(request: ExportRequest) -> list[tuple]:
         .where(ScoreSheet.stage_id == request.stage.id, ScoreSheet.status == SheetStatus.SUBMITTED)).all()
     labels = judge_labels(r[2] for r in rows)
     rows.sort(key=lambda r: (r[0] or f"#{r[1]}", labels[r[2]], r[3], r[4]))
-    return [(code or f"#{app_id}", labels[judge], name, None if na or score is None else score, maximum)
-            for code, app_id, judge, _position, _cid, name, score, na, maximum in rows]
+    ties = tie_columns(request.stage, {r[1] for r in rows})
+    return ties.names, [(code or f"#{app_id}", labels[judge], name, None if na or score is None else score, maximum,
+                         ties.row(app_id))
+                        for code, app_id, judge, _position, _cid, name, score, na, maximum in rows]
 
 
 def rank_count(request: ExportRequest) -> int:
@@ -181,24 +185,25 @@ def _tenths(value) -> str:
 
 
 def build_rank_csv(request: ExportRequest, progress: Progress) -> ExportFile:
-    rows = rank_rows(request)
+    ties, rows = rank_rows(request)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(RANK_HEADER)
-    for code, judge, criterion, score, maximum in rows:
+    writer.writerow(RANK_HEADER + tuple(safe_cell(name) for name in ties))
+    for code, judge, criterion, score, maximum, cells in rows:
         writer.writerow((safe_cell(code), judge, safe_cell(criterion), "NA" if score is None else _tenths(score),
-                         _tenths(maximum)))
+                         _tenths(maximum), *cells))
     return ExportFile(file_name(request, "sheets", "csv"), buffer.getvalue().encode("utf-8"), CSV, rows=len(rows))
 
 
 def build_rank_xlsx(request: ExportRequest, progress: Progress) -> ExportFile:
-    rows = rank_rows(request)
+    ties, rows = rank_rows(request)
     progress(50, _("Sheets loaded"))
-    # The column names are the format's, in every language: `venture rank` reads them.
+    # The column names are the format's, in every language: `venture rank` reads them. The
+    # tie-break cells stay text, exactly as in the CSV.
     sheet = Sheet("sheets", [Column("application"), Column("judge"), Column("criterion"), Column("score", "decimal"),
-                             Column("max", "decimal")],
-                  [(code, judge, criterion, "NA" if score is None else score, maximum)
-                   for code, judge, criterion, score, maximum in rows])
+                             Column("max", "decimal"), *(Column(name) for name in ties)],
+                  [(code, judge, criterion, "NA" if score is None else score, maximum, *cells)
+                   for code, judge, criterion, score, maximum, cells in rows])
     return ExportFile(file_name(request, "sheets"), workbook_bytes([sheet]), rows=len(rows))
 
 
