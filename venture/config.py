@@ -91,6 +91,8 @@ def from_environment() -> dict:
         "PROXY_COUNT": int(os.environ.get("VENTURE_PROXY_COUNT") or 0),
         # Seconds before the broker hands an unacknowledged task (its worker died) to another.
         "BROKER_VISIBILITY_TIMEOUT": int(os.environ.get("VENTURE_BROKER_VISIBILITY_TIMEOUT") or 900),
+        # Days an export file is kept before the daily purge deletes it (exports hold personal data).
+        "EXPORT_KEEP_DAYS": int(os.environ.get("VENTURE_EXPORT_KEEP_DAYS") or 14),
         "MAX_CONTENT_LENGTH": int(os.environ.get("VENTURE_MAX_REQUEST_MB") or 60) * 1024 * 1024,
     }
 

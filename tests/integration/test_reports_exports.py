@@ -300,3 +300,34 @@ def test_large_exports_become_jobs_and_refusals_say_why(app_ctx, make, login, mo
     assert client.post(f"/reports/competitions/{comp.id}/exports/ranking",
                        data={"stage_id": other.stages[3].id}).status_code == 404
     assert client.post(f"/reports/competitions/{comp.id}/exports/ranking").status_code == 404
+
+
+def test_old_export_files_are_purged_and_say_so(app_ctx, make, login, monkeypatch):
+    from venture.reports import exports
+    from venture.reports.services import export_root, purge_old_exports
+
+    organizer = make.organizer()
+    comp = make.competition(organizer=organizer)
+    for _ in range(3):
+        make.application(comp, make.organization(), status="passed")
+    client = login(organizer)
+    monkeypatch.setattr(exports, "BACKGROUND_ROWS", 2)
+    for _ in range(2):
+        client.post(f"/reports/competitions/{comp.id}/exports/applications")
+    old, recent = db.session.scalars(sa.select(Job).where(Job.kind == "export").order_by(Job.id)).all()
+    old_file = export_root() / old.file_path
+    old.finished_at = old.finished_at - dt.timedelta(days=app_ctx.config["EXPORT_KEEP_DAYS"] + 1)
+    db.session.commit()
+
+    assert purge_old_exports() == 1
+    db.session.expire_all()
+    assert not old_file.exists() and old.file_path == "" and old.result["purged"]
+    assert (export_root() / recent.file_path).is_file()
+    gone = client.get(f"/reports/exports/{old.id}/download")
+    assert gone.status_code == 404 and "导出文件已在" in gone.get_data(as_text=True)
+    assert client.get(f"/reports/exports/{recent.id}/download").status_code == 200
+    listing = client.get(f"/reports/competitions/{comp.id}/exports").get_data(as_text=True)
+    assert 'data-testid="purged"' in listing and f"/reports/exports/{recent.id}/download" in listing
+    assert purge_old_exports() == 0  # nothing twice
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "reports.exports_purged"))
+    assert entry.changes["count"] == 1 and entry.object_id == str(old.id)

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from venture.audit.services import record
 from venture.competitions.models import Competition, Stage
-from venture.db import service, unit_of_work
+from venture.db import service, unit_of_work, utcnow
 from venture.errors import DomainError, NotFound
 from venture.extensions import db
 from venture.jobs.models import Job, JobStatus
@@ -76,12 +78,36 @@ def export_root() -> Path:
 def export_path(job: Job) -> Path:
     """The file of a finished export job, or 404 (not finished, not an export, removed)."""
     name = job.file_path or ""
+    if job.kind == JOB_KIND and job.status == JobStatus.DONE and (job.result or {}).get("purged"):
+        raise NotFound(_("This export was removed after %(days)d days. Export it again.",
+                         days=current_app.config["EXPORT_KEEP_DAYS"]))
     if job.kind != JOB_KIND or job.status != JobStatus.DONE or not name or Path(name).name != name:
         raise NotFound()
     path = export_root() / name
     if not path.is_file():
         raise NotFound()
     return path
+
+
+@service
+def purge_old_exports(now: datetime | None = None) -> int:
+    """Delete export files older than EXPORT_KEEP_DAYS; their jobs stay, marked purged.
+
+    Exports hold personal data (contacts, bank accounts): they are not kept for ever."""
+    import sqlalchemy as sa
+
+    cutoff = (now or utcnow()) - timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
+    jobs = list(db.session.scalars(sa.select(Job).where(
+        Job.kind == JOB_KIND, Job.status == JobStatus.DONE, Job.file_path != "", Job.finished_at < cutoff)))
+    for job in jobs:
+        name = job.file_path
+        if Path(name).name == name:
+            (export_root() / name).unlink(missing_ok=True)
+        job.file_path, job.result = "", {**(job.result or {}), "purged": True}
+    if jobs:
+        record("reports.exports_purged", object_type="job", object_id=",".join(str(j.id) for j in jobs),
+               changes={"count": len(jobs), "before": cutoff})
+    return len(jobs)
 
 
 def run_export(job_id: int) -> None:
