@@ -50,6 +50,28 @@ def test_organizers_build_the_tree_in_the_ui(app_ctx, make, login):
     assert {"orgs.area_add", "orgs.area_rename"} <= set(db.session.scalars(sa.select(AuditEntry.action)))
 
 
+def test_a_racing_double_submit_of_a_district_is_refused_by_the_database(app_ctx, make, login, monkeypatch):
+    """Both submissions pass the service's look-up before either is written: the partial
+    unique index on top-level names decides, with the same message and nothing half-written."""
+    from venture.orgs.services import areas
+
+    client = login(make.organizer())
+    assert client.post("/admin/areas/new", data={"name": "城南区", "parent_id": ""}).status_code == 302
+    other = _area("城南区")
+    assert client.post("/admin/areas/new", data={"name": "城北区", "parent_id": ""}).status_code == 302
+    monkeypatch.setattr(areas, "_sibling", lambda *args, **kwargs: None)
+    audited = db.session.scalar(sa.select(sa.func.count(AuditEntry.id)))
+
+    twin = client.post("/admin/areas/new", data={"name": "城南区", "parent_id": ""})
+    assert twin.status_code == 409 and "同一上级下已有" in twin.get_data(as_text=True)
+    renamed = client.post(f"/admin/areas/{_area('城北区').id}/edit", data={"name": "城南区", "code": ""})
+    assert renamed.status_code == 409 and "同一上级下已有" in renamed.get_data(as_text=True)
+
+    db.session.expire_all()
+    assert _count() == 2 and _area("城北区") is not None and _area("城南区").id == other.id
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == audited
+
+
 def test_only_unused_places_can_be_deleted(app_ctx, make, login):
     nodes = make.area_tree("城西区", {"柳湖街道": ["柳湖社区", "杏林社区", "荷塘社区"]})
     client = login(make.organizer())

@@ -93,6 +93,84 @@ def test_editing_verified_data_needs_reverification_of_those_fields(app_ctx, mak
     assert "diff-del" not in organizer.get(f"/orgs/{org.id}").get_data(as_text=True)
 
 
+def _verified_check(application) -> bool:
+    from venture.applications.eligibility import run_checks
+
+    db.session.expire_all()
+    return next(c for c in run_checks(application, today=date.today()) if c.code == "verified").ok
+
+
+def test_editing_other_verified_data_stays_verified_and_eligible_until_the_organizer_confirms(
+        app_ctx, make, login):
+    owner, other = make.applicant(), make.applicant()
+    org = make.organization(members=[owner, other], name="澧阳市丹桂社会工作服务中心")
+    application = make.application(make.competition(), org)
+    assert _verified_check(application)
+    member = login(owner)
+
+    response = member.post(f"/orgs/{org.id}/edit", data=_form_of(org, past_awards="2024年度澧阳市优秀社会组织"),
+                           follow_redirects=True)
+    assert response.status_code == 200 and "仍为已审核" in response.get_data(as_text=True)
+    db.session.refresh(org)
+    assert org.verification_status == VerificationStatus.VERIFIED
+    assert org.unverified_fields == ["past_awards"]
+    assert _verified_check(application)  # still eligible
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "orgs.update")
+                               .order_by(AuditEntry.seq.desc())).first()
+    assert entry.changes["past_awards"] == ["", "2024年度澧阳市优秀社会组织"]
+    assert entry.changes["unverified_fields"] == [[], ["past_awards"]]
+    assert "verification_status" not in entry.changes
+
+    organizer = login(make.organizer())
+    home = organizer.get("/").get_data(as_text=True)
+    assert "有 1 家已审核机构的修改待确认" in home
+    assert "丹桂社会工作服务中心" in organizer.get("/admin/orgs/?status=changes").get_data(as_text=True)
+    assert "丹桂社会工作服务中心" not in organizer.get("/admin/orgs/?status=pending").get_data(as_text=True)
+    page = organizer.get(f"/orgs/{org.id}").get_data(as_text=True)
+    assert '<span class="diff-ins pre-wrap">2024年度澧阳市优秀社会组织</span>' in page and "确认修改" in page
+
+    assert organizer.post(f"/admin/orgs/{org.id}/verify").status_code == 302
+    db.session.refresh(org)
+    assert org.verification_status == VerificationStatus.VERIFIED and org.unverified_fields == []
+    confirmed = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "orgs.verify")
+                                   .order_by(AuditEntry.seq.desc())).first()
+    assert confirmed.changes == {"unverified_fields": [["past_awards"], []]}
+    assert db.session.scalar(sa.select(sa.func.count(Notice.id)).where(Notice.kind == "org_verified")) == 0
+    assert organizer.post(f"/admin/orgs/{org.id}/verify").status_code == 409
+    assert "丹桂社会工作服务中心" not in organizer.get("/admin/orgs/?status=changes").get_data(as_text=True)
+    assert "diff-ins" not in organizer.get(f"/orgs/{org.id}").get_data(as_text=True)
+
+
+def test_editing_the_legal_representative_sends_a_verified_organization_back_to_verification(
+        app_ctx, make, login):
+    owner, other = make.applicant(), make.applicant()
+    org = make.organization(members=[owner, other], name="澧阳市杏林助残服务中心")
+    application = make.application(make.competition(), org)
+    member = login(owner)
+    member.post(f"/orgs/{org.id}/edit", data=_form_of(org, party_members="4"))
+    db.session.refresh(org)
+    assert org.verification_status == VerificationStatus.VERIFIED and org.unverified_fields == ["party_members"]
+
+    assert member.post(f"/orgs/{org.id}/edit", data=_form_of(org, party_members="4",
+                                                             legal_representative="钱多多")).status_code == 302
+    db.session.refresh(org)
+    assert org.verification_status == VerificationStatus.PENDING
+    assert org.unverified_fields == ["legal_representative", "party_members"]
+    assert not _verified_check(application)
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "orgs.update")
+                               .order_by(AuditEntry.seq.desc())).first()
+    assert entry.changes["verification_status"] == ["verified", "pending"]
+
+    organizer = login(make.organizer())
+    assert "有 1 家机构等待审核" in organizer.get("/").get_data(as_text=True)
+    assert organizer.post(f"/admin/orgs/{org.id}/verify").status_code == 302
+    db.session.refresh(org)
+    assert org.verification_status == VerificationStatus.VERIFIED and org.unverified_fields == []
+    assert _verified_check(application)
+    told = set(db.session.scalars(sa.select(Notice.user_id).where(Notice.kind == "org_verified")))
+    assert told == {owner.id, other.id}
+
+
 def test_changing_the_code_to_one_that_is_taken_is_refused(app_ctx, make, login):
     owner = make.applicant()
     org = make.organization(members=[owner])

@@ -191,7 +191,12 @@ class Area(db.Model):
     """A node of the community tree: district → street → community."""
 
     __tablename__ = "area"
-    __table_args__ = (sa.UniqueConstraint("parent_id", "name"),)
+    __table_args__ = (
+        sa.UniqueConstraint("parent_id", "name"),
+        # NULLs are distinct in a unique constraint: top-level districts need their own index.
+        sa.Index("uq_area_district_name", "name", unique=True,
+                 sqlite_where=sa.text("parent_id IS NULL"), postgresql_where=sa.text("parent_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id", ondelete="RESTRICT"), index=True)

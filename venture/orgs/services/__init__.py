@@ -42,9 +42,12 @@ from venture.orgs.services.areas import (
 from venture.orgs.services.eligibility import flag_active_within, registration_months
 from venture.orgs.services.members import invite_member, members_of, remove_member, set_member_role
 from venture.orgs.services.organizations import (
+    CHANGES_TO_CONFIRM,
+    IDENTITY_FIELDS,
     PROFILE_FIELDS,
     VERIFIED_FIELDS,
     add_flag,
+    changes_to_confirm_count,
     check_code,
     end_flag,
     organization_list_query,
@@ -71,8 +74,9 @@ if on_invitation_accepted not in INVITATION_ACCEPTED_HOOKS:
     INVITATION_ACCEPTED_HOOKS.append(on_invitation_accepted)
 
 __all__ = [
-    "PROFILE_FIELDS", "VERIFIED_FIELDS", "AreaImportRejected", "ImportSummary",
-    "add_area", "add_flag", "add_social_worker", "area_tree", "area_usage", "attach_liaison", "check_code",
+    "CHANGES_TO_CONFIRM", "IDENTITY_FIELDS", "PROFILE_FIELDS", "VERIFIED_FIELDS", "AreaImportRejected",
+    "ImportSummary", "add_area", "add_flag", "add_social_worker", "area_tree", "area_usage", "attach_liaison",
+    "changes_to_confirm_count", "check_code",
     "communities_of_liaison", "communities_under", "community_choices", "community_paths", "delete_area",
     "detach_liaison", "end_flag", "flag_active_within", "import_areas", "invite_liaison", "invite_member",
     "liaison_candidates", "members_of", "organization_list_query", "organizations_of", "pending_changes",

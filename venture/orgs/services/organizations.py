@@ -45,6 +45,14 @@ PROFILE_FIELDS = (
 FREE_FIELDS = {"contact_name", "contact_phone", "contact_email", "address"}
 AUDITED_FIELDS = PROFILE_FIELDS + ("org_type", "region_code")
 VERIFIED_FIELDS = tuple(f for f in AUDITED_FIELDS if f not in FREE_FIELDS)
+# What the organizer vouches for: who the organization is (the code and the type and region it
+# gives, name, registration, legal representative; type and registration date are eligibility
+# rules) and where the grant is paid. Changing one sends a verified organization back to
+# verification; the other verified fields, when changed, leave it verified and are listed in
+# ``unverified_fields`` for the organizer to confirm.
+IDENTITY_FIELDS = frozenset({"uscc", "org_type", "region_code", "name", "registration_authority",
+                             "registration_date", "legal_representative",
+                             "bank_name", "bank_account_name", "bank_account"})
 
 _ENUMS = {"rating": Rating, "annual_inspection": InspectionResult, "party_org": PartyOrg}
 _ENUM_DEFAULTS = {"rating": Rating.NONE, "annual_inspection": InspectionResult.NOT_INSPECTED,
@@ -188,7 +196,8 @@ def register_organization(*, actor, data: dict) -> Organization:
 
 @service
 def update_organization(org: Organization, *, actor, data: dict) -> dict:
-    """A member edits the profile. Changing verified data sends it back for verification.
+    """A member edits the profile. Changing identity data sends it back for verification;
+    other verified data stays verified, listed for the organizer to confirm.
 
     Returns the changes ({field: [old, new]}).
     """
@@ -205,18 +214,21 @@ def update_organization(org: Organization, *, actor, data: dict) -> dict:
     if not changes:
         return {}
     _flush_unique(checked.code)
-    status_before = org.verification_status
+    status_before, unverified_before = org.verification_status, list(org.unverified_fields or [])
     needs_check = [f for f in VERIFIED_FIELDS if f in changes]
     # Verified data that changes needs checking again, field by field; an organization
     # never verified is checked as a whole (its unverified_fields stay empty).
-    if needs_check and (status_before == VerificationStatus.VERIFIED or org.unverified_fields):
-        org.verification_status = VerificationStatus.PENDING
-        org.unverified_fields = [f for f in VERIFIED_FIELDS if f in needs_check or f in org.unverified_fields]
+    if needs_check and (status_before == VerificationStatus.VERIFIED or unverified_before):
+        org.unverified_fields = [f for f in VERIFIED_FIELDS if f in needs_check or f in unverified_before]
+        if IDENTITY_FIELDS.intersection(needs_check):
+            org.verification_status = VerificationStatus.PENDING
     if status_before == VerificationStatus.REJECTED:
         org.verification_status = VerificationStatus.PENDING  # corrected after a rejection: check again
     entry = dict(changes)
     if org.verification_status != status_before:
         entry["verification_status"] = [status_before, org.verification_status]
+    if org.unverified_fields != unverified_before:
+        entry["unverified_fields"] = [unverified_before, list(org.unverified_fields)]
     record("orgs.update", org, actor=actor, changes=entry)
     return changes
 
@@ -231,19 +243,27 @@ def _members(org: Organization) -> list:
 
 @service
 def verify_organization(org: Organization, *, actor) -> None:
-    if org.verification_status == VerificationStatus.VERIFIED:
-        raise Conflict(_("This organization is verified already."))
+    """Verify an organization, or confirm the fields changed since a verified one was verified.
+
+    Members are told when the status changes; a confirmation of changes is only audited.
+    """
     before = org.verification_status
     reverified = list(org.unverified_fields or [])
+    if before == VerificationStatus.VERIFIED and not reverified:
+        raise Conflict(_("This organization is verified already."))
     org.verification_status = VerificationStatus.VERIFIED
     org.verified_at = utcnow()
     org.verified_by_id = actor.id
     org.unverified_fields = []
     org.rejection_reason = ""
-    changes = {"verification_status": [before, VerificationStatus.VERIFIED]}
+    changes = {}
+    if before != VerificationStatus.VERIFIED:
+        changes["verification_status"] = [before, VerificationStatus.VERIFIED]
     if reverified:
         changes["unverified_fields"] = [reverified, []]
     record("orgs.verify", org, actor=actor, changes=changes)
+    if before == VerificationStatus.VERIFIED:
+        return
     link = external_url("orgs.show", org_id=org.id)
     for user in _members(org):
         notify(user, "org_verified", link=link, organization=org.name)
@@ -338,12 +358,23 @@ def end_flag(flag: OrgFlag, *, actor, removed_on: date, note: str = "") -> None:
 
 # --- lists -----------------------------------------------------------------------------
 
+# The organizer's list filter for verified organizations with changed fields to confirm.
+CHANGES_TO_CONFIRM = "changes"
+
+
+def _changes_to_confirm():
+    return sa.and_(Organization.verification_status == VerificationStatus.VERIFIED,
+                   sa.func.json_array_length(Organization.unverified_fields) > 0)
+
+
 def organization_list_query(*, status: str | None = None, org_type: str | None = None, q: str | None = None):
     """The organizer's list, newest first; flags loaded with it (constant queries)."""
     query = sa.select(Organization).options(selectinload(Organization.flags)) \
         .order_by(Organization.created_at.desc(), Organization.id.desc())
     if status in {s.value for s in VerificationStatus}:
         query = query.where(Organization.verification_status == status)
+    elif status == CHANGES_TO_CONFIRM:
+        query = query.where(_changes_to_confirm())
     if org_type in {t.value for t in OrgType}:
         query = query.where(Organization.org_type == org_type)
     if q and q.strip():
@@ -366,3 +397,8 @@ def organizations_of(user) -> list[Organization]:
 def pending_count() -> int:
     return db.session.scalar(sa.select(sa.func.count(Organization.id)).where(
         Organization.verification_status == VerificationStatus.PENDING)) or 0
+
+
+def changes_to_confirm_count() -> int:
+    """Verified organizations with changed fields the organizer has not confirmed yet."""
+    return db.session.scalar(sa.select(sa.func.count(Organization.id)).where(_changes_to_confirm())) or 0

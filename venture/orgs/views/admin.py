@@ -28,7 +28,8 @@ def admin_list():
     query = services.organization_list_query(status=status, org_type=org_type, q=q)
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
     return render_template("orgs/admin_list.html", page=page, status=status, org_type=org_type, q=q,
-                           statuses=list(VerificationStatus), types=list(OrgType))
+                           statuses=list(VerificationStatus), types=list(OrgType),
+                           changes_filter=services.CHANGES_TO_CONFIRM)
 
 
 def _show_with_errors(org: Organization, status: int, **forms_):
@@ -47,8 +48,12 @@ def _show_with_errors(org: Organization, status: int, **forms_):
 @organizer_only
 def verify(org_id: int):
     org = get_or_404(Organization, org_id)
+    confirming = org.is_verified
     services.verify_organization(org, actor=current_user)
-    flash(_("%(name)s is verified; its members have been told.", name=org.name), "success")
+    if confirming:
+        flash(_("The changes to %(name)s are confirmed.", name=org.name), "success")
+    else:
+        flash(_("%(name)s is verified; its members have been told.", name=org.name), "success")
     return redirect(url_for("orgs.show", org_id=org.id))
 
 

@@ -87,6 +87,9 @@ def edit(org_id: int):
             flash(_("Nothing was changed."), "info")
         elif org.verification_status == VerificationStatus.PENDING and org.unverified_fields:
             flash(_("Saved. The changed data will be verified again by the organizer."), "warning")
+        elif org.is_verified and set(org.unverified_fields or []) & set(changes):
+            flash(_("Saved. The organization stays verified; the organizer will confirm the changed data."),
+                  "info")
         else:
             flash(_("Saved."), "success")
         return redirect(url_for("orgs.show", org_id=org.id))
