@@ -186,7 +186,8 @@ def test_finalize_locks_decisions_sheets_and_rubrics(make, setup, login, client)
     publication = _published(setup)
     objection = services.file_objection(comp, application_id=apps[1].id, objector_kind="person", real_name="王五",
                                         phone="0736-7123456", content="该项目的社区支持函系伪造，请主办方核实处理。")
-    services.answer_objection(objection, upheld=False, reply="经核实，支持函真实有效，异议不成立。", actor=boss)
+    services.answer_objection(objection, upheld=False, reply="经核实，支持函真实有效，异议不成立。", actor=boss,
+                              phone_note="工作人员电话告知答复意见，异议人无异议。", phone_replied_at=utcnow())
     publication.publicity_ends_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
 

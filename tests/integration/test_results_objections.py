@@ -196,6 +196,11 @@ def test_upholding_changes_the_decision_in_the_same_step_and_emails_the_objector
     reply = db.session.scalar(sa.select(Notice).where(Notice.kind == "objection_answered"))
     assert reply.email == "wang@example.org" and reply.user_id is None
     assert "服务人数确有夸大" in reply.body and objection.receipt_code in reply.body
+    # The organizer sees how the reply went out: the email and its delivery status.
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-testid="reply-email"' in page and "wang@example.org" in page
+    assert 'data-testid="reply-phone"' not in page
+    assert _audit("results.objection_answer")[-1].changes["reply_by"] == "email"
     # Answered once only.
     again = client.post(url, data={"verdict": "dismissed", "reply": "再次答复的内容如下所示。"})
     assert again.status_code == 409
@@ -215,14 +220,40 @@ def test_a_change_that_breaks_a_rule_leaves_the_objection_open(published):
     assert not _audit("results.objection_answer")
 
 
-def test_dismissed_reply_reaches_a_phone_only_objector_through_the_lookup(published, login, client):
+def test_a_phone_only_objector_is_answered_by_a_recorded_call_and_through_the_lookup(published, login, client):
     boss, comp, apps, _pub = published
     objection = services.file_objection(comp, application_id=apps[2].id, objector_kind="person", real_name="李四",
                                         phone="13900001111", content=CONTENT)
-    response = login(boss).post(f"/competitions/{comp.id}/objections/{objection.id}",
-                                data={"verdict": "dismissed", "reply": "经核实，该项目申报材料真实，异议不成立。"})
+    organizer = login(boss)
+    url = f"/competitions/{comp.id}/objections/{objection.id}"
+    assert 'data-testid="phone-delivery"' in organizer.get(url).get_data(as_text=True)
+    answer = {"verdict": "dismissed", "reply": "经核实，该项目申报材料真实，异议不成立。"}
+    # Without a record of the call the answer is refused: nothing would reach the objector.
+    refused = organizer.post(url, data=answer)
+    assert refused.status_code == 422 and "电话" in refused.get_data(as_text=True)
+    called = (utcnow() + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M")  # Beijing time, now
+    no_time = organizer.post(url, data={**answer, "phone_note": "项目办张伟致电异议人，宣读答复，对方表示认可。"})
+    assert no_time.status_code == 422
+    future = (utcnow() + timedelta(hours=8, days=1)).strftime("%Y-%m-%dT%H:%M")
+    assert organizer.post(url, data={**answer, "phone_note": "项目办张伟致电异议人，宣读答复，对方表示认可。",
+                                     "phone_replied_at": future}).status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Objection, objection.id).status == ObjectionStatus.OPEN
+    assert not _audit("results.objection_answer")
+
+    response = organizer.post(url, data={**answer, "phone_note": "项目办张伟致电异议人，宣读答复，对方表示认可。",
+                                         "phone_replied_at": called})
     assert response.status_code == 302
+    db.session.expire_all()
+    objection = db.session.get(Objection, objection.id)
+    assert objection.phone_reply_note == "项目办张伟致电异议人，宣读答复，对方表示认可。"
+    assert abs(objection.phone_replied_at - utcnow()) < timedelta(minutes=2)
+    entry = _audit("results.objection_answer")[-1]
+    assert entry.changes["reply_by"] == "phone" and "张伟致电" in entry.changes["phone_reply_note"]
+    assert entry.changes["phone_replied_at"]
     assert not db.session.scalar(sa.select(Notice.id).where(Notice.kind == "objection_answered"))
+    page = organizer.get(url).get_data(as_text=True)
+    assert 'data-testid="reply-phone"' in page and "张伟致电异议人" in page
 
     lookup = client.post("/results/objections/lookup",
                          data={"receipt_code": objection.receipt_code.lower().replace("-", ""), "phone": "139-0000-1111"})
@@ -269,3 +300,45 @@ def test_objection_list_queries_do_not_grow(published, login):
         return len(statements)
 
     assert count(2) == count(6)
+
+
+def test_upheld_without_a_change_must_say_why_no_decision_changes(published, login):
+    boss, comp, apps, _pub = published
+    objection = services.file_objection(comp, application_id=apps[0].id, objector_kind="person", real_name="王小明",
+                                        phone="13812345678", email="wang@example.org", content=CONTENT)
+    before = db.session.scalar(sa.select(Decision).where(Decision.application_id == apps[0].id))
+    outcome, amount = before.outcome, before.approved_fen
+    client = login(boss)
+    url = f"/competitions/{comp.id}/objections/{objection.id}"
+    answer = {"verdict": "upheld", "reply": "异议部分成立：申报书中服务人数表述不准确，已要求机构更正。"}
+    refused = client.post(url, data=answer)
+    assert refused.status_code == 422 and "为何不改变" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Objection, objection.id).status == ObjectionStatus.OPEN
+    assert not _audit("results.objection_answer")
+
+    response = client.post(url, data={**answer, "no_change_reason": "服务人数误差不影响评分结果，资助决定维持不变。"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    objection = db.session.get(Objection, objection.id)
+    assert objection.status == ObjectionStatus.UPHELD and objection.changed_decision_id is None
+    assert objection.no_change_reason == "服务人数误差不影响评分结果，资助决定维持不变。"
+    decision = db.session.scalar(sa.select(Decision).where(Decision.application_id == apps[0].id))
+    assert (decision.outcome, decision.approved_fen) == (outcome, amount)
+    assert not _audit("results.decision_change")
+    entry = _audit("results.objection_answer")[-1]
+    assert entry.changes["no_change_reason"] == objection.no_change_reason
+    assert "资助决定维持不变" in client.get(url).get_data(as_text=True)
+
+
+def test_an_upheld_change_needs_no_explanation_and_a_dismissal_keeps_none(published):
+    boss, comp, apps, _pub = published
+    first = services.file_objection(comp, application_id=apps[0].id, objector_kind="person", real_name="王小明",
+                                    phone="13812345678", email="wang@example.org", content=CONTENT)
+    services.answer_objection(first, upheld=True, reply="异议成立，取消对该项目的资助。", actor=boss, change=True,
+                              outcome="not_funded", no_change_reason="不应保存的说明文字内容")
+    assert first.changed_decision_id is not None and first.no_change_reason == ""
+    second = services.file_objection(comp, application_id=apps[1].id, objector_kind="person", real_name="王小明",
+                                     phone="13812345678", email="wang@example.org", content=CONTENT)
+    services.answer_objection(second, upheld=False, reply="经核实，异议不成立，维持原决定。", actor=boss)
+    assert second.status == ObjectionStatus.DISMISSED and second.no_change_reason == ""

@@ -77,9 +77,12 @@ def _publish_and_finalize(competition, organizer, locked_at) -> None:
             email=email, organization_name=org_name, content=content, now=filed_at)
         change = verdict == "upheld" and decision.outcome == FundingOutcome.FUNDED and decision.approved_fen > 600_000
         services.answer_objection(
-            objection, upheld=verdict == "upheld", reply=reply, actor=organizer, now=filed_at + timedelta(days=2),
+            objection, upheld=verdict == "upheld", reply=reply, actor=organizer, now=filed_at + timedelta(days=2, hours=2),
             change=change, outcome=FundingOutcome.FUNDED.value,
             approved_fen=decision.approved_fen - 600_000 if change else None,
-            change_reason="异议成立：核减预算中不合规的固定资产购置费用 6000 元")
+            change_reason="异议成立：核减预算中不合规的固定资产购置费用 6000 元",
+            no_change_reason="" if change else "资助金额不足 6000 元，无可核减的部分；已要求机构在执行中不得购置固定资产。",
+            phone_note="" if email else "项目办吴敏按异议人留的电话回访，宣读了答复意见，异议人表示认可。",
+            phone_replied_at=None if email else filed_at + timedelta(days=2, hours=1))
     publication: Publication = services.publication_of(competition)
     services.finalize(competition, organizer, now=publication.publicity_ends_at + timedelta(days=1))

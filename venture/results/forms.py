@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import Length
 
+from venture.competitions.forms import LocalDateTimeField
 from venture.errors import ValidationError
 from venture.rankings.models import FundingOutcome
 from venture.results.models import ObjectorKind
@@ -95,13 +96,22 @@ class AnswerForm(FlaskForm):
     verdict = RadioField(_l("Verdict"), validate_choice=False,
                          choices=[("dismissed", _l("Dismiss")), ("upheld", _l("Uphold"))])
     reply = TextAreaField(_l("Reply to the objector"), validators=[Length(max=5000)],
-                          description=_l("Sent to the objector's email if given, and shown to them on the "
-                                         "public lookup page with their receipt code."))
+                          description=_l("Sent to the objector's email if given (otherwise tell them by phone and "
+                                         "record the call below), and shown to them on the public lookup page "
+                                         "with their receipt code."))
     change = BooleanField(_l("Upholding this objection changes the decision on the project"))
     outcome = SelectField(_l("New outcome"), validate_choice=False)
     amount = StringField(_l("New approved amount (yuan)"), validators=[Length(max=30)])
     change_reason = TextAreaField(_l("Reason for the change"), validators=[Length(max=2000)],
                                   description=_l("Empty: the reply is used as the reason."))
+    no_change_reason = TextAreaField(_l("Why no decision changes"), validators=[Length(max=2000)],
+                                     description=_l("Required when the objection is upheld without changing "
+                                                    "the decision."))
+    phone_note = TextAreaField(_l("Reply given by phone"), validators=[Length(max=1000)],
+                               description=_l("Required when the objector gave no email: who called them "
+                                              "and what came of the call (e.g. Zhang Wei called the number "
+                                              "given and read the reply out; the objector accepted it)."))
+    phone_replied_at = LocalDateTimeField(_l("Date and time of the call (Beijing time)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -125,6 +125,11 @@ class Objection(TimestampMixin, db.Model):
     receipt_code: Mapped[str] = mapped_column(sa.String(20), unique=True, nullable=False)
     # The decision an upheld objection changed (None when dismissed or upheld without a change).
     changed_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id", ondelete="SET NULL"))
+    # Upheld without changing any decision: why nothing changes (required then).
+    no_change_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    # An objector who gave no email is answered by phone: who called, the outcome, and when.
+    phone_reply_note: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    phone_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     application = relationship("Application")
     answered_by = relationship("User", foreign_keys=[answered_by_id])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from venture.applications.models import Application
 from venture.competitions.models import Competition, CompetitionStatus
 from venture.extensions import db
+from venture.notices.models import Notice
 from venture.rankings.models import ResultSnapshot, SnapshotKind
 from venture.results.models import (
     Objection,
@@ -119,3 +120,10 @@ def publications_in_progress() -> list[Publication]:
     return list(db.session.scalars(
         sa.select(Publication).where(Publication.status != PublicationStatus.FINAL)
         .options(joinedload(Publication.competition)).order_by(Publication.id)))
+
+
+def reply_notice(objection: Objection) -> Notice | None:
+    """The email that carried an answered objection's reply (with its delivery status), if any."""
+    from venture.results.services.objections import reply_dedupe_key
+
+    return db.session.scalar(sa.select(Notice).where(Notice.dedupe_key == reply_dedupe_key(objection)))

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from venture.accounts.forms import ConfirmForm
+from venture.competitions.forms import local_to_utc
 from venture.competitions.models import Competition
 from venture.db import get_or_404, utcnow
 from venture.errors import DeadlinePassed, DomainError, NotFound
@@ -294,7 +295,9 @@ def objection_detail(competition_id: int, objection_id: int):
             services.answer_objection(objection, upheld=form.verdict.data == "upheld", reply=form.reply.data,
                                       actor=current_user, change=form.change.data, outcome=form.outcome.data,
                                       approved_fen=yuan_to_fen(form.amount.data),
-                                      change_reason=form.change_reason.data)
+                                      change_reason=form.change_reason.data,
+                                      no_change_reason=form.no_change_reason.data, phone_note=form.phone_note.data,
+                                      phone_replied_at=local_to_utc(form.phone_replied_at.data))
         except DomainError as error:
             if not error.field:
                 raise
@@ -305,7 +308,7 @@ def objection_detail(competition_id: int, objection_id: int):
             flash(_("The objection has been answered."), "success")
             return redirect(url_for("results.objections", competition_id=competition.id))
     return render_form("results/objection_detail.html", form, competition=competition, objection=objection,
-                       decision=decision)
+                       decision=decision, reply_notice=queries.reply_notice(objection))
 
 
 @bp.route("/competitions/<int:competition_id>/objections/<int:objection_id>/files/<int:file_id>")

@@ -16,6 +16,7 @@ kinds.register("assignment_replaced", _l("A judge was replaced after a conflict 
 kinds.register("sheet_reopened", _l("A score sheet was reopened"))
 kinds.register("judge_reminder", _l("Reminder: score sheets are waiting"))
 kinds.register("roadshow_schedule", _l("Roadshow schedule"))
+kinds.register("roadshow_presenting", _l("Roadshow schedule for presenting organizations"))
 
 
 def external(endpoint: str, **values) -> str:

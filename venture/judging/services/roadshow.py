@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from venture.accounts.models import User
 from venture.applications.models import Application, ApplicationStatus
+from venture.applications.services.submission import member_users
 from venture.audit.services import record
 from venture.competitions.locks import ensure_unlocked
 from venture.competitions.models import Stage, StageKind
@@ -92,7 +93,22 @@ def _notify_schedule(session: RoadshowSession, rescheduled: bool) -> int:
         notify(judge, "roadshow_schedule", link=external("judging.roadshow_live", session_id=session.id),
                competition_id=session.stage.competition_id, session=session, rescheduled=rescheduled, when=format_local(session.scheduled_at),
                projects=len(session.slots), competition=session.stage.competition)
+    _notify_presenters(session, rescheduled)
     return len(judges)
+
+
+def _notify_presenters(session: RoadshowSession, rescheduled: bool) -> None:
+    """Each presenting organization's members hear their own slot: date, place and order."""
+    slots = sorted(session.slots, key=lambda s: s.position)
+    competition = session.stage.competition
+    for slot in slots:
+        application = slot.application
+        link = external("applications.show", application_id=application.id)  # also outside a request
+        for user in member_users(application):
+            notify(user, "roadshow_presenting", link=link, competition_id=competition.id, session=session,
+                   rescheduled=rescheduled, when=format_local(session.scheduled_at), venue=session.venue,
+                   position=slot.position, total=len(slots), code=application.display_code,
+                   project=application.project_name, competition=competition.name)
 
 
 @service

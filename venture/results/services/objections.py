@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -37,6 +37,9 @@ from venture.results.services.recipients import organizers
 MIN_CONTENT_LENGTH = 20
 MAX_CONTENT_LENGTH = 5000
 MIN_REPLY_LENGTH = 10
+MIN_PHONE_NOTE_LENGTH = 10
+MAX_PHONE_NOTE_LENGTH = 1000
+PHONE_CLOCK_SLACK = timedelta(minutes=5)
 MAX_EVIDENCE_FILES = 5
 MAX_EVIDENCE_BYTES = 10 * MB
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out on the phone
@@ -164,12 +167,35 @@ def get_objection(competition, objection_id: int) -> Objection:
     return objection
 
 
+def _phone_delivery(objection: Objection, note: str | None, replied_at: datetime | None,
+                    now: datetime) -> tuple[str, datetime | None]:
+    """How the reply reached an objector who gave no email: required then, optional otherwise."""
+    note = _clean_text(note)
+    if objection.email and not note and replied_at is None:
+        return "", None
+    if len(note) < MIN_PHONE_NOTE_LENGTH:
+        raise ValidationError(_("The objector gave no email: tell them the answer by phone, then record who "
+                                "called and what came of the call (at least %(n)d characters).",
+                                n=MIN_PHONE_NOTE_LENGTH), field="phone_note")
+    if len(note) > MAX_PHONE_NOTE_LENGTH:
+        raise ValidationError(_("At most %(n)d characters.", n=MAX_PHONE_NOTE_LENGTH), field="phone_note")
+    if replied_at is None:
+        raise ValidationError(_("Give the date and time of the call."), field="phone_replied_at")
+    filed_minute = objection.created_at.replace(second=0, microsecond=0)  # the form gives minutes
+    if replied_at > now + PHONE_CLOCK_SLACK or replied_at < filed_minute:
+        raise ValidationError(_("The call must be after the objection was filed and not in the future."),
+                              field="phone_replied_at")
+    return note, replied_at
+
+
 @service
 def answer_objection(objection: Objection, *, upheld: bool, reply: str, actor, change: bool = False,
                      outcome: str | None = None, approved_fen: int | None = None, change_reason: str = "",
+                     no_change_reason: str = "", phone_note: str = "", phone_replied_at: datetime | None = None,
                      now: datetime | None = None) -> Objection:
-    """Uphold (optionally changing the objected decision, through the audited path, in this
-    same transaction) or dismiss, with a reply that reaches the objector."""
+    """Uphold (changing the objected decision through the audited path in this same
+    transaction, or saying why no decision changes) or dismiss, with a reply that reaches the
+    objector: by email when they gave one, otherwise by phone, recorded here."""
     competition = objection.application.competition
     ensure_unlocked(competition, action="results.objection_answer", object_type="objection",
                     object_id=objection.id, actor=actor)
@@ -183,10 +209,16 @@ def answer_objection(objection: Objection, *, upheld: bool, reply: str, actor, c
         raise ValidationError(_("Write a reply to the objector (at least %(n)d characters).", n=MIN_REPLY_LENGTH),
                               field="reply")
     now = now or utcnow()
+    if change and not upheld:
+        raise ValidationError(_("Only an upheld objection changes a decision."), field="change")
+    no_change_reason = _clean_text(no_change_reason) if upheld and not change else ""
+    if upheld and not change and len(no_change_reason) < MIN_REPLY_LENGTH:
+        raise ValidationError(_("An upheld objection changes the decision, or says why no decision changes: "
+                                "explain it (at least %(n)d characters).", n=MIN_REPLY_LENGTH),
+                              field="no_change_reason")
+    phone_note, phone_replied_at = _phone_delivery(objection, phone_note, phone_replied_at, now)
     changed = None
     if change:
-        if not upheld:
-            raise ValidationError(_("Only an upheld objection changes a decision."), field="change")
         decision = db.session.get(Decision, _decision_id(competition, objection.application_id))
         changed = apply_change(decision, outcome=FundingOutcome(outcome) if outcome else decision.outcome,
                                approved_fen=approved_fen, reason=change_reason or reply, actor=actor,
@@ -194,19 +226,29 @@ def answer_objection(objection: Objection, *, upheld: bool, reply: str, actor, c
     new_status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
     record("results.objection_answer", objection, actor=actor,
            changes={"status": [objection.status, new_status], "reply": reply,
-                    "changed_decision_id": changed.id if changed else None})
+                    "changed_decision_id": changed.id if changed else None,
+                    "no_change_reason": no_change_reason or None,
+                    "reply_by": "email" if objection.email else "phone",
+                    "phone_reply_note": phone_note or None, "phone_replied_at": phone_replied_at})
     objection.status = new_status
     objection.reply = reply
     objection.answered_at = now
     objection.answered_by_id = actor.id
     objection.changed_decision_id = changed.id if changed else None
+    objection.no_change_reason = no_change_reason
+    objection.phone_reply_note = phone_note
+    objection.phone_replied_at = phone_replied_at
     if objection.email:
         notify_address(objection.email, objection.locale, "objection_answered",
                        link=external_url("results.objection_lookup"), competition_id=competition.id,
-                       dedupe_key=f"objection_answered:{objection.id}", competition=competition,
+                       dedupe_key=reply_dedupe_key(objection), competition=competition,
                        project=objection.application.project_name, receipt_code=objection.receipt_code,
                        status=new_status.value, reply=reply, real_name=objection.real_name)
     return objection
+
+
+def reply_dedupe_key(objection: Objection) -> str:
+    return f"objection_answered:{objection.id}"
 
 
 def lookup_objection(receipt_code: str, phone: str) -> Objection | None:
