@@ -38,7 +38,9 @@ def load_translations(locale: str) -> support.Translations:
         buffer = io.BytesIO()
         write_mo(buffer, catalog)
         buffer.seek(0)
-        merged.merge(support.Translations(fp=buffer))
+        part = support.Translations(fp=buffer)
+        merged.merge(part)
+        merged.plural = part.plural  # merge keeps the empty catalog's English plural rule
     return merged
 
 

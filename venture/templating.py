@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from flask import request
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -57,6 +57,21 @@ def format_score(value) -> str:
     return str(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+MINUTE, HOUR, DAY = 60, 60 * 60, 24 * 60 * 60
+
+
+def format_duration(seconds: int) -> str:
+    """A lifetime in the reader's language: 14 days, 72 hours, 90 minutes. Days from four
+    days on, hours from one hour on (minutes below two hours when not whole), rounded
+    down so the text never promises more than the link gives."""
+    seconds = int(seconds)
+    if seconds >= 4 * DAY:
+        return ngettext("%(num)d day", "%(num)d days", seconds // DAY)
+    if seconds >= HOUR and (seconds % HOUR < MINUTE or seconds >= 2 * HOUR):
+        return ngettext("%(num)d hour", "%(num)d hours", seconds // HOUR)
+    return ngettext("%(num)d minute", "%(num)d minutes", max(seconds // MINUTE, 1))
+
+
 def nl2br(text: str | None) -> Markup:
     if not text:
         return Markup("")
@@ -70,6 +85,7 @@ def init_app(app) -> None:
         localdate=format_date,
         score=format_score,
         nl2br=nl2br,
+        duration=format_duration,
         yuan=fen_to_yuan,
     )
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES)

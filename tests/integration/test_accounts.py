@@ -170,3 +170,52 @@ def test_anonymous_language_switch_uses_the_session(client):
     client.post("/language", data={"locale": "en"})
     page = client.get("/login").get_data(as_text=True)
     assert 'lang="en"' in page and "Forgot your password?" in page
+
+
+def test_durations_are_humanized_in_the_readers_language(app_ctx):
+    from flask_babel import force_locale
+
+    from venture.templating import format_duration
+
+    cases = {72 * 3600: ("72 hours", "72 小时"), 2 * 3600: ("2 hours", "2 小时"), 14 * 86400: ("14 days", "14 天"),
+             3600: ("1 hour", "1 小时"), 90 * 60: ("90 minutes", "90 分钟"), 4 * 86400 + 5: ("4 days", "4 天"),
+             25 * 3600 + 1800: ("25 hours", "25 小时")}
+    with app_ctx.test_request_context():
+        for seconds, (english, chinese) in cases.items():
+            with force_locale("en"):
+                assert format_duration(seconds) == english
+            with force_locale("zh_CN"):
+                assert format_duration(seconds) == chinese
+
+
+def test_emails_and_pages_state_the_configured_link_lifetimes(app_ctx, make, login, monkeypatch):
+    monkeypatch.setitem(app_ctx.config, "TOKEN_MAX_AGE", {"verify": 36 * 3600, "reset": 30 * 60,
+                                                          "invite": 5 * 86400})
+    chinese, english = app_ctx.test_client(), app_ctx.test_client()
+    english.post("/language", data={"locale": "en"})
+    make.applicant(email="zh@example.org")
+    make.applicant(email="en@example.org", locale="en")
+
+    for client, name in ((chinese, "zh"), (english, "en")):
+        assert client.post("/signup", data={"name": "李梅", "email": f"new.{name}@example.org",
+                                            "password": PASSWORD, "confirm": PASSWORD}).status_code == 200
+    verify_zh, verify_en = _notices("verify_email")
+    assert "36 小时内有效" in verify_zh.body and "72 小时" not in verify_zh.body
+    assert "expires in 36 hours" in verify_en.body
+
+    page_zh = chinese.post("/password/forgot", data={"email": "zh@example.org"}).get_data(as_text=True)
+    page_en = english.post("/password/forgot", data={"email": "en@example.org"}).get_data(as_text=True)
+    assert "30 分钟内有效" in page_zh and "两小时" not in page_zh
+    assert "expires in 30 minutes" in page_en
+    reset_zh, reset_en = _notices("password_reset")
+    assert "30 分钟内有效" in reset_zh.body and "expires in 30 minutes" in reset_en.body
+
+    boss_zh, boss_en = login(make.organizer()), login(make.organizer(locale="en"))
+    assert "5 天内有效" in boss_zh.get("/admin/users/invite").get_data(as_text=True)
+    assert "expires in 5 days" in boss_en.get("/admin/users/invite").get_data(as_text=True)
+    for locale in ("zh_CN", "en"):
+        assert boss_zh.post("/admin/users/invite", data={"name": "陈专家", "email": f"judge.{locale}@example.org",
+                                                         "role": "judge", "locale": locale}).status_code == 302
+    invite_zh, invite_en = _notices("invitation")
+    assert "5 天内有效" in invite_zh.body and "14 天" not in invite_zh.body
+    assert "expires in 5 days" in invite_en.body

@@ -3,6 +3,8 @@ polled state, and the paper fallback that stores nothing when a row is bad."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -12,7 +14,14 @@ from openpyxl import load_workbook
 from venture.competitions.models import StageKind
 from venture.db import utcnow
 from venture.extensions import db
-from venture.judging.models import RoadshowSession, ScoreSheet, SheetStatus
+from venture.judging.models import (
+    Conflict,
+    ConflictSource,
+    RoadshowSession,
+    ScoreSheet,
+    SheetScore,
+    SheetStatus,
+)
 from venture.judging.services import assignment as assignment_services
 from venture.notices.models import Notice
 
@@ -160,3 +169,87 @@ def test_paper_upload_with_a_bad_row_stores_nothing(app_ctx, make, login):
     assert upload(wb).status_code == 302
     stored = list(db.session.scalars(sa.select(ScoreSheet)))
     assert len(stored) == 4 and all(s.status == SheetStatus.SUBMITTED for s in stored)
+
+
+IMPORT_ERROR_ROW = re.compile(r"<tr><td>(\d*)</td><td>(.*?)</td><td>(.*?)</td></tr>", re.S)
+
+
+def _paper_world(make, login, locale):
+    """A session of two projects and two judges assigned to both; judge 0 has a conflict with
+    project 0 and judge 1 has already submitted project 1 online."""
+    organizer, comp, stage, apps, judges = _roadshow(make, n_apps=2, n_judges=2)
+    organizer.locale = locale
+    from venture.judging.services import roadshow as roadshow_services
+
+    session = roadshow_services.create_session(stage, organizer, name="纸质备份场", venue="会议室",
+                                               scheduled_at=None, application_ids=[a.id for a in apps])
+    assignment_services.run_assignment(stage, organizer, notify_judges=False)
+    db.session.add(Conflict(judge_id=judges[0].id, application_id=apps[0].id, source=ConflictSource.ORGANIZER,
+                            reason="亲属任职"))
+    db.session.commit()
+    make.sheet(stage, apps[1], judges[1], FULL)
+    boss = login(organizer)
+    wb = load_workbook(BytesIO(boss.get(f"/judging/roadshow/{session.id}/paper.xlsx").data))
+    by_email = {ws["B2"].value: ws for ws in wb.worksheets if ws.max_row > 2}
+    for ws in by_email.values():
+        for row in range(5, ws.max_row + 1):
+            for column in range(3, 10):
+                ws.cell(row=row, column=column, value=8)
+
+    def upload():
+        buffer = BytesIO()
+        wb.save(buffer)
+        buffer.seek(0)
+        return boss.post(f"/judging/roadshow/{session.id}/paper",
+                         data={"file": (buffer, "paper.xlsx")}, content_type="multipart/form-data")
+
+    def row_of(ws, app):
+        return next(r for r in range(5, ws.max_row + 1) if ws.cell(row=r, column=1).value == app.display_code)
+
+    return wb, upload, row_of, by_email[judges[0].email], by_email[judges[1].email], apps, judges
+
+
+def _report(response) -> list[tuple[str, str, str]]:
+    text = html.unescape(response.get_data(as_text=True))
+    return [tuple(" ".join(cell.split()) for cell in found) for found in IMPORT_ERROR_ROW.findall(text)]
+
+
+def test_paper_errors_across_rows_name_the_worksheet_row_and_column(app_ctx, make, login):
+    wb, upload, row_of, conflicted, submitted, apps, judges = _paper_world(make, login, "zh_CN")
+    assert conflicted["A2"].value == "电子邮箱" and conflicted["A4"].value == "项目编号"
+
+    rejected = upload()
+    assert rejected.status_code == 422
+    assert _report(rejected) == [
+        (str(row_of(conflicted, apps[0])), f"{conflicted.title} · 项目编号",
+         f"{judges[0].display_name} 与 {apps[0].display_code} 存在利益冲突。"),
+        (str(row_of(submitted, apps[1])), f"{submitted.title} · 项目编号",
+         f"{judges[1].display_name} 已在线提交 {apps[1].display_code} 的评分表。"),
+    ]
+    assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 1  # only the online one
+    assert db.session.scalar(sa.select(sa.func.count(SheetScore.id))) == len(FULL)
+
+
+def test_paper_template_and_report_follow_the_english_interface(app_ctx, make, login):
+    wb, upload, row_of, conflicted, submitted, apps, judges = _paper_world(make, login, "en")
+    assert "Instructions" in wb.sheetnames
+    assert conflicted["A2"].value == "Email"
+    assert [c.value for c in conflicted[4]][:3] == ["Application code", "Project name", "需求分析 (max 15)"]
+    assert conflicted.cell(row=4, column=10).value == "Overall comment"
+    submitted["B2"] = "nobody@example.org"
+
+    report = _report(upload())
+    assert (str(row_of(conflicted, apps[0])), f"{conflicted.title} · Application code",
+            f"{judges[0].display_name} has a conflict of interest with {apps[0].display_code}.") in report
+    assert ("2", f"{submitted.title} · Email", "Unknown judge: nobody@example.org.") in report
+    assert len(report) == 2
+    assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 1
+
+    # Once the rows are fixed, the English template reads back like the Chinese one.
+    submitted["B2"] = judges[1].email
+    for ws, app in ((conflicted, apps[0]), (submitted, apps[1])):
+        row = row_of(ws, app)
+        for column in range(1, 11):
+            ws.cell(row=row, column=column).value = None
+    assert upload().status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 3

@@ -95,7 +95,7 @@ def _sample_context(app, kind, anything):
     source = env.loader.get_source(env, f"notices/email/{kind}.txt")[0]
     names = meta.find_undeclared_variables(env.parse(source))
     context = {name: anything() for name in names}
-    context.update({"link": "http://localhost/x", "role": Role.JUDGE})
+    context.update({"link": "http://localhost/x", "role": Role.JUDGE, "valid_for": 7200})
     return context
 
 

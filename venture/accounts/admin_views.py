@@ -54,7 +54,7 @@ def invite():
         else:
             flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("admin_users.index"))
-    return render_form("accounts/invite.html", form)
+    return render_form("accounts/invite.html", form, valid_for=services.token_max_age(services.TokenPurpose.INVITE))
 
 
 @bp.route("/<int:user_id>/active", methods=["POST"])

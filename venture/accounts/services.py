@@ -81,10 +81,14 @@ def issue_token(user: User, purpose: TokenPurpose, payload: dict | None = None) 
         .values(used_at=now)
     )
     token = secrets.token_urlsafe(32)
-    max_age = current_app.config["TOKEN_MAX_AGE"][purpose.value]
     db.session.add(UserToken(user_id=user.id, purpose=purpose, token_hash=_token_hash(token),
-                             expires_at=now + timedelta(seconds=max_age), payload=payload or {}))
+                             expires_at=now + timedelta(seconds=token_max_age(purpose)), payload=payload or {}))
     return token
+
+
+def token_max_age(purpose: TokenPurpose) -> int:
+    """Seconds a link of this purpose stays valid (config TOKEN_MAX_AGE); texts state it."""
+    return current_app.config["TOKEN_MAX_AGE"][purpose.value]
 
 
 def peek_token(token: str, purpose: TokenPurpose) -> UserToken:
@@ -134,7 +138,8 @@ def sign_up(*, email: str, name: str, password: str, locale: str = "zh_CN") -> U
 
 def send_verification(user: User) -> None:
     token = issue_token(user, TokenPurpose.VERIFY)
-    notify(user, "verify_email", link=_external("accounts.verify_email", token=token))
+    notify(user, "verify_email", link=_external("accounts.verify_email", token=token),
+           valid_for=token_max_age(TokenPurpose.VERIFY))
 
 
 @service
@@ -191,7 +196,8 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     token = issue_token(user, TokenPurpose.RESET)
-    notify(user, "password_reset", link=_external("accounts.reset_password", token=token))
+    notify(user, "password_reset", link=_external("accounts.reset_password", token=token),
+           valid_for=token_max_age(TokenPurpose.RESET))
 
 
 @service
@@ -272,7 +278,7 @@ def invite_user(*, email: str, name: str, role: Role, invited_by: User, payload:
     token = issue_token(user, TokenPurpose.INVITE, payload)
     record("account.invite", user, actor=invited_by, changes={"email": email, "role": role})
     notify(user, "invitation", link=_external("accounts.accept_invitation", token=token),
-           inviter=invited_by.display_name, role=role)
+           inviter=invited_by.display_name, role=role, valid_for=token_max_age(TokenPurpose.INVITE))
     return user
 
 

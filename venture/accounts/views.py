@@ -239,7 +239,7 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         return render_template("accounts/check_email.html", email=services.normalize_email(form.email.data),
-                               reset=True)
+                               reset=True, valid_for=services.token_max_age(services.TokenPurpose.RESET))
     return render_form("accounts/forgot_password.html", form)
 
 

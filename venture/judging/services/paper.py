@@ -21,6 +21,7 @@ from venture.db import service, utcnow
 from venture.errors import ValidationError
 from venture.extensions import db
 from venture.files.services import path_of, store_upload
+from venture.i18n import current_locale_code
 from venture.judging.models import (
     Assignment,
     AssignmentStatus,
@@ -37,28 +38,39 @@ from venture.reports.xlsx import RowError
 
 NA_WORDS = {"不适用", "n/a", "na", "-"}
 HEADER_ROW = 4
-EMAIL_CELL = "B2"
-COMMENT_HEADER = "总体评语"
+EMAIL_ROW = 2
+EMAIL_CELL = f"B{EMAIL_ROW}"
+# Headers in Chinese first, then English: a template downloaded in either language reads back.
+CODE_NAMES = ("项目编号", "Application code")
+COMMENT_NAMES = ("总体评语", "Overall comment")
+
+
+def _email_label() -> str:
+    return _("Email")
 
 
 def _criterion_header(criterion) -> str:
-    return f"{criterion.name}（满分{format(criterion.max_score.normalize(), 'f')}）"
+    # The note in brackets is ignored when the header is read back.
+    return _("%(name)s (max %(max)s)", name=criterion.name, max=format(criterion.max_score.normalize(), "f"))
 
 
 def template(session: RoadshowSession) -> bytes:
+    """The template in the organizer's language; either language reads back."""
     rubric = session.stage.rubric
     criteria = rubric.criteria if rubric else []
+    columns = {c.key: c for c in _columns(criteria)}
     wb = Workbook()
     wb.remove(wb.active)
     judges = session_judges(session) or [None]
     used_titles = set()
     for judge in judges:
-        title = _sheet_title(judge.display_name if judge else "评审专家", used_titles)
+        title = _sheet_title(judge.display_name if judge else _("Judge"), used_titles)
         ws = wb.create_sheet(title)
-        ws["A1"], ws["B1"] = "评审专家", xlsx.safe_cell(judge.display_name if judge else "")
-        ws["A2"], ws[EMAIL_CELL] = "邮箱", xlsx.safe_cell(judge.email if judge else "")
+        ws["A1"], ws["B1"] = _("Judge"), xlsx.safe_cell(judge.display_name if judge else "")
+        ws[f"A{EMAIL_ROW}"], ws[EMAIL_CELL] = _email_label(), xlsx.safe_cell(judge.email if judge else "")
         ws["A3"] = xlsx.safe_cell(f"{session.name}（{session.venue}）")
-        header = ["项目编号", "项目名称"] + [_criterion_header(c) for c in criteria] + [COMMENT_HEADER]
+        header = ([columns["code"].header, _("Project name")] + [_criterion_header(c) for c in criteria]
+                  + [columns["comment"].header])
         for column, text in enumerate(header, start=1):
             cell = ws.cell(row=HEADER_ROW, column=column, value=text)
             cell.font = Font(bold=True)
@@ -67,10 +79,12 @@ def template(session: RoadshowSession) -> bytes:
             ws.cell(row=HEADER_ROW + offset, column=2, value=xlsx.safe_cell(slot.application.project_name))
         ws.column_dimensions["A"].width = 14
         ws.column_dimensions["B"].width = 32
-    notes = wb.create_sheet("填写说明")
-    for line in ("每位评审专家一个工作表；请勿修改第1–4行、项目编号和列名。",
-                 "每项得分为0至满分之间的数，步长0.5；允许“不适用”的指标可填“不适用”。",
-                 "未评分的项目整行留空；已评分的项目每个指标都须填写。"):
+    notes = wb.create_sheet(xlsx.INSTRUCTIONS_TITLES[0 if current_locale_code() == "zh_CN" else 1])
+    for line in (_("One worksheet per judge; do not change rows 1–4, the application codes or the column names."),
+                 _("Each score is a number from 0 to the maximum in steps of 0.5; a criterion that allows it "
+                   "may be marked n/a."),
+                 _("Leave the whole row empty for a project the judge did not score; a scored project needs "
+                   "every criterion.")):
         notes.append([line])
     buffer = BytesIO()
     wb.save(buffer)
@@ -78,7 +92,7 @@ def template(session: RoadshowSession) -> bytes:
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
-    title = re.sub(r"[\[\]:*?/\\]", "", name)[:28] or "评审专家"
+    title = re.sub(r"[\[\]:*?/\\]", "", name)[:28] or _("Judge")
     candidate, n = title, 2
     while candidate in used:
         candidate, n = f"{title}{n}", n + 1
@@ -90,6 +104,9 @@ def _sheet_title(name: str, used: set[str]) -> str:
 class PaperSheet:
     judge: User
     application_id: int
+    sheet: str  # where the row is in the file, for errors found across rows
+    row: int
+    column: str  # the application code's column as named in the file
     scores: dict[int, tuple[Decimal | None, bool]] = field(default_factory=dict)
     comment: str = ""
 
@@ -119,9 +136,9 @@ def _score_column(criterion) -> xlsx.ImportColumn:
 
 
 def _columns(criteria) -> list[xlsx.ImportColumn]:
-    return [xlsx.ImportColumn("code", ("项目编号", "Application code"), xlsx.cell_text, required=False),
+    return [xlsx.ImportColumn("code", CODE_NAMES, xlsx.cell_text, required=False),
             *[_score_column(c) for c in criteria],
-            xlsx.ImportColumn("comment", (COMMENT_HEADER, "Overall comment"), xlsx.parse_text(5000), required=False)]
+            xlsx.ImportColumn("comment", COMMENT_NAMES, xlsx.parse_text(5000), required=False)]
 
 
 def read_paper(session: RoadshowSession, data: bytes) -> tuple[list[PaperSheet], list[RowError]]:
@@ -136,10 +153,12 @@ def read_paper(session: RoadshowSession, data: bytes) -> tuple[list[PaperSheet],
     for ws in xlsx.data_sheets(book):
         rows = list(ws.iter_rows(values_only=True))
         where = ws.title
-        email = xlsx.cell_text(rows[1][1]).lower() if len(rows) > 1 and len(rows[1]) > 1 and rows[1][1] else ""
+        cells = rows[EMAIL_ROW - 1] if len(rows) >= EMAIL_ROW else ()
+        email = xlsx.cell_text(cells[1]).lower() if len(cells) > 1 and cells[1] else ""
         judge = db.session.scalar(sa.select(User).where(User.email == email, User.role == Role.JUDGE)) if email else None
         if judge is None:
-            errors.append(RowError(2, "邮箱", _("Unknown judge: %(email)s.", email=email or "—"), where))
+            errors.append(RowError(EMAIL_ROW, _email_label(), _("Unknown judge: %(email)s.", email=email or "—"),
+                                   where))
             continue
         try:
             result = xlsx.read_table(rows[HEADER_ROW - 1:], columns, header_row=HEADER_ROW, sheet=where)
@@ -157,20 +176,23 @@ def read_paper(session: RoadshowSession, data: bytes) -> tuple[list[PaperSheet],
             if all(v is None for v in scores.values()):
                 continue  # the judge did not score this project on paper
             code = values["code"] or ""
+            code_column = result.column_name("code", columns)
             slot = slots.get(code)
             if slot is None:
-                errors.append(RowError(number, result.column_name("code", columns),
+                errors.append(RowError(number, code_column,
                                        _("Unknown application %(code)s: it is not in this session.",
                                          code=code or "—"), where))
                 continue
-            sheet = PaperSheet(judge, slot.application_id, comment=values["comment"] or "")
+            sheet = PaperSheet(judge, slot.application_id, where, number, code_column,
+                               comment=values["comment"] or "")
             for c in criteria:
                 if scores[c.id] is None:
                     errors.append(RowError(number, result.column_name(f"c{c.id}", columns),
                                            _("%(name)s: give a score.", name=c.name), where))
                 sheet.scores[c.id] = (None, True) if scores[c.id] is NA else (scores[c.id], False)
             if (judge.id, slot.application_id) in seen:
-                errors.append(RowError(number, "", _("%(code)s is listed twice for this judge.", code=code), where))
+                errors.append(RowError(number, code_column, _("%(code)s is listed twice for this judge.", code=code),
+                                       where))
             seen.add((judge.id, slot.application_id))
             sheets.append(sheet)
     book.close()
@@ -193,16 +215,16 @@ def _check_pairs(session: RoadshowSession, sheets: list[PaperSheet]) -> list[Row
     errors = []
     for s in sheets:
         pair = (s.application_id, s.judge.id)
-        code = apps[s.application_id].display_code
+        names = {"judge": s.judge.display_name, "code": apps[s.application_id].display_code}
         if pair in conflicted:
-            errors.append(RowError(0, s.judge.display_name, _("%(judge)s has a conflict of interest with %(code)s.",
-                                                              judge=s.judge.display_name, code=code)))
+            message = _("%(judge)s has a conflict of interest with %(code)s.", **names)
         elif pair not in assigned:
-            errors.append(RowError(0, s.judge.display_name, _("%(judge)s is not a judge of %(code)s.",
-                                                              judge=s.judge.display_name, code=code)))
+            message = _("%(judge)s is not a judge of %(code)s.", **names)
         elif pair in submitted:
-            errors.append(RowError(0, s.judge.display_name, _("%(judge)s has already submitted %(code)s online.",
-                                                              judge=s.judge.display_name, code=code)))
+            message = _("%(judge)s has already submitted %(code)s online.", **names)
+        else:
+            continue
+        errors.append(RowError(s.row, s.column, message, s.sheet))
     return errors
 
 
