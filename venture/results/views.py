@@ -40,6 +40,7 @@ from venture.results.forms import (
     yuan_to_fen,
 )
 from venture.results.models import ObjectionStatus
+from venture.results.scorecard import final_arithmetic
 from venture.results.scorecard import scorecard as build_scorecard
 from venture.web import attach_error, render_form
 
@@ -339,8 +340,10 @@ def scorecard(application_id: int):
     publication = services.publication_of(application.competition)
     require(policies.can_view_scorecard(current_user, application, publication))
     decision = services.decision_for(application)
+    final = publication.snapshot if publication is not None else None  # what the results were computed from
     return render_template("results/scorecard.html", application=application, publication=publication,
-                           decision=decision, cards=build_scorecard(application))
+                           decision=decision, cards=build_scorecard(application, final),
+                           final_arithmetic=final_arithmetic(final, application.id))
 
 
 # --- home page panels -----------------------------------------------------------------
