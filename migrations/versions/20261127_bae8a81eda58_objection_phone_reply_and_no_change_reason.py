@@ -2,7 +2,7 @@
 upheld objection changes no decision.
 
 Revision ID: bae8a81eda58
-Revises: b92d1cdca03d
+Revises: 4820e3f5c02c
 Create Date: 2026-11-27 02:40:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'bae8a81eda58'
-down_revision = 'b92d1cdca03d'
+down_revision = '4820e3f5c02c'
 branch_labels = None
 depends_on = None
 
