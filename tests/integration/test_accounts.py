@@ -98,6 +98,10 @@ def test_password_reset_is_single_use_and_ends_other_sessions(app_ctx, client, m
     assert client.post("/password/forgot", data={"email": "nobody@example.org"}).status_code == 200
     sent = _notices("password_reset")
     assert [n.email for n in sent] == ["reset@example.org"]
+    from venture.audit.models import AuditEntry
+
+    asked = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "account.password_reset_requested"))
+    assert [(e.object_id, e.actor_id) for e in asked] == [(str(user.id), None)]  # anonymous, with the address
 
     link = _link_in(sent[0])
     assert client.get(link).status_code == 200

@@ -148,6 +148,7 @@ def resend_verification(email: str) -> None:
     user = find_user(email)
     if user is not None and not user.is_verified and user.has_password:
         send_verification(user)
+        record("account.verification_resent", user)  # earlier links stop working
 
 
 @service
@@ -196,6 +197,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     token = issue_token(user, TokenPurpose.RESET)
+    record("account.password_reset_requested", user)  # who asked is the request's address
     notify(user, "password_reset", link=_external("accounts.reset_password", token=token),
            valid_for=token_max_age(TokenPurpose.RESET))
 
