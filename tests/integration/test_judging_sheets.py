@@ -33,6 +33,24 @@ def _setup(make, **stage_settings):
     return organizer, comp, stage, org, app, judge
 
 
+def _plan_attachment(app):
+    """A non-identifying PDF attached to the application."""
+    from io import BytesIO
+
+    from werkzeug.datastructures import FileStorage
+
+    from venture.applications.models import Attachment, AttachmentKind
+    from venture.files.services import store_upload
+
+    stored = store_upload(FileStorage(BytesIO(b"%PDF-1.4 plan"), filename="plan.pdf"))
+    db.session.flush()
+    attachment = Attachment(application_id=app.id, stored_file_id=stored.id, kind=AttachmentKind.PLAN,
+                            identifying=False)
+    db.session.add(attachment)
+    db.session.commit()
+    return attachment
+
+
 def _form(stage, answers, version=0, **extra):
     criteria = {c.name: c for c in stage.rubric.criteria}
     data = {"version": version, "confidence": "4", "recommendation": "fund", "overall_comment": "总体较好"}
@@ -141,20 +159,8 @@ def test_deadline_passed_refuses_changes_until_reopened(app_ctx, make, login):
 
 
 def test_unassigned_and_conflicted_judges_get_403_everywhere(app_ctx, make, login):
-    from io import BytesIO
-
-    from venture.applications.models import Attachment, AttachmentKind
-    from venture.files.services import store_upload
-
     organizer, comp, stage, org, app, judge = _setup(make, reveal_after_close=True)
-    from werkzeug.datastructures import FileStorage
-
-    stored = store_upload(FileStorage(BytesIO(b"%PDF-1.4 plan"), filename="plan.pdf"))
-    db.session.flush()
-    attachment = Attachment(application_id=app.id, stored_file_id=stored.id, kind=AttachmentKind.PLAN,
-                            identifying=False)
-    db.session.add(attachment)
-    db.session.commit()
+    attachment = _plan_attachment(app)
     sheet = make.sheet(stage, app, judge, FULL)
     base = f"/judging/stages/{stage.id}/applications/{app.id}"
     urls = [("get", base), ("post", base), ("post", base + "/autosave"), ("get", base + "/sheet.json"),
@@ -182,20 +188,8 @@ def test_unassigned_and_conflicted_judges_get_403_everywhere(app_ctx, make, logi
 
 
 def test_nothing_of_the_application_opens_before_the_judge_confirms_no_conflict(app_ctx, make, login):
-    from io import BytesIO
-
-    from werkzeug.datastructures import FileStorage
-
-    from venture.applications.models import Attachment, AttachmentKind
-    from venture.files.services import store_upload
-
     organizer, comp, stage, org, app, _judge = _setup(make)
-    stored = store_upload(FileStorage(BytesIO(b"%PDF-1.4 plan"), filename="plan.pdf"))
-    db.session.flush()
-    attachment = Attachment(application_id=app.id, stored_file_id=stored.id, kind=AttachmentKind.PLAN,
-                            identifying=False)
-    db.session.add(attachment)
-    db.session.commit()
+    attachment = _plan_attachment(app)
     newcomer = make.judge_with_profile(name="评委丙")
     make.assignment(stage, app, newcomer)  # assigned, not yet confirmed
     base = f"/judging/stages/{stage.id}/applications/{app.id}"

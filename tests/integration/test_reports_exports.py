@@ -264,15 +264,22 @@ def test_the_applications_export_is_the_screening_list(app_ctx, make, login):
                                      ApplicationStatus.DRAFT])
 
 
-def test_large_exports_become_jobs_and_refusals_say_why(app_ctx, make, login, monkeypatch):
+def _background_exports(make, login, monkeypatch):
+    """An organizer's competition of three applications whose exports run as jobs."""
     from venture.reports import exports
 
     organizer = make.organizer()
     comp = make.competition(organizer=organizer)
     for _ in range(3):
         make.application(comp, make.organization(), status="passed")
-    client = login(organizer)
     monkeypatch.setattr(exports, "BACKGROUND_ROWS", 2)
+    return organizer, comp, login(organizer)
+
+
+def test_large_exports_become_jobs_and_refusals_say_why(app_ctx, make, login, monkeypatch):
+    from venture.reports import exports
+
+    organizer, comp, client = _background_exports(make, login, monkeypatch)
     started = client.post(f"/reports/competitions/{comp.id}/exports/applications")
     assert started.status_code == 302
     job = db.session.scalar(sa.select(Job).where(Job.kind == "export"))
@@ -303,15 +310,9 @@ def test_large_exports_become_jobs_and_refusals_say_why(app_ctx, make, login, mo
 
 
 def test_old_export_files_are_purged_and_say_so(app_ctx, make, login, monkeypatch):
-    from venture.reports import exports
     from venture.reports.services import export_root, purge_old_exports
 
-    organizer = make.organizer()
-    comp = make.competition(organizer=organizer)
-    for _ in range(3):
-        make.application(comp, make.organization(), status="passed")
-    client = login(organizer)
-    monkeypatch.setattr(exports, "BACKGROUND_ROWS", 2)
+    _organizer, comp, client = _background_exports(make, login, monkeypatch)
     for _ in range(2):
         client.post(f"/reports/competitions/{comp.id}/exports/applications")
     old, recent = db.session.scalars(sa.select(Job).where(Job.kind == "export").order_by(Job.id)).all()
