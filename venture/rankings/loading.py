@@ -121,7 +121,8 @@ def load_stage_sheets(stage: Stage) -> StageSheets:
                            digest_of(criteria, [], empty, empty, np.zeros((0, len(criteria)))))
     app_ids, judges, rubrics, texts = zip(*rows, strict=True)
     app_ids, judges = np.array(app_ids, dtype=np.int64), np.array(judges, dtype=np.int64)
-    _check_one_rubric(sum(1 for r in rubrics if r != stage.rubric_id))
+    rubric_id = stage.rubric_id  # read once: an ORM attribute costs a call per sheet
+    _check_one_rubric(len(rubrics) - rubrics.count(rubric_id))
     tenths, counts = _decode(texts, len(criteria))
     _check_sheets(criteria, counts, tenths, app_ids, judges, apps)
 
