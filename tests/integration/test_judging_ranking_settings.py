@@ -219,3 +219,20 @@ def test_the_next_computation_uses_the_new_settings(app_ctx, make, login, world)
     # the earlier snapshot keeps the settings it was computed with
     db.session.expire_all()
     assert db.session.get(ResultSnapshot, old.id).params["method"] == "trimmed"
+
+
+def test_fewer_judges_than_the_trimmed_mean_needs_is_refused(app_ctx, make, world):
+    from venture.competitions.models import Method
+    from venture.errors import ValidationError
+    from venture.judging.services.assignment import update_stage_settings
+
+    organizer, _comp, stage = world
+    stage.method, stage.trim_k, stage.judges_per_application = Method.TRIMMED, 2, 5
+    db.session.commit()
+    with pytest.raises(ValidationError) as refused:
+        update_stage_settings(stage, organizer, judges_per_application=4)
+    assert refused.value.field == "judges_per_application" and "5" in str(refused.value.message)
+    db.session.expire_all()
+    assert db.session.get(Stage, stage.id).judges_per_application == 5
+    update_stage_settings(stage, organizer, judges_per_application=6)
+    assert db.session.get(Stage, stage.id).judges_per_application == 6
