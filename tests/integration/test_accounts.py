@@ -150,6 +150,23 @@ def test_organizer_invites_a_judge_who_sets_a_password(app_ctx, make, login):
     assert anonymous.get(link).status_code == 400  # used
 
 
+def test_a_pending_member_is_not_turned_into_a_judge_by_a_second_invitation(app_ctx, make, login):
+    from venture.orgs.models import Membership
+
+    owner = make.applicant()
+    org = make.organization(members=[owner])
+    invited = login(owner).post(f"/orgs/{org.id}/members/invite", data={"email": "pending@example.org", "name": "待加入", "locale": "zh_CN"})
+    assert invited.status_code == 302
+    pending = db.session.scalar(sa.select(User).where(User.email == "pending@example.org"))
+    assert pending is not None and db.session.scalar(sa.select(Membership).where(Membership.user_id == pending.id))
+    refused = login(make.organizer()).post("/admin/users/invite", data={
+        "name": "陈专家", "email": "pending@example.org", "role": "judge", "locale": "zh_CN"})
+    assert refused.status_code == 422 and "已以其他角色受到邀请" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, pending.id).role == Role.APPLICANT
+    assert [n.user_id for n in _notices("invitation")] == [pending.id]  # only the member's invitation
+
+
 def test_only_organizers_reach_user_administration(app_ctx, make, login):
     for role in ("applicant", "judge", "liaison"):
         user = make.user(role)

@@ -271,12 +271,15 @@ def invite_user(*, email: str, name: str, role: Role, invited_by: User, payload:
     user = find_user(email)
     if user is not None and user.has_password:
         raise Conflict(_("%(email)s has an account already.", email=email), field="email")
+    if user is not None and user.role != role:
+        # An account has one role: a pending member must not become a judge of the same organizations.
+        raise Conflict(_("%(email)s has been invited with another role.", email=email), field="email")
     if user is None:
         user = User(email=email, name=name.strip(), role=role, locale=locale, password_hash=None)
         db.session.add(user)
         db.session.flush()
     else:
-        user.name, user.role = name.strip() or user.name, role
+        user.name = name.strip() or user.name
     token = issue_token(user, TokenPurpose.INVITE, payload)
     record("account.invite", user, actor=invited_by, changes={"email": email, "role": role})
     notify(user, "invitation", link=_external("accounts.accept_invitation", token=token),
