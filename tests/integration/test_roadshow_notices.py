@@ -78,3 +78,19 @@ def test_each_presenting_organization_hears_its_own_slot_once(app_ctx, make, log
         first, second = notices[member.id]
         assert "路演安排变更" in second.subject and "2026-05-11 14:30" in second.body
     assert all(notices[m.id] == [] for m in members["c"])
+
+
+def test_a_project_added_to_an_existing_session_hears_its_slot(app_ctx, make):
+    from venture.judging.services import roadshow
+
+    organizer, stage, members, apps, judges = _world(make)
+    session = roadshow.create_session(stage, organizer, name="第一场路演", venue="市民中心", scheduled_at=utcnow(),
+                                      application_ids=[apps["a"].id])
+    everyone = [u.id for people in members.values() for u in people]
+    roadshow.set_slots(session, [apps["c"].id, apps["a"].id], organizer)  # c added first, a moves to 2nd
+    notices = _presenting(everyone)
+    for member in members["c"]:
+        [notice] = notices[member.id]
+        assert apps["c"].project_name in notice.body and "第 1 个（共 2 个）" in notice.body
+    assert all(len(notices[m.id]) == 1 for m in members["a"])  # a reorder alone sends nothing new
+    assert all(notices[m.id] == [] for m in members["b"])

@@ -97,11 +97,14 @@ def _notify_schedule(session: RoadshowSession, rescheduled: bool) -> int:
     return len(judges)
 
 
-def _notify_presenters(session: RoadshowSession, rescheduled: bool) -> None:
-    """Each presenting organization's members hear their own slot: date, place and order."""
+def _notify_presenters(session: RoadshowSession, rescheduled: bool, only: set[int] | None = None) -> None:
+    """Each presenting organization's members hear their own slot: date, place and order
+    (``only``: just these applications, e.g. the ones added to an existing session)."""
     slots = sorted(session.slots, key=lambda s: s.position)
     competition = session.stage.competition
     for slot in slots:
+        if only is not None and slot.application_id not in only:
+            continue
         application = slot.application
         link = external("applications.show", application_id=application.id)  # also outside a request
         for user in member_users(application):
@@ -180,6 +183,9 @@ def set_slots(session: RoadshowSession, application_ids: list[int], actor: User)
     after = [s.application_id for s in sorted(session.slots, key=lambda s: s.position)]
     if before != after:
         record("judging.roadshow_slots", session, actor=actor, changes={"applications": [before, after]})
+    added = set(after) - set(before)
+    if added:
+        _notify_presenters(session, rescheduled=False, only=added)
 
 
 @service
