@@ -177,6 +177,9 @@ def test_upholding_changes_the_decision_in_the_same_step_and_emails_the_objector
     url = f"/competitions/{comp.id}/objections/{objection.id}"
     refused = client.post(url, data={"verdict": "upheld", "reply": "短", "change": "y", "outcome": "not_funded"})
     assert refused.status_code == 422 and "答复意见" in refused.get_data(as_text=True)
+    unknown = client.post(url, data={"verdict": "upheld", "reply": "经实地核查，服务人数确有夸大，取消资助。",
+                                     "change": "y", "outcome": "abolished", "change_reason": "异议成立"})
+    assert unknown.status_code == 422  # an outcome outside the list is a message, not a server error
 
     response = client.post(url, data={"verdict": "upheld", "reply": "经实地核查，服务人数确有夸大，取消资助。",
                                       "change": "y", "outcome": "not_funded", "amount": "",

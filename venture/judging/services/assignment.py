@@ -14,7 +14,7 @@ from venture.accounts.models import Role, User
 from venture.applications.models import Application
 from venture.audit.services import record
 from venture.competitions.locks import ensure_unlocked
-from venture.competitions.models import Category, Method, PanelMode, Stage
+from venture.competitions.models import Category, PanelMode, Stage
 from venture.db import service
 from venture.errors import Conflict as ConflictError
 from venture.errors import ValidationError
@@ -31,6 +31,7 @@ from venture.judging.models import (
 from venture.judging.services import conflicts
 from venture.judging.services.candidates import candidates_for
 from venture.judging.services.common import active_judges, external
+from venture.judging.services.ranking_settings import judges_needed
 from venture.notices.services import notify
 from venture.templating import format_local
 
@@ -111,11 +112,11 @@ def update_stage_settings(stage: Stage, actor: User, **values) -> None:
         raise ValidationError(_("The maximum load must be at least 1."), field="max_load")
     if values.get("anchor_count", 0) < 0:
         raise ValidationError(_("The number of anchors cannot be negative."), field="anchor_count")
-    judges = values.get("judges_per_application", stage.judges_per_application)
-    if stage.method == Method.TRIMMED and 2 * stage.trim_k >= judges:
+    needed = judges_needed(stage.method, stage.trim_k)
+    if values.get("judges_per_application", stage.judges_per_application) < needed:
         raise ValidationError(_("This stage drops the %(k)s highest and the %(k)s lowest totals (trimmed mean): "
                                 "it needs at least %(min)s judges per application. Change the ranking settings "
-                                "first.", k=stage.trim_k, min=2 * stage.trim_k + 1), field="judges_per_application")
+                                "first.", k=stage.trim_k, min=needed), field="judges_per_application")
     changes = {}
     for name, value in values.items():
         old = getattr(stage, name)

@@ -105,11 +105,16 @@ def _method(value) -> Method:
         raise ValidationError(_("Choose one of the listed methods."), field="method") from None
 
 
+def judges_needed(method, trim_k: int) -> int:
+    """Judges per application the method needs: the trimmed mean must keep one total."""
+    return 2 * trim_k + 1 if method == Method.TRIMMED else 1
+
+
 def _trim_k(stage: Stage, method: Method, value) -> int:
     k = _whole(value, "trim_k", 1, MAX_TRIM_K,
                _("K is a whole number from 1 to %(max)s.", max=MAX_TRIM_K))
     judges = stage.judges_per_application
-    if method == Method.TRIMMED and 2 * k >= judges:
+    if judges < judges_needed(method, k):
         if judges < 3:
             raise ValidationError(_("The trimmed mean needs at least 3 judges per application (this stage has "
                                     "%(n)s): choose another method or more judges.", n=judges), field="trim_k")

@@ -20,7 +20,6 @@ from venture.errors import Conflict, DeadlinePassed, NotFound, ValidationError
 from venture.extensions import db
 from venture.files.services import MB, store_upload
 from venture.notices.services import notify, notify_address
-from venture.rankings.models import FundingOutcome
 from venture.results.links import external_url
 from venture.results.models import (
     Decision,
@@ -220,7 +219,7 @@ def answer_objection(objection: Objection, *, upheld: bool, reply: str, actor, c
     changed = None
     if change:
         decision = db.session.get(Decision, _decision_id(competition, objection.application_id))
-        changed = apply_change(decision, outcome=FundingOutcome(outcome) if outcome else decision.outcome,
+        changed = apply_change(decision, outcome=outcome or decision.outcome,
                                approved_fen=approved_fen, reason=change_reason or reply, actor=actor,
                                objection=objection)
     new_status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
