@@ -47,5 +47,10 @@ class Job(db.Model):
     created_by = db.relationship("User")
 
     @property
+    def purged(self) -> bool:
+        """Done, but its file was deleted after the retention period (reports.purge_old_exports)."""
+        return self.status == JobStatus.DONE and bool((self.result or {}).get("purged"))
+
+    @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)

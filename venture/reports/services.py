@@ -78,7 +78,7 @@ def export_root() -> Path:
 def export_path(job: Job) -> Path:
     """The file of a finished export job, or 404 (not finished, not an export, removed)."""
     name = job.file_path or ""
-    if job.kind == JOB_KIND and job.status == JobStatus.DONE and (job.result or {}).get("purged"):
+    if job.kind == JOB_KIND and job.purged:
         raise NotFound(_("This export was removed after %(days)d days. Export it again.",
                          days=current_app.config["EXPORT_KEEP_DAYS"]))
     if job.kind != JOB_KIND or job.status != JobStatus.DONE or not name or Path(name).name != name:
@@ -89,25 +89,32 @@ def export_path(job: Job) -> Path:
     return path
 
 
-@service
 def purge_old_exports(now: datetime | None = None) -> int:
     """Delete export files older than EXPORT_KEEP_DAYS; their jobs stay, marked purged.
 
-    Exports hold personal data (contacts, bank accounts): they are not kept for ever."""
+    Exports hold personal data (contacts, bank accounts): they are not kept for ever. The
+    files go once the jobs say so (committed): a failed commit leaves files, never dangling jobs."""
+    names = _mark_exports_purged(now or utcnow())
+    for name in names:
+        (export_root() / name).unlink(missing_ok=True)
+    return len(names)
+
+
+@service
+def _mark_exports_purged(now: datetime) -> list[str]:
     import sqlalchemy as sa
 
-    cutoff = (now or utcnow()) - timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
+    cutoff = now - timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
     jobs = list(db.session.scalars(sa.select(Job).where(
         Job.kind == JOB_KIND, Job.status == JobStatus.DONE, Job.file_path != "", Job.finished_at < cutoff)))
+    names = []
     for job in jobs:
-        name = job.file_path
-        if Path(name).name == name:
-            (export_root() / name).unlink(missing_ok=True)
+        if Path(job.file_path).name == job.file_path:  # only our own random names, inside EXPORT_FOLDER
+            names.append(job.file_path)
+        record("reports.export_purged", job, changes={"file_path": [job.file_path, ""], "finished_at":
+                                                      job.finished_at})
         job.file_path, job.result = "", {**(job.result or {}), "purged": True}
-    if jobs:
-        record("reports.exports_purged", object_type="job", object_id=",".join(str(j.id) for j in jobs),
-               changes={"count": len(jobs), "before": cutoff})
-    return len(jobs)
+    return names
 
 
 def run_export(job_id: int) -> None:
