@@ -87,6 +87,8 @@ def test_published_sheets_are_public_once_results_are_final(client, make):
     response = client.get(f"/results/{comp.id}/sheets/online_review.csv")
     assert response.status_code == 200 and apps[0].code in response.get_data(as_text=True)
     assert client.get(f"/results/{comp.id}/sheets/nonsense.csv").status_code == 404
+    # the evaluations of funded projects are not part of the published results
+    assert client.get(f"/results/{comp.id}/sheets/midterm.csv").status_code == 404
 
 
 def test_compute_button_runs_the_job_and_the_page_polls_it(login, make):

@@ -13,5 +13,15 @@ def can_compute(user, competition) -> bool:
     return can_view_rankings(user, competition)
 
 
-def can_download_published_sheets(competition) -> bool:
-    return competition is not None and competition.results_final_at is not None
+def published_sheet_stages(competition) -> list:
+    """The stages whose sheets the public may download: those the final results combine,
+    once the results are final (the evaluation stages' sheets stay private)."""
+    from venture.rankings.final import COMBINED_STAGES
+
+    if competition is None or competition.results_final_at is None:
+        return []
+    return [s for s in competition.stages if s.kind in COMBINED_STAGES]
+
+
+def can_download_published_sheets(competition, stage) -> bool:
+    return stage in published_sheet_stages(competition)

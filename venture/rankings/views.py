@@ -224,7 +224,7 @@ def published_sheets(competition_id: int, stage_kind: str):
     except ValueError:
         abort(404)
     stage = comp.stage(kind)
-    if stage is None or not stage.is_scoring or not policies.can_download_published_sheets(comp):
+    if stage is None or not policies.can_download_published_sheets(comp, stage):
         abort(404)
     return _csv_response(services.export_sheets_csv(stage), stage)
 

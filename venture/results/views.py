@@ -25,6 +25,7 @@ from venture.extensions import limiter
 from venture.files.services import download
 from venture.main.views import HOME_PANELS
 from venture.policy import organizer_only, public, require, signed_in
+from venture.rankings.policies import published_sheet_stages
 from venture.results import (
     labels,  # noqa: F401 - registers the enum labels
     policies,
@@ -43,8 +44,6 @@ from venture.results.models import ObjectionStatus
 from venture.results.scorecard import final_arithmetic
 from venture.results.scorecard import scorecard as build_scorecard
 from venture.web import attach_error, render_form
-
-PUBLISHED_SHEETS = ("online_review", "roadshow")  # the stages whose sheets the public may download
 
 bp = Blueprint("results", __name__)
 
@@ -85,16 +84,14 @@ def public_notice(competition_id: int):
     return render_template("results/public_notice.html", publication=publication, competition=competition,
                            groups=_by_category(decisions), window=publication.window_state(utcnow()),
                            counts=queries.objection_counts(competition),
-                           rank_commands=_rank_commands(competition))
+                           published=_published_sheets(competition))
 
 
-def _rank_commands(competition) -> dict:
-    """Per published stage, the `venture rank` command that recomputes it from its sheets."""
+def _published_sheets(competition) -> list:
+    """(stage, the `venture rank` command that recomputes it) for each stage whose sheets are public."""
     from venture.rankings.services import stage_rank_command
 
-    if not competition.results_final_at:
-        return {}
-    return {stage.id: stage_rank_command(stage) for stage in competition.stages if stage.kind.value in PUBLISHED_SHEETS}
+    return [(stage, stage_rank_command(stage)) for stage in published_sheet_stages(competition)]
 
 
 def _by_category(decisions):
