@@ -182,3 +182,25 @@ def test_the_snapshot_and_the_public_notice_print_the_command_that_reproduces_th
     sheets = client.get(f"/results/{comp.id}/sheets/online_review.csv")
     assert sheets.get_data(as_text=True).lstrip("\ufeff").startswith(
         "application,judge,criterion,score,max,tie:requested_amount,tie:submitted_at\n")
+
+
+def test_a_lost_computation_no_longer_hides_the_compute_button(login, make):
+    from datetime import timedelta
+
+    from venture.jobs.models import Job, JobStatus
+    from venture.rankings.services import JOB_KIND
+
+    organizer = make.organizer()
+    comp = make.competition(organizer=organizer)
+    make.scored_applications(comp, 2, judges=3)
+    stage = comp.stage(StageKind.ONLINE_REVIEW)
+    job = Job(kind=JOB_KIND, status=JobStatus.RUNNING, params={"stage_id": stage.id}, competition_id=comp.id)
+    db.session.add(job)
+    db.session.commit()
+    client = login(organizer)
+    compute = f'action="/rankings/stages/{stage.id}/compute"'
+    assert compute not in client.get(f"/rankings/competitions/{comp.id}").get_data(as_text=True)  # running
+    job.created_at = utcnow() - timedelta(hours=1)  # its worker died long ago
+    db.session.commit()
+    assert compute in client.get(f"/rankings/competitions/{comp.id}").get_data(as_text=True)
+    assert client.post(f"/rankings/stages/{stage.id}/compute").status_code == 302

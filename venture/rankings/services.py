@@ -114,6 +114,16 @@ def stage_jobs(competition: Competition, limit: int = 30) -> dict[int, Job]:
 
 # --- computing -------------------------------------------------------------------------------
 
+def is_computing(job: Job | None) -> bool:
+    """The stage's latest job still runs (one older than STALE_JOB was lost: a new one may start)."""
+    return job is not None and not job.finished and job.created_at > utcnow() - STALE_JOB
+
+
+def can_request_computation(stage: Stage, job: Job | None, sheet_count: int) -> bool:
+    """What request_computation accepts, for the page to offer the button only then."""
+    return not stage.competition.is_locked and stage.is_scoring and sheet_count > 0 and not is_computing(job)
+
+
 @service
 def request_computation(stage: Stage, actor) -> Job:
     """Start computing the stage in a worker; the job reports its progress."""
@@ -125,8 +135,7 @@ def request_computation(stage: Stage, actor) -> Job:
                                 "computed."))
     if not submitted_sheet_count(stage):
         raise ValidationError(no_sheets_message())
-    running = stage_jobs(competition).get(stage.id)
-    if running is not None and not running.finished and running.created_at > utcnow() - STALE_JOB:
+    if is_computing(stage_jobs(competition).get(stage.id)):
         raise Conflict(_("This stage is being computed already; wait for that computation to finish."))
     from workers.tasks.scores import compute_stage
 

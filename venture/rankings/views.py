@@ -69,10 +69,11 @@ def competition(competition_id: int):
     comp = queries.get_competition(competition_id)
     _check(comp)
     stages = [s for s in comp.stages if s.is_scoring]
+    counts, jobs = queries.sheet_counts([s.id for s in stages]), services.stage_jobs(comp)
+    computable = {s.id: services.can_request_computation(s, jobs.get(s.id), counts.get(s.id, 0)) for s in stages}
     return render_template(
-        "rankings/competition.html", competition=comp, stages=stages,
-        latest=queries.latest_by_stage([comp.id]), counts=queries.sheet_counts([s.id for s in stages]),
-        jobs=services.stage_jobs(comp), final=services.latest_final_snapshot(comp))
+        "rankings/competition.html", competition=comp, stages=stages, latest=queries.latest_by_stage([comp.id]),
+        counts=counts, jobs=jobs, computable=computable, final=services.latest_final_snapshot(comp))
 
 
 @bp.route("/rankings/stages/<int:stage_id>/compute", methods=["POST"])
