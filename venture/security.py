@@ -30,6 +30,16 @@ def _has_nul(value) -> bool:
     return False
 
 
+def refuse_unstorable(value) -> None:
+    """400 when a value holds a NUL character (for input decoded after the request guard,
+    e.g. JSON text inside a form field)."""
+    from flask import abort
+    from flask_babel import gettext as _
+
+    if _has_nul(value):
+        abort(400, description=_("The request contains characters that are not allowed."))
+
+
 def init_request_guards(app) -> None:
     """Refuse, before any view runs, input no field can hold:
 
@@ -38,23 +48,19 @@ def init_request_guards(app) -> None:
       store it in text, and no honest input contains it).
     """
     from flask import abort, request
-    from flask_babel import gettext as _
 
     @app.before_request
     def _input_is_storable():
-        if _has_nul(request.path) or _has_nul(request.args.to_dict(flat=False)):
-            abort(400, description=_("The request contains characters that are not allowed."))
+        refuse_unstorable([request.path, request.args.to_dict(flat=False)])
         if request.method not in ("POST", "PUT", "PATCH"):
             return
         if request.is_json:
             body = request.get_json(silent=True)
             if not isinstance(body, dict):
                 abort(400)
-            if _has_nul(body):
-                abort(400, description=_("The request contains characters that are not allowed."))
-        elif _has_nul(request.form.to_dict(flat=False)) or \
-                any(_has_nul(f.filename or "") for f in request.files.values()):
-            abort(400, description=_("The request contains characters that are not allowed."))
+            refuse_unstorable(body)
+        else:
+            refuse_unstorable([request.form.to_dict(flat=False), [f.filename or "" for f in request.files.values()]])
 
 
 def init_security_headers(app) -> None:

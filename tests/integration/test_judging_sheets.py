@@ -81,6 +81,11 @@ def test_autosave_versions_and_stale_version_409(app_ctx, make, login):
 
     beacon = client.post(url, data={"payload": json.dumps(_form(stage, {"需求分析": 9.5}, version=2))})
     assert beacon.status_code == 200 and beacon.json["version"] == 3
+    # A NUL escaped inside the beacon's JSON is refused like one in any other input.
+    hostile = client.post(url, data={"payload": json.dumps({**_form(stage, {"需求分析": 9}, version=3),
+                                                            "overall_comment": "a\u0000b"})})
+    assert hostile.status_code == 400
+    assert db.session.scalar(sa.select(ScoreSheet)).version == 3
 
 
 def test_invalid_scores_and_incomplete_submission_give_422_with_messages(app_ctx, make, login):

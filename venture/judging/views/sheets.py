@@ -35,6 +35,7 @@ from venture.judging.services import sheets as sheet_services
 from venture.judging.views import bp
 from venture.judging.views.helpers import json_error, load_application, load_stage
 from venture.policy import require, roles, signed_in
+from venture.security import refuse_unstorable
 from venture.templating import LOCAL_TZ
 
 
@@ -209,7 +210,9 @@ def _payload() -> dict:
             data = json.loads(request.form.get("payload") or "{}")
         except ValueError:
             data = None
-    return data if isinstance(data, dict) else {}
+    data = data if isinstance(data, dict) else {}
+    refuse_unstorable(data)  # decoded here, after the request guard looked at the raw form
+    return data
 
 
 @bp.route("/stages/<int:stage_id>/applications/<int:application_id>/autosave", methods=["POST"])
