@@ -31,7 +31,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from venture.competitions.models import SCORING_STAGES, STAGE_ORDER, BudgetGroup
+from venture.competitions.models import MAX_PUBLICITY_DAYS, SCORING_STAGES, STAGE_ORDER, BudgetGroup
 from venture.followup.rules import REPORT_GRACE_DAYS
 from venture.templating import LOCAL_TZ
 
@@ -234,7 +234,7 @@ class FollowupForm(FlaskForm):
     publicity_days = IntegerField(
         _l("Public notice (days)"),
         validators=[InputRequired(message=_l("Enter a number of days.")),
-                    NumberRange(min=1, max=60, message=_l("The public notice lasts between 1 and 60 days."))],
+                    NumberRange(min=1, max=MAX_PUBLICITY_DAYS, message=_l("The public notice lasts between 1 and 60 days."))],
         description=_l("Suggested when the results are approved; usually 7 days."))
     report_period = SelectField(_l("Progress reports"), validate_choice=False,
                                 description=_l("Each report is due %(n)d days after the end of its month or quarter.",

@@ -73,6 +73,9 @@ class BudgetGroup(enum.StrEnum):
     TAX = "tax"                # 税费
 
 
+MAX_PUBLICITY_DAYS = 60  # the longest public notice (公示) a competition may set
+
+
 def default_tranche_plan() -> list[dict]:
     return [
         {"share": 50, "condition": "signing"},

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from venture.audit.services import changes_between, record, snapshot
 from venture.competitions.locks import ensure_unlocked
 from venture.competitions.models import (
+    MAX_PUBLICITY_DAYS,
     SCORING_STAGES,
     STAGE_ORDER,
     BudgetGroup,
@@ -45,7 +46,6 @@ ELIGIBILITY_FIELDS = ("allowed_org_types", "require_verified", "abnormal_years",
                       "max_file_mb", "max_total_mb")
 FOLLOWUP_FIELDS = ("funding_mode", "publicity_days", "report_period", "eval_pass_mark", "grade_a_min",
                    "grade_b_min", "tranche_plan")
-MAX_PUBLICITY_DAYS = 60
 
 
 # --- the competition itself ------------------------------------------------------------

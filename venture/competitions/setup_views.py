@@ -223,24 +223,14 @@ def followup(competition_id: int):
     form.report_period.choices = [(p.value, text) for p, text in REPORT_PERIOD_CHOICES.items()]
     for entry in form.tranches.entries:
         entry.form.condition.choices = [("", _("— no tranche —"))] + [(c.value, label(c)) for c in TrancheCondition]
-    status = None
-    if form.validate_on_submit():
-        try:
-            services.update_followup_settings(
-                comp, actor=current_user, funding_mode=form.funding_mode.data,
-                publicity_days=form.publicity_days.data, report_period=form.report_period.data,
-                eval_pass_mark=form.eval_pass_mark.data, grade_a_min=form.grade_a_min.data,
-                grade_b_min=form.grade_b_min.data, tranche_plan=form.tranche_rows())
-        except DomainError as error:
-            status = error.status
-            if error.field == "tranches":
-                form.tranches.errors = [str(error.message)]
-            else:
-                attach_error(form, error)
-        else:
-            flash(_("The results and follow-up settings have been saved."), "success")
-            return redirect(url_for("competition_setup.followup", competition_id=comp.id))
-    return _page("competitions/setup_followup.html", comp, "followup", form, status=status)
+    if form.validate_on_submit() and attempt(
+            form, services.update_followup_settings, comp, actor=current_user, funding_mode=form.funding_mode.data,
+            publicity_days=form.publicity_days.data, report_period=form.report_period.data,
+            eval_pass_mark=form.eval_pass_mark.data, grade_a_min=form.grade_a_min.data,
+            grade_b_min=form.grade_b_min.data, tranche_plan=form.tranche_rows()):
+        flash(_("The results and follow-up settings have been saved."), "success")
+        return redirect(url_for("competition_setup.followup", competition_id=comp.id))
+    return _page("competitions/setup_followup.html", comp, "followup", form)
 
 
 # --- categories -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from venture.accounts.models import User
 from venture.applications.models import Application
-from venture.competitions.models import Category, Competition, Stage
+from venture.competitions.models import Competition, Stage
 from venture.errors import NotFound
 from venture.extensions import db
 from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
@@ -281,7 +281,3 @@ def source_entries(snapshot: ResultSnapshot, application_id: int) -> list[Snapsh
     return list(db.session.scalars(
         sa.select(SnapshotEntry).options(joinedload(SnapshotEntry.snapshot).joinedload(ResultSnapshot.stage))
         .where(SnapshotEntry.snapshot_id.in_(ids), SnapshotEntry.application_id == application_id)))
-
-
-def categories_of(competition: Competition) -> dict[int, Category]:
-    return {c.id: c for c in competition.categories}

@@ -29,8 +29,6 @@ from venture.extensions import db
 from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
 from venture.scoring import TieBreak
 
-KINDS = ("stage", "criterion", "requested_amount", "submitted_at")
-
 
 @dataclass(frozen=True)
 class ChainContext:

@@ -119,8 +119,7 @@ def sheet(stage_id: int, application_id: int):
     roadshow = stage.kind == StageKind.ROADSHOW
     if roadshow and request.method == "GET":
         return _roadshow_redirect(stage, application)
-    assignment = policies.active_assignment(current_user, stage.id, application.id)
-    if assignment.no_conflict_confirmed_at is None:
+    if not policies.has_confirmed_no_conflict(current_user, stage, application):
         if roadshow:
             return _roadshow_redirect(stage, application)
         return render_template("judging/declare.html", stage=stage, application=application,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from venture.applications.models import Application
 from venture.audit.services import record
 from venture.competitions.locks import ensure_unlocked
+from venture.competitions.models import MAX_PUBLICITY_DAYS
 from venture.db import service, utcnow
 from venture.errors import Conflict, NotFound, ValidationError
 from venture.extensions import db
@@ -234,7 +235,7 @@ def approve(competition, actor, *, days: int | None = None, instructions: str = 
     if publication.status != PublicationStatus.PROPOSED:
         raise Conflict(_("The results are already on public notice."))
     days = competition.publicity_days if days is None else days
-    if not isinstance(days, int) or not 1 <= days <= 60:
+    if not isinstance(days, int) or not 1 <= days <= MAX_PUBLICITY_DAYS:
         raise ValidationError(_("The public notice lasts between 1 and 60 days."), field="days")
     instructions = (instructions or "").strip()
     if len(instructions) > MAX_INSTRUCTIONS_LENGTH:
