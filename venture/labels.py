@@ -37,6 +37,9 @@ class EnumLabels(dict):
     def get(self, member, default=None):
         return super().get(self._key(member), default)
 
+    def setdefault(self, member, text=None):
+        return super().setdefault(self._key(member), text)
+
     def update(self, pairs=(), **_):
         for member, text in (pairs.items() if isinstance(pairs, dict) else pairs):
             self[member] = text

@@ -47,3 +47,14 @@ def test_equal_values_of_different_enums_keep_their_own_labels(labels):
     for first, second in pairs:
         assert first == second  # the same string value, and yet their own (English source) labels:
         assert table[first]._args[0] != table[second]._args[0]
+
+
+def test_labels_set_only_if_missing_are_found_by_their_enum(labels):
+    from venture.judging.models import RoadshowStatus, SlotStatus
+    from venture.labels import EnumLabels
+
+    table = EnumLabels()
+    table.setdefault(RoadshowStatus.CLOSED, "the session ended")
+    table.setdefault(RoadshowStatus.CLOSED, "ignored: it is set already")
+    assert table[RoadshowStatus.CLOSED] == "the session ended" and SlotStatus.CLOSED not in table
+    assert dict.get(table, "closed") is None  # never stored under the bare value

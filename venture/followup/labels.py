@@ -50,8 +50,7 @@ for _value, _text in ((Qualification.ASSISTANT, _l("Assistant social worker")),
                       (Qualification.SOCIAL_WORKER, _l("Social worker")),
                       (Qualification.SENIOR, _l("Senior social worker")),
                       (Qualification.NONE, _l("No qualification"))):
-    if _value not in LABELS:  # (dict.setdefault would bypass the enum-aware keys)
-        LABELS[_value] = _text
+    LABELS.setdefault(_value, _text)
 
 # Colours of status badges (Bootstrap text-bg-*).
 BADGES = EnumLabels()
