@@ -34,6 +34,7 @@ from venture.errors import ValidationError
 from venture.extensions import db
 from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
 from venture.rankings import tiebreaks
+from venture.reports.xlsx import safe_cell
 from venture.scoring.links import Link, LinkError, stored_link
 
 HEADER = ("application", "judge", "criterion", "score", "max")
@@ -41,30 +42,45 @@ TENTH = Decimal("0.1")
 
 
 def judge_labels(judge_ids) -> dict[int, str]:
-    """Stable pseudonyms: J01, J02, … by user id (wider when there are 100 or more)."""
+    """Stable pseudonyms: J01, J02, ... in the order of the judges' user ids (the same judge
+    keeps its label in every export of the stage); wider from 100 judges on."""
     ordered = sorted(set(judge_ids))
     width = max(2, len(str(len(ordered))))
     return {judge: f"J{n:0{width}d}" for n, judge in enumerate(ordered, start=1)}
 
 
-def sheets_csv(stage: Stage) -> str:
+def rank_rows(stage: Stage) -> tuple[tuple[str, ...], list[tuple]]:
+    """The ``tie:LINK`` column names of the stage's tie-break chain, and the rows (application
+    code, judge pseudonym, criterion, score or None for n/a, max, the chain's cells), sorted."""
     rows = db.session.execute(
         sa.select(Application.code, Application.id, ScoreSheet.judge_id, RubricCriterion.position,
-                  RubricCriterion.id, RubricCriterion.name, SheetScore.score, RubricCriterion.max_score)
+                  RubricCriterion.id, RubricCriterion.name, SheetScore.score, SheetScore.not_applicable,
+                  RubricCriterion.max_score)
         .join(ScoreSheet, ScoreSheet.id == SheetScore.sheet_id)
         .join(Application, Application.id == ScoreSheet.application_id)
         .join(RubricCriterion, RubricCriterion.id == SheetScore.criterion_id)
         .where(ScoreSheet.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED)).all()
-    labels = judge_labels(row[2] for row in rows)
+    labels = judge_labels(r[2] for r in rows)
     rows.sort(key=lambda r: (r[0] or f"#{r[1]}", labels[r[2]], r[3], r[4]))
-    ties = tie_columns(stage, {row[1] for row in rows})
+    ties = tie_columns(stage, {r[1] for r in rows})
+    return ties.names, [(code or f"#{app_id}", labels[judge], name, None if na or score is None else score, maximum,
+                         ties.row(app_id))
+                        for code, app_id, judge, _position, _cid, name, score, na, maximum in rows]
+
+
+def rows_csv(tie_names, rows) -> str:
+    """The ``venture rank`` CSV of :func:`rank_rows`' result."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER + tuple(safe_cell(name) for name in ties.names))
-    for code, app_id, judge, _position, _cid, name, score, maximum in rows:
-        writer.writerow((safe_cell(code or f"#{app_id}"), labels[judge], safe_cell(name),
-                         "NA" if score is None else _tenths(score), _tenths(maximum), *ties.row(app_id)))
+    writer.writerow(HEADER + tuple(safe_cell(name) for name in tie_names))
+    for code, judge, criterion, score, maximum, cells in rows:
+        writer.writerow((safe_cell(code), judge, safe_cell(criterion), "NA" if score is None else _tenths(score),
+                         _tenths(maximum), *cells))
     return buffer.getvalue()
+
+
+def sheets_csv(stage: Stage) -> str:
+    return rows_csv(*rank_rows(stage))
 
 
 # --- the tie-break chain --------------------------------------------------------------------
@@ -154,7 +170,3 @@ def command_line(snapshot, file_name: str = "sheets.csv") -> str:
 def _tenths(value) -> str:
     return str(Decimal(str(value)).quantize(TENTH))
 
-
-def safe_cell(text: str) -> str:
-    """A text cell never starts a spreadsheet formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

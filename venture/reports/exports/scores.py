@@ -4,8 +4,6 @@ snapshot), and the submitted sheets in the ``venture rank`` format (xlsx and CSV
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -20,15 +18,13 @@ from venture.extensions import db
 from venture.judging.models import Assignment, AssignmentStatus, ScoreSheet, SheetScore, SheetStatus
 from venture.judging.services.sheets import stage_sheet_totals
 from venture.orgs.models import Organization
-from venture.rankings.export import tie_columns
+from venture.rankings import export
 from venture.rankings.models import SnapshotEntry
 from venture.reports.dashboards.judging import latest_stage_snapshot
 from venture.reports.exports import CSV, ExportFile, ExportKind, ExportRequest, Progress, file_name
 from venture.reports.labels import flags_text, method_label, yes_no
-from venture.reports.xlsx import Column, Sheet, safe_cell, workbook_bytes
+from venture.reports.xlsx import Column, Sheet, workbook_bytes
 from venture.scoring import METHODS
-
-TENTH = Decimal("0.1")
 
 
 def _applications(ids) -> dict[int, tuple]:
@@ -144,34 +140,8 @@ def build_ranking(request: ExportRequest, progress: Progress) -> ExportFile:
 
 # --- the sheets in the `venture rank` format --------------------------------------------------
 
-RANK_HEADER = ("application", "judge", "criterion", "score", "max")
-
-
-def judge_labels(judge_ids) -> dict[int, str]:
-    """Stable pseudonyms: J01, J02, ... in the order of the judges' user ids (the same judge
-    keeps its label in every export of the stage); wider from 100 judges on."""
-    ordered = sorted(set(judge_ids))
-    width = max(2, len(str(len(ordered))))
-    return {judge: f"J{n:0{width}d}" for n, judge in enumerate(ordered, start=1)}
-
-
 def rank_rows(request: ExportRequest) -> tuple[tuple[str, ...], list[tuple]]:
-    """The ``tie:LINK`` column names of the stage's tie-break chain, and the rows (application
-    code, judge pseudonym, criterion, score or None for n/a, max, the chain's cells), sorted."""
-    rows = db.session.execute(
-        sa.select(Application.code, Application.id, ScoreSheet.judge_id, RubricCriterion.position,
-                  RubricCriterion.id, RubricCriterion.name, SheetScore.score, SheetScore.not_applicable,
-                  RubricCriterion.max_score)
-        .join(ScoreSheet, ScoreSheet.id == SheetScore.sheet_id)
-        .join(Application, Application.id == ScoreSheet.application_id)
-        .join(RubricCriterion, RubricCriterion.id == SheetScore.criterion_id)
-        .where(ScoreSheet.stage_id == request.stage.id, ScoreSheet.status == SheetStatus.SUBMITTED)).all()
-    labels = judge_labels(r[2] for r in rows)
-    rows.sort(key=lambda r: (r[0] or f"#{r[1]}", labels[r[2]], r[3], r[4]))
-    ties = tie_columns(request.stage, {r[1] for r in rows})
-    return ties.names, [(code or f"#{app_id}", labels[judge], name, None if na or score is None else score, maximum,
-                         ties.row(app_id))
-                        for code, app_id, judge, _position, _cid, name, score, na, maximum in rows]
+    return export.rank_rows(request.stage)
 
 
 def rank_count(request: ExportRequest) -> int:
@@ -180,19 +150,10 @@ def rank_count(request: ExportRequest) -> int:
         .where(ScoreSheet.stage_id == request.stage.id, ScoreSheet.status == SheetStatus.SUBMITTED)) or 0
 
 
-def _tenths(value) -> str:
-    return str(Decimal(str(value)).quantize(TENTH))
-
-
 def build_rank_csv(request: ExportRequest, progress: Progress) -> ExportFile:
     ties, rows = rank_rows(request)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(RANK_HEADER + tuple(safe_cell(name) for name in ties))
-    for code, judge, criterion, score, maximum, cells in rows:
-        writer.writerow((safe_cell(code), judge, safe_cell(criterion), "NA" if score is None else _tenths(score),
-                         _tenths(maximum), *cells))
-    return ExportFile(file_name(request, "sheets", "csv"), buffer.getvalue().encode("utf-8"), CSV, rows=len(rows))
+    return ExportFile(file_name(request, "sheets", "csv"), export.rows_csv(ties, rows).encode("utf-8"), CSV,
+                      rows=len(rows))
 
 
 def build_rank_xlsx(request: ExportRequest, progress: Progress) -> ExportFile:
