@@ -201,8 +201,8 @@ def test_an_evaluator_behind_gets_one_reminder_before_the_evaluation_deadline(ma
     make.sheet(midterm, project.application, done, {"项目实施": 20})
 
     at_24h = midterm.ends_at - timedelta(hours=24)
-    assert send_reminders.apply(args=[at_24h.isoformat()]).get()["judge_deadline"] == 1
-    assert send_reminders.apply(args=[at_24h.isoformat()]).get()["judge_deadline"] == 0
+    assert send_reminders.apply(args=[at_24h.isoformat()]).get(disable_sync_subtasks=False)["judge_deadline"] == 1
+    assert send_reminders.apply(args=[at_24h.isoformat()]).get(disable_sync_subtasks=False)["judge_deadline"] == 0
     sent = notices("judge_deadline_reminder")
     assert [n.user_id for n in sent] == [evaluator.id] and sent[0].competition_id == comp.id
     assert sent[0].dedupe_key == f"judge_deadline:{midterm.id}:{evaluator.id}:24h"
