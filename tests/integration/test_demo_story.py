@@ -17,7 +17,14 @@ from venture.applications.models import Application, BudgetLine
 from venture.competitions.models import Competition, Stage, StageKind
 from venture.db import utcnow
 from venture.extensions import db
-from venture.followup.models import Activity, Evaluation, Expense, ProgressReport, Project, ProjectBudgetLine
+from venture.followup.models import (
+    Activity,
+    Evaluation,
+    Expense,
+    ProgressReport,
+    Project,
+    ProjectBudgetLine,
+)
 from venture.judging.models import RoadshowSession, ScoreSheet, SheetStatus
 from venture.rankings.models import ResultSnapshot
 from venture.results.models import Objection, ObjectionStatus, Publication, PublicationStatus
