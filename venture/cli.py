@@ -112,7 +112,7 @@ def demo_command(host: str, port: int, no_serve: bool):
     upgrade()
     created = seed_demo()
     click.echo("Demo data created." if created else "Demo data already present; nothing added.")
-    print_logins(click.echo)
+    print_logins(click.echo, base_url=f"http://{host}:{port}")
     if not no_serve:
         click.echo(f"\nServing on http://{host}:{port}/  (Ctrl+C to stop)")
         serve(current_app._get_current_object(), host, port)

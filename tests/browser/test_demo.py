@@ -27,9 +27,9 @@ def log_in(p: Browsing, email: str) -> None:
 def test_every_demo_login_can_do_what_it_is_told_to_try(live_server, demo, desktop, phone, check_page, shot):
     from venture.demo.people import HINTS
 
-    assert [email for _r, email, _h, _g in HINTS] == ["organizer@demo.venture", "judge1@demo.venture",
-                                                       "judge7@demo.venture", "applicant@demo.venture",
-                                                       "liaison@demo.venture"]
+    assert [step.email for step in HINTS] == ["organizer@demo.venture"] * 3 + [
+        "judge1@demo.venture", "judge2@demo.venture", "judge7@demo.venture", "applicant@demo.venture",
+        "liaison@demo.venture", None]
     wct = "澧阳市2026年社区微创投"
 
     # 主办方: compute WCT2026's online review, then start the roadshow and present the first project.
@@ -99,6 +99,22 @@ def test_every_demo_login_can_do_what_it_is_told_to_try(live_server, demo, deskt
     li.link(zh("Confirm or dispute"))
     li.button(zh("Send the review"))
     li.shot("activity-confirmed")
+
+    # 评审专家 judge2: HB2026's online review is open, sheets wait under My reviews.
+    j2 = person(desktop(), check_page, shot, "demo-judge2")
+    log_in(j2, "judge2@demo.venture")
+    j2.nav(zh("My reviews"))
+    expect(j2.page.locator("main")).to_contain_text("澧阳市湖滨区2026年公益微创投")
+    j2.click(j2.page.get_by_role("link", name=zh("Score now")).first)
+    j2.shot("hb2026-sheet")
+
+    # 公众 on a phone: CD2026 is on public notice, an objection can be filed.
+    vp = person(phone(), check_page, shot, "demo-public-phone")
+    vp.go("/")
+    vp.nav(zh("Public notices"))
+    vp.link("澧阳市城东区2026年社区公益创投", exact_name=False)
+    vp.link(zh("File an objection"))
+    vp.shot("cd2026-objection-form")
 
     # 公众: GY2025's final results and the score sheets anyone can recompute.
     v = person(desktop(), check_page, shot, "demo-public")

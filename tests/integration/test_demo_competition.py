@@ -48,9 +48,17 @@ def test_the_demo_story_is_seeded_once(make, app_ctx):
     assert competition.seed() is False
 
     comps = {c.code_prefix: c for c in db.session.scalars(sa.select(Competition))}
-    assert set(comps) == {"GY2025", "WCT2026", "GY2027"}
+    # The city's three rounds, and the rounds of the districts this stand-in city has.
+    assert set(comps) == {"GY2025", "WCT2026", "GY2027", "CD2026", "HB2026"}
     now = utcnow()
-    assert comps["GY2025"].stage(StageKind.FINAL).ends_at < now
+    assert comps["GY2025"].stage(StageKind.IMPLEMENTATION).has_ended(now)
+    assert comps["GY2025"].stage(StageKind.FINAL).is_open_at(now)
+    assert comps["CD2026"].stage(StageKind.PUBLICITY).is_open_at(now)
+    assert comps["HB2026"].stage(StageKind.ONLINE_REVIEW).is_open_at(now)
+    for prefix in ("CD2026", "HB2026"):  # a district's round: projects in that district only
+        district = comps[prefix].area
+        apps = db.session.scalars(sa.select(Application).where(Application.competition_id == comps[prefix].id))
+        assert district is not None and all(c.parent.parent_id == district.id for a in apps for c in a.communities)
     assert comps["WCT2026"].stage(StageKind.ROADSHOW).is_open_at(now)
     assert comps["WCT2026"].stage(StageKind.ONLINE_REVIEW).has_ended(now)
     assert comps["GY2027"].stage(StageKind.APPLICATION).is_open_at(now)

@@ -80,15 +80,19 @@ def test_the_demo_brings_projects_into_every_follow_up_state_once(app_ctx, make)
     assert len(closed) == 3 and {p.grade for p in closed} == {"A", "B"}
     assert all(t.status == TrancheStatus.RELEASED for p in closed for t in p.tranches)
 
-    # The applicant's project: active, a report due within a week, the mid-term being scored.
+    # The applicant's project: active, its last report due within a week, the mid-term
+    # passed and paid, the final self-assessment still to write.
     applicant_project = next(p for p in projects if any(m.user.email == "applicant@demo.venture"
                                                         for m in p.organization.members))
     assert applicant_project.status == ProjectStatus.ACTIVE
     open_reports = [r for r in applicant_project.reports if r.status == ReportStatus.DUE]
-    assert any(utcnow() < r.due_at <= utcnow() + timedelta(days=7) for r in open_reports)
-    midterm = next(e for e in applicant_project.evaluations if e.kind == EvaluationKind.MIDTERM)
-    assert midterm.status == EvaluationStatus.SUBMITTED
-    assert tranche_block_reason(applicant_project.tranches[1]) == "中期评估尚未通过。"
+    assert open_reports == applicant_project.reports[-1:]
+    assert utcnow() < open_reports[0].due_at <= utcnow() + timedelta(days=7)
+    by_kind = {e.kind: e for e in applicant_project.evaluations}
+    assert by_kind[EvaluationKind.MIDTERM].status == EvaluationStatus.PASSED
+    assert by_kind[EvaluationKind.FINAL].status == EvaluationStatus.OPEN and by_kind[EvaluationKind.FINAL].due_at > utcnow()
+    assert [t.status for t in applicant_project.tranches][:2] == [TrancheStatus.RELEASED, TrancheStatus.RELEASED]
+    assert tranche_block_reason(applicant_project.tranches[2])
 
     # The story project: second tranche released; the liaison disputed one record and has some waiting.
     story = next(p for p in projects if p.status == ProjectStatus.ACTIVE and p is not applicant_project)

@@ -34,9 +34,11 @@ def _applicant_panel(user):
                 d = services.edit_deadline(a)
                 if d is None or d > now:
                     items.append((a, d))
-    open_comps = accepting_competitions(now)
-    if not items and not open_comps and not user.is_applicant:
+    # Open calls are news for applicants; another role (a liaison) sees the block only
+    # when it has an application of its own to finish.
+    if not user.is_applicant and not items:
         return None
+    open_comps = accepting_competitions(now)
     return {"template": "applications/_home.html", "todo": items, "open_comps": open_comps, "now": now}
 
 

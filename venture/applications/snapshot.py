@@ -59,6 +59,19 @@ COLUMN_LABELS = {
     "line": _l("Budget line"), "item": _l("Item"), "amount_fen": _l("Amount"), "note": _l("Note"),
     "kind": _l("Kind"), "size": _l("Size"), "identifying": _l("Identifies the applicant"),
 }
+# A column's heading where its table means something else by it: a milestone's "name" is
+# the milestone, not a person's name (姓名), and an attachment's is its file name.
+TABLE_COLUMN_LABELS = {
+    "milestones": {"name": _l("Milestone")},
+    "attachments": {"name": _l("File name")},
+}
+
+
+def column_label(table: str, column: str):
+    """The heading of ``column`` in ``table`` (print and revision views)."""
+    return TABLE_COLUMN_LABELS.get(table, {}).get(column) or COLUMN_LABELS[column]
+
+
 MONEY_KEYS = {"requested_fen", "cofunding_fen", "total_budget_fen", "amount_fen"}
 
 

@@ -14,10 +14,10 @@ from venture.applications.models import Application, ApplicationStatus, Attachme
 from venture.applications.money import rules_of
 from venture.applications.sections import SECTIONS, next_section, section
 from venture.applications.snapshot import (
-    COLUMN_LABELS,
     FIELD_LABELS,
     TABLES,
     build_snapshot,
+    column_label,
     diff_snapshots,
 )
 from venture.competitions import labels as _comp_labels  # noqa: F401
@@ -346,7 +346,7 @@ def withdraw(application_id: int):
 
 def _render_data(app: Application, data: dict, *, title: str, revision=None):
     return render_template("applications/print.html", app=app, data=data, title=title, revision=revision,
-                           field_labels=FIELD_LABELS, tables=TABLES, column_labels=COLUMN_LABELS)
+                           field_labels=FIELD_LABELS, tables=TABLES, column_label=column_label)
 
 
 @bp.route("/<int:application_id>/print")
@@ -380,7 +380,7 @@ def diff(application_id: int):
         raise NotFound()
     result = diff_snapshots(revisions[old_n].data, revisions[new_n].data)
     return render_template("applications/diff.html", app=app, old=revisions[old_n], new=revisions[new_n],
-                           result=result, numbers=sorted(revisions), column_labels=COLUMN_LABELS)
+                           result=result, numbers=sorted(revisions), column_label=column_label)
 
 
 from venture.applications import panels as _panels  # noqa: E402,F401  (home page panels)

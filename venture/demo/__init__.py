@@ -34,17 +34,16 @@ def seed_demo() -> bool:
     return created
 
 
-def print_logins(echo) -> None:
-    """Each demo login and what to try first with it (Chinese, then an English gloss)."""
-    from venture.demo.people import PUBLIC_HINT, login_table
+def print_logins(echo, base_url: str = "") -> None:
+    """Each demo login, what to try first with it (Chinese, then an English gloss) and
+    the address of the page where that starts."""
+    from venture.demo.people import login_table
 
     echo(f"\n演示账号 Demo logins — 密码均为 password for all: {DEMO_PASSWORD}; "
          "邮件写入 emails go to instance/mail.log\n")
-    for role, email, hint, gloss in login_table():
-        echo(f"  {role} · {email}")
-        echo(f"      先试 {hint}")
-        echo(f"      try: {gloss}")
-    role, hint, gloss = PUBLIC_HINT
-    echo(f"  {role}")
-    echo(f"      先试 {hint}")
-    echo(f"      try: {gloss}")
+    for step, url in login_table(base_url):
+        echo(f"  {step.role} · {step.email}" if step.email else f"  {step.role}")
+        echo(f"      先试 {step.hint}")
+        echo(f"      try: {step.gloss}")
+        if url:
+            echo(f"      → {url}")

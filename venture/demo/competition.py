@@ -53,6 +53,9 @@ MONEY = {
     "GY2025": {"budgets": (30, 20, 20, 20, 15), "cap": 100_000, "asks": range(50_000, 100_001, 10_000)},
     "WCT2026": {"budgets": (8, 6, 6, 6, 4), "cap": 30_000, "asks": range(10_000, 30_001, 5_000)},
     "GY2027": {"budgets": (40, 30, 30, 25, 15), "cap": 100_000, "asks": range(50_000, 100_001, 10_000)},
+    "CD2026": {"budgets": (6, 5, 5, 5, 3), "cap": 50_000, "asks": range(20_000, 50_001, 5_000)},
+    "CX2026": {"budgets": (6, 5, 5, 5, 3), "cap": 50_000, "asks": range(20_000, 50_001, 5_000)},
+    "HB2026": {"budgets": (6, 5, 5, 5, 3), "cap": 50_000, "asks": range(20_000, 50_001, 5_000)},
 }
 RUBRICS = {
     StageKind.ONLINE_REVIEW: ("专家评审评分表", [("需求分析", 15), ("项目设计", 20), ("可行性", 15), ("创新性", 10),
@@ -68,37 +71,74 @@ PLAN = {
     "GY2025": {S.PASSED: 32, S.REJECTED: 4},
     "WCT2026": {S.PASSED: 24, S.REJECTED: 4},
     "GY2027": {S.DRAFT: 7, S.SUBMITTED: 12, S.RETURNED: 4, S.PASSED: 10, S.REJECTED: 3, S.WITHDRAWN: 3},
+    # The districts' own rounds, each caught in the stage a visitor should try today.
+    "CD2026": {S.PASSED: 12, S.REJECTED: 2},                                  # 公示 open now
+    "HB2026": {S.PASSED: 12, S.REJECTED: 2},                                  # online review in progress
+    "CX2026": {S.SUBMITTED: 9, S.PASSED: 3, S.RETURNED: 1, S.REJECTED: 1},    # screening now
 }
+# The district rounds: (prefix, name, theme, district, days from today of each stage's first
+# and last day). Stages open at 09:00 and close at 17:00 local time.
+DISTRICT_ROUNDS = [
+    ("CD2026", "澧阳市城东区2026年社区公益创投", "邻里守望，共建共享", "城东区",
+     {StageKind.APPLICATION: (-100, -70), StageKind.SCREENING: (-69, -60), StageKind.ONLINE_REVIEW: (-55, -35),
+      StageKind.ROADSHOW: (-20, -18), StageKind.PUBLICITY: (-2, 5), StageKind.AGREEMENT: (10, 25),
+      StageKind.IMPLEMENTATION: (26, 390), StageKind.MIDTERM: (200, 215), StageKind.FINAL: (395, 455)}),
+    ("HB2026", "澧阳市湖滨区2026年公益微创投", "小项目，大温暖", "湖滨区",
+     {StageKind.APPLICATION: (-60, -35), StageKind.SCREENING: (-34, -25), StageKind.ONLINE_REVIEW: (-7, 7),
+      StageKind.ROADSHOW: (14, 15), StageKind.PUBLICITY: (20, 27), StageKind.AGREEMENT: (30, 45),
+      StageKind.IMPLEMENTATION: (46, 410), StageKind.MIDTERM: (220, 235), StageKind.FINAL: (415, 475)}),
+    ("CX2026", "澧阳市城西区2026年社区公益创投", "三社联动，服务为民", "城西区",
+     {StageKind.APPLICATION: (-30, -3), StageKind.SCREENING: (-2, 7), StageKind.ONLINE_REVIEW: (10, 25),
+      StageKind.ROADSHOW: (32, 33), StageKind.PUBLICITY: (40, 47), StageKind.AGREEMENT: (50, 60),
+      StageKind.IMPLEMENTATION: (61, 425), StageKind.MIDTERM: (240, 255), StageKind.FINAL: (430, 490)}),
+]
 
 
 def _cst(*args) -> datetime:
     return datetime(*args, tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
+def local_at(now: datetime, days: int, hour: int = 9, minute: int = 0) -> datetime:
+    """``hour``:``minute`` local time, ``days`` days from ``now``'s local day, in UTC: every
+    date the demo sets is a sensible office time, whenever the demo runs."""
+    day = now.astimezone(LOCAL_TZ).date() + timedelta(days=days)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def _relative_stages(now, offsets):
+    """Stages from days relative to today: open at 09:00 on the first day, close at 17:00 on the last."""
+    return {k: (local_at(now, a, 9), local_at(now, b, 17)) for k, (a, b) in offsets.items()}
+
+
+def _shift_days(dates, days: int):
+    """Move fixed dates by whole days, so their local times (09:00, 17:00) stay."""
+    return {k: (a + timedelta(days=days), b + timedelta(days=days)) for k, (a, b) in dates.items()}
+
+
 def _stages_gy2025(now):
+    """GY2025's calendar, placed so that today falls in its final evaluation (結项评估): the
+    projects' twelve months of work ended about six weeks ago, the mid-term is long past,
+    and the results were published a year and a half ago."""
     dates = {
         StageKind.APPLICATION: (_cst(2025, 3, 1, 9), _cst(2025, 3, 31, 17)),
         StageKind.SCREENING: (_cst(2025, 4, 1, 9), _cst(2025, 4, 10, 17)),
         StageKind.ONLINE_REVIEW: (_cst(2025, 4, 11, 9), _cst(2025, 4, 30, 17)),
         StageKind.ROADSHOW: (_cst(2025, 5, 10, 9), _cst(2025, 5, 20, 17)),
-        StageKind.PUBLICITY: (_cst(2025, 6, 1, 9), _cst(2025, 6, 8, 17)),
+        StageKind.PUBLICITY: (_cst(2025, 6, 3, 9), _cst(2025, 6, 10, 9)),
         StageKind.AGREEMENT: (_cst(2025, 7, 1, 9), _cst(2025, 7, 15, 17)),
         StageKind.IMPLEMENTATION: (_cst(2025, 7, 15, 9), _cst(2026, 6, 30, 17)),
         StageKind.MIDTERM: (_cst(2026, 1, 5, 9), _cst(2026, 1, 25, 17)),
         StageKind.FINAL: (_cst(2026, 7, 1, 9), _cst(2026, 9, 30, 17)),
     }
-    # The story wants every stage in the past, whenever the demo runs.
-    late = dates[StageKind.FINAL][1] - now + timedelta(days=30)
-    return {k: (a - late, b - late) for k, (a, b) in dates.items()} if late > timedelta(0) else dates
+    final_start = dates[StageKind.FINAL][0]
+    return _shift_days(dates, (now - final_start).days - 45)
 
 
 def _stages_wct2026(now):
-    day = timedelta(days=1)
-    offsets = {StageKind.APPLICATION: (-120, -90), StageKind.SCREENING: (-89, -75), StageKind.ONLINE_REVIEW: (-70, -20),
-               StageKind.ROADSHOW: (-3, 14), StageKind.PUBLICITY: (20, 27), StageKind.AGREEMENT: (30, 45),
-               StageKind.IMPLEMENTATION: (45, 410), StageKind.MIDTERM: (200, 215), StageKind.FINAL: (420, 480)}
-    base = now.astimezone(LOCAL_TZ).replace(hour=9, minute=0, second=0, microsecond=0).astimezone(UTC)
-    return {k: (base + a * day, base + b * day + timedelta(hours=8)) for k, (a, b) in offsets.items()}
+    return _relative_stages(now, {
+        StageKind.APPLICATION: (-120, -90), StageKind.SCREENING: (-89, -75), StageKind.ONLINE_REVIEW: (-70, -20),
+        StageKind.ROADSHOW: (-3, 14), StageKind.PUBLICITY: (20, 27), StageKind.AGREEMENT: (30, 45),
+        StageKind.IMPLEMENTATION: (45, 410), StageKind.MIDTERM: (200, 215), StageKind.FINAL: (420, 480)})
 
 
 def _stages_gy2027(now):
@@ -113,14 +153,14 @@ def _stages_gy2027(now):
         StageKind.MIDTERM: (_cst(2027, 11, 1, 9), _cst(2027, 11, 20, 17)),
         StageKind.FINAL: (_cst(2028, 5, 1, 9), _cst(2028, 6, 30, 17)),
     }
-    start, end = dates[StageKind.APPLICATION]
-    shift = max(timedelta(0), now + timedelta(days=45) - end) - max(timedelta(0), start - now + timedelta(days=20))
-    return {k: (a + shift, b + shift) for k, (a, b) in dates.items()}
+    # The call opened about five weeks ago and closes in about five weeks.
+    return _shift_days(dates, (now - dates[StageKind.APPLICATION][0]).days - 36)
 
 
 def _competition(prefix, name, year, status, stages, organizer, *, theme, area, max_per_org=2):
+    where = "" if area is None else name.removeprefix("澧阳市")[:3]  # a district round: its district
     comp = Competition(name=name, year=year, theme=theme, code_prefix=prefix, status=status, area_id=area,
-                       description=f"{name}围绕“{theme}”，面向在澧阳市民政部门登记的社会组织征集社区公益服务项目，"
+                       description=f"{name}围绕“{theme}”，面向在澧阳市民政部门登记的社会组织征集{where}社区公益服务项目，"
                                    "通过专家评审和路演答辩择优资助，并对资助项目进行全过程跟踪评估。",
                        max_amount_fen=MONEY[prefix]["cap"] * 100, max_share_pct=Decimal("60"), min_cofunding_pct=Decimal("0"),
                        group_caps={"management": "10"},
@@ -208,13 +248,13 @@ def _application(rng, comp, org, category, status, seq, communities, *, when, fi
     app.communities = rng.sample(communities, k=min(len(communities), rng.choice([1, 1, 2])))
     n = rng.choice([80, 120, 150, 200, 300])
     app.summary = summary
-    app.need_analysis = rng.choice(texts.NEEDS).format(target=target, n=n * 3, households=n)
+    app.need_analysis = texts.need(rng, target, n * 3, n)
     if not filled:
         return app
     app.direct_beneficiaries, app.indirect_beneficiaries = n, n * 4
-    app.beneficiary_description = f"{target}，以及其家庭成员和社区志愿者。"
-    app.overall_goal = texts.GOALS.format(months=months, target=target)
-    app.specific_goals = texts.SPECIFIC.format(target=target, n=n * 6, volunteers=rng.choice([20, 30, 50]),
+    app.beneficiary_description = texts.beneficiaries(target)
+    app.overall_goal = texts.goal(category.name, target, months)
+    app.specific_goals = texts.specific(target, n * 6, volunteers=rng.choice([20, 30, 50]),
                                                groups=rng.choice([8, 12, 16]), events=rng.choice([4, 6, 8]))
     app.implementation_plan = texts.PLAN.format(mid=9, late=10, months=months)
     app.features, app.risks, app.pledge = texts.FEATURES, texts.RISKS, True
@@ -314,7 +354,7 @@ def _decide(rng, app, status, screened, organizer):
     elif status == S.RETURNED:
         app.return_reason = rng.choice(texts.RETURN_REASONS)
         app.screening_reason = app.return_reason
-        app.resubmit_deadline = utcnow() + timedelta(days=rng.choice([5, 7, 10]))
+        app.resubmit_deadline = local_at(utcnow(), rng.choice([5, 7, 10]), 17)
     elif status == S.WITHDRAWN:
         app.withdrawn_at = min(utcnow(), (app.submitted_at or utcnow()) + timedelta(days=3))
 
@@ -353,10 +393,10 @@ def _applicant_pieces(rng, comp, org, communities, member, now):
                                 when=now - timedelta(days=20))
         returned.project_name = "夕阳红·认知症家庭照护者喘息服务"
         returned.summary = "为认知症老人家庭提供照护技能培训、上门喘息服务和照护者互助小组。"
-        _submit(returned, seq + 1, now - timedelta(days=20), member)
-        returned.screened_at = now - timedelta(days=3)
+        _submit(returned, seq + 1, local_at(now, -20, 15, 12), member)
+        returned.screened_at = local_at(now, -3, 10, 30)
         returned.return_reason = returned.screening_reason = texts.RETURN_REASONS[0]
-        returned.resubmit_deadline = now + timedelta(days=7)
+        returned.resubmit_deadline = local_at(now, 7, 17)
         return [draft, returned]
 
     return build
@@ -404,6 +444,25 @@ def seed() -> bool:
     others = [o for o in applying if mine is None or o.id != mine.id]
     special = _applicant_pieces(rng, gy2027, mine, communities, applicant, now) if mine is not None else None
     _fill(rng, gy2027, others, communities, members, opened=window.starts_at, closed=min(now, window.ends_at),
-          screened=now - timedelta(days=1), organizer=organizer, special=special)
+          screened=local_at(now, -1, 11), organizer=organizer, special=special)
     db.session.flush()
+    _seed_district_rounds(rng, others, communities, members, organizer, now)
     return True
+
+
+def _seed_district_rounds(rng, orgs, communities, members, organizer, now) -> None:
+    """The districts' rounds (DISTRICT_ROUNDS): projects in the district's communities only."""
+    districts = {a.name: a for a in db.session.scalars(sa.select(Area).where(Area.level == AreaLevel.DISTRICT))}
+    for prefix, name, theme, district_name, offsets in DISTRICT_ROUNDS:
+        district = districts.get(district_name)
+        inside = [c for c in communities if c.parent is not None and c.parent.parent_id == getattr(district, "id", None)]
+        if district is None or not inside:
+            continue
+        comp = _competition(prefix, name, 2026, CompetitionStatus.OPEN, _relative_stages(now, offsets), organizer,
+                            theme=theme, area=district.id, max_per_org=1)
+        db.session.flush()
+        window, screening = comp.stage(StageKind.APPLICATION), comp.stage(StageKind.SCREENING)
+        screened = min(screening.ends_at - timedelta(days=1), local_at(now, -1, 11))
+        _fill(rng, comp, orgs, inside, members, opened=window.starts_at, closed=window.ends_at, screened=screened,
+              organizer=organizer)
+    db.session.flush()

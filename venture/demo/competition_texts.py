@@ -58,8 +58,52 @@ NEEDS = [
     "前期走访{households}户居民发现，{target}的需求未得到满足，现有服务以临时性活动为主，缺乏持续性。",
     "社区两委和居民代表座谈反映，{target}面临的困难突出，亟需专业社会组织介入。",
 ]
-GOALS = "通过{months}个月的服务，使{target}的生活质量和社会参与得到明显提升，形成可复制的服务模式。"
-SPECIFIC = "1. 服务{target}{n}人次；\n2. 培育志愿者{volunteers}名；\n3. 开展小组活动{groups}场、社区活动{events}场；\n4. 形成服务手册1本。"
+# Targets that are organizations, not people: they are not counted in persons, have no
+# family, and their "quality of life" is not what a project improves.
+GROUP_TARGETS = {"社区社会组织", "辖区企业和社会组织", "业委会与物业公司"}
+GROUP_NEEDS = [
+    "据街道摸底，辖区内{target}共{groups}家，普遍缺少议事规则和专业支持，参与社区服务的渠道有限。",
+    "社区两委座谈反映，{target}之间协作不足，居民关心的问题难以协商解决，亟需专业社会组织陪伴培育。",
+]
+# What the project changes, by category (使……): the wording fits the people it serves.
+GOALS = {
+    "为老服务": "使{target}的生活质量和社会参与得到明显提升",
+    "助残服务": "使{target}的自理能力和社会融入得到明显提升",
+    "儿童青少年": "使{target}的成长环境和身心健康得到明显改善",
+    "社区治理": "使{target}参与社区公共事务的能力明显增强，居民协商议事机制更加健全",
+    "党建引领": "使{target}在社区服务中的带头作用充分发挥，党建引领社区治理的机制更加完善",
+}
+GOAL = "通过{months}个月的服务，{change}，形成可复制的服务模式。"
+SPECIFIC = "1. {served}；\n2. 培育志愿者{volunteers}名；\n3. 开展小组活动{groups}场、社区活动{events}场；\n4. 形成服务手册1本。"
+
+
+def is_group(target: str) -> bool:
+    return target in GROUP_TARGETS
+
+
+def need(rng, target: str, n: int, households: int) -> str:
+    if is_group(target):
+        return rng.choice(GROUP_NEEDS).format(target=target, groups=max(n // 20, 6))
+    return rng.choice(NEEDS).format(target=target, n=n, households=households)
+
+
+def goal(category: str, target: str, months: int) -> str:
+    change = GOALS.get(category, "使{target}得到切实帮助").format(target=target)
+    return GOAL.format(months=months, change=change)
+
+
+def specific(target: str, n: int, **counts) -> str:
+    served = f"培育和支持{target}{max(n // 60, 6)}家，带动居民参与{n}人次" if is_group(target) \
+        else f"服务{target}{n}人次"
+    return SPECIFIC.format(served=served, **counts)
+
+
+def beneficiaries(target: str) -> str:
+    if is_group(target):
+        return f"{target}及其成员，以及参与社区事务的居民。"
+    return f"{target}，以及其家庭成员和社区志愿者。"
+
+
 PLAN = "第一阶段（1-2月）：需求调研与项目启动；\n第二阶段（3-{mid}月）：开展个案、小组和社区活动；\n第三阶段（{late}-{months}月）：总结评估、成果展示。"
 FEATURES = "项目坚持“三社联动”，由社会工作者带动社区志愿者和居民骨干共同参与，服务模式可在其他社区复制推广。"
 RISKS = "1. 服务对象参与度不足：提前入户动员，活动时间灵活安排；\n2. 志愿者流失：建立积分激励和培训机制；\n3. 安全风险：活动购买意外险并制定应急预案。"

@@ -1,15 +1,18 @@
 """Demo data: the follow-up of GY2025's funded projects, in every follow-up state.
 
-GY2025 ran its implementation from July 2025 to June 2026, the mid-term in January 2026
-and the final evaluation from July 2026. Its funded applications become projects
-(through ``create_projects_from_results``) and are brought into these states:
+GY2025's twelve months of work ended about six weeks ago (venture/demo/competition.py
+dates it from today); its mid-term was half a year ago and its final evaluation is
+open now. Its funded applications become projects (through
+``create_projects_from_results``, budgets in whole hundreds of yuan) and are brought
+into these states, every step dated in the past:
 
 - **story** (in liaison@'s community): reports filed, activities confirmed, one disputed
   by the liaison, a report waiting for the liaison, the last report overdue; mid-term
-  passed and the second tranche released; the final evaluation being scored.
-- **applicant** (applicant@'s organization): two reports still to file (deadlines
-  extended, one due within a week); the mid-term being scored (two of three sheets
-  in: the organizer computes it, then releases the second tranche).
+  passed and the second tranche released; the final evaluation being scored (two of
+  three sheets in: the organizer computes it).
+- **applicant** (applicant@'s organization): mid-term passed, second tranche paid; the
+  last progress report still to file (extended to five days from now), and the final
+  self-assessment (extended to twelve days from now).
 - **terminated**: missed its mid-term self-assessment (failed at the deadline), then
   terminated with an amount to recover, part of it paid back.
 - **suspended**: failed its mid-term on the evaluators' scores; the next tranche is blocked.
@@ -36,14 +39,50 @@ from venture.db import unit_of_work, utcnow
 from venture.extensions import db
 from venture.followup.rules import LOCAL_TZ, local_date
 
-ACTIVITIES = [
-    ("入户探访", "为高龄独居老人上门探访，测量血压并登记生活需求。"),
-    ("小组活动", "开展“银龄手工坊”小组活动，居民互相学习编织与剪纸。"),
-    ("志愿服务", "组织低龄老人志愿者结对帮扶高龄老人，交流帮扶心得。"),
-    ("技能培训", "邀请社区医生讲解慢病管理与防跌倒知识。"),
-    ("社区活动", "举办邻里节游园活动，宣传项目服务内容。"),
-    ("议事协商", "召开居民议事会，讨论楼道适老化改造方案。"),
-]
+# What a project's activity records say, by its category: a children's reading project
+# reports story hours, not blood-pressure checks.
+ACTIVITIES = {
+    "为老服务": [
+        ("入户探访", "为高龄独居老人上门探访，测量血压并登记生活需求。"),
+        ("小组活动", "开展“银龄手工坊”小组活动，老人互相学习编织与剪纸。"),
+        ("志愿服务", "组织低龄老人志愿者结对帮扶高龄老人，交流帮扶心得。"),
+        ("技能培训", "邀请社区医生为老人讲解慢病管理与防跌倒知识。"),
+        ("社区活动", "举办敬老邻里节，为老人义诊、理发并宣传项目服务内容。"),
+        ("议事协商", "召开居民议事会，讨论老旧楼道适老化改造方案。"),
+    ],
+    "助残服务": [
+        ("个案服务", "上门为残障人士评估康复需求，协助制定个人康复计划。"),
+        ("小组活动", "开展残障青年社交技能小组，练习求职面试与沟通表达。"),
+        ("技能培训", "组织残障人士参加手工编织和电商客服技能培训。"),
+        ("志愿服务", "志愿者陪同残障人士出行就医，排查社区无障碍设施。"),
+        ("社区活动", "举办残健融合运动会，残障人士与社区居民组队参赛。"),
+        ("家属支持", "召开残障人士家属互助会，分享照护经验并提供喘息服务。"),
+    ],
+    "儿童青少年": [
+        ("亲子阅读", "举办绘本故事会，志愿者带领亲子家庭共读并开展手工延伸活动。"),
+        ("课业辅导", "开展四点半课堂，大学生志愿者为双职工家庭孩子辅导作业。"),
+        ("小组活动", "开展儿童情绪管理小组，用游戏帮助孩子认识和表达情绪。"),
+        ("安全教育", "开展防溺水与交通安全体验课，孩子们现场演练自护技能。"),
+        ("社区活动", "举办“童心议事会”，孩子们为社区儿童游乐区改造建言。"),
+        ("家长课堂", "邀请家庭教育指导师为家长讲解亲子沟通方法。"),
+    ],
+    "社区治理": [
+        ("议事协商", "召开居民议事会，协商小区停车位划分和加装电梯方案。"),
+        ("骨干培训", "为楼栋长和居民骨干讲解议事规则与矛盾调解方法。"),
+        ("社区活动", "组织居民共建社区微花园，认领绿地并制定养护公约。"),
+        ("矛盾调解", "调解志愿队上门调解楼上楼下漏水纠纷，双方达成协议。"),
+        ("志愿服务", "开展垃圾分类督导，志愿者在投放点指导居民分类。"),
+        ("组织培育", "辅导社区社会组织完善章程和活动台账，对接社区微基金。"),
+    ],
+    "党建引领": [
+        ("主题党日", "社区党支部开展主题党日活动，党员认领社区服务岗位。"),
+        ("志愿服务", "党员志愿服务队走访困难家庭，收集居民急难愁盼问题。"),
+        ("议事协商", "召开红色议事会，党员带头协商解决小区路灯维修问题。"),
+        ("宣讲活动", "老党员为社区青少年宣讲红色故事，开展党史知识问答。"),
+        ("联建共建", "组织辖区企业和社会组织党组织签订结对共建协议。"),
+        ("便民服务", "在党群服务中心开展义诊、法律咨询等便民服务。"),
+    ],
+}
 SUMMARY = "本期按计划开展{n}场活动，服务居民{p}人次；志愿者队伍稳定，下一阶段将重点跟进个案需求。"
 COLOURS = [(214, 92, 62), (62, 140, 214), (90, 170, 90), (230, 180, 40), (150, 90, 190), (40, 160, 160)]
 EVALUATION_CRITERIA = [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)]
@@ -190,8 +229,9 @@ class Seeder:
             if report.period_end >= self.today or (open_from is not None and index >= open_from):
                 break
             activities = []
+            texts = activities_for(project)
             for k in range(2):
-                kind, text = ACTIVITIES[(project.id + index * 2 + k) % len(ACTIVITIES)]
+                kind, text = texts[(project.id + index * 2 + k) % len(texts)]
                 community = communities[(index + k) % len(communities)] if communities else None
                 if community is None:
                     continue
@@ -203,7 +243,7 @@ class Seeder:
                 if liaisons and (pending_from is None or index < pending_from):
                     activity.liaison_status = LiaisonStatus.CONFIRMED
                     activity.reviewed_by_id = liaisons[0].id
-                    activity.reviewed_at = _at(report.period_end + timedelta(days=12))
+                    activity.reviewed_at = self.past(_at(report.period_end + timedelta(days=12)))
                 if photos:
                     self.colour += 1
                     activity.photos.append(ActivityPhoto(file=_store(tiny_png(COLOURS[self.colour % len(COLOURS)]),
@@ -216,7 +256,7 @@ class Seeder:
             report.activities = activities
             report.summary = SUMMARY.format(n=len(activities), p=sum(a.participants for a in activities))
             report.status = ReportStatus.SUBMITTED
-            report.submitted_at = _at(report.period_end + timedelta(days=6))
+            report.submitted_at = self.past(_at(report.period_end + timedelta(days=6)))
 
     def spend(self, project, share: Decimal, *, over_line: bool = False) -> None:
         """Record spending on each line, ``share`` of its approval (one line over it if asked)."""
@@ -224,7 +264,8 @@ class Seeder:
 
         start = project.agreement.starts_on or self.today
         for i, line in enumerate(project.budget):
-            amount = int((Decimal(line.approved_fen) * share).quantize(Decimal(1), ROUND_HALF_UP))
+            # Spending in whole ten yuan, as receipts read (¥3,520.00, not ¥3,517.43).
+            amount = int((Decimal(line.approved_fen) * share / 1000).quantize(Decimal(1), ROUND_HALF_UP)) * 1000
             if over_line and i == 0:
                 amount = line.approved_fen + 35_000
             if amount <= 0:
@@ -239,6 +280,15 @@ class Seeder:
             milestone.evidence_note = "项目启动会已召开，社区居民代表、社区两委成员参加，签到表已存档。"
 
     # evaluations
+    def past(self, moment: datetime) -> datetime:
+        """``moment``, or an hour ago if it would lie in the future."""
+        return min(moment, self.now - timedelta(hours=1))
+
+    def clock(self, evaluation) -> datetime:
+        """The moment an evaluation's steps are dated from: its deadline, or for one still
+        open (the final evaluation, running now) five weeks ago, so what is done is past."""
+        return min(evaluation.due_at, self.now - timedelta(days=35))
+
     def self_assess(self, evaluation, score: str) -> None:
         from venture.followup.models import EvaluationStatus
 
@@ -248,7 +298,7 @@ class Seeder:
         evaluation.report_file = _store(PDF, f"{'中期' if evaluation.kind == 'midterm' else '结项'}报告.pdf", None)
         evaluation.ledger_file = _store(_ledger(project), "支出台账.xlsx", None)
         evaluation.status = EvaluationStatus.SUBMITTED
-        evaluation.submitted_at = evaluation.due_at - timedelta(days=3)
+        evaluation.submitted_at = self.clock(evaluation) - timedelta(days=3)
 
     def score(self, evaluation, total: int, *, sheets: int = 3) -> None:
         """Assign three evaluators (no conflicts) and submit ``sheets`` of their sheets
@@ -266,7 +316,7 @@ class Seeder:
             target = total - 8 if assignment.judge_id == self.judge7.id else total + (i - 1) * 2
             sheet = ScoreSheet(stage_id=stage.id, application_id=application.id, judge_id=assignment.judge_id,
                                rubric_id=stage.rubric_id, status=SheetStatus.SUBMITTED, confidence=4,
-                               submitted_at=evaluation.due_at + timedelta(days=10 + i))
+                               submitted_at=self.clock(evaluation) + timedelta(days=10 + i))
             for criterion in stage.rubric.criteria:
                 value = (criterion.max_score * Decimal(target) / 100 * 2).quantize(Decimal(1), ROUND_HALF_UP) / 2
                 sheet.scores.append(SheetScore(criterion_id=criterion.id, score=min(value, criterion.max_score)))
@@ -277,12 +327,32 @@ class Seeder:
         from venture.followup.services import decide_evaluation
 
         decide_evaluation(evaluation, actor=self.organizer)
-        evaluation.decided_at = evaluation.due_at + timedelta(days=20)
+        evaluation.decided_at = self.clock(evaluation) + timedelta(days=20)
 
     def extend(self, item, days: int) -> None:
         from venture.followup.services import extend_deadline
 
         extend_deadline(item, due_on=self.today + timedelta(days=days), actor=self.organizer)
+
+
+def activities_for(project) -> list[tuple[str, str]]:
+    category = project.application.category
+    return ACTIVITIES.get(category.name if category else "", ACTIVITIES["社区治理"])
+
+
+def _whole_yuan(project) -> None:
+    """The approved budget by line in whole hundreds of yuan (as an agreement's budget
+    table reads), still adding up to the approved amount: the proportional split leaves
+    lines like ¥7,999.71."""
+    lines = list(project.budget)
+    total = sum(line.approved_fen for line in lines)
+    if not lines or total % 100:
+        return
+    unit = 10_000 if total % 10_000 == 0 else 100
+    for line in lines:
+        line.approved_fen = line.approved_fen // unit * unit
+    largest = max(lines, key=lambda line: line.approved_fen)
+    largest.approved_fen += total - sum(line.approved_fen for line in lines)
 
 
 def _evaluations(project):
@@ -332,6 +402,8 @@ def seed() -> bool:
         seeder = Seeder(competition)
         create_projects_from_results(competition, actor=seeder.organizer)
         projects = _projects(competition)
+        for project in projects:
+            _whole_yuan(project)
         roles = _roles(projects, seeder.liaison, _org_of("applicant@demo.venture"))
 
         for i, project in enumerate(roles["closed"]):
@@ -370,14 +442,19 @@ def seed() -> bool:
             midterm, final = _evaluations(project)
             seeder.sign(project)
             seeder.release(project, 1, project.agreement.confirmed_at.date() + timedelta(days=10))
-            seeder.file_reports(project, open_from=max(len(project.reports) - 2, 0), photos=True)
-            seeder.spend(project, Decimal("0.35"))
+            seeder.file_reports(project, open_from=max(len(project.reports) - 1, 0), photos=True)
+            seeder.spend(project, Decimal("0.85"))
             seeder.self_assess(midterm, "82")
-            seeder.score(midterm, 81, sheets=2)
+            seeder.score(midterm, 81)
+            seeder.decide(midterm)
+            seeder.release(project, 2, local_date(midterm.decided_at) + timedelta(days=10))
+            # The last report (the weeks before the work ended) and with it the final
+            # self-assessment (due when the final evaluation opened) are late: the
+            # organizer gave the organization a few more days for each.
             open_reports = [r for r in project.reports if r.status == "due"]
-            for report, days in zip(open_reports, (5, 35), strict=False):
-                seeder.extend(report, days)
-            seeder.extend(final, 60)
+            if open_reports:
+                seeder.extend(open_reports[-1], 5)
+            seeder.extend(final, 12)
 
         if "suspended" in roles:
             project = roles["suspended"]

@@ -299,6 +299,61 @@ def _seed_wct2026(comp: Competition, judges: dict[str, User]) -> bool:
     return True
 
 
+def _seed_cd2026(comp: Competition, judges: dict[str, User]) -> bool:
+    """城东区: online review and roadshow finished weeks ago (its results are on public notice)."""
+    rng = random.Random(2061)
+    reviewed = _review(comp, judges, rng=rng, anchors=0, disagreement=1)
+    if reviewed is None:
+        return False
+    _stage, totals = reviewed
+    shortlist = _top(totals, 8)
+    stage, rubric = _roadshow_setup(comp, judges, shortlist)
+    if stage is None or rubric is None:
+        return True
+    when = stage.starts_at.astimezone(LOCAL_TZ).replace(hour=9, minute=0, second=0, microsecond=0).astimezone(UTC)
+    _session(stage, "城东区2026年社区公益创投项目路演", "城东区社会组织服务中心会议室", when, shortlist,
+             status=RoadshowStatus.CLOSED)
+    pairs = _assign(stage, [db.session.get(Application, a) for a in shortlist], when)
+    quality = {a: float(sum(totals[a]) / len(totals[a])) + rng.uniform(-4, 4) for a in shortlist}
+    _sheets(stage, rubric, pairs, quality=quality, bias={judges[HARSH].id: -8.0}, rng=rng, start=when,
+            end=when + timedelta(minutes=15 * (len(shortlist) + 1)))
+    return True
+
+
+# HB2026's online review is half done: these judges have finished, the others have
+# sheets to score, so a judge who logs in (judge1, judge2) has work waiting.
+HB_DONE = ("judge3", "judge4", "judge5", "judge6", "judge7")
+
+
+def _seed_hb2026(comp: Competition, judges: dict[str, User]) -> bool:
+    """湖滨区: the online review is open now and about half of the sheets are in."""
+    rng = random.Random(2062)
+    stage = comp.stage(StageKind.ONLINE_REVIEW)
+    apps = _passed(comp)
+    rubric = _rubric(comp, stage) if stage is not None else None
+    if stage is None or not apps or rubric is None:
+        return False
+    stage.judges_per_application, stage.panel_mode, stage.anchor_count, stage.max_load = 5, PanelMode.ALL, 0, None
+    _set_panel(stage, [u.id for u in judges.values()])
+    db.session.flush()
+    start, now = stage.starts_at, utcnow()
+    pairs = _assign(stage, apps, start)
+    done_ids = {judges[f"{name}@demo.venture"].id for name in HB_DONE if f"{name}@demo.venture" in judges}
+    done = [p for p in pairs if p[1] in done_ids]
+    waiting = {p[1] for p in pairs if p[1] not in done_ids}
+    db.session.execute(sa.update(Assignment).where(Assignment.stage_id == stage.id,
+                                                   Assignment.judge_id.in_(waiting))
+                       .values(no_conflict_confirmed_at=None))  # they confirm when they open their first sheet
+    quality = {a.id: rng.uniform(60, 88) for a in apps}
+    bias = {u.id: rng.uniform(-2, 2) for u in judges.values()}
+    bias[judges[HARSH].id] = -8.0
+    _sheets(stage, rubric, done, quality=quality, bias=bias, rng=rng, start=start, end=min(now, stage.ends_at))
+    return True
+
+
+SEEDERS = {"GY2025": _seed_gy2025, "WCT2026": _seed_wct2026, "CD2026": _seed_cd2026, "HB2026": _seed_hb2026}
+
+
 def _already_assigned(comp: Competition) -> bool:
     stage = comp.stage(StageKind.ONLINE_REVIEW)
     return stage is None or db.session.scalar(
@@ -321,12 +376,11 @@ def seed() -> bool:
     judges = _judges()
     if len(judges) < 6:
         return False
-    comps = [c for c in (_competition("GY2025"), _competition("WCT2026")) if c is not None]
+    comps = [c for c in map(_competition, SEEDERS) if c is not None]
     added = _ensure_profiles(judges, _conflicted_org(comps))
     for comp in comps:
         if _already_assigned(comp):
             continue
-        seeder = _seed_gy2025 if comp.code_prefix == "GY2025" else _seed_wct2026
-        added = seeder(comp, judges) or added
+        added = SEEDERS[comp.code_prefix](comp, judges) or added
         db.session.flush()
     return added
