@@ -70,8 +70,9 @@ def register_commands(app) -> None:
 
 
 # Commands that run on a database that does not answer or is not migrated: `check` reports
-# it, `demo` migrates first, `i18n` does not use it (`db` belongs to Flask-Migrate).
-WITHOUT_DATABASE = {"check", "demo", "i18n"}
+# it, `demo` migrates first, `i18n` and `rank` (files in, ranking out) do not use it. (`db`
+# belongs to Flask-Migrate and is not in app.cli.)
+WITHOUT_DATABASE = {"check", "demo", "i18n", "rank"}
 
 
 def _needs_database(command: click.Command) -> None:
