@@ -69,10 +69,10 @@ def register_commands(app) -> None:
             _needs_database(command)
 
 
-# Commands that run on a database that does not answer or is not migrated: `check` reports
-# it, `demo` migrates first, `i18n` and `rank` (files in, ranking out) do not use it. (`db`
-# belongs to Flask-Migrate and is not in app.cli.)
-WITHOUT_DATABASE = {"check", "demo", "i18n", "rank"}
+# Commands that run on a database that does not answer or is not migrated: `db` (Flask-Migrate's)
+# migrates it, `check` reports it, `demo` migrates first, `i18n` and `rank` (files in,
+# ranking out) do not use it.
+WITHOUT_DATABASE = {"db", "check", "demo", "i18n", "rank"}
 
 
 def _needs_database(command: click.Command) -> None:
@@ -148,8 +148,12 @@ def demo_command(host: str, port: int, no_serve: bool):
     """Create and migrate the database, seed a realistic demo, and serve it."""
     from flask_migrate import upgrade
 
+    from venture.db import database_problem
     from venture.demo import print_logins, seed_demo
 
+    problem = database_problem(migrated=False)
+    if problem:
+        raise click.ClickException(problem)
     upgrade()
     if not os.environ.get("BASE_URL"):
         # Links in emails, the mail log and the API point where this demo is served.

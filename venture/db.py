@@ -127,12 +127,13 @@ def not_migrated_message(missing: list[str]) -> str:
             "run `venture db upgrade` first")
 
 
-def database_problem() -> str | None:
-    """Why the console commands cannot use this database, in a sentence; None when they can."""
+def database_problem(*, migrated: bool = True) -> str | None:
+    """Why the console commands cannot use this database, in a sentence; None when they can.
+    ``migrated=False``: only whether it answers (for the commands that migrate it)."""
     try:
         with db.engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
-            missing = missing_tables(conn)
+            missing = missing_tables(conn) if migrated else []
     except (sa.exc.SQLAlchemyError, OSError) as error:
         cause = getattr(error, "orig", None) or error
         first_line = (str(cause).strip().splitlines() or [""])[0]
