@@ -164,7 +164,7 @@ def restore(source: Path) -> dict:
         manifest = json.loads(_read(archive, "manifest.json"))
         if manifest.get("format") != FORMAT:
             raise BackupError(f"not a Venture backup (format {manifest.get('format')!r})")
-        known = {t.name: t for t in db.metadata.sorted_tables}
+        known = {t.name: t for t in db.metadata.tables.values()}
         unknown = [name for name in manifest["tables"] if name not in known]
         if unknown:
             raise BackupError(f"the backup has tables this version does not know: {', '.join(unknown)}")
@@ -241,7 +241,7 @@ def _fill_in(conn, table: sa.Table, fkc: sa.ForeignKeyConstraint, rows: list[dic
 
 
 def _reset_sequences(conn) -> None:
-    for table in db.metadata.sorted_tables:
+    for table in db.metadata.tables.values():
         pk = list(table.primary_key.columns)
         if len(pk) == 1 and isinstance(pk[0].type, sa.Integer) and pk[0].autoincrement in (True, "auto"):
             conn.execute(sa.text(

@@ -118,7 +118,7 @@ def enum_type(enum_cls, length: int = 20) -> sa.Enum:
 def missing_tables(conn) -> list[str]:
     """The application's tables this database lacks (all of them when it was never migrated)."""
     present = set(sa.inspect(conn).get_table_names())
-    return [t.name for t in db.metadata.sorted_tables if t.name not in present]
+    return [name for name in sorted(db.metadata.tables) if name not in present]
 
 
 def not_migrated_message(missing: list[str]) -> str:
