@@ -5,11 +5,13 @@ The archive (tar.gz) holds ``manifest.json`` (format, migration revision, row co
 one JSON-lines file per table, and ``uploads/``. Rows are written with their ids, so a
 restored database is the same data: the audit chain verifies there as it did here.
 
-Tables are loaded in the order of their foreign keys. Where that order has a cycle (a
-roadshow session points at its current slot, which points back at the session) or a
-table points at itself (an area's parent), the nullable foreign key is loaded empty and
-filled in once every table is in, so any database the platform can produce restores
-the same way on SQLite and PostgreSQL, whatever order the rows were written in.
+Tables are loaded in the order of their foreign keys, so any database the platform can
+produce restores the same way on SQLite and PostgreSQL, whatever order its rows were
+written in. Where that order has a cycle (a roadshow session points at its current slot,
+which points back at the session), the nullable foreign key that closes it is loaded
+empty and filled in once every table is in. Rows of a table that points at itself (an
+area's parent) are loaded parents first; they are not loaded empty, because a NULL
+parent means "a district" to the unique index on district names.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
+import heapq
 import io
 import json
 import tarfile
@@ -87,15 +90,13 @@ def load_plan(metadata: sa.MetaData) -> LoadPlan:
     """Order the tables by their foreign keys; defer the nullable ones that close a cycle.
 
     A foreign key that cannot be NULL is always a hard dependency; a nullable one is
-    deferred when it points at its own table (rows may point at later rows) or when the
-    sort has to break a cycle through it. A cycle of NOT NULL keys cannot be loaded.
+    deferred when the sort has to break a cycle through it. A cycle of NOT NULL keys
+    cannot be loaded. (A key to its own table is no dependency: see _parents_first.)
     """
     tables = sorted(metadata.tables.values(), key=lambda t: t.key)  # a stable order, as sorted_tables
 
     def filter_fn(fkc):
-        if not _nullable(fkc):
-            return False  # must be inserted after what it points at
-        return True if fkc.referred_table is fkc.table else None
+        return False if not _nullable(fkc) else None  # False: insert after what it points at
 
     # use_alter keys skip the filter: state the NOT NULL ones as dependencies explicitly.
     hard_alter = [(fkc.referred_table, table) for table in tables for fkc in table.foreign_key_constraints
@@ -207,28 +208,72 @@ def _read(archive: tarfile.TarFile, name: str) -> bytes:
 
 
 def _load_table(conn, table: sa.Table, data: bytes, deferred: list[sa.ForeignKeyConstraint]) -> list:
-    """Insert the rows with the deferred foreign keys left NULL; return what to fill in later
-    as (table, constraint, [{primary key..., column: value...}])."""
+    """Insert the rows, parents first, with the deferred foreign keys left NULL; return what
+    to fill in later as (table, constraint, [{pk_<column>: ..., fk_<column>: ...}])."""
     decoders = {c.name: _decoder(c) for c in table.columns}
     pk = [c.name for c in table.primary_key.columns]
+    rows = [{k: decoders[k](v) for k, v in json.loads(line).items() if k in decoders}
+            for line in data.splitlines() if line.strip()]
+    rows, looped = _parents_first(table, rows)
     held = {fkc: [] for fkc in deferred}
-    batch = []
-    for line in data.splitlines():
-        if line.strip():
-            raw = json.loads(line)
-            row = {k: decoders[k](v) for k, v in raw.items() if k in decoders}
-            for fkc, rows in held.items():
-                values = {c.name: row.get(c.name) for c in fkc.columns}
-                if any(v is not None for v in values.values()):
-                    rows.append({**{f"pk_{k}": row[k] for k in pk}, **{f"fk_{k}": v for k, v in values.items()}})
-                    row.update(dict.fromkeys(values))
-            batch.append(row)
-        if len(batch) >= BATCH:
-            conn.execute(table.insert(), batch)
-            batch = []
-    if batch:
-        conn.execute(table.insert(), batch)
-    return [(table, fkc, rows) for fkc, rows in held.items() if rows]
+    if looped:
+        for fkc in _own_keys(table):
+            if not _nullable(fkc):
+                raise BackupError(f"rows of {table.name} point at each other in a loop through {fkc.name}, "
+                                  "which cannot be NULL")
+            held.setdefault(fkc, [])
+    for row in rows:
+        for fkc, later in held.items():
+            if fkc.referred_table is table and id(row) not in looped:
+                continue  # the row it points at is inserted before it
+            values = {c.name: row.get(c.name) for c in fkc.columns}
+            if any(v is not None for v in values.values()):
+                later.append({**{f"pk_{k}": row[k] for k in pk}, **{f"fk_{k}": v for k, v in values.items()}})
+                row.update(dict.fromkeys(values))
+    for start in range(0, len(rows), BATCH):
+        conn.execute(table.insert(), rows[start:start + BATCH])
+    return [(table, fkc, later) for fkc, later in held.items() if later]
+
+
+def _own_keys(table: sa.Table) -> list[sa.ForeignKeyConstraint]:
+    return [fkc for fkc in table.foreign_key_constraints if fkc.referred_table is table]
+
+
+def _parents_first(table: sa.Table, rows: list[dict]) -> tuple[list[dict], set[int]]:
+    """The rows ordered so that a row pointing at another row of its table comes after it,
+    otherwise in the archive's order.
+
+    Also returns the ``id()`` of the rows caught in a loop of such pointers, which no order
+    satisfies: they come last, and their pointers are filled in afterwards.
+    """
+    own = _own_keys(table)
+    if not own:
+        return rows, set()
+    position = {}
+    for i, row in enumerate(rows):
+        for fkc in own:
+            position[(fkc, tuple(row[element.column.name] for element in fkc.elements))] = i
+    waiting_on = [0] * len(rows)  # parents not placed yet
+    children: list[list[int]] = [[] for _ in rows]
+    for i, row in enumerate(rows):
+        for fkc in own:
+            parent = position.get((fkc, tuple(row.get(element.parent.name) for element in fkc.elements)))
+            if parent is not None and parent != i:
+                waiting_on[i] += 1
+                children[parent].append(i)
+    ready = [i for i, count in enumerate(waiting_on) if not count]
+    heapq.heapify(ready)
+    ordered = []
+    while ready:
+        i = heapq.heappop(ready)
+        ordered.append(i)
+        for child in children[i]:
+            waiting_on[child] -= 1
+            if not waiting_on[child]:
+                heapq.heappush(ready, child)
+    placed = set(ordered)
+    looped = [i for i in range(len(rows)) if i not in placed]
+    return [rows[i] for i in ordered + looped], {id(rows[i]) for i in looped}
 
 
 def _fill_in(conn, table: sa.Table, fkc: sa.ForeignKeyConstraint, rows: list[dict]) -> None:

@@ -82,7 +82,27 @@ def _add_what_the_demo_leaves_out(app) -> None:
         for name, make in rows.items():
             if not db.session.scalar(sa.select(sa.func.count()).select_from(db.metadata.tables[name])):
                 db.session.add(make())
+        _reshape_the_area_tree()
         db.session.commit()
+
+
+def _reshape_the_area_tree() -> None:
+    """Shapes the platform allows that a demo seeded top-down does not have: an area under a
+    parent created after it, and two communities of one name in different streets."""
+    from venture.extensions import db
+    from venture.orgs.models import Area, AreaLevel
+
+    communities = db.session.scalars(sa.select(Area).where(Area.level == AreaLevel.COMMUNITY)
+                                     .order_by(Area.id)).all()
+    moved, namesake = communities[0], communities[-1]
+    district = moved.parent.parent
+    street = Area(parent=district, level=AreaLevel.STREET, name="备份测试街道", code="")
+    db.session.add(street)
+    db.session.flush()
+    moved.parent = street  # now points at a later row
+    db.session.add(Area(parent=street, level=AreaLevel.COMMUNITY, name=namesake.name, code=""))
+    db.session.flush()
+    assert moved.id < street.id
 
 
 def _fingerprint(app) -> dict:
