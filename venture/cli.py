@@ -7,7 +7,7 @@ import os
 import sys
 
 import click
-from flask import current_app
+from flask import current_app, has_app_context
 from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command, with_appcontext
 
 
@@ -101,6 +101,8 @@ def _needs_database(command: click.Command) -> None:
 def _database_problem_of_this_app() -> str | None:
     from venture.db import database_problem
 
+    if has_app_context():  # a command invoked inside an app (tests, `venture shell`)
+        return database_problem()
     app = click.get_current_context().ensure_object(ScriptInfo).load_app()
     with app.app_context():
         return database_problem()
