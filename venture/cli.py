@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
 
 import click
-from flask import current_app
-from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+from flask import current_app, has_app_context
+from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command, with_appcontext
 
 
 def _create_app():
@@ -62,6 +64,48 @@ def register_commands(app) -> None:
 
     for command in domain_commands():
         app.cli.add_command(command)
+    for name, command in app.cli.commands.items():
+        if name not in WITHOUT_DATABASE:
+            _needs_database(command)
+
+
+# Commands that run on a database that does not answer or is not migrated: `db` (Flask-Migrate's)
+# migrates it, `check` reports it, `demo` migrates first, `i18n` and `rank` (files in,
+# ranking out) do not use it.
+WITHOUT_DATABASE = {"db", "check", "demo", "i18n", "rank"}
+
+
+def _needs_database(command: click.Command) -> None:
+    """Check the database before the command runs: one clear line and exit 1 when it does not
+    answer or was never migrated, rather than a traceback from the first table touched (or a
+    scheduled rule that logs the error and reports "0 done")."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _needs_database(sub)
+        return
+    callback = command.callback
+    if callback is None or getattr(callback, "_checks_database", False):
+        return  # commands are module-level: every app created would wrap them again
+
+    @functools.wraps(callback)
+    def checked(*args, **kwargs):
+        problem = _database_problem_of_this_app()
+        if problem:
+            raise click.ClickException(problem)
+        return callback(*args, **kwargs)
+
+    checked._checks_database = True
+    command.callback = checked
+
+
+def _database_problem_of_this_app() -> str | None:
+    from venture.db import database_problem
+
+    if has_app_context():  # a command invoked inside an app (tests, `venture shell`)
+        return database_problem()
+    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    with app.app_context():
+        return database_problem()
 
 
 @click.command("check")
@@ -69,16 +113,15 @@ def register_commands(app) -> None:
 def check_command():
     """Print the effective database, broker, mail and locale settings (never secrets)."""
     from venture.config import describe
-    from venture.extensions import db
+    from venture.db import database_problem
 
     for key, value in describe(current_app.config).items():
         click.echo(f"{key:12} {value}")
-    try:
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-        click.echo(f"{'db status':12} reachable")
-    except Exception as exc:  # report, do not crash: this is a diagnostic
-        click.echo(f"{'db status':12} NOT reachable: {type(exc).__name__}")
+    problem = database_problem()
+    if problem:
+        # The settings above are still printed: they are what to look at.
+        raise click.ClickException(problem)
+    click.echo(f"{'db status':12} reachable and migrated")
 
 
 @click.command("create-organizer")
@@ -107,15 +150,37 @@ def demo_command(host: str, port: int, no_serve: bool):
     """Create and migrate the database, seed a realistic demo, and serve it."""
     from flask_migrate import upgrade
 
+    from venture.db import database_problem
     from venture.demo import print_logins, seed_demo
 
+    problem = database_problem(migrated=False)
+    if problem:
+        raise click.ClickException(problem)
     upgrade()
+    if not os.environ.get("BASE_URL"):
+        # Links in emails, the mail log and the API point where this demo is served.
+        current_app.config["BASE_URL"] = served_url(host, port)
     created = seed_demo()
     click.echo("Demo data created." if created else "Demo data already present; nothing added.")
-    print_logins(click.echo, base_url=f"http://{host}:{port}")
+    print_logins(click.echo, base_url=current_app.config["BASE_URL"])
+    click.echo(f"\nLinks in emails and the API: {current_app.config['BASE_URL']}")
+    if host in WILDCARD_HOSTS and not os.environ.get("BASE_URL"):
+        click.echo("  (served on every interface: set BASE_URL to the address others use to reach it)")
     if not no_serve:
-        click.echo(f"\nServing on http://{host}:{port}/  (Ctrl+C to stop)")
+        click.echo(f"\nServing on {served_url(host, port)}/  (Ctrl+C to stop)")
         serve(current_app._get_current_object(), host, port)
+
+
+WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
+
+
+def served_url(host: str, port: int) -> str:
+    """The address a browser on this machine uses for a server bound to host:port."""
+    if host in WILDCARD_HOSTS:
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal
+    return f"http://{host}:{port}"
 
 
 @click.group("audit")
@@ -160,9 +225,12 @@ def backup_command(archive: str):
     """Write the database and the uploaded files to ARCHIVE (.tar.gz)."""
     from pathlib import Path
 
-    from venture.backup import backup
+    from venture.backup import BackupError, backup
 
-    manifest = backup(Path(archive))
+    try:
+        manifest = backup(Path(archive))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Backup written to {archive}: {sum(manifest['counts'].values())} rows in "
                f"{len(manifest['counts'])} tables, migration {manifest['revision'] or '(none)'}.")
 

@@ -111,3 +111,31 @@ def enum_type(enum_cls, length: int = 20) -> sa.Enum:
         name=enum_cls.__name__.lower(),
         create_constraint=True,
     )
+
+
+# --- Is the database there and migrated? (for the console commands) -------------------------
+
+def missing_tables(conn) -> list[str]:
+    """The application's tables this database lacks (all of them when it was never migrated)."""
+    present = set(sa.inspect(conn).get_table_names())
+    return [name for name in sorted(db.metadata.tables) if name not in present]
+
+
+def not_migrated_message(missing: list[str]) -> str:
+    shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+    return (f"this database has not been migrated ({len(missing)} table(s) missing: {shown}): "
+            "run `venture db upgrade` first")
+
+
+def database_problem(*, migrated: bool = True) -> str | None:
+    """Why the console commands cannot use this database, in a sentence; None when they can.
+    ``migrated=False``: only whether it answers (for the commands that migrate it)."""
+    try:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+            missing = missing_tables(conn) if migrated else []
+    except (sa.exc.SQLAlchemyError, OSError) as error:
+        cause = getattr(error, "orig", None) or error
+        first_line = (str(cause).strip().splitlines() or [""])[0]
+        return f"the database does not answer ({type(cause).__name__}: {first_line})"
+    return not_migrated_message(missing) if missing else None

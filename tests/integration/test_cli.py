@@ -46,3 +46,11 @@ def test_audit_verify_reports_ok_and_detects_tampering(app_ctx, client):
     bad = runner.invoke(args=["audit", "verify"])
     assert bad.exit_code == 1
     assert f"entry {entry.seq}" in bad.output
+
+
+def test_the_demo_address_is_one_a_browser_here_can_open():
+    from venture.cli import served_url
+
+    assert served_url("127.0.0.1", 5123) == "http://127.0.0.1:5123"
+    assert served_url("0.0.0.0", 8000) == "http://127.0.0.1:8000"  # every interface: this one works here
+    assert served_url("::1", 8000) == "http://[::1]:8000"
