@@ -91,6 +91,28 @@ def test_a_computation_asked_while_the_broker_is_down_runs_when_the_sweep_finds_
     assert _sweep(app_ctx) == {"requeued": 0, "lost": 0}  # done: nothing more
 
 
+def test_an_export_asked_while_the_broker_is_down_is_prepared_when_the_sweep_finds_it(app_ctx, make, login,
+                                                                                    broker_down):
+    from venture.reports import exports
+
+    organizer = make.organizer()
+    comp = make.competition(organizer=organizer)
+    for _ in range(3):
+        make.application(comp, make.organization(), status="passed")
+    broker_down.setattr(exports, "BACKGROUND_ROWS", 2)
+    client = login(organizer)
+    assert client.post(f"/reports/competitions/{comp.id}/exports/applications").status_code == 302
+    job = db.session.scalar(sa.select(Job).where(Job.kind == "export"))
+    assert job.status == JobStatus.QUEUED and job.task_name == "venture.run_export"
+    assert 'data-job-url' in client.get(f"/reports/exports/{job.id}").get_data(as_text=True)
+
+    broker_down.undo()
+    _age(job.id, enqueued_at=120)
+    assert _sweep(app_ctx)["requeued"] == 1
+    assert _reload(job.id).status == JobStatus.DONE
+    assert client.get(f"/reports/exports/{job.id}/download").status_code == 200
+
+
 def test_the_sweep_sends_a_queued_job_once_per_period(app_ctx, make, broker_down):
     organizer, _comp, stage = _scored(make)
     job = rankings.request_computation(stage, organizer)
@@ -156,6 +178,7 @@ def test_the_heartbeat_beats_during_a_long_step_without_progress(app_ctx, make):
     job = _running(make, heartbeat_seconds_ago=0)
     db.session.execute(sa.update(Job).where(Job.id == job.id).values(status=JobStatus.QUEUED))
     db.session.commit()
+    interval = app_ctx.config["JOB_HEARTBEAT_SECONDS"]
     app_ctx.config["JOB_HEARTBEAT_SECONDS"] = 0.05
     beats = []
     try:
@@ -174,7 +197,7 @@ def test_the_heartbeat_beats_during_a_long_step_without_progress(app_ctx, make):
                     time.sleep(0.02)
             runner.done(result={})
     finally:
-        app_ctx.config["JOB_HEARTBEAT_SECONDS"] = 5
+        app_ctx.config["JOB_HEARTBEAT_SECONDS"] = interval
     assert beats and _reload(job.id).status == JobStatus.DONE
 
 
