@@ -146,9 +146,8 @@ def request_computation(stage: Stage, actor) -> Job:
 @service
 def retry_computation(job: Job, actor) -> Job:
     """The organizer retries a failed or lost computation: the same job is queued again."""
-    from venture.competitions.models import Stage
-
-    stage = db.session.get(Stage, (job.params or {}).get("stage_id"))
+    stage_id = (job.params or {}).get("stage_id")
+    stage = db.session.get(Stage, stage_id) if isinstance(stage_id, int) else None
     if job.kind != JOB_KIND or stage is None:
         raise NotFound()
     ensure_unlocked(stage.competition, action="rankings.compute", object_type="stage", object_id=stage.id,
