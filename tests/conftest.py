@@ -117,7 +117,33 @@ def app(db_url, tmp_path_factory):
 class VentureTestClient(FlaskLoginClient):
     """Each request runs in an app context of its own, as in production: its own
     session and its own ``g``. The test's session commits before the request (so the
-    request sees what the test made) and forgets what it loaded after it."""
+    request sees what the test made) and forgets what it loaded after it.
+
+    ``user=`` signs the client in as a login does: with a server-side session of its own
+    (accounts.sessions), which logout revokes."""
+
+    def __init__(self, *args, **kwargs):
+        user = kwargs.pop("user", None)
+        fresh = kwargs.pop("fresh_login", True)
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            with self.session_transaction() as sess:
+                sess["_user_id"] = self._open_session(user)
+                sess["_fresh"] = fresh
+
+    def _open_session(self, user) -> str:
+        from venture.accounts.sessions import open_session
+
+        if has_app_context():
+            open_session(user)
+            return user.get_id()
+        with self.application.app_context():
+            from venture.accounts.models import User
+            from venture.extensions import db
+
+            own = db.session.get(User, user.id)
+            open_session(own)
+            return own.get_id()
 
     def open(self, *args, **kwargs):
         from venture.extensions import db

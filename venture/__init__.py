@@ -151,15 +151,9 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(identity: str):
-        from venture.accounts.models import User
+        from venture.accounts.sessions import load_user
 
-        user_id, _, version = identity.partition(":")
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or str(user.session_version) != version or not user.active:
-            return None
-        return user
+        return load_user(identity)
 
     @app.before_request
     def _resolve_locale_early():

@@ -91,6 +91,12 @@ def from_environment() -> dict:
         "PROXY_COUNT": int(os.environ.get("VENTURE_PROXY_COUNT") or 0),
         # Seconds before the broker hands an unacknowledged task (its worker died) to another.
         "BROKER_VISIBILITY_TIMEOUT": int(os.environ.get("VENTURE_BROKER_VISIBILITY_TIMEOUT") or 900),
+        # A running job beats every JOB_HEARTBEAT_SECONDS; one silent for JOB_LOST_SECONDS is lost
+        # (its worker died) and may be retried. A queued job is sent to the broker again by the
+        # sweep when it was handed over more than JOB_SWEEP_AGE_SECONDS ago.
+        "JOB_HEARTBEAT_SECONDS": float(os.environ.get("VENTURE_JOB_HEARTBEAT_SECONDS") or 5),
+        "JOB_LOST_SECONDS": int(os.environ.get("VENTURE_JOB_LOST_SECONDS") or 60),
+        "JOB_SWEEP_AGE_SECONDS": int(os.environ.get("VENTURE_JOB_SWEEP_AGE_SECONDS") or 60),
         # Days an export file is kept before the daily purge deletes it (exports hold personal data).
         "EXPORT_KEEP_DAYS": int(os.environ.get("VENTURE_EXPORT_KEEP_DAYS") or 14),
         "MAX_CONTENT_LENGTH": int(os.environ.get("VENTURE_MAX_REQUEST_MB") or 60) * 1024 * 1024,

@@ -16,10 +16,13 @@ TASK_MODULES = [
     "workers.tasks.scores",
     "workers.tasks.reminders",
     "workers.tasks.exports",
+    "workers.tasks.jobs",
 ]
 
 BEAT_SCHEDULE = {
     "sweep-notices": {"task": "venture.sweep_notices", "schedule": timedelta(seconds=60)},
+    # Jobs (score computations, exports): queued ones re-sent, those whose worker died marked lost.
+    "sweep-jobs": {"task": "venture.sweep_jobs", "schedule": timedelta(seconds=30)},
     # Reminders of deadlines: judges' sheets, application drafts, progress reports.
     "send-reminders": {"task": "venture.send_reminders", "schedule": timedelta(minutes=10)},
     # Evaluations whose self-assessment is missing at the deadline fail; complete ones are decided.

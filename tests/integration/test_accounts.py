@@ -94,7 +94,7 @@ def test_password_reset_is_single_use_and_ends_other_sessions(app_ctx, client, m
     assert other_device.get("/account").status_code == 200
 
     assert client.post("/password/forgot", data={"email": "reset@example.org"}).status_code == 200
-    # An unknown address gets the same answer and no email.
+    # An unknown address gets the same answer and no reset link (it is told no account uses it).
     assert client.post("/password/forgot", data={"email": "nobody@example.org"}).status_code == 200
     sent = _notices("password_reset")
     assert [n.email for n in sent] == ["reset@example.org"]

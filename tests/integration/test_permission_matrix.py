@@ -70,6 +70,7 @@ MATRIX: dict[str, Route] = {
     "accounts.notice_preferences": Route("signed"),
     "accounts.resend_verification": Route("public"),
     "accounts.reset_password": Route("public"),
+    "accounts.sign_out_everywhere": Route("signed"),
     "accounts.set_language": Route("public"),
     "accounts.signup": Route("public"),
     "accounts.two_factor_disable": Route("signed"),
@@ -185,13 +186,13 @@ MATRIX: dict[str, Route] = {
     # rankings
     **{f"rankings.{name}": Route("organizer", "results") for name in (
         "build_final", "card", "compare", "competition", "compute", "export", "final_history", "history", "index",
-        "job_status", "snapshot", "stage")},
+        "job_status", "retry_job", "snapshot", "stage")},
     "rankings.published_sheets": Route("public", "project"),  # only once the results are final
     "rankings.methods": Route("organizer", "stage_snapshot"),
     # reports
     **{f"reports.{name}": Route("organizer", "export") for name in (
         "download_export", "export", "export_job", "export_status", "exports", "followup", "import_organizations",
-        "imports", "index", "judging", "organizations_template", "overview")},
+        "imports", "index", "judging", "organizations_template", "overview", "retry_export")},
     # follow-up
     **{f"followup.{name}": Route("organizer", "project") for name in (
         "assign", "communities", "confirm_agreement", "create_projects", "dashboard", "decide", "disputes",

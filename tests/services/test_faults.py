@@ -93,7 +93,10 @@ def test_a_worker_killed_while_computing_leaves_no_snapshot_and_the_rerun_is_ide
     from venture.rankings.models import ResultSnapshot, SnapshotEntry
     from venture.rankings.services import request_computation
 
-    env = {**stack_env, "VENTURE_BROKER_VISIBILITY_TIMEOUT": "5"}
+    # The broker hands the task over again after 5 s; by then the killed worker's heartbeat
+    # is older than 2 s, so the second worker may take the job over (venture.jobs).
+    env = {**stack_env, "VENTURE_BROKER_VISIBILITY_TIMEOUT": "5", "VENTURE_JOB_HEARTBEAT_SECONDS": "0.5",
+           "VENTURE_JOB_LOST_SECONDS": "2"}
     stage_id = seed_stage(stack_app, 8000, 7, 200, 7)
     first = Worker(env, tmp_path / "worker-1.log")
     first.start()

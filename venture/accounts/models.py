@@ -52,7 +52,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """What the session and remember-me cookies carry: the user, the account's session
+        version (bumped by a password change and "sign out everywhere") and this browser's
+        session token (revoked at logout). accounts.sessions.load_user checks all three."""
+        token = getattr(self, "session_token", None)
+        return f"{self.id}:{self.session_version}:{token}" if token else f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:
@@ -120,3 +124,16 @@ class UserToken(db.Model):
 
     def is_usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Its cookies carry a random token whose SHA-256 is stored
+    here; logging out revokes the row, so a copied cookie stops working at once."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -21,7 +21,7 @@ from venture.audit.services import record
 from venture.db import service, utcnow
 from venture.errors import Conflict, DomainError, ValidationError
 from venture.extensions import db
-from venture.notices.services import notify
+from venture.notices.services import notify, notify_address
 
 # Argon2id with OWASP's recommended baseline (19 MiB, 2 passes, 1 lane): a login costs a
 # few tens of milliseconds instead of the library default's 64 MiB x 4 lanes, which let a
@@ -191,10 +191,18 @@ def log_in(email: str, password: str) -> User:
 # --- password reset ------------------------------------------------------------------
 
 @service
-def request_password_reset(email: str) -> None:
-    """Send a reset link if the account exists; the caller says the same thing either way."""
+def request_password_reset(email: str, locale: str = "zh_CN") -> None:
+    """Send a reset link if the account exists; the caller says the same thing either way.
+
+    Both answers do the same work, so the time they take does not tell whether an
+    account exists: a token is made, an audit entry and an outbox notice are written and
+    its delivery is queued. An address without an active account is told so by email
+    (whoever owns it learns that someone tried; nobody else learns anything)."""
+    email = normalize_email(email)
     user = find_user(email)
     if user is None or not user.active:
+        record("account.password_reset_unknown", object_type="email", object_id=None, changes={"email": email})
+        notify_address(email, locale, "password_reset_unknown", link=_external("accounts.signup"))
         return
     token = issue_token(user, TokenPurpose.RESET)
     record("account.password_reset_requested", user)  # who asked is the request's address

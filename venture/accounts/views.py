@@ -15,10 +15,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from venture.accounts import forms, services, twofactor
+from venture.accounts import forms, services, sessions, twofactor
 from venture.errors import DomainError, Forbidden
 from venture.extensions import limiter
-from venture.i18n import normalize_locale
+from venture.i18n import current_locale_code, normalize_locale
 from venture.notices import kinds
 from venture.notices import services as notices
 from venture.policy import public, signed_in
@@ -44,11 +44,13 @@ def _login_failed(response) -> bool:
 
 
 def _start_session(user, remember: bool = False) -> None:
-    """A fresh session on login: nothing from before survives (no session fixation)."""
+    """A fresh session on login: nothing from before survives (no session fixation), and
+    a server-side session row that logout revokes (accounts.sessions)."""
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
+    sessions.open_session(user)
     login_user(user, remember=remember)
 
 
@@ -119,8 +121,20 @@ def _pending_second_factor():
     return user, pending
 
 
+def _pending_account() -> str:
+    """The account half-way through its login: codes are counted per account too, so
+    guesses spread over many addresses meet the same limit."""
+    pending = session.get("second_factor") or {}
+    return f"2fa:{pending.get('user_id', '')}"
+
+
+def _code_refused(response) -> bool:
+    return response.status_code != 302  # an accepted code (or a lapsed login) redirects
+
+
 @bp.route("/login/2fa", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
+@limiter.limit(_account_rate_limit, key_func=_pending_account, methods=["POST"], deduct_when=_code_refused)
 @public
 def login_second_factor():
     user, pending = _pending_second_factor()
@@ -199,6 +213,8 @@ def _require_organizer_second_factor():
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
+    if current_user.is_authenticated:
+        sessions.end_session(current_user._get_current_object())
     logout_user()
     locale = session.get("locale")
     session.clear()
@@ -237,7 +253,7 @@ def resend_verification():
 def forgot_password():
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, locale=current_locale_code())
         return render_template("accounts/check_email.html", email=services.normalize_email(form.email.data),
                                reset=True, valid_for=services.token_max_age(services.TokenPurpose.RESET))
     return render_form("accounts/forgot_password.html", form)
@@ -313,6 +329,18 @@ def change_password():
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form, password_form=password_form), 422
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@signed_in
+def sign_out_everywhere():
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        sessions.sign_out_everywhere(user)
+        _start_session(user)  # this browser stays signed in, with a new session
+        flash(_("You have been signed out on every other device and browser."), "success")
+    return redirect(url_for("accounts.account"))
 
 
 @bp.route("/account/notices", methods=["GET", "POST"])

@@ -16,8 +16,6 @@ Services other domains may call:
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
@@ -28,11 +26,11 @@ from sqlalchemy.orm import selectinload
 from venture.audit.services import record
 from venture.competitions.locks import ensure_unlocked
 from venture.competitions.models import Competition, Stage
-from venture.db import service, utcnow
-from venture.errors import Conflict, ValidationError
+from venture.db import service
+from venture.errors import Conflict, NotFound, ValidationError
 from venture.extensions import db
 from venture.jobs.models import Job, JobStatus
-from venture.jobs.services import JobRunner, start_job
+from venture.jobs.services import JobRunner, NotClaimed, retry_job, start_job
 from venture.judging.models import ScoreSheet, SheetStatus
 from venture.notices import kinds
 from venture.notices.services import notify
@@ -43,7 +41,6 @@ from venture.rankings.models import ResultSnapshot, SnapshotEntry, SnapshotKind
 kinds.register("scores_computed", _l("Scores computed"))
 
 JOB_KIND = "compute_stage"
-STALE_JOB = timedelta(minutes=30)  # a job older than this no longer blocks a new one
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -115,8 +112,9 @@ def stage_jobs(competition: Competition, limit: int = 30) -> dict[int, Job]:
 # --- computing -------------------------------------------------------------------------------
 
 def is_computing(job: Job | None) -> bool:
-    """The stage's latest job still runs (one older than STALE_JOB was lost: a new one may start)."""
-    return job is not None and not job.finished and job.created_at > utcnow() - STALE_JOB
+    """The stage's latest job waits for a worker or runs on a live one (a lost one does not
+    block: its worker stopped beating, see venture.jobs)."""
+    return job is not None and job.active
 
 
 def can_request_computation(stage: Stage, job: Job | None, sheet_count: int) -> bool:
@@ -145,6 +143,20 @@ def request_computation(stage: Stage, actor) -> Job:
     return job
 
 
+@service
+def retry_computation(job: Job, actor) -> Job:
+    """The organizer retries a failed or lost computation: the same job is queued again."""
+    stage_id = (job.params or {}).get("stage_id")
+    stage = db.session.get(Stage, stage_id) if isinstance(stage_id, int) else None
+    if job.kind != JOB_KIND or stage is None:
+        raise NotFound()
+    ensure_unlocked(stage.competition, action="rankings.compute", object_type="stage", object_id=stage.id,
+                    actor=actor)
+    if is_computing(stage_jobs(stage.competition).get(stage.id)):
+        raise Conflict(_("This stage is being computed already; wait for that computation to finish."))
+    return retry_job(job, actor)
+
+
 def run_computation_job(job_id: int) -> str:
     """The task's work: compute the job's stage, reporting progress on the job row."""
     from venture.accounts.models import User
@@ -154,13 +166,16 @@ def run_computation_job(job_id: int) -> str:
         return "done"  # a re-delivered task: the work is there already
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     locale = actor.locale if actor is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(locale), JobRunner(job_id) as runner:
-        def progress(percent, message):
-            runner.progress(percent, str(message))
+    try:
+        with force_locale(locale), JobRunner(job_id) as runner:
+            def progress(percent, message):
+                runner.progress(percent, str(message))
 
-        snapshot_id = compute_stage_snapshot(runner.params["stage_id"], actor_id=job.created_by_id,
-                                             job_id=job_id, progress=progress)
-        runner.done(result={"snapshot_id": snapshot_id})
+            snapshot_id = compute_stage_snapshot(runner.params["stage_id"], actor_id=job.created_by_id,
+                                                 job_id=job_id, progress=progress)
+            runner.done(result={"snapshot_id": snapshot_id})
+    except NotClaimed:
+        return "skipped"  # a duplicate task: another worker runs (or ran) this job
     return "done"
 
 

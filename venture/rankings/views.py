@@ -103,8 +103,21 @@ def job_status(job_id: int):
     if job.kind != services.JOB_KIND:
         raise NotFound()
     require(policies.can_view_rankings(current_user, None))
-    return jsonify({"status": str(job.status), "progress": job.progress, "message": job.message,
+    return jsonify({"status": job.state, "progress": job.progress, "message": job.message,
                     "snapshot_id": (job.result or {}).get("snapshot_id")})
+
+
+@bp.route("/rankings/jobs/<int:job_id>/retry", methods=["POST"])
+@organizer_only
+def retry_job(job_id: int):
+    job = get_job(job_id)
+    if job.kind != services.JOB_KIND:
+        raise NotFound()
+    comp = queries.get_competition(job.competition_id)
+    require(policies.can_compute(current_user, comp))
+    services.retry_computation(job, current_user)
+    flash(_("The computation has been queued again. This page shows its progress."), "success")
+    return redirect(url_for("rankings.competition", competition_id=comp.id))
 
 
 @bp.route("/rankings/stages/<int:stage_id>")

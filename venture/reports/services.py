@@ -19,7 +19,7 @@ from venture.db import service, unit_of_work, utcnow
 from venture.errors import DomainError, NotFound
 from venture.extensions import db
 from venture.jobs.models import Job, JobStatus
-from venture.jobs.services import JobRunner, start_job
+from venture.jobs.services import JobRunner, NotClaimed, retry_job, start_job
 from venture.judging.services.common import external
 from venture.notices.services import notify
 from venture.reports.exports import ExportKind, ExportRequest, registry
@@ -58,6 +58,14 @@ def start_export(kind: ExportKind, request: ExportRequest, *, actor, locale: str
         "export": [None, kind.name], "stage_id": [None, params["stage_id"]], "filters": [None, params["filters"]],
         "background": [None, True]})
     return job
+
+
+@service
+def retry_export(job: Job, actor) -> Job:
+    """The organizer retries a failed or lost export: the same job is queued again."""
+    if job.kind != JOB_KIND:
+        raise NotFound()
+    return retry_job(job, actor)
 
 
 @service
@@ -144,6 +152,8 @@ def run_export(job_id: int) -> None:
     except DomainError as refused:
         log.info("export job %s refused: %s", job_id, refused.message)
         return
+    except NotClaimed:
+        return  # a duplicate task: another worker runs (or ran) this export
     finally:
         db.session.rollback()
     _notify_ready(job_id)

@@ -7,6 +7,7 @@ import io
 
 import sqlalchemy as sa
 from flask import flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from venture.competitions.models import Competition, Stage
@@ -97,7 +98,17 @@ def export_job(job_id: int):
 def export_status(job_id: int):
     job = get_job(job_id)
     require(policies.can_download_export(current_user, job))
-    return jsonify(status=job.status.value, progress=job.progress, message=job.message)
+    return jsonify(status=job.state, progress=job.progress, message=job.message)
+
+
+@bp.route("/exports/<int:job_id>/retry", methods=["POST"])
+@organizer_only
+def retry_export(job_id: int):
+    job = get_job(job_id)
+    require(policies.can_retry_export(current_user, job))
+    services.retry_export(job, current_user)
+    flash(_("The export has been queued again."), "success")
+    return redirect(url_for("reports.export_job", job_id=job.id))
 
 
 @bp.route("/exports/<int:job_id>/download")

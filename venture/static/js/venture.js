@@ -50,7 +50,7 @@
             bar.textContent = job.progress + "%";
           }
           if (label && job.message) { label.textContent = job.message; }
-          if (job.status === "done" || job.status === "failed") {
+          if (job.status === "done" || job.status === "failed" || job.status === "lost") {
             window.location.reload();
           } else {
             window.setTimeout(poll, 1000);
