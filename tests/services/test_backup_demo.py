@@ -26,6 +26,7 @@ DEMO_LEAVES_EMPTY = {
     "user_token",         # no password reset or invitation is pending
     "judge_tie",          # no judge had to break a tie
     "objection_file",     # the demo's objections carry no attachment
+    "user_session",       # nobody has signed in to the freshly seeded demo
 }
 
 
@@ -54,7 +55,7 @@ def _add_what_the_demo_leaves_out(app) -> None:
     """One row in each table the demo leaves empty, so the round trip carries every table."""
     from datetime import UTC, datetime, timedelta
 
-    from venture.accounts.models import TokenPurpose, User, UserToken
+    from venture.accounts.models import TokenPurpose, User, UserSession, UserToken
     from venture.extensions import db
     from venture.files.models import StoredFile
     from venture.jobs.models import Job, JobStatus
@@ -76,6 +77,7 @@ def _add_what_the_demo_leaves_out(app) -> None:
         "judge_tie": lambda: JudgeTie(judge_id=first(User).id, organization_id=first(Organization).id,
                                       kind=TieKind.CONSULTANT, note="曾任顾问"),
         "objection_file": lambda: ObjectionFile(objection_id=first(Objection).id, stored_file_id=first(StoredFile).id),
+        "user_session": lambda: UserSession(user_id=first(User).id, token_hash="e" * 64),
     }
     assert set(rows) == DEMO_LEAVES_EMPTY
     with app.app_context():
