@@ -191,7 +191,7 @@ def edit(application_id: int, section_key: str):
     if request.method == "POST":
         if form.validate():
             try:
-                services.save_section(app, section_key, form.values(), version=form.version.data or 0,
+                services.save_section(app, section_key, form.values(), version=form.loaded_version,
                                       actor=current_user)
             except services.StaleEdit as error:
                 flash(str(error.message), "danger")
@@ -205,6 +205,8 @@ def edit(application_id: int, section_key: str):
             if section(target) is None:
                 target = section_key
             return redirect(url_for("applications.edit", application_id=app.id, section_key=target))
+        for message in form.version.errors:  # a hidden field: its refusal is said at the top
+            flash(str(message), "danger")
         return _edit_page(app, section_key, form, status=422)
     return _edit_page(app, section_key, form)
 
@@ -227,10 +229,12 @@ def autosave(application_id: int, section_key: str):
             formdata.add(str(name), "" if item is None else str(item))
     form = _make_form(app, section_key, formdata=formdata)
     if not form.validate():
+        if form.version.errors:
+            return jsonify({"error": {"status": 400, "message": str(form.version.errors[0]), "field": "version"}}), 400
         return jsonify({"error": {"status": 422, "message": _("Some fields are not valid; they were not saved."),
                                   "fields": form.errors}}), 422
     try:
-        services.save_section(app, section_key, form.values(), version=form.version.data or 0, actor=current_user)
+        services.save_section(app, section_key, form.values(), version=form.loaded_version, actor=current_user)
     except services.StaleEdit as error:
         return jsonify({"error": {"status": 409, "message": str(error.message)},
                         "version": error.current_version}), 409
@@ -313,14 +317,18 @@ def submit(application_id: int):
     app = _application(application_id, edit=True)
     form = forms.SubmitForm()
     if not form.validate():
+        if form.version.errors:
+            raise ValidationError(form.version.errors[0])
         raise DomainError(_("The form has expired. Reload the page and try again."))
     try:
-        services.save_section(app, "submit", form.values(), version=form.version.data or 0, actor=current_user)
+        services.save_section(app, "submit", form.values(), version=form.loaded_version, actor=current_user)
         services.submit_application(app, actor=current_user)
     except services.SubmissionRefused as error:
         for problem in error.problems:
             flash(problem.message, "danger")
-        _choices(app, "submit", form)
+        # The pledge was saved before the submission was refused: the page now holds the
+        # version the server has, so the next save or submit is not taken for someone else's.
+        form.version.data = app.version
         return _edit_page(app, "submit", form, status=422)
     except services.StaleEdit as error:
         flash(str(error.message), "danger")
