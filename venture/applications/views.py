@@ -12,6 +12,7 @@ from venture.applications import forms, policies, queries, services
 from venture.applications import labels as _labels  # noqa: F401  (enum labels)
 from venture.applications.models import Application, ApplicationStatus, Attachment, AttachmentKind
 from venture.applications.money import rules_of
+from venture.applications.progress import next_steps
 from venture.applications.sections import SECTIONS, next_section, section
 from venture.applications.snapshot import (
     COLUMN_LABELS,
@@ -43,10 +44,9 @@ def _application(application_id: int, *, edit: bool = False) -> Application:
 @signed_in
 def mine():
     groups = queries.applications_of_user(current_user)
-    from venture.applications.services.drafting import EDITABLE
-
-    return render_template("applications/mine.html", groups=groups, now=utcnow(), editable=EDITABLE,
-                           deadline=services.edit_deadline)
+    now = utcnow()
+    steps = next_steps([a for _org, apps in groups for a in apps], now)
+    return render_template("applications/mine.html", groups=groups, now=now, steps=steps)
 
 
 @bp.route("/start/<int:competition_id>", methods=["POST"])
@@ -67,7 +67,8 @@ def start(competition_id: int):
 @signed_in
 def show(application_id: int):
     app = _application(application_id)
-    return render_template("applications/show.html", app=app, now=utcnow(),
+    now = utcnow()
+    return render_template("applications/show.html", app=app, now=now, step=next_steps([app], now)[app.id],
                            can_edit=policies.can_edit(current_user, app), deadline=services.edit_deadline(app),
                            withdraw_deadline=services.withdraw_deadline(app),
                            problems=services.submission_problems(app) if app.status in (
