@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from venture.applications import forms, policies, queries, services
 from venture.applications import labels as _labels  # noqa: F401  (enum labels)
+from venture.applications.eligibility import verification_note
 from venture.applications.models import Application, ApplicationStatus, Attachment, AttachmentKind
 from venture.applications.money import rules_of
 from venture.applications.progress import next_steps
@@ -69,6 +70,7 @@ def show(application_id: int):
     app = _application(application_id)
     now = utcnow()
     return render_template("applications/show.html", app=app, now=now, step=next_steps([app], now)[app.id],
+                           verification=verification_note(app.organization, app.competition),
                            can_edit=policies.can_edit(current_user, app), deadline=services.edit_deadline(app),
                            withdraw_deadline=services.withdraw_deadline(app),
                            problems=services.submission_problems(app) if app.status in (
@@ -163,7 +165,8 @@ def _edit_page(app: Application, key: str, form, status: int = 200, conflict: bo
         by_section.setdefault(p.field, []).append(p.message)
     context = {"app": app, "section": section(key), "sections": SECTIONS, "form": form, "problems": problems,
                "by_section": by_section, "deadline": services.edit_deadline(app), "now": utcnow(),
-               "next_section": next_section(key), "conflict": conflict}
+               "next_section": next_section(key), "conflict": conflict,
+               "verification": verification_note(app.organization, app.competition)}
     if key == "project":
         context["community_groups"] = queries.community_choices()
     if key == "budget":
