@@ -287,3 +287,30 @@ def test_communities_every_error_in_one_pass_with_the_forms_rules(app_ctx, make,
     page = response.get_data(as_text=True)
     assert "联系人" in page and "data-import-warning" in page
     assert db.session.scalar(sa.select(sa.func.count(Area.id))) == 3
+
+
+def test_judges_every_error_in_one_pass_and_extra_columns_named(app_ctx, make, login):
+    make.judge(email="taken@example.org")
+    client = login(make.organizer())
+    header = [c.value for c in load_workbook(io.BytesIO(client.get("/judging/judges/template.xlsx").data))
+              .worksheets[0][1]]
+    width = len(header)
+
+    def judge_row(name, email, **cells):
+        row = [name, email] + [""] * (width - 2)
+        for column, value in cells.items():
+            row[header.index(column)] = value
+        return row + ["随便写"]
+
+    rows = [judge_row("王一", "wang1@example.org"),
+            judge_row("王二", "wang1@example.org", 单位统一社会信用代码="ABC"),  # row 3: twice, a bad code
+            judge_row("", "taken@example.org")]                           # row 4: no name, account exists
+    response = client.post("/judging/judges/import",
+                           data={"file": (_xlsx(rows, [*header, "备注"]), "judges.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    where = [(row, column) for row, column, _m in _errors(response)]
+    assert where == [("3", "邮箱"), ("3", "单位统一社会信用代码"), ("4", "姓名"), ("4", "邮箱")]
+    page = response.get_data(as_text=True)
+    assert "备注" in page and "data-import-warning" in page
+    assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email.like("wang%"))) == 0
