@@ -69,7 +69,7 @@ def decide(app: Application, facts: Facts, now: datetime) -> NextStep:
         return _returned(app, now)
     if status == ApplicationStatus.SUBMITTED:
         _start, ends = _stage_dates(app, StageKind.SCREENING)
-        return NextStep("submitted", _("Submitted: waiting for the eligibility screening."), deadline=ends)
+        return NextStep("submitted", _("Waiting for the eligibility screening."), deadline=ends)
     if status == ApplicationStatus.REJECTED:
         return NextStep("rejected", _("Not eligible: the screening did not pass the application."), "danger",
                         _("See the reason"), url_for("applications.show", application_id=app.id))
