@@ -85,3 +85,44 @@ def test_a_refused_submit_then_a_save_and_a_submit_go_through(live_server, deskt
     code = _code(live_server, draft)
     a.flash(zh("Your application %(code)s has been submitted (revision %(n)d).", code=code, n=1))
     expect(a.page.locator("h1")).to_have_text(PROJECT)
+
+
+def test_a_submit_pressed_while_the_autosave_is_on_its_way_waits_for_it(live_server, desktop, check_page, shot):
+    """The pledge's autosave is still on its way when the applicant presses submit: the page
+    waits for its answer (the new version) before posting, so the submission is not taken for
+    someone else's stale edit."""
+    from tests import factories
+    from venture.extensions import db
+
+    with live_server.ctx():
+        member = factories.applicant(email="zhao.lan@xingguang.example", name="赵兰", password=PASSWORD)
+        org = factories.organization(members=[member], name="澧阳市晨曦社工服务中心")
+        app = factories.complete_draft(factories.competition(required_attachments=[]), org)
+        app.pledge = False
+        db.session.commit()
+        app_id = app.id
+
+    a = Browsing(desktop().new_page(), check_page, shot, "applicant-2")
+    a.log_in("zhao.lan@xingguang.example")
+    a.go(f"/applications/{app_id}/edit/submit")
+    held = []
+
+    def hold_the_answer(route):  # the server saves (a new version); its answer is held back
+        held.append((route, route.fetch()))
+
+    a.page.route("**/autosave/**", hold_the_answer)
+    a.page.get_by_label(re.compile(re.escape(zh("We pledge that everything in this application is true and "
+                                                "complete, and accept the rules of the competition.")))).check()
+    expect(a.page.locator("[data-autosave-status]")).to_contain_text(zh("Saving…"))
+    for _ in range(200):  # the server's answer arrives (and is held) while the page waits
+        if held:
+            break
+        a.page.wait_for_timeout(50)
+    assert held, "the autosave was sent"
+    a.page.get_by_role("button", name=zh("Submit the application"), exact=True).click()
+    with a.page.expect_navigation() as navigation:
+        route, answer = held[0]
+        route.fulfill(response=answer)
+    assert navigation.value.status == 200
+    a.flash(zh("Your application %(code)s has been submitted (revision %(n)d).", code=_code(live_server, app_id),
+               n=1))
