@@ -153,3 +153,14 @@ def test_every_number_of_the_form_answers_below_500(make, login, section):
             saved = client.post(f"/applications/{app.id}/autosave/{section}",
                                 json={"fields": {**fields, "version": str(_fresh(app.id).version)}})
             assert saved.status_code < 500, (section, name, value)
+
+
+def test_an_id_beyond_what_a_database_holds_in_the_url_is_a_404(make, login):
+    member, app = _draft(make)
+    client = login(member)
+    huge = "9" * 25
+    for url in (f"/applications/{huge}", f"/applications/{huge}/edit/project", f"/applications/{huge}/print",
+                f"/applications/{app.id}/attachments/{huge}"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/applications/start/{huge}", data={"organization_id": "1"}).status_code == 404
+    assert client.post(f"/applications/{huge}/autosave/need", json={"fields": {}}).status_code == 404
