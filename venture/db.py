@@ -91,9 +91,14 @@ def in_transaction() -> bool:
     return _depth.get() > 0
 
 
+MAX_ID = 2**63 - 1  # the largest id a database holds: a bigger number in a URL names no row
+
+
 def get_or_404(model, ident):
     from venture.errors import NotFound
 
+    if isinstance(ident, int) and not -MAX_ID <= ident <= MAX_ID:
+        raise NotFound()  # SQLite cannot even compare it (OverflowError), PostgreSQL refuses it
     obj = db.session.get(model, ident)
     if obj is None:
         raise NotFound()

@@ -186,7 +186,9 @@ def test_an_import_with_a_bad_row_imports_nothing_and_names_rows_and_columns(app
     page = response.get_data(as_text=True)
     assert "未导入任何数据" in page
     errors = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
-    assert [(row, column) for row, column, _m in errors] == [("3", "街道/乡镇"), ("4", "社区/村")]
+    # Every error of every row in one pass: the codes are checked even though other rows failed.
+    assert [(row, column) for row, column, _m in errors] == [("3", "街道/乡镇"), ("4", "社区/村"), ("5", "代码"),
+                                                             ("6", "代码")]
     assert _count() == 3  # nothing imported
 
     rows = [rows[0], rows[3], rows[4]]

@@ -202,3 +202,115 @@ def test_paper_sheets_name_the_bad_row_and_store_nothing(app_ctx, make, login):
     (row, where, message), = _errors(response)
     assert row == "6" and where.startswith(ws.title) and "项目设计" in where and "项目设计" in message
     assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 0
+
+
+# --- every error in one pass, the forms' rules, extra columns -----------------------------------
+
+def test_every_error_of_every_row_comes_in_one_pass(app_ctx, make, login):
+    """The checks across rows (twice in the file, registered already, a judge's email) run on
+    rows with a bad cell too: one upload lists what used to take several rounds."""
+    registered = make.organization()
+    judge = make.judge(email="judge.zhang@example.org")
+    client = login(make.organizer())
+    twice = make.uscc("2", region="439901")
+    rows = [
+        _row(make, 统一社会信用代码=twice),                                                      # row 2
+        _row(make, 统一社会信用代码=twice, 登记日期="2019-02-30", 联系电话="12345"),              # row 3
+        _row(make, 统一社会信用代码=registered.uscc, 评估等级="4A", 成员邮箱=judge.email,
+             党员人数="三"),                                                                     # row 4
+        _row(make, 机构名称="", 联系电话="0736-712345"),                                        # row 5
+    ]
+    response = _post(client, rows)
+    assert response.status_code == 422
+    where = [(row, column) for row, column, _message in _errors(response)]
+    assert where == [("3", "统一社会信用代码"), ("3", "登记日期"), ("3", "联系电话"),
+                     ("4", "统一社会信用代码"), ("4", "评估日期"), ("4", "党员人数"), ("4", "成员邮箱"),
+                     ("5", "机构名称"), ("5", "联系电话")]
+    messages = {(row, column): message for row, column, message in _errors(response)}
+    assert "第 2 行" in messages[("3", "统一社会信用代码")] and "已在平台登记" in messages[("4", "统一社会信用代码")]
+    assert "0736-7123456" in messages[("3", "联系电话")]  # the forms' phone rule and message
+    assert "评审专家" in messages[("4", "成员邮箱")] or judge.email in messages[("4", "成员邮箱")]
+    assert db.session.scalar(sa.select(sa.func.count(Organization.id))) == 1
+
+    # Corrected in one go, the same file goes through.
+    fixed = [rows[0], _row(make), _row(make, 评估等级="4A", 评估日期="2023-06-30"),
+             _row(make, 联系电话="0736-7123456")]
+    assert _post(client, fixed).status_code == 302, _errors(_post(client, fixed))
+
+
+def test_phones_are_checked_like_in_the_registration_form(app_ctx, make, login):
+    applicant = make.applicant()
+    client = login(applicant)
+    refused = client.post("/orgs/new", data=make.org_form(contact_phone="12345"))
+    assert refused.status_code == 422 and "0736-7123456" in refused.get_data(as_text=True)
+    for phone in ("13900000000", "0736-7123456", "+86 139 0000 0000"):
+        assert client.post("/orgs/new", data=make.org_form(contact_phone=phone)).status_code == 302, phone
+    imported = _post(login(make.organizer()), [_row(make, 联系电话="+86 139 0000 0000"),
+                                               _row(make, 联系电话="12345")])
+    assert [(row, column) for row, column, _m in _errors(imported)] == [("3", "联系电话")]
+
+
+def test_extra_columns_are_named_in_a_warning(app_ctx, make, login):
+    client = login(make.organizer())
+    header = [*HEADER, "备注", "负责人微信"]
+    rows = [[*_row(make), "老客户", "wx123"]]
+    bad = [[*_row(make, 登记日期="明天"), "老客户", "wx123"]]
+    refused = _post(client, bad, header)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "备注" in page and "负责人微信" in page and "data-import-warning" in page
+    done = _post(client, rows, header)
+    assert done.status_code == 302
+    shown = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "备注、负责人微信" in shown
+    # A file with the template's columns only has no warning.
+    clean = client.post("/reports/imports/organizations", data={"file": (_xlsx([_row(make)]), "orgs.xlsx")},
+                        content_type="multipart/form-data", follow_redirects=True)
+    assert "导入时不读取的列" not in clean.get_data(as_text=True)
+
+
+def test_communities_every_error_in_one_pass_with_the_forms_rules(app_ctx, make, login):
+    client = login(make.organizer())
+    existing = make.area_tree("城东区", {"丹桂街道": ["丹桂社区"]})
+    existing["丹桂社区"].code = "439901001001"
+    db.session.commit()
+    header = ["区县", "街道/乡镇", "社区/村", "代码", "联系人"]
+    rows = [("城西区", "柳湖街道", "柳湖社区", "439901009009", "张"),
+            ("区" * 101, "柳湖街道", "杏林社区", "439901001001", ""),   # row 3: name too long, code taken
+            ("城西区", "柳湖街道", "荷塘社区", "4" * 21, ""),            # row 4: code too long
+            ("城西区", "  ", "荷塘社区", "439901009009", "")]            # row 5: no street, code of row 2
+    response = client.post("/admin/areas/import", data={"file": (_xlsx(rows, header), "areas.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    where = [(row, column) for row, column, _m in _errors(response)]
+    assert where == [("3", "区县"), ("3", "代码"), ("4", "代码"), ("5", "街道/乡镇"), ("5", "代码")]
+    page = response.get_data(as_text=True)
+    assert "联系人" in page and "data-import-warning" in page
+    assert db.session.scalar(sa.select(sa.func.count(Area.id))) == 3
+
+
+def test_judges_every_error_in_one_pass_and_extra_columns_named(app_ctx, make, login):
+    make.judge(email="taken@example.org")
+    client = login(make.organizer())
+    header = [c.value for c in load_workbook(io.BytesIO(client.get("/judging/judges/template.xlsx").data))
+              .worksheets[0][1]]
+    width = len(header)
+
+    def judge_row(name, email, **cells):
+        row = [name, email] + [""] * (width - 2)
+        for column, value in cells.items():
+            row[header.index(column)] = value
+        return row + ["随便写"]
+
+    rows = [judge_row("王一", "wang1@example.org"),
+            judge_row("王二", "wang1@example.org", 单位统一社会信用代码="ABC"),  # row 3: twice, a bad code
+            judge_row("", "taken@example.org")]                           # row 4: no name, account exists
+    response = client.post("/judging/judges/import",
+                           data={"file": (_xlsx(rows, [*header, "备注"]), "judges.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    where = [(row, column) for row, column, _m in _errors(response)]
+    assert where == [("3", "邮箱"), ("3", "单位统一社会信用代码"), ("4", "姓名"), ("4", "邮箱")]
+    page = response.get_data(as_text=True)
+    assert "备注" in page and "data-import-warning" in page
+    assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email.like("wang%"))) == 0

@@ -68,6 +68,36 @@ def _verified(app, comp, org, today, ctx) -> Check | None:
                  else _("The organization has not been verified by the organizer yet."))
 
 
+def verification_note(org, comp) -> str | None:
+    """What verification means for an application of ``org`` in ``comp``, said to its members
+    before they submit (None once the organization is verified). The same rule as the
+    screening's "Organization verified" check: submitting is allowed either way; where the
+    competition requires verification the check fails, so the application is not passed with
+    the all-green ones and may be returned or rejected."""
+    from venture.orgs.models import VerificationStatus
+
+    if org.is_verified:
+        return None
+    rejected = org.verification_status == VerificationStatus.REJECTED
+    if not comp.require_verified:
+        return (_("The organizer rejected the registration of %(org)s. This competition does not require a "
+                  "verified organization: you can submit, and the screening does not depend on it.", org=org.name)
+                if rejected else
+                _("%(org)s has not been verified by the organizer yet. This competition does not require it: you "
+                  "can submit, and the screening does not depend on it.", org=org.name))
+    if rejected:
+        return _("The organizer rejected the registration of %(org)s (the reason is on the organization's page). "
+                 "This competition requires a verified organization: you can submit, but the screening will find "
+                 "that the application does not meet the rule \"%(check)s\", and the organizer may "
+                 "reject it.", org=org.name, check=_("Organization verified"))
+    return _("%(org)s has not been verified by the organizer yet. You can fill in and submit this application, but "
+             "this competition requires a verified organization: until the organizer verifies it, the screening "
+             "finds that the application does not meet the rule \"%(check)s\", so it is not passed "
+             "with the others and may be returned for amendment or rejected. Keep the organization's details and "
+             "registration certificate complete so that it can be verified.", org=org.name,
+             check=_("Organization verified"))
+
+
 def _org_type(app, comp, org, today, ctx) -> Check | None:
     allowed = comp.allowed_org_types or []
     if not allowed:

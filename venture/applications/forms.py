@@ -22,8 +22,9 @@ from wtforms import (
 )
 from wtforms import Form as BaseForm
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import ValidationError as FieldError
 
-from venture.applications.models import AttachmentKind
+from venture.applications.models import AttachmentKind, parse_version
 from venture.competitions.forms import (
     LocalDateTimeField,
     MultiCheckboxField,
@@ -37,6 +38,15 @@ BLANK_ROWS = 2  # empty rows offered at the end of each table (for use without J
 
 class SectionForm(FlaskForm):
     version = HiddenField()
+
+    def validate_version(self, field) -> None:
+        if parse_version(field.data) is None:
+            raise FieldError(_l("This page is out of date or was altered: reload it to continue."))
+
+    @property
+    def loaded_version(self) -> int:
+        """The version the editor loaded (call after validation)."""
+        return parse_version(self.version.data) or 0
 
     def values(self) -> dict:
         raise NotImplementedError

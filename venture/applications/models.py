@@ -23,6 +23,22 @@ class ApplicationStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# The largest version the column holds on every database (a 32-bit INTEGER on PostgreSQL).
+MAX_VERSION = 2**31 - 1
+
+
+def parse_version(raw) -> int | None:
+    """The version a page was loaded at, or None when it is not one: empty means 0 (never
+    current, so refused as stale), anything but a whole number in range is not a version."""
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return 0
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if number <= MAX_VERSION else None
+
+
 class AttachmentKind(enum.StrEnum):
     REGISTRATION = "registration"    # 登记证书
     CHARTER = "charter"              # 章程

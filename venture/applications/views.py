@@ -10,8 +10,10 @@ from werkzeug.datastructures import MultiDict
 
 from venture.applications import forms, policies, queries, services
 from venture.applications import labels as _labels  # noqa: F401  (enum labels)
+from venture.applications.eligibility import verification_note
 from venture.applications.models import Application, ApplicationStatus, Attachment, AttachmentKind
 from venture.applications.money import rules_of
+from venture.applications.progress import next_steps
 from venture.applications.sections import SECTIONS, next_section, section
 from venture.applications.snapshot import (
     FIELD_LABELS,
@@ -43,10 +45,9 @@ def _application(application_id: int, *, edit: bool = False) -> Application:
 @signed_in
 def mine():
     groups = queries.applications_of_user(current_user)
-    from venture.applications.services.drafting import EDITABLE
-
-    return render_template("applications/mine.html", groups=groups, now=utcnow(), editable=EDITABLE,
-                           deadline=services.edit_deadline)
+    now = utcnow()
+    steps = next_steps([a for _org, apps in groups for a in apps], now)
+    return render_template("applications/mine.html", groups=groups, now=now, steps=steps)
 
 
 @bp.route("/start/<int:competition_id>", methods=["POST"])
@@ -67,7 +68,9 @@ def start(competition_id: int):
 @signed_in
 def show(application_id: int):
     app = _application(application_id)
-    return render_template("applications/show.html", app=app, now=utcnow(),
+    now = utcnow()
+    return render_template("applications/show.html", app=app, now=now, step=next_steps([app], now)[app.id],
+                           verification=verification_note(app.organization, app.competition),
                            can_edit=policies.can_edit(current_user, app), deadline=services.edit_deadline(app),
                            withdraw_deadline=services.withdraw_deadline(app),
                            problems=services.submission_problems(app) if app.status in (
@@ -162,7 +165,8 @@ def _edit_page(app: Application, key: str, form, status: int = 200, conflict: bo
         by_section.setdefault(p.field, []).append(p.message)
     context = {"app": app, "section": section(key), "sections": SECTIONS, "form": form, "problems": problems,
                "by_section": by_section, "deadline": services.edit_deadline(app), "now": utcnow(),
-               "next_section": next_section(key), "conflict": conflict}
+               "next_section": next_section(key), "conflict": conflict,
+               "verification": verification_note(app.organization, app.competition)}
     if key == "project":
         context["community_groups"] = queries.community_choices()
     if key == "budget":
@@ -191,7 +195,7 @@ def edit(application_id: int, section_key: str):
     if request.method == "POST":
         if form.validate():
             try:
-                services.save_section(app, section_key, form.values(), version=form.version.data or 0,
+                services.save_section(app, section_key, form.values(), version=form.loaded_version,
                                       actor=current_user)
             except services.StaleEdit as error:
                 flash(str(error.message), "danger")
@@ -205,6 +209,8 @@ def edit(application_id: int, section_key: str):
             if section(target) is None:
                 target = section_key
             return redirect(url_for("applications.edit", application_id=app.id, section_key=target))
+        for message in form.version.errors:  # a hidden field: its refusal is said at the top
+            flash(str(message), "danger")
         return _edit_page(app, section_key, form, status=422)
     return _edit_page(app, section_key, form)
 
@@ -227,10 +233,12 @@ def autosave(application_id: int, section_key: str):
             formdata.add(str(name), "" if item is None else str(item))
     form = _make_form(app, section_key, formdata=formdata)
     if not form.validate():
+        if form.version.errors:
+            return jsonify({"error": {"status": 400, "message": str(form.version.errors[0]), "field": "version"}}), 400
         return jsonify({"error": {"status": 422, "message": _("Some fields are not valid; they were not saved."),
                                   "fields": form.errors}}), 422
     try:
-        services.save_section(app, section_key, form.values(), version=form.version.data or 0, actor=current_user)
+        services.save_section(app, section_key, form.values(), version=form.loaded_version, actor=current_user)
     except services.StaleEdit as error:
         return jsonify({"error": {"status": 409, "message": str(error.message)},
                         "version": error.current_version}), 409
@@ -313,14 +321,18 @@ def submit(application_id: int):
     app = _application(application_id, edit=True)
     form = forms.SubmitForm()
     if not form.validate():
+        if form.version.errors:
+            raise ValidationError(form.version.errors[0])
         raise DomainError(_("The form has expired. Reload the page and try again."))
     try:
-        services.save_section(app, "submit", form.values(), version=form.version.data or 0, actor=current_user)
+        services.save_section(app, "submit", form.values(), version=form.loaded_version, actor=current_user)
         services.submit_application(app, actor=current_user)
     except services.SubmissionRefused as error:
         for problem in error.problems:
             flash(problem.message, "danger")
-        _choices(app, "submit", form)
+        # The pledge was saved before the submission was refused: the page now holds the
+        # version the server has, so the next save or submit is not taken for someone else's.
+        form.version.data = app.version
         return _edit_page(app, "submit", form, status=422)
     except services.StaleEdit as error:
         flash(str(error.message), "danger")

@@ -36,10 +36,12 @@ def index():
 def show(competition_id: int):
     comp = get_or_404(Competition, competition_id)
     require(policies.can_view(current_user, comp))
+    from venture.applications.eligibility import verification_note
     from venture.applications.services import accepting_applications, my_organizations
 
     orgs = my_organizations(current_user) if current_user.is_authenticated else []
-    return render_template("competitions/show.html", comp=comp, now=utcnow(), orgs=orgs,
+    notes = [note for note in (verification_note(o, comp) for o in orgs) if note]
+    return render_template("competitions/show.html", comp=comp, now=utcnow(), orgs=orgs, verification_notes=notes,
                            accepting=accepting_applications(comp, utcnow()),
                            window=comp.stage(StageKind.APPLICATION))
 

@@ -20,13 +20,11 @@ from venture.accounts.models import Role, User
 from venture.accounts.services import normalize_email
 from venture.audit.services import record, snapshot
 from venture.db import service, utcnow
-from venture.errors import ValidationError
 from venture.extensions import db
 from venture.files.services import MB, path_of, store_upload
 from venture.orgs.models import InspectionResult, Organization, PartyOrg, Rating, VerificationStatus
 from venture.orgs.services import check_code, invite_member
-from venture.orgs.services.organizations import AUDITED_FIELDS, local_today
-from venture.orgs.services.organizations import _clean_profile as clean_profile
+from venture.orgs.services.organizations import AUDITED_FIELDS, check_profile, local_today
 from venture.reports import xlsx
 from venture.reports.xlsx import ImportColumn, RowError
 
@@ -111,50 +109,61 @@ def template_bytes() -> bytes:
     ))
 
 
-def read_organizations(data: bytes) -> tuple[list[OrgRow], list[RowError]]:
-    """Parse and check every row; nothing is stored here."""
+def read_organizations(data: bytes) -> tuple[list[OrgRow], list[RowError], list[str]]:
+    """Parse and check every row; nothing is stored here. Returns the good rows, every
+    error of every row (a row with a bad cell is still checked for duplicates, for what
+    exists already and against the form's rules, so one upload shows them all), and the
+    warnings (columns the import does not read)."""
     result = xlsx.read_rows(data, COLUMNS)
     errors = list(result.errors)
     column = {c.key: result.column_name(c.key, COLUMNS) for c in COLUMNS}
+    failed_cells = {(e.row, e.column) for e in errors}
     rows: list[OrgRow] = []
+    candidates: list[tuple[int, object, str | None]] = []  # (row, checked code or None, member email)
     first_row_of: dict[str, int] = {}
-    for number, v in result.rows:
-        checked = v["uscc"]
-        if checked.code in first_row_of:
-            errors.append(RowError(number, column["uscc"], _("The code %(code)s appears already in row %(row)d.",
-                                                             code=checked.code, row=first_row_of[checked.code])))
-            continue
-        first_row_of[checked.code] = number
-        data = {key: v.get(key) for key in v if key not in ("uscc", "member_email")}
-        data["uscc"] = checked.code
-        try:
-            values = clean_profile(data)  # the registration form's rules, field by field
-        except ValidationError as error:
-            errors.append(RowError(number, column.get(error.field, ""), str(error.message)))
-            continue
-        rows.append(OrgRow(number, values, checked, v.get("member_email")))
-    errors.extend(_against_the_database(rows, column))
-    if not rows and not errors:
+    for number, v in result.partial:
+        ok = not any(row == number for row, _column in failed_cells)
+        checked = v.get("uscc")
+        if checked is not None:
+            if checked.code in first_row_of:
+                errors.append(RowError(number, column["uscc"], _("The code %(code)s appears already in row %(row)d.",
+                                                                 code=checked.code, row=first_row_of[checked.code])))
+                ok, checked = False, None
+            else:
+                first_row_of[checked.code] = number
+        profile = {key: v.get(key) for key in v if key not in ("uscc", "member_email")}
+        profile["uscc"] = checked.code if checked is not None else ""
+        values, problems = check_profile(profile)  # the registration form's rules, every field
+        for problem in problems:
+            name = column.get(problem.field, "")
+            if (number, name) not in failed_cells:  # a cell that did not parse is reported once
+                errors.append(RowError(number, name, str(problem.message)))
+                ok = False
+        candidates.append((number, checked, v.get("member_email")))
+        if ok:
+            rows.append(OrgRow(number, values, checked, v.get("member_email")))
+    errors.extend(_against_the_database(candidates, column))
+    if not result.partial and not errors:
         errors.append(RowError(2, "", _("The sheet has no organizations under the header.")))
-    return rows, xlsx.sort_errors(errors, [column[c.key] for c in COLUMNS])
+    return rows, xlsx.sort_errors(errors, [column[c.key] for c in COLUMNS]), result.warnings
 
 
-def _against_the_database(rows: list[OrgRow], column: dict) -> list[RowError]:
-    codes = [r.checked.code for r in rows]
+def _against_the_database(candidates: list[tuple[int, object, str | None]], column: dict) -> list[RowError]:
+    codes = [checked.code for _row, checked, _email in candidates if checked is not None]
     registered = set(db.session.scalars(sa.select(Organization.uscc).where(Organization.uscc.in_(codes)))) \
         if codes else set()
-    emails = [r.member_email for r in rows if r.member_email]
+    emails = [email for _row, _checked, email in candidates if email]
     roles = dict(db.session.execute(sa.select(User.email, User.role).where(User.email.in_(emails))).all()) \
         if emails else {}
     errors = []
-    for r in rows:
-        if r.checked.code in registered:
-            errors.append(RowError(r.row, column["uscc"], _("An organization with the code %(code)s is registered "
-                                                            "already.", code=r.checked.code)))
-        if r.member_email and roles.get(r.member_email, Role.APPLICANT) != Role.APPLICANT:
-            errors.append(RowError(r.row, column["member_email"],
+    for row, checked, email in candidates:
+        if checked is not None and checked.code in registered:
+            errors.append(RowError(row, column["uscc"], _("An organization with the code %(code)s is registered "
+                                                          "already.", code=checked.code)))
+        if email and roles.get(email, Role.APPLICANT) != Role.APPLICANT:
+            errors.append(RowError(row, column["member_email"],
                                    _("%(email)s belongs to a judge, liaison or organizer account; only applicant "
-                                     "accounts can be members of an organization.", email=r.member_email)))
+                                     "accounts can be members of an organization.", email=email)))
     return errors
 
 
@@ -162,15 +171,16 @@ def _against_the_database(rows: list[OrgRow], column: dict) -> list[RowError]:
 class OrgImportSummary:
     organizations: list[Organization]
     invited: int
+    warnings: list[str]
 
 
 @service
 def import_organizations(upload, *, actor, locale: str = "zh_CN") -> OrgImportSummary:
     """Create every organization of the sheet as verified, or none of them."""
     stored = store_upload(upload, user=actor, allowed_kinds=("excel",), max_bytes=5 * MB)
-    rows, errors = read_organizations(path_of(stored).read_bytes())
+    rows, errors, warnings = read_organizations(path_of(stored).read_bytes())
     if errors:
-        raise xlsx.ImportRejected(errors)
+        raise xlsx.ImportRejected(errors, warnings=warnings)
     now = utcnow()
     created, invited = [], 0
     for r in rows:
@@ -187,4 +197,4 @@ def import_organizations(upload, *, actor, locale: str = "zh_CN") -> OrgImportSu
             invite_member(org, actor=actor, email=r.member_email, locale=locale)
             invited += 1
         created.append(org)
-    return OrgImportSummary(created, invited)
+    return OrgImportSummary(created, invited, warnings)

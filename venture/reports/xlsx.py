@@ -179,13 +179,22 @@ class RowError:
 
 @dataclass
 class ImportResult:
-    rows: list[tuple[int, dict]] = field(default_factory=list)  # (row number, values)
+    rows: list[tuple[int, dict]] = field(default_factory=list)  # (row number, values): every cell parsed
     errors: list[RowError] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # column key -> its name in the file
+    # Every non-empty row with the cells that parsed (a failed or missing cell is absent), so
+    # the checks across rows (duplicates, what exists already) run on rows with a bad cell too:
+    # a user sees every error of every row in one pass, not one round at a time.
+    partial: list[tuple[int, dict]] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)  # headers of columns no one reads
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def warnings(self) -> list[str]:
+        return extra_columns_warning(self.extra_columns)
 
     def column_name(self, key: str, columns: Sequence[ImportColumn]) -> str:
         return self.headers.get(key) or next(c.header for c in columns if c.key == key)
@@ -199,11 +208,22 @@ class ImportRefused(ValidationError):
         super().__init__(message, field=field)
 
 
-class ImportRejected(ValidationError):
-    """Some rows are wrong, so nothing was stored; ``errors`` says where and why."""
+def extra_columns_warning(names: Sequence[str]) -> list[str]:
+    """The warning that names the file's columns the import does not read (typed data that
+    would otherwise vanish without a word)."""
+    if not names:
+        return []
+    return [_("The file has column(s) the import does not read, so their cells were not imported: %(names)s.",
+              names="、".join(names))]
 
-    def __init__(self, errors: list[RowError], message=None):
+
+class ImportRejected(ValidationError):
+    """Some rows are wrong, so nothing was stored; ``errors`` says where and why, and
+    ``warnings`` what was noticed besides (columns that are not read)."""
+
+    def __init__(self, errors: list[RowError], message=None, *, warnings: Sequence[str] = ()):
         self.errors = sort_errors(errors)
+        self.warnings = list(warnings)
         super().__init__(message or _("Nothing was imported: %(count)d problem(s) in the file.",
                                       count=len(errors)))
 
@@ -271,13 +291,15 @@ def read_table(rows: Iterable[Sequence], columns: Sequence[ImportColumn], *, hea
                               row=header_row))
     names = [_cell(h) for h in header]
     positions = _match_header(names, columns)
-    result = ImportResult(headers={key: names[i] for key, i in positions.items() if i is not None})
+    used = {i for i in positions.values() if i is not None}
+    result = ImportResult(headers={key: names[i] for key, i in positions.items() if i is not None},
+                          extra_columns=[name for i, name in enumerate(names) if name and i not in used])
     for number, values in enumerate(rows, start=header_row + 1):
         if values is None or all(_cell(v) == "" for v in values):
             continue
         if len(result.rows) + len({e.row for e in result.errors}) >= max_rows:
             raise ImportRefused(_("The file has more than %(n)d rows; split it into smaller files.", n=max_rows))
-        parsed, ok = {}, True
+        parsed, ok, failed = {}, True, set()
         for column in columns:
             index = positions.get(column.key)
             raw = values[index] if index is not None and index < len(values) else None
@@ -288,6 +310,7 @@ def read_table(rows: Iterable[Sequence], columns: Sequence[ImportColumn], *, hea
                 if column.required:
                     result.errors.append(RowError(number, name, _("This value is required."), sheet))
                     ok = False
+                    failed.add(column.key)
                 parsed[column.key] = None
                 continue
             try:
@@ -296,6 +319,8 @@ def read_table(rows: Iterable[Sequence], columns: Sequence[ImportColumn], *, hea
                 message = getattr(error, "message", None) or str(error)
                 result.errors.append(RowError(number, name, str(message), sheet))
                 ok = False
+                failed.add(column.key)
+        result.partial.append((number, {k: v for k, v in parsed.items() if k not in failed}))
         if ok:
             result.rows.append((number, parsed))
     return result

@@ -9,12 +9,14 @@ from flask_babel import gettext as _
 
 from venture.applications import policies
 from venture.applications.models import (
+    MAX_VERSION,
     Application,
     ApplicationStatus,
     AttachmentKind,
     BudgetLine,
     PlanMilestone,
     TeamMember,
+    parse_version,
 )
 from venture.applications.money import Line, Problem, check_money, rules_of
 from venture.applications.sections import BY_KEY
@@ -129,6 +131,15 @@ def start_application(competition: Competition, organization: Organization, *, a
 
 # --- saving a section ---------------------------------------------------------------------------
 
+def loaded_version(version) -> int:
+    """The version an editor names, checked: a value that is no version is refused (400-range)
+    rather than reaching the database, which cannot compare it (or cannot hold it)."""
+    number = parse_version(version) if not isinstance(version, int) else version
+    if number is None or not 0 <= number <= MAX_VERSION:
+        raise ValidationError(_("This page is out of date or was altered: reload it to continue."), field="version")
+    return number
+
+
 def _bump_version(application: Application, version: int, actor) -> None:
     """The optimistic lock: the UPDATE succeeds only on the version the editor loaded.
 
@@ -166,6 +177,37 @@ def _int(values: dict, key: str, low: int, high: int, allow_none: bool = False) 
     return value
 
 
+MAX_ROW_ID = 2**63 - 1  # the largest id (BIGINT, SQLite INTEGER): a bigger "id" names no row
+MAX_FEN = 2**63 - 1  # the largest amount a BIGINT column holds
+
+
+def _row_id(value, *, field: str, message: str) -> int | None:
+    """An id chosen from a list, or None when none was chosen. A value that cannot name a
+    row is refused with the list's message before it reaches the database."""
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(message, field=field) from None
+    if not 1 <= number <= MAX_ROW_ID:
+        raise ValidationError(message, field=field)
+    return number
+
+
+def _fen(value, *, field: str) -> int:
+    try:
+        amount = int(value or 0)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Enter an amount in yuan with at most two decimals, e.g. 12345.50."),
+                              field=field) from None
+    if amount < 0:
+        raise ValidationError(_("Amounts cannot be negative."), field=field)
+    if amount > MAX_FEN:
+        raise ValidationError(_("This amount is too large."), field=field)
+    return amount
+
+
 def _date(values: dict, key: str) -> date | None:
     value = values.get(key)
     if value in (None, ""):
@@ -183,10 +225,11 @@ def _apply_project(app: Application, values: dict) -> None:
     if "project_name" in values:
         app.project_name = _text(values, "project_name", 200)
     if "category_id" in values:
-        category_id = values.get("category_id")
-        if category_id not in (None, "") and int(category_id) not in {c.id for c in comp.categories}:
-            raise ValidationError(_("Choose one of the competition's categories."), field="category_id")
-        app.category_id = int(category_id) if category_id not in (None, "") else None
+        message = _("Choose one of the competition's categories.")
+        category_id = _row_id(values.get("category_id"), field="category_id", message=message)
+        if category_id is not None and category_id not in {c.id for c in comp.categories}:
+            raise ValidationError(message, field="category_id")
+        app.category_id = category_id
     if "period_months" in values:
         app.period_months = _int(values, "period_months", 1, 36, allow_none=True)
     if "start_date" in values:
@@ -196,10 +239,11 @@ def _apply_project(app: Application, values: dict) -> None:
     if app.start_date and app.end_date and app.end_date <= app.start_date:
         raise ValidationError(_("The end date must be after the start date."), field="end_date")
     if "communities" in values:
-        ids = {int(i) for i in values.get("communities") or []}
+        message = _("Choose communities from the list.")
+        ids = {_row_id(i, field="communities", message=message) for i in values.get("communities") or []} - {None}
         areas = list(db.session.scalars(sa.select(Area).where(Area.id.in_(ids)))) if ids else []
         if len(areas) != len(ids) or any(a.level != AreaLevel.COMMUNITY for a in areas):
-            raise ValidationError(_("Choose communities from the list."), field="communities")
+            raise ValidationError(message, field="communities")
         if comp.area_id is not None:
             from venture.applications.eligibility import _inside
 
@@ -241,12 +285,13 @@ def _apply_team(app: Application, rows: list[dict]) -> None:
     app.team.clear()
     db.session.flush()
     for position, row in enumerate(r for r in rows if (r.get("name") or "").strip() or r.get("social_worker_id")):
-        worker_id = row.get("social_worker_id")
+        message = _("Choose a social worker of your organization.")
+        worker_id = _row_id(row.get("social_worker_id"), field="team", message=message)
         worker = None
-        if worker_id not in (None, ""):
-            worker = workers.get(int(worker_id))
+        if worker_id is not None:
+            worker = workers.get(worker_id)
             if worker is None:
-                raise ValidationError(_("Choose a social worker of your organization."), field="team")
+                raise ValidationError(message, field="team")
         name = (row.get("name") or "").strip() or (worker.name if worker else "")
         try:
             qualification = Qualification(row.get("qualification") or
@@ -266,21 +311,17 @@ def _apply_budget(app: Application, values: dict) -> None:
         db.session.flush()
         rows = [r for r in values["budget_lines"] if (r.get("item") or "").strip() or r.get("amount_fen")]
         for position, row in enumerate(rows):
-            rule_id = row.get("rule_id")
-            if rule_id in (None, "") or int(rule_id) not in rules:
-                raise ValidationError(_("Choose the budget line of every row."), field="budget_lines")
-            amount = int(row.get("amount_fen") or 0)
-            if amount < 0:
-                raise ValidationError(_("Amounts cannot be negative."), field="budget_lines")
-            app.budget_lines.append(BudgetLine(position=position, rule_id=int(rule_id), amount_fen=amount,
+            message = _("Choose the budget line of every row.")
+            rule_id = _row_id(row.get("rule_id"), field="budget_lines", message=message)
+            if rule_id is None or rule_id not in rules:
+                raise ValidationError(message, field="budget_lines")
+            amount = _fen(row.get("amount_fen"), field="budget_lines")
+            app.budget_lines.append(BudgetLine(position=position, rule_id=rule_id, amount_fen=amount,
                                                item=(row.get("item") or "").strip()[:200],
                                                note=(row.get("note") or "").strip()[:500]))
     for key in ("requested_fen", "cofunding_fen"):
         if key in values:
-            amount = int(values.get(key) or 0)
-            if amount < 0:
-                raise ValidationError(_("Amounts cannot be negative."), field=key)
-            setattr(app, key, amount)
+            setattr(app, key, _fen(values.get(key), field=key))
 
 
 @service
@@ -298,7 +339,8 @@ def save_section(application: Application, section: str, values: dict, *, versio
     if spec is None:
         raise NotFound()
     ensure_editable(application, now)
-    _bump_version(application, int(version), actor)
+    version = loaded_version(version)
+    _bump_version(application, version, actor)
     values = {k: v for k, v in values.items() if k in spec.fields}
     _apply_project(application, values)
     _apply_texts(application, values)
@@ -312,7 +354,7 @@ def save_section(application: Application, section: str, values: dict, *, versio
     db.session.flush()
     # The values stay in the revisions; the log records who saved which section when.
     record("application.section_saved", application, actor=actor,
-           changes={"section": [None, section], "version": [int(version), application.version]})
+           changes={"section": [None, section], "version": [version, application.version]})
     return application
 
 

@@ -14,6 +14,7 @@ from venture.applications.services.drafting import (
     EDITABLE,
     _bump_version,
     ensure_editable,
+    loaded_version,
     submission_problems,
 )
 from venture.applications.snapshot import build_snapshot
@@ -85,7 +86,7 @@ def submit_application(application: Application, *, actor, version: int | None =
     problems = submission_problems(application)
     if problems:
         raise SubmissionRefused(problems)
-    _bump_version(application, application.version if version is None else int(version), actor)
+    _bump_version(application, application.version if version is None else loaded_version(version), actor)
     old_status = application.status
     if application.code is None:
         application.code = allocate_code(application.competition)

@@ -216,42 +216,57 @@ def import_template() -> bytes:
     ))
 
 
-def read_import(data: bytes) -> tuple[list[ImportRow], list[RowError]]:
-    """Every row checked before anything is stored; errors by row number and column."""
+def read_import(data: bytes) -> tuple[list[ImportRow], list[RowError], list[str]]:
+    """Every row checked before anything is stored; errors by row number and column. An email
+    is checked (twice in the file, an account already) even when another cell of its row is
+    bad, so one upload lists every error; the warnings name columns that are not read."""
     result = xlsx.read_rows(data, COLUMNS)
     errors = list(result.errors)
     email_column = result.column_name("email", COLUMNS)
+    complete = {number for number, _v in result.rows}
     parsed: list[ImportRow] = []
+    emails: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
-    for number, v in result.rows:
-        if v["email"] in seen:
-            errors.append(RowError(number, email_column, _("%(email)s appears already in row %(row)d.",
-                                                           email=v["email"], row=seen[v["email"]])))
+    for number, v in result.partial:
+        email = v.get("email")
+        if email is None:
             continue
-        seen[v["email"]] = number
-        parsed.append(ImportRow(number, v["name"], v["email"], {
-            "title": v["title"] or "", "employer": v["employer"] or "", "employer_uscc": v["employer_uscc"] or "",
-            "expertise": v["expertise"] or [], "phone": v["phone"] or ""}))
-    emails = [r.email for r in parsed]
-    existing = set(db.session.scalars(sa.select(User.email).where(User.email.in_(emails)))) if emails else set()
-    for row in parsed:
-        if row.email in existing:
-            errors.append(RowError(row.row, email_column, _("An account with %(email)s exists already.",
-                                                            email=row.email)))
-    if not parsed and not errors:
+        if email in seen:
+            errors.append(RowError(number, email_column, _("%(email)s appears already in row %(row)d.",
+                                                           email=email, row=seen[email])))
+            continue
+        seen[email] = number
+        emails.append((number, email))
+        if number in complete:
+            parsed.append(ImportRow(number, v["name"], email, {
+                "title": v["title"] or "", "employer": v["employer"] or "", "employer_uscc": v["employer_uscc"] or "",
+                "expertise": v["expertise"] or [], "phone": v["phone"] or ""}))
+    wanted = [email for _number, email in emails]
+    existing = set(db.session.scalars(sa.select(User.email).where(User.email.in_(wanted)))) if wanted else set()
+    for number, email in emails:
+        if email in existing:
+            errors.append(RowError(number, email_column, _("An account with %(email)s exists already.",
+                                                           email=email)))
+    if not result.partial and not errors:
         errors.append(RowError(2, "", _("The file lists no judges.")))
-    return parsed, xlsx.sort_errors(errors, [result.column_name(c.key, COLUMNS) for c in COLUMNS])
+    return parsed, xlsx.sort_errors(errors, [result.column_name(c.key, COLUMNS) for c in COLUMNS]), result.warnings
+
+
+@dataclass
+class JudgeImport:
+    users: list[User]
+    warnings: list[str]  # columns of the file that were not read
 
 
 @service
-def import_judges(upload, actor: User, locale: str = "zh_CN") -> list[User]:
+def import_judges(upload, actor: User, locale: str = "zh_CN") -> JudgeImport:
     """Import a list of judges from xlsx: all rows or none."""
     stored = store_upload(upload, user=actor, allowed_kinds=("excel",), max_bytes=5 * 1024 * 1024)
     db.session.flush()
-    rows, errors = read_import(path_of(stored).read_bytes())
+    rows, errors, warnings = read_import(path_of(stored).read_bytes())
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, warnings=warnings)
     users = [invite_judge(email=row.email, name=row.name, invited_by=actor, locale=locale, **row.profile)
              for row in rows]
     record("judging.import_judges", stored, actor=actor, changes={"judges": len(users)})
-    return users
+    return JudgeImport(users, warnings)

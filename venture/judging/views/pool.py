@@ -143,18 +143,20 @@ def import_template():
 @organizer_only
 def import_judges():
     form = UploadForm()
-    errors = []
+    errors, warnings = [], []
     if form.validate_on_submit():
         try:
-            users = pool_services.import_judges(form.file.data, current_user)
+            imported = pool_services.import_judges(form.file.data, current_user)
         except pool_services.ImportRejected as rejected:
-            errors = rejected.errors
+            errors, warnings = rejected.errors, rejected.warnings
             flash(str(rejected.message), "danger")
         except DomainError as error:
             form.file.errors = list(form.file.errors or []) + [str(error.message)]
         else:
-            flash(_("%(n)d judges imported and invited.", n=len(users)), "success")
+            flash(_("%(n)d judges imported and invited.", n=len(imported.users)), "success")
+            for warning in imported.warnings:
+                flash(warning, "warning")
             return redirect(url_for("judging.judges"))
     status = 422 if request.method == "POST" else 200
-    return render_template("judging/import.html", form=form, errors=errors,
+    return render_template("judging/import.html", form=form, errors=errors, import_warnings=warnings,
                            columns=[c.header for c in pool_services.COLUMNS]), status

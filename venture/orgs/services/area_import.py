@@ -19,18 +19,26 @@ from venture.db import service
 from venture.extensions import db
 from venture.files.services import MB, path_of, store_upload
 from venture.orgs.models import Area, AreaLevel
-from venture.orgs.services.areas import CODE_MAX, NAME_MAX
+from venture.orgs.services.areas import clean_area_code, clean_area_name
 from venture.reports import xlsx
 from venture.reports.xlsx import RowError
 
+
+def _name(value) -> str:
+    return clean_area_name(xlsx.cell_text(value))  # the form's rule for a place name
+
+
+def _code(value) -> str:
+    return clean_area_code(xlsx.cell_text(value))  # the form's rule for an area code
+
+
 COLUMNS = [
-    xlsx.ImportColumn("district", ("区县", "District", "区/县"), xlsx.parse_text(NAME_MAX), example="城东区"),
-    xlsx.ImportColumn("street", ("街道/乡镇", "Street / township", "街道", "乡镇", "street"),
-                      xlsx.parse_text(NAME_MAX), example="丹桂街道"),
-    xlsx.ImportColumn("community", ("社区/村", "Community / village", "社区", "村", "community"),
-                      xlsx.parse_text(NAME_MAX), example="丹桂社区"),
-    xlsx.ImportColumn("code", ("代码", "Code", "编码", "area code"), xlsx.parse_text(CODE_MAX), required=False,
-                      example="439901001001"),
+    xlsx.ImportColumn("district", ("区县", "District", "区/县"), _name, example="城东区"),
+    xlsx.ImportColumn("street", ("街道/乡镇", "Street / township", "街道", "乡镇", "street"), _name,
+                      example="丹桂街道"),
+    xlsx.ImportColumn("community", ("社区/村", "Community / village", "社区", "村", "community"), _name,
+                      example="丹桂社区"),
+    xlsx.ImportColumn("code", ("代码", "Code", "编码", "area code"), _code, required=False, example="439901001001"),
 ]
 HEADERS = tuple(c.names[0] for c in COLUMNS)
 
@@ -38,9 +46,9 @@ HEADERS = tuple(c.names[0] for c in COLUMNS)
 class AreaImportRejected(xlsx.ImportRejected):
     """The sheet has errors; ``errors`` lists them by row and column."""
 
-    def __init__(self, errors: list[RowError], message=None):
+    def __init__(self, errors: list[RowError], message=None, *, warnings=()):
         super().__init__(errors, message or _("Nothing was imported: correct the rows below and import the "
-                                              "sheet again."))
+                                              "sheet again."), warnings=warnings)
 
 
 @dataclass
@@ -49,6 +57,7 @@ class ImportSummary:
     created: dict = field(default_factory=lambda: {AreaLevel.DISTRICT: 0, AreaLevel.STREET: 0,
                                                    AreaLevel.COMMUNITY: 0})
     codes_set: int = 0
+    warnings: list = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
@@ -58,10 +67,16 @@ class ImportSummary:
 @dataclass(frozen=True)
 class _Row:
     number: int
-    district: str
-    street: str
-    community: str
+    district: str | None  # None: the cell did not parse (the row is then only checked for its code)
+    street: str | None
+    community: str | None
     code: str
+
+    @property
+    def key(self) -> tuple:
+        """The community the row names; a row with a bad name names no existing one."""
+        names = (self.district, self.street, self.community)
+        return names if all(names) else ("#row", self.number)
 
 
 def template_bytes() -> bytes:
@@ -73,14 +88,19 @@ def template_bytes() -> bytes:
     ))
 
 
-def _parse(data: bytes) -> tuple[list[_Row], list[RowError], dict]:
+def _parse(data: bytes) -> tuple[list[_Row], list[_Row], list[RowError], dict, list[str]]:
+    """The rows whose cells all parsed, every row with what parsed of it (checked across
+    rows even when another cell failed, so every error shows in one pass), the errors, the
+    columns' names in the file and the warnings."""
     result = xlsx.read_rows(data, COLUMNS)
     rows = [_Row(number, v["district"], v["street"], v["community"], v["code"] or "")
             for number, v in result.rows]
+    named = [_Row(number, v.get("district"), v.get("street"), v.get("community"), v.get("code") or "")
+             for number, v in result.partial]
     errors = list(result.errors)
-    if not rows and not errors:
+    if not result.partial and not errors:
         errors.append(RowError(2, "", _("The sheet has no rows under the header.")))
-    return rows, errors, result.headers
+    return rows, named, errors, result.headers, result.warnings
 
 
 class _Tree:
@@ -95,6 +115,8 @@ class _Tree:
                 self.by_code.setdefault(a.code, a)
 
     def find(self, row: _Row) -> tuple[Area | None, Area | None, Area | None]:
+        if row.key[0] == "#row":
+            return None, None, None
         district = self.by_key.get((None, row.district))
         street = self.by_key.get((district.id, row.street)) if district else None
         community = self.by_key.get((street.id, row.community)) if street else None
@@ -107,7 +129,7 @@ def _cross_check(rows: list[_Row], tree: _Tree, code_label: str) -> list[RowErro
     seen_code: dict[str, tuple] = {}
     seen_community: dict[tuple, tuple[str, int]] = {}
     for row in rows:
-        key = (row.district, row.street, row.community)
+        key = row.key
         if row.code:
             first = seen_code.setdefault(row.code, (key, row.number))
             if first[0] != key:
@@ -145,13 +167,12 @@ def _get_or_create(tree: _Tree, parent: Area | None, name: str, level: AreaLevel
 def import_areas(upload, *, actor) -> ImportSummary:
     """Check every row of the sheet, then add what is missing (all or nothing)."""
     stored = store_upload(upload, user=actor, allowed_kinds=("excel",), max_bytes=5 * MB)
-    rows, errors, headers = _parse(path_of(stored).read_bytes())
+    rows, named, errors, headers, warnings = _parse(path_of(stored).read_bytes())
     tree = _Tree()
-    if not errors:
-        errors = _cross_check(rows, tree, headers.get("code") or COLUMNS[3].header)
+    errors += _cross_check(named, tree, headers.get("code") or COLUMNS[3].header)
     if errors:
-        raise AreaImportRejected(errors)
-    summary = ImportSummary(rows=len(rows))
+        raise AreaImportRejected(errors, warnings=warnings)
+    summary = ImportSummary(rows=len(rows), warnings=warnings)
     for row in rows:
         district = _get_or_create(tree, None, row.district, AreaLevel.DISTRICT, summary)
         street = _get_or_create(tree, district, row.street, AreaLevel.STREET, summary)

@@ -133,7 +133,7 @@ def liaison_candidates() -> list[User]:
 
 # --- editing the tree --------------------------------------------------------------------------
 
-def _clean_name(name: str) -> str:
+def clean_area_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError(_("Enter a name."), field="name")
@@ -142,7 +142,7 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def _clean_code(code: str) -> str:
+def clean_area_code(code: str) -> str:
     code = (code or "").strip()
     if len(code) > CODE_MAX:
         raise ValidationError(_("At most %(n)d characters.", n=CODE_MAX), field="code")
@@ -174,7 +174,7 @@ def add_area(*, actor, parent: Area | None, name: str, code: str = "") -> Area:
     level = CHILD_LEVEL.get(parent.level if parent is not None else None)
     if level is None:
         raise ValidationError(_("A community or village has no places under it."))
-    name, code = _clean_name(name), _clean_code(code)
+    name, code = clean_area_name(name), clean_area_code(code)
     if _sibling(parent.id if parent else None, name) is not None:
         raise _taken(name)
     area = Area(parent_id=parent.id if parent else None, level=level, name=name, code=code)
@@ -187,7 +187,7 @@ def add_area(*, actor, parent: Area | None, name: str, code: str = "") -> Area:
 
 @service
 def rename_area(area: Area, *, actor, name: str, code: str = "") -> dict:
-    name, code = _clean_name(name), _clean_code(code)
+    name, code = clean_area_name(name), clean_area_code(code)
     if name != area.name and _sibling(area.parent_id, name, except_id=area.id) is not None:
         raise _taken(name)
     before = snapshot(area, ("name", "code"))

@@ -134,44 +134,77 @@ def _flush_unique(code: str) -> None:
 # --- the profile ----------------------------------------------------------------------
 
 def _clean_profile(data: dict) -> dict:
-    """Coerce and check the profile fields; ValidationError names the field."""
-    values = {}
+    """Coerce and check the profile fields; ValidationError names the (first) field."""
+    values, problems = check_profile(data)
+    if problems:
+        raise problems[0]
+    return values
+
+
+def phone_problem(value: str) -> str | None:
+    """Why ``value`` is not a phone number one can call (a mainland mobile or landline
+    number, as the objection form accepts), or None when it is one."""
+    from venture.results.phone import normalize_phone
+
+    if normalize_phone(value) is None:
+        return _("Enter a mainland China mobile number (11 digits, e.g. 13812345678) or a landline number with its "
+                 "area code (e.g. 0736-7123456).")
+    return None
+
+
+def check_profile(data: dict) -> tuple[dict, list[ValidationError]]:
+    """The profile's values, coerced, and every problem with them (each names its field):
+    the registration form, the profile edit and the spreadsheet import share these rules."""
+    values, problems = {}, []
+
+    def problem(message, field):
+        if all(p.field != field for p in problems):  # one message per field: the first that applies
+            problems.append(ValidationError(message, field=field))
+
     for field in PROFILE_FIELDS:
         value = data.get(field)
         if field in _ENUMS:
             try:
                 value = _ENUMS[field](value) if value else _ENUM_DEFAULTS[field]
             except ValueError:
-                raise ValidationError(_("Choose a value from the list."), field=field) from None
+                problem(_("Choose a value from the list."), field)
+                value = _ENUM_DEFAULTS[field]
         elif field in ("registration_date", "rating_date"):
             value = value or None
         elif field in ("annual_inspection_year", "party_members"):
-            value = int(value) if value not in (None, "") else None
+            try:
+                value = int(value) if value not in (None, "") else None
+            except (TypeError, ValueError):
+                problem(_("Enter a whole number."), field)
+                value = None
         else:
             value = (value or "").strip()
         values[field] = value
     for field, limit in _TEXT_LIMITS.items():
         if len(values[field]) > limit:
-            raise ValidationError(_("At most %(n)d characters.", n=limit), field=field)
+            problem(_("At most %(n)d characters.", n=limit), field)
     if not values["name"]:
-        raise ValidationError(_("Enter the organization's registered name."), field="name")
+        problem(_("Enter the organization's registered name."), "name")
+    if values["contact_phone"]:
+        message = phone_problem(values["contact_phone"])
+        if message:
+            problem(message, "contact_phone")
     today = local_today()
     for field in ("registration_date", "rating_date"):
         if values[field] and values[field] > today:
-            raise ValidationError(_("This date is in the future."), field=field)
+            problem(_("This date is in the future."), field)
     if values["rating"] != Rating.NONE and not values["rating_date"]:
-        raise ValidationError(_("Give the date of the rating."), field="rating_date")
+        problem(_("Give the date of the rating."), "rating_date")
     year = values["annual_inspection_year"]
     if values["annual_inspection"] != InspectionResult.NOT_INSPECTED and year is None:
-        raise ValidationError(_("Give the year of the annual inspection."), field="annual_inspection_year")
+        problem(_("Give the year of the annual inspection."), "annual_inspection_year")
     if year is not None and not 1990 <= year <= today.year:
-        raise ValidationError(_("Enter a year between 1990 and %(year)d.", year=today.year),
-                              field="annual_inspection_year")
+        problem(_("Enter a year between 1990 and %(year)d.", year=today.year), "annual_inspection_year")
     if values["party_members"] is None:
         values["party_members"] = 0
     if values["party_members"] < 0:
-        raise ValidationError(_("The number cannot be negative."), field="party_members")
-    return values
+        problem(_("The number cannot be negative."), "party_members")
+    return values, problems
 
 
 @service

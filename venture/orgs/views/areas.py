@@ -158,7 +158,8 @@ def import_areas():
             summary = services.import_areas(form.file.data, actor=current_user)
         except services.AreaImportRejected as rejected:
             flash(str(rejected.message), "danger")
-            return render_form("orgs/area_import.html", form, status=422, errors=rejected.errors)
+            return render_form("orgs/area_import.html", form, status=422, errors=rejected.errors,
+                               import_warnings=rejected.warnings)
         except DomainError as error:
             attach_error(form, error)
             return render_form("orgs/area_import.html", form, status=error.status, errors=[])
@@ -168,6 +169,8 @@ def import_areas():
             flash(_("Imported %(rows)d rows: %(d)d new districts, %(s)d new streets, %(c)d new communities.",
                     rows=summary.rows, d=summary.created[AreaLevel.DISTRICT],
                     s=summary.created[AreaLevel.STREET], c=summary.created[AreaLevel.COMMUNITY]), "success")
+        for warning in summary.warnings:
+            flash(warning, "warning")
         return redirect(url_for("orgs.areas"))
     return render_form("orgs/area_import.html", form, errors=[])
 

@@ -41,14 +41,14 @@ def imports():
 def import_organizations():
     require(policies.can_view_reports(current_user))
     form = ImportUploadForm()
-    errors = []
+    errors, warnings = [], []
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
             summary = org_import.import_organizations(form.file.data, actor=current_user,
                                                       locale=current_locale_code())
         except ImportRejected as rejected:
-            errors = rejected.errors
+            errors, warnings = rejected.errors, rejected.warnings
             flash(str(rejected.message), "danger")
         except DomainError as error:
             attach_error(form, error)
@@ -56,8 +56,10 @@ def import_organizations():
         else:
             flash(_("%(n)d organizations imported as verified; %(invited)d members invited.",
                     n=len(summary.organizations), invited=summary.invited), "success")
+            for warning in summary.warnings:
+                flash(warning, "warning")
             return redirect(url_for("orgs.admin_list"))
-    return render_template("reports/import_organizations.html", form=form, errors=errors,
+    return render_template("reports/import_organizations.html", form=form, errors=errors, import_warnings=warnings,
                            columns=org_import.COLUMNS), status
 
 

@@ -311,6 +311,22 @@
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden" && dirty) { backup(); window.clearTimeout(timer); save(true); }
     });
-    form.addEventListener("submit", function () { window.clearTimeout(timer); dirty = false; forget(); });
+    // A plain post carries the version in the form: when an autosave is still on its way,
+    // wait for its answer (the version it returns) before posting, or the server would
+    // take the post for someone else's stale edit.
+    var posting = false;
+    form.addEventListener("submit", function (event) {
+      window.clearTimeout(timer);
+      if (saving && !posting) {
+        event.preventDefault();
+        var submitter = event.submitter;
+        saving.then(function () {
+          posting = true;
+          if (form.requestSubmit) { form.requestSubmit(submitter || undefined); } else { form.submit(); }
+        });
+        return;
+      }
+      dirty = false; forget();
+    });
   }
 })();
