@@ -73,7 +73,10 @@ def test_the_saved_extension_is_the_detected_type_for_everyone(make, login):
         response = client.get(f"/applications/{app.id}/attachments/{budget.id}")
         assert _saved_as(response) == "澧阳市星光社工服务中心-预算.xlsx"
         assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    # Not blind: the judge sees the applicant's own name, with the true extension.
+    # Not blind: the judge sees the applicant's own name, with the true extension, on the
+    # page as in the download.
+    page = login(judge).get(f"/judging/stages/{stage.id}/applications/{app.id}/application").get_data(as_text=True)
+    assert "澧阳市星光社工服务中心00号-plan.pdf" in page and "plan.html" not in page
     response = login(judge).get(f"/judging/stages/{stage.id}/applications/{app.id}/attachments/{plan.id}")
     assert _saved_as(response) == "澧阳市星光社工服务中心00号-plan.pdf"
     assert response.get_data() == pdf_naming("澧阳市星光社工服务中心")  # unchanged when not blind
