@@ -84,7 +84,8 @@ class Stack:
                        capture_output=True)
 
     def serve(self) -> None:
-        procfile = dict(line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if ":" in line)
+        procfile = dict(line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines()
+                        if ":" in line and not line.startswith("#"))
         self._spawn(["/bin/sh", "-c", procfile["web"].strip()], "web.log")
         self._spawn(["/bin/sh", "-c", procfile["worker"].strip()], "worker.log")
         bare = (f"gunicorn --bind 127.0.0.1:{self.bare_port} --workers ${{WEB_CONCURRENCY:-2}} --threads 4 "

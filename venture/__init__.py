@@ -90,6 +90,10 @@ def create_app(config: dict | None = None) -> Flask:
     init_request_guards(app)
     init_security_headers(app)
 
+    from venture.assets import init_assets
+
+    init_assets(app)  # wraps app.wsgi_app: static files, one Date header
+
     from workers.celery_app import init_celery
 
     init_celery(app)

@@ -64,6 +64,7 @@ def from_environment() -> dict:
         "INSTANCE_PATH": str(folder),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(folder / "uploads"),
         "EXPORT_FOLDER": os.environ.get("EXPORT_FOLDER") or str(folder / "exports"),
+        "STATIC_BUILD_FOLDER": os.environ.get("STATIC_BUILD_FOLDER") or str(folder / "static-build"),
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(database_url),
         "REDIS_URL": redis_url,
         # Mail: MAIL_SERVER unset means "write mail to the log".

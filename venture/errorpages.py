@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -84,7 +84,14 @@ def init_error_handlers(app) -> None:
         custom = error.description if error.description != type(error).description else None
         if error.code == 429:
             custom = None  # the limiter's description is its rule ("10 per 1 minute"), not a message
-        return error_response(error.code or 500, custom)
+        body, status = error_response(error.code or 500, custom)
+        response = current_app.make_response((body, status))
+        # The exception's own headers belong to the answer: a 405's Allow (RFC 9110 15.5.6),
+        # a 401's WWW-Authenticate, a 503's Retry-After.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(DataError)
     def _database_refused_a_value(error: DataError):

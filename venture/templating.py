@@ -89,6 +89,9 @@ def init_app(app) -> None:
         yuan=fen_to_yuan,
     )
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES)
+    from venture.files.services import served_name
+
+    app.jinja_env.filters["download_name"] = served_name  # what a stored file is saved as
     from venture import labels
 
     app.jinja_env.filters.update(labels.FILTERS)

@@ -131,3 +131,46 @@ def test_main_pages_fit_on_a_phone(live_server, demo, phone, check_page, shot):
                 p.shot(f"too-wide-{path}")
         p.page.context.close()
     assert not too_wide, "\n".join(too_wide)
+
+
+NAV_ROWS_JS = """() => new Set([...document.querySelectorAll('#nav-main .nav-item')]
+    .filter(li => li.offsetParent !== null)
+    .map(li => Math.round(li.getBoundingClientRect().top))).size"""
+# Column headings (visible text) that take more than one line.
+WRAPPED_HEADINGS_JS = """(selector) => [...document.querySelectorAll(selector + ' thead th')]
+    .filter(th => !th.querySelector('.visually-hidden') && th.innerText.trim())
+    .map(th => { const range = document.createRange(); range.selectNodeContents(th);
+                 return [th.innerText.trim(), new Set([...range.getClientRects()].map(r => Math.round(r.top))).size]; })
+    .filter(([, lines]) => lines > 1)"""
+
+
+def test_the_english_menu_fits_one_row_and_decision_headings_stay_whole(live_server, demo, desktop, check_page,
+                                                                        shot):
+    """At 1280 px (desktop()), every role's English menu is one row; the decisions tables'
+    column headings are one line each, in English and in Chinese."""
+    problems = []
+    for email in (None, "applicant@demo.venture", "judge1@demo.venture", "liaison@demo.venture",
+                  "organizer@demo.venture"):
+        p = person(desktop(), check_page, shot, f"menu-{(email or 'visitor').split('@')[0]}")
+        if email:
+            log_in(p, email)
+        else:
+            p.go("/")
+        if p.page.locator("html").get_attribute("lang") != "en":  # an earlier test may have chosen it
+            to_english(p)
+        rows = p.page.evaluate(NAV_ROWS_JS)
+        if rows != 1:
+            problems.append(f"{email or 'visitor'}: the English menu takes {rows} rows")
+            p.shot("menu-rows")
+        if email == "organizer@demo.venture":
+            for language in ("en", "zh_CN"):
+                if language == "zh_CN":
+                    p.click(p.page.get_by_role("navigation").first.get_by_role("button", name="简体中文"))
+                p.go(f"/competitions/{demo['gy2025']}/decisions")
+                p.shot(f"decisions-{language}")
+                for table in ('[data-testid="decisions"]', '[data-testid="budgets"]'):
+                    wrapped = p.page.evaluate(WRAPPED_HEADINGS_JS, table)
+                    problems += [f"{language} {table}: heading {text!r} takes {lines} lines"
+                                 for text, lines in wrapped]
+        p.page.context.close()
+    assert not problems, "\n".join(problems)

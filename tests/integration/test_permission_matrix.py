@@ -248,7 +248,7 @@ def world(app_ctx, make):
 
     app.status = ApplicationStatus.PASSED  # screened: in the online review
     attachment = _attachment(app, owner)
-    public_attachment = _attachment(app, owner, identifying=False)
+    public_attachment, *more_public = _attachments_naming(app, owner, org.name)
     stage = make.review_stage(comp, open_now=True)
     make.confirmed_assignment(stage, app, judge_a)
     sheet = make.sheet(stage, app, judge_a, {}, submitted=False)
@@ -299,6 +299,8 @@ def world(app_ctx, make):
         "base": base,
         "judge_detail": {**base, "user_id": judge_a.id},
         "judge_attachment": {**base, "attachment_id": public_attachment.id},
+        # every file a judge may download in the blind stage, for the blind scan
+        "judge_attachments": [{**base, "attachment_id": a.id} for a in (public_attachment, *more_public)],
         "roadshow": {**base, "stage_id": roadshow_stage.id, "session_id": session.id,
                      "slot_id": session.slots[0].id},
         "results": {**base, "competition_id": rcomp.id, "application_id": rapps[0].id,
@@ -346,12 +348,23 @@ def _computed_stage_snapshot(make, competition, applications, organizer):
     return latest_snapshot(stage)
 
 
-def _attachment(app, owner, identifying: bool = True):
+def _attachments_naming(app, owner, who: str):
+    """Attachments not marked identifying whose file names and document properties name
+    ``who`` anyway (the client's extension is wrong on the first: it is a PDF)."""
+    from tests.blind_scan import jpeg_naming, pdf_naming, png_naming, xlsx_naming
+    from tests.factories import pdf_upload
+
+    files = [(f"{who}00号-plan.html", pdf_naming(who)), (f"{who}-预算.xlsx", xlsx_naming(who)),
+             (f"{who}-合影.png", png_naming(who)), (f"{who}-活动.jpg", jpeg_naming(who))]
+    return [_attachment(app, owner, identifying=False, upload=pdf_upload(name, data)) for name, data in files]
+
+
+def _attachment(app, owner, identifying: bool = True, upload=None):
     from tests.factories import pdf_upload
     from venture.applications.models import Attachment, AttachmentKind
     from venture.files.services import store_upload
 
-    stored = store_upload(pdf_upload(), user=owner)
+    stored = store_upload(upload or pdf_upload(), user=owner)
     attachment = Attachment(application_id=app.id, file=stored, kind=AttachmentKind.REGISTRATION,
                             identifying=identifying)
     db.session.add(attachment)
@@ -424,9 +437,19 @@ def _judge(response, role: str, allowed: bool, method: str) -> str | None:
     return f"got {status}, expected 403"
 
 
+# Pages that show a judge what they told us themselves: judge_c declared sitting on the
+# applicant's board, and their profile lists that tie (they are never assigned to it).
+OWN_KNOWLEDGE = {("judge_c", "judging.profile")}
+
+
 def test_nothing_a_judge_can_fetch_in_a_blind_stage_identifies_the_applicant(app_ctx, world):
     """Every page, JSON and file a judge may GET (the roadshow aside: a public pitch) is
-    scanned for the organization's name, code, contacts and the team's names."""
+    scanned for the organization's name, code, contacts and the team's names: the body,
+    every header (a download's file name) and the properties inside the files (a PDF's
+    author and title and XMP, an Office file's creator and company, an image's EXIF and
+    text chunks; tests/blind_scan.py). The attachments not marked identifying carry the
+    organization's name in their file names and in all of those properties."""
+    from tests.blind_scan import readable_texts
     from venture.applications.models import Application
 
     users, contexts = world
@@ -434,7 +457,7 @@ def test_nothing_a_judge_can_fetch_in_a_blind_stage_identifies_the_applicant(app
     org = app.organization
     secrets = {org.name, org.uscc, org.contact_phone, org.contact_email, org.legal_representative,
                *(m.name for m in app.team)} - {""}
-    scanned = 0
+    scanned = downloads = 0
     leaks = []
     for role in ("judge_a", "judge_u", "judge_c"):
         client = app_ctx.test_client(user=users[role])
@@ -444,20 +467,24 @@ def test_nothing_a_judge_can_fetch_in_a_blind_stage_identifies_the_applicant(app
                 continue
             if role not in AUDIENCES[entry.audience] and entry.audience not in ("public", "signed"):
                 continue
-            values = contexts["judge_attachment" if rule.endpoint == "judging.attachment" else entry.context]
-            with app_ctx.test_request_context():
-                from flask import url_for
-
-                url = url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
-            response = client.get(url)
-            if response.status_code != 200:
+            if (role, rule.endpoint) in OWN_KNOWLEDGE:
                 continue
-            scanned += 1
-            body = response.get_data(as_text=True) if not response.is_streamed else ""
-            for secret in secrets:
-                if secret in body:
-                    leaks.append(f"{role} {url}: {secret!r}")
+            each = (contexts["judge_attachments"] if rule.endpoint == "judging.attachment"
+                    else [contexts[entry.context]])
+            for values in each:
+                with app_ctx.test_request_context():
+                    from flask import url_for
+
+                    url = url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
+                response = client.get(url)
+                if response.status_code != 200:
+                    continue
+                scanned += 1
+                downloads += response.headers.get("Content-Disposition", "").startswith("attachment")
+                texts = readable_texts(response)
+                leaks += [f"{role} {url}: {secret!r}" for secret in secrets if any(secret in t for t in texts)]
     assert scanned >= 15
+    assert downloads >= 4, "the judge downloaded none of the attachments: the scan proves nothing"
     assert not leaks, "\n".join(leaks)
 
 

@@ -50,7 +50,28 @@ def stop(process: subprocess.Popen) -> None:
 def test_procfile_has_the_four_processes():
     entries = procfile()
     assert set(entries) == {"web", "worker", "beat", "release"}
-    assert shlex.split(entries["release"]) == ["venture", "db", "upgrade"]
+    assert shlex.split(entries["release"])[-3:] == ["venture", "db", "upgrade"]
+
+
+def test_honcho_as_the_readme_runs_it_needs_no_activated_virtualenv(tmp_path):
+    """`.venv/bin/honcho start web` from a shell whose PATH is the system's default: the
+    Procfile's commands are found in the project's virtualenv."""
+    honcho = PROJECT_ROOT / ".venv" / "bin" / "honcho"
+    if not honcho.exists():
+        pytest.skip("no virtualenv at .venv in the project root (the README's layout)")
+    port = free_port()
+    env = {"HOME": str(tmp_path), "PATH": "/usr/local/bin:/usr/bin:/bin", "PORT": str(port),
+           "WEB_CONCURRENCY": "1", "VENTURE_INSTANCE_PATH": str(tmp_path / "instance")}
+    log = tmp_path / "honcho.log"
+    process = subprocess.Popen([str(honcho), "start", "web"], env=env, cwd=PROJECT_ROOT,
+                               stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz") or process.poll() is not None,
+                 timeout=60, what="honcho's gunicorn to serve")
+        assert process.poll() is None, log.read_text(errors="replace")
+        assert _get(f"http://127.0.0.1:{port}/login")
+    finally:
+        stop(process)
 
 
 def test_signup_email_reaches_smtp_exactly_once_on_the_procfile_stack(stack_env, smtp_server, tmp_path):

@@ -8,6 +8,7 @@ outside the web root and only ever served as downloads (attachment, nosniff).
 from __future__ import annotations
 
 import hashlib
+import io
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from venture.errors import DomainError
 from venture.extensions import db
 from venture.files.models import StoredFile
+from venture.files.properties import without_properties
 
 MB = 1024 * 1024
 
@@ -167,10 +169,39 @@ def path_of(stored: StoredFile) -> Path:
     return upload_root() / stored.stored_name
 
 
-def download(stored: StoredFile):
-    """Serve a stored file as a download, never inline."""
-    response = send_file(path_of(stored), mimetype=stored.content_type, as_attachment=True,
-                         download_name=stored.original_name, max_age=0)
+# The extension a download is saved under, from the type detected at upload (never the
+# name the client sent: a PDF uploaded as "x.html" downloads as "x.pdf").
+EXTENSIONS = {
+    "application/pdf": "pdf", "application/msword": "doc", "application/vnd.ms-excel": "xls",
+    **{mime: extension for mime, extension in IMAGE_TYPES.items()},
+    **{d.content_type: d.extension for d in OFFICE_ZIP.values()},
+}
+
+
+def served_name(stored: StoredFile, stem: str | None = None) -> str:
+    """The name a download is saved under: ``stem`` (by default the uploader's name without
+    its extension) and the extension of the type the content was detected as."""
+    extension = EXTENSIONS.get(stored.content_type, "bin")
+    if stem is None:
+        name = stored.original_name
+        stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return f"{stem or 'file'}.{extension}"
+
+
+def download(stored: StoredFile, *, name: str | None = None, blind: bool = False):
+    """Serve a stored file as a download, never inline, saved as ``served_name``.
+
+    ``blind``: for a reviewer who must not learn who applied. The caller gives a neutral
+    ``name``, and the copy sent has its document properties blanked (files/properties.py).
+    """
+    download_name = name or served_name(stored)
+    if blind:
+        data = without_properties(path_of(stored).read_bytes(), stored.kind, stored.content_type)
+        response = send_file(io.BytesIO(data), mimetype=stored.content_type, as_attachment=True,
+                             download_name=download_name, max_age=0, etag=False, last_modified=None)
+    else:
+        response = send_file(path_of(stored), mimetype=stored.content_type, as_attachment=True,
+                             download_name=download_name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"

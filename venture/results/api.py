@@ -44,6 +44,8 @@ def _cacheable(payload: dict, validator: str):
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
     response.headers["Access-Control-Allow-Origin"] = "*"  # open data: readable from any site
+    # A page elsewhere reads the validator to revalidate with If-None-Match.
+    response.headers["Access-Control-Expose-Headers"] = "ETag"
     response.vary.add("Accept-Encoding")
     return response.make_conditional(request)
 

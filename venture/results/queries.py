@@ -127,3 +127,41 @@ def reply_notice(objection: Objection) -> Notice | None:
     from venture.results.services.objections import reply_dedupe_key
 
     return db.session.scalar(sa.select(Notice).where(Notice.dedupe_key == reply_dedupe_key(objection)))
+
+
+def unranked_notes(decisions) -> tuple[dict[int, int], list[str]]:
+    """Why the decisions without a rank carry no rank or score, as footnotes.
+
+    Returns ({decision id: note number}, [note text, ...]): one note per distinct reason
+    (the stages an application was not scored in), read from the final snapshot's entry
+    the decision came from (one query).
+    """
+    from flask_babel import gettext as _
+
+    from venture.rankings.labels import stage_label
+    from venture.rankings.models import SnapshotEntry
+    from venture.scoring import INCOMPLETE_STAGES
+
+    unranked = [d for d in decisions if d.rank is None]
+    if not unranked:
+        return {}, []
+    entries = {(e.snapshot_id, e.application_id): e for e in db.session.scalars(
+        sa.select(SnapshotEntry).where(
+            SnapshotEntry.snapshot_id.in_({d.snapshot_id for d in unranked}),
+            SnapshotEntry.application_id.in_({d.application_id for d in unranked})))}
+    numbers: dict[int, int] = {}
+    notes: list[str] = []
+    for decision in unranked:
+        entry = entries.get((decision.snapshot_id, decision.application_id))
+        details = (entry.details or {}) if entry is not None else {}
+        missing = [stage for stage in details.get("weights", {}) if stage not in details.get("stages", {})]
+        if entry is not None and INCOMPLETE_STAGES in (entry.flags or []) and missing:
+            note = _("Not scored in the %(stages)s (not shortlisted for it): only the projects scored in "
+                     "every stage get a final rank and score.",
+                     stages=_(", ").join(stage_label(s) for s in missing))
+        else:
+            note = _("No final score: no judge's sheet gave this project a total, so it has no rank.")
+        if note not in notes:
+            notes.append(note)
+        numbers[decision.id] = notes.index(note) + 1
+    return numbers, notes

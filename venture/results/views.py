@@ -81,8 +81,10 @@ def public_notice(competition_id: int):
     publication = _public_or_404(competition_id)
     competition = publication.competition
     decisions = services.decisions_of(competition)
+    note_of, notes = queries.unranked_notes(decisions)
     return render_template("results/public_notice.html", publication=publication, competition=competition,
-                           groups=_by_category(decisions), window=publication.window_state(utcnow()),
+                           groups=_by_category(decisions), note_of=note_of, notes=notes,
+                           window=publication.window_state(utcnow()),
                            counts=queries.objection_counts(competition),
                            published=_published_sheets(competition))
 

@@ -19,7 +19,7 @@ from venture.competitions.models import Competition, Stage, StageKind
 from venture.db import get_or_404, utcnow
 from venture.errors import Conflict, DomainError
 from venture.extensions import db
-from venture.files.services import download
+from venture.files.services import download, served_name
 from venture.judging import policies
 from venture.judging.forms import ReasonForm
 from venture.judging.models import (
@@ -269,7 +269,16 @@ def attachment(stage_id: int, application_id: int, attachment_id: int):
     application = load_application(stage, application_id)
     item = get_or_404(Attachment, attachment_id)
     require(policies.can_download_attachment(current_user, stage, application, item))
-    return download(item.file)
+    if not policies.is_blind_for(current_user, stage):
+        return download(item.file)
+    # Blind: saved as the page names it ("Attachment 2"), without the applicant's file name
+    # or the document properties that may name them.
+    number = next(i for i, a in enumerate(_visible_attachments(stage, application), 1) if a.id == item.id)
+    return download(item.file, name=served_name(item.file, blind_attachment_label(number)), blind=True)
+
+
+def blind_attachment_label(number: int) -> str:
+    return _("Attachment %(n)d", n=number)
 
 
 @bp.route("/stages/<int:stage_id>/applications/<int:application_id>/sheets")
