@@ -194,6 +194,31 @@ def current_head() -> tuple[int, str]:
     return (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
 
 
+@dataclass(frozen=True)
+class PublishedHead:
+    """The chain head printed on public notices and served by the results API.
+
+    Outsiders keep copies of those pages; a chain rewritten afterwards (even by someone
+    holding the key) no longer has this hash at this entry: ``venture audit verify
+    --against SEQ:HASH`` says so.
+    """
+
+    seq: int
+    hash: str
+
+    @property
+    def token(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+    @property
+    def command(self) -> str:
+        return f"venture audit verify --against {self.token}"
+
+
+def published_head() -> PublishedHead:
+    return PublishedHead(*current_head())
+
+
 @dataclass
 class VerifyResult:
     ok: bool
