@@ -332,3 +332,9 @@ FIELDS = {
     "version": _l("Version"),
     "weight": _l("Weight"),
 }
+
+# Codes stored as values of some fields.
+VALUES = {
+    ("plain_chain", "intact"): _l("intact"),
+    ("reason", "missing_self_assessment"): _l("no self-assessment was submitted in time"),
+}

@@ -17,7 +17,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from venture.audit.labels import ACTIONS, FIELDS, NOUNS
+from venture.audit.labels import ACTIONS, FIELDS, NOUNS, VALUES
 from venture.extensions import db
 from venture.labels import label
 from venture.templating import format_local, format_money
@@ -31,6 +31,8 @@ VALUE_REFS = {
     "parent_id": "area", "rubric_id": "rubric", "report_id": "progress_report", "changed_decision_id": "decision",
     "copied_from": "rubric", "job": "job", "file": "stored_file", "evaluation": "evaluation",
 }
+# Fields that hold lists of ids (as bare numbers they are counts).
+LIST_REFS = {"judges": "user", "applications": "application"}
 MAX_TEXT = 160
 MAX_ITEMS = 12
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
@@ -231,14 +233,28 @@ def _section_title(value) -> str | None:
     return str(found.title) if found else None
 
 
-def readable(table: str, name: str, value, names: Names, viewer) -> Markup:
+@cache
+def _unique_enum_values() -> dict[str, object]:
+    """Stored enum values that belong to one labelled enum only: their labels."""
+    from venture.labels import LABELS
+
+    seen: dict[str, list] = {}
+    for key, text in dict.items(LABELS):
+        if isinstance(key, tuple):
+            seen.setdefault(key[2], []).append(text)
+    return {value: texts[0] for value, texts in seen.items() if len(texts) == 1}
+
+
+def readable(table: str, name: str, value, names: Names, viewer, *, in_list: bool = False) -> Markup:
     """One stored value as a person reads it."""
     if value is None or value == "" or value == []:
         return escape(DASH)
     if isinstance(value, bool):
         return escape(_("Yes") if value else _("No"))
+    if in_list and name in LIST_REFS and isinstance(value, int):
+        return names.markup(LIST_REFS[name], value, viewer)
     if isinstance(value, list):
-        shown = Markup("、").join(readable(table, name, v, names, viewer) for v in value[:MAX_ITEMS])
+        shown = Markup("、").join(readable(table, name, v, names, viewer, in_list=True) for v in value[:MAX_ITEMS])
         more = len(value) - MAX_ITEMS
         return shown + (escape(" " + _("and %(count)d more", count=more)) if more > 0 else "")
     if isinstance(value, dict):
@@ -256,6 +272,10 @@ def readable(table: str, name: str, value, names: Names, viewer) -> Markup:
             return escape(label(enum_cls(value)))
         except ValueError:
             pass
+    if isinstance(value, str) and (name, value) in VALUES:
+        return escape(str(VALUES[(name, value)]))
+    if isinstance(value, str) and value in _unique_enum_values():
+        return escape(str(_unique_enum_values()[value]))
     if isinstance(value, str) and _ISO_TIME.match(value):
         try:
             return escape(format_local(datetime.fromisoformat(value.replace("Z", "+00:00"))))
@@ -299,6 +319,14 @@ def _changes(entry, names: Names, viewer) -> list[FieldChange]:
     return rows
 
 
+def _flat(values: list):
+    for value in values:
+        if isinstance(value, list):
+            yield from _flat(value)
+        else:
+            yield value
+
+
 def present(entries, viewer) -> list[Line]:
     """Sentences for a page of entries, with every name loaded in bulk."""
     names = Names()
@@ -309,6 +337,9 @@ def present(entries, viewer) -> list[Line]:
             if name in VALUE_REFS:
                 for item in value if isinstance(value, list) else [value]:
                     names.want(VALUE_REFS[name], item)
+            if name in LIST_REFS and isinstance(value, list):
+                for item in _flat(value):
+                    names.want(LIST_REFS[name], item)
     names.load()
     lines = []
     for entry in entries:
