@@ -252,7 +252,7 @@ def verify_chain(batch: int = 2000, *, key: str | bytes | None = None,
                 return VerifyResult(False, count, entry.seq, "its link to the previous entry does not match")
             if entry.computed_hash(key) != entry.hash:
                 return VerifyResult(False, count, entry.seq, "its content does not match its hash",
-                                    wrong_key=entry.seq == 1 and not _last_entry_matches(own, key))
+                                    wrong_key=entry.seq == 1 and _last_entry_fails(own, key))
             if entry.seq in published and published[entry.seq] != entry.hash:
                 return VerifyResult(False, count, entry.seq,
                                     f"its hash is not the published {published[entry.seq]}: the chain was "
@@ -270,10 +270,11 @@ def verify_chain(batch: int = 2000, *, key: str | bytes | None = None,
     return VerifyResult(True, count)
 
 
-def _last_entry_matches(session: Session, key) -> bool:
-    """Whether the newest entry's content matches its hash under ``key``.
+def _last_entry_fails(session: Session, key) -> bool:
+    """Whether a newer entry than the first one fails under ``key`` too.
 
-    When the first entry fails, this tells a wrong key (both fail) from an edited first entry.
+    When the first entry fails, this tells a wrong key (both fail) from an edited first
+    entry (the newest still matches). A chain of one entry cannot tell them apart.
     """
     last = session.scalar(sa.select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1))
-    return last is not None and last.seq > 1 and last.computed_hash(key) == last.hash
+    return last is not None and last.seq > 1 and last.computed_hash(key) != last.hash
