@@ -98,3 +98,30 @@ def test_filters_find_people_by_name_and_actions_by_label(make, login):
     assert '<option value="application.withdrawn"' in page  # the filter lists labelled actions
     only = _text(client.get("/admin/audit/?action=application.withdrawn").get_data(as_text=True), "tbody")
     assert "撤回了申报书" in only and "提交了申报书" not in only
+
+
+def test_on_the_demo_every_entry_reads_as_a_sentence_and_every_link_opens(app_ctx, login):
+    from venture.accounts.models import User
+    from venture.demo import seed_demo
+
+    seed_demo()
+    organizer = db.session.scalar(sa.select(User).where(User.email == "organizer@demo.venture"))
+    actions = set(db.session.scalars(sa.select(AuditEntry.action).distinct()))
+    client = login(organizer)
+    links, page_no = set(), 1
+    while True:
+        response = client.get(f"/admin/audit/?page={page_no}")
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        if "<tbody>" not in html:
+            break
+        body = html[html.index("<tbody>"):html.index("</tbody>")]
+        text = _text(html, "tbody")
+        for raw in actions | {"None", "user 1"}:
+            assert raw not in text, raw
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), re.findall(r"\b[a-z]+_[a-z_]+\b", text)[:5]
+        links |= set(re.findall(r'href="([^"]+)"', body))
+        page_no += 1
+    assert page_no > 2 and len(links) > 10
+    for href in sorted(links):
+        assert client.get(unescape(href), follow_redirects=True).status_code == 200, href

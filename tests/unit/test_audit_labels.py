@@ -82,3 +82,18 @@ def test_each_phrase_names_its_object_at_most_once():
 
     for action, phrase in ACTIONS.items():
         assert phrase._args[0].count("%(object)s") <= 1, action
+
+
+def test_every_object_link_builds_a_url_of_the_app(app):
+    """A mistyped endpoint would make the log page fail on the first entry of that type."""
+    from types import SimpleNamespace
+
+    from venture.audit.labels import NOUNS
+    from venture.audit.presenting import LINKS, _models
+
+    assert set(LINKS) <= set(NOUNS) <= set(_models())
+    for table, link in LINKS.items():
+        obj = SimpleNamespace(id=1, competition_id=2, stage_id=3, application_id=4, project_id=5, session_id=6,
+                              organization_id=7, user_id=8, judge_id=9, kind="export", is_judge=True)
+        url = link(obj)
+        assert url and url.startswith("/"), table

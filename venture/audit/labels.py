@@ -327,6 +327,7 @@ FIELDS = {
     "summary": _l("Summary"),
     "total": _l("Total"),
     "tranches": _l("Tranches"),
+    "unverified_fields": _l("Fields awaiting verification"),
     "venue": _l("Venue"),
     "verification_status": _l("Verification"),
     "version": _l("Version"),

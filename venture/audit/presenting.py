@@ -33,6 +33,8 @@ VALUE_REFS = {
 }
 # Fields that hold lists of ids (as bare numbers they are counts).
 LIST_REFS = {"judges": "user", "applications": "application"}
+# Fields whose values are names of other fields.
+FIELD_NAME_LISTS = {"unverified_fields"}
 MAX_TEXT = 160
 MAX_ITEMS = 12
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
@@ -116,7 +118,7 @@ class Names:
     # --- names ----------------------------------------------------------------------
     def name(self, table: str, obj) -> str:
         if table == "user":
-            return obj.name or obj.email
+            return obj.display_name
         if table == "application":
             return f"{obj.display_code} {obj.project_name}".strip()
         if table == "project":
@@ -264,6 +266,8 @@ def readable(table: str, name: str, value, names: Names, viewer, *, in_list: boo
         return escape(format_money(value))
     if name in VALUE_REFS and isinstance(value, int):
         return names.markup(VALUE_REFS[name], value, viewer)
+    if name in FIELD_NAME_LISTS and isinstance(value, str):
+        return escape(field_label(value))
     if name == "section" and _section_title(value):
         return escape(_section_title(value))
     enum_cls = _enum_of(table, name)
