@@ -145,3 +145,9 @@ def test_a_malformed_published_head_is_a_usage_error(app_ctx):
     for bad in ("12", "x:" + "a" * 64, "3:abc", "0:" + "a" * 64, "4:" + "g" * 64):
         code, text = _verify(app_ctx, "--against", bad)
         assert code == 2 and "is not SEQ:HASH" in text
+
+
+def test_check_says_where_the_key_comes_from_and_never_shows_it(app_ctx):
+    result = app_ctx.test_cli_runner().invoke(args=["check"])
+    assert "audit key" in result.output
+    assert app_ctx.config["AUDIT_KEY"] not in result.output
