@@ -188,18 +188,51 @@ def audit_group():
     """The tamper-evident audit log."""
 
 
+def _published_head(_ctx, _param, values) -> dict[int, str]:
+    """--against SEQ:HASH, as printed on the public notices and in the results API."""
+    heads: dict[int, str] = {}
+    for value in values:
+        seq, _, digest = value.strip().partition(":")
+        digest = digest.strip().lower()
+        if not seq.strip().isdigit() or int(seq) < 1 or len(digest) != 64 or \
+                any(c not in "0123456789abcdef" for c in digest):
+            raise click.BadParameter(f"{value!r} is not SEQ:HASH (an entry number and its 64 hex digits, "
+                                     "as published on the public notice).")
+        heads[int(seq)] = digest
+    return heads
+
+
 @audit_group.command("verify")
+@click.option("--against", "against", multiple=True, callback=_published_head, metavar="SEQ:HASH",
+              help="A chain head published earlier (public notice, results API): the entry SEQ must "
+                   "still have HASH. Repeatable.")
 @with_appcontext
-def audit_verify():
-    """Walk the hash chain; print OK and the count, or the first bad entry (exit 1)."""
+def audit_verify(against: dict[int, str]):
+    """Walk the keyed hash chain; print OK and the count, or the first bad entry (exit 1).
+
+    Needs the key the chain was written with: VENTURE_AUDIT_KEY, or the instance's
+    audit_key file.
+    """
     from venture.audit.services import verify_chain
 
-    result = verify_chain()
+    source = current_app.config.get("AUDIT_KEY_SOURCE") or "the configuration"
+    try:
+        result = verify_chain(against=against)
+    except ValueError as error:  # no key at all
+        raise click.ClickException(f"The chain cannot be verified: {error}.") from None
     if result.ok:
-        click.echo(f"OK: {result.count} entries, chain intact.")
+        checked = f" Published heads match: {', '.join(map(str, sorted(against)))}." if against else ""
+        click.echo(f"OK: {result.count} entries, chain intact (key from {source}).{checked}")
         return
+    if result.wrong_key:
+        hint = ("VENTURE_AUDIT_KEY is not set and there was no audit key file, so a new key was made just now"
+                if source.endswith("(generated now)") else f"the key comes from {source}")
+        click.echo(f"FAILED: the chain does not verify with this key ({hint}). Use the key the chain was "
+                   "written with (VENTURE_AUDIT_KEY), or the chain was rewritten from its first entry on.",
+                   err=True)
+        sys.exit(1)
     click.echo(f"FAILED at entry {result.bad_seq}: {result.reason} "
-               f"({result.count} entries before it are intact).", err=True)
+               f"({result.count} entries before it are intact; key from {source}).", err=True)
     sys.exit(1)
 
 

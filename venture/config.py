@@ -28,9 +28,9 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
-def _persistent_secret_key(folder: Path) -> str:
-    """A SECRET_KEY generated once and kept in the instance folder."""
-    key_file = folder / "secret_key"
+def _persistent_secret_key(folder: Path, name: str = "secret_key") -> str:
+    """A key generated once and kept in the instance folder (a file, never the database)."""
+    key_file = folder / name
     if key_file.exists():
         return key_file.read_text().strip()
     folder.mkdir(parents=True, exist_ok=True)
@@ -43,6 +43,20 @@ def _persistent_secret_key(folder: Path) -> str:
     with os.fdopen(fd, "w") as f:
         f.write(key)
     return key
+
+
+AUDIT_KEY_FILE = "audit_key"
+
+
+def _audit_key(folder: Path) -> dict:
+    """VENTURE_AUDIT_KEY, or a key generated once into instance/audit_key; says which."""
+    if os.environ.get("VENTURE_AUDIT_KEY"):
+        return {"AUDIT_KEY": os.environ["VENTURE_AUDIT_KEY"], "AUDIT_KEY_SOURCE": "VENTURE_AUDIT_KEY"}
+    key_file = folder / AUDIT_KEY_FILE
+    created = not key_file.exists()
+    key = _persistent_secret_key(folder, AUDIT_KEY_FILE)
+    source = f"{key_file} (generated now)" if created else str(key_file)
+    return {"AUDIT_KEY": key, "AUDIT_KEY_SOURCE": source}
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -61,6 +75,9 @@ def from_environment() -> dict:
     mail_server = os.environ.get("MAIL_SERVER") or ""
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _persistent_secret_key(folder),
+        # Keys the audit chain's links (HMAC-SHA256). It must live outside the database, or
+        # whoever can write the database could rewrite the chain and re-link it.
+        **_audit_key(folder),
         "INSTANCE_PATH": str(folder),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(folder / "uploads"),
         "EXPORT_FOLDER": os.environ.get("EXPORT_FOLDER") or str(folder / "exports"),
@@ -152,4 +169,5 @@ def describe(config: dict) -> dict:
         "instance": config["INSTANCE_PATH"],
         "uploads": config["UPLOAD_FOLDER"],
         "base url": config["BASE_URL"],
+        "audit key": config.get("AUDIT_KEY_SOURCE") or "set by the configuration",
     }

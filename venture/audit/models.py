@@ -1,13 +1,19 @@
 """The hash-chained audit log.
 
-Each entry stores the SHA-256 of its own canonical content, which includes the hash of
-the entry before it; editing, inserting or deleting any row breaks the chain from there
-on, and ``venture audit verify`` names the first entry that does not match.
+Each entry stores the HMAC-SHA256 of its own canonical content, which includes the hash
+of the entry before it; editing, inserting or deleting any row breaks the chain from
+there on, and ``venture audit verify`` names the first entry that does not match.
+
+The HMAC key (``VENTURE_AUDIT_KEY``, or ``instance/audit_key``) is never in the database:
+someone who can write the database but not read the key cannot re-link a chain they
+edited. Someone who has both is caught by the chain heads published on the public
+notices and in the results API (``venture audit verify --against SEQ:HASH``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import datetime
 
@@ -53,8 +59,8 @@ class AuditEntry(db.Model):
             prev_hash=self.prev_hash,
         )
 
-    def computed_hash(self) -> str:
-        return content_hash(self.content())
+    def computed_hash(self, key: str | bytes) -> str:
+        return content_hash(self.content(), key)
 
 
 class AuditHead(db.Model):
@@ -72,6 +78,16 @@ def entry_content(**fields) -> dict:
     return {**fields, "created_at": created_at.isoformat(timespec="microseconds")}
 
 
-def content_hash(content: dict) -> str:
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+def canonical_bytes(content: dict) -> bytes:
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def key_bytes(key: str | bytes) -> bytes:
+    if not key:
+        raise ValueError("the audit chain needs a key (VENTURE_AUDIT_KEY)")
+    return key if isinstance(key, bytes) else key.encode("utf-8")
+
+
+def content_hash(content: dict, key: str | bytes) -> str:
+    """The entry's link: HMAC-SHA256 of its canonical content (the previous hash included)."""
+    return hmac.new(key_bytes(key), canonical_bytes(content), hashlib.sha256).hexdigest()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -143,6 +143,7 @@ def _write_pending(session: Session) -> None:
     if not pending:
         return
     session.flush()  # new objects get their ids
+    key = chain_key()
     seq, prev_hash = _advance_head(session, len(pending))
     for item in pending:
         seq += 1
@@ -150,7 +151,7 @@ def _write_pending(session: Session) -> None:
         fields = {"seq": seq, "created_at": item.created_at, "actor_id": item.actor_id,
                   "actor_label": item.actor_label, "action": item.action, "object_type": item.object_type,
                   "object_id": object_id, "changes": item.changes, "ip": item.ip, "prev_hash": prev_hash}
-        entry_hash = content_hash(entry_content(**fields))
+        entry_hash = content_hash(entry_content(**fields), key)
         session.execute(sa.insert(AuditEntry).values(**fields, hash=entry_hash))
         prev_hash = entry_hash
     session.execute(sa.update(AuditHead).where(AuditHead.id == 1).values(hash=prev_hash))
@@ -182,16 +183,61 @@ def record_refusal(action: str, *, object_type: str, object_id, reason: str, act
         own.commit()
 
 
+def chain_key() -> str:
+    """The key of the chain's links: from the environment or the instance folder, never the database."""
+    return current_app.config["AUDIT_KEY"]
+
+
+def current_head() -> tuple[int, str]:
+    """The chain's last sequence number and hash, as committed (what the public pages publish)."""
+    head = db.session.get(AuditHead, 1)
+    return (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
+
+
+@dataclass(frozen=True)
+class PublishedHead:
+    """The chain head printed on public notices and served by the results API.
+
+    Outsiders keep copies of those pages; a chain rewritten afterwards (even by someone
+    holding the key) no longer has this hash at this entry: ``venture audit verify
+    --against SEQ:HASH`` says so.
+    """
+
+    seq: int
+    hash: str
+
+    @property
+    def token(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+    @property
+    def command(self) -> str:
+        return f"venture audit verify --against {self.token}"
+
+
+def published_head() -> PublishedHead:
+    return PublishedHead(*current_head())
+
+
 @dataclass
 class VerifyResult:
     ok: bool
     count: int
     bad_seq: int | None = None
     reason: str = ""
+    wrong_key: bool = False  # not one entry checked matches: the key is not the chain's
 
 
-def verify_chain(batch: int = 2000) -> VerifyResult:
-    """Walk the chain in order and report the first entry that does not match."""
+def verify_chain(batch: int = 2000, *, key: str | bytes | None = None,
+                 against: dict[int, str] | None = None) -> VerifyResult:
+    """Walk the chain in order and report the first entry that does not match.
+
+    ``against`` maps sequence numbers to hashes published earlier: each such entry must
+    still be in the chain with that very hash (a chain re-linked with the key after it
+    was published contradicts what outsiders copied).
+    """
+    key = key if key is not None else chain_key()
+    published = {int(seq): value.lower() for seq, value in (against or {}).items()}
     prev_hash = GENESIS_HASH
     count = 0
     with Session(db.engine) as own:
@@ -204,12 +250,31 @@ def verify_chain(batch: int = 2000) -> VerifyResult:
                 return VerifyResult(False, count, expected, f"entry {expected} is missing")
             if entry.prev_hash != prev_hash:
                 return VerifyResult(False, count, entry.seq, "its link to the previous entry does not match")
-            if entry.computed_hash() != entry.hash:
-                return VerifyResult(False, count, entry.seq, "its content does not match its hash")
+            if entry.computed_hash(key) != entry.hash:
+                return VerifyResult(False, count, entry.seq, "its content does not match its hash",
+                                    wrong_key=entry.seq == 1 and _last_entry_fails(own, key))
+            if entry.seq in published and published[entry.seq] != entry.hash:
+                return VerifyResult(False, count, entry.seq,
+                                    f"its hash is not the published {published[entry.seq]}: the chain was "
+                                    "rewritten after that head was published")
             prev_hash = entry.hash
             count += 1
         head = own.get(AuditHead, 1)
     if head is not None and (head.seq != count or head.hash != prev_hash):
         return VerifyResult(False, count, count + 1,
                             "the chain ends early: entries after it were removed")
+    beyond = sorted(seq for seq in published if seq > count or seq < 1)
+    if beyond:
+        return VerifyResult(False, count, beyond[0],
+                            f"the published entry {beyond[0]} is not in the chain: entries were removed")
     return VerifyResult(True, count)
+
+
+def _last_entry_fails(session: Session, key) -> bool:
+    """Whether a newer entry than the first one fails under ``key`` too.
+
+    When the first entry fails, this tells a wrong key (both fail) from an edited first
+    entry (the newest still matches). A chain of one entry cannot tell them apart.
+    """
+    last = session.scalar(sa.select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1))
+    return last is not None and last.seq > 1 and last.computed_hash(key) != last.hash

@@ -6,8 +6,12 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 
+from venture.accounts.models import User
+from venture.audit import presenting
 from venture.audit.models import AuditEntry
+from venture.audit.services import published_head
 from venture.extensions import db
 from venture.policy import organizer_only
 from venture.templating import LOCAL_TZ
@@ -31,7 +35,9 @@ def filtered_query(args):
     if args.get("action"):
         query = query.where(AuditEntry.action.ilike(f"{args['action'].strip()}%"))
     if args.get("actor"):
-        query = query.where(AuditEntry.actor_label.ilike(f"%{args['actor'].strip()}%"))
+        pattern = f"%{args['actor'].strip()}%"
+        by_name = sa.select(User.id).where(User.name.ilike(pattern))
+        query = query.where(sa.or_(AuditEntry.actor_label.ilike(pattern), AuditEntry.actor_id.in_(by_name)))
     start, end = _parse_day(args.get("from")), _parse_day(args.get("to"))
     if start:
         query = query.where(AuditEntry.created_at >= datetime.combine(start, time(), LOCAL_TZ))
@@ -47,4 +53,7 @@ def index():
                        per_page=50, error_out=False)
     object_types = db.session.scalars(sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type))
     return render_template("audit/index.html", page=page, args=request.args,
-                           object_types=[t for t in object_types if t])
+                           lines=presenting.present(page.items, current_user),
+                           object_types=sorted(((t, presenting.noun(t)) for t in object_types if t),
+                                               key=lambda pair: pair[1]),
+                           actions=presenting.action_choices(), audit_head=published_head())

@@ -1,7 +1,8 @@
 """The open results API (/api/v1): published and final results as JSON, cacheable.
 
 Nothing is visible before the organizer approves the results. Responses carry a
-strong ETag (from the publication's version, its snapshot and its status) and
+strong ETag (from the publication's version, its snapshot and its status; for one
+competition's results also the audit chain's head, which the body publishes) and
 ``Cache-Control: public, max-age=60``; a repeat request with If-None-Match gets 304.
 Errors are JSON (venture.errorpages answers under /api/ in JSON)."""
 
@@ -12,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
+from venture.audit.services import published_head
 from venture.errors import NotFound
 from venture.extensions import csrf
 from venture.policy import public
@@ -115,8 +117,16 @@ def results(competition_id: int):
         "publicity_ends_at": ends,
         "finalized_at": _iso(publication.finalized_at),
         "results": rows,
+        "audit_chain": _audit_chain(),
     }
-    return _cacheable(payload, _validator(publication))
+    chain = payload["audit_chain"]
+    return _cacheable(payload, f"{_validator(publication)}|{chain['seq']}:{chain['hash']}")
+
+
+def _audit_chain() -> dict:
+    """The audit log's head now: copies kept by API clients anchor it (see venture audit verify --against)."""
+    head = published_head()
+    return {"seq": head.seq, "hash": head.hash, "verify": head.command}
 
 
 @bp.route("/openapi.json")

@@ -61,11 +61,25 @@ SCHEMAS = {
             "publicity_ends_at": _DATETIME_OR_NULL,
         },
     },
+    "AuditChainHead": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["seq", "hash", "verify"],
+        "description": "The platform's tamper-evident audit log (HMAC-SHA256 chain) when this response was "
+                       "made: its last entry and that entry's hash. Keep a copy: a log rewritten later no "
+                       "longer has this hash at this entry.",
+        "properties": {
+            "seq": {"type": "integer", "minimum": 0, "description": "Number of the last entry (0: empty log)."},
+            "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "Hash of that entry."},
+            "verify": {"type": "string", "description": "The command the operator runs to check this head: "
+                                                        "venture audit verify --against SEQ:HASH."},
+        },
+    },
     "CompetitionResults": {
         "type": "object",
         "additionalProperties": False,
         "required": ["competition", "status", "publicity_starts_at", "publicity_ends_at", "finalized_at",
-                     "results"],
+                     "results", "audit_chain"],
         "properties": {
             "competition": {
                 "type": "object",
@@ -79,6 +93,7 @@ SCHEMAS = {
             "publicity_ends_at": _DATETIME_OR_NULL,
             "finalized_at": _DATETIME_OR_NULL,
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
+            "audit_chain": {"$ref": "#/components/schemas/AuditChainHead"},
         },
     },
     "Error": {

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from venture.accounts.forms import ConfirmForm
+from venture.audit.services import published_head
 from venture.competitions.forms import local_to_utc
 from venture.competitions.models import Competition
 from venture.db import get_or_404, utcnow
@@ -72,7 +73,7 @@ def _public_or_404(competition_id: int):
 @public
 def public_index():
     return render_template("results/public_index.html", publications=queries.public_publications(),
-                           now=utcnow())
+                           now=utcnow(), audit_head=published_head())
 
 
 @bp.route("/results/<int:competition_id>")
@@ -86,7 +87,7 @@ def public_notice(competition_id: int):
                            groups=_by_category(decisions), note_of=note_of, notes=notes,
                            window=publication.window_state(utcnow()),
                            counts=queries.objection_counts(competition),
-                           published=_published_sheets(competition))
+                           published=_published_sheets(competition), audit_head=published_head())
 
 
 def _published_sheets(competition) -> list:

@@ -37,6 +37,14 @@ def _label(value) -> str:
     return label(value)
 
 
+# Literal action names: the audit log's label registry must know every one (a test reads them).
+SCREENING_ACTIONS = {
+    ApplicationStatus.PASSED: "application.screening_passed",
+    ApplicationStatus.REJECTED: "application.screening_rejected",
+    ApplicationStatus.RETURNED: "application.screening_returned",
+}
+
+
 def _decide(application: Application, status: ApplicationStatus, *, actor, reason: str, now: datetime) -> None:
     old = application.status
     application.status = status
@@ -44,7 +52,7 @@ def _decide(application: Application, status: ApplicationStatus, *, actor, reaso
     application.screened_at = now
     application.screened_by_id = actor.id
     application.version += 1
-    record(f"application.screening_{status.value}", application, actor=actor,
+    record(SCREENING_ACTIONS[status], application, actor=actor,
            changes={"status": [old.value, status.value], "reason": [None, reason] if reason else [None, None],
                     "revision": [None, application.revision]})
 
