@@ -8,7 +8,7 @@ first entry that did not match), so a break found at upgrade stays on record ins
 being laundered by the re-link. Downgrade re-links the chain with plain SHA-256.
 
 Revision ID: c0e2993a7c78
-Revises: bae8a81eda58
+Revises: 5e1d2c3b4a60
 Create Date: 2026-12-07 22:30:00.000000
 
 """
@@ -24,7 +24,7 @@ from flask import current_app
 
 # revision identifiers, used by Alembic.
 revision = 'c0e2993a7c78'
-down_revision = 'bae8a81eda58'
+down_revision = '5e1d2c3b4a60'
 branch_labels = None
 depends_on = None
 

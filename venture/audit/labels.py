@@ -17,6 +17,9 @@ ACTIONS = {
     "account.verification_resent": _l("was sent a new address confirmation link (%(object)s)"),
     "account.verify_email": _l("confirmed the email address of %(object)s"),
     "account.login": _l("signed in"),
+    "account.logout": _l("signed out"),
+    "account.sign_out_everywhere": _l("signed out of every other browser"),
+    "account.password_reset_unknown": _l("a password reset was asked for an address without an account"),
     "account.password_reset_requested": _l("a password reset was requested for %(object)s"),
     "account.reset_password": _l("reset the password of %(object)s"),
     "account.change_password": _l("changed the password"),
@@ -115,6 +118,7 @@ ACTIONS = {
     "judging.roadshow_close": _l("closed the roadshow session %(object)s"),
     "judging.roadshow_paper": _l("entered paper score sheets of %(object)s"),
     # rankings
+    "jobs.retry": _l("retried the background job %(object)s"),
     "rankings.compute_requested": _l("asked to compute the scores of %(object)s"),
     "rankings.compute": _l("computed the scores of %(object)s"),
     "rankings.snapshot_computed": _l("computed the ranking %(object)s"),
@@ -198,6 +202,8 @@ NOUNS = {
 # Field names in changes. The forms' labels cover the rest (presenting.field_label).
 FIELDS = {
     "application": _l("Application"),
+    "attempts": _l("Attempts"),
+    "sessions": _l("Sessions ended"),
     "category": _l("Category"),
     "cofunding_fen": _l("Co-funding"),
     "community": _l("Community"),
