@@ -253,3 +253,49 @@ def test_paper_template_and_report_follow_the_english_interface(app_ctx, make, l
             ws.cell(row=row, column=column).value = None
     assert upload().status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 3
+
+
+def _live(make, n_apps=2, n_judges=3, confirm=True):
+    """A live session with its first project on stage, every judge assigned to it."""
+    from venture.judging.models import Assignment
+    from venture.judging.services import roadshow as roadshow_services
+
+    organizer, comp, stage, apps, judges = _roadshow(make, n_apps=n_apps, n_judges=n_judges)
+    session = roadshow_services.create_session(stage, organizer, name="路演现场", venue="市民中心",
+                                               scheduled_at=None, application_ids=[a.id for a in apps])
+    assignment_services.run_assignment(stage, organizer, notify_judges=False)
+    roadshow_services.start_session(session, organizer)
+    roadshow_services.present(session, roadshow_services.next_waiting(session).id, organizer)
+    if confirm:
+        db.session.execute(sa.update(Assignment).values(no_conflict_confirmed_at=utcnow()))
+    db.session.commit()
+    return organizer, stage, session, session.current_slot.application, judges
+
+
+def test_roadshow_save_with_one_bad_score_keeps_every_typed_value(app_ctx, make, login):
+    """On the phone: 保存草稿 with 35 where the maximum is 15. The page comes back with
+    every score and comment typed and the bad one marked; the valid ones are stored."""
+    organizer, stage, session, app, judges = _live(make)
+    ids = {c.name: c.id for c in stage.rubric.criteria}
+    client = login(judges[0])
+    typed = _form(stage, {**FULL, "需求分析": 35}, action="save", overall_comment="答辩清楚，团队扎实")
+    typed.update({f"comment-{ids[n]}": f"{n}点评" for n in FULL})
+    response = client.post(f"/judging/stages/{stage.id}/applications/{app.id}", data=typed)
+    assert response.status_code == 422  # the page itself, not a redirect that drops the typing
+    text = response.get_data(as_text=True)
+    assert 'data-roadshow-live' in text and "答辩清楚，团队扎实" in text
+    bad = f"score-{ids['需求分析']}"
+    assert re.search(rf'class="[^"]*is-invalid[^"]*"[^>]*id="{bad}"[^>]*value="35"', text)
+    for name, value in FULL.items():
+        assert f"{name}点评" in text
+        if name != "需求分析":
+            assert f'id="score-{ids[name]}" name="score-{ids[name]}" value="{value}"' in text
+    sheet = db.session.scalar(sa.select(ScoreSheet))
+    assert f'name="version" value="{sheet.version}"' in text
+    stored = {row.criterion_id: row.score for row in sheet.scores}
+    assert stored[ids["项目设计"]] == 16 and stored[ids["需求分析"]] is None
+    refused = client.post(f"/judging/stages/{stage.id}/applications/{app.id}",
+                          data={**typed, "action": "submit", "version": str(sheet.version)})
+    assert refused.status_code == 422 and "答辩清楚，团队扎实" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(ScoreSheet)).status == SheetStatus.DRAFT

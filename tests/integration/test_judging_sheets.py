@@ -88,21 +88,79 @@ def test_autosave_versions_and_stale_version_409(app_ctx, make, login):
     assert db.session.scalar(sa.select(ScoreSheet)).version == 3
 
 
-def test_invalid_scores_and_incomplete_submission_give_422_with_messages(app_ctx, make, login):
+def test_a_draft_keeps_every_valid_answer_and_names_the_invalid_ones(app_ctx, make, login):
+    """Autosave stores what is valid (an invalid answer keeps its stored value) and names
+    the invalid fields so the page can mark them; a submission stays all or nothing."""
     organizer, comp, stage, org, app, judge = _setup(make)
+    ids = {c.name: c.id for c in stage.rubric.criteria}
     client = login(judge)
     url = f"/judging/stages/{stage.id}/applications/{app.id}/autosave"
-    bad = client.post(url, json=_form(stage, {"需求分析": 16, "项目设计": 3.3, "可行性": None}))
-    assert bad.status_code == 422
+    first = client.post(url, json=_form(stage, {"需求分析": 10, "创新性": 8}))
+    assert first.status_code == 200 and first.json["errors"] == {}
+    bad = client.post(url, json=_form(stage, {"需求分析": 16, "项目设计": 3.3, "可行性": None, "创新性": 9},
+                                      version=first.json["version"], confidence="9"))
+    assert bad.status_code == 200 and bad.json["version"] == first.json["version"] + 1
+    assert set(bad.json["errors"]) == {f"score-{ids['需求分析']}", f"score-{ids['项目设计']}",
+                                       f"score-{ids['可行性']}", "confidence"}
     messages = " ".join(bad.json["errors"].values())
     assert "需求分析" in messages and "0 至 15" in messages
     assert "0.5" in messages and "可行性不能标记为不适用" in messages
+    sheet = db.session.scalar(sa.select(ScoreSheet))
+    stored = {row.criterion_id: row for row in sheet.scores}
+    assert stored[ids["创新性"]].score == 9  # the valid change is kept
+    assert stored[ids["需求分析"]].score == 10  # the invalid one leaves the stored answer alone
+    assert stored[ids["项目设计"]].score is None and not stored[ids["可行性"]].not_applicable
+    assert stored[ids["需求分析"]].comment == "需求分析意见" and sheet.overall_comment == "总体较好"
+    assert sheet.confidence == 4 and sheet.status == SheetStatus.DRAFT
     page = client.post(f"/judging/stages/{stage.id}/applications/{app.id}",
-                       data=_form(stage, {"需求分析": 10}, action="submit"))
+                       data=_form(stage, {"需求分析": 10}, version=sheet.version, action="submit"))
     assert page.status_code == 422
     text = page.get_data(as_text=True)
     assert "项目设计：请打分" in text and "社会效益：请打分" in text
-    assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 0
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(ScoreSheet)).status == SheetStatus.DRAFT
+
+
+def test_save_draft_with_one_bad_score_comes_back_with_everything_typed(app_ctx, make, login):
+    """The form's 保存草稿 with one out-of-range score: the page comes back (not a
+    redirect) with every typed value and the bad one marked, the valid answers are stored,
+    and the page holds the new version, so saving again is not refused as stale."""
+    organizer, comp, stage, org, app, judge = _setup(make)
+    ids = {c.name: c.id for c in stage.rubric.criteria}
+    client = login(judge)
+    url = f"/judging/stages/{stage.id}/applications/{app.id}"
+    typed = {**FULL, "需求分析": 35}
+    response = client.post(url, data=_form(stage, typed, action="save", overall_comment="亮点突出，预算偏高"))
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    bad = f"score-{ids['需求分析']}"
+    assert re.search(rf'class="[^"]*is-invalid[^"]*"[^>]*id="{bad}"[^>]*value="35"', text)
+    assert "0 至 15" in text
+    for name, value in FULL.items():
+        if name != "需求分析":
+            assert f'id="score-{ids[name]}" name="score-{ids[name]}" value="{value}"' in text
+            assert f"{name}意见" in text
+    assert "亮点突出，预算偏高" in text
+    sheet = db.session.scalar(sa.select(ScoreSheet))
+    assert sheet.version == 1 and f'name="version" value="{sheet.version}"' in text
+    assert {row.criterion_id: row.score for row in sheet.scores}[ids["项目设计"]] == 16.5
+    fixed = client.post(url, data=_form(stage, {**FULL, "需求分析": 14}, version=1, action="save"))
+    assert fixed.status_code == 302
+    db.session.expire_all()
+    assert {r.criterion_id: r.score for r in db.session.scalar(sa.select(ScoreSheet)).scores}[ids["需求分析"]] == 14
+
+
+def test_a_refused_save_keeps_the_typed_values_on_the_page(app_ctx, make, login):
+    """A stale version (another device saved) is refused with 409, and the page still
+    shows what this judge typed."""
+    organizer, comp, stage, org, app, judge = _setup(make)
+    client = login(judge)
+    url = f"/judging/stages/{stage.id}/applications/{app.id}"
+    client.post(f"{url}/autosave", json=_form(stage, {"需求分析": 10}))
+    stale = client.post(url, data=_form(stage, FULL, version=0, action="save", overall_comment="手机上写的评语"))
+    assert stale.status_code == 409
+    text = stale.get_data(as_text=True)
+    assert "手机上写的评语" in text and 'value="16.5"' in text and 'name="version" value="1"' in text
 
 
 def test_submit_makes_the_sheet_read_only_and_is_audited(app_ctx, make, login):
