@@ -348,3 +348,89 @@ def test_blind_stage_shows_nothing_identifying_to_judges(app_ctx, make, login):
     assert not any(secret in autosave.get_data(as_text=True) for secret in secrets)
     # The organizer sees everything.
     assert org.name in login(organizer).get(base + "/application").get_data(as_text=True)
+
+
+def _at_once(monkeypatch, requests):
+    """Run the requests in two threads that both read the sheet before either writes it
+    (each waits for the other right after ``get_sheet``): the real race of a double tap,
+    on each database's own locking. Returns the responses in order."""
+    import threading
+
+    from venture.judging.services import sheets as sheet_services
+
+    barrier = threading.Barrier(len(requests), timeout=5)
+    waited = threading.local()
+    real = sheet_services.get_sheet
+
+    def racing_get_sheet(*args, **kwargs):
+        found = real(*args, **kwargs)
+        if not getattr(waited, "done", False):
+            waited.done = True
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                pass
+        return found
+
+    monkeypatch.setattr(sheet_services, "get_sheet", racing_get_sheet)
+    db.session.commit()
+    results: list = [None] * len(requests)
+
+    def run(i, request):
+        results[i] = request()
+
+    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate(requests)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    monkeypatch.undo()
+    return results
+
+
+def test_two_first_submits_at_once_give_one_sheet_and_a_409(app_ctx, make, login, monkeypatch):
+    """Two simultaneous first submits of the same new sheet (a double tap): one is stored,
+    the other is refused with 409 and a message, never a 500 from the unique constraint."""
+    organizer, comp, stage, org, app, judge = _setup(make)
+    url = f"/judging/stages/{stage.id}/applications/{app.id}"
+    phone, laptop = login(judge), login(judge)
+    body = _form(stage, FULL, action="submit")
+    responses = _at_once(monkeypatch, [lambda: phone.post(url, data=body), lambda: laptop.post(url, data=body)])
+    assert sorted(r.status_code for r in responses) == [302, 409]
+    refused = next(r for r in responses if r.status_code == 409).get_data(as_text=True)
+    assert "其他窗口或设备" in refused
+    db.session.expire_all()
+    sheets = list(db.session.scalars(sa.select(ScoreSheet)))
+    assert len(sheets) == 1 and sheets[0].status == SheetStatus.SUBMITTED
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))
+                             .where(AuditEntry.action == "judging.sheet_submit")) == 1
+
+
+def test_two_autosaves_of_one_version_at_once_give_one_save_and_a_409(app_ctx, make, login, monkeypatch):
+    """Two devices save version 1 at the same moment: one moves it to 2, the other is
+    refused as stale with the version the server has (not both applied, not a 500)."""
+    organizer, comp, stage, org, app, judge = _setup(make)
+    url = f"/judging/stages/{stage.id}/applications/{app.id}/autosave"
+    phone, laptop = login(judge), login(judge)
+    assert phone.post(url, json=_form(stage, {"需求分析": 10})).json["version"] == 1
+    first, second = _form(stage, {"需求分析": 11}, version=1), _form(stage, {"需求分析": 12}, version=1)
+    responses = _at_once(monkeypatch, [lambda: phone.post(url, json=first), lambda: laptop.post(url, json=second)])
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    winner = next(r for r in responses if r.status_code == 200)
+    loser = next(r for r in responses if r.status_code == 409)
+    assert winner.json["version"] == 2 and loser.json["version"] == 2
+    db.session.expire_all()
+    sheet = db.session.scalar(sa.select(ScoreSheet))
+    assert sheet.version == 2 and sheet.scores[0].score in (11, 12)
+
+
+def test_two_first_autosaves_at_once_give_one_sheet_and_a_409(app_ctx, make, login, monkeypatch):
+    organizer, comp, stage, org, app, judge = _setup(make)
+    url = f"/judging/stages/{stage.id}/applications/{app.id}/autosave"
+    phone, laptop = login(judge), login(judge)
+    first, second = _form(stage, {"需求分析": 10}), _form(stage, {"需求分析": 11})
+    responses = _at_once(monkeypatch, [lambda: phone.post(url, json=first), lambda: laptop.post(url, json=second)])
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    assert next(r for r in responses if r.status_code == 409).json["version"] == 1
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 1
