@@ -354,6 +354,7 @@ def _at_once(monkeypatch, requests):
     """Run the requests in two threads that both read the sheet before either writes it
     (each waits for the other right after ``get_sheet``): the real race of a double tap,
     on each database's own locking. Returns the responses in order."""
+    import contextlib
     import threading
 
     from venture.judging.services import sheets as sheet_services
@@ -366,10 +367,8 @@ def _at_once(monkeypatch, requests):
         found = real(*args, **kwargs)
         if not getattr(waited, "done", False):
             waited.done = True
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):  # the other never came: go on
                 barrier.wait()
-            except threading.BrokenBarrierError:
-                pass
         return found
 
     monkeypatch.setattr(sheet_services, "get_sheet", racing_get_sheet)
@@ -434,3 +433,23 @@ def test_two_first_autosaves_at_once_give_one_sheet_and_a_409(app_ctx, make, log
     assert next(r for r in responses if r.status_code == 409).json["version"] == 1
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 1
+
+
+def test_the_replacement_judge_is_told_the_real_count(app_ctx, make, login):
+    """The judge who takes over after a conflict hears how many applications they now
+    score in the stage (here 3: two they had, one new), not always "1 (1 new)"."""
+    organizer, comp, stage, org, app, judge = _setup(make, k=1)
+    from venture.judging.models import Assignment
+
+    fresh = make.judge_with_profile(name="接替评委")
+    for _ in range(2):
+        make.confirmed_assignment(stage, make.application(comp, make.organization(), status="passed"), fresh)
+    db.session.execute(sa.update(Assignment).where(Assignment.judge_id == judge.id)
+                       .values(no_conflict_confirmed_at=None))
+    db.session.commit()
+    response = login(judge).post(f"/judging/stages/{stage.id}/applications/{app.id}/declare",
+                                 data={"reason": "曾担任该机构顾问"})
+    assert response.status_code == 302
+    notice = db.session.scalar(sa.select(Notice).where(Notice.kind == "judge_assigned", Notice.user_id == fresh.id))
+    assert "3" in notice.subject and "1" in notice.body and "3" in notice.body
+    assert re.search(r"3\D+1", notice.body), notice.body

@@ -146,6 +146,7 @@ def roadshow_control(session_id: int):
     if request.method == "POST":
         _check_form()
         action = request.form.get("action")
+        confirmed = request.form.get("confirmed") == "1"
         try:
             if action == "start":
                 roadshow_services.start_session(session, current_user)
@@ -157,17 +158,24 @@ def roadshow_control(session_id: int):
                     raise DomainError(_("Every project has been presented."))
                 roadshow_services.present(session, following.id, current_user)
             elif action == "close_slot":
-                roadshow_services.close_slot(session, current_user)
+                roadshow_services.close_slot(session, current_user, confirmed=confirmed)
             elif action == "close":
-                roadshow_services.close_session(session, current_user)
+                roadshow_services.close_session(session, current_user, confirmed=confirmed)
             else:
                 raise DomainError(_("Unknown action."))
+        except roadshow_services.UnsubmittedSheets as pending:
+            # Asked, not refused: the page says who is still scoring and what closing does.
+            return _control_page(session, confirm=(action, pending), status=pending.status)
         except DomainError as error:
             flash(str(error.message), "danger")
         return redirect(url_for("judging.roadshow_control", session_id=session.id))
+    return _control_page(session)
+
+
+def _control_page(session, *, confirm=None, status: int = 200):
     state = roadshow_services.state(session, current_user)
     return render_template("judging/roadshow_control.html", session=session, state=state, form=ConfirmForm(),
-                           next_slot=roadshow_services.next_waiting(session))
+                           next_slot=roadshow_services.next_waiting(session), confirm=confirm), status
 
 
 @bp.route("/roadshow/<int:session_id>/state.json")

@@ -193,13 +193,19 @@ def declare_conflict(stage_id: int, application_id: int):
     form = ReasonForm()
     if form.validate_on_submit():
         try:
-            conflicts.declare_conflict(current_user, policies.active_assignment(current_user, stage.id,
-                                                                                application.id), form.reason.data)
+            replacement = conflicts.declare_conflict(
+                current_user, policies.active_assignment(current_user, stage.id, application.id), form.reason.data)
         except DomainError as error:
             flash(str(error.message), "danger")
         else:
-            flash(_("Your conflict of interest has been recorded; the application was given to another judge."),
-                  "success")
+            # The truth: a replacement exists only when one could be assigned.
+            if replacement is not None:
+                flash(_("Your conflict of interest has been recorded; another judge has been assigned in your "
+                        "place."), "success")
+            else:
+                flash(_("Your conflict of interest has been recorded and you no longer score this application. "
+                        "No other judge could be assigned in your place: you are replaced only if the organizer "
+                        "assigns someone. The organizer has been told."), "warning")
             if stage.kind == StageKind.ROADSHOW:
                 return _roadshow_redirect(stage, application)
             return redirect(url_for("judging.dashboard"))

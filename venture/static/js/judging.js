@@ -221,6 +221,10 @@
         .then(function (state) {
           var slot = state.slot ? String(state.slot.id) : "";
           if (slot !== control.getAttribute("data-slot-id")) { window.location.reload(); return; }
+          // A judge recused meanwhile: the page shows who, and who scores the project now.
+          if (list && state.recused && String(state.recused.length) !== list.getAttribute("data-recused-count")) {
+            window.location.reload(); return;
+          }
           if (list && state.judges) {
             state.judges.forEach(function (judge) {
               var item = list.querySelector("[data-judge='" + judge.id + "']");
