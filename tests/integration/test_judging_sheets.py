@@ -453,3 +453,29 @@ def test_the_replacement_judge_is_told_the_real_count(app_ctx, make, login):
     notice = db.session.scalar(sa.select(Notice).where(Notice.kind == "judge_assigned", Notice.user_id == fresh.id))
     assert "3" in notice.subject and "1" in notice.body and "3" in notice.body
     assert re.search(r"3\D+1", notice.body), notice.body
+
+
+def test_an_evaluation_sheet_keeps_typed_values_and_valid_answers_too(app_ctx, make, login):
+    """Mid-term evaluation sheets are the same sheets on the same page: one bad score
+    does not throw the other answers away there either."""
+    from venture.followup.models import EvaluationKind
+
+    project = make.project(members=[make.applicant()])
+    evaluation = next(e for e in project.evaluations if e.kind == EvaluationKind.MIDTERM)
+    stage = evaluation.stage
+    stage.starts_at, stage.ends_at = utcnow() - timedelta(days=1), utcnow() + timedelta(days=5)
+    judge = make.judge_with_profile(name="评估专家")
+    make.confirmed_assignment(stage, project.application, judge)
+    criteria = list(stage.rubric.criteria)
+    data = {"version": 0, "action": "save", "overall_comment": "中期进展良好", "confidence": "3"}
+    for n, c in enumerate(criteria):
+        data[f"score-{c.id}"] = str(c.max_score + 10) if n == 0 else str(c.max_score / 2)
+        data[f"comment-{c.id}"] = f"{c.name}评估意见"
+    response = login(judge).post(f"/judging/stages/{stage.id}/applications/{project.application_id}", data=data)
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert f'value="{criteria[0].max_score + 10}"' in text and "中期进展良好" in text
+    assert all(f"{c.name}评估意见" in text for c in criteria)
+    sheet = db.session.scalar(sa.select(ScoreSheet).where(ScoreSheet.stage_id == stage.id))
+    stored = {row.criterion_id: row.score for row in sheet.scores}
+    assert stored[criteria[0].id] is None and all(stored[c.id] == c.max_score / 2 for c in criteria[1:])
