@@ -34,6 +34,7 @@ from venture.judging.services import conflicts
 from venture.judging.services import sheets as sheet_services
 from venture.judging.views import bp
 from venture.judging.views.helpers import json_error, load_application, load_stage, sheet_values
+from venture.judging.views.roadshow import render_live
 from venture.policy import require, roles, signed_in
 from venture.security import refuse_unstorable
 from venture.templating import LOCAL_TZ
@@ -154,8 +155,6 @@ def _typed_again(stage, application, *, errors=None, status: int):
     so the next save is not refused as stale)."""
     values = _form_values()
     if stage.kind == StageKind.ROADSHOW:
-        from venture.judging.views.roadshow import render_live
-
         return render_live(_roadshow_session(stage, application), typed=(application.id, values, errors or {}),
                            status=status)
     context = _sheet_context(stage, application, _current_sheet(stage, application), values=values, errors=errors)
