@@ -556,7 +556,8 @@ def judges_score_online(j: Journey) -> None:
             p.shot("declare-conflict")
             p.fill(zh("Reason"), "本人曾担任该机构的督导顾问，需回避。")
             p.button(zh("Declare the conflict"))
-            p.flash(zh("Your conflict of interest has been recorded; the application was given to another judge."))
+            p.flash(zh("Your conflict of interest has been recorded; another judge has been assigned in your "
+                       "place."))
             continue
         p.button(zh("I confirm I have no conflict of interest"))
         phone_sheet(p, [22, 26, 21, 17] if n == 1 else [21, 27, 22, 18])

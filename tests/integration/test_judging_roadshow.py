@@ -94,7 +94,7 @@ def test_pointer_flow_scores_hidden_until_closed(app_ctx, make, login):
 
     results = f"/judging/roadshow/{session.id}/slots/{slot.id}/results"
     assert boss.get(results).status_code == 403 and judge.get(results).status_code == 403
-    boss.post(f"/judging/roadshow/{session.id}/control", data={"action": "close_slot"})
+    boss.post(f"/judging/roadshow/{session.id}/control", data={"action": "close_slot", "confirmed": "1"})
     shown = boss.get(results)
     assert shown.status_code == 200 and "79.00" in shown.get_data(as_text=True)
     assert judge.get(results).status_code == 200
@@ -253,3 +253,135 @@ def test_paper_template_and_report_follow_the_english_interface(app_ctx, make, l
             ws.cell(row=row, column=column).value = None
     assert upload().status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 3
+
+
+def _live(make, n_apps=2, n_judges=3, confirm=True):
+    """A live session with its first project on stage, every judge assigned to it."""
+    from venture.judging.models import Assignment
+    from venture.judging.services import roadshow as roadshow_services
+
+    organizer, comp, stage, apps, judges = _roadshow(make, n_apps=n_apps, n_judges=n_judges)
+    session = roadshow_services.create_session(stage, organizer, name="路演现场", venue="市民中心",
+                                               scheduled_at=None, application_ids=[a.id for a in apps])
+    assignment_services.run_assignment(stage, organizer, notify_judges=False)
+    roadshow_services.start_session(session, organizer)
+    roadshow_services.present(session, roadshow_services.next_waiting(session).id, organizer)
+    if confirm:
+        db.session.execute(sa.update(Assignment).values(no_conflict_confirmed_at=utcnow()))
+    db.session.commit()
+    return organizer, stage, session, session.current_slot.application, judges
+
+
+def test_roadshow_save_with_one_bad_score_keeps_every_typed_value(app_ctx, make, login):
+    """On the phone: 保存草稿 with 35 where the maximum is 15. The page comes back with
+    every score and comment typed and the bad one marked; the valid ones are stored."""
+    organizer, stage, session, app, judges = _live(make)
+    ids = {c.name: c.id for c in stage.rubric.criteria}
+    client = login(judges[0])
+    typed = _form(stage, {**FULL, "需求分析": 35}, action="save", overall_comment="答辩清楚，团队扎实")
+    typed.update({f"comment-{ids[n]}": f"{n}点评" for n in FULL})
+    response = client.post(f"/judging/stages/{stage.id}/applications/{app.id}", data=typed)
+    assert response.status_code == 422  # the page itself, not a redirect that drops the typing
+    text = response.get_data(as_text=True)
+    assert 'data-roadshow-live' in text and "答辩清楚，团队扎实" in text
+    bad = f"score-{ids['需求分析']}"
+    assert re.search(rf'class="[^"]*is-invalid[^"]*"[^>]*id="{bad}"[^>]*value="35"', text)
+    for name, value in FULL.items():
+        assert f"{name}点评" in text
+        if name != "需求分析":
+            assert f'id="score-{ids[name]}" name="score-{ids[name]}" value="{value}"' in text
+    sheet = db.session.scalar(sa.select(ScoreSheet))
+    assert f'name="version" value="{sheet.version}"' in text
+    stored = {row.criterion_id: row.score for row in sheet.scores}
+    assert stored[ids["项目设计"]] == 16 and stored[ids["需求分析"]] is None
+    refused = client.post(f"/judging/stages/{stage.id}/applications/{app.id}",
+                          data={**typed, "action": "submit", "version": str(sheet.version)})
+    assert refused.status_code == 422 and "答辩清楚，团队扎实" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(ScoreSheet)).status == SheetStatus.DRAFT
+
+
+def test_closing_a_project_with_judges_still_scoring_asks_first_and_says_what_happens(app_ctx, make, login):
+    from venture.audit.models import AuditEntry
+    from venture.judging.models import SlotStatus
+
+    organizer, stage, session, app, judges = _live(make)
+    writing, done = login(judges[1]), login(judges[0])
+    url = f"/judging/stages/{stage.id}/applications/{app.id}/autosave"
+    assert done.post(url, json=_form(stage, FULL, action="submit")).status_code == 200
+    assert writing.post(url, json=_form(stage, {"需求分析": 10})).status_code == 200
+    boss = login(organizer)
+    control = f"/judging/roadshow/{session.id}/control"
+    asked = boss.post(control, data={"action": "close_slot"})
+    assert asked.status_code == 409
+    text = html.unescape(asked.get_data(as_text=True))
+    assert f"{app.display_code} 的 3 位评委中还有 2 位未提交评分表" in text
+    assert judges[1].display_name in text and judges[2].display_name in text
+    assert "草稿仍为草稿" in text and 'name="confirmed" value="1"' in text
+    db.session.expire_all()
+    assert db.session.get(RoadshowSession, session.id).current_slot.status == SlotStatus.PRESENTING
+    assert boss.post(control, data={"action": "close_slot", "confirmed": "1"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(RoadshowSession, session.id).current_slot.status == SlotStatus.CLOSED
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "judging.roadshow_close_slot"))
+    assert entry.changes["unsubmitted"] == 2 and entry.changes["sheets"] == 1
+    # What the confirmation said: the draft stays a draft, does not count, cannot change.
+    draft = db.session.scalar(sa.select(ScoreSheet).where(ScoreSheet.judge_id == judges[1].id))
+    assert draft.status == SheetStatus.DRAFT
+    assert writing.post(url, json=_form(stage, FULL, version=draft.version)).status_code == 409
+    from venture.judging.services.sheets import stage_sheet_totals
+
+    assert {t.judge_id for t in stage_sheet_totals(stage)} == {judges[0].id}
+
+
+def test_ending_the_session_with_judges_still_scoring_asks_first(app_ctx, make, login):
+    organizer, stage, session, app, judges = _live(make)
+    boss = login(organizer)
+    control = f"/judging/roadshow/{session.id}/control"
+    asked = boss.post(control, data={"action": "close"})
+    assert asked.status_code == 409 and "仍然结束本场路演" in asked.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(RoadshowSession, session.id).status.value == "live"
+    assert boss.post(control, data={"action": "close", "confirmed": "1"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(RoadshowSession, session.id).status.value == "closed"
+
+
+def test_a_judge_who_recuses_on_stage_is_told_the_truth_and_the_control_room_shows_it(app_ctx, make, login):
+    """Every panel judge already scores the project: nobody can replace the one who
+    recuses, and the judge is told so (not that another judge took over)."""
+    organizer, stage, session, app, judges = _live(make, confirm=False)
+    phone = login(judges[2])
+    response = phone.post(f"/judging/stages/{stage.id}/applications/{app.id}/declare",
+                          data={"reason": "曾为该机构督导"}, follow_redirects=True)
+    text = html.unescape(response.get_data(as_text=True))
+    assert "只有主办方另行指派评委后才会有人接替" in text and "已另派一位评委接替您" not in text
+    boss = login(organizer)
+    state = boss.get(f"/judging/roadshow/{session.id}/state.json").json
+    assert state["recused"] == [{"id": judges[2].id, "name": judges[2].display_name, "reason": "曾为该机构督导"}]
+    assert judges[2].id not in {j["id"] for j in state["judges"]}
+    room = html.unescape(boss.get(f"/judging/roadshow/{session.id}/control").get_data(as_text=True))
+    assert f"{judges[2].display_name} 已回避：曾为该机构督导" in room and "指派评委" in room
+
+
+def test_a_judge_replaced_on_stage_is_told_who_took_over(app_ctx, make, login):
+    organizer, comp, stage, apps, judges = _roadshow(make, n_apps=1, n_judges=3)
+    stage.judges_per_application = 2
+    db.session.commit()
+    from venture.judging.models import Assignment, AssignmentStatus
+    from venture.judging.services import roadshow as roadshow_services
+
+    session = roadshow_services.create_session(stage, organizer, name="路演", venue="", scheduled_at=None,
+                                               application_ids=[apps[0].id])
+    assignment_services.run_assignment(stage, organizer, notify_judges=False)
+    roadshow_services.start_session(session, organizer)
+    roadshow_services.present(session, session.slots[0].id, organizer)
+    db.session.commit()
+    scoring = [a.judge_id for a in db.session.scalars(sa.select(Assignment))]
+    leaving = next(j for j in judges if j.id in scoring)
+    response = login(leaving).post(f"/judging/stages/{stage.id}/applications/{apps[0].id}/declare",
+                                   data={"reason": "亲属在该机构任职"}, follow_redirects=True)
+    assert "已另派一位评委接替您" in html.unescape(response.get_data(as_text=True))
+    active = set(db.session.scalars(sa.select(Assignment.judge_id).where(
+        Assignment.status == AssignmentStatus.ACTIVE)))
+    assert active == {j.id for j in judges} - {leaving.id}

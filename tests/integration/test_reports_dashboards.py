@@ -173,7 +173,7 @@ def test_the_harsh_judge_stands_out_and_ranks_move_as_the_engine_says(zh, make):
     harsh_label = f'fill="{judging_dashboard.HARSH}" font-weight="bold"'
     assert harsh_label in str(box.svg) and str(box.svg).count(harsh_label) == 1
     assert "严评委" in sections["judges"].note and "低" in sections["judges"].note
-    assert _table(box)["严评委"][-1].startswith("-")
+    assert _table(box)["严评委"][-1].startswith("−")
 
     totals_in = sheet_totals([t.application_id for t in totals], [t.judge_id for t in totals],
                              [float(t.total) for t in totals])
@@ -312,3 +312,24 @@ def test_dashboard_query_counts_do_not_grow_with_the_data(app_ctx, make, login):
     assert large == small
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Expense)) == 5
     assert len(stage_sheet_totals(stage)) == 3 * 2 * 5
+
+
+def test_a_judges_severity_is_one_number_in_the_note_the_table_and_the_engine(zh, make):
+    """The note said "低 7.7 分" (against a median of judges) beside −6.75 in the table:
+    both now write the scoring engine's severity, with the same digits."""
+    from venture.rankings.explain import severity_points
+    from venture.scoring.diagnostics import judge_stats
+
+    _organizer, comp, stage, apps, judges = _judging_setup(make)
+    section = _sections(judging_dashboard.judging_charts(stage))["judges"]
+    totals = stage_sheet_totals(stage)
+    engine = {s.judge: s.severity for s in judge_stats(sheet_totals(
+        [t.application_id for t in totals], [t.judge_id for t in totals], [float(t.total) for t in totals]))}
+    for judge in judges:
+        figure = _table(section.chart)[judge.name][-1]
+        assert figure == severity_points(engine[judge.id])
+        if abs(engine[judge.id]) >= judging_dashboard.UNUSUAL_POINTS:
+            # the note gives the same figure, in words and as written in the table
+            assert f"{abs(engine[judge.id]):.2f} 分" in section.note and figure in section.note
+    harsh = next(j for j in judges if j.name == "严评委")
+    assert engine[harsh.id] < -judging_dashboard.UNUSUAL_POINTS

@@ -107,7 +107,8 @@ class SnapshotFigures:
                 if calibrated == "bias":
                     text = _("judge %(name)s's bias %(value)s removed", name=name, value=signed(value))
                 else:
-                    text = _("judge %(name)s's severity %(value)s calibrated", name=name, value=signed(value))
+                    text = _("judge %(name)s's severity %(value)s calibrated", name=name,
+                             value=severity_points(value))
                 return text if calibrated == method else _("without calibration: %(text)s", text=text)
         dropped = [s for s in sheets if s.dropped]
         if {base, method} == {"trimmed", "mean"} and dropped:
@@ -163,6 +164,26 @@ def number(value: float | None) -> str:
         return ""
     text = f"{value:.2f}"
     return text if abs(float(text) - value) < 1e-9 else f"{value:.4f}"
+
+
+def severity_points(value: float | None) -> str:
+    """A judge's severity as every page writes it (the ranking's judge table and its
+    bars, the judging dashboard's table and note, the movement reasons): the scoring
+    engine's figure (their total minus the other judges' mean on the same applications,
+    averaged; negative = harsher), signed, two decimals. One definition, one number."""
+    if value is None:
+        return "—"
+    return f"{value:+.2f}".replace("-", "−")
+
+
+def severity_sentence(name: str, value: float) -> str:
+    """The same figure in words: how far a judge scores below or above the others."""
+    points, shown = format(abs(value), ".2f"), severity_points(value)
+    if value < 0:
+        return _("%(name)s scores %(points)s points below the other judges of the same applications "
+                 "(severity %(value)s).", name=name, points=points, value=shown)
+    return _("%(name)s scores %(points)s points above the other judges of the same applications "
+             "(severity %(value)s).", name=name, points=points, value=shown)
 
 
 def signed(value: float | None) -> str:

@@ -14,7 +14,7 @@ from venture.competitions.models import Competition, Stage
 from venture.errors import NotFound
 from venture.extensions import db
 from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
-from venture.rankings.explain import SnapshotFigures
+from venture.rankings.explain import SnapshotFigures, severity_points
 from venture.rankings.models import FundingOutcome, ResultSnapshot, SnapshotEntry, SnapshotKind
 from venture.rankings.svg import severity_bar
 
@@ -165,8 +165,7 @@ def judge_rows(fig: SnapshotFigures) -> list[JudgeRow]:
     for j in sorted(judges, key=lambda j: (j.get("severity") is None, j.get("severity") or 0)):
         name = fig.name(j["id"])
         severity = j.get("severity")
-        shown = "—" if severity is None else format(severity, "+.2f")
-        label = _("%(name)s: severity %(value)s", name=name, value=shown)
+        label = _("%(name)s: severity %(value)s", name=name, value=severity_points(severity))
         rows.append(JudgeRow(j["id"], name, j["count"], j["mean"], j["sd"], severity, j.get("bias"),
                              j.get("unstandardised"), severity_bar(severity, scale, label)))
     return rows

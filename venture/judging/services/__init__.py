@@ -31,6 +31,7 @@ from venture.judging.services.conflicts import (  # noqa: F401
     record_conflict,
 )
 from venture.judging.services.sheets import (  # noqa: F401
+    SavedSheet,
     SheetInvalid,
     SheetTotal,
     mean_totals,

@@ -215,7 +215,7 @@ def _add_conflict(judge_id: int, application_id: int, source: ConflictSource, re
 
 def remove_and_replace(assignment: Assignment, *, reason: str, actor: User) -> Assignment | None:
     """Remove an assignment and give the application another judge (same constraints)."""
-    from venture.judging.services.assignment import find_replacement, place
+    from venture.judging.services.assignment import find_replacement, place, stage_loads
 
     stage, application = assignment.stage, assignment.application
     assignment.status = AssignmentStatus.REMOVED
@@ -235,8 +235,9 @@ def remove_and_replace(assignment: Assignment, *, reason: str, actor: User) -> A
         record("judging.assignment_replacement", new, actor=actor,
                changes={"judge_id": replacement.id, "application_id": application.id,
                         "replaces": assignment.judge_id})
+        # count: every application the replacement now scores in this stage, not just this one
         notify(replacement, "judge_assigned", link=external("judging.dashboard"),
-               competition_id=stage.competition_id, count=1, added=1, stage=stage,
+               competition_id=stage.competition_id, count=stage_loads(stage)[replacement.id], added=1, stage=stage,
                competition=stage.competition, deadline=format_local(stage.ends_at))
     for organizer in organizers_for(stage.competition):
         notify(organizer, "assignment_replaced",

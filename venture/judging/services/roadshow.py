@@ -31,6 +31,7 @@ from venture.judging.models import (
     SlotStatus,
     panel_member,
 )
+from venture.judging.models import Conflict as ConflictRecord
 from venture.judging.services.common import external
 from venture.notices.services import notify
 from venture.templating import format_local
@@ -235,32 +236,65 @@ def next_waiting(session: RoadshowSession) -> RoadshowSlot | None:
     return next((s for s in sorted(session.slots, key=lambda s: s.position) if s.status == SlotStatus.WAITING), None)
 
 
+class UnsubmittedSheets(Conflict):
+    """Closing the project on stage would leave some of its judges' sheets unsubmitted:
+    the organizer is asked first, told how many and what becomes of their sheets."""
+
+    def __init__(self, slot: RoadshowSlot, pending: list[User], total: int):
+        self.slot, self.pending, self.total = slot, pending, total
+        super().__init__(_("%(n)d of %(total)d judges have not submitted their sheet for %(code)s yet: %(names)s.",
+                           n=len(pending), total=total, code=slot.application.display_code,
+                           names="、".join(j.display_name for j in pending)))
+
+
+def pending_judges(session: RoadshowSession, slot: RoadshowSlot) -> tuple[list[User], int]:
+    """The slot's judges who have not submitted, and how many judges it has."""
+    judges = slot_judges(session, slot)
+    submitted = submitted_judge_ids(session.stage_id, slot.application_id)
+    return [j for j in judges if j.id not in submitted], len(judges)
+
+
+def _check_pending(session: RoadshowSession, slot: RoadshowSlot, confirmed: bool) -> int:
+    """How many sheets are still open; refused unless the organizer confirmed closing.
+    What closing does to them (the truth the confirmation states): they stay drafts,
+    do not count, and their judges can no longer change them; the paper upload can
+    still store those judges' scores."""
+    pending, total = pending_judges(session, slot)
+    if pending and not confirmed:
+        raise UnsubmittedSheets(slot, pending, total)
+    return len(pending)
+
+
 @service
-def close_slot(session: RoadshowSession, actor: User) -> RoadshowSlot:
+def close_slot(session: RoadshowSession, actor: User, *, confirmed: bool = False) -> RoadshowSlot:
     """Close the project being presented: its scores are fixed and shown."""
     ensure_unlocked(session.stage.competition, action="judging.roadshow_close_slot",
                     object_type="roadshow_session", object_id=session.id, actor=actor, stage_kind=session.stage.kind)
     slot = session.current_slot
     if session.status != RoadshowStatus.LIVE or slot is None or slot.status != SlotStatus.PRESENTING:
         raise Conflict(_("No project is being presented."))
+    unsubmitted = _check_pending(session, slot, confirmed)
     slot.status = SlotStatus.CLOSED
     slot.closed_at = utcnow()
     submitted = submitted_judge_ids(session.stage_id, slot.application_id)
     record("judging.roadshow_close_slot", slot, actor=actor,
-           changes={"status": ["presenting", "closed"], "sheets": len(submitted)})
+           changes={"status": ["presenting", "closed"], "sheets": len(submitted), "unsubmitted": unsubmitted})
     return slot
 
 
 @service
-def close_session(session: RoadshowSession, actor: User) -> None:
+def close_session(session: RoadshowSession, actor: User, *, confirmed: bool = False) -> None:
     if session.status != RoadshowStatus.LIVE:
         raise Conflict(_("Only a live session can be closed."))
+    unsubmitted = 0
     for slot in session.slots:
         if slot.status == SlotStatus.PRESENTING:
+            unsubmitted += _check_pending(session, slot, confirmed)
             slot.status, slot.closed_at = SlotStatus.CLOSED, utcnow()
     session.status = RoadshowStatus.CLOSED
     session.closed_at = utcnow()
-    record("judging.roadshow_close", session, actor=actor, changes={"status": ["live", "closed"]})
+    record("judging.roadshow_close", session, actor=actor, changes={"status": ["live", "closed"],
+                                                                     "unsubmitted": unsubmitted})
 
 
 def submitted_judge_ids(stage_id: int, application_id: int) -> set[int]:
@@ -291,6 +325,8 @@ def state(session: RoadshowSession, user) -> dict:
         submitted = submitted_judge_ids(session.stage_id, slot.application_id)
         data["judges"] = [{"id": j.id, "name": j.display_name, "submitted": j.id in submitted}
                           for j in slot_judges(session, slot)]
+        data["recused"] = [{"id": j.id, "name": j.display_name, "reason": reason}
+                           for j, reason in recused_judges(session, slot)]
     elif policies.can_score_slot(user, slot):
         sheet = get_sheet(session.stage_id, slot.application_id, user.id)
         data["mine"] = {"status": str(sheet.status) if sheet else "not_started",
@@ -298,6 +334,19 @@ def state(session: RoadshowSession, user) -> dict:
     else:
         data["mine"] = {"status": "not_assigned", "version": 0}
     return data
+
+
+def recused_judges(session: RoadshowSession, slot: RoadshowSlot) -> list[tuple[User, str]]:
+    """Judges of the slot's project who stepped down for a conflict of interest (their
+    assignment removed, the conflict on record), with the reason they gave."""
+    rows = db.session.execute(
+        sa.select(User, ConflictRecord.reason).join(Assignment, Assignment.judge_id == User.id)
+        .join(ConflictRecord, sa.and_(ConflictRecord.judge_id == User.id,
+                                      ConflictRecord.application_id == slot.application_id))
+        .where(Assignment.stage_id == session.stage_id, Assignment.application_id == slot.application_id,
+               Assignment.status == AssignmentStatus.REMOVED)
+        .order_by(User.name, User.id)).all()
+    return [(user, reason) for user, reason in rows]
 
 
 @dataclass

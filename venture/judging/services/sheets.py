@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from venture.accounts.models import User
 from venture.applications.models import Application
@@ -176,15 +178,31 @@ def editable_problem(judge: User, stage: Stage, application: Application, sheet:
 SHEET_SUBMITTED_HOOKS: list = []
 
 
+@dataclass
+class SavedSheet:
+    """A saved sheet and the answers that were not stored (field name -> message): a
+    draft keeps every valid answer and leaves an invalid one as it was."""
+
+    sheet: ScoreSheet
+    invalid: dict[str, str]
+
+
+def _stale() -> Conflict:
+    return Conflict(_("This sheet was changed in another window or device. Reload to see the latest version."))
+
+
 @service
 def save_sheet(judge: User, stage: Stage, application: Application, data: Mapping, *, version: int,
-               submit: bool = False) -> ScoreSheet:
+               submit: bool = False) -> SavedSheet:
     """Save the judge's answers as a draft, or submit them (every criterion answered).
 
     ``version`` is the sheet version the judge edited (0 for a sheet not started):
-    a stale one is refused so two tabs cannot overwrite each other. Drafts are not
-    audited one by one (autosave writes every few seconds); creation, submission and
-    reopening are.
+    a stale one is refused so two tabs cannot overwrite each other, also when both
+    arrive at the same moment (the version moves by a conditional UPDATE; a second
+    first save meets the unique constraint). A draft stores every valid answer and
+    reports the invalid ones (typed work is never thrown away for one bad value); a
+    submission is all or nothing. Drafts are not audited one by one (autosave writes
+    every few seconds); creation, submission and reopening are.
     """
     sheet = get_sheet(stage.id, application.id, judge.id)
     ensure_unlocked(stage.competition, action="judging.sheet_save", object_type="score_sheet",
@@ -194,26 +212,23 @@ def save_sheet(judge: User, stage: Stage, application: Application, data: Mappin
         raise problem
     current = sheet.version if sheet is not None else 0
     if version != current:
-        raise Conflict(_("This sheet was changed in another window or device. Reload to see the latest version."))
+        raise _stale()
     rubric = sheet.rubric if sheet is not None else stage.rubric
     if rubric is None:
         raise DomainError(_("This stage has no rubric yet."))
     sheet_input, errors = parse_sheet(rubric, data)
     if submit:
         errors = {**completeness_errors(rubric, sheet_input), **errors}
-    if errors:
-        raise SheetInvalid(errors)
+        if errors:
+            raise SheetInvalid(errors)
     if sheet is None:
-        # scores=[]: a new sheet has none to load; the row is written once, below
-        sheet = ScoreSheet(stage_id=stage.id, application_id=application.id, judge_id=judge.id, rubric_id=rubric.id,
-                           status=SheetStatus.DRAFT, version=1, scores=[])
-        db.session.add(sheet)
+        sheet = _create(stage, application, judge, rubric)
         if not submit:  # a sheet submitted at once is recorded once, as submitted
             record("judging.sheet_start", sheet, actor=judge, changes={"application_id": application.id,
                                                                        "stage_id": stage.id})
     else:
-        sheet.version += 1
-    _apply(sheet, rubric, sheet_input)
+        _bump_version(sheet, version)
+    _apply(sheet, rubric, sheet_input, keep=set(errors))
     if submit:
         sheet.status = SheetStatus.SUBMITTED
         sheet.submitted_at = utcnow()
@@ -226,23 +241,59 @@ def save_sheet(judge: User, stage: Stage, application: Application, data: Mappin
             "confidence": sheet.confidence, "recommendation": sheet.recommendation})
         for hook in SHEET_SUBMITTED_HOOKS:
             hook(sheet)
+    return SavedSheet(sheet, errors)
+
+
+def _create(stage: Stage, application: Application, judge: User, rubric: Rubric) -> ScoreSheet:
+    """The judge's first save of this sheet. Two first saves at once (a double tap, two
+    tabs) both found no sheet: the second insert meets the unique constraint and is
+    refused like any stale version, not as a server error."""
+    # scores=[]: a new sheet has none to load
+    sheet = ScoreSheet(stage_id=stage.id, application_id=application.id, judge_id=judge.id, rubric_id=rubric.id,
+                       status=SheetStatus.DRAFT, version=1, scores=[])
+    db.session.flush()  # the caller's changes first: only the sheet is in the savepoint
+    try:
+        with db.session.begin_nested():
+            db.session.add(sheet)
+    except IntegrityError:
+        if get_sheet(stage.id, application.id, judge.id) is None:
+            raise  # another constraint: not a race
+        raise _stale() from None
     return sheet
 
 
-def _apply(sheet: ScoreSheet, rubric: Rubric, sheet_input: SheetInput) -> None:
+def _bump_version(sheet: ScoreSheet, expected: int) -> None:
+    """Move the version on only if nobody else did since it was read (the row is locked
+    until commit, so a save arriving at the same moment waits, then finds it moved)."""
+    now = utcnow()
+    moved = db.session.execute(
+        sa.update(ScoreSheet).where(ScoreSheet.id == sheet.id, ScoreSheet.version == expected)
+        .values(version=expected + 1, updated_at=now).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        raise _stale()
+    set_committed_value(sheet, "version", expected + 1)
+    set_committed_value(sheet, "updated_at", now)
+
+
+def _apply(sheet: ScoreSheet, rubric: Rubric, sheet_input: SheetInput, keep: set[str] = frozenset()) -> None:
+    """Write the answers; a field named in ``keep`` (its answer was not valid) keeps its
+    stored value."""
     by_criterion = {s.criterion_id: s for s in sheet.scores}
     for c in rubric.criteria:
         answer = sheet_input.answers[c.id]
         row = by_criterion.get(c.id)
         if row is None:
-            row = SheetScore(criterion_id=c.id)
+            row = SheetScore(criterion_id=c.id, not_applicable=False)
             sheet.scores.append(row)
-        row.score = None if answer.not_applicable else answer.score
-        row.not_applicable = answer.not_applicable
+        if f"score-{c.id}" not in keep:
+            row.score = None if answer.not_applicable else answer.score
+            row.not_applicable = answer.not_applicable
         row.comment = answer.comment
     sheet.overall_comment = sheet_input.overall_comment
-    sheet.confidence = sheet_input.confidence
-    sheet.recommendation = sheet_input.recommendation
+    if "confidence" not in keep:
+        sheet.confidence = sheet_input.confidence
+    if "recommendation" not in keep:
+        sheet.recommendation = sheet_input.recommendation
 
 
 @service

@@ -24,8 +24,7 @@ from venture.judging.services import roadshow as roadshow_services
 from venture.judging.services import sheets as sheet_services
 from venture.judging.services.sheets import mean_totals
 from venture.judging.views import bp
-from venture.judging.views.helpers import load_stage
-from venture.judging.views.sheets import _values_of
+from venture.judging.views.helpers import load_stage, sheet_values
 from venture.policy import organizer_only, require, signed_in
 from venture.templating import LOCAL_TZ
 from venture.web import attach_error
@@ -147,6 +146,7 @@ def roadshow_control(session_id: int):
     if request.method == "POST":
         _check_form()
         action = request.form.get("action")
+        confirmed = request.form.get("confirmed") == "1"
         try:
             if action == "start":
                 roadshow_services.start_session(session, current_user)
@@ -158,17 +158,24 @@ def roadshow_control(session_id: int):
                     raise DomainError(_("Every project has been presented."))
                 roadshow_services.present(session, following.id, current_user)
             elif action == "close_slot":
-                roadshow_services.close_slot(session, current_user)
+                roadshow_services.close_slot(session, current_user, confirmed=confirmed)
             elif action == "close":
-                roadshow_services.close_session(session, current_user)
+                roadshow_services.close_session(session, current_user, confirmed=confirmed)
             else:
                 raise DomainError(_("Unknown action."))
+        except roadshow_services.UnsubmittedSheets as pending:
+            # Asked, not refused: the page says who is still scoring and what closing does.
+            return _control_page(session, confirm=(action, pending), status=pending.status)
         except DomainError as error:
             flash(str(error.message), "danger")
         return redirect(url_for("judging.roadshow_control", session_id=session.id))
+    return _control_page(session)
+
+
+def _control_page(session, *, confirm=None, status: int = 200):
     state = roadshow_services.state(session, current_user)
     return render_template("judging/roadshow_control.html", session=session, state=state, form=ConfirmForm(),
-                           next_slot=roadshow_services.next_waiting(session))
+                           next_slot=roadshow_services.next_waiting(session), confirm=confirm), status
 
 
 @bp.route("/roadshow/<int:session_id>/state.json")
@@ -186,6 +193,13 @@ def roadshow_live(session_id: int):
     session = _load_session(session_id)
     if current_user.is_organizer:
         return redirect(url_for("judging.roadshow_control", session_id=session.id))
+    return render_live(session)
+
+
+def render_live(session: RoadshowSession, *, typed=None, status: int = 200):
+    """The phone page. ``typed`` = (application id, values, errors): a refused save comes
+    back with what the judge typed, its refused answers marked, when that project is
+    still the one on the page."""
     require(policies.can_view_session(current_user, session))
     slot = session.current_slot if session.status == RoadshowStatus.LIVE else None
     context = {"session": session, "slot": None, "state": roadshow_services.state(session, current_user)}
@@ -193,12 +207,15 @@ def roadshow_live(session_id: int):
         stage, application = session.stage, slot.application
         assignment = policies.active_assignment(current_user, stage.id, application.id)
         sheet = sheet_services.get_sheet(stage.id, application.id, current_user.id)
+        values, errors = sheet_values(sheet), {}
+        if typed is not None and typed[0] == application.id:
+            values, errors = typed[1], typed[2]
         context.update(slot=slot, application=application, stage=stage, sheet=sheet,
-                       rubric=sheet.rubric if sheet else stage.rubric, values=_values_of(sheet), errors={},
+                       rubric=sheet.rubric if sheet else stage.rubric, values=values, errors=errors,
                        confirmed=assignment.no_conflict_confirmed_at is not None,
                        problem=sheet_services.editable_problem(current_user, stage, application, sheet),
                        recommendations=list(Recommendation), declare_form=ReasonForm(), confirm_form=ConfirmForm())
-    return render_template("judging/roadshow_live.html", **context)
+    return render_template("judging/roadshow_live.html", **context), status
 
 
 @bp.route("/roadshow/<int:session_id>/slots/<int:slot_id>/results")

@@ -33,7 +33,8 @@ from venture.judging.models import (
 from venture.judging.services import conflicts
 from venture.judging.services import sheets as sheet_services
 from venture.judging.views import bp
-from venture.judging.views.helpers import json_error, load_application, load_stage
+from venture.judging.views.helpers import json_error, load_application, load_stage, sheet_values
+from venture.judging.views.roadshow import render_live
 from venture.policy import require, roles, signed_in
 from venture.security import refuse_unstorable
 from venture.templating import LOCAL_TZ
@@ -69,24 +70,12 @@ def dashboard():
 def _sheet_context(stage, application, sheet, *, values=None, errors=None):
     rubric = sheet.rubric if sheet is not None else stage.rubric
     if values is None:
-        values = _values_of(sheet)
+        values = sheet_values(sheet)
     return {"stage": stage, "application": application, "sheet": sheet, "rubric": rubric, "values": values,
             "errors": errors or {}, "blind": policies.is_blind_for(current_user, stage),
             "problem": sheet_services.editable_problem(current_user, stage, application, sheet),
             "recommendations": list(Recommendation),
             "attachments": _visible_attachments(stage, application)}
-
-
-def _values_of(sheet) -> dict:
-    if sheet is None:
-        return {}
-    values = {"overall_comment": sheet.overall_comment, "confidence": str(sheet.confidence or ""),
-              "recommendation": sheet.recommendation.value if sheet.recommendation else ""}
-    for s in sheet.scores:
-        values[f"score-{s.criterion_id}"] = "" if s.score is None else format(s.score.normalize(), "f")
-        values[f"na-{s.criterion_id}"] = s.not_applicable
-        values[f"comment-{s.criterion_id}"] = s.comment
-    return values
 
 
 def _visible_attachments(stage, application):
@@ -103,13 +92,17 @@ def _load_for_judge(stage_id: int, application_id: int):
     return stage, application
 
 
-def _roadshow_redirect(stage, application):
-    session_id = db.session.scalar(
-        sa.select(RoadshowSession.id).join(RoadshowSlot, RoadshowSlot.session_id == RoadshowSession.id)
+def _roadshow_session(stage, application) -> RoadshowSession:
+    session = db.session.scalar(
+        sa.select(RoadshowSession).join(RoadshowSlot, RoadshowSlot.session_id == RoadshowSession.id)
         .where(RoadshowSession.stage_id == stage.id, RoadshowSlot.application_id == application.id).limit(1))
-    if session_id is None:
+    if session is None:
         raise Conflict(_("This project is not in a roadshow session yet."))
-    return redirect(url_for("judging.roadshow_live", session_id=session_id))
+    return session
+
+
+def _roadshow_redirect(stage, application):
+    return redirect(url_for("judging.roadshow_live", session_id=_roadshow_session(stage, application).id))
 
 
 @bp.route("/stages/<int:stage_id>/applications/<int:application_id>", methods=["GET", "POST"])
@@ -126,33 +119,46 @@ def sheet(stage_id: int, application_id: int):
                                form=ReasonForm(), confirm_form=ConfirmForm(),
                                blind=policies.is_blind_for(current_user, stage))
     if request.method == "POST":
-        submit = request.form.get("action") == "submit"
-        try:
-            sheet_services.save_sheet(current_user, stage, application, request.form,
-                                      version=request.form.get("version", type=int) or 0, submit=submit)
-        except sheet_services.SheetInvalid as error:
-            flash(str(error.message), "danger")
-            if roadshow:
-                for message in error.errors.values():
-                    flash(message, "danger")
-                return _roadshow_redirect(stage, application)
-            context = _sheet_context(stage, application, _current_sheet(stage, application), values=_form_values(),
-                                     errors=error.errors)
-            return render_template("judging/sheet.html", **context), 422
-        except DomainError as error:
-            flash(str(error.message), "danger")
-            if roadshow:
-                return _roadshow_redirect(stage, application)
-            context = _sheet_context(stage, application, _current_sheet(stage, application), values=_form_values())
-            return render_template("judging/sheet.html", **context), error.status
-        flash(_("Your sheet has been submitted. Thank you.") if submit else _("Your draft has been saved."),
-              "success")
-        if roadshow:
-            return _roadshow_redirect(stage, application)
-        if submit:
-            return redirect(url_for("judging.dashboard"))
-        return redirect(url_for("judging.sheet", stage_id=stage.id, application_id=application.id))
+        return _post_sheet(stage, application)
     return render_template("judging/sheet.html", **_sheet_context(stage, application, _current_sheet(stage, application)))
+
+
+def _post_sheet(stage, application):
+    """Save or submit from the page's form. Whatever is refused, the page comes back with
+    everything the judge typed and the refused answers marked, never a redirect that
+    drops them (online review, roadshow and evaluations alike)."""
+    submit = request.form.get("action") == "submit"
+    try:
+        saved = sheet_services.save_sheet(current_user, stage, application, request.form,
+                                          version=request.form.get("version", type=int) or 0, submit=submit)
+    except sheet_services.SheetInvalid as error:
+        flash(str(error.message), "danger")
+        return _typed_again(stage, application, errors=error.errors, status=error.status)
+    except DomainError as error:
+        flash(str(error.message), "danger")
+        return _typed_again(stage, application, status=error.status)
+    if saved.invalid:
+        flash(_("Your draft has been saved, except %(count)d marked answer(s): correct them and save again.",
+                count=len(saved.invalid)), "warning")
+        return _typed_again(stage, application, errors=saved.invalid, status=422)
+    flash(_("Your sheet has been submitted. Thank you.") if submit else _("Your draft has been saved."),
+          "success")
+    if stage.kind == StageKind.ROADSHOW:
+        return _roadshow_redirect(stage, application)
+    if submit:
+        return redirect(url_for("judging.dashboard"))
+    return redirect(url_for("judging.sheet", stage_id=stage.id, application_id=application.id))
+
+
+def _typed_again(stage, application, *, errors=None, status: int):
+    """The sheet's page again with the typed values (and the version the server has now,
+    so the next save is not refused as stale)."""
+    values = _form_values()
+    if stage.kind == StageKind.ROADSHOW:
+        return render_live(_roadshow_session(stage, application), typed=(application.id, values, errors or {}),
+                           status=status)
+    context = _sheet_context(stage, application, _current_sheet(stage, application), values=values, errors=errors)
+    return render_template("judging/sheet.html", **context), status
 
 
 def _current_sheet(stage, application):
@@ -186,13 +192,19 @@ def declare_conflict(stage_id: int, application_id: int):
     form = ReasonForm()
     if form.validate_on_submit():
         try:
-            conflicts.declare_conflict(current_user, policies.active_assignment(current_user, stage.id,
-                                                                                application.id), form.reason.data)
+            replacement = conflicts.declare_conflict(
+                current_user, policies.active_assignment(current_user, stage.id, application.id), form.reason.data)
         except DomainError as error:
             flash(str(error.message), "danger")
         else:
-            flash(_("Your conflict of interest has been recorded; the application was given to another judge."),
-                  "success")
+            # The truth: a replacement exists only when one could be assigned.
+            if replacement is not None:
+                flash(_("Your conflict of interest has been recorded; another judge has been assigned in your "
+                        "place."), "success")
+            else:
+                flash(_("Your conflict of interest has been recorded and you no longer score this application. "
+                        "No other judge could be assigned in your place: you are replaced only if the organizer "
+                        "assigns someone. The organizer has been told."), "warning")
             if stage.kind == StageKind.ROADSHOW:
                 return _roadshow_redirect(stage, application)
             return redirect(url_for("judging.dashboard"))
@@ -226,7 +238,7 @@ def autosave(stage_id: int, application_id: int):
     try:
         saved = sheet_services.save_sheet(current_user, stage, application, data, version=version,
                                           submit=str(data.get("action")) == "submit")
-    except sheet_services.SheetInvalid as error:
+    except sheet_services.SheetInvalid as error:  # a submission with invalid or missing answers
         return json_error(error, errors=error.errors)
     except Conflict as error:
         current = sheet_services.get_sheet(stage.id, application.id, current_user.id)
@@ -234,8 +246,10 @@ def autosave(stage_id: int, application_id: int):
                           status=str(current.status) if current else "not_started")
     except DomainError as error:
         return json_error(error)
-    return jsonify({"ok": True, "version": saved.version, "status": str(saved.status),
-                    "saved_at": saved.updated_at.astimezone(LOCAL_TZ).strftime("%H:%M:%S")})
+    # A draft keeps every valid answer; the invalid ones are named so the page marks them.
+    return jsonify({"ok": True, "version": saved.sheet.version, "status": str(saved.sheet.status),
+                    "saved_at": saved.sheet.updated_at.astimezone(LOCAL_TZ).strftime("%H:%M:%S"),
+                    "errors": saved.invalid})
 
 
 @bp.route("/stages/<int:stage_id>/applications/<int:application_id>/sheet.json")
@@ -246,7 +260,7 @@ def sheet_json(stage_id: int, application_id: int):
     problem = sheet_services.editable_problem(current_user, stage, application, current)
     return jsonify({"version": current.version if current else 0,
                     "status": str(current.status) if current else "not_started",
-                    "editable": problem is None, "values": _values_of(current)})
+                    "editable": problem is None, "values": sheet_values(current)})
 
 
 @bp.route("/stages/<int:stage_id>/applications/<int:application_id>/application")

@@ -21,6 +21,7 @@ from venture.applications.models import Application
 from venture.competitions.models import Method, Stage
 from venture.extensions import db
 from venture.judging.services.sheets import SheetTotal, stage_sheet_totals
+from venture.rankings.explain import severity_points, severity_sentence
 from venture.rankings.models import ResultSnapshot, SnapshotEntry, SnapshotKind
 from venture.reports import charts
 from venture.reports.dashboards import Section
@@ -85,27 +86,24 @@ def judges_section(data: StageData) -> Section:
     order = sorted(by_judge, key=lambda j: (data.judges[j].display_name, j))
     names = {j: data.judges[j].display_name for j in order}
     severity = judge_severity(data)
-    typical = statistics.median(severity.values()) if severity else 0.0
-    unusual = {j: s - typical for j, s in severity.items() if abs(s - typical) >= UNUSUAL_POINTS}
+    # One figure per judge, the same in the colours, the table and the note.
+    unusual = {j: s for j, s in severity.items() if abs(s) >= UNUSUAL_POINTS}
     chart = charts.box_plot(
         _("Sheet totals per judge"),
         _("Each judge's submitted sheet totals: the box spans the middle half, the line is the median, every "
           "dot a sheet; the dashed line is the median of all sheets. A judge whose box sits apart scores "
-          "harsher or more leniently than the others; judges %(points)d points or more away from a typical "
-          "judge on the same applications are drawn in colour.", points=UNUSUAL_POINTS),
+          "harsher or more leniently than the others; judges whose severity (their totals against the other "
+          "judges' on the same applications) is %(points)d points or more are drawn in colour.",
+          points=UNUSUAL_POINTS),
         {names[j]: by_judge[j] for j in order}, label_header=_("Judge"),
         headers=(_("Sheets"), _("Lowest"), _("Lower quartile"), _("Median"), _("Upper quartile"), _("Highest")),
         highlight={names[j]: HARSH if d < 0 else LENIENT for j, d in unusual.items()})
     chart.headers.append(_("Against the other judges of the same applications"))
     for row, j in zip(chart.rows, order, strict=True):
-        row.append(f"{severity[j]:+.2f}" if j in severity else "—")
+        row.append(severity_points(severity.get(j)))
     notes = [_("%(sheets)d sheets by %(judges)d judges; mean of all sheets %(mean).2f.", sheets=len(data.totals),
                judges=len(by_judge), mean=statistics.fmean(float(t.total) for t in data.totals))]
-    for j, difference in sorted(unusual.items(), key=lambda item: item[1]):
-        notes.append(_("%(name)s scores %(points).1f points below a typical judge of the same applications.",
-                       name=names[j], points=-difference) if difference < 0 else
-                     _("%(name)s scores %(points).1f points above a typical judge of the same applications.",
-                       name=names[j], points=difference))
+    notes += [severity_sentence(names[j], value) for j, value in sorted(unusual.items(), key=lambda item: item[1])]
     return Section("judges", _("Sheet totals per judge"), chart, note=" ".join(notes))
 
 

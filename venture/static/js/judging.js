@@ -81,10 +81,13 @@
       }).then(function (res) {
         inFlight = null;
         if (res.status === 200) {
+          // Every valid answer is stored; the server names the ones it could not keep.
+          var invalid = res.data.errors && Object.keys(res.data.errors).length;
           versionInput.value = res.data.version;
-          showErrors({});
-          if (!dirty) { forgetLocally(); }
-          say(form.getAttribute("data-msg-saved") + " " + res.data.saved_at);
+          showErrors(res.data.errors || {});
+          if (invalid || dirty) { keepLocally(); } else { forgetLocally(); }
+          say(form.getAttribute("data-msg-saved") + " " + res.data.saved_at +
+            (invalid ? " · " + form.getAttribute("data-msg-invalid") : ""));
           return true;
         }
         if (res.status === 422) {
@@ -218,6 +221,10 @@
         .then(function (state) {
           var slot = state.slot ? String(state.slot.id) : "";
           if (slot !== control.getAttribute("data-slot-id")) { window.location.reload(); return; }
+          // A judge recused meanwhile: the page shows who, and who scores the project now.
+          if (list && state.recused && String(state.recused.length) !== list.getAttribute("data-recused-count")) {
+            window.location.reload(); return;
+          }
           if (list && state.judges) {
             state.judges.forEach(function (judge) {
               var item = list.querySelector("[data-judge='" + judge.id + "']");
