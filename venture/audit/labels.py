@@ -204,6 +204,7 @@ FIELDS = {
     "application": _l("Application"),
     "attempts": _l("Attempts"),
     "sessions": _l("Sessions ended"),
+    "unsubmitted": _l("Sheets left unsubmitted"),
     "category": _l("Category"),
     "cofunding_fen": _l("Co-funding"),
     "community": _l("Community"),
