@@ -10,9 +10,16 @@ import sqlalchemy as sa
 
 from tests.integration.followup_helpers import audit_actions, notices, png, upload
 from venture.audit.models import AuditEntry
+from venture.db import utcnow
 from venture.extensions import db
 from venture.followup import rules
-from venture.followup.models import Activity, EvaluationKind, ProgressReport, ProjectStatus, ReportStatus
+from venture.followup.models import (
+    Activity,
+    EvaluationKind,
+    ProgressReport,
+    ProjectStatus,
+    ReportStatus,
+)
 from venture.followup.services._common import today_local
 
 
@@ -68,6 +75,8 @@ def test_signing_the_agreement_moves_the_reports_to_its_dates(app_ctx, login, se
 
     assert _periods(project) == rules.report_periods(starts, ends, "monthly")
     assert _periods(project) != default
+    # Reports of periods already over are not overdue the day they are made.
+    assert all(r.due_at > utcnow() for r in project.reports)
     midterm = next(e for e in project.evaluations if e.kind == EvaluationKind.MIDTERM)
     final = next(e for e in project.evaluations if e.kind == EvaluationKind.FINAL)
     # The competition's mid-term stage opens inside the agreement's period: the deadline follows it.

@@ -26,7 +26,13 @@ from venture.followup.models import (
     ProgressReport,
     ReportStatus,
 )
-from venture.followup.services._common import notify_all, org_people, project_link, require_text
+from venture.followup.services._common import (
+    notify_all,
+    org_people,
+    project_link,
+    require_text,
+    today_local,
+)
 
 EVALUATION_STAGES = {EvaluationKind.MIDTERM: StageKind.MIDTERM, EvaluationKind.FINAL: StageKind.FINAL}
 
@@ -106,6 +112,12 @@ def _periods(reports) -> list[list[str]]:
     return [[r.period_start.isoformat(), r.period_end.isoformat()] for r in reports]
 
 
+def _due_at(period_end: date) -> datetime:
+    """A rebuilt report's deadline: the usual grace after its period, and never before the
+    same grace from today (a report that did not exist until now cannot be overdue yet)."""
+    return max(rules.report_due_at(period_end), rules.report_due_at(today_local()))
+
+
 def apply_schedule(project, schedule: Schedule) -> dict:
     """Rebuild the reports and evaluation deadlines that have not started; returns the
     changes (for the audit entry), empty when the schedule was already this one."""
@@ -119,10 +131,9 @@ def apply_schedule(project, schedule: Schedule) -> dict:
     for start, end in wanted:
         report = replaceable.pop(start, None)
         if report is None:
-            project.reports.append(ProgressReport(period_start=start, period_end=end,
-                                                  due_at=rules.report_due_at(end)))
+            project.reports.append(ProgressReport(period_start=start, period_end=end, due_at=_due_at(end)))
         elif report.period_end != end:  # same start, new end: a new deadline too
-            report.period_end, report.due_at = end, rules.report_due_at(end)
+            report.period_end, report.due_at = end, _due_at(end)
     for report in replaceable.values():
         project.reports.remove(report)
     db.session.flush()
