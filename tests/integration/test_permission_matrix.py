@@ -102,6 +102,7 @@ MATRIX: dict[str, Route] = {
     "applications.mark_attachment": Route("app_member"),
     "applications.mine": Route("signed"),
     "applications.print_view": Route("app_party"),
+    "applications.reuse_documents": Route("app_member"),
     "applications.revision": Route("app_party"),
     "applications.show": Route("app_party"),
     "applications.start": Route("applicant"),
