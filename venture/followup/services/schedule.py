@@ -91,7 +91,7 @@ def evaluation_is_started(evaluation) -> bool:
             or evaluation.ledger_file_id is not None)
 
 
-def _subtract(period: tuple[date, date], taken: list[tuple[date, date]]) -> list[tuple[date, date]]:
+def subtract_periods(period: tuple[date, date], taken: list[tuple[date, date]]) -> list[tuple[date, date]]:
     """The days of ``period`` not covered by any of ``taken``, as periods."""
     pieces = [period]
     for t_start, t_end in taken:
@@ -125,7 +125,7 @@ def apply_schedule(project, schedule: Schedule) -> dict:
     old_periods = _periods(sorted(reports, key=lambda r: r.period_start))
     kept = [r for r in reports if report_is_started(r)]
     taken = [(r.period_start, r.period_end) for r in kept]
-    wanted = [piece for period in schedule.reports for piece in _subtract(period, taken)]
+    wanted = [piece for period in schedule.reports for piece in subtract_periods(period, taken)]
     replaceable = {r.period_start: r for r in reports if not report_is_started(r)}
     changes: dict = {}
     for start, end in wanted:
