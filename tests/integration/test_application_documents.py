@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from venture.applications.models import Application, Attachment, AttachmentKind
-from venture.applications.services import documents_on_file, submission_problems
+from venture.applications.services import checklist, documents_on_file, submission_problems
 from venture.audit.models import AuditEntry
 from venture.extensions import db
 from venture.followup.services._common import today_local
@@ -111,8 +111,11 @@ def test_an_expired_certificate_is_not_reused_and_counts_as_missing(app_ctx, mak
                    valid_until=today_local() - timedelta(days=3))
     assert past.status_code == 422
     assert "过期" in past.get_data(as_text=True)
-    # The first application, still holding its expired certificate, now lacks it for submission.
+    # The first application, still holding its expired certificate, now lacks it for submission,
+    # and the screening checklist says it is missing.
     assert any("登记证书" in m for m in _attachment_problems(first))
+    attachments_check = next(c for c in checklist(first) if c.code == "attachments")
+    assert not attachments_check.ok and "登记证书" in attachments_check.message
 
 
 def test_a_draft_takes_the_documents_on_file_with_a_button(app_ctx, make, setting):
