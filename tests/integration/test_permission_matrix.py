@@ -102,6 +102,7 @@ MATRIX: dict[str, Route] = {
     "applications.mark_attachment": Route("app_member"),
     "applications.mine": Route("signed"),
     "applications.print_view": Route("app_party"),
+    "applications.reuse_documents": Route("app_member"),
     "applications.revision": Route("app_party"),
     "applications.show": Route("app_party"),
     "applications.start": Route("applicant"),
@@ -195,7 +196,7 @@ MATRIX: dict[str, Route] = {
         "imports", "index", "judging", "organizations_template", "overview", "retry_export")},
     # follow-up
     **{f"followup.{name}": Route("organizer", "project") for name in (
-        "assign", "communities", "confirm_agreement", "create_projects", "dashboard", "decide", "disputes",
+        "agreement_dates", "assign", "communities", "confirm_agreement", "create_projects", "dashboard", "decide", "disputes",
         "extend_evaluation", "extend_report", "recovery", "release_tranche", "run_checks", "terminate")},
     "followup.activity_new": Route("project_member", "project"),
     "followup.activity_remove": Route("project_member", "project"),

@@ -179,7 +179,7 @@ def _attachments(app, comp, org, today, ctx) -> Check | None:
     required = comp.required_attachments or []
     if not required:
         return None
-    present = {a.kind.value for a in app.attachments}
+    present = {a.kind.value for a in app.attachments if not a.expired(today)}  # an expired document is missing
     missing = [k for k in required if k not in present]
     from venture.applications.models import AttachmentKind
 

@@ -184,6 +184,10 @@ class AttachmentForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[(k.value, k.value) for k in AttachmentKind])
     identifying = BooleanField(_l("This file identifies our organization (hidden from judges in a blind review)"),
                                default=True)
+    valid_until = DateField(_l("Valid until"), validators=[Optional()],
+                            description=_l("For a certificate with a term: the last day it is valid. Your next "
+                                           "applications reuse the registration certificate and charter while "
+                                           "they are valid."))
 
 
 class StartForm(FlaskForm):

@@ -197,10 +197,18 @@ class Attachment(db.Model):
                                                  default=AttachmentKind.OTHER)
     # Identifying attachments are hidden from judges in a blind stage.
     identifying: Mapped[bool] = mapped_column(nullable=False, default=True)
+    # The last day the document is valid (a registration certificate's term); None: no end given.
+    valid_until: Mapped[date | None] = mapped_column(sa.Date)
+    # An organization's document on file, taken from its earlier application instead of uploaded again.
+    reused_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attachment.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     application: Mapped[Application] = relationship(back_populates="attachments")
     file = relationship("StoredFile")
+    reused_from: Mapped[Attachment | None] = relationship(remote_side=[id])
+
+    def expired(self, today: date) -> bool:
+        return self.valid_until is not None and self.valid_until < today
 
 
 class ApplicationRevision(db.Model):

@@ -28,6 +28,7 @@ from venture.competitions.models import Competition
 from venture.db import get_or_404, utcnow
 from venture.errors import DomainError, NotFound, ValidationError
 from venture.files.services import download as download_file
+from venture.followup.rules import local_date
 from venture.orgs.models import Qualification
 from venture.policy import require, roles, signed_in
 from venture.web import attach_error
@@ -173,6 +174,8 @@ def _edit_page(app: Application, key: str, form, status: int = 200, conflict: bo
         context["money"] = money_config(app)
     if key == "attachments":
         context["upload"] = form
+        context["on_file"] = services.documents_on_file(app)
+        context["today"] = local_date(utcnow())
     return render_template("applications/edit.html", **context), status
 
 
@@ -260,7 +263,7 @@ def attachments(application_id: int):
     if form.validate_on_submit():
         try:
             services.add_attachment(app, form.file.data, kind=form.kind.data, identifying=form.identifying.data,
-                                    actor=current_user)
+                                    valid_until=form.valid_until.data, actor=current_user)
         except DomainError as error:
             attach_error(form, error)
             return _edit_page(app, "attachments", form, status=error.status)
@@ -310,6 +313,23 @@ def mark_attachment(application_id: int, attachment_id: int):
                                             actor=current_user)
     except DomainError as error:
         flash(str(error.message), "danger")
+    return redirect(url_for("applications.attachments", application_id=app.id))
+
+
+@bp.route("/<int:application_id>/attachments/reuse", methods=["POST"])
+@signed_in
+def reuse_documents(application_id: int):
+    """Take the organization's documents on file (from its earlier applications)."""
+    app = _application(application_id, edit=True)
+    try:
+        added = services.reuse_documents(app, actor=current_user)
+    except DomainError as error:
+        flash(str(error.message), "danger")
+    else:
+        if added:
+            flash(_("The documents on file have been added to this application."), "success")
+        else:
+            flash(_("No document on file fits this application (none valid, or over the size limit)."), "warning")
     return redirect(url_for("applications.attachments", application_id=app.id))
 
 

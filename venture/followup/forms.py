@@ -50,10 +50,16 @@ class ConfirmForm(FlaskForm):
     """A POST button with CSRF protection."""
 
 
+def _report_period(description):
+    # Choices are set by the view: the first one follows the competition's setting.
+    return SelectField(_l("Progress reports"), validate_choice=False, description=description)
+
+
 class AgreementForm(FlaskForm):
     signed_on = _date(_l("Signed on"))
     starts_on = _date(_l("Implementation starts on"))
     ends_on = _date(_l("Implementation ends on"))
+    report_period = _report_period(_l("The progress reports and evaluations follow the agreement's dates."))
     signed_copy = FileField(_l("Signed agreement (PDF or image)"),
                             description=_l("The scanned agreement with both parties' seals."))
 
@@ -121,6 +127,17 @@ class DecideForm(FlaskForm):
 
 class ExtendForm(FlaskForm):
     due_on = _date(_l("New deadline"))
+
+
+class AgreementDatesForm(FlaskForm):
+    """Those who run the competition change the agreement's dates (an amendment)."""
+
+    starts_on = _date(_l("Implementation starts on"))
+    ends_on = _date(_l("Implementation ends on"))
+    report_period = _report_period(_l("Reports already started or submitted stay; the others follow the new dates."))
+    reason = TextAreaField(_l("Reason for the change"), validators=[InputRequired(message=_l("Give the reason.")),
+                                                                    Length(max=5000)],
+                           description=_l("Recorded in the audit log and sent to the organization."))
 
 
 class TerminateForm(FlaskForm):

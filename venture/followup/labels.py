@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from venture.competitions.models import ReportPeriod
 from venture.followup.models import (
     EvaluationKind,
     EvaluationStatus,
@@ -20,6 +21,8 @@ from venture.orgs.models import Qualification
 # (TrancheStatus.PENDING and LiaisonStatus.PENDING are both "pending") would merge.
 FOLLOWUP_LABELS = EnumLabels()
 FOLLOWUP_LABELS.update([
+    (ReportPeriod.MONTHLY, _l("Monthly")),
+    (ReportPeriod.QUARTERLY, _l("Quarterly")),
     (ProjectStatus.AGREEMENT, _l("Awaiting agreement")),
     (ProjectStatus.ACTIVE, _l("Being implemented")),
     (ProjectStatus.SUSPENDED, _l("Suspended")),

@@ -11,6 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from venture.competitions.models import ReportPeriod
 from venture.db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from venture.extensions import db
 
@@ -147,6 +148,8 @@ class Agreement(db.Model):
     signed_on: Mapped[date | None] = mapped_column(sa.Date)
     starts_on: Mapped[date | None] = mapped_column(sa.Date)
     ends_on: Mapped[date | None] = mapped_column(sa.Date)
+    # Monthly or quarterly progress reports; None follows the competition's setting.
+    report_period: Mapped[ReportPeriod | None] = mapped_column(enum_type(ReportPeriod, 10))
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
     signed_copy_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

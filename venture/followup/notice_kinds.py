@@ -16,3 +16,4 @@ kinds.register("activity_disputed", _l("Activity record disputed by the communit
 kinds.register("evaluation_result", _l("Evaluation result"))
 kinds.register("project_terminated", _l("Project terminated"))
 kinds.register("recovery_recorded", _l("Recovered payment recorded"))
+kinds.register("project_rescheduled", _l("Agreement dates changed: new report schedule"))

@@ -47,6 +47,15 @@ def can_manage_project(user, project) -> bool:
     return _organizer(user)
 
 
+def can_change_agreement_dates(user, project) -> bool:
+    """Change the agreement's dates (and so the schedule) with a reason: those who run
+    the competition, while the project is still running."""
+    from venture.followup.models import ProjectStatus
+
+    return _organizer(user) and project.status in (ProjectStatus.AGREEMENT, ProjectStatus.ACTIVE,
+                                                   ProjectStatus.SUSPENDED)
+
+
 def can_review_activity(user, activity) -> bool:
     return bool(getattr(user, "is_liaison", False)) and activity.community_id in communities_of_liaison(user)
 

@@ -7,8 +7,11 @@ from flask_babel import lazy_gettext as _l
 
 from venture.applications import labels as _labels  # noqa: F401  (enum labels)
 from venture.applications.services.attachments import (
+    ORG_DOCUMENT_KINDS,
     add_attachment,
+    documents_on_file,
     remove_attachment,
+    reuse_documents,
     set_attachment_identifying,
 )
 from venture.applications.services.drafting import (
@@ -59,7 +62,7 @@ def revision_data(application, number: int | None = None, *, blind: bool = False
 
 
 __all__ = [
-    "BulkResult", "StaleEdit", "SubmissionRefused", "accepting_applications", "add_attachment", "allocate_code",
+    "ORG_DOCUMENT_KINDS", "documents_on_file", "reuse_documents", "BulkResult", "StaleEdit", "SubmissionRefused", "accepting_applications", "add_attachment", "allocate_code",
     "blind_copy", "build_snapshot", "bulk_pass", "checklist", "diff_snapshots", "edit_deadline", "ensure_editable",
     "load_for_checks", "member_users", "my_organizations", "notify_members", "pass_application",
     "reject_application", "remove_attachment", "return_application", "revision_data", "save_section",

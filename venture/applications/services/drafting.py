@@ -25,6 +25,7 @@ from venture.competitions.models import Competition, CompetitionStatus, StageKin
 from venture.db import service, utcnow
 from venture.errors import Conflict, DeadlinePassed, Forbidden, NotFound, ValidationError
 from venture.extensions import db
+from venture.followup.rules import local_date
 from venture.orgs.models import (
     Area,
     AreaLevel,
@@ -126,6 +127,10 @@ def start_application(competition: Competition, organization: Organization, *, a
     db.session.add(app)
     db.session.flush()
     record("application.created", app, actor=actor, changes={"organization": [None, organization.name]})
+    # The organization's registration certificate and charter, still valid, come with it.
+    from venture.applications.services.attachments import reuse_documents
+
+    reuse_documents(app, actor=actor, now=now)
     return app
 
 
@@ -388,10 +393,16 @@ def submission_problems(application: Application) -> list[Problem]:
     for p in check_money(rules_of(app.competition), [Line(b.rule_id, b.amount_fen, b.item) for b in app.budget_lines],
                          app.requested_fen, app.cofunding_fen):
         problems.append(Problem(p.code, p.message, "budget"))
-    present = {a.kind.value for a in app.attachments}
+    today = local_date(utcnow())
+    present = {a.kind.value for a in app.attachments if not a.expired(today)}
+    expired = {a.kind.value: a.valid_until for a in app.attachments if a.expired(today)}
     from venture.competitions.labels import label_of as label
 
     for kind in app.competition.required_attachments or []:
-        need(kind in present, "attachments", _("Attach: %(kind)s.", kind=label(AttachmentKind(kind))))
+        if kind not in present and kind in expired:
+            need(False, "attachments", _("%(kind)s expired on %(day)s: upload a current one.",
+                                         kind=label(AttachmentKind(kind)), day=expired[kind].isoformat()))
+        else:
+            need(kind in present, "attachments", _("Attach: %(kind)s.", kind=label(AttachmentKind(kind))))
     need(app.pledge, "submit", _("Confirm the truthfulness pledge."))
     return problems

@@ -44,9 +44,16 @@ from venture.followup.services.reports import (
     save_report_summary,
     submit_report,
 )
+from venture.followup.services.schedule import (
+    agreement_schedule,
+    apply_schedule,
+    change_agreement_dates,
+    project_schedule,
+)
 
 __all__ = [
-    "active_assignments", "add_activity", "assign_evaluators", "close_if_finished",
+    "active_assignments", "add_activity", "agreement_schedule", "apply_schedule", "change_agreement_dates",
+    "project_schedule", "assign_evaluators", "close_if_finished",
     "competitions_with_pending_projects", "complete_milestone", "confirm_agreement",
     "create_projects_from_results", "decide_evaluation", "decide_if_complete", "decide_ready_evaluations",
     "evaluation_is_complete", "expire_overdue_evaluations", "extend_deadline", "host_community_ids",

@@ -19,7 +19,6 @@ from venture.followup import rules
 from venture.followup.models import (
     Agreement,
     Evaluation,
-    EvaluationKind,
     ProgressReport,
     Project,
     ProjectBudgetLine,
@@ -28,6 +27,7 @@ from venture.followup.models import (
     TrancheCondition,
 )
 from venture.followup.services._common import notify_all, org_people, project_link
+from venture.followup.services.schedule import project_schedule
 from venture.rankings.models import FundingOutcome
 from venture.results.models import Decision
 from venture.templating import format_money
@@ -62,17 +62,6 @@ def implementation_dates(competition, application) -> tuple[date, date]:
     return start, max(end, start)
 
 
-def evaluation_due(competition, kind: StageKind, start: date, end: date):
-    """The self-assessment is due when the evaluation stage opens (its evaluators then
-    score during the stage); without stage dates, mid-way through and at the end of
-    implementation."""
-    stage = competition.stage(kind)
-    if stage is not None and stage.starts_at is not None:
-        return stage, stage.starts_at
-    fallback = start + (end - start) / 2 if kind == StageKind.MIDTERM else end
-    return stage, rules.local_end_of_day(fallback)
-
-
 def _budget_lines(application, approved_fen: int) -> list[ProjectBudgetLine]:
     lines = list(application.budget_lines)
     if not lines or sum(line.amount_fen for line in lines) == 0:
@@ -100,13 +89,12 @@ def _build_project(competition, decision, plan) -> Project:
                         for i, ((share, condition), amount) in enumerate(zip(plan, amounts, strict=True))]
     project.agreement = Agreement(amount_fen=decision.approved_fen, starts_on=start,
                                   ends_on=end if end > start else None)
+    # A first schedule from the planned dates; signing the agreement rebuilds it from the agreement's.
+    schedule = project_schedule(competition, start, end)
     project.reports = [ProgressReport(period_start=ps, period_end=pe, due_at=rules.report_due_at(pe))
-                       for ps, pe in rules.report_periods(start, end, competition.report_period.value)]
-    evaluations = []
-    for kind, stage_kind in ((EvaluationKind.MIDTERM, StageKind.MIDTERM), (EvaluationKind.FINAL, StageKind.FINAL)):
-        stage, due_at = evaluation_due(competition, stage_kind, start, end)
-        evaluations.append(Evaluation(kind=kind, stage_id=stage.id if stage else None, due_at=due_at))
-    project.evaluations = evaluations
+                       for ps, pe in schedule.reports]
+    project.evaluations = [Evaluation(kind=kind, stage_id=stage.id if stage else None, due_at=due_at)
+                           for kind, (stage, due_at) in schedule.evaluations.items()]
     return project
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from venture.audit.services import changes_between, jsonable, record, record_refusal
+from venture.competitions.models import ReportPeriod
 from venture.db import service, utcnow
 from venture.errors import Conflict, ValidationError
 from venture.files.services import store_upload
@@ -25,6 +26,11 @@ from venture.followup.services._common import (
     project_link,
     require_text,
 )
+from venture.followup.services.schedule import (
+    agreement_schedule,
+    apply_schedule,
+    schedule_notice_context,
+)
 from venture.templating import format_money
 
 AGREEMENT_KINDS = ("pdf", "image")
@@ -35,8 +41,9 @@ MB = 1024 * 1024
 
 @service
 def submit_agreement(project, *, signed_on: date | None, starts_on: date | None, ends_on: date | None,
-                     upload=None, actor) -> None:
-    """The organization enters the agreement's dates and uploads the signed copy."""
+                     report_period: str | None = None, upload=None, actor) -> None:
+    """The organization enters the agreement's dates and uploads the signed copy; the
+    project's reports and evaluations follow those dates from now on."""
     agreement = project.agreement
     if project.status != ProjectStatus.AGREEMENT or agreement.confirmed_at is not None:
         raise Conflict(_("The agreement has already been confirmed."))
@@ -45,18 +52,24 @@ def submit_agreement(project, *, signed_on: date | None, starts_on: date | None,
         raise ValidationError(_("Enter a date."), field="starts_on")
     if ends_on is None or ends_on <= starts_on:
         raise ValidationError(_("The end date must come after the start date."), field="ends_on")
+    try:
+        period = ReportPeriod(report_period) if report_period else None
+    except ValueError:
+        raise ValidationError(_("Choose monthly or quarterly reports."), field="report_period") from None
     has_file = upload is not None and getattr(upload, "filename", "")
     if not has_file and agreement.signed_copy_id is None:
         raise ValidationError(_("Upload the signed agreement (PDF or image)."), field="signed_copy")
     before = {"signed_on": agreement.signed_on, "starts_on": agreement.starts_on, "ends_on": agreement.ends_on,
-              "signed_copy_id": agreement.signed_copy_id}
+              "report_period": agreement.report_period, "signed_copy_id": agreement.signed_copy_id}
     if has_file:
         agreement.signed_copy = store_upload(upload, user=actor, allowed_kinds=AGREEMENT_KINDS, max_bytes=20 * MB)
     agreement.signed_on, agreement.starts_on, agreement.ends_on = signed_on, starts_on, ends_on
-    after = {"signed_on": signed_on, "starts_on": starts_on, "ends_on": ends_on,
+    agreement.report_period = period
+    after = {"signed_on": signed_on, "starts_on": starts_on, "ends_on": ends_on, "report_period": period,
              "signed_copy_id": agreement.signed_copy.id if agreement.signed_copy else None}
+    schedule_changes = apply_schedule(project, agreement_schedule(project))
     record("followup.submit_agreement", agreement, actor=actor,
-           changes=changes_between(jsonable(before), jsonable(after)))
+           changes={**changes_between(jsonable(before), jsonable(after)), **schedule_changes})
 
 
 @service
@@ -71,10 +84,16 @@ def confirm_agreement(project, *, actor) -> None:
     agreement.confirmed_at = utcnow()
     agreement.confirmed_by_id = actor.id
     project.status = ProjectStatus.ACTIVE
+    # The signed agreement is the source of the schedule (already applied when it was
+    # entered; again here so an agreement saved before this rule follows it too).
+    schedule_changes = apply_schedule(project, agreement_schedule(project))
     record("followup.confirm_agreement", project, actor=actor,
-           changes={"status": [ProjectStatus.AGREEMENT, ProjectStatus.ACTIVE]})
+           changes={"status": [ProjectStatus.AGREEMENT, ProjectStatus.ACTIVE], **schedule_changes})
     notify_all(org_people(project.organization_id), "agreement_confirmed", competition_id=project.competition_id,
-               link=project_link(project), project_name=project.application.project_name)
+               link=project_link(project), project_name=project.application.project_name,
+               starts_on=agreement.starts_on.isoformat() if agreement.starts_on else "",
+               ends_on=agreement.ends_on.isoformat() if agreement.ends_on else "",
+               **schedule_notice_context(project))
 
 
 # --- tranches -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from venture.competitions.models import ReportPeriod
 from venture.db import get_or_404, utcnow
 from venture.errors import DomainError, NotFound
 from venture.extensions import db
@@ -23,6 +24,7 @@ from venture.followup.models import (
 )
 from venture.followup.views import bp
 from venture.followup.views._helpers import back_to_project, check_csrf, project_or_404, uploaded
+from venture.labels import label
 from venture.policy import organizer_only, require, roles, signed_in
 from venture.web import attach_error, render_form
 
@@ -39,6 +41,7 @@ def project(project_id: int):
         block_reasons={t.id: services.tranche_block_reason(t) for t in project.tranches},
         can_work=policies.can_work_on_project(current_user, project),
         can_manage=policies.can_manage_project(current_user, project), form=forms.ConfirmForm(),
+        can_change_dates=policies.can_change_agreement_dates(current_user, project),
         open_evaluations={e.id for e in project.evaluations if policies.can_view_evaluation(current_user, e)})
 
 
@@ -51,21 +54,63 @@ def agreement(project_id: int):
     require(policies.can_view_project(current_user, project))
     can_work = policies.can_work_on_project(current_user, project)
     form = forms.AgreementForm(obj=project.agreement)
+    form.report_period.choices = _report_period_choices(project)
+    if request.method == "GET":
+        form.report_period.data = _period_value(project.agreement)
     status = None
     if request.method == "POST":
         require(can_work)
         if form.validate_on_submit():
             try:
                 services.submit_agreement(project, signed_on=form.signed_on.data, starts_on=form.starts_on.data,
-                                          ends_on=form.ends_on.data, upload=uploaded("signed_copy"),
-                                          actor=current_user)
+                                          ends_on=form.ends_on.data, report_period=form.report_period.data,
+                                          upload=uploaded("signed_copy"), actor=current_user)
             except DomainError as error:
                 attach_error(form, error)
                 status = error.status
             else:
                 return back_to_project(project.id, _("The agreement has been saved. The organizer will confirm it."))
     return render_form("followup/agreement.html", form, status=status, project=project, can_work=can_work,
-                       plan=project.tranches, confirm_form=forms.ConfirmForm())
+                       plan=project.tranches, confirm_form=forms.ConfirmForm(),
+                       can_change_dates=policies.can_change_agreement_dates(current_user, project))
+
+
+def _period_value(agreement) -> str:
+    return agreement.report_period.value if agreement and agreement.report_period else ""
+
+
+def _report_period_choices(project) -> list[tuple[str, str]]:
+    """The competition's setting first (an empty value), then each period by name."""
+    default = project.competition.report_period
+    return [("", _("As the competition: %(period)s", period=label(default)))] + [
+        (p.value, label(p)) for p in ReportPeriod]
+
+
+@bp.route("/projects/<int:project_id>/agreement/dates", methods=["GET", "POST"])
+@organizer_only
+def agreement_dates(project_id: int):
+    """Change the agreement's dates with a reason: the schedule is rebuilt."""
+    project = project_or_404(project_id)
+    require(policies.can_change_agreement_dates(current_user, project),
+            _("The dates can change only while the project is running."))
+    form = forms.AgreementDatesForm(obj=project.agreement)
+    form.report_period.choices = _report_period_choices(project)
+    if request.method == "GET":
+        form.report_period.data = _period_value(project.agreement)
+    status = None
+    if form.validate_on_submit():
+        try:
+            services.change_agreement_dates(project, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                                            report_period=form.report_period.data, reason=form.reason.data,
+                                            actor=current_user)
+        except DomainError as error:
+            attach_error(form, error)
+            status = error.status
+        else:
+            return back_to_project(project.id, _("The dates have changed; the reports that had not started "
+                                                 "follow them and the organization has been told."))
+    return render_form("followup/agreement_dates.html", form, status=status, project=project,
+                       reports=queries.reports_of(project))
 
 
 @bp.route("/projects/<int:project_id>/agreement/confirm", methods=["POST"])

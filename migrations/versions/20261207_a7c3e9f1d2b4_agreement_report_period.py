@@ -1,0 +1,29 @@
+"""The agreement's own reporting period (monthly or quarterly); empty means the
+competition's default.
+
+Revision ID: a7c3e9f1d2b4
+Revises: 5e1d2c3b4a60
+Create Date: 2026-12-07 23:10:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'a7c3e9f1d2b4'
+down_revision = '5e1d2c3b4a60'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('agreement', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('report_period', sa.Enum('monthly', 'quarterly', name='reportperiod',
+                                                               native_enum=False, create_constraint=True,
+                                                               length=10), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('agreement', schema=None) as batch_op:
+        batch_op.drop_column('report_period')
