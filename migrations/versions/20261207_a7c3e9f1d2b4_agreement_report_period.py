@@ -2,7 +2,7 @@
 competition's default.
 
 Revision ID: a7c3e9f1d2b4
-Revises: 5e1d2c3b4a60
+Revises: c0e2993a7c78
 Create Date: 2026-12-07 23:10:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e9f1d2b4'
-down_revision = '5e1d2c3b4a60'
+down_revision = 'c0e2993a7c78'
 branch_labels = None
 depends_on = None
 
