@@ -16,3 +16,7 @@ kinds.register("activity_disputed", _l("Activity record disputed by the communit
 kinds.register("evaluation_result", _l("Evaluation result"))
 kinds.register("project_terminated", _l("Project terminated"))
 kinds.register("recovery_recorded", _l("Recovered payment recorded"))
+kinds.register("dispute_answered", _l("The organization answered a dispute of an activity"))
+kinds.register("dispute_resolved", _l("A disputed activity was confirmed by the community"))
+kinds.register("dispute_kept", _l("The community keeps its dispute of an activity"))
+kinds.register("dispute_decided", _l("Decision on a disputed activity"))
