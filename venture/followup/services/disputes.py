@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from venture.audit.services import record
 from venture.db import service, utcnow
-from venture.errors import Conflict, Forbidden, ValidationError
+from venture.errors import Conflict, DomainError, Forbidden, ValidationError
 from venture.extensions import db
 from venture.files.services import store_upload
 from venture.followup import policies
@@ -110,8 +110,12 @@ def answer_dispute(dispute, *, text: str, files=(), actor) -> DisputeEntry:
         raise ValidationError(_("At most %(n)d files.", n=MAX_EVIDENCE_FILES), field="evidence")
     entry = _step(dispute, DisputeStep.ANSWERED, text, actor)
     for upload in uploads:
-        entry.evidence.append(DisputeEvidence(file=store_upload(upload, user=actor, allowed_kinds=EVIDENCE_KINDS,
-                                                                max_bytes=20 * MB)))
+        try:
+            stored = store_upload(upload, user=actor, allowed_kinds=EVIDENCE_KINDS, max_bytes=20 * MB)
+        except DomainError as error:  # a wrong type or too large: said beside the files
+            error.field = error.field or "evidence"
+            raise
+        entry.evidence.append(DisputeEvidence(file=stored))
     dispute.status = DisputeStatus.ANSWERED
     db.session.flush()
     record("followup.answer_dispute", dispute, actor=actor,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from venture.db import MAX_ID
 from venture.errors import DomainError, NotFound
 from venture.extensions import db
 from venture.followup import forms, policies, services
@@ -19,6 +20,8 @@ from venture.web import attach_error, render_form
 
 
 def _dispute_or_404(dispute_id: int) -> ActivityDispute:
+    if not 0 < dispute_id <= MAX_ID:
+        raise NotFound()  # beyond what a database holds: no such dispute, not a 500
     dispute = db.session.scalar(
         db.select(ActivityDispute).where(ActivityDispute.id == dispute_id)
         .options(joinedload(ActivityDispute.activity).joinedload(Activity.community),
