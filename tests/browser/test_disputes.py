@@ -60,6 +60,7 @@ def test_a_dispute_that_held_a_tranche_is_answered_decided_and_the_tranche_relea
     row = clerk.page.get_by_test_id("tranche-2")
     expect(row.get_by_role("button", name=zh("Release"))).to_be_disabled()
     expect(row).to_contain_text("芙蓉社区")
+    clerk.shot("tranche-held-desktop")
     clerk.click(row.get_by_test_id("held-by-dispute"))
     expect(clerk.page.get_by_test_id("dispute-hold")).to_be_visible()
     expect(clerk.page.get_by_test_id("dispute-status")).to_contain_text(zh("Waiting for the organization's answer"))
