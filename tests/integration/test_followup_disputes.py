@@ -7,7 +7,14 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.integration.followup_helpers import PDF, audit_actions, evaluation_sheets, notices, png, upload
+from tests.integration.followup_helpers import (
+    PDF,
+    audit_actions,
+    evaluation_sheets,
+    notices,
+    png,
+    upload,
+)
 from venture.extensions import db
 from venture.followup import services
 from venture.followup.models import (

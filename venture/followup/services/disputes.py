@@ -31,7 +31,13 @@ from venture.followup.models import (
     TrancheStatus,
 )
 from venture.followup.rules import local_date
-from venture.followup.services._common import external, notify_all, org_people, organizers, require_text
+from venture.followup.services._common import (
+    external,
+    notify_all,
+    org_people,
+    organizers,
+    require_text,
+)
 
 MB = 1024 * 1024
 MAX_EVIDENCE_FILES = 10

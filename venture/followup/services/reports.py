@@ -24,7 +24,6 @@ from venture.followup.models import (
     ProjectStatus,
     ReportStatus,
 )
-from venture.followup.services.disputes import open_dispute
 from venture.followup.services._common import (
     external,
     not_in_future,
@@ -32,6 +31,7 @@ from venture.followup.services._common import (
     require_text,
     today_local,
 )
+from venture.followup.services.disputes import open_dispute
 
 MB = 1024 * 1024
 MAX_PHOTOS = 6
