@@ -273,10 +273,17 @@ def test_bad_answers_are_refused_with_a_message_and_nothing_is_kept(app_ctx, log
     assert notices("dispute_answered") == []
 
 
-def test_the_liaison_sees_the_disputes_of_their_communities(app_ctx, login, setting):
+def test_each_side_is_shown_the_dispute_waiting_for_it(app_ctx, login, setting):
     (dispute,) = _disputed(setting, login, "入户探访")
+    # The organization's next step is its answer; the organizer's home links to the disputes.
+    project_page = login(setting["owner"]).get(f"/followup/projects/{setting['project'].id}").get_data(as_text=True)
+    assert "答复社区提出的异议" in project_page
+    assert "/followup/disputes" in login(setting["organizer"]).get("/").get_data(as_text=True)
+    _answer(login(setting["owner"]), dispute, files=[])
+    # Answered: the liaison's home says it is their turn.
+    assert f"/followup/disputes/{dispute.id}" in login(setting["liaison"]).get("/").get_data(as_text=True)
     home = login(setting["liaison"]).get("/followup/community").get_data(as_text=True)
-    assert f"/followup/disputes/{dispute.id}" in home and "等待社会组织答复" in home
+    assert f"/followup/disputes/{dispute.id}" in home and "已答复，等待社区处理" in home
     assert f"/followup/disputes/{dispute.id}" not in login(setting["other_liaison"]).get(
         "/followup/community").get_data(as_text=True)
     report_page = login(setting["owner"]).get(f"/followup/reports/{setting['report'].id}").get_data(as_text=True)

@@ -85,6 +85,9 @@ def next_due(project: Project, now: datetime | None = None) -> NextItem | None:
         return None
     if project.status == ProjectStatus.CLOSED:
         return None
+    disputes = _dispute_waiting(project)
+    if disputes is not None:
+        return disputes
     candidates = [NextItem(_l("Progress report %(start)s to %(end)s", start=r.period_start.isoformat(),
                               end=r.period_end.isoformat()), r.due_at, r.due_at <= now, "followup.report",
                            {"report_id": r.id})
@@ -99,6 +102,21 @@ def next_due(project: Project, now: datetime | None = None) -> NextItem | None:
         return NextItem(_l("Release tranche %(n)d", n=releasable[0].position), values={"project_id": project.id})
     if any(e.status == EvaluationStatus.SUBMITTED for e in project.evaluations):
         return NextItem(_l("Evaluators are scoring"), values={"project_id": project.id})
+    return None
+
+
+def _dispute_waiting(project: Project) -> NextItem | None:
+    """An open dispute that waits for the organization's answer or the organizer's
+    decision comes first: it holds money."""
+    by_status = {}
+    for dispute in project.open_disputes:
+        by_status.setdefault(dispute.status, dispute)
+    if DisputeStatus.OPEN in by_status:
+        return NextItem(_l("Answer the community's dispute"), endpoint="followup.dispute",
+                        values={"dispute_id": by_status[DisputeStatus.OPEN].id})
+    if DisputeStatus.KEPT in by_status:
+        return NextItem(_l("Decide the disputed activity"), endpoint="followup.dispute",
+                        values={"dispute_id": by_status[DisputeStatus.KEPT].id})
     return None
 
 
@@ -362,6 +380,19 @@ def liaison_projects(community_ids) -> list[Project]:
     return list(db.session.scalars(
         sa.select(Project).where(Project.application_id.in_(placed)).options(*project_options())
         .order_by(Project.id.desc())).unique())
+
+
+def disputes_answered(community_ids) -> list[ActivityDispute]:
+    """Disputes in these communities that the organization has answered: the liaison's turn."""
+    if not community_ids:
+        return []
+    return list(db.session.scalars(
+        sa.select(ActivityDispute).join(Activity, Activity.id == ActivityDispute.activity_id)
+        .where(Activity.community_id.in_(list(community_ids)), ActivityDispute.status == DisputeStatus.ANSWERED)
+        .options(joinedload(ActivityDispute.activity).joinedload(Activity.community),
+                 joinedload(ActivityDispute.activity).joinedload(Activity.report)
+                 .joinedload(ProgressReport.project).joinedload(Project.application))
+        .order_by(ActivityDispute.updated_at, ActivityDispute.id)).unique())
 
 
 def activities_waiting(community_ids, limit: int | None = None) -> list[Activity]:
