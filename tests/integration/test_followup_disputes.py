@@ -266,6 +266,9 @@ def test_bad_answers_are_refused_with_a_message_and_nothing_is_kept(app_ctx, log
     assert "签到表.exe 不是允许的文件类型" in wrong_type.get_data(as_text=True)
     too_long = _answer(owner, dispute, text="长" * 5001, files=[])
     assert too_long.status_code == 422
+    bad_choice = login(setting["organizer"]).post(f"/followup/disputes/{dispute.id}/decide",
+                                                  data={"decision-outcome": "both", "decision-reason": "x"})
+    assert bad_choice.status_code == 422
     db.session.refresh(dispute)
     assert dispute.status == DisputeStatus.OPEN
     assert db.session.scalar(sa.select(sa.func.count(DisputeEntry.id))) == 1
