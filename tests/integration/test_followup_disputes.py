@@ -105,18 +105,22 @@ def test_the_organization_answers_with_evidence_and_the_liaison_confirms(app_ctx
     page = owner.get(f"/followup/disputes/{dispute.id}").get_data(as_text=True)
     assert "当天社区没有这场活动" in page and "答复异议" in page
 
+    setting["liaison"].locale = "en"  # each notice in its reader's language
+    db.session.commit()
     assert _answer(owner, dispute).status_code == 302
     db.session.refresh(dispute)
     assert dispute.status == DisputeStatus.ANSWERED
     answer = dispute.steps[-1]
     assert answer.step == DisputeStep.ANSWERED and answer.author_id == setting["owner"].id
     assert sorted(e.file.kind for e in answer.evidence) == ["image", "pdf"]
-    assert [n.user_id for n in notices("dispute_answered")] == [setting["liaison"].id]
+    (answered,) = notices("dispute_answered")
+    assert answered.user_id == setting["liaison"].id and "answered your dispute" in answered.subject
+    assert "Evidence files attached: 2." in answered.body
     assert _answer(owner, dispute).status_code == 409  # one answer, then it is the liaison's turn
 
     # The liaison reads the answer and downloads the evidence.
     page = liaison.get(f"/followup/disputes/{dispute.id}").get_data(as_text=True)
-    assert "当天有签到表，见附件。" in page and "确认该活动" in page
+    assert "当天有签到表，见附件。" in page and "Confirm the activity" in page
     project_id = setting["project"].id
     for evidence in answer.evidence:
         assert liaison.get(f"/followup/projects/{project_id}/files/{evidence.stored_file_id}").status_code == 200
