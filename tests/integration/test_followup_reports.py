@@ -115,8 +115,9 @@ def test_the_liaison_confirms_or_disputes_each_record(app_ctx, make, login, sett
     assert liaison.post(f"/followup/activities/{first.id}/review", data={"decision": "dispute",
                                                                           "note": "x"}).status_code == 409
 
-    # The organizer is told and sees the dispute on the dashboard.
-    assert [n.user_id for n in notices("activity_disputed")] == [setting["organizer"].id]
+    # The organizer and the organization are told; the organizer sees the dispute on the dashboard.
+    assert sorted(n.user_id for n in notices("activity_disputed")) == sorted(
+        [setting["organizer"].id, setting["owner"].id])
     organizer = login(setting["organizer"])
     assert 'data-testid="disputed-count">1<' in organizer.get("/followup/").get_data(as_text=True)
     assert "当天社区无此活动记录" in organizer.get("/followup/disputes").get_data(as_text=True)

@@ -202,6 +202,10 @@ MATRIX: dict[str, Route] = {
     "followup.activity_remove": Route("project_member", "project"),
     "followup.activity_review": Route("host_liaison", "project"),
     "followup.agreement": Route("project_party", "project"),
+    "followup.dispute": Route("project_party", "project"),  # the two sides and those who decide
+    "followup.dispute_answer": Route("project_member", "project"),
+    "followup.dispute_decide": Route("organizer", "project"),
+    "followup.dispute_respond": Route("host_liaison", "project"),
     "followup.evaluation": Route("evaluation_party", "project"),
     "followup.evaluation_file": Route("evaluation_party", "project"),
     "followup.expense_new": Route("project_member", "project"),
@@ -282,6 +286,12 @@ def world(app_ctx, make):
     activity = Activity(report_id=report.id, community_id=host.id, held_on=report.period_start,
                         activity_type="探访", participants=10, residents=8)
     db.session.add(activity)
+    from venture.followup.models import ActivityDispute, DisputeEntry, DisputeStep
+
+    db.session.flush()
+    dispute = ActivityDispute(activity_id=activity.id, steps=[
+        DisputeEntry(step=DisputeStep.OPENED, author_id=liaison_h.id, text="当天无此活动")])
+    db.session.add(dispute)
     evaluation = project.evaluations[0]
     evaluation.report_file = _attachment(app, owner).file
     project.agreement.signed_copy = _attachment(app, owner).file
@@ -312,7 +322,7 @@ def world(app_ctx, make):
         "export": {**base, "kind": "applications", "job_id": export_job.id},
         "project": {**base, "competition_id": project.competition_id, "project_id": project.id,
                     "report_id": report.id, "activity_id": activity.id, "milestone_id": project.milestones[0].id,
-                    "tranche_id": project.tranches[0].id, "evaluation_id": evaluation.id,
+                    "tranche_id": project.tranches[0].id, "evaluation_id": evaluation.id, "dispute_id": dispute.id,
                     "file_id": project.agreement.signed_copy_id, "which": "report"},
     }
     return users, contexts

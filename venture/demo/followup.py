@@ -222,7 +222,15 @@ class Seeder:
                      dispute: int | None = None, photos: bool = False) -> None:
         """Submit the reports before index ``open_from`` (the rest stay open); activities
         of reports from ``pending_from`` on wait for the liaison."""
-        from venture.followup.models import Activity, ActivityPhoto, LiaisonStatus, ReportStatus
+        from venture.followup.models import (
+            Activity,
+            ActivityDispute,
+            ActivityPhoto,
+            DisputeEntry,
+            DisputeStep,
+            LiaisonStatus,
+            ReportStatus,
+        )
 
         communities = list(project.application.communities)
         for index, report in enumerate(project.reports):
@@ -251,8 +259,13 @@ class Seeder:
                 activities.append(activity)
             reviewed = [a for a in activities if a.reviewed_by_id]
             if dispute == index and reviewed:  # the liaison disputes the last record they reviewed
-                reviewed[-1].liaison_status = LiaisonStatus.DISPUTED
-                reviewed[-1].liaison_note = "当天社区未开展此活动，签到表人数与实际不符。"
+                disputed = reviewed[-1]
+                disputed.liaison_status = LiaisonStatus.DISPUTED
+                disputed.liaison_note = "当天社区未开展此活动，签到表人数与实际不符。"
+                # An open dispute, waiting for the organization's answer (it holds a tranche).
+                disputed.dispute = ActivityDispute(steps=[DisputeEntry(
+                    step=DisputeStep.OPENED, author_id=disputed.reviewed_by_id, text=disputed.liaison_note,
+                    created_at=disputed.reviewed_at)], created_at=disputed.reviewed_at)
             report.activities = activities
             report.summary = SUMMARY.format(n=len(activities), p=sum(a.participants for a in activities))
             report.status = ReportStatus.SUBMITTED

@@ -150,3 +150,25 @@ class RecoveryForm(FlaskForm):
     amount = YuanField(_l("Amount received (yuan)"), validators=[InputRequired(message=_l("Enter an amount."))])
     received_on = _date(_l("Received on"))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
+
+
+class DisputeAnswerForm(FlaskForm):
+    text = TextAreaField(_l("Your answer"), validators=[Length(max=5000)],
+                         description=_l("What happened that day, and what the evidence shows."))
+    evidence = MultipleFileField(_l("Evidence (optional)"),
+                                 description=_l("A sign-in sheet, photos or minutes: PDF, images, Word or Excel, "
+                                                "up to 10 files of 20 MB each."))
+
+
+class DisputeResponseForm(FlaskForm):
+    decision = SelectField(_l("Your response"), choices=[("confirm", _l("Confirm the activity")),
+                                                         ("keep", _l("Keep the dispute"))])
+    note = TextAreaField(_l("Note"), validators=[Length(max=5000)],
+                         description=_l("Required when you keep the dispute."))
+
+
+class DisputeDecisionForm(FlaskForm):
+    outcome = SelectField(_l("Decision"), choices=[("dismiss", _l("Dismiss the dispute: the activity is confirmed")),
+                                                   ("uphold", _l("Uphold the dispute: the activity is not counted"))])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=5000)],
+                           description=_l("Required; both sides receive it."))

@@ -35,7 +35,8 @@ def liaison_panel(user):
         return None
     return {"template": "followup/_home_liaison.html",
             "followup_projects": queries.liaison_projects(community_ids),
-            "followup_waiting": queries.activities_waiting(community_ids, limit=10)}
+            "followup_waiting": queries.activities_waiting(community_ids, limit=10),
+            "followup_answered": queries.disputes_answered(community_ids)}
 
 
 HOME_PANELS.extend([organizer_panel, organization_panel, liaison_panel])

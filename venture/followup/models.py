@@ -232,6 +232,8 @@ class Activity(db.Model):
     report: Mapped[ProgressReport] = relationship(back_populates="activities")
     community = relationship("Area")
     photos: Mapped[list[ActivityPhoto]] = relationship(cascade="all, delete-orphan")
+    dispute: Mapped[ActivityDispute | None] = relationship(back_populates="activity", cascade="all, delete-orphan",
+                                                           uselist=False)
 
 
 class ActivityPhoto(db.Model):
@@ -310,3 +312,93 @@ class RecoveryPayment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     project: Mapped[Project] = relationship(back_populates="recoveries")
+
+
+class DisputeStatus(enum.StrEnum):
+    """Where a community's dispute of an activity record stands."""
+
+    OPEN = "open"            # the liaison disputed; waiting for the organization's answer
+    ANSWERED = "answered"    # the organization answered; waiting for the liaison
+    KEPT = "kept"            # the liaison keeps the dispute; waiting for the organizer's decision
+    RESOLVED = "resolved"    # the liaison confirmed the activity after the answer
+    UPHELD = "upheld"        # the organizer upheld the dispute: the activity is not counted
+    DISMISSED = "dismissed"  # the organizer dismissed the dispute: the activity is confirmed
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_DISPUTE_STATUSES
+
+
+OPEN_DISPUTE_STATUSES = (DisputeStatus.OPEN, DisputeStatus.ANSWERED, DisputeStatus.KEPT)
+
+
+class DisputeStep(enum.StrEnum):
+    OPENED = "opened"
+    ANSWERED = "answered"
+    CONFIRMED = "confirmed"
+    KEPT = "kept"
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+
+
+class ActivityDispute(TimestampMixin, db.Model):
+    """A host community's dispute of one activity record, from the liaison's note to its end.
+
+    While it is open it holds the tranche its report pays for (see
+    ``followup.services.disputes.held_tranche``)."""
+
+    __tablename__ = "activity_dispute"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"), unique=True,
+                                             nullable=False)
+    status: Mapped[DisputeStatus] = mapped_column(enum_type(DisputeStatus, 10), nullable=False,
+                                                  default=DisputeStatus.OPEN, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    activity: Mapped[Activity] = relationship(back_populates="dispute")
+    steps: Mapped[list[DisputeEntry]] = relationship(back_populates="dispute", cascade="all, delete-orphan",
+                                                     order_by="DisputeEntry.id")
+
+
+class DisputeEntry(db.Model):
+    """One step of a dispute: who said what, with the evidence files they attached."""
+
+    __tablename__ = "dispute_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(sa.ForeignKey("activity_dispute.id", ondelete="CASCADE"),
+                                            nullable=False, index=True)
+    step: Mapped[DisputeStep] = mapped_column(enum_type(DisputeStep, 10), nullable=False)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    dispute: Mapped[ActivityDispute] = relationship(back_populates="steps")
+    author = relationship("User")
+    evidence: Mapped[list[DisputeEvidence]] = relationship(cascade="all, delete-orphan",
+                                                           order_by="DisputeEvidence.id")
+
+
+class DisputeEvidence(db.Model):
+    """A file the organization gave as evidence (a sign-in sheet, photos)."""
+
+    __tablename__ = "dispute_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("dispute_entry.id", ondelete="CASCADE"), nullable=False,
+                                          index=True)
+    stored_file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
+
+    file = relationship("StoredFile")
+
+
+# The project's open disputes, loadable with the project (selectinload) so that list pages
+# asking whether a tranche is held do not query once per project.
+Project.open_disputes = relationship(
+    ActivityDispute,
+    secondary=sa.join(Activity, ProgressReport, Activity.report_id == ProgressReport.id),
+    primaryjoin=Project.id == ProgressReport.project_id,
+    secondaryjoin=sa.and_(ActivityDispute.activity_id == Activity.id,
+                          ActivityDispute.status.in_(OPEN_DISPUTE_STATUSES)),
+    order_by=ActivityDispute.id, viewonly=True)

@@ -75,3 +75,27 @@ def is_evaluator(user, evaluation) -> bool:
 def can_view_evaluation(user, evaluation) -> bool:
     return (_organizer(user) or is_project_member(user, evaluation.project)
             or is_evaluator(user, evaluation))
+
+
+# --- disputes of activity records -----------------------------------------------------
+
+def can_view_dispute(user, dispute) -> bool:
+    """The two sides (the organization, the community's liaison) and those who decide."""
+    activity = dispute.activity
+    return (can_decide_dispute(user, dispute) or is_project_member(user, activity.report.project)
+            or can_review_activity(user, activity))
+
+
+def can_answer_dispute(user, dispute) -> bool:
+    return is_project_member(user, dispute.activity.report.project)
+
+
+def can_respond_to_dispute(user, dispute) -> bool:
+    """Confirm the activity after the answer, or keep the dispute."""
+    return can_review_activity(user, dispute.activity)
+
+
+def can_decide_dispute(user, dispute) -> bool:
+    """Decide when the two sides cannot agree: those who run the competition. One place,
+    so the bureaus' roles can narrow it to the competition's operator."""
+    return _organizer(user)

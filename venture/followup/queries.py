@@ -18,7 +18,10 @@ from venture.applications.models import Application, TeamMember, application_com
 from venture.db import utcnow
 from venture.extensions import db
 from venture.followup.models import (
+    OPEN_DISPUTE_STATUSES,
     Activity,
+    ActivityDispute,
+    DisputeStatus,
     Evaluation,
     EvaluationKind,
     EvaluationStatus,
@@ -49,6 +52,7 @@ def project_options():
         selectinload(Project.tranches),
         selectinload(Project.evaluations),
         selectinload(Project.reports),
+        selectinload(Project.open_disputes).joinedload(ActivityDispute.activity).joinedload(Activity.community),
     )
 
 
@@ -81,6 +85,9 @@ def next_due(project: Project, now: datetime | None = None) -> NextItem | None:
         return None
     if project.status == ProjectStatus.CLOSED:
         return None
+    disputes = _dispute_waiting(project)
+    if disputes is not None:
+        return disputes
     candidates = [NextItem(_l("Progress report %(start)s to %(end)s", start=r.period_start.isoformat(),
                               end=r.period_end.isoformat()), r.due_at, r.due_at <= now, "followup.report",
                            {"report_id": r.id})
@@ -95,6 +102,21 @@ def next_due(project: Project, now: datetime | None = None) -> NextItem | None:
         return NextItem(_l("Release tranche %(n)d", n=releasable[0].position), values={"project_id": project.id})
     if any(e.status == EvaluationStatus.SUBMITTED for e in project.evaluations):
         return NextItem(_l("Evaluators are scoring"), values={"project_id": project.id})
+    return None
+
+
+def _dispute_waiting(project: Project) -> NextItem | None:
+    """An open dispute that waits for the organization's answer or the organizer's
+    decision comes first: it holds money."""
+    by_status = {}
+    for dispute in project.open_disputes:
+        by_status.setdefault(dispute.status, dispute)
+    if DisputeStatus.OPEN in by_status:
+        return NextItem(_l("Answer the community's dispute"), endpoint="followup.dispute",
+                        values={"dispute_id": by_status[DisputeStatus.OPEN].id})
+    if DisputeStatus.KEPT in by_status:
+        return NextItem(_l("Decide the disputed activity"), endpoint="followup.dispute",
+                        values={"dispute_id": by_status[DisputeStatus.KEPT].id})
     return None
 
 
@@ -286,8 +308,8 @@ def organizer_summary(now: datetime | None = None) -> dict:
         sa.select(sa.func.count(ProgressReport.id)).join(Project, Project.id == ProgressReport.project_id)
         .where(running, ProgressReport.status == ReportStatus.DUE, ProgressReport.due_at > now,
                ProgressReport.due_at <= now + timedelta(days=7))) or 0
-    disputed = db.session.scalar(
-        sa.select(sa.func.count(Activity.id)).where(Activity.liaison_status == LiaisonStatus.DISPUTED)) or 0
+    disputed = db.session.scalar(  # the disputes still open: those that hold money
+        sa.select(sa.func.count(ActivityDispute.id)).where(ActivityDispute.status.in_(OPEN_DISPUTE_STATUSES))) or 0
     agreements = db.session.scalar(
         sa.select(sa.func.count(Project.id)).where(Project.status == ProjectStatus.AGREEMENT)) or 0
     evaluating = db.session.scalar(
@@ -297,14 +319,21 @@ def organizer_summary(now: datetime | None = None) -> dict:
             "agreements": agreements, "evaluating": evaluating}
 
 
-def disputed_page(page: int, per_page: int = PER_PAGE):
-    query = (sa.select(Activity).where(Activity.liaison_status == LiaisonStatus.DISPUTED)
-             .options(joinedload(Activity.community),
-                      joinedload(Activity.report).joinedload(ProgressReport.project)
-                      .joinedload(Project.application),
-                      joinedload(Activity.report).joinedload(ProgressReport.project)
-                      .joinedload(Project.organization))
-             .order_by(Activity.reviewed_at.desc(), Activity.id.desc()))
+def disputed_page(page: int, per_page: int = PER_PAGE, community_ids=None):
+    """Disputes of activity records, the open ones first (those waiting for the organizer
+    before those waiting for a side), then the ended ones, newest first. Only these
+    communities' when ``community_ids`` is given (a liaison's list)."""
+    waiting_order = sa.case((ActivityDispute.status == DisputeStatus.KEPT, 0),
+                            (ActivityDispute.status.in_(OPEN_DISPUTE_STATUSES), 1), else_=2)
+    query = (sa.select(ActivityDispute).join(Activity, Activity.id == ActivityDispute.activity_id)
+             .options(joinedload(ActivityDispute.activity).joinedload(Activity.community),
+                      joinedload(ActivityDispute.activity).joinedload(Activity.report)
+                      .joinedload(ProgressReport.project).joinedload(Project.application),
+                      joinedload(ActivityDispute.activity).joinedload(Activity.report)
+                      .joinedload(ProgressReport.project).joinedload(Project.organization))
+             .order_by(waiting_order, ActivityDispute.updated_at.desc(), ActivityDispute.id.desc()))
+    if community_ids is not None:
+        query = query.where(Activity.community_id.in_(list(community_ids) or [-1]))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
@@ -351,6 +380,19 @@ def liaison_projects(community_ids) -> list[Project]:
     return list(db.session.scalars(
         sa.select(Project).where(Project.application_id.in_(placed)).options(*project_options())
         .order_by(Project.id.desc())).unique())
+
+
+def disputes_answered(community_ids) -> list[ActivityDispute]:
+    """Disputes in these communities that the organization has answered: the liaison's turn."""
+    if not community_ids:
+        return []
+    return list(db.session.scalars(
+        sa.select(ActivityDispute).join(Activity, Activity.id == ActivityDispute.activity_id)
+        .where(Activity.community_id.in_(list(community_ids)), ActivityDispute.status == DisputeStatus.ANSWERED)
+        .options(joinedload(ActivityDispute.activity).joinedload(Activity.community),
+                 joinedload(ActivityDispute.activity).joinedload(Activity.report)
+                 .joinedload(ProgressReport.project).joinedload(Project.application))
+        .order_by(ActivityDispute.updated_at, ActivityDispute.id)).unique())
 
 
 def activities_waiting(community_ids, limit: int | None = None) -> list[Activity]:

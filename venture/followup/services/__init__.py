@@ -11,6 +11,14 @@ from venture.followup.services.creation import (
     create_projects_from_results,
     tranche_plan,
 )
+from venture.followup.services.disputes import (
+    answer_dispute,
+    decide_dispute,
+    dispute_hold_reason,
+    held_tranche,
+    holds_of,
+    respond_to_answer,
+)
 from venture.followup.services.evaluations import (
     active_assignments,
     assign_evaluators,
@@ -52,8 +60,9 @@ from venture.followup.services.schedule import (
 )
 
 __all__ = [
-    "active_assignments", "add_activity", "agreement_schedule", "apply_schedule", "change_agreement_dates",
-    "project_schedule", "assign_evaluators", "close_if_finished",
+    "active_assignments", "add_activity", "agreement_schedule", "answer_dispute", "apply_schedule",
+    "change_agreement_dates", "decide_dispute", "dispute_hold_reason", "held_tranche", "holds_of",
+    "project_schedule", "respond_to_answer", "assign_evaluators", "close_if_finished",
     "competitions_with_pending_projects", "complete_milestone", "confirm_agreement",
     "create_projects_from_results", "decide_evaluation", "decide_if_complete", "decide_ready_evaluations",
     "evaluation_is_complete", "expire_overdue_evaluations", "extend_deadline", "host_community_ids",

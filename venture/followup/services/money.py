@@ -26,6 +26,7 @@ from venture.followup.services._common import (
     project_link,
     require_text,
 )
+from venture.followup.services.disputes import dispute_hold_reason
 from venture.followup.services.schedule import (
     agreement_schedule,
     apply_schedule,
@@ -116,6 +117,9 @@ def tranche_block_reason(tranche) -> str | None:
     earlier = [t for t in project.tranches if t.position < tranche.position and t.status == TrancheStatus.PENDING]
     if earlier:
         return _("Tranche %(n)d must be released first.", n=earlier[0].position)
+    held = dispute_hold_reason(tranche)
+    if held:
+        return held
     if tranche.condition == TrancheCondition.MIDTERM_PASSED:
         return _evaluation_reason(_evaluation(project, EvaluationKind.MIDTERM),
                                   _("The mid-term evaluation has not been passed yet."),

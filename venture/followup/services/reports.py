@@ -28,10 +28,10 @@ from venture.followup.services._common import (
     external,
     not_in_future,
     notify_all,
-    organizers,
     require_text,
     today_local,
 )
+from venture.followup.services.disputes import open_dispute
 
 MB = 1024 * 1024
 MAX_PHOTOS = 6
@@ -170,11 +170,7 @@ def review_activity(activity, *, confirm: bool, note: str, actor) -> None:
     record("followup.review_activity", activity, actor=actor,
            changes={"liaison_status": [LiaisonStatus.PENDING, status], "note": note})
     if status == LiaisonStatus.DISPUTED:
-        project = activity.report.project
-        notify_all(organizers(), "activity_disputed", competition_id=project.competition_id,
-                   link=external("followup.report", report_id=activity.report_id),
-                   project_name=project.application.project_name, community=activity.community.name,
-                   held_on=activity.held_on.isoformat(), liaison=actor.display_name, note=note)
+        open_dispute(activity, note=note, actor=actor)  # told to the organization and the organizers
 
 
 # --- milestones and spending --------------------------------------------------------

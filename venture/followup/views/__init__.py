@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("followup", __name__, url_prefix="/followup")
 
 from venture.followup import home  # noqa: E402,F401  (home-page panels)
-from venture.followup.views import dashboard, evaluations, projects, reports  # noqa: E402,F401
+from venture.followup.views import dashboard, disputes, evaluations, projects, reports  # noqa: E402,F401

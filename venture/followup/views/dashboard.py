@@ -80,4 +80,5 @@ def liaison_home():
     community_ids = communities_of_liaison(current_user)
     projects = queries.liaison_projects(community_ids)
     return render_template("followup/liaison.html", rows=queries.project_rows(projects),
-                           waiting=queries.activities_waiting(community_ids))
+                           waiting=queries.activities_waiting(community_ids),
+                           disputes=queries.disputed_page(1, per_page=50, community_ids=community_ids))

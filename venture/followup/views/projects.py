@@ -16,7 +16,10 @@ from venture.files.services import download
 from venture.followup import forms, policies, queries, services
 from venture.followup.models import (
     Activity,
+    ActivityDispute,
     ActivityPhoto,
+    DisputeEntry,
+    DisputeEvidence,
     Expense,
     ProgressReport,
     ProjectMilestone,
@@ -39,6 +42,7 @@ def project(project_id: int):
         money=queries.money_of(project), spending=queries.spending_by_line(project),
         expenses=queries.expenses_of(project), reports=queries.reports_of(project), team=queries.team_of(project),
         block_reasons={t.id: services.tranche_block_reason(t) for t in project.tranches},
+        holds=services.holds_of(project),
         can_work=policies.can_work_on_project(current_user, project),
         can_manage=policies.can_manage_project(current_user, project), form=forms.ConfirmForm(),
         can_change_dates=policies.can_change_agreement_dates(current_user, project),
@@ -219,12 +223,19 @@ def recovery(project_id: int):
 # --- files of a project ---------------------------------------------------------------
 
 def _file_ids_of(project) -> set[int]:
-    """Every stored file that belongs to this project (agreement, evidence, vouchers, photos)."""
+    """Every stored file that belongs to this project (agreement, evidence, vouchers, photos,
+    the evidence answering a dispute)."""
     ids = {project.agreement.signed_copy_id} if project.agreement else set()
     ids |= {m.evidence_file_id for m in project.milestones}
     ids |= set(db.session.scalars(sa.select(Expense.voucher_id).where(Expense.project_id == project.id)))
     ids |= set(db.session.scalars(
         sa.select(ActivityPhoto.stored_file_id).join(Activity, Activity.id == ActivityPhoto.activity_id)
+        .join(ProgressReport, ProgressReport.id == Activity.report_id)
+        .where(ProgressReport.project_id == project.id)))
+    ids |= set(db.session.scalars(
+        sa.select(DisputeEvidence.stored_file_id).join(DisputeEntry, DisputeEntry.id == DisputeEvidence.entry_id)
+        .join(ActivityDispute, ActivityDispute.id == DisputeEntry.dispute_id)
+        .join(Activity, Activity.id == ActivityDispute.activity_id)
         .join(ProgressReport, ProgressReport.id == Activity.report_id)
         .where(ProgressReport.project_id == project.id)))
     ids.discard(None)

@@ -26,6 +26,7 @@ def _report_or_404(report_id: int) -> ProgressReport:
     report = db.session.scalar(
         db.select(ProgressReport).where(ProgressReport.id == report_id)
         .options(selectinload(ProgressReport.activities).joinedload(Activity.community),
+                 selectinload(ProgressReport.activities).joinedload(Activity.dispute),
                  selectinload(ProgressReport.activities).selectinload(Activity.photos)))
     if report is None:
         raise NotFound()

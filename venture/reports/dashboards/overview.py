@@ -224,7 +224,8 @@ def results_sections(comp: Competition) -> list[Section]:
 def followup_projects(comp: Competition) -> list[Project]:
     return list(db.session.scalars(
         sa.select(Project).where(Project.competition_id == comp.id)
-        .options(selectinload(Project.tranches), selectinload(Project.evaluations))))
+        .options(selectinload(Project.tranches), selectinload(Project.evaluations),
+                 selectinload(Project.open_disputes))))
 
 
 def followup_sections(comp: Competition) -> list[Section]:

@@ -45,7 +45,8 @@ def _projects(request: ExportRequest) -> list[Project]:
         .options(joinedload(Project.application).joinedload(Application.category),
                  joinedload(Project.application).selectinload(Application.communities)
                  .joinedload(Area.parent).joinedload(Area.parent),
-                 joinedload(Project.organization), selectinload(Project.tranches), selectinload(Project.evaluations))
+                 joinedload(Project.organization), selectinload(Project.tranches), selectinload(Project.evaluations),
+                 selectinload(Project.open_disputes))
         .order_by(Application.code, Project.id)).unique())
 
 
