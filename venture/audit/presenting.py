@@ -193,6 +193,7 @@ LINKS = {
     "budget_line_rule": lambda o: url_for("competition_setup.setup", competition_id=o.competition_id),
     "rubric": lambda o: url_for("competition_setup.setup", competition_id=o.competition_id),
     "application": lambda o: url_for("applications.show", application_id=o.id),
+    "activity_dispute": lambda o: url_for("followup.dispute", dispute_id=o.id),
     "judge_profile": lambda o: url_for("judging.judge_detail", user_id=o.user_id),
     "judge_tie": lambda o: url_for("judging.judge_detail", user_id=o.judge_id),
     "panel": lambda o: url_for("judging.assignments", stage_id=o.stage_id),
