@@ -5,8 +5,19 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, g, redirect, render_template, request, url_for
+from werkzeug.routing import IntegerConverter
 
 from venture.errors import DomainError
+from venture.forms import INT_MAX
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:...>`` in every URL: an id a 64-bit column holds. A larger number does not
+    match the route (404) instead of reaching the database driver, which cannot bind it."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 def safe_next(target: str | None, fallback: str) -> str:

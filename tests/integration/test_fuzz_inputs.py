@@ -1,13 +1,33 @@
-"""A form-aware fuzzer over every state-changing route: hostile values in every field a
-page offers (and in JSON bodies), sent by the users allowed to post there. The answer is
-never a server error, and the audit chain still verifies afterwards (nothing half-written
-broke it)."""
+"""A form-aware fuzzer over every state-changing route.
+
+It learns the forms from the pages themselves: every GET route of the permission matrix is
+fetched as every signed-in role of its audience (and over a draft application's sections),
+and every POST form on those pages is read as a browser would submit it
+(tests/formharvest.py). Then, signed in as the role that saw the form:
+
+- every number-carrying field (number inputs, id selects and checkboxes, ``*_id``,
+  ``version``) and every hidden field gets, one at a time in an otherwise plausible
+  submission: a non-number, 2**63, 10**30, a negative, an empty value and one more odd
+  number (fixed seed);
+- every form gets hostile text in all its fields at once (fixed seed);
+- every POST route gets JSON bodies nested thousands of levels deep, JSON of the wrong
+  type, and deeply nested JSON text inside form fields;
+- on PostgreSQL, every form is submitted twice at the same moment from two threads.
+
+The answer is never a server error, and afterwards the audit chain verifies and every
+stored file has its row (nothing half-written).
+"""
 
 from __future__ import annotations
 
 import random
 import re
+import threading
+from dataclasses import dataclass
 
+import pytest
+
+from tests.formharvest import Form, post_forms
 from tests.integration.test_permission_matrix import AUDIENCES, MATRIX, world  # noqa: F401 - fixture
 from venture.extensions import db
 
@@ -18,65 +38,267 @@ HOSTILE = [
     "../../etc/passwd", "\x00\x01\x02", "\u202e\u200b零宽\ufeff", "😀" * 50, "字" * 5000, "x" * 100_000,
     "13800000000", "91350100M000100Y43", "a@b", "%(name)s", "{{ 7*7 }}",
 ]
-NAME = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"', re.I)
+# Every number-carrying and hidden field gets each of these...
+NUMBERS = ["abc", str(2**63), str(10**30), "-1", ""]
+# ...and one of these (a fixed seed picks which).
+ODD_NUMBERS = ["1.5", "²", "١٢", "-9223372036854775809", "9223372036854775807", "0x10", "1e3", " 7 ", "NaN",
+               "-0", "+5", "1_000"]
+DEEP = 5000  # levels of nesting: well past Python's recursion limit
 GENERIC_FIELDS = ["reason", "note", "comment", "name", "email", "amount", "score", "deadline", "locale", "code",
-                  "content", "phone", "outcome", "approved", "user_id", "judge_id", "active", "upheld"]
+                  "content", "phone", "outcome", "approved", "user_id", "judge_id", "active", "upheld", "version"]
+NOT_FUZZED = {"accounts.logout"}  # ends the session the rest of the run needs
 
 
-def _fields(client, url) -> list[str]:
-    page = client.get(url)
-    names = set(NAME.findall(page.get_data(as_text=True))) if page.status_code == 200 else set()
-    return sorted((names - {"csrf_token"}) or set(GENERIC_FIELDS))
+@dataclass
+class Target:
+    endpoint: str
+    role: str
+    url: str
+    form: Form | None  # None: no page offers a form for this route; generic fields are posted
 
 
-def _payload(rng: random.Random, fields: list[str]) -> dict:
-    data = {}
-    for field in fields:
-        if rng.random() < 0.15:
-            continue  # a missing field
-        data[field] = rng.choice(HOSTILE)
-        if rng.random() < 0.1:
-            data[field] = [rng.choice(HOSTILE), rng.choice(HOSTILE)]  # a repeated field
-    return data
+def _deep_json_texts() -> list[str]:
+    return ["[" * DEEP + "]" * DEEP, '{"a":' * DEEP + "1" + "}" * DEEP,
+            '{"fields": ' + "[" * DEEP + "]" * DEEP + "}"]
 
 
-def _json_payload(rng: random.Random):
-    choices = [None, [], {}, "x" * 10_000, 12, {"fields": rng.choice(HOSTILE)},
-               {"fields": {"version": rng.choice(HOSTILE), "summary": rng.choice(HOSTILE)}},
-               {"version": "abc", "scores": {"1": "-5"}}, {"version": 1, "scores": [1, 2, 3]},
-               {"fields": {str(i): "y" for i in range(500)}}]
-    return rng.choice(choices)
-
-
-def test_hostile_input_never_causes_a_server_error(app_ctx, world):  # noqa: F811 - the fixture
+def _url_for(app, endpoint, values):
     from flask import url_for
 
-    from venture.audit.services import verify_chain
+    with app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def _roles(entry) -> list[str]:
+    return sorted(AUDIENCES[entry.audience] - {"anon"}) or ["organizer"]
+
+
+def _crawl_urls(app, contexts, draft_id):
+    """(role, url) of every page the matrix lets a signed-in role open, plus every section
+    of a draft application (the world's own application is already submitted)."""
+    from venture.applications.sections import SECTIONS
+
+    seen = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        entry = MATRIX.get(rule.endpoint)
+        if entry is None or "GET" not in rule.methods or rule.arguments - contexts[entry.context].keys():
+            continue
+        values = {k: contexts[entry.context][k] for k in rule.arguments}
+        variants = [values]
+        if "section_key" in rule.arguments:
+            variants = [{**values, "section_key": s.key} for s in SECTIONS]
+        if "application_id" in rule.arguments and entry.context == "base":
+            variants += [{**v, "application_id": draft_id} for v in variants]
+        for role in _roles(entry):
+            seen += [(role, _url_for(app, rule.endpoint, v)) for v in variants]
+    return list(dict.fromkeys(seen))
+
+
+def _targets(app, users, contexts, draft_id) -> list[Target]:
+    """What to fuzz: each form found on a page (one per endpoint and set of field names),
+    and, for POST routes no page offers a form for, the route itself."""
+    adapter = app.url_map.bind("localhost")
+    clients = {role: app.test_client(user=users[role]) for role in users if users[role]}
+    found: dict[tuple, Target] = {}
+    for role, url in _crawl_urls(app, contexts, draft_id):
+        page = clients[role].get(url)
+        db.session.rollback()
+        if page.status_code != 200 or page.mimetype != "text/html":
+            continue
+        for form in post_forms(page.get_data(as_text=True), "http://localhost" + url):
+            try:
+                endpoint, _args = adapter.match(form.action, method="POST")
+            except Exception:  # noqa: BLE001 - a form posting elsewhere (or a 405) is not ours to fuzz
+                continue
+            entry = MATRIX.get(endpoint)
+            if entry is None or endpoint in NOT_FUZZED or role not in AUDIENCES[entry.audience]:
+                continue
+            found.setdefault((endpoint, tuple(form.names())), Target(endpoint, role, form.action, form))
+    covered = {t.endpoint for t in found.values()}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        entry = MATRIX.get(rule.endpoint)
+        if entry is None or "POST" not in rule.methods or rule.endpoint in NOT_FUZZED | covered:
+            continue
+        url = _url_for(app, rule.endpoint, {k: contexts[entry.context][k] for k in rule.arguments})
+        found[(rule.endpoint, ())] = Target(rule.endpoint, _roles(entry)[0], url, None)
+    return list(found.values())
+
+
+def _with(pairs: list[tuple[str, str]], name: str, value) -> list[tuple[str, str]]:
+    """The submission with every value of ``name`` replaced by ``value``."""
+    rest = [(k, v) for k, v in pairs if k != name]
+    return rest + [(name, value)]
+
+
+def _fuzzed_fields(form: Form) -> list[str]:
+    """The names of the number-carrying and hidden fields, one per kind of table row
+    (``lines-3-rule_id`` is fuzzed as ``lines-0-rule_id`` is)."""
+    names = {}
+    for f in form.fields:
+        if f.type != "file" and f.name != "csrf_token" and (f.numeric or f.hidden):
+            names.setdefault(re.sub(r"-\d+-", "-N-", f.name), f.name)
+    return list(names.values())
+
+
+def _mutations(target: Target, rng: random.Random):
+    """(label, data) pairs to post as form data to the target's URL."""
+    if target.form is None:
+        for _ in range(3):
+            yield "generic", [(f, rng.choice(HOSTILE)) for f in GENERIC_FIELDS if rng.random() > 0.15]
+        for value in NUMBERS:
+            yield f"generic numbers {value!r}", [(f, value) for f in GENERIC_FIELDS]
+        return
+    base = target.form.baseline()
+    for field in _fuzzed_fields(target.form):
+        for value in [*NUMBERS, rng.choice(ODD_NUMBERS)]:
+            yield f"{field}={value!r}", _with(base, field, value)
+    names = target.form.names()
+    for _ in range(2):
+        yield "hostile text", [(n, rng.choice(HOSTILE)) for n in names if rng.random() > 0.1] + \
+            [(n, rng.choice(HOSTILE)) for n in names if rng.random() < 0.1]  # some fields twice
+    for text in _deep_json_texts()[:2]:
+        yield "deep JSON text in every field", [(n, text) for n in [*names, "payload"]]
+
+
+# In a JSON body a number field may also hold a JSON number, or a value of the wrong type.
+JSON_VALUES = ["abc", "", 2**63, 10**30, -1, float("inf"), None, [], {"a": 1}]
+
+
+def _json_mutations(form: Form):
+    """(label, body) pairs for a page whose script sends the form's fields as JSON, shaped
+    as the script shapes them."""
+    import json
+
+    def shaped(data):
+        return json.dumps({"fields": data} if form.json_wrapped else data)
+
+    base = dict(form.baseline())
+    for field in _fuzzed_fields(form):
+        for value in JSON_VALUES:
+            yield f"JSON {field}={value!r}", shaped({**base, field: value})
+    wrong = {name: [[], {}, 12, None][i % 4] for i, name in enumerate(form.names())}
+    yield "JSON every field of the wrong type", shaped(wrong)
+    yield "JSON fields of the wrong type", json.dumps({"fields": wrong} if not form.json_wrapped else wrong)
+
+
+def _json_bodies(rng: random.Random):
+    """(label, raw body) pairs sent as application/json to every POST route."""
+    import json
+
+    for text in _deep_json_texts():
+        yield f"deep JSON {text[:8]}…", text
+    wrong = [None, [], "x", 12, True, {"fields": "x"}, {"fields": [1, 2]}, {"fields": {"version": "abc"}},
+             {"fields": {"version": 2**63, "period_months": 10**30}}, {"version": "abc", "scores": {"1": "-5"}},
+             {"version": 10**30, "scores": [1, 2, 3]}, {"version": [], "comment": {}, "confidence": 2**63},
+             {"fields": {str(i): "y" for i in range(500)}}]
+    for body in rng.sample(wrong, 3):
+        yield f"JSON {json.dumps(body)[:40]}", json.dumps(body)
+
+
+def _attempts(target: Target, rng: random.Random, first_of_its_route: bool):
+    """(label, url, form data or None, JSON body or None) for one target."""
+    for label, data in _mutations(target, rng):
+        yield label, target.url, data, None
+    if first_of_its_route:
+        for label, body in _json_bodies(rng):
+            yield label, target.url, None, body
+    if target.form is not None and target.form.json_url:
+        for label, body in _json_mutations(target.form):
+            yield label, target.form.json_url, None, body
+        for text in _deep_json_texts()[:1]:
+            yield "deep JSON text as the beacon's payload", target.form.json_url, [("payload", text)], None
+
+
+def _post(client, url, data=None, body=None):
+    from werkzeug.datastructures import MultiDict
+
+    if body is not None:
+        return client.post(url, data=body, content_type="application/json")
+    return client.post(url, data=MultiDict(data))
+
+
+@pytest.fixture
+def fuzz_world(app_ctx, world, make):  # noqa: F811 - the fixture
+    from venture.applications.models import Application
+    from venture.orgs.models import Organization
 
     users, contexts = world
-    rng = random.Random(20261126)
-    errors, sent = [], 0
-    for rule in sorted(app_ctx.url_map.iter_rules(), key=lambda r: r.endpoint):
-        entry = MATRIX.get(rule.endpoint)
-        if entry is None or "POST" not in rule.methods or rule.endpoint in ("accounts.logout",):
-            continue
-        roles = sorted(AUDIENCES[entry.audience] - {"anon"}) or ["organizer"]
-        client = app_ctx.test_client(user=users[roles[0]])
-        with app_ctx.test_request_context():
-            url = url_for(rule.endpoint, **{k: contexts[entry.context][k] for k in rule.arguments})
-        fields = _fields(client, url) if "GET" in rule.methods else GENERIC_FIELDS
-        for _ in range(6):
-            if "autosave" in rule.endpoint or rng.random() < 0.15:
-                response = client.post(url, json=_json_payload(rng))
-            else:
-                response = client.post(url, data=_payload(rng, fields))
+    app = db.session.get(Application, contexts["base"]["application_id"])
+    draft = make.complete_draft(app.competition, db.session.get(Organization, app.organization_id))
+    return users, contexts, draft.id
+
+
+def _assert_nothing_half_written():
+    from flask import current_app
+
+    from venture.audit.services import verify_chain
+    from venture.files.models import StoredFile
+
+    assert verify_chain().ok
+    import pathlib
+
+    folder = pathlib.Path(current_app.config["UPLOAD_FOLDER"])
+    on_disk = {p.name for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+    stored = {pathlib.PurePath(p).name for p in db.session.scalars(db.select(StoredFile.stored_name))}
+    assert not on_disk - stored, f"files without a row: {sorted(on_disk - stored)[:5]}"
+
+
+def test_hostile_input_never_causes_a_server_error(app_ctx, fuzz_world):
+    users, contexts, draft_id = fuzz_world
+    rng = random.Random(20261207)
+    targets = _targets(app_ctx, users, contexts, draft_id)
+    clients = {role: app_ctx.test_client(user=users[role]) for role in users if users[role]}
+    errors, sent, routes = [], 0, set()
+    for target in targets:
+        client = clients[target.role]
+        for label, url, data, body in _attempts(target, rng, target.endpoint not in routes):
+            response = _post(client, url, data, body)
             sent += 1
             if response.status_code >= 500:
-                errors.append(f"{rule.endpoint} {url}: {response.status_code}")
+                errors.append(f"{target.endpoint} {url} as {target.role}, {label}: {response.status_code}")
             db.session.rollback()
-    assert sent > 300
+        routes.add(target.endpoint)
+    print(f"fuzzer: {sent} requests to {len(targets)} targets")
+    assert not errors, f"{len(errors)} of {sent} requests failed:\n" + "\n".join(errors)
+    numeric = {(t.endpoint, name) for t in targets if t.form for name in _fuzzed_fields(t.form)}
+    assert len({t.endpoint for t in targets if t.form is not None}) > 60, "the crawl found too few forms"
+    assert len(numeric) > 60, "the crawl found too few number or hidden fields"
+    assert sent > 2000
+    _assert_nothing_half_written()
+
+
+@pytest.mark.postgres_only
+def test_a_double_submit_never_causes_a_server_error(app_ctx, fuzz_world):
+    """Each form sent twice at the same moment (two threads, two connections)."""
+    users, contexts, draft_id = fuzz_world
+    targets = [t for t in _targets(app_ctx, users, contexts, draft_id) if t.form is not None]
+    errors = []
+    for target in targets:
+        data = target.form.baseline()
+        clients = [app_ctx.test_client(user=users[target.role]) for _ in range(2)]
+        db.session.commit()  # the test's own session holds no lock while the two run
+        barrier = threading.Barrier(2)
+        statuses = [None, None]
+
+        def send(i, clients=clients, data=data, barrier=barrier, statuses=statuses, target=target):
+            from werkzeug.datastructures import MultiDict
+
+            barrier.wait()
+            try:
+                statuses[i] = clients[i].post(target.url, data=MultiDict(data)).status_code
+            except Exception as error:  # noqa: BLE001 - reported below
+                statuses[i] = repr(error)
+
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if any(not isinstance(s, int) or s >= 500 for s in statuses):
+            errors.append(f"{target.endpoint} {target.url} as {target.role}: {statuses}")
+    assert len(targets) > 60
     assert not errors, "\n".join(errors)
-    assert verify_chain().ok
+    _assert_nothing_half_written()
 
 
 def test_malformed_uploads_are_refused_with_a_message(app_ctx, world):  # noqa: F811
@@ -103,3 +325,14 @@ def test_malformed_uploads_are_refused_with_a_message(app_ctx, world):  # noqa: 
                                        content_type="multipart/form-data")
                 assert 400 <= response.status_code < 500, (endpoint, name, body[:10], response.status_code)
                 db.session.rollback()
+
+
+def _debug_targets(app_ctx, fuzz_world):
+    users, contexts, draft_id = fuzz_world
+    for t in _targets(app_ctx, users, contexts, draft_id):
+        print(t.endpoint, t.role, t.url, [(f.name, f.type) for f in t.form.fields if f.numeric or f.hidden]
+              if t.form else None)
+
+
+def test_debug(app_ctx, fuzz_world):
+    _debug_targets(app_ctx, fuzz_world)

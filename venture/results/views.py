@@ -23,6 +23,7 @@ from venture.db import get_or_404, utcnow
 from venture.errors import DeadlinePassed, DomainError, NotFound
 from venture.extensions import limiter
 from venture.files.services import download
+from venture.forms import whole_number
 from venture.main.views import HOME_PANELS
 from venture.policy import organizer_only, public, require, signed_in
 from venture.rankings.policies import published_sheet_stages
@@ -241,7 +242,9 @@ def approve(competition_id: int):
     form = ApproveForm()
     if form.validate_on_submit():
         raw = (form.days.data or "").strip()
-        days = None if not raw else (int(raw) if raw.isdigit() else -1)
+        days = None if not raw else whole_number(raw, 0, 10_000)
+        if raw and days is None:
+            days = -1  # not a sane number of days: the service refuses it with its message
         try:
             services.approve(competition, current_user, days=days, instructions=form.instructions.data)
         except DomainError as error:

@@ -17,6 +17,7 @@ from venture.applications.models import Application
 from venture.competitions.models import AdvanceRule, Method, PanelMode
 from venture.errors import DomainError
 from venture.extensions import db
+from venture.forms import record_id, record_ids
 from venture.judging.forms import ConflictForm, RankingSettingsForm, StageSettingsForm
 from venture.judging.models import Conflict
 from venture.judging.services import assignment as assignment_services
@@ -170,9 +171,8 @@ def panels(stage_id: int):
     current = load_stage(stage_id)
     if request.method == "POST":
         _check_form()
-        raw = request.form.get("category_id") or ""
-        category_id = int(raw) if raw.isdigit() else None
-        ids = [int(v) for v in request.form.getlist("judge_id") if v.isdigit()]
+        category_id = record_id(request.form.get("category_id"))
+        ids = record_ids(request.form.getlist("judge_id"))
         if request.form.get("all") == "1":
             ids = [j.id for j in active_judges()]
         try:

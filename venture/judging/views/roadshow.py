@@ -16,6 +16,7 @@ from venture.competitions.models import StageKind
 from venture.db import get_or_404
 from venture.errors import DomainError, NotFound
 from venture.extensions import db
+from venture.forms import record_ids
 from venture.judging import policies
 from venture.judging.forms import ReasonForm, SessionForm, UploadForm
 from venture.judging.models import Recommendation, RoadshowSession, RoadshowStatus
@@ -59,7 +60,7 @@ def roadshow_sessions(stage_id: int):
     stage = _roadshow_stage(stage_id)
     form = SessionForm()
     if form.validate_on_submit():
-        ids = [int(v) for v in request.form.getlist("application_id") if v.isdigit()]
+        ids = record_ids(request.form.getlist("application_id"))
         try:
             session = roadshow_services.create_session(
                 stage, current_user, name=form.name.data, venue=form.venue.data or "",

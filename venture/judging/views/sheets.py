@@ -4,7 +4,6 @@ application once they may be seen."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 import sqlalchemy as sa
@@ -35,7 +34,7 @@ from venture.judging.services import sheets as sheet_services
 from venture.judging.views import bp
 from venture.judging.views.helpers import json_error, load_application, load_stage
 from venture.policy import require, roles, signed_in
-from venture.security import refuse_unstorable
+from venture.security import TooDeep, loads_json, refuse_too_deep, refuse_unstorable
 from venture.templating import LOCAL_TZ
 
 
@@ -206,7 +205,9 @@ def _payload() -> dict:
         data = request.get_json(silent=True)
     else:
         try:
-            data = json.loads(request.form.get("payload") or "{}")
+            data = loads_json(request.form.get("payload") or "{}")
+        except TooDeep:
+            refuse_too_deep()
         except ValueError:
             data = None
     data = data if isinstance(data, dict) else {}
