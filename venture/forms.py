@@ -111,3 +111,15 @@ class DecimalField(wtforms.DecimalField):
             self.data = None
             raise ValueError(_l("This number is too large."))
         self.data = number
+
+
+MAX_PAGE = 1_000_000  # far past the last page of any list; its offset still fits a column
+
+
+def page_number(value) -> int:
+    """``type=`` for ``request.args.get("page", 1, type=page_number)``: a ValueError (so
+    the default is used) for anything but a page number."""
+    number = whole_number(value, 1, MAX_PAGE)
+    if number is None:
+        raise ValueError(value)
+    return number

@@ -23,7 +23,7 @@ from venture.db import get_or_404, utcnow
 from venture.errors import DeadlinePassed, DomainError, NotFound
 from venture.extensions import limiter
 from venture.files.services import download
-from venture.forms import whole_number
+from venture.forms import coerce_id, page_number, whole_number
 from venture.main.views import HOME_PANELS
 from venture.policy import organizer_only, public, require, signed_in
 from venture.rankings.policies import published_sheet_stages
@@ -114,8 +114,8 @@ def objection_new(competition_id: int):
         (d.application_id, f"{d.application.display_code} · {d.application.project_name}"
                            f"（{d.application.organization.name}）")
         for d in services.decisions_of(competition)]
-    if request.method == "GET" and request.args.get("application", type=int):
-        form.application_id.data = request.args.get("application", type=int)
+    if request.method == "GET" and request.args.get("application", type=coerce_id):
+        form.application_id.data = request.args.get("application", type=coerce_id)
     status = None
     if form.validate_on_submit():
         try:
@@ -272,7 +272,7 @@ def objections(competition_id: int):
     status = request.args.get("status") or None
     if status not in {s.value for s in ObjectionStatus}:
         status = None
-    page = queries.objections_page(competition, status=status, page=request.args.get("page", 1, type=int))
+    page = queries.objections_page(competition, status=status, page=request.args.get("page", 1, type=page_number))
     return render_template("results/objections.html", competition=competition, page=page, status=status,
                            statuses=list(ObjectionStatus), counts=queries.objection_counts(competition))
 

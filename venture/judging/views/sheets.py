@@ -19,6 +19,7 @@ from venture.db import get_or_404, utcnow
 from venture.errors import Conflict, DomainError
 from venture.extensions import db
 from venture.files.services import download
+from venture.forms import coerce_id, whole_number
 from venture.judging import policies
 from venture.judging.forms import ReasonForm
 from venture.judging.models import (
@@ -128,7 +129,7 @@ def sheet(stage_id: int, application_id: int):
         submit = request.form.get("action") == "submit"
         try:
             sheet_services.save_sheet(current_user, stage, application, request.form,
-                                      version=request.form.get("version", type=int) or 0, submit=submit)
+                                      version=request.form.get("version", type=coerce_id) or 0, submit=submit)
         except sheet_services.SheetInvalid as error:
             flash(str(error.message), "danger")
             if roadshow:
@@ -220,10 +221,8 @@ def _payload() -> dict:
 def autosave(stage_id: int, application_id: int):
     stage, application = _load_for_judge(stage_id, application_id)
     data = _payload()
-    try:
-        version = int(data.get("version") or 0)
-    except (TypeError, ValueError):
-        version = -1
+    version = whole_number(data.get("version") or 0)  # "abc", 1e400 or 2**63: no version (a 409)
+    version = -1 if version is None else version
     try:
         saved = sheet_services.save_sheet(current_user, stage, application, data, version=version,
                                           submit=str(data.get("action")) == "submit")
