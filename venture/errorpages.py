@@ -191,5 +191,6 @@ def _refusal_response(kind: str):
     if kind == MISSING:
         return error_response(409, _("Something this change refers to was removed in the meantime. "
                                      "Nothing was saved; reload the page and try again."))
-    return error_response(409, _("Someone else saved the same thing at the same moment. "
-                                 "Nothing was saved from this request; reload the page to see the current state."))
+    return error_response(409, _("The same change was being saved twice at the same moment (a double click, "
+                                 "another tab or another person). Nothing was saved from this request; "
+                                 "reload the page to see the current state."))

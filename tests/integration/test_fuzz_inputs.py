@@ -47,6 +47,12 @@ ODD_NUMBERS = ["1.5", "²", "١٢", "-9223372036854775809", "9223372036854775807
 DEEP = 5000  # levels of nesting: well past Python's recursion limit
 GENERIC_FIELDS = ["reason", "note", "comment", "name", "email", "amount", "score", "deadline", "locale", "code",
                   "content", "phone", "outcome", "approved", "user_id", "judge_id", "active", "upheld", "version"]
+# What a route no page offered a form for gets in a double submit.
+PLAUSIBLE = {"reason": "测试：复核后发现材料不全，请补充。", "note": "测试备注", "comment": "测试意见", "name": "测试",
+             "email": "fuzz@example.org", "amount": "1000", "score": "10", "deadline": "2026-06-01T10:00",
+             "locale": "zh_CN", "code": "123456", "content": "测试内容：对评分有异议，请复核。" * 2,
+             "phone": "13800000000", "outcome": "funded", "approved": "1", "user_id": "1", "judge_id": "1",
+             "active": "1", "upheld": "1", "version": "1"}
 NOT_FUZZED = {"accounts.logout"}  # ends the session the rest of the run needs
 # Routes that end something other routes need (a user, a draft, an open call): fuzzed last,
 # so that the forms before them still find the world as the crawl saw it.
@@ -292,14 +298,17 @@ def test_hostile_input_never_causes_a_server_error(app_ctx, fuzz_world, caplog):
     _assert_nothing_half_written()
 
 
-@pytest.mark.postgres_only
-def test_a_double_submit_never_causes_a_server_error(app_ctx, fuzz_world):
-    """Each form sent twice at the same moment (two threads, two connections)."""
+def test_a_double_submit_never_causes_a_server_error(app_ctx, fuzz_world, caplog):
+    """Each form sent twice at the same moment (two threads, two connections). Both
+    answers are below 500: the loser of a race is told (409) rather than shown a crash."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite runs one writer at a time")
+    caplog.set_level(logging.WARNING, logger="venture.errors")
     users, contexts, draft_id = fuzz_world
-    targets = [t for t in _targets(app_ctx, users, contexts, draft_id) if t.form is not None]
+    targets = _targets(app_ctx, users, contexts, draft_id)
     errors = []
     for target in targets:
-        data = target.form.baseline()
+        data = target.form.baseline() if target.form else list(PLAUSIBLE.items())
         clients = [app_ctx.test_client(user=users[target.role]) for _ in range(2)]
         db.session.commit()  # the test's own session holds no lock while the two run
         barrier = threading.Barrier(2)
@@ -321,7 +330,9 @@ def test_a_double_submit_never_causes_a_server_error(app_ctx, fuzz_world):
             thread.join()
         if any(not isinstance(s, int) or s >= 500 for s in statuses):
             errors.append(f"{target.endpoint} {target.url} as {target.role}: {statuses}")
-    assert len(targets) > 60
+    print(f"double submit: {2 * len(targets)} requests to {len(targets)} forms; races the database settled:",
+          *sorted({r.getMessage()[:160] for r in caplog.records if r.name == "venture.errors"}), sep="\n")
+    assert len(targets) > 100
     assert not errors, "\n".join(errors)
     _assert_nothing_half_written()
 
