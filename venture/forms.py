@@ -1,9 +1,9 @@
 """Number fields and parsers every form and view uses, so that no number a user can type
 reaches the database beyond what a column holds.
 
-SQLite's INTEGER and PostgreSQL's BIGINT hold 64-bit signed integers; Python's int has no
-bound, so ``int("1" + "0" * 30)`` passes every check a form makes unless it has an upper
-bound, and then fails in the driver (a 500). These fields and parsers refuse it as the
+SQLite's INTEGER holds 64-bit signed integers, PostgreSQL's INTEGER 32-bit ones; Python's
+int has no bound, so ``int("1" + "0" * 30)`` passes every check a form makes unless it has
+an upper bound, and then fails in the driver (a 500 on SQLite, which cannot bind it). These fields and parsers refuse it as the
 user's mistake, beside the field. Forms import IntegerField and DecimalField from here,
 never from wtforms (a convention test checks every form class).
 """
@@ -17,7 +17,10 @@ import wtforms
 from flask_babel import lazy_gettext as _l
 from wtforms.widgets import HiddenInput
 
-INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # a 64-bit column: SQLite INTEGER, PostgreSQL BIGINT
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # the widest column: SQLite INTEGER, PostgreSQL BIGINT
+# What an INTEGER column holds on PostgreSQL (and so on both databases): every number a
+# form takes and every id (the primary keys are INTEGER) fits it.
+COLUMN_MIN, COLUMN_MAX = -(2**31), 2**31 - 1
 DECIMAL_LIMIT = decimal.Decimal(10) ** 15  # beyond any score, weight or amount in yuan
 _WHOLE = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() also takes "١٢", "1_000" and spaces
 
@@ -39,8 +42,8 @@ def whole_number(value, low: int = INT_MIN, high: int = INT_MAX) -> int | None:
 
 def record_id(value) -> int | None:
     """A row id from a request (a form field, a checkbox, a query argument): a positive
-    whole number a column can hold, or None."""
-    return whole_number(value, 1, INT_MAX)
+    whole number an id column can hold, or None."""
+    return whole_number(value, 1, COLUMN_MAX)
 
 
 def record_ids(values) -> list[int]:
@@ -65,8 +68,8 @@ def coerce_optional_id(value) -> int | None:
 
 
 class IntegerField(wtforms.IntegerField):
-    """A whole number (ASCII digits) a 64-bit column holds, whatever the form's own
-    NumberRange says (or if it has none)."""
+    """A whole number (ASCII digits) an INTEGER column holds on both databases, whatever
+    the form's own NumberRange says (or if it has none)."""
 
     def process_formdata(self, valuelist):
         if not valuelist:
@@ -75,7 +78,7 @@ class IntegerField(wtforms.IntegerField):
         if raw is None or str(raw).strip() == "":
             self.data = None  # Optional() / DataRequired() decide about a blank
             return
-        number = whole_number(raw)
+        number = whole_number(raw, COLUMN_MIN, COLUMN_MAX)
         if number is None:
             self.data = None
             if _WHOLE.fullmatch(str(raw).strip()):

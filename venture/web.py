@@ -8,15 +8,16 @@ from flask import flash, g, redirect, render_template, request, url_for
 from werkzeug.routing import IntegerConverter
 
 from venture.errors import DomainError
-from venture.forms import INT_MAX
+from venture.forms import COLUMN_MAX
 
 
 class RowIdConverter(IntegerConverter):
-    """``<int:...>`` in every URL: an id a 64-bit column holds. A larger number does not
-    match the route (404) instead of reaching the database driver, which cannot bind it."""
+    """``<int:...>`` in every URL: a number an id column holds. A larger one does not
+    match the route (404) instead of reaching the database driver (SQLite's cannot bind
+    a number beyond 64 bits)."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", INT_MAX)
+        kwargs.setdefault("max", COLUMN_MAX)
         super().__init__(map, *args, **kwargs)
 
 

@@ -7,15 +7,21 @@ and every POST form on those pages is read as a browser would submit it
 
 - every number-carrying field (number inputs, id selects and checkboxes, ``*_id``,
   ``version``) and every hidden field gets, one at a time in an otherwise plausible
-  submission: a non-number, 2**63, 10**30, a negative, an empty value and one more odd
-  number (fixed seed);
+  submission: a non-number, 2**31, 2**63, 10**30, a negative, an empty value and one
+  more odd number (fixed seed: "²", "1.5", "١٢", ...); where the page's script also
+  autosaves the form as JSON, the same fields get JSON numbers, Infinity, null, lists
+  and objects there;
 - every form gets hostile text in all its fields at once (fixed seed);
+- every form is also sent once as the page offers it;
 - every POST route gets JSON bodies nested thousands of levels deep, JSON of the wrong
   type, and deeply nested JSON text inside form fields;
-- on PostgreSQL, every form is submitted twice at the same moment from two threads.
+- on PostgreSQL, every form (and every POST route no page offers a form for) is submitted
+  twice at the same moment from two threads.
 
-The answer is never a server error, and afterwards the audit chain verifies and every
-stored file has its row (nothing half-written).
+The answer is never a server error; no value reaches the database for it to refuse (the
+error handlers' safety net logs those, and the test fails on them); every form was
+reached at least once (not only refused for who sent it); and afterwards the audit chain
+verifies and every stored file has its row (nothing half-written).
 """
 
 from __future__ import annotations
@@ -39,8 +45,9 @@ HOSTILE = [
     "../../etc/passwd", "\x00\x01\x02", "\u202e\u200b零宽\ufeff", "😀" * 50, "字" * 5000, "x" * 100_000,
     "13800000000", "91350100M000100Y43", "a@b", "%(name)s", "{{ 7*7 }}",
 ]
-# Every number-carrying and hidden field gets each of these...
-NUMBERS = ["abc", str(2**63), str(10**30), "-1", ""]
+# Every number-carrying and hidden field gets each of these (2**31: beyond PostgreSQL's
+# INTEGER; 2**63: beyond any column)...
+NUMBERS = ["abc", str(2**31), str(2**63), str(10**30), "-1", ""]
 # ...and one of these (a fixed seed picks which).
 ODD_NUMBERS = ["1.5", "²", "١٢", "-9223372036854775809", "9223372036854775807", "0x10", "1e3", " 7 ", "NaN",
                "-0", "+5", "1_000"]
@@ -173,7 +180,7 @@ def _mutations(target: Target, rng: random.Random):
 
 
 # In a JSON body a number field may also hold a JSON number, or a value of the wrong type.
-JSON_VALUES = ["abc", "", 2**63, 10**30, -1, float("inf"), None, [], {"a": 1}]
+JSON_VALUES = ["abc", "", 2**31, 2**63, 10**30, -1, float("inf"), None, [], {"a": 1}]
 
 
 def _json_mutations(form: Form):

@@ -14,7 +14,8 @@ import venture
 from venture import forms as bounded
 from venture.security import MAX_JSON_DEPTH, TooDeep, json_depth, loads_json
 
-HUGE = [str(2**63), str(10**30), str(-(2**63) - 1), "9" * 5000]
+HUGE = [str(2**63), str(10**30), str(-(2**63) - 1), "9" * 5000]  # beyond any column
+BEYOND_INTEGER = [str(2**31), str(-(2**31) - 1), *HUGE]  # beyond PostgreSQL's INTEGER
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +37,8 @@ def test_whole_number_takes_plain_digits_within_64_bits(text, expected):
 
 
 def test_ids_and_pages_are_positive_and_bounded():
-    assert bounded.record_id("3") == 3
-    assert bounded.record_id("0") is None and bounded.record_id("-3") is None and bounded.record_id(str(2**63)) is None
+    assert bounded.record_id("3") == 3 and bounded.record_id(str(2**31 - 1)) == 2**31 - 1
+    assert bounded.record_id("0") is None and bounded.record_id("-3") is None and bounded.record_id(str(2**31)) is None
     assert bounded.record_ids(["3", "x", "3", str(10**30), "²", "4"]) == [3, 4]
     assert bounded.coerce_optional_id("") is None
     for bad in ("x", "-1", str(2**63), "²"):
@@ -63,7 +64,7 @@ def test_integer_field_refuses_what_no_column_holds_with_a_message(bare_app):
     form_class = _form(bare_app, n=bounded.IntegerField("n", validators=[Optional()]),
                        k=bounded.IntegerField("k", validators=[Optional(), NumberRange(min=1)]))
     with bare_app.test_request_context():
-        for value in HUGE:
+        for value in BEYOND_INTEGER:
             form = form_class(MultiDict({"n": value, "k": value}))
             assert not form.validate()
             assert str(form.errors["n"][0]) == gettext("This number is too large.")
@@ -71,8 +72,8 @@ def test_integer_field_refuses_what_no_column_holds_with_a_message(bare_app):
         for value in ("abc", "1.5", "²", "١٢"):
             form = form_class(MultiDict({"n": value}))
             assert not form.validate() and str(form.errors["n"][0]) == gettext("Enter a whole number.")
-        form = form_class(MultiDict({"n": "", "k": "42"}))
-        assert form.validate() and form.n.data is None and form.k.data == 42
+        form = form_class(MultiDict({"n": "", "k": str(2**31 - 1)}))
+        assert form.validate() and form.n.data is None and form.k.data == 2**31 - 1
 
 
 def test_hidden_integer_field_is_hidden_and_bounded(bare_app):
@@ -134,12 +135,12 @@ def test_every_form_takes_its_numbers_through_the_bounded_fields(bare_app):
     assert not problems, "unbounded numbers in forms:\n" + "\n".join(problems)
 
 
-def test_ids_in_urls_stop_at_64_bits(bare_app):
+def test_ids_in_urls_stop_where_id_columns_do(bare_app):
     from werkzeug.exceptions import NotFound
 
     adapter = bare_app.url_map.bind("localhost")
-    assert adapter.match(f"/applications/{2**63 - 1}")[1] == {"application_id": 2**63 - 1}
-    for huge in (2**63, 10**30):
+    assert adapter.match(f"/applications/{2**31 - 1}")[1] == {"application_id": 2**31 - 1}
+    for huge in (2**31, 2**63, 10**30):
         with pytest.raises(NotFound):
             adapter.match(f"/applications/{huge}")
 
