@@ -27,6 +27,7 @@ verifies and every stored file has its row (nothing half-written).
 from __future__ import annotations
 
 import logging
+import pathlib
 import random
 import re
 import threading
@@ -253,19 +254,23 @@ def fuzz_world(app_ctx, world, make):  # noqa: F811 - the fixture
     return users, contexts, draft.id
 
 
-def _assert_nothing_half_written():
+def _files_on_disk() -> set[str]:
     from flask import current_app
 
+    folder = pathlib.Path(current_app.config["UPLOAD_FOLDER"])
+    return {p.name for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+
+
+def _assert_nothing_half_written(files_before: set[str]):
+    """The audit chain verifies, and every file stored since ``files_before`` has its row
+    (an upload whose transaction failed leaves no file behind)."""
     from venture.audit.services import verify_chain
     from venture.files.models import StoredFile
 
     assert verify_chain().ok
-    import pathlib
-
-    folder = pathlib.Path(current_app.config["UPLOAD_FOLDER"])
-    on_disk = {p.name for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
-    stored = {pathlib.PurePath(p).name for p in db.session.scalars(db.select(StoredFile.stored_name))}
-    assert not on_disk - stored, f"files without a row: {sorted(on_disk - stored)[:5]}"
+    stored = set(db.session.scalars(db.select(StoredFile.stored_name)))
+    orphans = sorted(_files_on_disk() - files_before - stored)
+    assert not orphans, f"files without a row: {orphans[:5]}"
 
 
 def test_hostile_input_never_causes_a_server_error(app_ctx, fuzz_world, caplog):
@@ -276,6 +281,7 @@ def test_hostile_input_never_causes_a_server_error(app_ctx, fuzz_world, caplog):
     caplog.set_level(logging.WARNING, logger="venture.errors")
     rng = random.Random(20261207)
     targets = _targets(app_ctx, users, contexts, draft_id)
+    files_before = _files_on_disk()
     clients = {role: app_ctx.test_client(user=users[role]) for role in users if users[role]}
     errors, sent, routes, unreached = [], 0, set(), []
     for target in targets:
@@ -302,7 +308,7 @@ def test_hostile_input_never_causes_a_server_error(app_ctx, fuzz_world, caplog):
     assert len({t.endpoint for t in targets if t.form is not None}) > 60, "the crawl found too few forms"
     assert len(numeric) > 60, "the crawl found too few number or hidden fields"
     assert sent > 2000
-    _assert_nothing_half_written()
+    _assert_nothing_half_written(files_before)
 
 
 def test_a_double_submit_never_causes_a_server_error(app_ctx, fuzz_world, caplog):
@@ -313,6 +319,7 @@ def test_a_double_submit_never_causes_a_server_error(app_ctx, fuzz_world, caplog
     caplog.set_level(logging.WARNING, logger="venture.errors")
     users, contexts, draft_id = fuzz_world
     targets = _targets(app_ctx, users, contexts, draft_id)
+    files_before = _files_on_disk()
     errors = []
     for target in targets:
         data = target.form.baseline() if target.form else list(PLAUSIBLE.items())
@@ -341,7 +348,7 @@ def test_a_double_submit_never_causes_a_server_error(app_ctx, fuzz_world, caplog
           *sorted({r.getMessage()[:160] for r in caplog.records if r.name == "venture.errors"}), sep="\n")
     assert len(targets) > 100
     assert not errors, "\n".join(errors)
-    _assert_nothing_half_written()
+    _assert_nothing_half_written(files_before)
 
 
 def test_malformed_uploads_are_refused_with_a_message(app_ctx, world):  # noqa: F811
