@@ -132,3 +132,32 @@ def test_the_database_refusals_a_request_can_meet_are_named(app_ctx, make):
             db.session.execute(statement)
         db.session.rollback()
         assert database_refusal(caught.value) == kind
+
+
+def test_a_double_click_on_notice_preferences_saves_once_without_a_conflict(app_ctx, make):
+    """Two saves of a new person's preferences at the same moment (the first adds the
+    rows): the second waits for the first and both succeed (PostgreSQL, two threads)."""
+    import threading
+
+    from venture.notices.models import NoticePreference
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite runs one writer at a time")
+    user = make.applicant()
+    clients = [app_ctx.test_client(user=user) for _ in range(2)]
+    db.session.commit()
+    barrier, statuses = threading.Barrier(2), [None, None]
+
+    def save(i):
+        barrier.wait()
+        statuses[i] = clients[i].post("/account/notices", data={"email": []}).status_code
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302, 302]
+    rows = db.session.scalars(sa.select(NoticePreference).where(NoticePreference.user_id == user.id)).all()
+    assert rows and not any(r.email_enabled for r in rows)
+    assert len({r.kind for r in rows}) == len(rows)
