@@ -306,16 +306,18 @@ def test_hostile_input_never_causes_a_server_error(app_ctx, fuzz_world, caplog):
         if target.form is not None and not reached and not ENDS_SOMETHING.search(target.endpoint):
             # (a route that ends something may find its object ended by another such route)
             unreached.append(f"{target.endpoint} {target.url} as {target.role}")
-    print(f"fuzzer: {sent} requests to {len(targets)} targets")
+    fields = {(t.endpoint, name) for t in targets if t.form for name in _fuzzed_fields(t.form)}
+    print(f"fuzzer: {sent} requests to {len(targets)} targets ({sum(1 for t in targets if t.form)} forms "
+          f"of {len({t.endpoint for t in targets if t.form})} routes, {len(fields)} number or hidden fields, "
+          f"{sum(1 for t in targets if t.form and t.form.json_url)} autosaved as JSON)")
     assert not errors, f"{len(errors)} of {sent} requests failed:\n" + "\n".join(errors)
     netted = sorted({r.getMessage()[:200] for r in caplog.records if r.name == "venture.errors"})
     assert not netted, "input only the database refused:\n" + "\n".join(netted)
     # A form whose every answer was "sign in" or "not yours" tested nothing: an earlier
     # route changed the world under it (fuzz that route later).
     assert not unreached, "forms the fuzzer never got through to:\n" + "\n".join(unreached)
-    numeric = {(t.endpoint, name) for t in targets if t.form for name in _fuzzed_fields(t.form)}
     assert len({t.endpoint for t in targets if t.form is not None}) > 60, "the crawl found too few forms"
-    assert len(numeric) > 60, "the crawl found too few number or hidden fields"
+    assert len(fields) > 60, "the crawl found too few number or hidden fields"
     assert sent > 2000
     _assert_nothing_half_written(files_before)
 
