@@ -67,6 +67,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder="static",
         instance_path=config_module.instance_path().as_posix(),
     )
+    from venture.web import RowIdConverter
+
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     app.config.update(config_module.STATIC_DEFAULTS)
     app.config.update(config_module.from_environment())
     if config:

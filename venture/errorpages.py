@@ -9,7 +9,7 @@ from flask import Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from sqlalchemy.exc import DataError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from venture.errors import DomainError
@@ -45,6 +45,35 @@ def _default_messages():
         429: _("Too many attempts. Please wait a moment and try again."),
         500: _("An unexpected error occurred. It has been logged; please try again later."),
     }
+
+
+# How the databases name the refusals a request can meet through no fault of the code:
+# PostgreSQL's SQLSTATE, SQLite's extended error name (Python 3.11+), else its message.
+DUPLICATE, MISSING, OUT_OF_RANGE, BUSY = "duplicate", "missing", "out_of_range", "busy"
+_SQLSTATES = {"23505": DUPLICATE, "23503": MISSING, "23514": OUT_OF_RANGE,
+              "40001": BUSY, "40P01": BUSY, "55P03": BUSY}
+_SQLITE_NAMES = {"SQLITE_CONSTRAINT_UNIQUE": DUPLICATE, "SQLITE_CONSTRAINT_PRIMARYKEY": DUPLICATE,
+                 "SQLITE_CONSTRAINT_FOREIGNKEY": MISSING, "SQLITE_CONSTRAINT_CHECK": OUT_OF_RANGE,
+                 "SQLITE_BUSY": BUSY, "SQLITE_LOCKED": BUSY}
+_SQLITE_MESSAGES = {"UNIQUE constraint failed": DUPLICATE, "FOREIGN KEY constraint failed": MISSING,
+                    "CHECK constraint failed": OUT_OF_RANGE, "database is locked": BUSY}
+
+
+def database_refusal(error) -> str | None:
+    """Why the database refused a statement, when the cause is the request's timing or
+    its values rather than a bug: two requests racing for the same new row (DUPLICATE),
+    a row deleted by a request in between (MISSING), a value a CHECK refuses
+    (OUT_OF_RANGE), a deadlock or lock timeout between simultaneous requests (BUSY).
+    None for anything else (a NOT NULL violation is the code's fault)."""
+    orig = getattr(error, "orig", None)
+    state = getattr(orig, "sqlstate", None)
+    if state:
+        return _SQLSTATES.get(state)
+    name = (getattr(orig, "sqlite_errorname", "") or "").split("_SNAPSHOT")[0]
+    if name in _SQLITE_NAMES:
+        return _SQLITE_NAMES[name]
+    text = str(orig or error)
+    return next((kind for prefix, kind in _SQLITE_MESSAGES.items() if prefix in text), None)
 
 
 UNAVAILABLE_PAGE = """<!doctype html>
@@ -103,9 +132,37 @@ def init_error_handlers(app) -> None:
         log.warning("database refused a value on %s %s: %s", request.method, request.path, error.orig)
         return error_response(400, _("A value is out of range or not valid. Check the form and try again."))
 
+    @app.errorhandler(OverflowError)
+    def _number_beyond_the_database(error: OverflowError):
+        # SQLite's driver cannot bind an integer beyond 64 bits (PostgreSQL answers with a
+        # DataError, above): the forms bound their numbers, this catches any other path.
+        from venture.extensions import db
+
+        db.session.rollback()
+        log.warning("a number too large for the database on %s %s: %s", request.method, request.path, error)
+        return error_response(400, _("A value is out of range or not valid. Check the form and try again."))
+
+    @app.errorhandler(IntegrityError)
+    def _database_refused_a_row(error: IntegrityError):
+        from venture.extensions import db
+
+        db.session.rollback()
+        kind = database_refusal(error)
+        if kind is None:
+            return _unexpected(error)
+        log.warning("database refused a row (%s) on %s %s: %s", kind, request.method, request.path, error.orig)
+        return _refusal_response(kind)
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def _database_unavailable(error):
+        if database_refusal(error) == BUSY:
+            from venture.extensions import db
+
+            with contextlib.suppress(OperationalError, InterfaceError):
+                db.session.rollback()
+            log.warning("simultaneous requests collided on %s %s: %s", request.method, request.path, error)
+            return _refusal_response(BUSY)
         # The database is down or restarting: nothing was written (the transaction is
         # gone with the connection); the pool reconnects once it is back.
         from venture.extensions import db
@@ -127,8 +184,20 @@ def init_error_handlers(app) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
         from venture.extensions import db
 
         db.session.rollback()
         return error_response(500)
+
+
+def _refusal_response(kind: str):
+    """Nothing of the request was written (its transaction is rolled back); say why."""
+    if kind == OUT_OF_RANGE:
+        return error_response(400, _("A value is out of range or not valid. Check the form and try again."))
+    if kind == MISSING:
+        return error_response(409, _("Something this change refers to was removed in the meantime. "
+                                     "Nothing was saved; reload the page and try again."))
+    return error_response(409, _("The same change was being saved twice at the same moment (a double click, "
+                                 "another tab or another person). Nothing was saved from this request; "
+                                 "reload the page to see the current state."))

@@ -20,6 +20,50 @@ CSP = "; ".join([
 ])
 
 
+MAX_JSON_DEPTH = 20  # our deepest honest body is 3 levels ({"fields": {name: [values]}})
+
+
+def json_depth(value) -> int:
+    """How many levels of arrays and objects ``value`` holds, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+class TooDeep(ValueError):
+    """JSON nested deeper than any honest request (a parser's recursion is not a 500)."""
+
+
+def loads_json(text):
+    """Parse JSON text from a request (a body, or a form field holding JSON). Raises
+    ValueError for text that is not JSON and :class:`TooDeep` for nesting beyond
+    MAX_JSON_DEPTH, which Python's parser would meet as a RecursionError."""
+    import json
+
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise TooDeep() from None
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise TooDeep()
+    return value
+
+
+def refuse_too_deep() -> None:
+    from flask import abort
+    from flask_babel import gettext as _
+
+    abort(400, description=_("The request is nested too deeply to be understood."))
+
+
 def _has_nul(value) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -43,7 +87,9 @@ def refuse_unstorable(value) -> None:
 def init_request_guards(app) -> None:
     """Refuse, before any view runs, input no field can hold:
 
-    - a JSON body that is not an object (forms and services read named fields from it);
+    - a JSON body that is not an object (forms and services read named fields from it),
+      or that is nested deeper than MAX_JSON_DEPTH (the parser would recurse until it
+      fails, and so would every walk over the value);
     - a NUL character anywhere in the query, the form or the JSON (PostgreSQL cannot
       store it in text, and no honest input contains it).
     """
@@ -55,12 +101,26 @@ def init_request_guards(app) -> None:
         if request.method not in ("POST", "PUT", "PATCH"):
             return
         if request.is_json:
-            body = request.get_json(silent=True)
+            body = _json_body()
             if not isinstance(body, dict):
                 abort(400)
             refuse_unstorable(body)
         else:
             refuse_unstorable([request.form.to_dict(flat=False), [f.filename or "" for f in request.files.values()]])
+
+
+def _json_body():
+    """The request's JSON body (cached by the request for the view), None when it is not
+    JSON; a body nested too deeply is refused here."""
+    from flask import request
+
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        refuse_too_deep()
+    if json_depth(body) > MAX_JSON_DEPTH:
+        refuse_too_deep()
+    return body
 
 
 def init_security_headers(app) -> None:

@@ -5,8 +5,20 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, g, redirect, render_template, request, url_for
+from werkzeug.routing import IntegerConverter
 
 from venture.errors import DomainError
+from venture.forms import COLUMN_MAX
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:...>`` in every URL: a number an id column holds. A larger one does not
+    match the route (404) instead of reaching the database driver (SQLite's cannot bind
+    a number beyond 64 bits)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", COLUMN_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -12,6 +12,7 @@ from venture.accounts.models import Role, User
 from venture.db import get_or_404
 from venture.errors import DomainError
 from venture.extensions import db
+from venture.forms import page_number
 from venture.policy import organizer_only
 from venture.web import attach_error, render_form
 
@@ -33,7 +34,7 @@ def user_list_query(role: str | None, q: str | None):
 def index():
     role = request.args.get("role") or None
     q = request.args.get("q") or None
-    page = db.paginate(user_list_query(role, q), page=request.args.get("page", 1, type=int),
+    page = db.paginate(user_list_query(role, q), page=request.args.get("page", 1, type=page_number),
                        per_page=50, error_out=False)
     return render_template("accounts/admin_users.html", page=page, role=role, q=q or "",
                            roles=list(Role), form=forms.ConfirmForm())

@@ -14,8 +14,6 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
-    HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -31,13 +29,14 @@ from venture.competitions.forms import (
     YuanField,
     optional_int,
 )
+from venture.forms import HiddenIntegerField, IntegerField, coerce_id
 from venture.orgs.models import Qualification
 
 BLANK_ROWS = 2  # empty rows offered at the end of each table (for use without JavaScript)
 
 
 class SectionForm(FlaskForm):
-    version = HiddenField()
+    version = HiddenIntegerField()  # a non-number or a huge one is the form's error, not the service's
 
     def validate_version(self, field) -> None:
         if parse_version(field.data) is None:
@@ -64,7 +63,7 @@ class ProjectForm(SectionForm):
     period_months = IntegerField(_l("Period (months)"), validators=[Optional(), NumberRange(min=1, max=36)])
     start_date = DateField(_l("Planned start"), validators=[Optional()])
     end_date = DateField(_l("Planned end"), validators=[Optional()])
-    communities = MultiCheckboxField(_l("Host communities"), coerce=int, validate_choice=False)
+    communities = MultiCheckboxField(_l("Host communities"), coerce=coerce_id, validate_choice=False)
 
     def values(self):
         return {"project_name": self.project_name.data or "", "category_id": self.category_id.data,

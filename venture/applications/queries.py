@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from venture.applications.models import Application, ApplicationStatus, application_community
 from venture.extensions import db
+from venture.forms import record_id
 from venture.orgs.models import Area, AreaLevel, Membership, Organization
 
 SORTS = {
@@ -40,8 +41,7 @@ class ListFilters:
     @classmethod
     def from_args(cls, args) -> ListFilters:
         def as_int(name):
-            value = args.get(name, "")
-            return int(value) if value.isdigit() else None
+            return record_id(args.get(name, ""))
 
         status = args.get("status") or None
         if status not in {s.value for s in ApplicationStatus}:

@@ -16,6 +16,7 @@ from venture.competitions.forms import local_to_utc
 from venture.competitions.models import Competition
 from venture.db import get_or_404, utcnow
 from venture.errors import DomainError
+from venture.forms import page_number, record_ids
 from venture.policy import organizer_only
 from venture.web import attach_error
 
@@ -27,7 +28,7 @@ bp = Blueprint("screening", __name__, url_prefix="/screening")
 def index(competition_id: int):
     comp = get_or_404(Competition, competition_id)
     filters = queries.ListFilters.from_args(request.args)
-    page = queries.organizer_list(comp, filters, page=request.args.get("page", 1, type=int))
+    page = queries.organizer_list(comp, filters, page=request.args.get("page", 1, type=page_number))
     counts = eligibility.org_application_counts(comp.id, {a.organization_id for a in page.items})
     rules = rules_of(comp)
     today = today_local()
@@ -42,7 +43,7 @@ def index(competition_id: int):
 @organizer_only
 def bulk_pass(competition_id: int):
     comp = get_or_404(Competition, competition_id)
-    ids = [i for i in request.form.getlist("application_id") if i.isdigit()]
+    ids = record_ids(request.form.getlist("application_id"))
     if not ids:
         flash(_("Tick the applications to pass first."), "warning")
     else:

@@ -29,6 +29,7 @@ from venture.db import get_or_404, utcnow
 from venture.errors import DomainError, NotFound, ValidationError
 from venture.files.services import download as download_file
 from venture.followup.rules import local_date
+from venture.forms import coerce_id
 from venture.orgs.models import Qualification
 from venture.policy import require, roles, signed_in
 from venture.web import attach_error
@@ -406,8 +407,8 @@ def diff(application_id: int):
     if len(revisions) < 2:
         flash(_("There is only one revision so far; nothing to compare."), "info")
         return redirect(url_for("applications.show", application_id=app.id))
-    new_n = request.args.get("to", type=int) or max(revisions)
-    old_n = request.args.get("from", type=int) or new_n - 1
+    new_n = request.args.get("to", type=coerce_id) or max(revisions)
+    old_n = request.args.get("from", type=coerce_id) or new_n - 1
     if old_n not in revisions or new_n not in revisions:
         raise NotFound()
     result = diff_snapshots(revisions[old_n].data, revisions[new_n].data)

@@ -13,6 +13,7 @@ from venture.audit import presenting
 from venture.audit.models import AuditEntry
 from venture.audit.services import published_head
 from venture.extensions import db
+from venture.forms import page_number
 from venture.policy import organizer_only
 from venture.templating import LOCAL_TZ
 
@@ -49,7 +50,7 @@ def filtered_query(args):
 @bp.route("/")
 @organizer_only
 def index():
-    page = db.paginate(filtered_query(request.args), page=request.args.get("page", 1, type=int),
+    page = db.paginate(filtered_query(request.args), page=request.args.get("page", 1, type=page_number),
                        per_page=50, error_out=False)
     object_types = db.session.scalars(sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type))
     return render_template("audit/index.html", page=page, args=request.args,

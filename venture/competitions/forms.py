@@ -11,10 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    DecimalField,
     FieldList,
     FormField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -33,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.competitions.models import MAX_PUBLICITY_DAYS, SCORING_STAGES, STAGE_ORDER, BudgetGroup
 from venture.followup.rules import REPORT_GRACE_DAYS
+from venture.forms import DecimalField, IntegerField, coerce_optional_id
 from venture.templating import LOCAL_TZ
 
 MAX_YUAN = Decimal("100000000")  # 1亿元: far above any real grant; guards against typos
@@ -113,8 +112,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+optional_int = coerce_optional_id  # an empty choice or a row id (other forms import this name)
 
 
 class BasicsForm(FlaskForm):

@@ -126,6 +126,9 @@ def delete_rubric(rubric: Rubric, *, actor) -> None:
     if any(s.rubric_id == rubric.id for s in rubric.competition.stages):
         raise Conflict(_("A stage uses this rubric; choose another one for the stage first."))
     record("rubric.deleted", rubric, actor=actor, changes={"name": [rubric.name, None]})
+    for copy in rubric.competition.rubrics:
+        if copy.copied_from_id == rubric.id:
+            copy.copied_from_id = None  # its copies stay; the original they came from is gone
     rubric.competition.rubrics.remove(rubric)
 
 

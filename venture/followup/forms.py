@@ -7,8 +7,10 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from venture.forms import IntegerField, coerce_id
 
 MAX_YUAN = Decimal("100000000")  # 1亿: far above any project
 
@@ -70,7 +72,7 @@ class ReportForm(FlaskForm):
 
 
 class ActivityForm(FlaskForm):
-    community_id = SelectField(_l("Place (host community)"), coerce=int,
+    community_id = SelectField(_l("Place (host community)"), coerce=coerce_id,
                                validators=[InputRequired(message=_l("Choose a community."))])
     held_on = _date(_l("Date"))
     activity_type = StringField(_l("Type of activity"), validators=[InputRequired(message=_l("Enter the type of activity.")),
@@ -100,7 +102,7 @@ class MilestoneForm(FlaskForm):
 
 
 class ExpenseForm(FlaskForm):
-    line_id = SelectField(_l("Budget line"), coerce=int,
+    line_id = SelectField(_l("Budget line"), coerce=coerce_id,
                           validators=[InputRequired(message=_l("Choose a line of the approved budget."))])
     amount = YuanField(_l("Amount (yuan)"), validators=[InputRequired(message=_l("Enter an amount."))])
     spent_on = _date(_l("Date of the expense"))

@@ -34,6 +34,7 @@ from venture.followup.models import (
     TrancheStatus,
 )
 from venture.followup.services.money import tranche_block_reason
+from venture.forms import coerce_id
 from venture.orgs.models import Area, AreaLevel
 
 PER_PAGE = 25
@@ -211,8 +212,8 @@ class Filters:
     @classmethod
     def from_args(cls, args) -> Filters:
         status = args.get("status") or None
-        return cls(competition_id=args.get("competition", type=int), category_id=args.get("category", type=int),
-                   district_id=args.get("district", type=int), street_id=args.get("street", type=int),
+        return cls(competition_id=args.get("competition", type=coerce_id), category_id=args.get("category", type=coerce_id),
+                   district_id=args.get("district", type=coerce_id), street_id=args.get("street", type=coerce_id),
                    status=status if status in {s.value for s in ProjectStatus} else None)
 
 

@@ -8,9 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    DecimalField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -18,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from venture.competitions.models import PanelMode
+from venture.forms import DecimalField, IntegerField, coerce_id
 from venture.i18n import LANGUAGES
 from venture.judging.models import TieKind
 
@@ -108,8 +107,8 @@ class ReasonForm(FlaskForm):
 
 
 class ConflictForm(FlaskForm):
-    judge_id = SelectField(_l("Judge"), coerce=int, validate_choice=False)
-    application_id = SelectField(_l("Application"), coerce=int, validate_choice=False)
+    judge_id = SelectField(_l("Judge"), coerce=coerce_id, validate_choice=False)
+    application_id = SelectField(_l("Application"), coerce=coerce_id, validate_choice=False)
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Give a reason.")),
                                                      Length(max=2000)])
 

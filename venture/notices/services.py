@@ -253,8 +253,12 @@ def mark_all_read(user) -> int:
 @service
 def set_preferences(user, enabled_kinds: set[str]) -> None:
     """Switch email on for ``enabled_kinds`` and off for every other optional kind."""
+    from venture.accounts.models import User
     from venture.audit.services import record
 
+    # One save at a time per person: a double click's second save waits, then finds the
+    # rows the first one added (instead of adding them again and failing on the key).
+    db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
     existing = {p.kind: p for p in db.session.scalars(
         sa.select(NoticePreference).where(NoticePreference.user_id == user.id))}
     changed = {}

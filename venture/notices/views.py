@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from venture.accounts.forms import ConfirmForm
+from venture.forms import coerce_id, page_number
 from venture.notices import kinds, services
 from venture.notices.models import EmailStatus
 from venture.policy import organizer_only, signed_in
@@ -16,7 +17,7 @@ bp = Blueprint("notices", __name__)
 @bp.route("/inbox")
 @signed_in
 def inbox():
-    page = services.inbox_page(current_user, request.args.get("page", 1, type=int))
+    page = services.inbox_page(current_user, request.args.get("page", 1, type=page_number))
     return render_template("notices/inbox.html", page=page, form=ConfirmForm())
 
 
@@ -60,8 +61,8 @@ def delivery_log():
     if kind not in kinds.KINDS:
         kind = None
     q = (request.args.get("q") or "").strip() or None
-    competition_id = request.args.get("competition", type=int)
-    page = services.delivery_log(status=status, kind=kind, q=q, page=request.args.get("page", 1, type=int),
+    competition_id = request.args.get("competition", type=coerce_id)
+    page = services.delivery_log(status=status, kind=kind, q=q, page=request.args.get("page", 1, type=page_number),
                                  competition_id=competition_id)
     return render_template("notices/delivery_log.html", page=page, status=status, kind=kind, q=q or "",
                            statuses=list(EmailStatus), kinds=kinds.KINDS, form=ConfirmForm(),

@@ -7,7 +7,6 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from venture.accounts.forms import LOCALE_CHOICES
+from venture.forms import IntegerField, coerce_id
 from venture.orgs.labels import FIELD_LABELS, choices
 from venture.orgs.models import FlagKind, InspectionResult, PartyOrg, Qualification, Rating
 
@@ -100,7 +100,7 @@ class AreaForm(FlaskForm):
 
 
 class AttachLiaisonForm(FlaskForm):
-    user_id = SelectField(_l("Liaison"), coerce=int, validators=[DataRequired()])
+    user_id = SelectField(_l("Liaison"), coerce=coerce_id, validators=[DataRequired()])
 
 
 class InviteLiaisonForm(FlaskForm):

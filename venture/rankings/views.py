@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from venture.competitions.models import StageKind
 from venture.errors import NotFound
+from venture.forms import coerce_id, page_number
 from venture.jobs.services import get_job
 from venture.policy import organizer_only, public, require
 from venture.rankings import labels, policies, queries, services
@@ -41,7 +42,7 @@ def _check(competition) -> None:
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return max(1, request.args.get("page", 1, type=page_number) or 1)
 
 
 def _category(tabs) -> str:
@@ -209,7 +210,7 @@ def final_history(competition_id: int):
 def compare(snapshot_id: int):
     snap = queries.get_snapshot(snapshot_id)
     _check(snap.competition)
-    other_id = request.args.get("with", type=int)
+    other_id = request.args.get("with", type=coerce_id)
     other = queries.get_snapshot(other_id) if other_id else services.previous_snapshot(snap)
     if other is not None and (other.competition_id != snap.competition_id or other.kind != snap.kind
                               or other.stage_id != snap.stage_id):

@@ -24,6 +24,7 @@ from venture.db import get_or_404, utcnow
 from venture.errors import DeadlinePassed, DomainError, NotFound
 from venture.extensions import limiter
 from venture.files.services import download
+from venture.forms import coerce_id, page_number, whole_number
 from venture.main.views import HOME_PANELS
 from venture.policy import organizer_only, public, require, signed_in
 from venture.rankings.policies import published_sheet_stages
@@ -116,8 +117,8 @@ def objection_new(competition_id: int):
         (d.application_id, f"{d.application.display_code} · {d.application.project_name}"
                            f"（{d.application.organization.name}）")
         for d in services.decisions_of(competition)]
-    if request.method == "GET" and request.args.get("application", type=int):
-        form.application_id.data = request.args.get("application", type=int)
+    if request.method == "GET" and request.args.get("application", type=coerce_id):
+        form.application_id.data = request.args.get("application", type=coerce_id)
     status = None
     if form.validate_on_submit():
         try:
@@ -244,7 +245,9 @@ def approve(competition_id: int):
     form = ApproveForm()
     if form.validate_on_submit():
         raw = (form.days.data or "").strip()
-        days = None if not raw else (int(raw) if raw.isdigit() else -1)
+        days = None if not raw else whole_number(raw, 0, 10_000)
+        if raw and days is None:
+            days = -1  # not a sane number of days: the service refuses it with its message
         try:
             services.approve(competition, current_user, days=days, instructions=form.instructions.data)
         except DomainError as error:
@@ -272,7 +275,7 @@ def objections(competition_id: int):
     status = request.args.get("status") or None
     if status not in {s.value for s in ObjectionStatus}:
         status = None
-    page = queries.objections_page(competition, status=status, page=request.args.get("page", 1, type=int))
+    page = queries.objections_page(competition, status=status, page=request.args.get("page", 1, type=page_number))
     return render_template("results/objections.html", competition=competition, page=page, status=status,
                            statuses=list(ObjectionStatus), counts=queries.objection_counts(competition))
 

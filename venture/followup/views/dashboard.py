@@ -15,6 +15,7 @@ from venture.followup.integration import communities_of_liaison
 from venture.followup.models import ProjectStatus
 from venture.followup.views import bp
 from venture.followup.views._helpers import check_csrf
+from venture.forms import page_number
 from venture.policy import organizer_only, roles
 
 
@@ -22,7 +23,7 @@ from venture.policy import organizer_only, roles
 @organizer_only
 def dashboard():
     filters = queries.Filters.from_args(request.args)
-    page, rows = queries.dashboard_page(filters, request.args.get("page", 1, type=int))
+    page, rows = queries.dashboard_page(filters, request.args.get("page", 1, type=page_number))
     return render_template("followup/dashboard.html", page=page, rows=rows, filters=filters,
                            choices=queries.filter_choices(), statuses=list(ProjectStatus),
                            summary=queries.organizer_summary(),
@@ -56,14 +57,14 @@ def run_checks():
 @bp.route("/communities")
 @organizer_only
 def communities():
-    page, blocks = queries.community_page(request.args.get("page", 1, type=int))
+    page, blocks = queries.community_page(request.args.get("page", 1, type=page_number))
     return render_template("followup/communities.html", page=page, blocks=blocks)
 
 
 @bp.route("/disputes")
 @organizer_only
 def disputes():
-    page = queries.disputed_page(request.args.get("page", 1, type=int))
+    page = queries.disputed_page(request.args.get("page", 1, type=page_number))
     return render_template("followup/disputes.html", page=page)
 
 

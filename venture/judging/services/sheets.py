@@ -20,6 +20,7 @@ from venture.competitions.models import Rubric, RubricCriterion, Stage, StageKin
 from venture.db import service, utcnow
 from venture.errors import Conflict, DeadlinePassed, DomainError, Forbidden, ValidationError
 from venture.extensions import db
+from venture.forms import whole_number
 from venture.judging import policies
 from venture.judging.models import (
     Recommendation,
@@ -107,8 +108,8 @@ def parse_sheet(rubric: Rubric, data: Mapping) -> tuple[SheetInput, dict[str, st
     confidence = None
     raw = _text(data, "confidence", 5)
     if raw:
-        if raw.isdigit() and 1 <= int(raw) <= 5:
-            confidence = int(raw)
+        if whole_number(raw, 1, 5) is not None:
+            confidence = whole_number(raw, 1, 5)
         else:
             errors["confidence"] = _("The confidence is a whole number from 1 to 5.")
     recommendation = None

@@ -17,6 +17,7 @@ from venture.applications.models import Application
 from venture.competitions.models import AdvanceRule, Method, PanelMode
 from venture.errors import DomainError
 from venture.extensions import db
+from venture.forms import coerce_id, record_id, record_ids
 from venture.judging.forms import ConflictForm, RankingSettingsForm, StageSettingsForm
 from venture.judging.models import Conflict
 from venture.judging.services import assignment as assignment_services
@@ -170,9 +171,8 @@ def panels(stage_id: int):
     current = load_stage(stage_id)
     if request.method == "POST":
         _check_form()
-        raw = request.form.get("category_id") or ""
-        category_id = int(raw) if raw.isdigit() else None
-        ids = [int(v) for v in request.form.getlist("judge_id") if v.isdigit()]
+        category_id = record_id(request.form.get("category_id"))
+        ids = record_ids(request.form.getlist("judge_id"))
         if request.form.get("all") == "1":
             ids = [j.id for j in active_judges()]
         try:
@@ -211,8 +211,8 @@ def edit_judges(stage_id: int, application_id: int):
     application = load_application(current, application_id)
     _check_form()
     action = request.form.get("action")
-    judge = db.session.get(User, request.form.get("judge_id", type=int) or 0)
-    new = db.session.get(User, request.form.get("new_judge_id", type=int) or 0)
+    judge = db.session.get(User, request.form.get("judge_id", type=coerce_id) or 0)
+    new = db.session.get(User, request.form.get("new_judge_id", type=coerce_id) or 0)
     try:
         if judge is None or (action == "swap" and new is None):
             raise DomainError(_("Choose a judge."))

@@ -14,6 +14,7 @@ from venture.accounts.models import Role, User
 from venture.db import get_or_404
 from venture.errors import DomainError, NotFound
 from venture.extensions import db
+from venture.forms import page_number
 from venture.judging.forms import InviteJudgeForm, ProfileForm, TieForm, UploadForm
 from venture.judging.models import Conflict, JudgeTie, TieKind
 from venture.judging.services import pool as pool_services
@@ -95,7 +96,7 @@ def remove_tie(tie_id: int):
 def judges():
     q = (request.args.get("q") or "").strip()
     expertise = (request.args.get("expertise") or "").strip()
-    page = db.paginate(pool_services.pool_query(q, expertise), page=request.args.get("page", 1, type=int),
+    page = db.paginate(pool_services.pool_query(q, expertise), page=request.args.get("page", 1, type=page_number),
                        per_page=50, error_out=False)
     return render_template("judging/judges.html", page=page, q=q, expertise=expertise,
                            profiles=pool_services.profiles_for(page.items),

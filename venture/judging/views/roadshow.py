@@ -16,6 +16,7 @@ from venture.competitions.models import StageKind
 from venture.db import get_or_404
 from venture.errors import DomainError, NotFound
 from venture.extensions import db
+from venture.forms import coerce_id, record_ids
 from venture.judging import policies
 from venture.judging.forms import ReasonForm, SessionForm, UploadForm
 from venture.judging.models import Recommendation, RoadshowSession, RoadshowStatus
@@ -58,7 +59,7 @@ def roadshow_sessions(stage_id: int):
     stage = _roadshow_stage(stage_id)
     form = SessionForm()
     if form.validate_on_submit():
-        ids = [int(v) for v in request.form.getlist("application_id") if v.isdigit()]
+        ids = record_ids(request.form.getlist("application_id"))
         try:
             session = roadshow_services.create_session(
                 stage, current_user, name=form.name.data, venue=form.venue.data or "",
@@ -110,13 +111,13 @@ def roadshow_slots(session_id: int):
         current = [s.application_id for s in sorted(session.slots, key=lambda s: s.position)]
         try:
             if action == "add":
-                current.append(request.form.get("application_id", type=int) or 0)
+                current.append(request.form.get("application_id", type=coerce_id) or 0)
                 roadshow_services.set_slots(session, current, current_user)
             elif action == "remove":
-                target = request.form.get("application_id", type=int)
+                target = request.form.get("application_id", type=coerce_id)
                 roadshow_services.set_slots(session, [a for a in current if a != target], current_user)
             elif action in ("up", "down"):
-                roadshow_services.move_slot(session, request.form.get("slot_id", type=int) or 0,
+                roadshow_services.move_slot(session, request.form.get("slot_id", type=coerce_id) or 0,
                                             -1 if action == "up" else 1, current_user)
             elif action == "default":
                 advanced = roadshow_services.advanced_in_latest_review(session.stage)
@@ -151,7 +152,7 @@ def roadshow_control(session_id: int):
             if action == "start":
                 roadshow_services.start_session(session, current_user)
             elif action == "present":
-                roadshow_services.present(session, request.form.get("slot_id", type=int) or 0, current_user)
+                roadshow_services.present(session, request.form.get("slot_id", type=coerce_id) or 0, current_user)
             elif action == "next":
                 following = roadshow_services.next_waiting(session)
                 if following is None:

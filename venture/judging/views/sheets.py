@@ -4,7 +4,6 @@ application once they may be seen."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 import sqlalchemy as sa
@@ -20,6 +19,7 @@ from venture.db import get_or_404, utcnow
 from venture.errors import Conflict, DomainError
 from venture.extensions import db
 from venture.files.services import download, served_name
+from venture.forms import coerce_id, whole_number
 from venture.judging import policies
 from venture.judging.forms import ReasonForm
 from venture.judging.models import (
@@ -36,7 +36,7 @@ from venture.judging.views import bp
 from venture.judging.views.helpers import json_error, load_application, load_stage, sheet_values
 from venture.judging.views.roadshow import render_live
 from venture.policy import require, roles, signed_in
-from venture.security import refuse_unstorable
+from venture.security import TooDeep, loads_json, refuse_too_deep, refuse_unstorable
 from venture.templating import LOCAL_TZ
 
 
@@ -130,7 +130,7 @@ def _post_sheet(stage, application):
     submit = request.form.get("action") == "submit"
     try:
         saved = sheet_services.save_sheet(current_user, stage, application, request.form,
-                                          version=request.form.get("version", type=int) or 0, submit=submit)
+                                          version=request.form.get("version", type=coerce_id) or 0, submit=submit)
     except sheet_services.SheetInvalid as error:
         flash(str(error.message), "danger")
         return _typed_again(stage, application, errors=error.errors, status=error.status)
@@ -218,7 +218,9 @@ def _payload() -> dict:
         data = request.get_json(silent=True)
     else:
         try:
-            data = json.loads(request.form.get("payload") or "{}")
+            data = loads_json(request.form.get("payload") or "{}")
+        except TooDeep:
+            refuse_too_deep()
         except ValueError:
             data = None
     data = data if isinstance(data, dict) else {}
@@ -231,10 +233,8 @@ def _payload() -> dict:
 def autosave(stage_id: int, application_id: int):
     stage, application = _load_for_judge(stage_id, application_id)
     data = _payload()
-    try:
-        version = int(data.get("version") or 0)
-    except (TypeError, ValueError):
-        version = -1
+    version = whole_number(data.get("version") or 0)  # "abc", 1e400 or 2**63: no version (a 409)
+    version = -1 if version is None else version
     try:
         saved = sheet_services.save_sheet(current_user, stage, application, data, version=version,
                                           submit=str(data.get("action")) == "submit")

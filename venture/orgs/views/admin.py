@@ -9,6 +9,7 @@ from flask_login import current_user
 from venture.db import get_or_404
 from venture.errors import DomainError, NotFound
 from venture.extensions import db
+from venture.forms import page_number
 from venture.orgs import forms, services
 from venture.orgs.labels import FIELD_LABELS
 from venture.orgs.models import Organization, OrgFlag, OrgType, VerificationStatus
@@ -26,7 +27,7 @@ def admin_list():
     org_type = request.args.get("type") or None
     q = (request.args.get("q") or "").strip()
     query = services.organization_list_query(status=status, org_type=org_type, q=q)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
     return render_template("orgs/admin_list.html", page=page, status=status, org_type=org_type, q=q,
                            statuses=list(VerificationStatus), types=list(OrgType),
                            changes_filter=services.CHANGES_TO_CONFIRM)

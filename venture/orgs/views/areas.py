@@ -11,6 +11,7 @@ from flask_login import current_user
 from venture.accounts.models import User
 from venture.db import get_or_404
 from venture.errors import DomainError, NotFound
+from venture.forms import record_id
 from venture.orgs import forms, services
 from venture.orgs.models import Area, AreaLevel
 from venture.orgs.views import bp
@@ -29,9 +30,10 @@ def areas():
 def _parent_from(value) -> Area | None:
     if value in (None, "", "0"):
         return None
-    if not str(value).isdigit():
+    parent_id = record_id(value)
+    if parent_id is None:
         raise NotFound()
-    return get_or_404(Area, int(value))
+    return get_or_404(Area, parent_id)
 
 
 @bp.route("/admin/areas/new", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from venture.competitions.models import Competition, Stage
 from venture.db import get_or_404
 from venture.errors import DomainError, NotFound
 from venture.extensions import db
+from venture.forms import coerce_id
 from venture.i18n import current_locale_code
 from venture.jobs.services import get_job
 from venture.judging.models import ScoreSheet, SheetStatus
@@ -63,7 +64,7 @@ def export(competition_id: int, kind: str):
     export_kind = registry().get(kind)
     if export_kind is None:
         raise NotFound()
-    stage_id = request.form.get("stage_id", type=int)
+    stage_id = request.form.get("stage_id", type=coerce_id)
     if (export_kind.scope == "stage") != (stage_id is not None):
         raise NotFound()
     export_request = services.export_request(competition_id, stage_id,
