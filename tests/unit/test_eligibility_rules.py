@@ -22,7 +22,7 @@ def world(**over):
              registration_date=date(2020, 1, 1))
     app = NS(competition=comp, organization=org, status=ApplicationStatus.SUBMITTED,
              budget_lines=[NS(rule_id=1, amount_fen=1000, item="x")], requested_fen=600, cofunding_fen=400,
-             attachments=[NS(kind=AttachmentKind.REGISTRATION)], communities=[])
+             attachments=[NS(kind=AttachmentKind.REGISTRATION, expired=lambda today: False)], communities=[])
     for key, value in over.items():
         target, attr = key.split("__")
         setattr({"comp": comp, "org": org, "app": app}[target], attr, value)
