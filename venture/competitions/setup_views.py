@@ -49,6 +49,7 @@ SECTIONS = [
     ("scoring", "competition_setup.scoring"),
     ("followup", "competition_setup.followup"),
     ("open", "competition_setup.open_"),
+    ("controls", "competition_setup.stage_controls"),
 ]
 
 
@@ -147,6 +148,7 @@ def stages(competition_id: int):
     for stage in comp.stages:
         data[f"{stage.kind.value}_starts_at"] = forms.utc_to_local_naive(stage.starts_at)
         data[f"{stage.kind.value}_ends_at"] = forms.utc_to_local_naive(stage.ends_at)
+    data["shift_later"] = True
     form = forms.stages_form(data=None if request.method == "POST" else data)
     if form.validate_on_submit():
         dates = {
@@ -156,7 +158,8 @@ def stages(competition_id: int):
             )
             for kind in STAGE_ORDER
         }
-        if attempt(form, lambda: services.update_stage_dates(comp, dates, actor=current_user)):
+        if attempt(form, lambda: services.update_stage_dates(comp, dates, actor=current_user,
+                                                             shift_later=form.shift_later.data)):
             flash(_("The stage dates have been saved."), "success")
             return redirect(url_for("competition_setup.stages", competition_id=comp.id))
     return _page("competitions/setup_stages.html", comp, "stages", form, kinds=STAGE_ORDER)
@@ -595,3 +598,7 @@ def archive(competition_id: int):
     services.archive_competition(comp, actor=current_user)
     flash(_("The competition has been archived."), "success")
     return redirect(url_for("competitions.manage"))
+
+
+# The stage controls share this blueprint and its layout (their routes register on import).
+from venture.competitions import stage_views as _stage_views  # noqa: E402,F401
