@@ -5,7 +5,7 @@ The planned dates are the default; the organizer's controls are the reality: "op
 and "close now" and an extension for everyone move the stage's real opening and closing
 (``Stage.opens_at`` / ``Stage.closes_at``); an extension for one judge or one organization
 keeps the stage open for them alone. Once the results are final nothing scores that feeds
-them: the online review and the roadshow are closed whatever their dates say.
+them: the selection's stages (application to 公示) are closed whatever their dates say.
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from venture.competitions.models import CompetitionStatus, Stage, StageExtension, StageKind
+from venture.competitions.models import (
+    SELECTION_STAGES,
+    CompetitionStatus,
+    Stage,
+    StageExtension,
+    StageKind,
+)
 from venture.db import utcnow
 from venture.extensions import db
 
@@ -49,7 +55,7 @@ def closes_at_for(stage: Stage, *, user=None, organization_id: int | None = None
 
 def _frozen_by_results(stage: Stage) -> bool:
     competition = stage.competition
-    return stage.is_scoring and competition is not None and competition.is_locked_for(stage.kind)
+    return stage.kind in SELECTION_STAGES and competition is not None and competition.is_locked_for(stage.kind)
 
 
 def stage_state(stage: Stage, *, user=None, organization_id: int | None = None,

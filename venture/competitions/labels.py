@@ -51,7 +51,7 @@ PHASE = {
     "upcoming": _l("Applications open soon"),
     "applications": _l("Open for applications"),
     "selection": _l("Applications closed: selection under way"),
-    "public_notice": _l("Results on public notice"),
+    "public_notice": _l("Public notice under way"),
     "results_final": _l("Results final"),
     "follow_up": _l("Results final: projects under way"),
     "archived": _l("Archived"),

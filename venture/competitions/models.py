@@ -36,6 +36,9 @@ STAGE_ORDER = list(StageKind)
 SCORING_STAGES = (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW, StageKind.MIDTERM, StageKind.FINAL)
 # The follow-up's evaluations: they happen after the results are final and do not feed them.
 EVALUATION_STAGES = (StageKind.MIDTERM, StageKind.FINAL)
+# The stages that choose the funded projects: closed for good once the results are final.
+SELECTION_STAGES = (StageKind.APPLICATION, StageKind.SCREENING, StageKind.ONLINE_REVIEW, StageKind.ROADSHOW,
+                    StageKind.PUBLICITY)
 
 
 class Method(enum.StrEnum):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -24,6 +24,7 @@ from venture.competitions.locks import ensure_unlocked
 from venture.competitions.models import (
     MIN_PUBLICITY_DAYS,
     SCORING_STAGES,
+    SELECTION_STAGES,
     CompetitionStatus,
     Stage,
     StageExtension,
@@ -40,9 +41,6 @@ kinds.register("stage_closed", _l("A stage was closed early"))
 kinds.register("stage_extended", _l("A stage was extended"))
 
 MAX_REASON_LENGTH = 2000
-# What the results' final lock freezes: the stages that choose the funded projects.
-SELECTION_STAGES = (StageKind.APPLICATION, StageKind.SCREENING, StageKind.ONLINE_REVIEW, StageKind.ROADSHOW,
-                    StageKind.PUBLICITY)
 
 
 def _reason(reason: str) -> str:
@@ -122,9 +120,13 @@ def affected_people(stage: Stage, *, user=None, organization_id: int | None = No
 
 
 def _link(stage: Stage, recipient) -> str:
+    # bound here: a control may run outside a request (the CLI, a test, a task)
+    adapter = current_app.url_map.bind("localhost")
     if stage.kind in SCORING_STAGES and getattr(recipient, "is_judge", False):
-        return url_for("judging.my_sheets", _external=True)
-    return url_for("competitions.show", competition_id=stage.competition_id, _external=True)
+        path = adapter.build("judging.dashboard")
+    else:
+        path = adapter.build("competitions.show", {"competition_id": stage.competition_id})
+    return current_app.config["BASE_URL"] + path
 
 
 def _tell(stage: Stage, kind: str, people, *, reason: str, **context) -> None:

@@ -316,6 +316,9 @@ def finalize(competition, actor, *, now: datetime | None = None) -> Publication:
     publication.version += 1
     competition.results_final_at = now
     competition.results_finalized_by_id = actor.id
+    stage = competition.stage(StageKind.PUBLICITY)
+    if stage is not None and publication.publicity_ends_at is not None:
+        stage.actual_closes_at = publication.publicity_ends_at  # the schedule shows when the 公示 really ended
     record("results.finalize", competition, actor=actor,
            changes={"results_final_at": [None, now], "publication_status":
                     [PublicationStatus.PUBLICITY, PublicationStatus.FINAL]})
