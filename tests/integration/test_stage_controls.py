@@ -268,3 +268,32 @@ def test_phase_and_current_stage_follow_reality_in_pages_and_the_api(make, clien
     assert body["current_stage"] not in ("application", "screening", "online_review", "roadshow", "publicity")
     page = client.get(f"/competitions/{comp.id}").get_data(as_text=True)
     assert "结果已确定" in page and "开放申报" not in page
+
+
+def test_approving_early_the_organizer_may_open_the_notice_now(make, login):
+    boss = make.organizer()
+    comp, _apps, _snap = make.results_setup(organizer=boss, stages=_future_stages())
+    results.generate_decisions(comp, boss)
+    client = login(boss)
+    page = client.get(f"/competitions/{comp.id}/decisions").get_data(as_text=True)
+    assert 'data-testid="planned-publicity"' in page
+    before = utcnow()
+    assert client.post(f"/competitions/{comp.id}/decisions/approve",
+                       data={"days": "7", "open_now": "y"}).status_code == 302
+    publication = results.publication_of(comp)
+    assert before <= publication.publicity_starts_at <= utcnow()
+    assert comp.stage(StageKind.PUBLICITY).actual_opens_at == publication.publicity_starts_at
+
+
+def test_a_draft_setup_leads_on_to_the_next_section(make, login):
+    boss = make.organizer()
+    comp = make.competition(organizer=boss, status="draft")
+    client = login(boss)
+    form = {f"{kind.value}_{edge}": "" for kind in STAGE_ORDER for edge in ("starts_at", "ends_at")}
+    form.update(application_starts_at="2027-03-01T09:00", application_ends_at="2027-03-20T17:00", shift_later="y")
+    saved = client.post(f"/competitions/{comp.id}/setup/stages", data=form)
+    assert saved.status_code == 302 and saved.location.endswith(f"/competitions/{comp.id}/setup/categories")
+    comp.status = comp.status.__class__("open")
+    db.session.commit()
+    saved = client.post(f"/competitions/{comp.id}/setup/stages", data=form)
+    assert saved.status_code == 302 and saved.location.endswith(f"/competitions/{comp.id}/setup/stages")

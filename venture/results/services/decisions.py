@@ -223,18 +223,27 @@ def budget_summary(competition, decisions: list[Decision]) -> list[CategoryBudge
     return list(rows.values())
 
 
-def publicity_window(competition, now: datetime, days: int) -> tuple[datetime, datetime]:
-    """The public notice's window: the one set up for the 公示 stage when the results are
-    approved before it starts, otherwise from the approval for ``days`` days."""
+def planned_publicity(competition, now: datetime):
+    """The 公示 stage when its planned window is still ahead (None otherwise)."""
     stage = competition.stage(StageKind.PUBLICITY)
     if stage is not None and stage.starts_at is not None and stage.ends_at is not None and now < stage.starts_at:
+        return stage
+    return None
+
+
+def publicity_window(competition, now: datetime, days: int, *, open_now: bool = False) -> tuple[datetime, datetime]:
+    """The public notice's window: the one set up for the 公示 stage when the results are
+    approved before it starts (unless the organizer opens it now), otherwise from the
+    approval for ``days`` days."""
+    stage = competition.stage(StageKind.PUBLICITY)
+    if not open_now and stage is not None and stage.starts_at is not None and stage.ends_at is not None and now < stage.starts_at:
         return stage.starts_at, stage.ends_at
     return now, now + timedelta(days=days)
 
 
 @service
 def approve(competition, actor, *, days: int | None = None, instructions: str = "",
-            now: datetime | None = None) -> Publication:
+            now: datetime | None = None, open_now: bool = False) -> Publication:
     """Approve the proposals: the public notice opens for ``days`` days from now, or in the
     window set up for it when that is still ahead (``publicity_window``)."""
     _lock(competition, "results.approve", "competition", competition.id, actor)
@@ -258,7 +267,7 @@ def approve(competition, actor, *, days: int | None = None, instructions: str = 
     if over:
         raise Conflict(_("The funded amounts exceed the budget of: %(names)s. Change the decisions first.",
                          names="、".join(over)))
-    starts, ends = publicity_window(competition, now, days)
+    starts, ends = publicity_window(competition, now, days, open_now=open_now)
     publication.status = PublicationStatus.PUBLICITY
     publication.approved_at = now
     publication.approved_by_id = actor.id
