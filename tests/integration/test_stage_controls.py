@@ -231,7 +231,7 @@ def test_approved_before_the_planned_notice_the_window_is_the_planned_one(make):
     assert (publication.publicity_starts_at, publication.publicity_ends_at) == (stage.starts_at, stage.ends_at)
 
 
-def test_approved_late_the_window_starts_at_approval_and_closes_early_after_its_minimum(make, client):
+def test_approved_late_the_window_starts_at_approval_and_closes_early_after_its_minimum(make, client, login):
     boss = make.organizer()
     comp, _apps, _snap = make.results_setup(organizer=boss)
     stage = comp.stage(StageKind.PUBLICITY)
@@ -242,6 +242,8 @@ def test_approved_late_the_window_starts_at_approval_and_closes_early_after_its_
     assert gates.current_stage(comp).kind == StageKind.PUBLICITY
     assert "结果公示中" in client.get(f"/competitions/{comp.id}").get_data(as_text=True)
 
+    page = login(boss).get(f"/competitions/{comp.id}/stage-controls/publicity").get_data(as_text=True)
+    assert 'disabled aria-describedby="minimum-note"' in page  # "Close now" waits for the legal minimum
     with pytest.raises(Conflict) as refused:
         stagecontrol.close_stage_now(stage, actor=boss, reason=REASON, now=approved_at + timedelta(days=1))
     assert "公示期不得少于" in str(refused.value.message)

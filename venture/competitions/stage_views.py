@@ -13,7 +13,7 @@ from venture.competitions.gates import stage_state
 from venture.competitions.models import SCORING_STAGES, Competition, StageExtension, StageKind
 from venture.competitions.policies import can_control_stages
 from venture.competitions.setup_views import _page, bp
-from venture.db import get_or_404
+from venture.db import get_or_404, utcnow
 from venture.errors import NotFound
 from venture.extensions import db
 from venture.policy import organizer_only, require
@@ -102,8 +102,10 @@ def stage_control(competition_id: int, stage_kind: str):
                                     stage_kind=stage.kind.value))
     extensions = db.session.scalars(sa.select(StageExtension).where(StageExtension.stage_id == stage.id)
                                     .order_by(StageExtension.granted_at.desc())).all()
+    minimum_end = _publicity_minimum(stage)
     return _page("competitions/stage_control.html", comp, "controls", form, stage=stage, state=stage_state(stage),
-                 extensions=extensions, minimum_end=_publicity_minimum(stage))
+                 extensions=extensions, minimum_end=minimum_end,
+                 too_early=minimum_end is not None and utcnow() < minimum_end)
 
 
 def _publicity_minimum(stage):
