@@ -74,7 +74,7 @@ def test_the_gate_follows_the_plan_then_the_controls_for_every_stage(make, kind)
     assert stage.starts_at > now and stage.actual_opens_at == now
 
 
-def test_an_extension_for_one_judge_keeps_the_stage_open_for_that_judge_only(make):
+def test_an_extension_for_one_judge_keeps_the_stage_open_for_that_judge_only(make, login):
     boss = make.organizer()
     comp = make.competition(organizer=boss)
     stage = make.review_stage(comp, open_now=False)  # ended an hour ago
@@ -84,8 +84,12 @@ def test_an_extension_for_one_judge_keeps_the_stage_open_for_that_judge_only(mak
     make.confirmed_assignment(stage, app, other)
     assert not gates.stage_is_open(stage, user=late)
 
-    stagecontrol.extend_stage(stage, actor=boss, reason=REASON, until=utcnow() + timedelta(days=1), user=late)
+    until = utcnow() + timedelta(days=1)
+    stagecontrol.extend_stage(stage, actor=boss, reason=REASON, until=until, user=late)
     assert gates.stage_is_open(stage, user=late)
+    from venture.templating import format_local
+
+    assert format_local(until) in login(late).get("/judging/").get_data(as_text=True)  # their own deadline
     assert not gates.stage_is_open(stage, user=other)
     assert not gates.stage_is_open(stage)
     [notice] = _notices("stage_extended")

@@ -97,6 +97,13 @@ def stage_reality(stage) -> list[str]:
     return notes
 
 
+def closes_for(stage, user):
+    """The filter ``closes_for``: when the stage closes for this person (their extension)."""
+    from venture.competitions.gates import closes_at_for
+
+    return closes_at_for(stage, user=user)
+
+
 competition_status_label = _lookup(COMPETITION_STATUS)
 stage_label = _lookup(STAGE_KIND)
 group_label = _lookup(BUDGET_GROUP)
@@ -106,7 +113,8 @@ LABELS.update(STAGE_KIND)
 LABELS.update(BUDGET_GROUP)
 FILTERS.update({"competition_status": competition_status_label, "stage_label": stage_label,
                 "group_label": group_label, "competition_phase": competition_phase_label,
-                "current_stage": current_stage_label, "stage_reality": stage_reality})
+                "current_stage": current_stage_label, "stage_reality": stage_reality,
+                "closes_for": closes_for})
 
 # enum type -> its own table, so equal values of different enums never mix
 BY_TYPE: dict = {CompetitionStatus: COMPETITION_STATUS, StageKind: STAGE_KIND, BudgetGroup: BUDGET_GROUP}
