@@ -303,3 +303,21 @@ def test_a_draft_setup_leads_on_to_the_next_section(make, login):
     db.session.commit()
     saved = client.post(f"/competitions/{comp.id}/setup/stages", data=form)
     assert saved.status_code == 302 and saved.location.endswith(f"/competitions/{comp.id}/setup/stages")
+
+
+def test_after_the_final_results_only_the_follow_up_dates_move(make):
+    boss = make.organizer()
+    comp = _future_competition(make, boss)
+    comp.results_final_at = utcnow()
+    db.session.commit()
+    dates = _dates(comp)
+    start, end = dates[StageKind.ROADSHOW]
+    with pytest.raises(ValidationError) as refused:
+        update_stage_dates(comp, {**dates, StageKind.ROADSHOW: (start, end + timedelta(days=1))}, actor=boss)
+    assert "结果已确定" in str(refused.value.message)
+
+    start, end = dates[StageKind.MIDTERM]
+    update_stage_dates(comp, {**dates, StageKind.MIDTERM: (start - timedelta(days=10), end - timedelta(days=10))},
+                       actor=boss, shift_later=True)
+    assert comp.stage(StageKind.MIDTERM).starts_at == start - timedelta(days=10)
+    assert comp.stage(StageKind.FINAL).starts_at == dates[StageKind.FINAL][0] - timedelta(days=10)

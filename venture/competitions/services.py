@@ -15,6 +15,7 @@ from venture.competitions.models import (
     MAX_PUBLICITY_DAYS,
     MIN_PUBLICITY_DAYS,
     SCORING_STAGES,
+    SELECTION_STAGES,
     STAGE_ORDER,
     BudgetGroup,
     BudgetLineRule,
@@ -322,6 +323,22 @@ def shift_later_stages(competition: Competition, dates: dict) -> dict:
     return shifted
 
 
+def _check_not_final(competition: Competition, dates: dict) -> None:
+    """Nothing that fed the results changes once they are final: the selection's dates stay."""
+    if not competition.is_locked:
+        return
+    from venture.competitions.labels import label_of
+
+    for stage in competition.stages:
+        if stage.kind not in SELECTION_STAGES or stage.kind not in dates:
+            continue
+        start, end = dates[stage.kind]
+        if not (_same_minute(start, stage.starts_at) and _same_minute(end, stage.ends_at)):
+            raise ValidationError(_("The results are final: the dates of %(stage)s can no longer change. Move only "
+                                    "the follow-up's stages (agreement, implementation, evaluations).",
+                                    stage=label_of(stage.kind)), field=f"{stage.kind.value}_starts_at")
+
+
 @service
 def update_stage_dates(competition: Competition, dates: dict, *, actor, shift_later: bool = False) -> None:
     """``dates``: {StageKind: (starts_at, ends_at)} as aware datetimes (or None).
@@ -335,6 +352,7 @@ def update_stage_dates(competition: Competition, dates: dict, *, actor, shift_la
     moved = _moved_stage(competition, dates)
     if shift_later:
         dates = shift_later_stages(competition, dates)
+    _check_not_final(competition, dates)
     problems = stage_date_problems(dates)
     if problems:
         kind, message = problems[0]
@@ -349,6 +367,8 @@ def update_stage_dates(competition: Competition, dates: dict, *, actor, shift_la
         if stage.kind not in dates:
             continue
         start, end = dates[stage.kind]
+        if _same_minute(start, stage.starts_at) and _same_minute(end, stage.ends_at):
+            continue  # as shown on the form (which has no seconds): unchanged
         if (stage.starts_at, stage.ends_at) != (start, end):
             changes[stage.kind.value] = [[_iso(stage.starts_at), _iso(stage.ends_at)], [_iso(start), _iso(end)]]
             stage.starts_at, stage.ends_at = start, end
