@@ -321,3 +321,22 @@ def test_after_the_final_results_only_the_follow_up_dates_move(make):
                        actor=boss, shift_later=True)
     assert comp.stage(StageKind.MIDTERM).starts_at == start - timedelta(days=10)
     assert comp.stage(StageKind.FINAL).starts_at == dates[StageKind.FINAL][0] - timedelta(days=10)
+
+
+def test_the_extend_form_gives_one_judge_more_time(make, login):
+    boss = make.organizer()
+    comp = make.competition(organizer=boss)
+    stage = make.review_stage(comp, open_now=False)
+    judge = make.judge_with_profile()
+    make.confirmed_assignment(stage, make.application(comp, make.organization(), status="passed"), judge)
+    client = login(boss)
+    url = f"/competitions/{comp.id}/stage-controls/online_review"
+    page = client.get(url).get_data(as_text=True)
+    assert f'value="user:{judge.id}"' in page
+    missing = client.post(url, data={"action": "extend", "reason": REASON, "beneficiary": f"user:{judge.id}"})
+    assert missing.status_code == 422  # no new end given
+    done = client.post(url, data={"action": "extend", "reason": REASON, "beneficiary": f"user:{judge.id}",
+                                  "until": "2099-01-01T12:00"})
+    assert done.status_code == 302
+    assert gates.stage_is_open(stage, user=judge) and not gates.stage_is_open(stage)
+    assert judge.display_name in client.get(url).get_data(as_text=True)
