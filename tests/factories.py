@@ -374,11 +374,28 @@ def final_snapshot(competition, rows, *, created_at=None):
     return snap
 
 
+def _stages_until_publicity() -> dict:
+    """Stage dates of a competition whose selection is over: the 公示 was planned to start
+    an hour ago, so approving the results now opens the public notice now."""
+    from datetime import timedelta
+
+    from venture.competitions.models import STAGE_ORDER, StageKind
+
+    start = utcnow() - timedelta(hours=1) - timedelta(days=30 + 14 * 3)
+    stages = {}
+    for kind in STAGE_ORDER:
+        length = timedelta(days=30 if kind == StageKind.APPLICATION else 14)
+        stages[kind.value] = (start, start + length)
+        start += length
+    return stages
+
+
 def results_setup(*, organizer=None, members=None, count=3, requested_fen=8_000_000, **competition_fields):
     """A competition with ``count`` passed applications and a FINAL snapshot: the first
     funded at its request, the second on the waiting list, the rest not funded.
     Returns (competition, applications, snapshot)."""
     organizer = organizer or globals()["organizer"]()
+    competition_fields.setdefault("stages", _stages_until_publicity())
     comp = competition(organizer=organizer, **competition_fields)
     areas = area_tree(district=f"城东区{next(_counter)}")
     community = next(a for a in areas.values() if a.level.value == "community")

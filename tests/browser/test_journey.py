@@ -59,6 +59,39 @@ STAGE_PLAN = [("Application window", 0, 21), ("Eligibility screening", 21, 28), 
               ("Mid-term evaluation", 230, 240), ("Final evaluation", 420, 450)]
 
 
+class Counting(Browsing):
+    """A person whose clicks are counted: every click that loads a page, and the others
+    made through ``tap`` (a checkbox, a button that adds a row)."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.clicks = 0
+
+    def click(self, locator, *, status: int | None = None):
+        self.clicks += 1
+        return super().click(locator, status=status)
+
+    def menu(self, top: str, item: str):
+        self.clicks += 1  # the dropdown opens first
+        return super().menu(top, item)
+
+    def tap(self, locator):
+        self.clicks += 1
+        locator.click()
+
+    def tick(self, locator):
+        """Check a box (a click only when it is not checked yet)."""
+        if not locator.is_checked():
+            self.tap(locator)
+
+
+# Clicks of the clerk's two longest errands, counted on this journey before the stage
+# controls (2026-12-07): creating a competition (from the menu to "open") and deciding,
+# approving and publishing (from the rankings to the public notice). They may only go down.
+CLICKS_BEFORE = {"create a competition": 21, "decide, approve and publish": 7}
+CLICKS: dict[str, int] = {}
+
+
 class Journey:
     """What the journey remembers between its phases."""
 
@@ -67,9 +100,9 @@ class Journey:
         self.check_page, self.shot, self.readme_shot = check_page, shot, readme_shot
         self.ids: dict[str, int] = {}
 
-    def person(self, name: str, *, on_phone: bool = False) -> Browsing:
+    def person(self, name: str, *, on_phone: bool = False) -> Counting:
         context = self.phone_() if on_phone else self.desktop_()
-        return Browsing(context.new_page(), self.check_page, self.shot, name)
+        return Counting(context.new_page(), self.check_page, self.shot, name)
 
 
 # --- the story, phase by phase ------------------------------------------------------------------
@@ -88,6 +121,9 @@ def test_the_whole_journey(live_server, desktop, phone, check_page, shot, readme
     visitor_objects(j)
     organizer_answers_and_finalizes(j)
     project_is_followed(j)
+    print("clicks (before → now):", {k: f"{CLICKS_BEFORE[k]} → {n}" for k, n in CLICKS.items()})
+    for errand, clicks in CLICKS.items():
+        assert clicks <= CLICKS_BEFORE[errand], f"{errand}: {clicks} clicks, {CLICKS_BEFORE[errand]} before"
 
 
 def prepare_city(j: Journey) -> None:
@@ -107,6 +143,7 @@ def organizer_sets_up_the_competition(j: Journey) -> None:
     o = j.organizer = j.person("organizer")
     o.log_in(ORGANIZER[0])
     o.shot("home")
+    o.clicks = 0
     o.nav(zh("Competitions"))
     o.link(zh("New competition"))
     o.fill(zh("Name of the competition"), COMPETITION)
@@ -122,12 +159,13 @@ def organizer_sets_up_the_competition(j: Journey) -> None:
     for stage, begin, end in STAGE_PLAN:
         o.fill(f"{zh(stage)} · {zh('Starts')}", local(start + timedelta(days=begin)))
         o.fill(f"{zh(stage)} · {zh('Ends')}", local(start + timedelta(days=end)))
+    o.shot("setup-stages")
     o.button(zh("Save the dates"))
     o.flash(zh("The stage dates have been saved."))
-    o.shot("setup-stages")
 
-    # Two categories with budgets that cannot fund every good project.
-    o.link(zh("Categories and budgets"))
+    # Two categories with budgets that cannot fund every good project (a draft's setup
+    # leads from one section to the next).
+    expect(o.page.locator("h2")).to_contain_text(zh("Categories and budgets"))
     for name, budget, description in (("为老服务", "100000", "高龄、独居、失能老人的关爱与互助"),
                                       ("儿童青少年", "80000", "困境儿童、留守儿童的陪伴与成长")):
         o.fill(zh("Name of the category"), name)
@@ -147,23 +185,21 @@ def organizer_sets_up_the_competition(j: Journey) -> None:
 
     # The usual lines (宣传费, 活动物料费, 人员补贴 ≤ 40 %, 管理费 …) come with every new
     # competition; this one adds volunteers' training.
-    o.link(zh("Budget lines"))
     o.select(zh("Group"), zh("Activity costs"))
     o.fill(zh("Budget line"), "志愿者培训费")
     o.button(zh("Add"))
     o.flash(zh("The budget line %(name)s has been added.", name="志愿者培训费"))
 
     o.link(zh("Eligibility and files"))
-    o.page.get_by_label(zh("Registration certificate"), exact=True).check()
+    o.tick(o.page.get_by_label(zh("Registration certificate"), exact=True))
     o.button(zh("Save"))
     o.flash(zh("The eligibility rules have been saved."))
 
     # The online review's rubric, criterion by criterion, adding up to 100.
-    o.link(zh("Rubrics"))
     o.fill(zh("Name of the rubric"), "专家评审评分表")
     o.select(zh("Stage"), zh("Online expert review"))
     o.button(zh("Create and add criteria"))
-    o.page.get_by_role("button", name=zh("Add a criterion")).click()
+    o.tap(o.page.get_by_role("button", name=zh("Add a criterion")))
     rows = o.page.locator("tbody [data-row]")
     expect(rows).to_have_count(4)
     for i, (name, maximum) in enumerate((("需求分析", 25), ("项目设计", 30), ("可行性", 25), ("社会效益", 20))):
@@ -202,6 +238,7 @@ def organizer_sets_up_the_competition(j: Journey) -> None:
                                                             "they can apply during the application window."))
     o.button(zh("Open the competition"))
     o.flash(zh("The competition is open: applicants can see it and apply."))
+    CLICKS["create a competition"] = o.clicks
     o.shot("competition-open")
 
 
@@ -462,6 +499,24 @@ def time_passes(j: Journey, stage_name: str, *, days_into: float = 0.5) -> None:
                                   for name, b, e in STAGE_PLAN}, actor=organizer)
 
 
+STAGE_LABELS = {"application": "Application window", "online_review": "Online expert review", "roadshow": "Roadshow",
+                "publicity": "Public notice", "midterm": "Mid-term evaluation"}
+
+
+def control_stage(j: Journey, kind: str, action: str, reason: str) -> None:
+    """The organizer opens, closes or extends a stage on its control page, with a reason
+    (the people it affects are told; the audit log keeps it)."""
+    o = j.organizer
+    o.go(f"/competitions/{j.ids['competition']}/stage-controls")
+    o.link(zh("Control"), within=o.page.locator(f'tr[data-stage="{kind}"]'), exact_name=False)
+    o.fill(zh("Reason"), reason)
+    o.button(zh(action))
+    done = {"Open now": "%(stage)s is open now.", "Close now": "%(stage)s has been closed.",
+            "Extend": "%(stage)s has been extended."}[action]
+    o.flash(zh(done, stage=zh(STAGE_LABELS[kind])))
+    o.shot(f"stage-{kind}-{action.lower().replace(' ', '-')}")
+
+
 def score_by_service(j: Journey, stage_kind: str, application_key: str, judge_email: str, scores: list) -> None:
     """A judge's sheet submitted through the services (what the phone page does)."""
     from venture.accounts.models import User
@@ -531,8 +586,10 @@ def judges_score_online(j: Journey) -> None:
     first.button(zh("Create my account"))
     first.flash(zh("Welcome! Your account is ready."))
 
-    # The application window and the screening are over: the online review is open.
-    time_passes(j, "Online expert review")
+    # The applications are screened: the bureau closes the application window and opens
+    # the online review now, weeks before its planned date (the judges are told).
+    control_stage(j, "application", "Close now", "全部申报已完成资格审查，提前截止申报。")
+    control_stage(j, "online_review", "Open now", "资格审查提前完成，经局务会同意提前开始专家评审。")
     o.menu(zh("Judging"), zh("Scoring stages"))
     o.link(zh("Online expert review"), within=o.page.get_by_role("row").filter(has_text=zh("Online expert review")))
     o.fill(zh("Judges per application"), "3")
@@ -606,7 +663,8 @@ def organizer_computes(j: Journey, stage: str, *, watch_progress: bool) -> None:
 
 def roadshow_runs_live(j: Journey) -> None:
     o = j.organizer
-    time_passes(j, "Roadshow", days_into=0.1)
+    control_stage(j, "online_review", "Close now", "全部评审表已提交，专家评审提前结束。")
+    control_stage(j, "roadshow", "Open now", "路演场地已落实，提前举行路演。")
     o.menu(zh("Judging"), zh("Scoring stages"))
     o.link(zh("Roadshow sessions"))
     o.fill(zh("Name"), "城东区专场路演")
@@ -677,6 +735,7 @@ def results_published(j: Journey) -> None:
     """The roadshow's scores and the final ranking, then proposals approved for public notice."""
     o = j.organizer
     organizer_computes(j, "Roadshow", watch_progress=False)
+    o.clicks = 0
     o.nav(zh("Rankings"))
     o.link(zh("Open"), within=o.page.get_by_role("row").filter(has_text=COMPETITION))
     o.button(zh("Combine the stages and draw the funding line"))
@@ -684,8 +743,7 @@ def results_published(j: Journey) -> None:
     expect(o.page.locator("main")).to_contain_text(PROJECT)
     o.shot("final-ranking")
 
-    o.nav(zh("Results"))
-    o.link(zh("Open"), within=o.page.get_by_role("row").filter(has_text=COMPETITION))
+    o.link(zh("Next: the proposed decisions"))
     o.button(zh("Generate proposed decisions"))
     o.flash(zh("Proposed decisions generated from the latest final ranking."))
     ours = o.page.get_by_role("row").filter(has_text=PROJECT)
@@ -693,8 +751,11 @@ def results_published(j: Journey) -> None:
     # 为老服务's budget (100,000) cannot fund the second project (60,000) after ours (50,000).
     expect(o.page.get_by_role("row").filter(has_text=OTHERS[0][2])).not_to_contain_text(zh("Funded"))
     o.fill(zh("How to object (shown on the public page)"), "书面异议请加盖公章，寄送澧阳市民政局社会组织管理科；咨询电话 0736-7000000。")
+    # The 公示 was planned weeks ahead; the selection finished early, so it opens now.
+    o.tick(o.page.get_by_label(zh("Open the public notice now instead of on its planned dates"), exact=True))
     o.button(zh("Approve and open the public notice"))
     o.flash(zh("The results are on public notice now."))
+    CLICKS["decide, approve and publish"] = o.clicks
     o.shot("decisions-approved")
 
 
@@ -735,16 +796,27 @@ def organizer_answers_and_finalizes(j: Journey) -> None:
     v.button(zh("Look up"))
     expect(v.page.locator("main")).to_contain_text("经复核，路演评分记录完整")
 
-    # Seven days pass: the public notice ends (its window is moved into the past).
+    # Before its legal minimum the 公示 cannot close early: the page says from when it can.
+    o.go(f"/competitions/{j.ids['competition']}/stage-controls/publicity")
+    expect(o.page.locator("main")).to_contain_text(zh("Legal minimum"))
+    expect(o.page.get_by_role("button", name=zh("Close now"))).to_be_disabled()
+    # The legal minimum passes (the only wait the journey simulates: its start moves back),
+    # and the bureau closes the 公示 now instead of waiting for its planned end.
+    from venture.competitions.models import MIN_PUBLICITY_DAYS, Stage, StageKind
     from venture.extensions import db
     from venture.results.models import Publication
 
     with j.server.ctx():
         publication = db.session.scalar(sa.select(Publication).where(
             Publication.competition_id == j.ids["competition"]))
-        publication.publicity_starts_at -= timedelta(days=7, hours=1)
-        publication.publicity_ends_at -= timedelta(days=7, hours=1)
-    # ... and so do the agreement months: the implementation began 100 days ago.
+        stage = db.session.scalar(sa.select(Stage).where(Stage.competition_id == j.ids["competition"],
+                                                         Stage.kind == StageKind.PUBLICITY))
+        publication.publicity_starts_at -= timedelta(days=MIN_PUBLICITY_DAYS, hours=1)
+        stage.actual_opens_at = publication.publicity_starts_at
+        db.session.commit()
+    control_stage(j, "publicity", "Close now", "公示已满法定最短期限，异议均已答复，提前结束公示。")
+    expect(o.page.get_by_test_id("stage-state")).to_contain_text(zh("closed"))
+    # The agreement months pass: the implementation began 100 days ago.
     time_passes(j, "Implementation", days_into=100)
 
     o.nav(zh("Results"))
@@ -830,7 +902,7 @@ def project_is_followed(j: Journey) -> None:
     a.button(zh("Submit the self-assessment"))
     a.flash(zh("The self-assessment has been submitted; evaluators will now score the project."))
 
-    time_passes(j, "Mid-term evaluation", days_into=1)
+    control_stage(j, "midterm", "Open now", "项目进展顺利，提前开展中期评估。")
     o.go(f"/followup/projects/{j.ids['project']}")
     o.link(zh("Mid-term evaluation"))
     o.fill(zh("Number of evaluators"), "3")

@@ -116,7 +116,7 @@ MATRIX: dict[str, Route] = {
     **{f"competition_setup.{name}": Route("organizer") for name in (
         "archive", "basics", "budget_line", "budget_lines", "categories", "category", "copy_rubric",
         "delete_budget_line", "delete_category", "delete_rubric", "eligibility", "followup", "money", "new", "open_",
-        "rubric", "rubrics", "scoring", "setup", "stages")},
+        "rubric", "rubrics", "scoring", "setup", "stage_control", "stage_controls", "stages")},
     **{f"screening.{name}": Route("organizer") for name in (
         "bulk_pass", "index", "pass_", "reject", "return_", "show")},
     # organizations and communities

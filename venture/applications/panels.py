@@ -73,12 +73,10 @@ def _organizer_panel(user):
 
 
 def _stage_now(competition: Competition, now):
-    """The stage an open competition is in now (the last one started), for the home page."""
-    if competition.status.value != "open":
-        return None
-    started = [s for s in competition.stages if s.starts_at is not None and s.starts_at <= now
-               and (s.ends_at is None or now < s.ends_at)]
-    return started[-1] if started else None
+    from venture.competitions.gates import current_stage
+
+    """The stage an open competition is in now, for the home page (competitions.phase)."""
+    return current_stage(competition, now)
 
 
 def _register_panels():

@@ -51,7 +51,7 @@ class Facts:
 
 def _stage_dates(app: Application, kind: StageKind):
     stage = app.competition.stage(kind)
-    return (stage.starts_at, stage.ends_at) if stage else (None, None)
+    return (stage.opens_at, stage.closes_at) if stage else (None, None)  # the reality (controls)
 
 
 def _money(fen: int) -> str:

@@ -129,6 +129,15 @@ class BasicsForm(FlaskForm):
                           description=_l("Projects must be placed in communities of this area."))
 
 
+class StageControlForm(FlaskForm):
+    """Open now, close now or extend one stage: the button pressed says which."""
+
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3},
+                           description=_l("Kept in the audit log and sent to the people affected."))
+    until = LocalDateTimeField(_l("New end (Beijing time)"))
+    beneficiary = SelectField(_l("Extend for"), validate_choice=False)
+
+
 def stages_form(data=None) -> FlaskForm:
     """One pair of date fields per stage, named <kind>_starts_at / <kind>_ends_at."""
 
@@ -138,6 +147,9 @@ def stages_form(data=None) -> FlaskForm:
     for kind in STAGE_ORDER:
         setattr(StagesForm, f"{kind.value}_starts_at", LocalDateTimeField(_l("Starts")))
         setattr(StagesForm, f"{kind.value}_ends_at", LocalDateTimeField(_l("Ends")))
+    StagesForm.shift_later = BooleanField(_l("Move the later stages by the same amount"), default=True,
+                                          description=_l("When you move a stage, the stages after it keep their "
+                                                         "distance to it."))
     return StagesForm(data=data)
 
 

@@ -36,6 +36,9 @@ STAGE_ORDER = list(StageKind)
 SCORING_STAGES = (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW, StageKind.MIDTERM, StageKind.FINAL)
 # The follow-up's evaluations: they happen after the results are final and do not feed them.
 EVALUATION_STAGES = (StageKind.MIDTERM, StageKind.FINAL)
+# The stages that choose the funded projects: closed for good once the results are final.
+SELECTION_STAGES = (StageKind.APPLICATION, StageKind.SCREENING, StageKind.ONLINE_REVIEW, StageKind.ROADSHOW,
+                    StageKind.PUBLICITY)
 
 
 class Method(enum.StrEnum):
@@ -74,6 +77,9 @@ class BudgetGroup(enum.StrEnum):
 
 
 MAX_PUBLICITY_DAYS = 60  # the longest public notice (公示) a competition may set
+# The shortest public notice the rules allow (公示 lasts 5–7 days): a 公示 may be closed
+# early only once this much of it has run, and a planned 公示 stage is at least this long.
+MIN_PUBLICITY_DAYS = 5
 
 
 def default_tranche_plan() -> list[dict]:
@@ -182,8 +188,12 @@ class Stage(db.Model):
                                                 nullable=False, index=True)
     kind: Mapped[StageKind] = mapped_column(enum_type(StageKind), nullable=False)
     position: Mapped[int] = mapped_column(nullable=False, default=0)
+    # The plan, as set up; the organizer's controls (open now, close now, extend for
+    # everyone) write the reality beside it, so pages can show both.
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    actual_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    actual_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # scoring settings (online review, roadshow, mid-term and final evaluations)
     rubric_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rubric.id"))
@@ -213,11 +223,47 @@ class Stage(db.Model):
     def is_scoring(self) -> bool:
         return self.kind in SCORING_STAGES
 
+    @property
+    def opens_at(self) -> datetime | None:
+        """When the stage really opens (or opened): the organizer's "open now", else the plan."""
+        return self.actual_opens_at or self.starts_at
+
+    @property
+    def closes_at(self) -> datetime | None:
+        """When the stage really closes (or closed) for everyone: "close now" or an
+        extension for everyone, else the plan. Extensions for one person are separate
+        (competitions.gates)."""
+        return self.actual_closes_at or self.ends_at
+
     def is_open_at(self, now: datetime) -> bool:
-        return (self.starts_at is None or now >= self.starts_at) and (self.ends_at is None or now < self.ends_at)
+        """Open for everyone at ``now`` (the reality; per-person extensions: gates.stage_is_open)."""
+        return (self.opens_at is None or now >= self.opens_at) and (self.closes_at is None or now < self.closes_at)
 
     def has_ended(self, now: datetime) -> bool:
-        return self.ends_at is not None and now >= self.ends_at
+        return self.closes_at is not None and now >= self.closes_at
+
+
+class StageExtension(db.Model):
+    """More time in one stage for one person (a judge, an evaluator) or one organization
+    (an applicant), granted by the organizer with a reason. The latest grant counts."""
+
+    __tablename__ = "stage_extension"
+    __table_args__ = (
+        sa.CheckConstraint("(user_id IS NULL) <> (organization_id IS NULL)", name="one_beneficiary"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stage.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"))
+    until: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    reason: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    stage = relationship("Stage")
+    user = relationship("User", foreign_keys=[user_id])
+    organization = relationship("Organization")
 
 
 class Category(db.Model):

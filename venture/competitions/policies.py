@@ -12,6 +12,12 @@ def can_manage(user) -> bool:
     return bool(getattr(user, "is_organizer", False))
 
 
+def can_control_stages(user, competition) -> bool:
+    """Who may open, close and extend the stages of a running competition (the reality
+    beside the planned dates). Today: the organizers; the bureaus' roles may narrow it."""
+    return can_manage(user)
+
+
 def can_view(user, competition) -> bool:
     """Drafts are seen by organizers only; open and archived competitions by everyone."""
     return competition.status != CompetitionStatus.DRAFT or can_manage(user)

@@ -3,7 +3,7 @@ rubrics, and opening it to applicants. Every change is one audited transaction."
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -13,7 +13,9 @@ from venture.audit.services import changes_between, record, snapshot
 from venture.competitions.locks import ensure_unlocked
 from venture.competitions.models import (
     MAX_PUBLICITY_DAYS,
+    MIN_PUBLICITY_DAYS,
     SCORING_STAGES,
+    SELECTION_STAGES,
     STAGE_ORDER,
     BudgetGroup,
     BudgetLineRule,
@@ -29,6 +31,7 @@ from venture.db import service
 from venture.errors import Conflict, ValidationError
 from venture.extensions import db
 from venture.followup.models import TrancheCondition
+from venture.templating import format_local
 
 DEFAULT_BUDGET_RULES = [
     (BudgetGroup.ACTIVITY, "宣传费", None),
@@ -269,28 +272,103 @@ def stage_date_problems(dates: dict) -> list[tuple[StageKind, str]]:
         elif (prev, kind) not in OVERLAPPING and start < p_end:
             problems.append((kind, _("%(stage)s cannot start before %(previous)s has ended.", stage=label(kind),
                                      previous=label(prev))))
+    publicity = dates.get(StageKind.PUBLICITY)
+    if publicity and all(publicity) and publicity[1] - publicity[0] < timedelta(days=MIN_PUBLICITY_DAYS):
+        problems.append((StageKind.PUBLICITY, _(
+            "The public notice lasts at least %(days)d days (the legal minimum): move its end to %(when)s or later.",
+            days=MIN_PUBLICITY_DAYS, when=format_local(publicity[0] + timedelta(days=MIN_PUBLICITY_DAYS)))))
     impl, final = dates.get(StageKind.IMPLEMENTATION), dates.get(StageKind.FINAL)
     if impl and final and all(impl) and all(final) and final[1] < impl[1]:
         problems.append((StageKind.FINAL, _("The final evaluation cannot end before the implementation ends.")))
     return problems
 
 
-@service
-def update_stage_dates(competition: Competition, dates: dict, *, actor) -> None:
-    """``dates``: {StageKind: (starts_at, ends_at)} as aware datetimes (or None)."""
-    for start, end in dates.values():
-        for value in (start, end):
-            if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
-                raise ValidationError(_("Enter dates with a time zone."))
-    problems = stage_date_problems(dates)
-    if problems:
-        kind, message = problems[0]
-        raise ValidationError(message, field=f"{kind.value}_starts_at")
-    changes = {}
+def _same_minute(a: datetime | None, b: datetime | None) -> bool:
+    """The form has minutes: a stored time with seconds is unchanged when its minute is."""
+    if a is None or b is None:
+        return a is b
+    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+
+
+def _moved_stage(competition: Competition, dates: dict) -> tuple[StageKind, timedelta] | None:
+    """The first stage (in the lifecycle's order) whose dates the organizer moved, and by
+    how much (its start, or its end when only the end moved)."""
     for stage in competition.stages:
         if stage.kind not in dates:
             continue
         start, end = dates[stage.kind]
+        if stage.starts_at is not None and start is not None and not _same_minute(start, stage.starts_at):
+            return stage.kind, start - stage.starts_at
+        if stage.ends_at is not None and end is not None and not _same_minute(end, stage.ends_at):
+            return stage.kind, end - stage.ends_at
+    return None
+
+
+def shift_later_stages(competition: Competition, dates: dict) -> dict:
+    """``dates`` with the stages after the first moved one moved by the same amount, where
+    the organizer left them as they were (a stage changed on the form keeps its new dates)."""
+    moved = _moved_stage(competition, dates)
+    if moved is None:
+        return dict(dates)
+    anchor, delta = moved
+    shifted = dict(dates)
+    for stage in competition.stages:
+        if STAGE_ORDER.index(stage.kind) <= STAGE_ORDER.index(anchor):
+            continue
+        start, end = dates.get(stage.kind, (stage.starts_at, stage.ends_at))
+        untouched = _same_minute(start, stage.starts_at) and _same_minute(end, stage.ends_at)
+        if untouched and (stage.starts_at or stage.ends_at):
+            shifted[stage.kind] = (stage.starts_at + delta if stage.starts_at else None,
+                                   stage.ends_at + delta if stage.ends_at else None)
+    return shifted
+
+
+def _check_not_final(competition: Competition, dates: dict) -> None:
+    """Nothing that fed the results changes once they are final: the selection's dates stay."""
+    if not competition.is_locked:
+        return
+    from venture.competitions.labels import label_of
+
+    for stage in competition.stages:
+        if stage.kind not in SELECTION_STAGES or stage.kind not in dates:
+            continue
+        start, end = dates[stage.kind]
+        if not (_same_minute(start, stage.starts_at) and _same_minute(end, stage.ends_at)):
+            raise ValidationError(_("The results are final: the dates of %(stage)s can no longer change. Move only "
+                                    "the follow-up's stages (agreement, implementation, evaluations).",
+                                    stage=label_of(stage.kind)), field=f"{stage.kind.value}_starts_at")
+
+
+@service
+def update_stage_dates(competition: Competition, dates: dict, *, actor, shift_later: bool = False) -> None:
+    """``dates``: {StageKind: (starts_at, ends_at)} as aware datetimes (or None).
+
+    With ``shift_later`` the stages after the first moved one move by the same amount
+    (unless they were changed too), so one change does not set off a chain of refusals."""
+    for start, end in dates.values():
+        for value in (start, end):
+            if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
+                raise ValidationError(_("Enter dates with a time zone."))
+    moved = _moved_stage(competition, dates)
+    if shift_later:
+        dates = shift_later_stages(competition, dates)
+    _check_not_final(competition, dates)
+    problems = stage_date_problems(dates)
+    if problems:
+        kind, message = problems[0]
+        if moved is not None and not shift_later and STAGE_ORDER.index(kind) > STAGE_ORDER.index(moved[0]):
+            message = _("%(problem)s Tick “Move the later stages by the same amount” to move them together.",
+                        problem=message)
+        raise ValidationError(message, field=f"{kind.value}_starts_at")
+    changes = {}
+    if shift_later and moved is not None:
+        changes["shifted_later_by"] = str(moved[1])
+    for stage in competition.stages:
+        if stage.kind not in dates:
+            continue
+        start, end = dates[stage.kind]
+        if _same_minute(start, stage.starts_at) and _same_minute(end, stage.ends_at):
+            continue  # as shown on the form (which has no seconds): unchanged
         if (stage.starts_at, stage.ends_at) != (start, end):
             changes[stage.kind.value] = [[_iso(stage.starts_at), _iso(stage.ends_at)], [_iso(start), _iso(end)]]
             stage.starts_at, stage.ends_at = start, end

@@ -22,6 +22,7 @@ from venture.competitions.models import (
     BudgetLineRule,
     Category,
     Competition,
+    CompetitionStatus,
     FundingMode,
     ReportPeriod,
     Rubric,
@@ -49,6 +50,7 @@ SECTIONS = [
     ("scoring", "competition_setup.scoring"),
     ("followup", "competition_setup.followup"),
     ("open", "competition_setup.open_"),
+    ("controls", "competition_setup.stage_controls"),
 ]
 
 
@@ -65,6 +67,16 @@ def _page(template: str, comp: Competition, section: str, form=None, status=None
     if form is not None:
         return render_form(template, form, status=status, **context)
     return render_template(template, **context), status or 200
+
+
+def _after_save(comp: Competition, section: str):
+    """Where a saved section leads: while the competition is a draft, on to the next
+    section of the setup (one click less per section); afterwards, back to the same one."""
+    keys = [key for key, _endpoint in SECTIONS]
+    endpoint = dict(SECTIONS)[section]
+    if comp.status == CompetitionStatus.DRAFT and section in keys[:keys.index("open")]:
+        endpoint = SECTIONS[keys.index(section) + 1][1]
+    return redirect(url_for(endpoint, competition_id=comp.id))
 
 
 def _area_choices():
@@ -147,6 +159,7 @@ def stages(competition_id: int):
     for stage in comp.stages:
         data[f"{stage.kind.value}_starts_at"] = forms.utc_to_local_naive(stage.starts_at)
         data[f"{stage.kind.value}_ends_at"] = forms.utc_to_local_naive(stage.ends_at)
+    data["shift_later"] = True
     form = forms.stages_form(data=None if request.method == "POST" else data)
     if form.validate_on_submit():
         dates = {
@@ -156,9 +169,10 @@ def stages(competition_id: int):
             )
             for kind in STAGE_ORDER
         }
-        if attempt(form, lambda: services.update_stage_dates(comp, dates, actor=current_user)):
+        if attempt(form, lambda: services.update_stage_dates(comp, dates, actor=current_user,
+                                                             shift_later=form.shift_later.data)):
             flash(_("The stage dates have been saved."), "success")
-            return redirect(url_for("competition_setup.stages", competition_id=comp.id))
+            return _after_save(comp, "stages")
     return _page("competitions/setup_stages.html", comp, "stages", form, kinds=STAGE_ORDER)
 
 
@@ -194,7 +208,7 @@ def scoring(competition_id: int):
         }
         if attempt(form, lambda: services.update_scoring(comp, settings, actor=current_user)):
             flash(_("The scoring settings have been saved."), "success")
-            return redirect(url_for("competition_setup.scoring", competition_id=comp.id))
+            return _after_save(comp, "scoring")
     return _page("competitions/setup_scoring.html", comp, "scoring", form, kinds=SCORING_STAGES)
 
 
@@ -229,7 +243,7 @@ def followup(competition_id: int):
             eval_pass_mark=form.eval_pass_mark.data, grade_a_min=form.grade_a_min.data,
             grade_b_min=form.grade_b_min.data, tranche_plan=form.tranche_rows()):
         flash(_("The results and follow-up settings have been saved."), "success")
-        return redirect(url_for("competition_setup.followup", competition_id=comp.id))
+        return _after_save(comp, "followup")
     return _page("competitions/setup_followup.html", comp, "followup", form)
 
 
@@ -338,7 +352,7 @@ def money(competition_id: int):
         group_caps={g.value: getattr(form, f"cap_{g.value}").data for g in BudgetGroup},
     ):
         flash(_("The money rules have been saved."), "success")
-        return redirect(url_for("competition_setup.money", competition_id=comp.id))
+        return _after_save(comp, "money")
     return _page("competitions/setup_money.html", comp, "money", form)
 
 
@@ -442,7 +456,7 @@ def eligibility(competition_id: int):
         max_total_mb=form.max_total_mb.data,
     ):
         flash(_("The eligibility rules have been saved."), "success")
-        return redirect(url_for("competition_setup.eligibility", competition_id=comp.id))
+        return _after_save(comp, "eligibility")
     return _page("competitions/setup_eligibility.html", comp, "eligibility", form)
 
 
@@ -595,3 +609,7 @@ def archive(competition_id: int):
     services.archive_competition(comp, actor=current_user)
     flash(_("The competition has been archived."), "success")
     return redirect(url_for("competitions.manage"))
+
+
+# The stage controls share this blueprint and its layout (their routes register on import).
+from venture.competitions import stage_views as _stage_views  # noqa: E402,F401

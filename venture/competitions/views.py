@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from venture.competitions import labels as _labels  # noqa: F401  (enum labels)
 from venture.competitions import policies
+from venture.competitions.gates import current_stage
 from venture.competitions.models import Competition, CompetitionStatus, StageKind
 from venture.db import get_or_404, utcnow
 from venture.extensions import db
@@ -42,6 +43,7 @@ def show(competition_id: int):
     orgs = my_organizations(current_user) if current_user.is_authenticated else []
     notes = [note for note in (verification_note(o, comp) for o in orgs) if note]
     return render_template("competitions/show.html", comp=comp, now=utcnow(), orgs=orgs, verification_notes=notes,
+                           current=current_stage(comp),
                            accepting=accepting_applications(comp, utcnow()),
                            window=comp.stage(StageKind.APPLICATION))
 
@@ -69,4 +71,5 @@ def overview(competition_id: int):
     from venture.competitions.services import setup_problems
 
     return render_template("competitions/overview.html", comp=comp, now=utcnow(), problems=setup_problems(comp),
+                           current=current_stage(comp),
                            **overview_counts(comp))

@@ -87,7 +87,9 @@ def _publish_open(competition, organizer) -> None:
     stage = competition.stage(StageKind.PUBLICITY)
     start = stage.starts_at if stage and stage.starts_at and stage.starts_at < now else local_at(now, -2, 9)
     services.generate_decisions(competition, organizer)
-    services.approve(competition, organizer, days=competition.publicity_days, now=start, instructions=INSTRUCTIONS)
+    # opened at ``start`` even when the stage was planned later (the organizer's choice)
+    services.approve(competition, organizer, days=competition.publicity_days, now=start, instructions=INSTRUCTIONS,
+                     open_now=True)
     decisions = services.decisions_of(competition)
     by_outcome = {o: [d for d in decisions if d.outcome == o] for o in FundingOutcome}
     filed_at = [local_at(now, -1, 10, 20), local_at(now, -1, 15, 40)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from venture.competitions.gates import closes_sql
 from venture.competitions.models import Stage
 from venture.db import utcnow
 from venture.extensions import db
@@ -26,10 +27,10 @@ def judge_panel(user) -> dict | None:
         ScoreSheet.stage_id == Assignment.stage_id, ScoreSheet.application_id == Assignment.application_id,
         ScoreSheet.judge_id == Assignment.judge_id, ScoreSheet.status == SheetStatus.SUBMITTED).exists()
     waiting, deadline = db.session.execute(
-        sa.select(sa.func.count(Assignment.id), sa.func.min(Stage.ends_at))
+        sa.select(sa.func.count(Assignment.id), sa.func.min(closes_sql()))
         .join(Stage, Stage.id == Assignment.stage_id)
         .where(Assignment.judge_id == user.id, Assignment.status == AssignmentStatus.ACTIVE, ~submitted,
-               sa.or_(Stage.ends_at.is_(None), Stage.ends_at > now))).one()
+               sa.or_(closes_sql().is_(None), closes_sql() > now))).one()
     live = list(db.session.scalars(
         sa.select(RoadshowSession).join(RoadshowSlot, RoadshowSlot.session_id == RoadshowSession.id)
         .join(Assignment, sa.and_(Assignment.application_id == RoadshowSlot.application_id,

@@ -154,6 +154,7 @@ def judges_behind(now: datetime):
     """Judges with unfinished sheets 72 h and 24 h before an online review or evaluation
     stage ends (the roadshow is scored live, in the room)."""
     from venture.accounts.models import User
+    from venture.competitions.gates import closes_sql
     from venture.competitions.models import (
         EVALUATION_STAGES,
         Competition,
@@ -167,7 +168,7 @@ def judges_behind(now: datetime):
     stages = list(db.session.scalars(
         sa.select(Stage).join(Competition)
         .where(Stage.kind.in_([StageKind.ONLINE_REVIEW, *EVALUATION_STAGES]),
-               Stage.ends_at > now, Stage.ends_at <= horizon, Competition.status != CompetitionStatus.DRAFT,
+               closes_sql() > now, closes_sql() <= horizon, Competition.status != CompetitionStatus.DRAFT,
                # the results lock the review, not the evaluations that follow them
                sa.or_(Stage.kind.in_(EVALUATION_STAGES), Competition.results_final_at.is_(None)))
         .options(joinedload(Stage.competition))))
@@ -186,14 +187,14 @@ def judges_behind(now: datetime):
     by_id = {s.id: s for s in stages}
     for stage_id, judge_id, count in behind:
         stage, judge = by_id[stage_id], judges.get(judge_id)
-        window = window_label(stage.ends_at, now, JUDGE_WINDOWS)
+        window = window_label(stage.closes_at, now, JUDGE_WINDOWS)
         if judge is None or window is None:
             continue
         yield Reminder(judge, "judge_deadline_reminder", f"judge_deadline:{stage.id}:{judge.id}:{window}",
                        link=_link([("judging.my_sheets", {}), ("judging.index", {})]),
                        competition_id=stage.competition_id,
                        context={"competition": stage.competition, "stage_kind": stage.kind.value,
-                                "deadline": format_local(stage.ends_at), "count": count, "window": window})
+                                "deadline": format_local(stage.closes_at), "count": count, "window": window})
 
 
 @reminder_rule("draft_deadline")
@@ -201,13 +202,14 @@ def drafts_not_submitted(now: datetime):
     """Each member of an organization with an unsubmitted draft, 48 h before the
     application window closes: once per member and draft."""
     from venture.applications.models import Application, ApplicationStatus
+    from venture.competitions.gates import closes_sql
     from venture.competitions.models import Competition, CompetitionStatus, Stage, StageKind
     from venture.orgs.models import Membership
 
     horizon = now + timedelta(hours=max(DRAFT_WINDOWS))
     stages = {s.competition_id: s for s in db.session.scalars(
         sa.select(Stage).join(Competition)
-        .where(Stage.kind == StageKind.APPLICATION, Stage.ends_at > now, Stage.ends_at <= horizon,
+        .where(Stage.kind == StageKind.APPLICATION, closes_sql() > now, closes_sql() <= horizon,
                Competition.status == CompetitionStatus.OPEN)
         .options(joinedload(Stage.competition)))}
     if not stages:
@@ -222,7 +224,7 @@ def drafts_not_submitted(now: datetime):
             members.setdefault(m.organization_id, []).append(m.user)
     for app in drafts:
         stage = stages[app.competition_id]
-        window = window_label(stage.ends_at, now, DRAFT_WINDOWS)
+        window = window_label(stage.closes_at, now, DRAFT_WINDOWS)
         if window is None:
             continue
         link = _link([("applications.edit", {"application_id": app.id}),
@@ -231,4 +233,4 @@ def drafts_not_submitted(now: datetime):
             yield Reminder(user, "draft_deadline_reminder", f"draft_deadline:{app.id}:{user.id}:{window}",
                            link=link, competition_id=app.competition_id,
                            context={"competition": stage.competition, "project": app.project_name,
-                                    "deadline": format_local(stage.ends_at)})
+                                    "deadline": format_local(stage.closes_at)})

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from venture.audit.services import published_head
+from venture.competitions.gates import competition_phase, current_stage
 from venture.errors import NotFound
 from venture.extensions import csrf
 from venture.policy import public
@@ -52,8 +53,16 @@ def _cacheable(payload: dict, validator: str):
     return response.make_conditional(request)
 
 
+def _where(competition) -> dict:
+    """The competition's phase and current stage today (they move with time and controls)."""
+    stage = current_stage(competition)
+    return {"phase": competition_phase(competition), "current_stage": stage.kind.value if stage else None}
+
+
 def _validator(publication) -> str:
-    return f"{publication.competition_id}:{publication.version}:{publication.snapshot_id}:{_status(publication)}"
+    where = _where(publication.competition)
+    return (f"{publication.competition_id}:{publication.version}:{publication.snapshot_id}:{_status(publication)}"
+            f":{where['phase']}:{where['current_stage']}")
 
 
 @bp.route("/competitions")
@@ -66,6 +75,7 @@ def competitions():
         "year": p.competition.year,
         "code_prefix": p.competition.code_prefix,
         "status": _status(p),
+        **_where(p.competition),
         "publicity_starts_at": _iso(p.publicity_starts_at),
         "publicity_ends_at": _iso(p.publicity_ends_at),
         "finalized_at": _iso(p.finalized_at),
@@ -111,7 +121,7 @@ def results(competition_id: int):
     } for d in services.decisions_of(competition)]
     payload = {
         "competition": {"id": competition.id, "name": competition.name, "year": competition.year,
-                        "code_prefix": competition.code_prefix},
+                        "code_prefix": competition.code_prefix, **_where(competition)},
         "status": status,
         "publicity_starts_at": starts,
         "publicity_ends_at": ends,

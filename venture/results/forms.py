@@ -69,6 +69,7 @@ class DecisionForm(FlaskForm):
 
 class ApproveForm(FlaskForm):
     days = StringField(_l("Length of the public notice (days)"), validators=[Length(max=3)])
+    open_now = BooleanField(_l("Open the public notice now instead of on its planned dates"))
     instructions = TextAreaField(_l("How to object (shown on the public page)"), validators=[Length(max=4000)],
                                  description=_l("Optional: e.g. the address for written objections with a seal, "
                                                 "or a telephone number for questions."))

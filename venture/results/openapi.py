@@ -10,18 +10,31 @@ _DATETIME_OR_NULL = {"type": ["string", "null"], "format": "date-time",
 _STATUS = {"type": "string", "enum": ["proposed", "final"],
            "description": "proposed: on public notice (公示), objections possible; final: final results."}
 
+_PHASE = {"type": "string",
+          "enum": ["draft", "upcoming", "applications", "selection", "public_notice", "results_final", "follow_up",
+                   "archived"],
+          "description": "Where the competition is today, by the organizer's controls rather than the planned "
+                         "dates: applications (the application window is open), selection (screening, review, "
+                         "roadshow), public_notice (公示), results_final, follow_up (funded projects under way)."}
+_CURRENT_STAGE = {"type": ["string", "null"],
+                  "enum": ["application", "screening", "online_review", "roadshow", "publicity", "agreement",
+                           "implementation", "midterm", "final", None],
+                  "description": "The stage open now (the latest one), null between stages."}
+
 SCHEMAS = {
     "CompetitionSummary": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["id", "name", "year", "code_prefix", "status", "publicity_starts_at", "publicity_ends_at",
-                     "finalized_at", "results_url", "public_page_url"],
+        "required": ["id", "name", "year", "code_prefix", "status", "phase", "current_stage",
+                     "publicity_starts_at", "publicity_ends_at", "finalized_at", "results_url", "public_page_url"],
         "properties": {
             "id": {"type": "integer", "minimum": 1},
             "name": {"type": "string"},
             "year": {"type": "integer"},
             "code_prefix": {"type": "string", "description": "Prefix of the application codes, e.g. GY2025."},
             "status": {"$ref": "#/components/schemas/ResultStatus"},
+            "phase": _PHASE,
+            "current_stage": _CURRENT_STAGE,
             "publicity_starts_at": _DATETIME_OR_NULL,
             "publicity_ends_at": _DATETIME_OR_NULL,
             "finalized_at": _DATETIME_OR_NULL,
@@ -84,9 +97,10 @@ SCHEMAS = {
             "competition": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["id", "name", "year", "code_prefix"],
+                "required": ["id", "name", "year", "code_prefix", "phase", "current_stage"],
                 "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "year": {"type": "integer"},
-                               "code_prefix": {"type": "string"}},
+                               "code_prefix": {"type": "string"}, "phase": _PHASE,
+                               "current_stage": _CURRENT_STAGE},
             },
             "status": {"$ref": "#/components/schemas/ResultStatus"},
             "publicity_starts_at": _DATETIME_OR_NULL,

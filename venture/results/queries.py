@@ -27,7 +27,8 @@ def public_publications() -> list[Publication]:
     """Competitions with results on public notice or final, newest first."""
     return list(db.session.scalars(
         sa.select(Publication).where(Publication.status.in_(PUBLIC_STATUSES))
-        .options(joinedload(Publication.competition))
+        # the competition's stages: its phase and current stage (API)
+        .options(joinedload(Publication.competition).selectinload(Competition.stages))
         .order_by(Publication.approved_at.desc(), Publication.id.desc())))
 
 

@@ -192,7 +192,7 @@ def _decisions_context(competition, **extra):
         budgets=services.budget_summary(competition, decisions), latest_snapshot=latest,
         newer_snapshot=bool(publication and latest and latest.id != publication.snapshot_id),
         counts=queries.objection_counts(competition), blockers=services.finalize_blockers(competition, publication, now),
-        confirm=ConfirmForm(), now=now, **extra)
+        confirm=ConfirmForm(), now=now, planned_publicity=services.planned_publicity(competition, now), **extra)
 
 
 @bp.route("/competitions/<int:competition_id>/decisions")
@@ -249,7 +249,8 @@ def approve(competition_id: int):
         if raw and days is None:
             days = -1  # not a sane number of days: the service refuses it with its message
         try:
-            services.approve(competition, current_user, days=days, instructions=form.instructions.data)
+            services.approve(competition, current_user, days=days, instructions=form.instructions.data,
+                             open_now=bool(form.open_now.data))
         except DomainError as error:
             attach_error(form, error)
             return render_form("results/decisions.html", form, status=error.status if not error.field else 422,

@@ -21,6 +21,7 @@ from venture.applications.models import (
 from venture.applications.money import Line, Problem, check_money, rules_of
 from venture.applications.sections import BY_KEY
 from venture.audit.services import record
+from venture.competitions.gates import closes_at_for
 from venture.competitions.models import Competition, CompetitionStatus, StageKind
 from venture.db import service, utcnow
 from venture.errors import Conflict, DeadlinePassed, Forbidden, NotFound, ValidationError
@@ -76,7 +77,8 @@ def edit_deadline(application: Application) -> datetime | None:
         return application.resubmit_deadline
     if application.status == ApplicationStatus.DRAFT:
         window = application.competition.stage(StageKind.APPLICATION)
-        return window.ends_at if window else None
+        # the real closing, or the organization's own extension (competitions.gates)
+        return closes_at_for(window, organization_id=application.organization_id) if window else None
     return None
 
 
@@ -90,9 +92,9 @@ def ensure_editable(application: Application, now: datetime | None = None) -> No
         window = application.competition.stage(StageKind.APPLICATION)
         if application.competition.status != CompetitionStatus.OPEN or window is None:
             raise Conflict(_("This competition does not accept applications."))
-        if window.starts_at is not None and now < window.starts_at:
+        if window.opens_at is not None and now < window.opens_at:
             raise Conflict(_("The application window opens on %(when)s (Beijing time).",
-                             when=format_local(window.starts_at)))
+                             when=format_local(window.opens_at)))
     if deadline is not None and now >= deadline:
         raise DeadlinePassed(_("The deadline was %(when)s (Beijing time); the application can no longer be "
                                "changed or submitted.", when=format_local(deadline)))

@@ -109,7 +109,7 @@ def submit_application(application: Application, *, actor, version: int | None =
 
 def withdraw_deadline(application: Application) -> datetime | None:
     stage = application.competition.stage(StageKind.SCREENING)
-    return stage.ends_at if stage else None
+    return stage.closes_at if stage else None
 
 
 @service

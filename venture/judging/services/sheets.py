@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from venture.accounts.models import User
 from venture.applications.models import Application
 from venture.audit.services import record
+from venture.competitions.gates import BEFORE, CLOSED, stage_state
 from venture.competitions.locks import ensure_unlocked
 from venture.competitions.models import Rubric, RubricCriterion, Stage, StageKind
 from venture.db import service, utcnow
@@ -167,9 +168,10 @@ def editable_problem(judge: User, stage: Stage, application: Application, sheet:
     reopened = sheet is not None and bool(sheet.reopened_reason)
     if reopened:
         return None
-    if stage.starts_at is not None and now < stage.starts_at:
+    state = stage_state(stage, user=judge, now=now)
+    if state == BEFORE:
         return Conflict(_("The review has not started yet."))
-    if stage.has_ended(now):
+    if state == CLOSED:
         return DeadlinePassed(_("The deadline of this stage has passed; the sheet can no longer be changed."))
     return None
 

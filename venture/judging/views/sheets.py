@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from venture.accounts.forms import ConfirmForm
 from venture.applications.models import Application, Attachment
+from venture.competitions.gates import closes_sql
 from venture.competitions.models import Competition, Stage, StageKind
 from venture.db import get_or_404, utcnow
 from venture.errors import Conflict, DomainError
@@ -53,7 +54,7 @@ def dashboard():
         .where(Assignment.judge_id == current_user.id, Assignment.status == AssignmentStatus.ACTIVE)
         .options(joinedload(Assignment.stage).joinedload(Stage.competition),
                  joinedload(Assignment.application).joinedload(Application.category))
-        .order_by(Stage.ends_at.desc(), Application.code)).all()
+        .order_by(closes_sql().desc(), Application.code)).all()
     conflicted = conflicts.detect({current_user.id}, [a.application for a, _s in rows])
     by_stage: dict[int, dict] = {}
     for assignment, sheet in rows:
@@ -63,7 +64,7 @@ def dashboard():
         group["rows"].append((assignment, sheet))
         group["done"] += 1 if sheet is not None and sheet.is_submitted else 0
     now = utcnow()
-    groups = sorted(by_stage.values(), key=lambda g: (g["stage"].has_ended(now), g["stage"].ends_at or now))
+    groups = sorted(by_stage.values(), key=lambda g: (g["stage"].has_ended(now), g["stage"].closes_at or now))
     return render_template("judging/dashboard.html", groups=groups, now=now)
 
 

@@ -20,8 +20,10 @@ from venture.results.services.decisions import (
     get_decision,
     latest_final_snapshot,
     open_objection_count,
+    planned_publicity,
     proposal_from_entry,
     publication_of,
+    publicity_window,
 )
 from venture.results.services.objections import (
     answer_objection,
@@ -40,5 +42,5 @@ __all__ = [
     "CategoryBudget", "answer_objection", "apply_change", "approve", "budget_summary", "change_decision",
     "decision_for", "decisions_of", "file_objection", "finalize", "finalize_blockers", "generate_decisions",
     "get_decision", "get_objection", "latest_final_snapshot", "lookup_objection", "normalize_receipt",
-    "open_objection_count", "proposal_from_entry", "publication_of",
+    "open_objection_count", "planned_publicity", "proposal_from_entry", "publication_of", "publicity_window",
 ]

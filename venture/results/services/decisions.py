@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from venture.applications.models import Application
 from venture.audit.services import record
 from venture.competitions.locks import ensure_unlocked
-from venture.competitions.models import MAX_PUBLICITY_DAYS
+from venture.competitions.models import MAX_PUBLICITY_DAYS, StageKind
 from venture.db import service, utcnow
 from venture.errors import Conflict, NotFound, ValidationError
 from venture.extensions import db
@@ -223,10 +223,29 @@ def budget_summary(competition, decisions: list[Decision]) -> list[CategoryBudge
     return list(rows.values())
 
 
+def planned_publicity(competition, now: datetime):
+    """The 公示 stage when its planned window is still ahead (None otherwise)."""
+    stage = competition.stage(StageKind.PUBLICITY)
+    if stage is not None and stage.starts_at is not None and stage.ends_at is not None and now < stage.starts_at:
+        return stage
+    return None
+
+
+def publicity_window(competition, now: datetime, days: int, *, open_now: bool = False) -> tuple[datetime, datetime]:
+    """The public notice's window: the one set up for the 公示 stage when the results are
+    approved before it starts (unless the organizer opens it now), otherwise from the
+    approval for ``days`` days."""
+    stage = competition.stage(StageKind.PUBLICITY)
+    if not open_now and stage is not None and stage.starts_at is not None and stage.ends_at is not None and now < stage.starts_at:
+        return stage.starts_at, stage.ends_at
+    return now, now + timedelta(days=days)
+
+
 @service
 def approve(competition, actor, *, days: int | None = None, instructions: str = "",
-            now: datetime | None = None) -> Publication:
-    """Approve the proposals: the public notice opens now for ``days`` days."""
+            now: datetime | None = None, open_now: bool = False) -> Publication:
+    """Approve the proposals: the public notice opens for ``days`` days from now, or in the
+    window set up for it when that is still ahead (``publicity_window``)."""
     _lock(competition, "results.approve", "competition", competition.id, actor)
     now = now or utcnow()
     publication = publication_of(competition)
@@ -248,11 +267,15 @@ def approve(competition, actor, *, days: int | None = None, instructions: str = 
     if over:
         raise Conflict(_("The funded amounts exceed the budget of: %(names)s. Change the decisions first.",
                          names="、".join(over)))
+    starts, ends = publicity_window(competition, now, days, open_now=open_now)
     publication.status = PublicationStatus.PUBLICITY
     publication.approved_at = now
     publication.approved_by_id = actor.id
-    publication.publicity_starts_at = now
-    publication.publicity_ends_at = now + timedelta(days=days)
+    publication.publicity_starts_at, publication.publicity_ends_at = starts, ends
+    stage = competition.stage(StageKind.PUBLICITY)
+    if stage is not None:
+        # the stage's reality is the window: schedules, gates and "current stage" read it
+        stage.actual_opens_at, stage.actual_closes_at = starts, ends
     publication.objection_instructions = instructions
     publication.version += 1
     record("results.approve", publication, actor=actor,
@@ -302,6 +325,9 @@ def finalize(competition, actor, *, now: datetime | None = None) -> Publication:
     publication.version += 1
     competition.results_final_at = now
     competition.results_finalized_by_id = actor.id
+    stage = competition.stage(StageKind.PUBLICITY)
+    if stage is not None and publication.publicity_ends_at is not None:
+        stage.actual_closes_at = publication.publicity_ends_at  # the schedule shows when the 公示 really ended
     record("results.finalize", competition, actor=actor,
            changes={"results_final_at": [None, now], "publication_status":
                     [PublicationStatus.PUBLICITY, PublicationStatus.FINAL]})

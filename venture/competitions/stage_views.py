@@ -1,0 +1,114 @@
+"""The organizer's stage controls: a running competition's stages with their plan and
+their reality, and for each one "open now", "close now" and "extend" (with a reason)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from venture.competitions import forms, stagecontrol
+from venture.competitions.gates import stage_state
+from venture.competitions.models import SCORING_STAGES, Competition, StageExtension, StageKind
+from venture.competitions.policies import can_control_stages
+from venture.competitions.setup_views import _page, bp
+from venture.db import get_or_404, utcnow
+from venture.errors import NotFound
+from venture.extensions import db
+from venture.policy import organizer_only, require
+from venture.web import attempt
+
+
+def _controlled(competition_id: int) -> Competition:
+    comp = get_or_404(Competition, competition_id)
+    require(can_control_stages(current_user, comp))
+    return comp
+
+
+def _stage(comp: Competition, stage_kind: str):
+    try:
+        kind = StageKind(stage_kind)
+    except ValueError:
+        raise NotFound() from None
+    stage = comp.stage(kind)
+    if stage is None:
+        raise NotFound()
+    return stage
+
+
+@bp.route("/<int:competition_id>/stage-controls")
+@organizer_only
+def stage_controls(competition_id: int):
+    comp = _controlled(competition_id)
+    states = {s.id: stage_state(s) for s in comp.stages}
+    return _page("competitions/stage_controls.html", comp, "controls", states=states)
+
+
+def _beneficiaries(stage) -> list[tuple[str, str]]:
+    """Who may get more time alone: the judges of a scoring stage, the organizations with an
+    application in the application window."""
+    choices = [("", _("Everyone"))]
+    if stage.kind in SCORING_STAGES:
+        choices += [(f"user:{u.id}", u.display_name) for u in stagecontrol._judges(stage)]
+    elif stage.kind == StageKind.APPLICATION:
+        from venture.applications.models import Application
+        from venture.orgs.models import Organization
+
+        orgs = db.session.scalars(sa.select(Organization).where(Organization.id.in_(
+            sa.select(Application.organization_id).where(Application.competition_id == stage.competition_id)))
+            .order_by(Organization.name))
+        choices += [(f"org:{o.id}", o.name) for o in orgs]
+    return choices
+
+
+def _beneficiary(value: str, choices) -> dict:
+    from venture.accounts.models import User
+    from venture.orgs.models import Organization
+
+    if not value or value not in {key for key, _label in choices}:
+        return {}
+    kind, _sep, ident = value.partition(":")
+    if kind == "user":
+        return {"user": db.session.get(User, int(ident))}
+    return {"organization": db.session.get(Organization, int(ident))}
+
+
+ACTIONS = {
+    "open": (stagecontrol.open_stage_now, lambda stage: _("%(stage)s is open now.", stage=stage)),
+    "close": (stagecontrol.close_stage_now, lambda stage: _("%(stage)s has been closed.", stage=stage)),
+    "extend": (stagecontrol.extend_stage, lambda stage: _("%(stage)s has been extended.", stage=stage)),
+}
+
+
+@bp.route("/<int:competition_id>/stage-controls/<stage_kind>", methods=["GET", "POST"])
+@organizer_only
+def stage_control(competition_id: int, stage_kind: str):
+    comp = _controlled(competition_id)
+    stage = _stage(comp, stage_kind)
+    form = forms.StageControlForm()
+    form.beneficiary.choices = choices = _beneficiaries(stage)
+    action = request.form.get("action", "")
+    if form.validate_on_submit() and action in ACTIONS:
+        service, done = ACTIONS[action]
+        kwargs = {"actor": current_user, "reason": form.reason.data or ""}
+        if action == "extend":
+            kwargs.update(until=forms.local_to_utc(form.until.data), **_beneficiary(form.beneficiary.data, choices))
+        if attempt(form, lambda: service(stage, **kwargs)):
+            from venture.competitions.labels import stage_label
+
+            flash(done(stage_label(stage.kind)), "success")
+            return redirect(url_for("competition_setup.stage_control", competition_id=comp.id,
+                                    stage_kind=stage.kind.value))
+    extensions = db.session.scalars(sa.select(StageExtension).where(StageExtension.stage_id == stage.id)
+                                    .order_by(StageExtension.granted_at.desc())).all()
+    minimum_end = _publicity_minimum(stage)
+    return _page("competitions/stage_control.html", comp, "controls", form, stage=stage, state=stage_state(stage),
+                 extensions=extensions, minimum_end=minimum_end,
+                 too_early=minimum_end is not None and utcnow() < minimum_end)
+
+
+def _publicity_minimum(stage):
+    if stage.kind != StageKind.PUBLICITY:
+        return None
+    return stagecontrol.publicity_minimum_end(stagecontrol._publication(stage))
