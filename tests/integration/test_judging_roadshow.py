@@ -385,3 +385,37 @@ def test_a_judge_replaced_on_stage_is_told_who_took_over(app_ctx, make, login):
     active = set(db.session.scalars(sa.select(Assignment.judge_id).where(
         Assignment.status == AssignmentStatus.ACTIVE)))
     assert active == {j.id for j in judges} - {leaving.id}
+
+
+def test_the_slot_list_shows_the_online_review_score_the_ranking_publishes(app_ctx, make, login):
+    """Not the raw mean of the sheets: the score computed by the stage's method, or a plain
+    "not computed yet" before the ranking exists."""
+    from venture.competitions.models import Method
+    from venture.rankings.compute import compute_stage_snapshot
+    from venture.rankings.models import SnapshotEntry
+
+    organizer, comp, stage, apps, judges = _roadshow(make, n_apps=2)
+    make.small_rubric(comp)
+    review = comp.stage(StageKind.ONLINE_REVIEW)
+    review.method = Method.MEDIAN
+    db.session.commit()
+    make.scored_stage(review, {(apps[0], judges[0]): {"需求": 8, "设计": 6, "效益": 15},   # 29
+                               (apps[0], judges[1]): {"需求": 10, "设计": 10, "效益": 20},  # 40
+                               (apps[0], judges[2]): {"需求": 2, "设计": 2, "效益": 2}})    # 6
+    db.session.commit()
+    session = RoadshowSession(stage_id=stage.id, name="第一场路演", venue="市民中心",
+                              scheduled_at=utcnow() + timedelta(days=1))
+    db.session.add(session)
+    db.session.commit()
+    boss = login(organizer)
+
+    before = boss.get(f"/judging/roadshow/{session.id}/slots").get_data(as_text=True)
+    assert "25.00" not in before  # the raw mean of 29, 40 and 6
+    assert "尚未计算" in before
+
+    compute_stage_snapshot(review.id)
+    published = db.session.scalar(sa.select(SnapshotEntry.score).where(SnapshotEntry.application_id == apps[0].id))
+    boss.post(f"/judging/roadshow/{session.id}/slots", data={"action": "add", "application_id": apps[0].id})
+    page = boss.get(f"/judging/roadshow/{session.id}/slots").get_data(as_text=True)
+    assert f"{published:.2f}" in page and "25.00" not in page
+    assert "中位数" in page and "尚未计算" not in page
