@@ -419,3 +419,29 @@ def test_the_slot_list_shows_the_online_review_score_the_ranking_publishes(app_c
     page = boss.get(f"/judging/roadshow/{session.id}/slots").get_data(as_text=True)
     assert f"{published:.2f}" in page and "25.00" not in page
     assert "中位数" in page and "尚未计算" not in page
+
+
+def test_the_live_sheet_asks_only_for_the_rubric_unless_the_stage_says_otherwise(app_ctx, make, login):
+    """把握程度 and 评审建议 are optional on the roadshow by default; the organizer's scoring
+    settings can require them."""
+    organizer, stage, session, app, judges = _live(make)
+    page = login(judges[0]).get(f"/judging/roadshow/{session.id}").get_data(as_text=True)
+    assert page.count("（选填）") == 2
+    bare = _form(stage, FULL, action="submit")
+    del bare["confidence"], bare["recommendation"]
+    done = login(judges[0]).post(f"/judging/stages/{stage.id}/applications/{app.id}", data=bare)
+    assert done.status_code in (200, 302)
+    sheet = db.session.scalar(sa.select(ScoreSheet).where(ScoreSheet.judge_id == judges[0].id))
+    assert sheet.status == SheetStatus.SUBMITTED and sheet.confidence is None and sheet.recommendation is None
+
+    boss = login(organizer)
+    form = {f"{kind}_rubric": str(stage.competition.stage(StageKind(kind)).rubric_id or "")
+            for kind in ("online_review", "roadshow", "midterm", "final")}
+    form.update(roadshow_weight="0", online_review_weight="0", roadshow_opinion="y")
+    assert "roadshow_opinion" in boss.get(f"/competitions/{stage.competition_id}/setup/scoring").get_data(as_text=True)
+    assert boss.post(f"/competitions/{stage.competition_id}/setup/scoring", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(stage), stage.id).requires_opinion
+    refused = login(judges[1]).post(f"/judging/stages/{stage.id}/applications/{app.id}", data=bare)
+    assert refused.status_code == 422 and "请选择您对本次评审的把握程度" in refused.get_data(as_text=True)
+    assert "（选填）" not in refused.get_data(as_text=True)

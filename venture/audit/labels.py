@@ -234,6 +234,7 @@ FIELDS = {
     "attachment": _l("Attachment"),
     "background": _l("Background"),
     "blind": _l("Blind review"),
+    "opinion_required": _l("Confidence and recommendation required"),
     "category_id": _l("Category"),
     "changed_decision_id": _l("Decision changed"),
     "code": _l("Code"),

@@ -154,6 +154,11 @@ def scoring_form(data=None, rubric_choices=None) -> FlaskForm:
                 DecimalField(_l("Weight in the final score"), places=3,
                              validators=[Optional(), NumberRange(min=0, max=1)]))
         setattr(ScoringForm, f"{kind.value}_blind", BooleanField(_l("Blind review (hide the applicant)")))
+    # Only the live roadshow makes them optional by default (StageKind.ROADSHOW: Stage.requires_opinion)
+    ScoringForm.roadshow_opinion = BooleanField(
+        _l("Judges must give their confidence and a recommendation"),
+        description=_l("Otherwise these two questions are optional on the sheet; the rubric's scores are always "
+                       "required."))
     form = ScoringForm(data=data)
     for kind in SCORING_STAGES:
         getattr(form, f"{kind.value}_rubric").choices = [("", _l("— none —"))] + (rubric_choices or {}).get(kind, [])

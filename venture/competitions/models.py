@@ -205,6 +205,10 @@ class Stage(db.Model):
     # e.g. [{"kind": "stage", "stage": "online_review"}, {"kind": "criterion", "name": "需求分析"},
     #       {"kind": "requested_amount"}, {"kind": "submitted_at"}]
     tie_breaks: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    # Must a judge give their confidence and a recommendation to submit a sheet? None: the
+    # kind's default (yes, except on the live roadshow, where the rubric's scores are all a
+    # judge has time for); the organizer may say otherwise in the scoring settings.
+    opinion_required: Mapped[bool | None] = mapped_column()
 
     competition: Mapped[Competition] = relationship(back_populates="stages")
     rubric = relationship("Rubric", foreign_keys=[rubric_id])
@@ -212,6 +216,13 @@ class Stage(db.Model):
     @property
     def is_scoring(self) -> bool:
         return self.kind in SCORING_STAGES
+
+    @property
+    def requires_opinion(self) -> bool:
+        """Whether a sheet needs the judge's confidence and recommendation to be submitted."""
+        if self.opinion_required is not None:
+            return self.opinion_required
+        return self.kind != StageKind.ROADSHOW
 
     def is_open_at(self, now: datetime) -> bool:
         return (self.starts_at is None or now >= self.starts_at) and (self.ends_at is None or now < self.ends_at)

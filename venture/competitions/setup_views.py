@@ -25,6 +25,7 @@ from venture.competitions.models import (
     FundingMode,
     ReportPeriod,
     Rubric,
+    StageKind,
 )
 from venture.competitions.policies import can_manage, rubric_in_use
 from venture.db import get_or_404
@@ -170,7 +171,8 @@ def scoring(competition_id: int):
         kind: [(r.id, f"{r.name} · v{r.version}") for r in comp.rubrics if r.stage_kind == kind]
         for kind in SCORING_STAGES
     }
-    data = {}
+    roadshow = comp.stage(StageKind.ROADSHOW)
+    data = {"roadshow_opinion": roadshow.requires_opinion if roadshow is not None else False}
     for stage in comp.stages:
         if stage.is_scoring:
             data.update(
@@ -192,6 +194,7 @@ def scoring(competition_id: int):
             }
             for kind in SCORING_STAGES
         }
+        settings[StageKind.ROADSHOW]["opinion_required"] = form.roadshow_opinion.data
         if attempt(form, lambda: services.update_scoring(comp, settings, actor=current_user)):
             flash(_("The scoring settings have been saved."), "success")
             return redirect(url_for("competition_setup.scoring", competition_id=comp.id))
