@@ -272,7 +272,7 @@ class CriterionForm(BaseForm):
 
 
 class RubricForm(FlaskForm):
-    name = StringField(_l("Name of the criterion"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name of the rubric"), validators=[DataRequired(), Length(max=120)])
     criteria = FieldList(FormField(CriterionForm), min_entries=1)
 
     def validate_criteria(self, field):

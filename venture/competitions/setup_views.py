@@ -486,6 +486,15 @@ def _rubric(comp: Competition, rubric_id: int) -> Rubric:
 BLANK_CRITERIA_ROWS = 3
 
 
+def _blank_rows(rows: list) -> int:
+    """Empty criterion rows to show: some for a new rubric; none once it has criteria (a saved
+    rubric came back with three empty rows each time), unless asked (``?add=N``, the fallback
+    of the "Add a criterion" button without JavaScript)."""
+    if not rows:
+        return BLANK_CRITERIA_ROWS
+    return max(0, min(request.args.get("add", 0, type=int) or 0, 20))
+
+
 @bp.route("/<int:competition_id>/setup/rubrics/<int:rubric_id>", methods=["GET", "POST"])
 @organizer_only
 def rubric(competition_id: int, rubric_id: int):
@@ -507,7 +516,7 @@ def rubric(competition_id: int, rubric_id: int):
         form = forms.RubricForm(
             data={
                 "name": rub.name,
-                "criteria": rows + [{}] * (0 if frozen else BLANK_CRITERIA_ROWS),
+                "criteria": rows + [{}] * (0 if frozen else _blank_rows(rows)),
             }
         )
     status = None
