@@ -22,7 +22,14 @@ from venture.errors import NotFound
 from venture.jobs.services import get_job
 from venture.policy import organizer_only, public, require
 from venture.rankings import labels, policies, queries, services
-from venture.rankings.explain import icc_verdict, judge_points, number, severity_points, signed
+from venture.rankings.explain import (
+    ICC_MIN_APPLICATIONS,
+    icc_verdict,
+    judge_points,
+    number,
+    severity_points,
+    signed,
+)
 from venture.rankings.models import SnapshotKind
 
 bp = Blueprint("rankings", __name__)
@@ -146,7 +153,7 @@ def snapshot(snapshot_id: int):
         fig = queries.figures(snap)
         icc = (snap.diagnostics or {}).get("icc") or {}
         scored_twice = queries.applications_with_two_sheets(snap)
-        context.update(figures=fig, judges=queries.judge_rows(fig), icc=icc,
+        context.update(figures=fig, judges=queries.judge_rows(fig), icc=icc, icc_minimum=ICC_MIN_APPLICATIONS,
                        icc1_level=icc_verdict(icc.get("icc1"), scored_twice),
                        icc1k_level=icc_verdict(icc.get("icc1k"), scored_twice))
     return render_template("rankings/snapshot.html", **context)
