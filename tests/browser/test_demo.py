@@ -37,7 +37,7 @@ def test_every_demo_login_can_do_what_it_is_told_to_try(live_server, demo, deskt
     log_in(o, "organizer@demo.venture")
     o.nav(zh("Rankings"))
     o.link(zh("Open"), within=o.page.get_by_role("row").filter(has_text=wct))
-    review = o.page.get_by_role("region", name=zh("Online review"), exact=True)
+    review = o.page.get_by_role("region", name=zh("Online expert review"), exact=True)
     with live_server.hold("venture.compute_stage") as worker:
         o.button(zh("Compute now"), within=review)
         worker.set()
@@ -68,7 +68,7 @@ def test_every_demo_login_can_do_what_it_is_told_to_try(live_server, demo, deskt
     expect(j7.page.locator("main")).to_contain_text("WCT2026")
     o.nav(zh("Rankings"))
     o.link(zh("Open"), within=o.page.get_by_role("row").filter(has_text="澧阳市2025年公益创投大赛"))
-    o.link(zh("View the ranking"), within=o.page.get_by_role("region", name=zh("Online review"), exact=True))
+    o.link(zh("View the ranking"), within=o.page.get_by_role("region", name=zh("Online expert review"), exact=True))
     harsh = o.page.get_by_role("row").filter(has_text="孙海涛")
     expect(harsh).to_contain_text("−")  # a negative severity: harsher than the panel
     o.shot("gy2025-judges")

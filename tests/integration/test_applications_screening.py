@@ -253,3 +253,31 @@ def test_concurrent_submissions_get_distinct_codes(make, app_ctx):
     codes = sorted(db.session.scalars(sa.select(Application.code).where(Application.competition_id == comp.id)))
     assert codes == [f"{comp.code_prefix}-001", f"{comp.code_prefix}-002"]
     assert db.session.get(type(comp), comp.id).next_application_seq == 3
+
+
+def test_a_return_for_amendment_comes_with_a_default_deadline(make, login):
+    """The return form is pre-filled with a week from today at 17:00 (Beijing time); sent as
+    it is, the application is returned with that deadline."""
+    import re
+
+    from venture.applications.services.screening import (
+        AMENDMENT_DAYS,
+        AMENDMENT_HOUR,
+        default_resubmit_deadline,
+    )
+
+    organizer, member, org, comp = _world(make)
+    app = make.submitted_application(comp, org, member)
+    client = login(organizer)
+    page = client.get(f"/screening/applications/{app.id}").get_data(as_text=True)
+    shown = re.search(r'<input[^>]*id="ret-deadline"[^>]*>', page).group(0)
+    prefilled = re.search(r'value="([^"]+)"', shown).group(1)
+    local = default_resubmit_deadline().astimezone(LOCAL_TZ)
+    assert prefilled == local.strftime("%Y-%m-%dT%H:%M")
+    assert local.hour == AMENDMENT_HOUR and local.minute == 0
+    assert (local.date() - utcnow().astimezone(LOCAL_TZ).date()).days == AMENDMENT_DAYS
+
+    assert client.post(f"/screening/applications/{app.id}/return",
+                       data={"ret-reason": "请补充需求调研数据", "ret-deadline": prefilled}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Application, app.id).resubmit_deadline == default_resubmit_deadline()

@@ -174,3 +174,47 @@ def test_visitors_see_open_competitions_on_the_home_page_and_the_public_list(mak
     assert comp.name in home
     page = client.get(f"/competitions/{comp.id}")
     assert page.status_code == 200 and "登录后申报" in page.get_data(as_text=True)
+
+
+def test_the_rubric_editor_names_the_rubric_and_adds_no_empty_rows_after_saving(make, login):
+    import re
+
+    organizer = make.organizer()
+    comp = make.competition(organizer=organizer)
+    client = login(organizer)
+    assert client.post(f"/competitions/{comp.id}/setup/rubrics",
+                       data={"name": "新评分表", "stage_kind": "online_review"}).status_code == 302
+    rubric = db.session.scalar(sa.select(Rubric).where(Rubric.name == "新评分表"))
+    url = f"/competitions/{comp.id}/setup/rubrics/{rubric.id}"
+
+    def rows(page):
+        return len(re.findall(r'name="criteria-\d+-name"', page))
+
+    fresh = client.get(url).get_data(as_text=True)
+    assert rows(fresh) >= 1  # a new rubric: rows to type in
+    label = re.search(r'<label[^>]*for="name"[^>]*>(.*?)</label>', fresh, re.S).group(1)
+    assert "评分表名称" in label and "评分项" not in label
+
+    saved = client.post(url, data=_criteria_form(CRITERIA), follow_redirects=True).get_data(as_text=True)
+    assert rows(saved) == len(CRITERIA)  # the saved criteria, and no empty rows after them
+    assert rows(client.get(url + "?add=2").get_data(as_text=True)) == len(CRITERIA) + 2  # asked for (no JavaScript)
+
+
+def test_form_fields_about_things_are_not_labelled_as_a_persons_name(make, login):
+    """"Name" is a person's 姓名: a roadshow session, a rubric and an organization have a 名称."""
+    import re
+    from datetime import timedelta
+
+    from venture.db import utcnow
+    from venture.judging.models import RoadshowSession
+
+    organizer = make.organizer()
+    comp = make.competition(organizer=organizer)
+    stage = comp.stage(StageKind.ROADSHOW)
+    session = RoadshowSession(stage_id=stage.id, name="第一场路演", venue="市民中心",
+                              scheduled_at=utcnow() + timedelta(days=1))
+    db.session.add(session)
+    db.session.commit()
+    page = login(organizer).get(f"/judging/roadshow/{session.id}/edit").get_data(as_text=True)
+    label = re.search(r'<label[^>]*for="name"[^>]*>(.*?)</label>', page, re.S).group(1)
+    assert "场次名称" in label and "姓名" not in label

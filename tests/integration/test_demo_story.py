@@ -274,3 +274,17 @@ def test_every_printed_first_step_answers_its_role_and_offers_what_it_promises(c
         assert response.status_code == 200, (step.email, path, response.status_code)
         body = response.get_data(as_text=True)
         assert _zh(step.action) in body, (step.email, path, step.action)
+
+
+def test_every_seeded_demo_account_is_printed_with_its_login(ctx):
+    """liaison2 covers 东湖社区 and was seeded without being printed: now every account the
+    demo made appears, a liaison with the communities it covers."""
+    from venture.demo import print_logins
+
+    printed: list[str] = []
+    print_logins(printed.append)
+    text = "\n".join(printed)
+    emails = set(db.session.scalars(sa.select(User.email)))
+    assert emails and {email for email in emails if email not in text} == set()
+    liaison2 = next(line for line in printed if "liaison2@demo.venture" in line)
+    assert "东湖社区" in liaison2

@@ -3,6 +3,7 @@ determinism, the reason when impossible, one notice per judge; manual edits."""
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 
 import pytest
@@ -143,3 +144,45 @@ def test_only_organizers_run_assignment(app_ctx, make, login):
     assert login(judges[0]).post(f"/judging/stages/{stage.id}/assign").status_code == 403
     assert login(make.applicant()).get(f"/judging/stages/{stage.id}/assignments").status_code == 403
     assert login(organizer).get(f"/judging/stages/{stage.id}/assignments").status_code == 200
+
+
+def _options(page: str, select_id: str) -> set[str]:
+    import re
+
+    found = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    return set(re.findall(r'<option value="(\d+)"', found.group(1))) if found else set()
+
+
+def test_manual_assignment_offers_only_the_judges_it_would_accept_and_says_who_replaced_whom(app_ctx, make, login):
+    from venture.competitions.models import PanelMode
+
+    organizer, comp, stage, judges, apps = _world(make, n_apps=2, n_judges=5, k=2)
+    stage.panel_mode = PanelMode.PER_CATEGORY
+    db.session.commit()
+    service.set_panel(stage, comp.categories[0].id, [judges[0].id, judges[1].id, judges[4].id], organizer)
+    service.set_panel(stage, comp.categories[1].id, [judges[2].id, judges[3].id], organizer)
+    target = apps[0]  # in the first category
+    service.add_judge(stage, target, judges[0], organizer)
+    db.session.add(Conflict(judge_id=judges[1].id, application_id=target.id, source=ConflictSource.ORGANIZER,
+                            reason="x"))
+    db.session.commit()
+    client = login(organizer)
+
+    page = client.get(f"/judging/stages/{stage.id}/assignments").get_data(as_text=True)
+    # judges[0] is assigned, judges[1] conflicted, judges[2] and [3] on another panel
+    assert _options(page, f"a-{target.id}") == {str(judges[4].id)}
+    assert _options(page, f"n-{target.id}") == {str(judges[4].id)}
+    assert _options(page, f"r-{target.id}") == {str(judges[0].id)}
+    for offered in _options(page, f"a-{target.id}"):  # every offered judge is accepted
+        assert service.acceptable_judges(stage, [target])[target.id][0].id == int(offered)
+
+    done = client.post(f"/judging/stages/{stage.id}/applications/{target.id}/judges",
+                       data={"action": "swap", "judge_id": judges[0].id, "new_judge_id": judges[4].id},
+                       follow_redirects=True).get_data(as_text=True)
+    assert {r.judge_id for r in _active(stage)} == {judges[4].id}
+    said = html.unescape(done)
+    assert judges[4].display_name in said and judges[0].display_name in said and "接替" in said
+    added = html.unescape(client.post(f"/judging/stages/{stage.id}/applications/{target.id}/judges",
+                                      data={"action": "add", "judge_id": judges[0].id},
+                                      follow_redirects=True).get_data(as_text=True))
+    assert f"已将 {judges[0].display_name} 加入" in added

@@ -385,3 +385,63 @@ def test_a_judge_replaced_on_stage_is_told_who_took_over(app_ctx, make, login):
     active = set(db.session.scalars(sa.select(Assignment.judge_id).where(
         Assignment.status == AssignmentStatus.ACTIVE)))
     assert active == {j.id for j in judges} - {leaving.id}
+
+
+def test_the_slot_list_shows_the_online_review_score_the_ranking_publishes(app_ctx, make, login):
+    """Not the raw mean of the sheets: the score computed by the stage's method, or a plain
+    "not computed yet" before the ranking exists."""
+    from venture.competitions.models import Method
+    from venture.rankings.compute import compute_stage_snapshot
+    from venture.rankings.models import SnapshotEntry
+
+    organizer, comp, stage, apps, judges = _roadshow(make, n_apps=2)
+    make.small_rubric(comp)
+    review = comp.stage(StageKind.ONLINE_REVIEW)
+    review.method = Method.MEDIAN
+    db.session.commit()
+    make.scored_stage(review, {(apps[0], judges[0]): {"需求": 8, "设计": 6, "效益": 15},   # 29
+                               (apps[0], judges[1]): {"需求": 10, "设计": 10, "效益": 20},  # 40
+                               (apps[0], judges[2]): {"需求": 2, "设计": 2, "效益": 2}})    # 6
+    db.session.commit()
+    session = RoadshowSession(stage_id=stage.id, name="第一场路演", venue="市民中心",
+                              scheduled_at=utcnow() + timedelta(days=1))
+    db.session.add(session)
+    db.session.commit()
+    boss = login(organizer)
+
+    before = boss.get(f"/judging/roadshow/{session.id}/slots").get_data(as_text=True)
+    assert "25.00" not in before  # the raw mean of 29, 40 and 6
+    assert "尚未计算" in before
+
+    compute_stage_snapshot(review.id)
+    published = db.session.scalar(sa.select(SnapshotEntry.score).where(SnapshotEntry.application_id == apps[0].id))
+    boss.post(f"/judging/roadshow/{session.id}/slots", data={"action": "add", "application_id": apps[0].id})
+    page = boss.get(f"/judging/roadshow/{session.id}/slots").get_data(as_text=True)
+    assert f"{published:.2f}" in page and "25.00" not in page
+    assert "中位数" in page and "尚未计算" not in page
+
+
+def test_the_live_sheet_asks_only_for_the_rubric_unless_the_stage_says_otherwise(app_ctx, make, login):
+    """把握程度 and 评审建议 are optional on the roadshow by default; the organizer's scoring
+    settings can require them."""
+    organizer, stage, session, app, judges = _live(make)
+    page = login(judges[0]).get(f"/judging/roadshow/{session.id}").get_data(as_text=True)
+    assert page.count("（选填）") == 2
+    bare = _form(stage, FULL, action="submit")
+    del bare["confidence"], bare["recommendation"]
+    done = login(judges[0]).post(f"/judging/stages/{stage.id}/applications/{app.id}", data=bare)
+    assert done.status_code in (200, 302)
+    sheet = db.session.scalar(sa.select(ScoreSheet).where(ScoreSheet.judge_id == judges[0].id))
+    assert sheet.status == SheetStatus.SUBMITTED and sheet.confidence is None and sheet.recommendation is None
+
+    boss = login(organizer)
+    form = {f"{kind}_rubric": str(stage.competition.stage(StageKind(kind)).rubric_id or "")
+            for kind in ("online_review", "roadshow", "midterm", "final")}
+    form.update(roadshow_weight="0", online_review_weight="0", roadshow_opinion="y")
+    assert "roadshow_opinion" in boss.get(f"/competitions/{stage.competition_id}/setup/scoring").get_data(as_text=True)
+    assert boss.post(f"/competitions/{stage.competition_id}/setup/scoring", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(stage), stage.id).requires_opinion
+    refused = login(judges[1]).post(f"/judging/stages/{stage.id}/applications/{app.id}", data=bare)
+    assert refused.status_code == 422 and "请选择您对本次评审的把握程度" in refused.get_data(as_text=True)
+    assert "（选填）" not in refused.get_data(as_text=True)

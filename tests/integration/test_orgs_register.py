@@ -166,3 +166,18 @@ def test_only_members_and_organizers_see_an_organization(app_ctx, make, login):
     assert member.get("/admin/orgs/").status_code == 403
     assert member.post(f"/admin/orgs/{org.id}/verify").status_code == 403
     assert re.search(r"/orgs/\d+/edit", _text(member.get(f"/orgs/{org.id}")))
+
+
+def test_a_wrong_check_character_shows_on_the_first_submit_with_the_other_errors(app_ctx, make, login):
+    """Not only once the rest of the form is right: the clerk fixes everything in one go."""
+    client = login(make.applicant())
+    code = make_uscc("52439901MJ0000017")
+    wrong_last = code[:17] + ("0" if code[17] != "0" else "1")
+    response = client.post("/orgs/new", data=org_form(wrong_last, name="", legal_representative=""))
+    assert response.status_code == 422
+    text = _text(response)
+    assert f"校验码（最后一位）应为 {code[17]}" in text
+    invalid = set(re.findall(r'<input[^>]*class="[^"]*is-invalid[^"]*"[^>]*id="([a-z_]+)"', text))
+    invalid |= set(re.findall(r'<input[^>]*id="([a-z_]+)"[^>]*class="[^"]*is-invalid', text))
+    assert {"name", "legal_representative", "uscc"} <= invalid
+    assert db.session.scalar(sa.select(sa.func.count(Organization.id))) == 0

@@ -204,3 +204,22 @@ def test_a_lost_computation_no_longer_hides_the_compute_button(login, make):
     db.session.commit()
     assert compute in client.get(f"/rankings/competitions/{comp.id}").get_data(as_text=True)
     assert client.post(f"/rankings/stages/{stage.id}/compute").status_code == 302
+
+
+def test_an_icc_from_a_handful_of_applications_says_it_is_too_few_to_judge(login, make):
+    """Four applications scored by three judges: an ICC can be computed, but it is not a verdict
+    on the panel ("较差"); from five applications on it is."""
+    import re
+
+    from venture.rankings.explain import ICC_MIN_APPLICATIONS
+
+    organizer, comp, stage, apps, panel, snapshot = _computed(make, count=ICC_MIN_APPLICATIONS - 1)
+    assert (snapshot.diagnostics["icc"] or {}).get("icc1") is not None
+    few = login(organizer).get(f"/rankings/snapshots/{snapshot.id}").get_data(as_text=True)
+    assert "样本太少，无法判断" in few and f"至少需要 {ICC_MIN_APPLICATIONS} 个" in few
+    assert not re.search(r"ICC\(1\) = [\d.−-]+</strong> \((较差|一般|良好|优秀)\)", few)
+
+    organizer, comp, stage, apps, panel, snapshot = _computed(make, count=ICC_MIN_APPLICATIONS)
+    enough = login(organizer).get(f"/rankings/snapshots/{snapshot.id}").get_data(as_text=True)
+    assert "样本太少" not in enough
+    assert re.search(r"ICC\(1\) = [\d.−-]+</strong> \((较差|一般|良好|优秀)\)", enough)

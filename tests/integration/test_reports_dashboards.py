@@ -169,7 +169,7 @@ def test_the_harsh_judge_stands_out_and_ranks_move_as_the_engine_says(zh, make):
     for judge in judges:
         mine = sorted(float(t.total) for t in totals if t.judge_id == judge.id)
         row = _table(box)[judge.name]
-        assert row[0] == 4 and row[1] == round(mine[0], 2) and row[5] == round(mine[-1], 2)
+        assert row[0] == 4 and row[1] == round(mine[0], 1) and row[5] == round(mine[-1], 1)
     harsh_label = f'fill="{judging_dashboard.HARSH}" font-weight="bold"'
     assert harsh_label in str(box.svg) and str(box.svg).count(harsh_label) == 1
     assert "严评委" in sections["judges"].note and "低" in sections["judges"].note
@@ -317,7 +317,7 @@ def test_dashboard_query_counts_do_not_grow_with_the_data(app_ctx, make, login):
 def test_a_judges_severity_is_one_number_in_the_note_the_table_and_the_engine(zh, make):
     """The note said "低 7.7 分" (against a median of judges) beside −6.75 in the table:
     both now write the scoring engine's severity, with the same digits."""
-    from venture.rankings.explain import severity_points
+    from venture.rankings.explain import judge_points, severity_points
     from venture.scoring.diagnostics import judge_stats
 
     _organizer, comp, stage, apps, judges = _judging_setup(make)
@@ -330,6 +330,21 @@ def test_a_judges_severity_is_one_number_in_the_note_the_table_and_the_engine(zh
         assert figure == severity_points(engine[judge.id])
         if abs(engine[judge.id]) >= judging_dashboard.UNUSUAL_POINTS:
             # the note gives the same figure, in words and as written in the table
-            assert f"{abs(engine[judge.id]):.2f} 分" in section.note and figure in section.note
+            assert f"{judge_points(abs(engine[judge.id]))} 分" in section.note and figure in section.note
     harsh = next(j for j in judges if j.name == "严评委")
     assert engine[harsh.id] < -judging_dashboard.UNUSUAL_POINTS
+
+
+def test_judge_statistics_speak_to_one_decimal(zh, make):
+    """Every judge figure of the dashboard (quartiles, severity, the overall mean) has one
+    decimal: a sheet total is marked to half points, a second decimal only looks precise."""
+    import re
+
+    _organizer, comp, stage, apps, judges = _judging_setup(make)
+    make.judged(stage, [make.judge(name="戊评委")], apps[:3], [[71.25, 63.75, 80.5]])
+    section = _sections(judging_dashboard.judging_charts(stage))["judges"]
+    for row in _table(section.chart).values():
+        for cell in row[1:]:
+            assert re.fullmatch(r"[+−]?\d+\.\d", str(cell)), cell
+    for figure in re.findall(r"\d+\.\d+", section.note):
+        assert len(figure.split(".")[1]) == 1, section.note

@@ -58,3 +58,35 @@ def test_labels_set_only_if_missing_are_found_by_their_enum(labels):
     table.setdefault(RoadshowStatus.CLOSED, "ignored: it is set already")
     assert table[RoadshowStatus.CLOSED] == "the session ended" and SlotStatus.CLOSED not in table
     assert dict.get(table, "closed") is None  # never stored under the bare value
+
+
+def test_every_page_labels_a_stage_kind_from_one_table(labels):
+    """The rankings, the scorecard and the generic filter say the same name for each stage kind."""
+    from flask_babel import force_locale
+
+    from venture import create_app
+    from venture.competitions.labels import STAGE_KIND, stage_label
+    from venture.competitions.models import SCORING_STAGES, StageKind
+    from venture.labels import label
+    from venture.rankings.labels import stage_label as ranking_stage_label
+
+    table, _enums = labels
+    with create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).test_request_context(), force_locale("zh_CN"):
+        for kind in StageKind:
+            assert table[kind] is STAGE_KIND[kind]
+            assert label(kind) == stage_label(kind)
+        for kind in SCORING_STAGES:
+            assert ranking_stage_label(kind) == stage_label(kind)
+
+
+def test_no_module_keeps_its_own_stage_kind_labels():
+    """A second table of stage names is how one stage came to be "专家评审" here and "网络评审" there."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "venture"
+    own_table = re.compile(r"StageKind\.\w+\s*:\s*_l\(")
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if path.name != "labels.py" or path.parent.name != "competitions"
+                 if own_table.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []

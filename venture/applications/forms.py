@@ -201,10 +201,20 @@ class PassForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
 
 
+def _default_deadline():
+    """The service's default deadline, as the naive Beijing time a datetime-local input shows."""
+    from venture.applications.services.screening import default_resubmit_deadline
+    from venture.templating import LOCAL_TZ
+
+    return default_resubmit_deadline().astimezone(LOCAL_TZ).replace(tzinfo=None)
+
+
 class ReturnForm(FlaskForm):
     reason = TextAreaField(_l("What needs to be amended"), validators=[DataRequired(), Length(max=5000)],
                            render_kw={"rows": 3})
-    deadline = LocalDateTimeField(_l("Re-submit by (Beijing time)"), validators=[DataRequired()])
+    deadline = LocalDateTimeField(_l("Re-submit by (Beijing time)"), validators=[DataRequired()],
+                                  default=_default_deadline,
+                                  description=_l("Pre-filled: one week from today, at 17:00."))
 
 
 class RejectForm(FlaskForm):

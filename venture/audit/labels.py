@@ -247,6 +247,7 @@ FIELDS = {
     "attachment": _l("Attachment"),
     "background": _l("Background"),
     "blind": _l("Blind review"),
+    "opinion_required": _l("Confidence and recommendation required"),
     "category_id": _l("Category"),
     "changed_decision_id": _l("Decision changed"),
     "code": _l("Code"),
@@ -294,7 +295,8 @@ FIELDS = {
     "max_load": _l("Most applications per judge"),
     "member": _l("Member"),
     "method": _l("Method"),
-    "name": _l("Name"),
+    # Not "Name" (a person's 姓名): competitions, rubrics, categories and sessions have names too.
+    "name": _l("Name (of the record)"),
     "no_change_reason": _l("Why no decision changes"),
     "note": _l("Note"),
     "objector_kind": _l("Objector"),

@@ -164,6 +164,11 @@ def scoring_form(data=None, rubric_choices=None) -> FlaskForm:
                 DecimalField(_l("Weight in the final score"), places=3,
                              validators=[Optional(), NumberRange(min=0, max=1)]))
         setattr(ScoringForm, f"{kind.value}_blind", BooleanField(_l("Blind review (hide the applicant)")))
+    # Only the live roadshow makes them optional by default (StageKind.ROADSHOW: Stage.requires_opinion)
+    ScoringForm.roadshow_opinion = BooleanField(
+        _l("Judges must give their confidence and a recommendation"),
+        description=_l("Otherwise these two questions are optional on the sheet; the rubric's scores are always "
+                       "required."))
     form = ScoringForm(data=data)
     for kind in SCORING_STAGES:
         getattr(form, f"{kind.value}_rubric").choices = [("", _l("— none —"))] + (rubric_choices or {}).get(kind, [])
@@ -277,7 +282,7 @@ class CriterionForm(BaseForm):
 
 
 class RubricForm(FlaskForm):
-    name = StringField(_l("Name of the criterion"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name of the rubric"), validators=[DataRequired(), Length(max=120)])
     criteria = FieldList(FormField(CriterionForm), min_entries=1)
 
     def validate_criteria(self, field):

@@ -215,6 +215,10 @@ class Stage(db.Model):
     # e.g. [{"kind": "stage", "stage": "online_review"}, {"kind": "criterion", "name": "需求分析"},
     #       {"kind": "requested_amount"}, {"kind": "submitted_at"}]
     tie_breaks: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    # Must a judge give their confidence and a recommendation to submit a sheet? None: the
+    # kind's default (yes, except on the live roadshow, where the rubric's scores are all a
+    # judge has time for); the organizer may say otherwise in the scoring settings.
+    opinion_required: Mapped[bool | None] = mapped_column()
 
     competition: Mapped[Competition] = relationship(back_populates="stages")
     rubric = relationship("Rubric", foreign_keys=[rubric_id])
@@ -234,6 +238,13 @@ class Stage(db.Model):
         extension for everyone, else the plan. Extensions for one person are separate
         (competitions.gates)."""
         return self.actual_closes_at or self.ends_at
+
+    @property
+    def requires_opinion(self) -> bool:
+        """Whether a sheet needs the judge's confidence and recommendation to be submitted."""
+        if self.opinion_required is not None:
+            return self.opinion_required
+        return self.kind != StageKind.ROADSHOW
 
     def is_open_at(self, now: datetime) -> bool:
         """Open for everyone at ``now`` (the reality; per-person extensions: gates.stage_is_open)."""

@@ -382,7 +382,8 @@ def _iso(value):
 
 @service
 def update_scoring(competition: Competition, settings: dict, *, actor) -> None:
-    """``settings``: {StageKind: {"rubric_id": int|None, "weight": Decimal, "blind": bool}}.
+    """``settings``: {StageKind: {"rubric_id": int|None, "weight": Decimal, "blind": bool,
+    "opinion_required": bool}}.
 
     Once the results are final only the mid-term and final evaluation stages may change
     (a stage left as it was is no change)."""
@@ -407,13 +408,15 @@ def update_scoring(competition: Competition, settings: dict, *, actor) -> None:
         if stage.kind in (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW):
             selection_weight += weight
         blind = bool(wanted.get("blind", stage.blind))
-        if (stage.rubric_id, stage.weight, stage.blind) == (rubric_id, weight, blind):
+        opinion = bool(wanted.get("opinion_required", stage.requires_opinion))
+        if (stage.rubric_id, stage.weight, stage.blind, stage.requires_opinion) == (rubric_id, weight, blind, opinion):
             continue
         ensure_unlocked(competition, action="competition.scoring_changed", object_type="stage",
                         object_id=stage.id, actor=actor, stage_kind=stage.kind)
-        before = snapshot(stage, ("rubric_id", "weight", "blind"))
-        stage.rubric_id, stage.weight, stage.blind = rubric_id, weight, blind
-        changes[stage.kind.value] = changes_between(before, snapshot(stage, ("rubric_id", "weight", "blind")))
+        fields = ("rubric_id", "weight", "blind", "opinion_required")
+        before = snapshot(stage, fields)
+        stage.rubric_id, stage.weight, stage.blind, stage.opinion_required = rubric_id, weight, blind, opinion
+        changes[stage.kind.value] = changes_between(before, snapshot(stage, fields))
     if selection_weight not in (Decimal("0"), Decimal("1")):
         raise ValidationError(_("The weights of the online review and the roadshow must add up to 1 (now %(sum)s).",
                                 sum=selection_weight.normalize()), field="roadshow_weight")

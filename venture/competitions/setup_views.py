@@ -26,6 +26,7 @@ from venture.competitions.models import (
     FundingMode,
     ReportPeriod,
     Rubric,
+    StageKind,
 )
 from venture.competitions.policies import can_manage, rubric_in_use
 from venture.db import get_or_404
@@ -184,7 +185,8 @@ def scoring(competition_id: int):
         kind: [(r.id, f"{r.name} · v{r.version}") for r in comp.rubrics if r.stage_kind == kind]
         for kind in SCORING_STAGES
     }
-    data = {}
+    roadshow = comp.stage(StageKind.ROADSHOW)
+    data = {"roadshow_opinion": roadshow.requires_opinion if roadshow is not None else False}
     for stage in comp.stages:
         if stage.is_scoring:
             data.update(
@@ -206,6 +208,7 @@ def scoring(competition_id: int):
             }
             for kind in SCORING_STAGES
         }
+        settings[StageKind.ROADSHOW]["opinion_required"] = form.roadshow_opinion.data
         if attempt(form, lambda: services.update_scoring(comp, settings, actor=current_user)):
             flash(_("The scoring settings have been saved."), "success")
             return _after_save(comp, "scoring")
@@ -497,6 +500,15 @@ def _rubric(comp: Competition, rubric_id: int) -> Rubric:
 BLANK_CRITERIA_ROWS = 3
 
 
+def _blank_rows(rows: list) -> int:
+    """Empty criterion rows to show: some for a new rubric; none once it has criteria (a saved
+    rubric came back with three empty rows each time), unless asked (``?add=N``, the fallback
+    of the "Add a criterion" button without JavaScript)."""
+    if not rows:
+        return BLANK_CRITERIA_ROWS
+    return max(0, min(request.args.get("add", 0, type=int) or 0, 20))
+
+
 @bp.route("/<int:competition_id>/setup/rubrics/<int:rubric_id>", methods=["GET", "POST"])
 @organizer_only
 def rubric(competition_id: int, rubric_id: int):
@@ -518,7 +530,7 @@ def rubric(competition_id: int, rubric_id: int):
         form = forms.RubricForm(
             data={
                 "name": rub.name,
-                "criteria": rows + [{}] * (0 if frozen else BLANK_CRITERIA_ROWS),
+                "criteria": rows + [{}] * (0 if frozen else _blank_rows(rows)),
             }
         )
     status = None

@@ -37,7 +37,7 @@ def seed_demo() -> bool:
 def print_logins(echo, base_url: str = "") -> None:
     """Each demo login, what to try first with it (Chinese, then an English gloss) and
     the address of the page where that starts."""
-    from venture.demo.people import login_table
+    from venture.demo.people import login_table, other_accounts
 
     echo(f"\n演示账号 Demo logins — 密码均为 password for all: {DEMO_PASSWORD}; "
          "邮件写入 emails go to instance/mail.log\n")
@@ -47,3 +47,9 @@ def print_logins(echo, base_url: str = "") -> None:
         echo(f"      try: {step.gloss}")
         if url:
             echo(f"      → {url}")
+    others = other_accounts()
+    if others:
+        echo("\n  其他演示账号 Other demo accounts (same password):")
+        for account in others:
+            covers = f" — {account.covers}" if account.covers else ""
+            echo(f"  {account.role} · {account.email} · {account.name}{covers}")

@@ -206,6 +206,40 @@ def seed() -> bool:
     return not existed
 
 
+ROLE_NAMES = {Role.ORGANIZER: "主办方 organizer", Role.JUDGE: "评审专家 judge",
+              Role.APPLICANT: "申报机构 applicant", Role.LIAISON: "社区联络员 liaison"}
+
+
+@dataclass(frozen=True)
+class OtherAccount:
+    role: str
+    email: str
+    name: str
+    covers: str  # a liaison's communities, an applicant's organizations ("" otherwise)
+
+
+def other_accounts() -> list[OtherAccount]:
+    """Every account the demo seeded that no first step names (e.g. liaison2, who covers
+    东湖社区): printed too, so every seeded login can be found."""
+    from venture.orgs.models import Area, Membership, Organization, community_liaison
+
+    named = {step.email for step in HINTS if step.email}  # NOT IN with a NULL matches nothing
+    users = db.session.scalars(sa.select(User).where(User.email.not_in(named)).order_by(User.role, User.email))
+    communities: dict[int, list[str]] = {}
+    for user_id, name in db.session.execute(
+            sa.select(community_liaison.c.user_id, Area.name).join(Area, Area.id == community_liaison.c.area_id)
+            .order_by(Area.name)):
+        communities.setdefault(user_id, []).append(name)
+    organizations: dict[int, list[str]] = {}
+    for user_id, name in db.session.execute(
+            sa.select(Membership.user_id, Organization.name)
+            .join(Organization, Organization.id == Membership.organization_id).order_by(Organization.name)):
+        organizations.setdefault(user_id, []).append(name)
+    return [OtherAccount(ROLE_NAMES.get(u.role, str(u.role)), u.email, u.name,
+                         "、".join(communities.get(u.id) or organizations.get(u.id) or []))
+            for u in users]
+
+
 def login_table(base_url: str = "") -> list[tuple[FirstStep, str | None]]:
     """Each first step with the address of its page (None when the demo lacks it)."""
     from flask import current_app

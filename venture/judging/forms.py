@@ -114,7 +114,8 @@ class ConflictForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name of the session"), validators=[DataRequired(), Length(max=120)],
+                       description=_l("e.g. 第一场路演"))
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     scheduled_at = DateTimeLocalField(_l("Date and time (Beijing time)"), format="%Y-%m-%dT%H:%M",
                                       validators=[Optional()])

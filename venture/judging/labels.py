@@ -1,10 +1,11 @@
-"""Labels of the judging enums (and of the stage kinds, if no one gave them yet)."""
+"""Labels of the judging enums (the stage kinds are labelled once, in venture.competitions.labels)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from venture.competitions.models import AdvanceRule, PanelMode, StageKind
+import venture.competitions.labels  # noqa: F401  (the one table of stage kind labels)
+from venture.competitions.models import AdvanceRule, PanelMode
 from venture.judging.models import (
     AssignmentStatus,
     ConflictSource,
@@ -42,18 +43,6 @@ LABELS.update([
     (SlotStatus.CLOSED, _l("Closed")),
 ])
 
-for _kind, _text in {
-    StageKind.APPLICATION: _l("Application"),
-    StageKind.SCREENING: _l("Eligibility screening"),
-    StageKind.ONLINE_REVIEW: _l("Online expert review"),
-    StageKind.ROADSHOW: _l("Roadshow"),
-    StageKind.PUBLICITY: _l("Public notice"),
-    StageKind.AGREEMENT: _l("Agreement"),
-    StageKind.IMPLEMENTATION: _l("Implementation"),
-    StageKind.MIDTERM: _l("Mid-term evaluation"),
-    StageKind.FINAL: _l("Final evaluation"),
-}.items():
-    LABELS.setdefault(_kind, _text)
 for _kind, _text in {PanelMode.ALL: _l("All judges"), PanelMode.PER_CATEGORY: _l("One panel per category")}.items():
     LABELS.setdefault(_kind, _text)
 for _kind, _text in {AdvanceRule.NONE: _l("No shortlist"), AdvanceRule.TOP_N: _l("Top N per category"),

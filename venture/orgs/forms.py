@@ -12,6 +12,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import ValidationError as FieldError
 
 from venture.accounts.forms import LOCALE_CHOICES
 from venture.forms import IntegerField, coerce_id
@@ -53,6 +54,20 @@ class OrganizationForm(FlaskForm):
     party_instructor = StringField(FIELD_LABELS["party_instructor"], validators=[Optional(), Length(max=100)])
     past_awards = TextAreaField(FIELD_LABELS["past_awards"], validators=[Optional(), Length(max=5000)],
                                 render_kw={"rows": 3})
+
+    def validate_uscc(self, field):
+        """The code's own rules (length, characters, check character, civil affairs) checked
+        with the other fields, so a wrong check character shows on the first submit beside the
+        other errors rather than only once everything else is right."""
+        from venture.errors import ValidationError as CodeProblem
+        from venture.orgs.services.organizations import check_code
+
+        if not (field.data or "").strip():
+            return  # DataRequired says so
+        try:
+            check_code(field.data)
+        except CodeProblem as problem:
+            raise FieldError(str(problem.message)) from None
 
     def profile(self) -> dict:
         from venture.orgs.services import PROFILE_FIELDS

@@ -166,19 +166,28 @@ def number(value: float | None) -> str:
     return text if abs(float(text) - value) < 1e-9 else f"{value:.4f}"
 
 
+def judge_points(value: float | None) -> str:
+    """A judge statistic (mean, spread, quartile of their sheet totals) as every page writes
+    it: one decimal. Totals are marked to half points; a second decimal only looks precise."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}"
+
+
 def severity_points(value: float | None) -> str:
     """A judge's severity as every page writes it (the ranking's judge table and its
     bars, the judging dashboard's table and note, the movement reasons): the scoring
     engine's figure (their total minus the other judges' mean on the same applications,
-    averaged; negative = harsher), signed, two decimals. One definition, one number."""
+    averaged; negative = harsher), signed, one decimal like the other judge statistics.
+    One definition, one number."""
     if value is None:
         return "—"
-    return f"{value:+.2f}".replace("-", "−")
+    return f"{value:+.1f}".replace("-", "−")
 
 
 def severity_sentence(name: str, value: float) -> str:
     """The same figure in words: how far a judge scores below or above the others."""
-    points, shown = format(abs(value), ".2f"), severity_points(value)
+    points, shown = judge_points(abs(value)), severity_points(value)
     if value < 0:
         return _("%(name)s scores %(points)s points below the other judges of the same applications "
                  "(severity %(value)s).", name=name, points=points, value=shown)
@@ -206,3 +215,17 @@ def icc_words(level: str | None) -> str:
     return {
         "excellent": _("excellent"), "good": _("good"), "moderate": _("moderate"), "poor": _("poor"),
     }.get(level or "", _("not computable"))
+
+
+# An ICC needs applications that several judges scored: below this many applications with
+# two sheets or more, the figure swings with a single sheet and says nothing about the panel
+# (a "poor" from three applications is noise, not a verdict).
+ICC_MIN_APPLICATIONS = 5
+
+
+def icc_verdict(value: float | None, applications_with_two_sheets: int) -> str:
+    """The ICC in words: its level, or that there are too few sheets to judge."""
+    if value is not None and applications_with_two_sheets < ICC_MIN_APPLICATIONS:
+        return _("too few applications to judge: %(n)d scored by two judges or more, at least %(min)d needed",
+                 n=applications_with_two_sheets, min=ICC_MIN_APPLICATIONS)
+    return icc_words(icc_level(value))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from venture.competitions.models import StageKind
+from venture.competitions.labels import STAGE_KIND
+from venture.competitions.models import SCORING_STAGES, StageKind
 from venture.labels import LABELS
 from venture.rankings.models import FundingOutcome, SnapshotKind
 
@@ -17,12 +18,9 @@ LABELS.update({
     SnapshotKind.FINAL: _l("Final ranking"),
 })
 
-STAGES = {
-    StageKind.ONLINE_REVIEW: _l("Online review"),
-    StageKind.ROADSHOW: _l("Roadshow"),
-    StageKind.MIDTERM: _l("Mid-term evaluation"),
-    StageKind.FINAL: _l("Final evaluation"),
-}
+# One label per stage kind, everywhere: the competitions' table (a clerk saw the same stage as
+# "专家评审" on one page and "网络评审" on another when each part kept its own).
+STAGES = {kind: STAGE_KIND[kind] for kind in SCORING_STAGES}
 
 METHODS = {
     "mean": _l("Mean"),

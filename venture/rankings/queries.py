@@ -130,6 +130,12 @@ def funding_line_after(snapshot: ResultSnapshot, category_key: str) -> int | Non
                SnapshotEntry.funding == FundingOutcome.FUNDED))
 
 
+def applications_with_two_sheets(snapshot: ResultSnapshot) -> int:
+    """How many of the snapshot's applications were scored by two judges or more (what an ICC needs)."""
+    return db.session.scalar(sa.select(sa.func.count(SnapshotEntry.id)).where(
+        SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.sheets >= 2)) or 0
+
+
 def judge_names(ids) -> dict[int, str]:
     ids = [i for i in set(ids) if i is not None]
     if not ids:

@@ -23,7 +23,14 @@ from venture.forms import coerce_id, page_number
 from venture.jobs.services import get_job
 from venture.policy import organizer_only, public, require
 from venture.rankings import labels, policies, queries, services
-from venture.rankings.explain import icc_level, icc_words, number, severity_points, signed
+from venture.rankings.explain import (
+    ICC_MIN_APPLICATIONS,
+    icc_verdict,
+    judge_points,
+    number,
+    severity_points,
+    signed,
+)
 from venture.rankings.models import SnapshotKind
 
 bp = Blueprint("rankings", __name__)
@@ -34,7 +41,7 @@ def _helpers():
     return {"method_label": labels.method_label, "method_help": labels.method_help,
             "tie_break_label": labels.tie_break_label, "flag_label": labels.flag_label,
             "flag_help": labels.flag_help, "stage_label": labels.stage_label, "number": number,
-            "signed": signed, "severity_points": severity_points, "rank_command": services.rank_command}
+            "signed": signed, "severity_points": severity_points, "judge_points": judge_points, "rank_command": services.rank_command}
 
 
 def _check(competition) -> None:
@@ -146,9 +153,10 @@ def snapshot(snapshot_id: int):
     if snap.kind == SnapshotKind.STAGE:
         fig = queries.figures(snap)
         icc = (snap.diagnostics or {}).get("icc") or {}
-        context.update(figures=fig, judges=queries.judge_rows(fig), icc=icc,
-                       icc1_level=icc_words(icc_level(icc.get("icc1"))),
-                       icc1k_level=icc_words(icc_level(icc.get("icc1k"))))
+        scored_twice = queries.applications_with_two_sheets(snap)
+        context.update(figures=fig, judges=queries.judge_rows(fig), icc=icc, icc_minimum=ICC_MIN_APPLICATIONS,
+                       icc1_level=icc_verdict(icc.get("icc1"), scored_twice),
+                       icc1k_level=icc_verdict(icc.get("icc1k"), scored_twice))
     return render_template("rankings/snapshot.html", **context)
 
 

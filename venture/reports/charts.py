@@ -137,7 +137,7 @@ def stacked_bar_chart(title: str, description: str, labels: Sequence[str], serie
 
 def box_plot(title: str, description: str, groups: dict[str, Sequence[float]], *, label_header: str,
              headers: tuple[str, str, str, str, str, str], lo: float = 0.0, hi: float = 100.0,
-             highlight: dict[str, str] | None = None) -> Chart:
+             highlight: dict[str, str] | None = None, digits: int = 2) -> Chart:
     """One box per group (quartiles, whiskers at min/max) with every value as a dot: a harsh
     or lenient judge stands out at a glance. ``headers``: n, min, Q1, median, Q3, max.
     ``highlight`` gives some groups a box colour of their own (and a bold label)."""
@@ -174,7 +174,7 @@ def box_plot(title: str, description: str, groups: dict[str, Sequence[float]], *
                     f'stroke="{colour}" stroke-width="2"/>')
         for v in values:
             body.append(f'<circle cx="{x(v):.1f}" cy="{mid}" r="2" fill="{PALETTE[1]}" fill-opacity="0.7"/>')
-        rows.append([label, len(values), *(round(v, 2) for v in (values[0], q1, med, q3, values[-1]))])
+        rows.append([label, len(values), *(round(v, digits) for v in (values[0], q1, med, q3, values[-1]))])
     return Chart(title, description, _svg(WIDTH, height, title, description, body), [label_header, *headers], rows)
 
 

@@ -21,9 +21,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from venture.competitions.labels import stage_label
 from venture.competitions.models import RubricCriterion, StageKind
 from venture.extensions import db
 from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
@@ -31,12 +31,6 @@ from venture.rankings.explain import SnapshotFigures, arithmetic, number
 from venture.rankings.labels import method_help, method_label
 from venture.rankings.models import SnapshotEntry, SnapshotKind
 
-STAGE_NAMES = {
-    StageKind.ONLINE_REVIEW: _l("Online expert review"),
-    StageKind.ROADSHOW: _l("Roadshow"),
-    StageKind.MIDTERM: _l("Mid-term evaluation"),
-    StageKind.FINAL: _l("Final evaluation"),
-}
 TWO = Decimal("0.01")
 
 
@@ -204,7 +198,7 @@ def _stage_card(application_id: int, stage, sheets: list[ScoreSheet],
         by_criterion = [(s.criterion.name, s.comment.strip())
                         for s in sorted(sheet.scores, key=lambda s: s.criterion.position) if s.comment.strip()]
         experts.append(ExpertComments(letter_of[sheet.judge_id], sheet.overall_comment.strip(), by_criterion))
-    return StageCard(kind=stage.kind, name=str(STAGE_NAMES.get(stage.kind, stage.kind.value)), sheets=len(sheets),
+    return StageCard(kind=stage.kind, name=stage_label(stage.kind), sheets=len(sheets),
                      criteria=criteria, experts=experts,
                      result=_stage_result(entry, letter_of) if entry is not None else None)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -80,6 +80,18 @@ def reject_application(application: Application, *, actor, reason: str, now: dat
     _check_screenable(application, actor, "application.screening_rejected")
     _decide(application, ApplicationStatus.REJECTED, actor=actor, reason=reason, now=now or utcnow())
     notify_members(application, "screening_result", passed=False, reason=reason)
+
+
+# A return for amendment gives the organization a week, to the end of an office day.
+AMENDMENT_DAYS = 7
+AMENDMENT_HOUR = 17
+
+
+def default_resubmit_deadline(now: datetime | None = None) -> datetime:
+    """The deadline pre-filled on the return form: AMENDMENT_DAYS after today, at 17:00 Beijing time (UTC)."""
+    today = (now or utcnow()).astimezone(LOCAL_TZ).date()
+    day = today + timedelta(days=AMENDMENT_DAYS)
+    return datetime(day.year, day.month, day.day, AMENDMENT_HOUR, tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
 @service

@@ -357,6 +357,29 @@ def swap_judge(stage: Stage, application: Application, old: User, new: User, act
     return add_judge(stage, application, new, actor)
 
 
+def acceptable_judges(stage: Stage, applications: list[Application]) -> dict[int, list[User]]:
+    """Per application, the judges :func:`add_judge` would accept: on its panel, without a
+    conflict of interest, not assigned to it already and under the stage's maximum load.
+
+    The manual assignment page offers only these (in bulk: one conflict detection for the page)."""
+    by_category = panel_judges(stage)
+    everyone = {j.id for judges in by_category.values() for j in judges}
+    found = conflicts.detect(everyone, applications)
+    taken = set(stage_pairs(stage))
+    loads = stage_loads(stage)
+    full = {j for j in everyone if stage.max_load is not None and loads[j] >= stage.max_load}
+    return {app.id: sorted((j for j in judges_for_application(stage, app, by_category)
+                            if (app.id, j.id) not in found and (app.id, j.id) not in taken and j.id not in full),
+                           key=lambda j: (loads[j.id], j.display_name, j.id))
+            for app in applications}
+
+
+def submitted_pairs(stage: Stage) -> set[tuple[int, int]]:
+    """(application id, judge id) with a submitted sheet: those judges can no longer be replaced."""
+    return set(db.session.execute(sa.select(ScoreSheet.application_id, ScoreSheet.judge_id).where(
+        ScoreSheet.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED)).all())
+
+
 def assignments_by_application(stage: Stage) -> dict[int, list[Assignment]]:
     out: dict[int, list[Assignment]] = defaultdict(list)
     rows = db.session.scalars(

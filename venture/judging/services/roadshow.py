@@ -37,21 +37,42 @@ from venture.notices.services import notify
 from venture.templating import format_local
 
 
-def advanced_in_latest_review(stage: Stage) -> list[int]:
-    """Applications marked advanced in the latest online-review snapshot (in ranking order)."""
-    from venture.rankings.models import ResultSnapshot, SnapshotEntry, SnapshotKind
+def latest_review_snapshot(stage: Stage):
+    """The competition's latest online-review ranking (the one the rankings pages publish), or None."""
+    from venture.rankings.models import ResultSnapshot, SnapshotKind
 
     review = stage.competition.stage(StageKind.ONLINE_REVIEW)
     if review is None:
-        return []
-    snapshot_id = db.session.scalar(
-        sa.select(ResultSnapshot.id).where(ResultSnapshot.stage_id == review.id,
-                                           ResultSnapshot.kind == SnapshotKind.STAGE)
+        return None
+    return db.session.scalar(
+        sa.select(ResultSnapshot).where(ResultSnapshot.stage_id == review.id,
+                                        ResultSnapshot.kind == SnapshotKind.STAGE)
         .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1))
-    if snapshot_id is None:
+
+
+def advanced_in_latest_review(stage: Stage) -> list[int]:
+    """Applications marked advanced in the latest online-review snapshot (in ranking order)."""
+    from venture.rankings.models import SnapshotEntry
+
+    snapshot = latest_review_snapshot(stage)
+    if snapshot is None:
         return []
     return list(db.session.scalars(sa.select(SnapshotEntry.application_id).where(
-        SnapshotEntry.snapshot_id == snapshot_id, SnapshotEntry.advanced.is_(True)).order_by(SnapshotEntry.position)))
+        SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.advanced.is_(True)).order_by(SnapshotEntry.position)))
+
+
+def review_scores(snapshot) -> dict[int, Decimal]:
+    """The published online-review score per application, computed by the stage's method.
+
+    The same figure as the ranking (not a raw mean of the sheets, which differs as soon as
+    the method trims or calibrates); applications left out of the ranking have none."""
+    from venture.rankings.models import SnapshotEntry
+
+    if snapshot is None:
+        return {}
+    rows = db.session.execute(sa.select(SnapshotEntry.application_id, SnapshotEntry.score).where(
+        SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.score.is_not(None)))
+    return {application_id: score for application_id, score in rows}
 
 
 def pickable_applications(stage: Stage) -> list[Application]:

@@ -123,13 +123,17 @@ def parse_sheet(rubric: Rubric, data: Mapping) -> tuple[SheetInput, dict[str, st
     return SheetInput(answers, _text(data, "overall_comment", 20000), confidence, recommendation), errors
 
 
-def completeness_errors(rubric: Rubric, sheet_input: SheetInput) -> dict[str, str]:
+def completeness_errors(rubric: Rubric, sheet_input: SheetInput, *, require_opinion: bool = True) -> dict[str, str]:
+    """What a submission still lacks: every criterion, and the confidence and recommendation
+    when the stage asks for them (``Stage.requires_opinion``)."""
     errors = {}
     for c in rubric.criteria:
         answer = sheet_input.answers[c.id]
         if answer.score is None and not answer.not_applicable:
             errors[f"score-{c.id}"] = (_("%(name)s: give a score or mark it not applicable.", name=c.name)
                                        if c.allow_na else _("%(name)s: give a score.", name=c.name))
+    if not require_opinion:
+        return errors
     if sheet_input.confidence is None:
         errors["confidence"] = _("Say how confident you are in this assessment (1–5).")
     if sheet_input.recommendation is None:
@@ -221,7 +225,7 @@ def save_sheet(judge: User, stage: Stage, application: Application, data: Mappin
         raise DomainError(_("This stage has no rubric yet."))
     sheet_input, errors = parse_sheet(rubric, data)
     if submit:
-        errors = {**completeness_errors(rubric, sheet_input), **errors}
+        errors = {**completeness_errors(rubric, sheet_input, require_opinion=stage.requires_opinion), **errors}
         if errors:
             raise SheetInvalid(errors)
     if sheet is None:

@@ -201,7 +201,14 @@ def assignments(stage_id: int):
         apps += list(db.session.scalars(sa.select(Application).where(Application.id.in_(extra_ids))))
     return render_template("judging/assignments.html", stage=current, applications=apps, by_app=by_app,
                            loads=assignment_services.stage_loads(current), judges=active_judges(),
-                           form=ConfirmForm())
+                           acceptable=assignment_services.acceptable_judges(current, apps),
+                           replaceable_by_app=_replaceable(current, by_app), form=ConfirmForm())
+
+
+def _replaceable(stage, by_app: dict) -> dict[int, list]:
+    """Assigned judges who can still be replaced (no submitted sheet for that application)."""
+    submitted = assignment_services.submitted_pairs(stage)
+    return {app_id: [a for a in rows if (app_id, a.judge_id) not in submitted] for app_id, rows in by_app.items()}
 
 
 @bp.route("/stages/<int:stage_id>/applications/<int:application_id>/judges", methods=["POST"])
@@ -228,8 +235,18 @@ def edit_judges(stage_id: int, application_id: int):
     except DomainError as error:
         flash(str(error.message), "danger")
     else:
-        flash(_("The judges of %(app)s have been updated.", app=application.display_code), "success")
+        flash(_changed_message(action, application, judge, new), "success")
     return redirect(url_for("judging.assignments", stage_id=current.id) + f"#app-{application.id}")
+
+
+def _changed_message(action: str, application: Application, judge: User, new: User | None) -> str:
+    """Which judge was added, removed or replaced by whom: the clerk reads it, not a generic "updated"."""
+    if action == "add":
+        return _("%(judge)s has been added to %(app)s.", judge=judge.display_name, app=application.display_code)
+    if action == "swap":
+        return _("%(new)s replaces %(old)s on %(app)s.", new=new.display_name, old=judge.display_name,
+                 app=application.display_code)
+    return _("%(judge)s has been removed from %(app)s.", judge=judge.display_name, app=application.display_code)
 
 
 @bp.route("/stages/<int:stage_id>/conflicts", methods=["GET", "POST"])

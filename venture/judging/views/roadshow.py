@@ -23,10 +23,10 @@ from venture.judging.models import Recommendation, RoadshowSession, RoadshowStat
 from venture.judging.services import paper as paper_services
 from venture.judging.services import roadshow as roadshow_services
 from venture.judging.services import sheets as sheet_services
-from venture.judging.services.sheets import mean_totals
 from venture.judging.views import bp
 from venture.judging.views.helpers import load_stage, sheet_values
 from venture.policy import organizer_only, require, signed_in
+from venture.rankings.labels import method_label
 from venture.templating import LOCAL_TZ
 from venture.web import attach_error
 
@@ -130,14 +130,12 @@ def roadshow_slots(session_id: int):
             flash(str(error.message), "danger")
         return redirect(url_for("judging.roadshow_slots", session_id=session.id))
     placed = {s.application_id for s in session.slots}
-    means = {}
-    review = session.stage.competition.stage(StageKind.ONLINE_REVIEW)
-    if review is not None:
-        means = mean_totals(review)
+    ranking = roadshow_services.latest_review_snapshot(session.stage)
+    scores = roadshow_services.review_scores(ranking)
     pickable = [a for a in roadshow_services.pickable_applications(session.stage) if a.id not in placed]
-    pickable.sort(key=lambda a: -(means.get(a.id) or 0))
-    return render_template("judging/roadshow_slots.html", session=session, pickable=pickable, means=means,
-                           form=ConfirmForm(), judges=roadshow_services.session_judges(session))
+    pickable.sort(key=lambda a: -(scores.get(a.id) or 0))
+    return render_template("judging/roadshow_slots.html", session=session, pickable=pickable, scores=scores,
+                           ranking=ranking, method_label=method_label, form=ConfirmForm(), judges=roadshow_services.session_judges(session))
 
 
 @bp.route("/roadshow/<int:session_id>/control", methods=["GET", "POST"])

@@ -21,7 +21,7 @@ from venture.applications.models import Application
 from venture.competitions.models import Method, Stage
 from venture.extensions import db
 from venture.judging.services.sheets import SheetTotal, stage_sheet_totals
-from venture.rankings.explain import severity_points, severity_sentence
+from venture.rankings.explain import judge_points, severity_points, severity_sentence
 from venture.rankings.models import ResultSnapshot, SnapshotEntry, SnapshotKind
 from venture.reports import charts
 from venture.reports.dashboards import Section
@@ -97,12 +97,13 @@ def judges_section(data: StageData) -> Section:
           points=UNUSUAL_POINTS),
         {names[j]: by_judge[j] for j in order}, label_header=_("Judge"),
         headers=(_("Sheets"), _("Lowest"), _("Lower quartile"), _("Median"), _("Upper quartile"), _("Highest")),
-        highlight={names[j]: HARSH if d < 0 else LENIENT for j, d in unusual.items()})
+        highlight={names[j]: HARSH if d < 0 else LENIENT for j, d in unusual.items()},
+        digits=1)  # judge statistics: one decimal, like their severity (judge_points)
     chart.headers.append(_("Against the other judges of the same applications"))
     for row, j in zip(chart.rows, order, strict=True):
         row.append(severity_points(severity.get(j)))
-    notes = [_("%(sheets)d sheets by %(judges)d judges; mean of all sheets %(mean).2f.", sheets=len(data.totals),
-               judges=len(by_judge), mean=statistics.fmean(float(t.total) for t in data.totals))]
+    notes = [_("%(sheets)d sheets by %(judges)d judges; mean of all sheets %(mean)s.", sheets=len(data.totals),
+               judges=len(by_judge), mean=judge_points(statistics.fmean(float(t.total) for t in data.totals)))]
     notes += [severity_sentence(names[j], value) for j, value in sorted(unusual.items(), key=lambda item: item[1])]
     return Section("judges", _("Sheet totals per judge"), chart, note=" ".join(notes))
 
