@@ -64,7 +64,7 @@ def test_a_version_that_is_not_a_number_is_refused_and_nothing_is_saved(app_ctx,
         assert response.status_code == 422, bad
         autosave = client.post(f"/applications/{app.id}/autosave/need",
                                json={"fields": {"version": bad, "summary": "改过的摘要"}})
-        assert autosave.status_code == 422 and "version" in autosave.get_json()["error"]["fields"]
+        assert autosave.status_code == 400 and autosave.get_json()["error"]["field"] == "version"
     db.session.refresh(app)
     assert (app.version, app.summary) == (version, summary)
 

@@ -14,6 +14,7 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
+    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
@@ -29,14 +30,16 @@ from venture.competitions.forms import (
     YuanField,
     optional_int,
 )
-from venture.forms import HiddenIntegerField, IntegerField, coerce_id
+from venture.forms import IntegerField, coerce_id
 from venture.orgs.models import Qualification
 
 BLANK_ROWS = 2  # empty rows offered at the end of each table (for use without JavaScript)
 
 
 class SectionForm(FlaskForm):
-    version = HiddenIntegerField()  # a non-number or a huge one is the form's error, not the service's
+    # A hidden text field, checked by parse_version: re-rendered with the version the server
+    # holds after a refusal (a number field would echo back what was posted).
+    version = HiddenField()
 
     def validate_version(self, field) -> None:
         if parse_version(field.data) is None:
