@@ -7,7 +7,6 @@ from datetime import date
 from flask_babel import gettext as _
 
 from venture.audit.services import changes_between, jsonable, record, record_refusal
-from venture.competitions.models import ReportPeriod
 from venture.db import service, utcnow
 from venture.errors import Conflict, ValidationError
 from venture.files.services import store_upload
@@ -30,6 +29,7 @@ from venture.followup.services.disputes import dispute_hold_reason
 from venture.followup.services.schedule import (
     agreement_schedule,
     apply_schedule,
+    checked_agreement_dates,
     schedule_notice_context,
 )
 from venture.templating import format_money
@@ -49,14 +49,7 @@ def submit_agreement(project, *, signed_on: date | None, starts_on: date | None,
     if project.status != ProjectStatus.AGREEMENT or agreement.confirmed_at is not None:
         raise Conflict(_("The agreement has already been confirmed."))
     not_in_future(signed_on, "signed_on")
-    if starts_on is None:
-        raise ValidationError(_("Enter a date."), field="starts_on")
-    if ends_on is None or ends_on <= starts_on:
-        raise ValidationError(_("The end date must come after the start date."), field="ends_on")
-    try:
-        period = ReportPeriod(report_period) if report_period else None
-    except ValueError:
-        raise ValidationError(_("Choose monthly or quarterly reports."), field="report_period") from None
+    period = checked_agreement_dates(starts_on, ends_on, report_period)
     has_file = upload is not None and getattr(upload, "filename", "")
     if not has_file and agreement.signed_copy_id is None:
         raise ValidationError(_("Upload the signed agreement (PDF or image)."), field="signed_copy")

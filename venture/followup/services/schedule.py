@@ -166,6 +166,20 @@ def schedule_notice_context(project) -> dict:
 
 # --- the organizer changes the agreement's dates -------------------------------------
 
+def checked_agreement_dates(starts_on: date | None, ends_on: date | None,
+                            report_period: str | None) -> ReportPeriod | None:
+    """The agreement's dates as entered or changed: a start, an end after it, and the
+    reporting period (None: the competition's)."""
+    if starts_on is None:
+        raise ValidationError(_("Enter a date."), field="starts_on")
+    if ends_on is None or ends_on <= starts_on:
+        raise ValidationError(_("The end date must come after the start date."), field="ends_on")
+    try:
+        return ReportPeriod(report_period) if report_period else None
+    except ValueError:
+        raise ValidationError(_("Choose monthly or quarterly reports."), field="report_period") from None
+
+
 @service
 def change_agreement_dates(project, *, starts_on: date | None, ends_on: date | None,
                            report_period: str | None, reason: str, actor) -> dict:
@@ -175,14 +189,7 @@ def change_agreement_dates(project, *, starts_on: date | None, ends_on: date | N
         raise Forbidden()
     if not policies.can_change_agreement_dates(actor, project):
         raise Conflict(_("The dates can change only while the project is running."))
-    if starts_on is None:
-        raise ValidationError(_("Enter a date."), field="starts_on")
-    if ends_on is None or ends_on <= starts_on:
-        raise ValidationError(_("The end date must come after the start date."), field="ends_on")
-    try:
-        period = ReportPeriod(report_period) if report_period else None
-    except ValueError:
-        raise ValidationError(_("Choose monthly or quarterly reports."), field="report_period") from None
+    period = checked_agreement_dates(starts_on, ends_on, report_period)
     reason = require_text(reason, "reason", _("Give the reason for changing the dates."))
     agreement = project.agreement
     before = {"starts_on": agreement.starts_on, "ends_on": agreement.ends_on,
