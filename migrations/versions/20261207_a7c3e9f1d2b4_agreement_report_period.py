@@ -26,4 +26,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('agreement', schema=None) as batch_op:
+        # The enum's CHECK goes first: SQLite's table copy would otherwise keep it, naming a
+        # column that no longer exists.
+        batch_op.drop_constraint(op.f('ck_agreement_reportperiod_report_period'), type_='check')
         batch_op.drop_column('report_period')

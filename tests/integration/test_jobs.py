@@ -51,7 +51,7 @@ def broker_down(monkeypatch):
 
 
 def _sweep(app):
-    return app.extensions["celery"].tasks["venture.sweep_jobs"].apply().get()
+    return app.extensions["celery"].tasks["venture.sweep_jobs"].apply().get(disable_sync_subtasks=False)
 
 
 def _reload(job_id: int) -> Job:
@@ -161,7 +161,7 @@ def test_a_duplicate_task_does_not_run_a_job_a_live_worker_holds(app_ctx, make):
     from workers.tasks.scores import compute_stage
 
     job = _running(make, heartbeat_seconds_ago=1)
-    assert compute_stage.apply(args=(job.id,)).get() == "skipped"
+    assert compute_stage.apply(args=(job.id,)).get(disable_sync_subtasks=False) == "skipped"
     assert _reload(job.id).attempts == 1 and db.session.scalar(sa.select(sa.func.count(ResultSnapshot.id))) == 0
 
 
@@ -169,7 +169,7 @@ def test_a_redelivered_task_takes_over_a_job_whose_worker_stopped(app_ctx, make)
     from workers.tasks.scores import compute_stage
 
     job = _running(make, heartbeat_seconds_ago=app_ctx.config["JOB_LOST_SECONDS"] + 1)
-    assert compute_stage.apply(args=(job.id,)).get() == "done"
+    assert compute_stage.apply(args=(job.id,)).get(disable_sync_subtasks=False) == "done"
     done = _reload(job.id)
     assert done.status == JobStatus.DONE and done.attempts == 2
 

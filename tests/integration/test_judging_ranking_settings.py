@@ -119,7 +119,7 @@ BAD = [
      "With 5 judges per application, dropping the 3 highest and the 3 lowest totals leaves nothing to average: "
      "choose K at most 2."),
     ({"disagreement_threshold": "0"}, "disagreement_threshold", "The threshold is more than 0 and at most 40"),
-    ({"disagreement_threshold": "NaN"}, "disagreement_threshold", "The threshold is more than 0 and at most 40"),
+    ({"disagreement_threshold": "NaN"}, "disagreement_threshold", "Enter a number."),  # NaN is no number (venture.forms.DecimalField)
     ({"disagreement_threshold": "12.345"}, "disagreement_threshold", "Use at most two decimals."),
     ({"tie_break_2": link(kind="coin_toss")}, "tie_break_2", "Choose one of the listed tie-breaks."),
     ({"tie_break_2": "not json"}, "tie_break_2", "Choose one of the listed tie-breaks."),

@@ -27,6 +27,8 @@ DEMO_LEAVES_EMPTY = {
     "judge_tie",          # no judge had to break a tie
     "objection_file",     # the demo's objections carry no attachment
     "user_session",       # nobody has signed in to the freshly seeded demo
+    "stage_extension",    # no stage was extended for one person
+    "dispute_evidence",   # the demo's open dispute waits for the organization's answer
 }
 
 
@@ -56,8 +58,10 @@ def _add_what_the_demo_leaves_out(app) -> None:
     from datetime import UTC, datetime, timedelta
 
     from venture.accounts.models import TokenPurpose, User, UserSession, UserToken
+    from venture.competitions.models import Stage, StageExtension
     from venture.extensions import db
     from venture.files.models import StoredFile
+    from venture.followup.models import DisputeEntry, DisputeEvidence
     from venture.jobs.models import Job, JobStatus
     from venture.judging.models import JudgeTie, TieKind
     from venture.notices.models import NoticePreference
@@ -78,6 +82,10 @@ def _add_what_the_demo_leaves_out(app) -> None:
                                       kind=TieKind.CONSULTANT, note="曾任顾问"),
         "objection_file": lambda: ObjectionFile(objection_id=first(Objection).id, stored_file_id=first(StoredFile).id),
         "user_session": lambda: UserSession(user_id=first(User).id, token_hash="e" * 64),
+        "stage_extension": lambda: StageExtension(stage_id=first(Stage).id, user_id=first(User).id,
+                                                  until=now + timedelta(days=2), reason="评审专家出差，延长两天"),
+        "dispute_evidence": lambda: DisputeEvidence(entry_id=first(DisputeEntry).id,
+                                                    stored_file_id=first(StoredFile).id),
     }
     assert set(rows) == DEMO_LEAVES_EMPTY
     with app.app_context():

@@ -11,7 +11,7 @@ from tests.services.conftest import Worker, wait_for
 
 
 def _sweep(app) -> dict:
-    return app.extensions["celery"].tasks["venture.sweep_jobs"].apply().get()
+    return app.extensions["celery"].tasks["venture.sweep_jobs"].apply().get(disable_sync_subtasks=False)
 
 
 def test_a_computation_asked_while_the_broker_is_down_completes_through_the_sweep(stack_app, worker,
