@@ -479,3 +479,14 @@ def test_an_evaluation_sheet_keeps_typed_values_and_valid_answers_too(app_ctx, m
     sheet = db.session.scalar(sa.select(ScoreSheet).where(ScoreSheet.stage_id == stage.id))
     stored = {row.criterion_id: row.score for row in sheet.scores}
     assert stored[criteria[0].id] is None and all(stored[c.id] == c.max_score / 2 for c in criteria[1:])
+
+
+def test_a_retried_submit_of_a_sheet_already_submitted_says_so(app_ctx, make, login):
+    """A save whose answer was lost (the connection dropped after the commit) is retried
+    with the old version: the judge is told the sheet is already submitted, not a 500."""
+    organizer, comp, stage, org, app, judge = _setup(make)
+    make.sheet(stage, app, judge, FULL)
+    retried = login(judge).post(f"/judging/stages/{stage.id}/applications/{app.id}",
+                                data={**_form(stage, FULL), "action": "submit"})
+    assert retried.status_code == 409
+    assert "该评分表已提交" in retried.get_data(as_text=True)
