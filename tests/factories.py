@@ -601,6 +601,24 @@ def scored_stage(stage, table: dict, judges: dict | None = None):
     return stage
 
 
+def scored_online_review(applications: int = 2):
+    """A competition whose online review holds submitted sheets of two judges on
+    ``applications`` passed applications, committed; returns (organizer, competition, stage)."""
+    from venture.competitions.models import StageKind
+
+    organizer_user = organizer()
+    comp = competition(organizer=organizer_user)
+    small_rubric(comp)
+    stage = comp.stage(StageKind.ONLINE_REVIEW)
+    org = organization()
+    judges = [judge_with_profile() for _ in range(2)]
+    apps = [application(comp, org, status="passed") for _ in range(applications)]
+    scored_stage(stage, {(app, judge): {"需求": 5 + i, "设计": 5, "效益": 10}
+                         for i, app in enumerate(apps) for judge in judges})
+    db.session.commit()
+    return organizer_user, comp, stage
+
+
 def scored_applications(competition, count: int, *, judges: int = 3, category=None, stage_kind="online_review",
                         base: float = 6.0, org=None):
     """``count`` passed applications, each scored by the same ``judges`` on the stage's rubric."""

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from venture.audit.models import AuditEntry
-from venture.competitions.models import StageKind
 from venture.db import utcnow
 from venture.extensions import db
 from venture.jobs import services as jobs
@@ -23,17 +22,7 @@ from venture.rankings.models import ResultSnapshot
 
 
 def _scored(make):
-    organizer = make.organizer()
-    comp = make.competition(organizer=organizer)
-    make.small_rubric(comp)
-    stage = comp.stage(StageKind.ONLINE_REVIEW)
-    org = make.organization()
-    judges = [make.judge_with_profile() for _ in range(2)]
-    apps = [make.application(comp, org, status="passed") for _ in range(2)]
-    make.scored_stage(stage, {(app, judge): {"需求": 5 + i, "设计": 5, "效益": 10}
-                              for i, app in enumerate(apps) for judge in judges})
-    db.session.commit()
-    return organizer, comp, stage
+    return make.scored_online_review(applications=2)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ def test_a_computation_asked_while_the_broker_is_down_completes_through_the_swee
                                                                                   redis_server):
     from tests import factories as make
     from tests.conftest import VentureTestClient
-    from venture.competitions.models import StageKind
     from venture.extensions import db
     from venture.jobs.models import Job, JobStatus
     from venture.rankings.models import ResultSnapshot
@@ -26,16 +25,7 @@ def test_a_computation_asked_while_the_broker_is_down_completes_through_the_swee
     stack_app.test_client_class = VentureTestClient
     stack_app.config["JOB_SWEEP_AGE_SECONDS"] = 0
     with stack_app.app_context():
-        organizer = make.organizer()
-        comp = make.competition(organizer=organizer)
-        make.small_rubric(comp)
-        stage = comp.stage(StageKind.ONLINE_REVIEW)
-        org = make.organization()
-        judges = [make.judge_with_profile() for _ in range(2)]
-        apps = [make.application(comp, org, status="passed") for _ in range(3)]
-        make.scored_stage(stage, {(app, judge): {"需求": 5 + i, "设计": 5, "效益": 10}
-                                  for i, app in enumerate(apps) for judge in judges})
-        db.session.commit()
+        organizer, comp, stage = make.scored_online_review(applications=3)
         client = stack_app.test_client(user=organizer)
 
         redis_server.stop()
