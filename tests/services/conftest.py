@@ -45,6 +45,18 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1, what: str 
 
 # --- Redis -------------------------------------------------------------------------------
 
+def wait_for_job_done(job_id: int, what: str, timeout: float = 120.0) -> None:
+    """Poll the job's row (in the current app context) until a worker has finished it."""
+    from venture.extensions import db
+    from venture.jobs.models import Job, JobStatus
+
+    def done():
+        db.session.expire_all()
+        return db.session.get(Job, job_id).status == JobStatus.DONE
+
+    wait_for(done, timeout=timeout, interval=0.2, what=what)
+
+
 class RedisServer:
     """A redis-server of our own on a free port, so a test may stop and restart it."""
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.services.conftest import Worker, free_port, wait_for
+from tests.services.conftest import Worker, free_port, wait_for, wait_for_job_done
 
 pytestmark = pytest.mark.services
 
@@ -126,11 +126,7 @@ def test_a_worker_killed_while_computing_leaves_no_snapshot_and_the_rerun_is_ide
     second.start()
     try:
         with stack_app.app_context():
-            def done():
-                db.session.expire_all()
-                return db.session.get(Job, job_id).status == JobStatus.DONE
-
-            wait_for(done, timeout=120, interval=0.2, what="the redelivered computation to finish")
+            wait_for_job_done(job_id, "the redelivered computation to finish", timeout=120)
             snapshots = db.session.scalars(sa.select(ResultSnapshot)).all()
             assert len(snapshots) == 1 and snapshots[0].job_id == job_id
             reference = db.session.get(ResultSnapshot, compute_stage_snapshot(stage_id))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.services.conftest import Worker, wait_for
+from tests.services.conftest import Worker, wait_for, wait_for_job_done
 
 
 def _sweep(app) -> dict:
@@ -41,11 +41,7 @@ def test_a_computation_asked_while_the_broker_is_down_completes_through_the_swee
     with stack_app.app_context():
         assert _sweep(stack_app)["requeued"] == 1
 
-        def done():
-            db.session.expire_all()
-            return db.session.get(Job, job.id).status == JobStatus.DONE
-
-        wait_for(done, timeout=90, interval=0.2, what="the swept computation to finish")
+        wait_for_job_done(job.id, "the swept computation to finish", timeout=90)
         snapshots = db.session.scalars(sa.select(ResultSnapshot)).all()
         assert [s.job_id for s in snapshots] == [job.id]
         assert db.session.get(Job, job.id).attempts == 1
@@ -103,11 +99,7 @@ def test_a_worker_killed_mid_computation_is_lost_soon_and_the_retry_completes(st
     second.start()
     try:
         with stack_app.app_context():
-            def done():
-                db.session.expire_all()
-                return db.session.get(Job, job_id).status == JobStatus.DONE
-
-            wait_for(done, timeout=120, interval=0.2, what="the retried computation to finish")
+            wait_for_job_done(job_id, "the retried computation to finish", timeout=120)
             snapshots = db.session.scalars(sa.select(ResultSnapshot)).all()
             assert [s.job_id for s in snapshots] == [job_id]
             assert db.session.get(Job, job_id).attempts == 2
