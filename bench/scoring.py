@@ -55,9 +55,16 @@ def make_app(database_url: str | None, folder: Path):
     from venture import create_app
     from venture.config import normalize_database_url
 
-    config = {"TESTING": False, "SECRET_KEY": "bench", "INSTANCE_PATH": str(folder),
-              "REDIS_URL": "", "MAIL_SERVER": "", "BASE_URL": "http://localhost",
-              "UPLOAD_FOLDER": str(folder / "uploads"), "EXPORT_FOLDER": str(folder / "exports")}
+    config = {
+        "TESTING": False,
+        "SECRET_KEY": "bench",
+        "INSTANCE_PATH": str(folder),
+        "REDIS_URL": "",
+        "MAIL_SERVER": "",
+        "BASE_URL": "http://localhost",
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+        "EXPORT_FOLDER": str(folder / "exports"),
+    }
     schema = None
     if database_url:
         schema = f"venture_bench_{uuid.uuid4().hex[:10]}"
@@ -68,7 +75,9 @@ def make_app(database_url: str | None, folder: Path):
         admin.dispose()
         config["SQLALCHEMY_DATABASE_URI"] = url
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            "pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={schema}"}}
+            "pool_pre_ping": True,
+            "connect_args": {"options": f"-csearch_path={schema}"},
+        }
     else:
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder / 'bench.db'}"
     return create_app(config), schema
@@ -85,8 +94,10 @@ def drop_schema(database_url: str, schema: str) -> None:
 
 # --- seeding ----------------------------------------------------------------------------
 
-def synthetic_scores(applications: int, judges_per_app: int, pool: int, criteria: int,
-                     seed: int = 2024):
+
+def synthetic_scores(
+    applications: int, judges_per_app: int, pool: int, criteria: int, seed: int = 2024
+):
     """Panels, per-criterion maxima and one-decimal scores with judge severity; ~1% of
     the last criterion's answers are "not applicable" (NaN)."""
     rng = np.random.default_rng(seed)
@@ -120,62 +131,203 @@ def seed_stage(app, applications: int, judges_per_app: int, pool: int, criteria:
     from venture.orgs.models import Organization, OrgType
 
     app_index, judge_index, scores, maximum = synthetic_scores(
-        applications, judges_per_app, pool, criteria)
+        applications, judges_per_app, pool, criteria
+    )
     with app.app_context():
         db.create_all()
         conn = db.session.connection()
-        conn.execute(sa.insert(User.__table__), [
-            {"id": 1, "email": "organizer@bench.local", "name": "Organizer", "role": Role.ORGANIZER,
-             "locale": "zh_CN", "created_at": NOW, "updated_at": NOW}] + [
-            {"id": 2 + j, "email": f"judge{j}@bench.local", "name": f"Judge {j}", "role": Role.JUDGE,
-             "locale": "zh_CN", "created_at": NOW, "updated_at": NOW} for j in range(pool)])
-        conn.execute(sa.insert(Organization.__table__).values(
-            id=1, name="Bench organization", uscc="52430702MJ0000001X", org_type=OrgType.PRIVATE_NON_ENTERPRISE,
-            created_at=NOW, updated_at=NOW))
-        conn.execute(sa.insert(Competition.__table__).values(
-            id=1, name="Bench competition", year=2025, code_prefix="BENCH", created_at=NOW,
-            updated_at=NOW))
-        budgets = [("为老服务", 0.3), ("助残服务", 0.2), ("儿童青少年", 0.2), ("社区治理", 0.2), ("党建引领", 0.1)]
+        conn.execute(
+            sa.insert(User.__table__),
+            [
+                {
+                    "id": 1,
+                    "email": "organizer@bench.local",
+                    "name": "Organizer",
+                    "role": Role.ORGANIZER,
+                    "locale": "zh_CN",
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                }
+            ]
+            + [
+                {
+                    "id": 2 + j,
+                    "email": f"judge{j}@bench.local",
+                    "name": f"Judge {j}",
+                    "role": Role.JUDGE,
+                    "locale": "zh_CN",
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                }
+                for j in range(pool)
+            ],
+        )
+        conn.execute(
+            sa.insert(Organization.__table__).values(
+                id=1,
+                name="Bench organization",
+                uscc="52430702MJ0000001X",
+                org_type=OrgType.PRIVATE_NON_ENTERPRISE,
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+        conn.execute(
+            sa.insert(Competition.__table__).values(
+                id=1,
+                name="Bench competition",
+                year=2025,
+                code_prefix="BENCH",
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+        budgets = [
+            ("为老服务", 0.3),
+            ("助残服务", 0.2),
+            ("儿童青少年", 0.2),
+            ("社区治理", 0.2),
+            ("党建引领", 0.1),
+        ]
         requested = 8_000_000
-        conn.execute(sa.insert(Category.__table__), [
-            {"id": i + 1, "competition_id": 1, "name": name, "position": i,
-             "budget_fen": int(applications * share * 0.3) * requested}
-            for i, (name, share) in enumerate(budgets)])
-        conn.execute(sa.insert(Rubric.__table__).values(
-            id=1, competition_id=1, name="评分表", stage_kind=StageKind.ONLINE_REVIEW, created_at=NOW))
-        conn.execute(sa.insert(RubricCriterion.__table__), [
-            {"id": c + 1, "rubric_id": 1, "position": c, "name": f"C{c + 1}", "max_score": float(m),
-             "allow_na": c == criteria - 1} for c, m in enumerate(maximum)])
-        conn.execute(sa.insert(Stage.__table__).values(  # the only weighted stage: weight 1
-            id=1, competition_id=1, kind=StageKind.ONLINE_REVIEW, position=2, rubric_id=1,
-            judges_per_application=judges_per_app, weight=1))
+        conn.execute(
+            sa.insert(Category.__table__),
+            [
+                {
+                    "id": i + 1,
+                    "competition_id": 1,
+                    "name": name,
+                    "position": i,
+                    "budget_fen": int(applications * share * 0.3) * requested,
+                }
+                for i, (name, share) in enumerate(budgets)
+            ],
+        )
+        conn.execute(
+            sa.insert(Rubric.__table__).values(
+                id=1,
+                competition_id=1,
+                name="评分表",
+                stage_kind=StageKind.ONLINE_REVIEW,
+                created_at=NOW,
+            )
+        )
+        conn.execute(
+            sa.insert(RubricCriterion.__table__),
+            [
+                {
+                    "id": c + 1,
+                    "rubric_id": 1,
+                    "position": c,
+                    "name": f"C{c + 1}",
+                    "max_score": float(m),
+                    "allow_na": c == criteria - 1,
+                }
+                for c, m in enumerate(maximum)
+            ],
+        )
+        conn.execute(
+            sa.insert(Stage.__table__).values(  # the only weighted stage: weight 1
+                id=1,
+                competition_id=1,
+                kind=StageKind.ONLINE_REVIEW,
+                position=2,
+                rubric_id=1,
+                judges_per_application=judges_per_app,
+                weight=1,
+            )
+        )
         categories = np.random.default_rng(7).integers(1, len(budgets) + 1, applications)
-        conn.execute(sa.insert(Application.__table__), [
-            {"id": i + 1, "competition_id": 1, "organization_id": 1, "category_id": int(categories[i]),
-             "code": f"BENCH-{i + 1:05d}", "status": ApplicationStatus.PASSED,
-             "project_name": f"项目{i + 1}", "requested_fen": requested, "submitted_at": NOW,
-             "created_at": NOW, "updated_at": NOW} for i in range(applications)])
-        tenths = np.where(np.isnan(scores), 9999, np.round(np.nan_to_num(scores) * 10)).astype(np.int64)
-        tenths_text = ["".join(f"{t:04d}" for t in row) for row in tenths.tolist()]  # criteria in id order
-        sheets = [(s + 1, 1, int(a) + 1, int(j) + 2, 1, "submitted", NOW, NOW, NOW, 1, "", "", tenths_text[s])
-                  for s, (a, j) in enumerate(zip(app_index.tolist(), judge_index.tolist(), strict=True))]
-        sheet_columns = ("id", "stage_id", "application_id", "judge_id", "rubric_id", "status",
-                         "submitted_at", "created_at", "updated_at", "version", "overall_comment",
-                         "reopened_reason", "tenths")
+        conn.execute(
+            sa.insert(Application.__table__),
+            [
+                {
+                    "id": i + 1,
+                    "competition_id": 1,
+                    "organization_id": 1,
+                    "category_id": int(categories[i]),
+                    "code": f"BENCH-{i + 1:05d}",
+                    "status": ApplicationStatus.PASSED,
+                    "project_name": f"项目{i + 1}",
+                    "requested_fen": requested,
+                    "submitted_at": NOW,
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                }
+                for i in range(applications)
+            ],
+        )
+        tenths = np.where(np.isnan(scores), 9999, np.round(np.nan_to_num(scores) * 10)).astype(
+            np.int64
+        )
+        tenths_text = [
+            "".join(f"{t:04d}" for t in row) for row in tenths.tolist()
+        ]  # criteria in id order
+        sheets = [
+            (
+                s + 1,
+                1,
+                int(a) + 1,
+                int(j) + 2,
+                1,
+                "submitted",
+                NOW,
+                NOW,
+                NOW,
+                1,
+                "",
+                "",
+                tenths_text[s],
+            )
+            for s, (a, j) in enumerate(zip(app_index.tolist(), judge_index.tolist(), strict=True))
+        ]
+        sheet_columns = (
+            "id",
+            "stage_id",
+            "application_id",
+            "judge_id",
+            "rubric_id",
+            "status",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+            "version",
+            "overall_comment",
+            "reopened_reason",
+            "tenths",
+        )
         flat = scores.reshape(-1)
         score_rows = [
-            (r + 1, r // criteria + 1, r % criteria + 1, None if np.isnan(v) else v,
-             bool(np.isnan(v)), "")
-            for r, v in enumerate(flat.tolist())]
+            (
+                r + 1,
+                r // criteria + 1,
+                r % criteria + 1,
+                None if np.isnan(v) else v,
+                bool(np.isnan(v)),
+                "",
+            )
+            for r, v in enumerate(flat.tolist())
+        ]
         score_columns = ("id", "sheet_id", "criterion_id", "score", "not_applicable", "comment")
         _bulk(conn, ScoreSheet.__table__.name, sheet_columns, sheets)
         _bulk(conn, SheetScore.__table__.name, score_columns, score_rows)
         if conn.dialect.name == "postgresql":
-            for table in ("user", "organization", "competition", "category", "rubric",
-                          "rubric_criterion", "stage", "application", "score_sheet", "sheet_score"):
+            for table in (
+                "user",
+                "organization",
+                "competition",
+                "category",
+                "rubric",
+                "rubric_criterion",
+                "stage",
+                "application",
+                "score_sheet",
+                "sheet_score",
+            ):
                 conn.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                    f"(SELECT MAX(id) FROM \"{table}\"))")
+                    f'(SELECT MAX(id) FROM "{table}"))'
+                )
             conn.exec_driver_sql("ANALYZE")
         db.session.commit()
         if db.engine.dialect.name == "sqlite":
@@ -274,31 +426,43 @@ def main() -> None:
         app, schema = make_app(database_url, Path(folder))
         try:
             started = time.perf_counter()
-            stage_id = seed_stage(app, args.applications, args.judges_per_application,
-                                  args.pool, args.criteria)
+            stage_id = seed_stage(
+                app, args.applications, args.judges_per_application, args.pool, args.criteria
+            )
             with app.app_context():
                 from venture.extensions import db
 
                 where = db.engine.url.render_as_string(hide_password=True)
             rows = args.applications * args.judges_per_application * args.criteria
             print(f"database: {where}" + (f" (schema {schema})" if schema else ""))
-            print(f"seeded {args.applications} applications, "
-                  f"{args.applications * args.judges_per_application} sheets, {rows} criterion "
-                  f"scores in {time.perf_counter() - started:.1f} s")
+            print(
+                f"seeded {args.applications} applications, "
+                f"{args.applications * args.judges_per_application} sheets, {rows} criterion "
+                f"scores in {time.perf_counter() - started:.1f} s"
+            )
             floor(app, stage_id)  # warm the caches once, for both measurements alike
             # Interleaved, so that a busy moment of the machine hits both alike.
             floor_runs, compute_runs = [], []
             for _run in range(RUNS):
                 floor_runs.append(timed(lambda: floor(app, stage_id)))
                 compute_runs.append(timed(lambda: full_compute(app, stage_id)))
-            floor_time, compute_time = statistics.median(floor_runs), statistics.median(compute_runs)
-            print(f"floor (aggregate query, fetched): median {floor_time * 1000:8.1f} ms  "
-                  f"runs {_ms(floor_runs)}")
-            print(f"full compute (task code path):   median {compute_time * 1000:8.1f} ms  "
-                  f"runs {_ms(compute_runs)}")
+            floor_time, compute_time = (
+                statistics.median(floor_runs),
+                statistics.median(compute_runs),
+            )
+            print(
+                f"floor (aggregate query, fetched): median {floor_time * 1000:8.1f} ms  "
+                f"runs {_ms(floor_runs)}"
+            )
+            print(
+                f"full compute (task code path):   median {compute_time * 1000:8.1f} ms  "
+                f"runs {_ms(compute_runs)}"
+            )
             final_time, final_runs = median_time(lambda: final_snapshot(app), runs=3)
-            print(f"(for information) FINAL snapshot, weights and funding line over the same "
-                  f"applications: median {final_time * 1000:.1f} ms  runs {_ms(final_runs)}")
+            print(
+                f"(for information) FINAL snapshot, weights and funding line over the same "
+                f"applications: median {final_time * 1000:.1f} ms  runs {_ms(final_runs)}"
+            )
             print(f"compute/floor ratio: {compute_time / floor_time:.2f}")
         finally:
             with app.app_context():

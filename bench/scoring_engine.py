@@ -24,11 +24,11 @@ from venture.scoring.diagnostics import diagnose  # noqa: E402
 from venture.scoring.methods import run_method  # noqa: E402
 
 
-def synthetic_stage(applications: int, judges_per_app: int, pool: int, criteria: int,
-                    seed: int = 2024):
+def synthetic_stage(
+    applications: int, judges_per_app: int, pool: int, criteria: int, seed: int = 2024
+):
     rng = np.random.default_rng(seed)
-    panel = np.stack([rng.choice(pool, judges_per_app, replace=False)
-                      for _ in range(applications)])
+    panel = np.stack([rng.choice(pool, judges_per_app, replace=False) for _ in range(applications)])
     app = np.repeat(np.arange(applications), judges_per_app)
     judge = panel.reshape(-1)
     quality = rng.normal(0, 1, applications)[app]
@@ -62,33 +62,53 @@ def main() -> None:
     args = parser.parse_args()
 
     apps, judges, scores, maximum = synthetic_stage(
-        args.applications, args.judges_per_application, args.pool, args.criteria)
+        args.applications, args.judges_per_application, args.pool, args.criteria
+    )
     sheets = len(apps)
     criterion_apps = np.repeat(apps, args.criteria)
     criterion_judges = np.repeat(judges, args.criteria)
     criteria = np.tile(np.array([f"C{c}" for c in range(args.criteria)]), sheets)
-    print(f"{args.applications} applications, {sheets} sheets, "
-          f"{sheets * args.criteria} criterion rows, pool of {args.pool} judges; "
-          f"best of {args.repeat}")
+    print(
+        f"{args.applications} applications, {sheets} sheets, "
+        f"{sheets * args.criteria} criterion rows, pool of {args.pool} judges; "
+        f"best of {args.repeat}"
+    )
 
     r = args.repeat
+
     def from_criteria():
-        return aggregate_arrays(criterion_apps, criterion_judges, criteria, scores.reshape(-1),
-                                np.tile(maximum, sheets))
+        return aggregate_arrays(
+            criterion_apps, criterion_judges, criteria, scores.reshape(-1), np.tile(maximum, sheets)
+        )
 
     timed("criterion rows -> sheet totals (checks included)", r, from_criteria)
-    totals = timed("sheet totals (str ids) -> SheetTotals", r,
-                   lambda: sheet_totals(apps, judges, scores.sum(axis=1)))
-    integer_ids = timed("sheet totals (int ids) -> SheetTotals", r, lambda: sheet_totals(
-        np.repeat(np.arange(args.applications), args.judges_per_application),
-        np.searchsorted(np.array(totals.judges), judges), scores.sum(axis=1)))
+    totals = timed(
+        "sheet totals (str ids) -> SheetTotals",
+        r,
+        lambda: sheet_totals(apps, judges, scores.sum(axis=1)),
+    )
+    integer_ids = timed(
+        "sheet totals (int ids) -> SheetTotals",
+        r,
+        lambda: sheet_totals(
+            np.repeat(np.arange(args.applications), args.judges_per_application),
+            np.searchsorted(np.array(totals.judges), judges),
+            scores.sum(axis=1),
+        ),
+    )
     # replace() gives a copy without the cached per-application sort, so each run pays it.
     for method in METHODS:
-        timed(f"  {method}: scores only (arrays)", r,
-              lambda m=method: run_method(m, replace(integer_ids)))
+        timed(
+            f"  {method}: scores only (arrays)",
+            r,
+            lambda m=method: run_method(m, replace(integer_ids)),
+        )
     timed("  diagnostics (outliers, judges, ICC)", r, lambda: diagnose(replace(integer_ids)))
-    timed("compute_all on sheet totals: 5 methods + diagnostics", r,
-          lambda: compute_all(replace(totals)))
+    timed(
+        "compute_all on sheet totals: 5 methods + diagnostics",
+        r,
+        lambda: compute_all(replace(totals)),
+    )
     timed("end to end: criterion rows -> compute_all", r, lambda: compute_all(from_criteria()))
 
 

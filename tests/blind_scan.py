@@ -24,8 +24,12 @@ ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 def readable_texts(response) -> list[str]:
     """Everything a reader of ``response`` (a Flask test response) can see, as text."""
     texts = [f"{name}: {value}" for name, value in response.headers.items()]
-    texts += [unquote(m) for m in re.findall(r"filename\*=UTF-8''([^;]+)",
-                                             response.headers.get("Content-Disposition", ""))]
+    texts += [
+        unquote(m)
+        for m in re.findall(
+            r"filename\*=UTF-8''([^;]+)", response.headers.get("Content-Disposition", "")
+        )
+    ]
     data = response.get_data()
     texts.append(data.decode("utf-8", "replace"))
     texts += file_texts(data)
@@ -46,21 +50,24 @@ def file_texts(data: bytes) -> list[str]:
 
 def pdf_strings(data: bytes) -> list[str]:
     strings = [_decode(_unescape(m.group()[1:-1])) for m in LITERAL.finditer(data)]
-    strings += [_decode(bytes.fromhex(re.sub(rb"\s", b"", m.group(1)).decode().ljust(2, "0")))
-                for m in HEX.finditer(data) if len(re.sub(rb"\s", b"", m.group(1))) % 2 == 0]
+    strings += [
+        _decode(bytes.fromhex(re.sub(rb"\s", b"", m.group(1)).decode().ljust(2, "0")))
+        for m in HEX.finditer(data)
+        if len(re.sub(rb"\s", b"", m.group(1))) % 2 == 0
+    ]
     return strings
 
 
 def _unescape(raw: bytes) -> bytes:
     out, i = bytearray(), 0
     while i < len(raw):
-        ch = raw[i:i + 1]
+        ch = raw[i : i + 1]
         if ch != b"\\":
             out += ch
             i += 1
             continue
-        nxt = raw[i + 1:i + 2]
-        octal = re.match(rb"[0-7]{1,3}", raw[i + 1:i + 4])
+        nxt = raw[i + 1 : i + 2]
+        octal = re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4])
         if octal:
             out.append(int(octal.group(), 8) & 0xFF)
             i += 1 + len(octal.group())
@@ -79,8 +86,11 @@ def _decode(raw: bytes) -> str:
 def _zip_texts(data: bytes) -> list[str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()
-                    if n.endswith((".xml", ".rels"))]
+            return [
+                archive.read(n).decode("utf-8", "replace")
+                for n in archive.namelist()
+                if n.endswith((".xml", ".rels"))
+            ]
     except zipfile.BadZipFile:
         return []
 
@@ -88,8 +98,8 @@ def _zip_texts(data: bytes) -> list[str]:
 def _png_texts(data: bytes) -> list[str]:
     texts, i = [], 8
     while i + 8 <= len(data):
-        length = struct.unpack(">I", data[i:i + 4])[0]
-        kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + length]
+        length = struct.unpack(">I", data[i : i + 4])[0]
+        kind, body = data[i + 4 : i + 8], data[i + 8 : i + 8 + length]
         if kind == b"zTXt":
             key, _, rest = body.partition(b"\x00")
             body = key + b" " + zlib.decompress(rest[1:])
@@ -101,6 +111,7 @@ def _png_texts(data: bytes) -> list[str]:
 
 # --- files whose properties name someone --------------------------------------------
 
+
 def _pdf_literal(text: str) -> bytes:
     raw = b"\xfe\xff" + text.encode("utf-16-be")
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
@@ -109,18 +120,28 @@ def _pdf_literal(text: str) -> bytes:
 def pdf_naming(who: str) -> bytes:
     """A PDF whose Author (hex), Title (literal, UTF-16) and XMP dc:creator are ``who``,
     as a word processor writes them."""
-    xmp = ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
-           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
-           'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq><rdf:li>'
-           f'{who}</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>'
-           '<?xpacket end="w"?>').encode()
+    xmp = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq><rdf:li>'
+        f"{who}</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"
+        '<?xpacket end="w"?>'
+    ).encode()
     author = b"<FEFF" + who.encode("utf-16-be").hex().upper().encode() + b">"
-    return (b"%PDF-1.7\n1 0 obj <</Type/Catalog/Pages 2 0 R/Metadata 4 0 R>> endobj\n"
-            b"2 0 obj <</Type/Pages/Kids[]/Count 0>> endobj\n"
-            b"3 0 obj <</Author " + author + b" /Title " + _pdf_literal(who + "项目计划书")
-            + b" /Producer (Microsoft\\256 Word)>> endobj\n"
-            b"4 0 obj <</Type/Metadata/Subtype/XML/Length " + str(len(xmp)).encode() + b">> stream\n"
-            + xmp + b"\nendstream endobj\ntrailer <</Root 1 0 R/Info 3 0 R>>\n%%EOF\n")
+    return (
+        b"%PDF-1.7\n1 0 obj <</Type/Catalog/Pages 2 0 R/Metadata 4 0 R>> endobj\n"
+        b"2 0 obj <</Type/Pages/Kids[]/Count 0>> endobj\n"
+        b"3 0 obj <</Author "
+        + author
+        + b" /Title "
+        + _pdf_literal(who + "项目计划书")
+        + b" /Producer (Microsoft\\256 Word)>> endobj\n"
+        b"4 0 obj <</Type/Metadata/Subtype/XML/Length "
+        + str(len(xmp)).encode()
+        + b">> stream\n"
+        + xmp
+        + b"\nendstream endobj\ntrailer <</Root 1 0 R/Info 3 0 R>>\n%%EOF\n"
+    )
 
 
 def xlsx_naming(who: str) -> bytes:
@@ -142,26 +163,45 @@ def xlsx_naming(who: str) -> bytes:
         for item in source.infolist():
             content = source.read(item)
             if item.filename == "docProps/app.xml":
-                content = content.replace(b"</Properties>", f"<Company>{who}</Company></Properties>".encode())
+                content = content.replace(
+                    b"</Properties>", f"<Company>{who}</Company></Properties>".encode()
+                )
             target.writestr(item, content)
     return out.getvalue()
 
 
 def png_naming(who: str) -> bytes:
     """A 1×1 PNG with an Author text chunk."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-            + chunk(b"iTXt", b"Author\x00\x00\x00\x00\x00" + who.encode())
-            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+        + chunk(b"iTXt", b"Author\x00\x00\x00\x00\x00" + who.encode())
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def jpeg_naming(who: str) -> bytes:
     """A JPEG header with an EXIF segment and a comment naming ``who`` (enough for detection)."""
     exif = b"Exif\x00\x00" + who.encode()
     comment = who.encode()
-    return (b"\xff\xd8\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-            + b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
-            + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment
-            + b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" + b"\x00" * 16 + b"\xff\xd9")
+    return (
+        b"\xff\xd8\xff\xe0"
+        + struct.pack(">H", 16)
+        + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+        + b"\xff\xe1"
+        + struct.pack(">H", len(exif) + 2)
+        + exif
+        + b"\xff\xfe"
+        + struct.pack(">H", len(comment) + 2)
+        + comment
+        + b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00"
+        + b"\x00" * 16
+        + b"\xff\xd9"
+    )

@@ -18,7 +18,9 @@ from flask_login import FlaskLoginClient
 from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("VENTURE_REQUIRE_SERVICES") == "1"
-PG_ADMIN_URL = os.environ.get("VENTURE_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "VENTURE_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/postgres"
+)
 
 
 def unavailable(reason: str):

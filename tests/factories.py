@@ -22,8 +22,16 @@ def password_hash(password: str = PASSWORD) -> str:
     return _hash_cache[password]
 
 
-def user(role: Role | str = Role.APPLICANT, *, email: str | None = None, name: str | None = None,
-         verified: bool = True, password: str | None = PASSWORD, locale: str = "zh_CN", **fields) -> User:
+def user(
+    role: Role | str = Role.APPLICANT,
+    *,
+    email: str | None = None,
+    name: str | None = None,
+    verified: bool = True,
+    password: str | None = PASSWORD,
+    locale: str = "zh_CN",
+    **fields,
+) -> User:
     n = next(_counter)
     role = Role(role)
     obj = User(
@@ -58,6 +66,7 @@ def liaison(**kw) -> User:
 
 # --- places and organizations ----------------------------------------------------------
 
+
 def area_tree(district: str = "武陵区", streets: dict | None = None):
     """A district with streets and communities; returns {name: Area}."""
     from venture.orgs.models import Area, AreaLevel
@@ -86,8 +95,15 @@ def uscc(type_digit: str = "2", n: int | None = None, region: str = "430702") ->
     return make_uscc(f"5{type_digit}{region}MJ{n:07d}")
 
 
-def organization(*, members=(), verified: bool = True, org_type=None, name: str | None = None,
-                 registration_date=None, **fields):
+def organization(
+    *,
+    members=(),
+    verified: bool = True,
+    org_type=None,
+    name: str | None = None,
+    registration_date=None,
+    **fields,
+):
     from datetime import date
 
     from venture.orgs.models import (
@@ -99,21 +115,38 @@ def organization(*, members=(), verified: bool = True, org_type=None, name: str 
     )
 
     org_type = org_type or OrgType.PRIVATE_NON_ENTERPRISE
-    digit = {OrgType.SOCIAL_GROUP: "1", OrgType.PRIVATE_NON_ENTERPRISE: "2", OrgType.FOUNDATION: "3",
-             OrgType.OTHER: "9"}[org_type]
+    digit = {
+        OrgType.SOCIAL_GROUP: "1",
+        OrgType.PRIVATE_NON_ENTERPRISE: "2",
+        OrgType.FOUNDATION: "3",
+        OrgType.OTHER: "9",
+    }[org_type]
     code = fields.pop("uscc", None) or uscc(digit)
     org = Organization(
-        name=name or f"测试社会工作服务中心{next(_counter)}", uscc=code, org_type=org_type,
-        region_code=code[2:8], registration_authority="常德市民政局",
-        registration_date=registration_date or date(2018, 5, 1), legal_representative="王法人",
-        contact_name="联系人", contact_phone="13800000000", contact_email="org@example.org",
+        name=name or f"测试社会工作服务中心{next(_counter)}",
+        uscc=code,
+        org_type=org_type,
+        region_code=code[2:8],
+        registration_authority="常德市民政局",
+        registration_date=registration_date or date(2018, 5, 1),
+        legal_representative="王法人",
+        contact_name="联系人",
+        contact_phone="13800000000",
+        contact_email="org@example.org",
         verification_status=VerificationStatus.VERIFIED if verified else VerificationStatus.PENDING,
-        verified_at=utcnow() if verified else None, **fields)
+        verified_at=utcnow() if verified else None,
+        **fields,
+    )
     db.session.add(org)
     db.session.flush()
     for i, member in enumerate(members):
-        db.session.add(Membership(organization_id=org.id, user_id=member.id,
-                                  role=MemberRole.OWNER if i == 0 else MemberRole.MEMBER))
+        db.session.add(
+            Membership(
+                organization_id=org.id,
+                user_id=member.id,
+                role=MemberRole.OWNER if i == 0 else MemberRole.MEMBER,
+            )
+        )
     db.session.commit()
     return org
 
@@ -121,8 +154,12 @@ def organization(*, members=(), verified: bool = True, org_type=None, name: str 
 def social_worker(org, **fields):
     from venture.orgs.models import Qualification, SocialWorker
 
-    worker = SocialWorker(organization_id=org.id, name=fields.pop("name", f"社工{next(_counter)}"),
-                          qualification=fields.pop("qualification", Qualification.SOCIAL_WORKER), **fields)
+    worker = SocialWorker(
+        organization_id=org.id,
+        name=fields.pop("name", f"社工{next(_counter)}"),
+        qualification=fields.pop("qualification", Qualification.SOCIAL_WORKER),
+        **fields,
+    )
     db.session.add(worker)
     db.session.commit()
     return worker
@@ -130,26 +167,52 @@ def social_worker(org, **fields):
 
 # --- competitions ------------------------------------------------------------------------
 
-DEFAULT_CRITERIA = [("需求分析", 15), ("项目设计", 20), ("可行性", 15), ("创新性", 10),
-                    ("预算合理性", 15), ("机构能力", 15), ("社会效益", 10)]
+DEFAULT_CRITERIA = [
+    ("需求分析", 15),
+    ("项目设计", 20),
+    ("可行性", 15),
+    ("创新性", 10),
+    ("预算合理性", 15),
+    ("机构能力", 15),
+    ("社会效益", 10),
+]
 
 
-def rubric(competition, stage_kind="online_review", criteria=DEFAULT_CRITERIA, name=None, allow_na=()):
+def rubric(
+    competition, stage_kind="online_review", criteria=DEFAULT_CRITERIA, name=None, allow_na=()
+):
     from decimal import Decimal
 
     from venture.competitions.models import Rubric, RubricCriterion, StageKind
 
-    r = Rubric(competition_id=competition.id, name=name or f"评分表-{stage_kind}", stage_kind=StageKind(stage_kind))
+    r = Rubric(
+        competition_id=competition.id,
+        name=name or f"评分表-{stage_kind}",
+        stage_kind=StageKind(stage_kind),
+    )
     for i, (cname, maximum) in enumerate(criteria):
-        r.criteria.append(RubricCriterion(position=i, name=cname, description=f"{cname}的评分要点",
-                                          max_score=Decimal(str(maximum)), allow_na=cname in allow_na))
+        r.criteria.append(
+            RubricCriterion(
+                position=i,
+                name=cname,
+                description=f"{cname}的评分要点",
+                max_score=Decimal(str(maximum)),
+                allow_na=cname in allow_na,
+            )
+        )
     db.session.add(r)
     db.session.commit()
     return r
 
 
-def competition(*, organizer=None, categories=(("为老服务", 50_000_000), ("助残服务", 30_000_000)),
-                status="open", stages=None, **fields):
+def competition(
+    *,
+    organizer=None,
+    categories=(("为老服务", 50_000_000), ("助残服务", 30_000_000)),
+    status="open",
+    stages=None,
+    **fields,
+):
     """A competition with every stage, two categories, budget rules and rubrics.
 
     ``stages`` maps a stage kind to (starts_at, ends_at); by default the application
@@ -170,20 +233,33 @@ def competition(*, organizer=None, categories=(("为老服务", 50_000_000), ("�
     )
 
     n = next(_counter)
-    comp = Competition(name=fields.pop("name", f"第{n}届公益创投大赛"), year=fields.pop("year", 2026),
-                       theme="三社联动，全民共享", code_prefix=fields.pop("code_prefix", f"GY{n:04d}"),
-                       status=CompetitionStatus(status), allowed_org_types=["social_group", "pne", "foundation"],
-                       group_caps={"management": "10"}, created_by_id=organizer.id if organizer else None,
-                       **fields)
+    comp = Competition(
+        name=fields.pop("name", f"第{n}届公益创投大赛"),
+        year=fields.pop("year", 2026),
+        theme="三社联动，全民共享",
+        code_prefix=fields.pop("code_prefix", f"GY{n:04d}"),
+        status=CompetitionStatus(status),
+        allowed_org_types=["social_group", "pne", "foundation"],
+        group_caps={"management": "10"},
+        created_by_id=organizer.id if organizer else None,
+        **fields,
+    )
     db.session.add(comp)
     for i, (cname, budget) in enumerate(categories):
         comp.categories.append(Category(name=cname, budget_fen=budget, position=i))
-    for i, (group, name, cap) in enumerate([
-        (BudgetGroup.ACTIVITY, "宣传费", None), (BudgetGroup.ACTIVITY, "物料费", None),
-        (BudgetGroup.ACTIVITY, "专家费", None), (BudgetGroup.ACTIVITY, "人员补贴", Decimal("40")),
-        (BudgetGroup.MANAGEMENT, "管理费", None), (BudgetGroup.TAX, "税费", None),
-    ]):
-        comp.budget_rules.append(BudgetLineRule(line_group=group, name=name, max_share_pct=cap, position=i))
+    for i, (group, name, cap) in enumerate(
+        [
+            (BudgetGroup.ACTIVITY, "宣传费", None),
+            (BudgetGroup.ACTIVITY, "物料费", None),
+            (BudgetGroup.ACTIVITY, "专家费", None),
+            (BudgetGroup.ACTIVITY, "人员补贴", Decimal("40")),
+            (BudgetGroup.MANAGEMENT, "管理费", None),
+            (BudgetGroup.TAX, "税费", None),
+        ]
+    ):
+        comp.budget_rules.append(
+            BudgetLineRule(line_group=group, name=name, max_share_pct=cap, position=i)
+        )
     now = utcnow()
     default = {}
     start = now - timedelta(days=1)
@@ -194,10 +270,20 @@ def competition(*, organizer=None, categories=(("为老服务", 50_000_000), ("�
     default.update({StageKind(k): v for k, v in (stages or {}).items()})
     for i, kind in enumerate(STAGE_ORDER):
         starts_at, ends_at = default[kind]
-        comp.stages.append(Stage(kind=kind, position=i, starts_at=starts_at, ends_at=ends_at,
-                                 blind=kind == StageKind.ONLINE_REVIEW,
-                                 weight=Decimal("0.4") if kind == StageKind.ONLINE_REVIEW
-                                 else Decimal("0.6") if kind == StageKind.ROADSHOW else Decimal("0")))
+        comp.stages.append(
+            Stage(
+                kind=kind,
+                position=i,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                blind=kind == StageKind.ONLINE_REVIEW,
+                weight=Decimal("0.4")
+                if kind == StageKind.ONLINE_REVIEW
+                else Decimal("0.6")
+                if kind == StageKind.ROADSHOW
+                else Decimal("0"),
+            )
+        )
     db.session.commit()
     for kind in (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW):
         r = rubric(comp, kind.value)
@@ -206,8 +292,18 @@ def competition(*, organizer=None, categories=(("为老服务", 50_000_000), ("�
     return comp
 
 
-def application(competition, org, *, status="draft", category=None, communities=(), requested_fen=8_000_000,
-                code=None, submitted_by=None, **fields):
+def application(
+    competition,
+    org,
+    *,
+    status="draft",
+    category=None,
+    communities=(),
+    requested_fen=8_000_000,
+    code=None,
+    submitted_by=None,
+    **fields,
+):
     """An application with a plan, a team and a budget that respects the default rules."""
     from venture.applications.models import (
         Application,
@@ -222,23 +318,42 @@ def application(competition, org, *, status="draft", category=None, communities=
     rules = {r.name: r for r in competition.budget_rules}
     n = next(_counter)
     app = Application(
-        competition_id=competition.id, organization_id=org.id, category_id=category.id,
-        project_name=fields.pop("project_name", f"夕阳红互助计划{n}"), period_months=12,
-        direct_beneficiaries=200, indirect_beneficiaries=800, summary="为社区高龄独居老人提供上门探访与互助服务。",
-        need_analysis="社区60岁以上老人占比高，独居老人缺乏照料。", overall_goal="建立邻里互助网络。",
-        specific_goals="探访200户；培训志愿者50名。", implementation_plan="分三阶段实施。",
-        features="低龄老人帮扶高龄老人。", risks="志愿者流失：建立激励机制。",
-        requested_fen=requested_fen, cofunding_fen=requested_fen, pledge=status != ApplicationStatus.DRAFT,
-        status=status, created_by_id=submitted_by.id if submitted_by else None, **fields)
+        competition_id=competition.id,
+        organization_id=org.id,
+        category_id=category.id,
+        project_name=fields.pop("project_name", f"夕阳红互助计划{n}"),
+        period_months=12,
+        direct_beneficiaries=200,
+        indirect_beneficiaries=800,
+        summary="为社区高龄独居老人提供上门探访与互助服务。",
+        need_analysis="社区60岁以上老人占比高，独居老人缺乏照料。",
+        overall_goal="建立邻里互助网络。",
+        specific_goals="探访200户；培训志愿者50名。",
+        implementation_plan="分三阶段实施。",
+        features="低龄老人帮扶高龄老人。",
+        risks="志愿者流失：建立激励机制。",
+        requested_fen=requested_fen,
+        cofunding_fen=requested_fen,
+        pledge=status != ApplicationStatus.DRAFT,
+        status=status,
+        created_by_id=submitted_by.id if submitted_by else None,
+        **fields,
+    )
     db.session.add(app)
     app.milestones.append(PlanMilestone(position=0, name="启动", month=1, deliverable="启动会"))
-    app.milestones.append(PlanMilestone(position=1, name="中期总结", month=6, deliverable="中期报告"))
+    app.milestones.append(
+        PlanMilestone(position=1, name="中期总结", month=6, deliverable="中期报告")
+    )
     app.team.append(TeamMember(position=0, name="张社工", education="本科", role="项目负责人"))
     total = requested_fen + requested_fen
-    for i, (name, share) in enumerate([("宣传费", 20), ("物料费", 30), ("专家费", 10), ("人员补贴", 32),
-                                       ("管理费", 8)]):
-        app.budget_lines.append(BudgetLine(position=i, rule_id=rules[name].id, item=name,
-                                           amount_fen=total * share // 100))
+    for i, (name, share) in enumerate(
+        [("宣传费", 20), ("物料费", 30), ("专家费", 10), ("人员补贴", 32), ("管理费", 8)]
+    ):
+        app.budget_lines.append(
+            BudgetLine(
+                position=i, rule_id=rules[name].id, item=name, amount_fen=total * share // 100
+            )
+        )
     for community in communities:
         app.communities.append(community)
     if status != ApplicationStatus.DRAFT:
@@ -253,12 +368,20 @@ def application(competition, org, *, status="draft", category=None, communities=
 
 # --- judging -------------------------------------------------------------------------------
 
+
 def judge_with_profile(*, employer: str = "常德学院", employer_uscc: str = "", expertise=(), **kw):
     from venture.judging.models import JudgeProfile
 
     user = judge(**kw)
-    db.session.add(JudgeProfile(user_id=user.id, title="副教授", employer=employer, employer_uscc=employer_uscc,
-                                expertise=list(expertise)))
+    db.session.add(
+        JudgeProfile(
+            user_id=user.id,
+            title="副教授",
+            employer=employer,
+            employer_uscc=employer_uscc,
+            expertise=list(expertise),
+        )
+    )
     db.session.commit()
     return user
 
@@ -266,7 +389,9 @@ def judge_with_profile(*, employer: str = "常德学院", employer_uscc: str = "
 def assignment(stage, application, judge_user, **fields):
     from venture.judging.models import Assignment
 
-    a = Assignment(stage_id=stage.id, application_id=application.id, judge_id=judge_user.id, **fields)
+    a = Assignment(
+        stage_id=stage.id, application_id=application.id, judge_id=judge_user.id, **fields
+    )
     db.session.add(a)
     db.session.commit()
     return a
@@ -278,20 +403,32 @@ def sheet(stage, application, judge_user, scores, *, submitted: bool = True, **f
 
     from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
 
-    s = ScoreSheet(stage_id=stage.id, application_id=application.id, judge_id=judge_user.id,
-                   rubric_id=stage.rubric_id, status=SheetStatus.SUBMITTED if submitted else SheetStatus.DRAFT,
-                   submitted_at=utcnow() if submitted else None, confidence=fields.pop("confidence", 4), **fields)
+    s = ScoreSheet(
+        stage_id=stage.id,
+        application_id=application.id,
+        judge_id=judge_user.id,
+        rubric_id=stage.rubric_id,
+        status=SheetStatus.SUBMITTED if submitted else SheetStatus.DRAFT,
+        submitted_at=utcnow() if submitted else None,
+        confidence=fields.pop("confidence", 4),
+        **fields,
+    )
     criteria = {c.name: c for c in stage.rubric.criteria}
     for name, value in scores.items():
-        s.scores.append(SheetScore(criterion_id=criteria[name].id,
-                                   score=None if value is None else Decimal(str(value)),
-                                   not_applicable=value is None))
+        s.scores.append(
+            SheetScore(
+                criterion_id=criteria[name].id,
+                score=None if value is None else Decimal(str(value)),
+                not_applicable=value is None,
+            )
+        )
     db.session.add(s)
     db.session.commit()
     return s
 
 
 # --- orgs --------------------------------------------------------------------------------------
+
 
 def membership(org, member, role: str = "member"):
     from venture.orgs.models import MemberRole, Membership
@@ -307,8 +444,13 @@ def org_flag(org, kind: str = "abnormal", *, listed_on=None, removed_on=None, no
 
     from venture.orgs.models import FlagKind, OrgFlag
 
-    flag = OrgFlag(organization_id=org.id, kind=FlagKind(kind), listed_on=listed_on or date(2025, 1, 1),
-                   removed_on=removed_on, note=note)
+    flag = OrgFlag(
+        organization_id=org.id,
+        kind=FlagKind(kind),
+        listed_on=listed_on or date(2025, 1, 1),
+        removed_on=removed_on,
+        note=note,
+    )
     db.session.add(flag)
     db.session.commit()
     return flag
@@ -317,19 +459,35 @@ def org_flag(org, kind: str = "abnormal", *, listed_on=None, removed_on=None, no
 def org_form(code: str | None = None, **overrides) -> dict:
     """The fields of the registration form, valid unless overridden."""
     data = {
-        "name": f"澧阳市测试社会工作服务中心{next(_counter)}", "uscc": code or uscc("2", region="439901"),
-        "registration_authority": "澧阳市民政局", "registration_date": "2019-03-01",
-        "legal_representative": "王强", "contact_name": "李梅", "contact_phone": "13900000000",
-        "contact_email": "", "address": "", "bank_name": "", "bank_account_name": "", "bank_account": "",
-        "rating": "none", "rating_date": "", "annual_inspection": "not_inspected", "annual_inspection_year": "",
-        "charter_scope": "为老服务、社区服务", "party_org": "none", "party_members": "0", "party_instructor": "",
+        "name": f"澧阳市测试社会工作服务中心{next(_counter)}",
+        "uscc": code or uscc("2", region="439901"),
+        "registration_authority": "澧阳市民政局",
+        "registration_date": "2019-03-01",
+        "legal_representative": "王强",
+        "contact_name": "李梅",
+        "contact_phone": "13900000000",
+        "contact_email": "",
+        "address": "",
+        "bank_name": "",
+        "bank_account_name": "",
+        "bank_account": "",
+        "rating": "none",
+        "rating_date": "",
+        "annual_inspection": "not_inspected",
+        "annual_inspection_year": "",
+        "charter_scope": "为老服务、社区服务",
+        "party_org": "none",
+        "party_members": "0",
+        "party_instructor": "",
         "past_awards": "",
     }
     data.update(overrides)
     return data
 
 
-def xlsx_upload(rows, *, header=("区县", "街道/乡镇", "社区/村", "代码"), name: str = "communities.xlsx"):
+def xlsx_upload(
+    rows, *, header=("区县", "街道/乡镇", "社区/村", "代码"), name: str = "communities.xlsx"
+):
     """An xlsx file (as a test-client upload tuple) with a header row and ``rows``."""
     import io
 
@@ -349,6 +507,7 @@ def xlsx_upload(rows, *, header=("区县", "街道/乡镇", "社区/村", "代�
 
 # --- results -------------------------------------------------------------------------------
 
+
 def final_snapshot(competition, rows, *, created_at=None):
     """A FINAL results snapshot with the funding line.
 
@@ -359,16 +518,30 @@ def final_snapshot(competition, rows, *, created_at=None):
 
     from venture.rankings.models import FundingOutcome, ResultSnapshot, SnapshotEntry, SnapshotKind
 
-    snap = ResultSnapshot(competition_id=competition.id, kind=SnapshotKind.FINAL, method="trimmed",
-                          input_digest=f"{next(_counter):064d}", sheet_count=len(rows) * 5,
-                          created_at=created_at or utcnow())
+    snap = ResultSnapshot(
+        competition_id=competition.id,
+        kind=SnapshotKind.FINAL,
+        method="trimmed",
+        input_digest=f"{next(_counter):064d}",
+        sheet_count=len(rows) * 5,
+        created_at=created_at or utcnow(),
+    )
     ranks: dict = {}
     for position, (app, score, funding, funded_fen) in enumerate(rows, start=1):
         ranks[app.category_id] = ranks.get(app.category_id, 0) + 1
-        snap.entries.append(SnapshotEntry(
-            application_id=app.id, category_id=app.category_id, position=position, rank=ranks[app.category_id],
-            score=Decimal(str(score)), exact_score=str(score), sheets=5,
-            funding=FundingOutcome(funding) if funding else None, funded_fen=funded_fen))
+        snap.entries.append(
+            SnapshotEntry(
+                application_id=app.id,
+                category_id=app.category_id,
+                position=position,
+                rank=ranks[app.category_id],
+                score=Decimal(str(score)),
+                exact_score=str(score),
+                sheets=5,
+                funding=FundingOutcome(funding) if funding else None,
+                funded_fen=funded_fen,
+            )
+        )
     db.session.add(snap)
     db.session.commit()
     return snap
@@ -390,7 +563,9 @@ def _stages_until_publicity() -> dict:
     return stages
 
 
-def results_setup(*, organizer=None, members=None, count=3, requested_fen=8_000_000, **competition_fields):
+def results_setup(
+    *, organizer=None, members=None, count=3, requested_fen=8_000_000, **competition_fields
+):
     """A competition with ``count`` passed applications and a FINAL snapshot: the first
     funded at its request, the second on the waiting list, the rest not funded.
     Returns (competition, applications, snapshot)."""
@@ -402,17 +577,28 @@ def results_setup(*, organizer=None, members=None, count=3, requested_fen=8_000_
     apps = []
     for i in range(count):
         org = organization(members=members if (members and i == 0) else ())
-        apps.append(application(comp, org, status="passed", requested_fen=requested_fen, communities=[community],
-                                project_name=f"社区项目{i + 1}"))
+        apps.append(
+            application(
+                comp,
+                org,
+                status="passed",
+                requested_fen=requested_fen,
+                communities=[community],
+                project_name=f"社区项目{i + 1}",
+            )
+        )
     rows = []
     for i, app in enumerate(apps):
         funding = "funded" if i == 0 else "waitlist" if i == 1 else "not_funded"
-        rows.append((app, f"{90 - i * 3.125:.2f}", funding, requested_fen if funding == "funded" else None))
+        rows.append(
+            (app, f"{90 - i * 3.125:.2f}", funding, requested_fen if funding == "funded" else None)
+        )
     snap = final_snapshot(comp, rows)
     return comp, apps, snap
 
 
 # --- judging (scenarios) -----------------------------------------------------------------
+
 
 def review_stage(competition, *, open_now: bool = True, blind: bool = True, k: int = 3, **settings):
     """The competition's online-review stage, open now (or ended an hour ago)."""
@@ -459,7 +645,9 @@ def complete_draft(competition, org, **fields):
 
     places = fields.pop("communities", None)
     if not places:
-        community = db.session.scalar(sa.select(Area).where(Area.level == AreaLevel.COMMUNITY).limit(1))
+        community = db.session.scalar(
+            sa.select(Area).where(Area.level == AreaLevel.COMMUNITY).limit(1)
+        )
         places = [community or area_tree()["芙蓉社区"]]
     app = application(competition, org, status="draft", communities=places, **fields)
     app.pledge = True
@@ -484,8 +672,13 @@ def submitted_application(competition, org, member, **fields):
 EVALUATION_CRITERIA = [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)]
 
 
-def followup_competition(*, implementation_days_ago: int = 200, implementation_days: int = 365,
-                         midterm_in_days: int = 10, **fields):
+def followup_competition(
+    *,
+    implementation_days_ago: int = 200,
+    implementation_days: int = 365,
+    midterm_in_days: int = 10,
+    **fields,
+):
     """A competition whose implementation started ``implementation_days_ago``, with
     mid-term and final stages scored on the four-dimension evaluation rubric."""
     from datetime import timedelta
@@ -496,8 +689,12 @@ def followup_competition(*, implementation_days_ago: int = 200, implementation_d
     start = now - timedelta(days=implementation_days_ago)
     end = start + timedelta(days=implementation_days)
     midterm = now + timedelta(days=midterm_in_days)
-    stages = {"agreement": (start - timedelta(days=20), start), "implementation": (start, end),
-              "midterm": (midterm, midterm + timedelta(days=30)), "final": (end, end + timedelta(days=60))}
+    stages = {
+        "agreement": (start - timedelta(days=20), start),
+        "implementation": (start, end),
+        "midterm": (midterm, midterm + timedelta(days=30)),
+        "final": (end, end + timedelta(days=60)),
+    }
     comp = competition(stages={**stages, **fields.pop("stages", {})}, **fields)
     for kind in (StageKind.MIDTERM, StageKind.FINAL):
         r = rubric(comp, kind.value, EVALUATION_CRITERIA)
@@ -511,10 +708,16 @@ def followup_competition(*, implementation_days_ago: int = 200, implementation_d
 def result_snapshot(competition):
     from venture.rankings.models import ResultSnapshot, SnapshotKind
 
-    snap = db.session.scalar(db.select(ResultSnapshot).where(ResultSnapshot.competition_id == competition.id))
+    snap = db.session.scalar(
+        db.select(ResultSnapshot).where(ResultSnapshot.competition_id == competition.id)
+    )
     if snap is None:
-        snap = ResultSnapshot(competition_id=competition.id, kind=SnapshotKind.FINAL, method="trimmed",
-                              input_digest="0" * 64)
+        snap = ResultSnapshot(
+            competition_id=competition.id,
+            kind=SnapshotKind.FINAL,
+            method="trimmed",
+            input_digest="0" * 64,
+        )
         db.session.add(snap)
         db.session.commit()
     return snap
@@ -524,19 +727,33 @@ def decision(competition, app, approved_fen: int, outcome: str = "funded"):
     from venture.rankings.models import FundingOutcome
     from venture.results.models import Decision
 
-    d = Decision(competition_id=competition.id, application_id=app.id, snapshot_id=result_snapshot(competition).id,
-                 category_id=app.category_id, proposed_outcome=FundingOutcome(outcome), outcome=FundingOutcome(outcome),
-                 proposed_fen=approved_fen, approved_fen=approved_fen)
+    d = Decision(
+        competition_id=competition.id,
+        application_id=app.id,
+        snapshot_id=result_snapshot(competition).id,
+        category_id=app.category_id,
+        proposed_outcome=FundingOutcome(outcome),
+        outcome=FundingOutcome(outcome),
+        proposed_fen=approved_fen,
+        approved_fen=approved_fen,
+    )
     db.session.add(d)
     db.session.commit()
     return d
 
 
-def funded_application(competition, *, org=None, members=(), communities=(), approved_fen: int = 5_000_000,
-                       **fields):
+def funded_application(
+    competition, *, org=None, members=(), communities=(), approved_fen: int = 5_000_000, **fields
+):
     org = org or organization(members=members)
-    app = application(competition, org, status="passed", communities=communities,
-                      requested_fen=fields.pop("requested_fen", approved_fen), **fields)
+    app = application(
+        competition,
+        org,
+        status="passed",
+        communities=communities,
+        requested_fen=fields.pop("requested_fen", approved_fen),
+        **fields,
+    )
     decision(competition, app, approved_fen)
     return app
 
@@ -547,16 +764,30 @@ def finalize_results(competition):
     return competition
 
 
-def project(*, competition=None, org=None, members=(), communities=(), approved_fen: int = 5_000_000,
-            active: bool = True, **fields):
+def project(
+    *,
+    competition=None,
+    org=None,
+    members=(),
+    communities=(),
+    approved_fen: int = 5_000_000,
+    active: bool = True,
+    **fields,
+):
     """A funded project made by create_projects_from_results; active (agreement
     confirmed) unless ``active=False``."""
     from venture.followup.models import ProjectStatus
     from venture.followup.services import create_projects_from_results
 
     competition = competition or followup_competition()
-    app = funded_application(competition, org=org, members=members, communities=communities,
-                             approved_fen=approved_fen, **fields)
+    app = funded_application(
+        competition,
+        org=org,
+        members=members,
+        communities=communities,
+        approved_fen=approved_fen,
+        **fields,
+    )
     if competition.results_final_at is None:
         finalize_results(competition)
     created = create_projects_from_results(competition)
@@ -583,12 +814,19 @@ def liaison_of(*communities, **kw):
 SMALL_CRITERIA = [("需求", 10), ("设计", 10), ("效益", 20)]
 
 
-def small_rubric(competition, stage_kind="online_review", criteria=SMALL_CRITERIA, allow_na=("效益",)):
+def small_rubric(
+    competition, stage_kind="online_review", criteria=SMALL_CRITERIA, allow_na=("效益",)
+):
     """A three-criterion rubric (10 + 10 + 20) set on the stage, for hand-checked totals."""
     from venture.competitions.models import StageKind
 
-    r = rubric(competition, stage_kind, criteria=criteria, name=f"小评分表-{stage_kind}-{next(_counter)}",
-               allow_na=allow_na)
+    r = rubric(
+        competition,
+        stage_kind,
+        criteria=criteria,
+        name=f"小评分表-{stage_kind}-{next(_counter)}",
+        allow_na=allow_na,
+    )
     competition.stage(StageKind(stage_kind)).rubric_id = r.id
     db.session.commit()
     return r
@@ -613,14 +851,28 @@ def scored_online_review(applications: int = 2):
     org = organization()
     judges = [judge_with_profile() for _ in range(2)]
     apps = [application(comp, org, status="passed") for _ in range(applications)]
-    scored_stage(stage, {(app, judge): {"需求": 5 + i, "设计": 5, "效益": 10}
-                         for i, app in enumerate(apps) for judge in judges})
+    scored_stage(
+        stage,
+        {
+            (app, judge): {"需求": 5 + i, "设计": 5, "效益": 10}
+            for i, app in enumerate(apps)
+            for judge in judges
+        },
+    )
     db.session.commit()
     return organizer_user, comp, stage
 
 
-def scored_applications(competition, count: int, *, judges: int = 3, category=None, stage_kind="online_review",
-                        base: float = 6.0, org=None):
+def scored_applications(
+    competition,
+    count: int,
+    *,
+    judges: int = 3,
+    category=None,
+    stage_kind="online_review",
+    base: float = 6.0,
+    org=None,
+):
     """``count`` passed applications, each scored by the same ``judges`` on the stage's rubric."""
     from venture.competitions.models import StageKind
 
@@ -631,8 +883,10 @@ def scored_applications(competition, count: int, *, judges: int = 3, category=No
     for i in range(count):
         app = application(competition, org, status="passed", category=category)
         for j, judge_user in enumerate(panel):
-            scores = {c.name: min(float(c.max_score), round(base + (i * 7 + j * 3) % 4 + 0.5 * j, 1))
-                      for c in stage.rubric.criteria}
+            scores = {
+                c.name: min(float(c.max_score), round(base + (i * 7 + j * 3) % 4 + 0.5 * j, 1))
+                for c in stage.rubric.criteria
+            }
             sheet(stage, app, judge_user, scores)
         apps.append(app)
     return apps, panel
@@ -640,12 +894,17 @@ def scored_applications(competition, count: int, *, judges: int = 3, category=No
 
 # --- reports -------------------------------------------------------------------------------
 
+
 def scores_near(stage, total: float) -> dict:
     """Criterion scores of ``stage``'s rubric (steps of 0.5) adding up to about ``total``/100."""
     from decimal import ROUND_HALF_UP, Decimal
 
-    return {c.name: float((c.max_score * Decimal(str(total)) / 100 * 2).quantize(Decimal("1"), ROUND_HALF_UP) / 2)
-            for c in stage.rubric.criteria}
+    return {
+        c.name: float(
+            (c.max_score * Decimal(str(total)) / 100 * 2).quantize(Decimal("1"), ROUND_HALF_UP) / 2
+        )
+        for c in stage.rubric.criteria
+    }
 
 
 def judged(stage, judges_user, apps, totals, *, submitted: bool = True):
@@ -658,24 +917,44 @@ def judged(stage, judges_user, apps, totals, *, submitted: bool = True):
                 sheet(stage, app, judge_user, scores_near(stage, totals[j][a]), submitted=submitted)
 
 
-def stage_snapshot(stage, rows, *, methods=("mean", "median", "trimmed", "zscore", "bias"), method="trimmed"):
+def stage_snapshot(
+    stage, rows, *, methods=("mean", "median", "trimmed", "zscore", "bias"), method="trimmed"
+):
     """A STAGE ranking snapshot as the rankings domain writes it. ``rows``: (application,
     score, {method: rank}) in ranking order; ``details`` holds the ranks per method."""
     from decimal import Decimal
 
     from venture.rankings.models import ResultSnapshot, SnapshotEntry, SnapshotKind
 
-    snap = ResultSnapshot(competition_id=stage.competition_id, stage_id=stage.id, kind=SnapshotKind.STAGE,
-                          method=method, input_digest=f"{next(_counter):064d}", sheet_count=len(rows) * 3,
-                          diagnostics={"methods": list(methods)})
+    snap = ResultSnapshot(
+        competition_id=stage.competition_id,
+        stage_id=stage.id,
+        kind=SnapshotKind.STAGE,
+        method=method,
+        input_digest=f"{next(_counter):064d}",
+        sheet_count=len(rows) * 3,
+        diagnostics={"methods": list(methods)},
+    )
     ranks: dict = {}
     for position, (app, score, by_method) in enumerate(rows, start=1):
         ranks[app.category_id] = ranks.get(app.category_id, 0) + 1
-        snap.entries.append(SnapshotEntry(
-            application_id=app.id, category_id=app.category_id, position=position, rank=ranks[app.category_id],
-            score=Decimal(str(score)), exact_score=str(score), sheets=3, flags=["disagreement"] if position == 1 else [],
-            details={"scores": [str(score)] * len(methods), "ranks": [by_method.get(m, position) for m in methods]},
-            advanced=position <= 2))
+        snap.entries.append(
+            SnapshotEntry(
+                application_id=app.id,
+                category_id=app.category_id,
+                position=position,
+                rank=ranks[app.category_id],
+                score=Decimal(str(score)),
+                exact_score=str(score),
+                sheets=3,
+                flags=["disagreement"] if position == 1 else [],
+                details={
+                    "scores": [str(score)] * len(methods),
+                    "ranks": [by_method.get(m, position) for m in methods],
+                },
+                advanced=position <= 2,
+            )
+        )
     db.session.add(snap)
     db.session.commit()
     return snap

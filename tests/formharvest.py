@@ -51,7 +51,9 @@ class Form:
     multipart: bool = False
     submitters: list[tuple[str, str]] = field(default_factory=list)  # named submit buttons
     json_url: str | None = None  # where the page's script also sends the fields as JSON (autosave)
-    json_wrapped: bool = False  # the script sends {"fields": {...}} rather than the fields themselves
+    json_wrapped: bool = (
+        False  # the script sends {"fields": {...}} rather than the fields themselves
+    )
 
     def baseline(self) -> list[tuple[str, str]]:
         """The (name, value) pairs a user pressing the first button would send, with empty
@@ -138,15 +140,24 @@ class _Parser(HTMLParser):
     def _field(self, tag, a):
         name = a["name"]
         target = self.owned.get(a.get("form", "")) if a.get("form") else self.current
-        if tag == "button" or (tag == "input" and a.get("type", "text").lower() in ("submit", "image")):
+        if tag == "button" or (
+            tag == "input" and a.get("type", "text").lower() in ("submit", "image")
+        ):
             if target is not None:
                 target.submitters.append((name, a.get("value", "")))
             return
         kind = a.get("type", "text").lower() if tag == "input" else tag
         if tag == "select":
             kind = "select-multiple" if "multiple" in a else "select"
-        f = Field(name=name, tag=tag, type=kind, value=a.get("value", ""), checked="checked" in a,
-                  required="required" in a, attrs=a)
+        f = Field(
+            name=name,
+            tag=tag,
+            type=kind,
+            value=a.get("value", ""),
+            checked="checked" in a,
+            required="required" in a,
+            attrs=a,
+        )
         if tag == "select":
             self.select = f
         if tag == "textarea":
@@ -171,7 +182,11 @@ class _Parser(HTMLParser):
         if not self.in_option:
             return
         self.in_option = False
-        value = self.option_value if self.option_value is not None else "".join(self.option_text).strip()
+        value = (
+            self.option_value
+            if self.option_value is not None
+            else "".join(self.option_text).strip()
+        )
         self.select.options.append(value)
         if self.option_selected or (not self.select.value and len(self.select.options) == 1):
             self.select.value = value

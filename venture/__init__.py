@@ -117,7 +117,9 @@ def domain_commands() -> list:
 
 def _configure_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
     for noisy in ("alembic.runtime.plugins", "alembic.ddl", "alembic.autogenerate"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -132,8 +134,13 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
-    migrate.init_app(app, db, directory=str(config_module.PROJECT_ROOT / "migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(config_module.PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     if not isinstance(babel.__dict__.get("domain_instance"), PoDomain):

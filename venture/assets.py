@@ -43,8 +43,13 @@ def init_assets(app) -> None:
     sources = _sources(app)
     build = Path(app.config.get("STATIC_BUILD_FOLDER") or Path(app.instance_path) / "static-build")
     folder, manifest = build_assets(sources, build)
-    server = WhiteNoise(app.wsgi_app, max_age=60, immutable_file_test=_immutable, allow_all_origins=False,
-                        add_headers_function=_nosniff)
+    server = WhiteNoise(
+        app.wsgi_app,
+        max_age=60,
+        immutable_file_test=_immutable,
+        allow_all_origins=False,
+        add_headers_function=_nosniff,
+    )
     for endpoint in sources:
         server.add_files(str(folder / endpoint), prefix=_url_prefix(app, endpoint))
     # The outermost layer: the HTTP server adds the one Date header.
@@ -60,19 +65,29 @@ def init_assets(app) -> None:
 def _sources(app) -> dict[str, dict[str, Path]]:
     """endpoint → {file name in URLs: path on disk}."""
     ours = Path(app.static_folder)
-    files = {"static": {p.relative_to(ours).as_posix(): p for p in sorted(ours.rglob("*")) if p.is_file()}}
+    files = {
+        "static": {
+            p.relative_to(ours).as_posix(): p for p in sorted(ours.rglob("*")) if p.is_file()
+        }
+    }
     bootstrap = app.blueprints.get("bootstrap")
     if bootstrap is not None and bootstrap.static_folder:
         root = Path(bootstrap.static_folder)
-        files["bootstrap.static"] = {name: root / name for name in BOOTSTRAP_FILES if (root / name).is_file()}
+        files["bootstrap.static"] = {
+            name: root / name for name in BOOTSTRAP_FILES if (root / name).is_file()
+        }
     return files
 
 
 def build_assets(sources: dict[str, dict[str, Path]], build: Path) -> tuple[Path, dict]:
     """The build folder for these files (made if missing) and its manifest:
     endpoint → {file name → fingerprinted file name}."""
-    digests = {endpoint: {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in files.items()}
-               for endpoint, files in sources.items()}
+    digests = {
+        endpoint: {
+            name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in files.items()
+        }
+        for endpoint, files in sources.items()
+    }
     key = hashlib.sha256(json.dumps(digests, sort_keys=True).encode()).hexdigest()[:16]
     folder = build / key
     if not (folder / MANIFEST).is_file():
@@ -108,8 +123,11 @@ def _build(sources, digests, build: Path, folder: Path) -> None:
 def _prune(build: Path, keep: int) -> None:
     """Remove old builds, keeping the newest few: workers of the previous release may
     still be serving theirs while they stop."""
-    builds = sorted((p for p in build.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                    key=lambda p: p.stat().st_mtime, reverse=True)
+    builds = sorted(
+        (p for p in build.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
     for old in builds[keep:]:
         shutil.rmtree(old, ignore_errors=True)
 

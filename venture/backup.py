@@ -53,7 +53,9 @@ def _encode(value):
 def _decoder(column: sa.Column):
     """Turn a JSON value back into what the column type expects."""
     python_type = None
-    column_type = column.type.impl if isinstance(column.type, sa.types.TypeDecorator) else column.type
+    column_type = (
+        column.type.impl if isinstance(column.type, sa.types.TypeDecorator) else column.type
+    )
     with contextlib.suppress(NotImplementedError):
         python_type = column_type.python_type
     if isinstance(column.type, sa.JSON):
@@ -93,28 +95,42 @@ def load_plan(metadata: sa.MetaData) -> LoadPlan:
     deferred when the sort has to break a cycle through it. A cycle of NOT NULL keys
     cannot be loaded. (A key to its own table is no dependency: see _parents_first.)
     """
-    tables = sorted(metadata.tables.values(), key=lambda t: t.key)  # a stable order, as sorted_tables
+    tables = sorted(
+        metadata.tables.values(), key=lambda t: t.key
+    )  # a stable order, as sorted_tables
 
     def filter_fn(fkc):
         return False if not _nullable(fkc) else None  # False: insert after what it points at
 
     # use_alter keys skip the filter: state the NOT NULL ones as dependencies explicitly.
-    hard_alter = [(fkc.referred_table, table) for table in tables for fkc in table.foreign_key_constraints
-                  if fkc.use_alter and not _nullable(fkc) and fkc.referred_table is not table]
+    hard_alter = [
+        (fkc.referred_table, table)
+        for table in tables
+        for fkc in table.foreign_key_constraints
+        if fkc.use_alter and not _nullable(fkc) and fkc.referred_table is not table
+    ]
     try:
-        ordered = sa.schema.sort_tables_and_constraints(tables, filter_fn=filter_fn,
-                                                        extra_dependencies=hard_alter)
+        ordered = sa.schema.sort_tables_and_constraints(
+            tables, filter_fn=filter_fn, extra_dependencies=hard_alter
+        )
     except sa.exc.CircularDependencyError as error:
-        raise BackupError(f"tables that depend on each other through NOT NULL foreign keys: {error}") from None
+        raise BackupError(
+            f"tables that depend on each other through NOT NULL foreign keys: {error}"
+        ) from None
     order = [table for table, _ in ordered if table is not None]
     position = {table: i for i, table in enumerate(order)}
     deferred: dict[str, list[sa.ForeignKeyConstraint]] = {}
     for fkc in ordered[-1][1]:
         if _nullable(fkc):
             deferred.setdefault(fkc.table.name, []).append(fkc)
-        elif position[fkc.referred_table] >= position[fkc.table] and fkc.referred_table is not fkc.table:
-            raise BackupError(f"cannot order {fkc.table.name} after {fkc.referred_table.name} "
-                              f"(foreign key {fkc.name} cannot be NULL)")
+        elif (
+            position[fkc.referred_table] >= position[fkc.table]
+            and fkc.referred_table is not fkc.table
+        ):
+            raise BackupError(
+                f"cannot order {fkc.table.name} after {fkc.referred_table.name} "
+                f"(foreign key {fkc.name} cannot be NULL)"
+            )
     return LoadPlan(order, deferred)
 
 
@@ -136,15 +152,23 @@ def backup(target: Path) -> dict:
             buffer = io.BytesIO()
             count = 0
             result = conn.execution_options(yield_per=BATCH).execute(
-                sa.select(table).order_by(*table.primary_key.columns))
+                sa.select(table).order_by(*table.primary_key.columns)
+            )
             for row in result.mappings():
-                buffer.write(json.dumps({k: _encode(v) for k, v in row.items()}, ensure_ascii=False).encode())
+                buffer.write(
+                    json.dumps({k: _encode(v) for k, v in row.items()}, ensure_ascii=False).encode()
+                )
                 buffer.write(b"\n")
                 count += 1
             counts[table.name] = count
             _add_bytes(archive, f"tables/{table.name}.jsonl", buffer.getvalue())
-        manifest = {"format": FORMAT, "revision": revision, "created_at": dt.datetime.now(dt.UTC).isoformat(),
-                    "tables": [t.name for t in tables], "counts": counts}
+        manifest = {
+            "format": FORMAT,
+            "revision": revision,
+            "created_at": dt.datetime.now(dt.UTC).isoformat(),
+            "tables": [t.name for t in tables],
+            "counts": counts,
+        }
         _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
         if uploads.exists():
             for path in sorted(uploads.iterdir()):
@@ -168,7 +192,9 @@ def restore(source: Path) -> dict:
         known = {t.name: t for t in db.metadata.tables.values()}
         unknown = [name for name in manifest["tables"] if name not in known]
         if unknown:
-            raise BackupError(f"the backup has tables this version does not know: {', '.join(unknown)}")
+            raise BackupError(
+                f"the backup has tables this version does not know: {', '.join(unknown)}"
+            )
         plan = load_plan(db.metadata)
         with db.engine.begin() as conn:
             _check_target(conn, manifest, known)
@@ -192,11 +218,15 @@ def _check_target(conn, manifest: dict, known: dict) -> None:
         raise BackupError(not_migrated_message(missing))
     revision = _current_revision(conn)
     if manifest["revision"] and revision and manifest["revision"] != revision:
-        raise BackupError(f"the backup is at migration {manifest['revision']}, this database at {revision}: "
-                          "upgrade both to the same version first")
+        raise BackupError(
+            f"the backup is at migration {manifest['revision']}, this database at {revision}: "
+            "upgrade both to the same version first"
+        )
     for name in manifest["tables"]:
         if conn.execute(sa.select(sa.func.count()).select_from(known[name])).scalar():
-            raise BackupError(f"the database is not empty (table {name} has rows): restore needs an empty one")
+            raise BackupError(
+                f"the database is not empty (table {name} has rows): restore needs an empty one"
+            )
 
 
 def _read(archive: tarfile.TarFile, name: str) -> bytes:
@@ -207,20 +237,27 @@ def _read(archive: tarfile.TarFile, name: str) -> bytes:
     return archive.extractfile(member).read()
 
 
-def _load_table(conn, table: sa.Table, data: bytes, deferred: list[sa.ForeignKeyConstraint]) -> list:
+def _load_table(
+    conn, table: sa.Table, data: bytes, deferred: list[sa.ForeignKeyConstraint]
+) -> list:
     """Insert the rows, parents first, with the deferred foreign keys left NULL; return what
     to fill in later as (table, constraint, [{pk_<column>: ..., fk_<column>: ...}])."""
     decoders = {c.name: _decoder(c) for c in table.columns}
     pk = [c.name for c in table.primary_key.columns]
-    rows = [{k: decoders[k](v) for k, v in json.loads(line).items() if k in decoders}
-            for line in data.splitlines() if line.strip()]
+    rows = [
+        {k: decoders[k](v) for k, v in json.loads(line).items() if k in decoders}
+        for line in data.splitlines()
+        if line.strip()
+    ]
     rows, looped = _parents_first(table, rows)
     held = {fkc: [] for fkc in deferred}
     if looped:
         for fkc in _own_keys(table):
             if not _nullable(fkc):
-                raise BackupError(f"rows of {table.name} point at each other in a loop through {fkc.name}, "
-                                  "which cannot be NULL")
+                raise BackupError(
+                    f"rows of {table.name} point at each other in a loop through {fkc.name}, "
+                    "which cannot be NULL"
+                )
             held.setdefault(fkc, [])
     for row in rows:
         for fkc, later in held.items():
@@ -228,10 +265,12 @@ def _load_table(conn, table: sa.Table, data: bytes, deferred: list[sa.ForeignKey
                 continue  # the row it points at is inserted before it
             values = {c.name: row.get(c.name) for c in fkc.columns}
             if any(v is not None for v in values.values()):
-                later.append({**{f"pk_{k}": row[k] for k in pk}, **{f"fk_{k}": v for k, v in values.items()}})
+                later.append(
+                    {**{f"pk_{k}": row[k] for k in pk}, **{f"fk_{k}": v for k, v in values.items()}}
+                )
                 row.update(dict.fromkeys(values))
     for start in range(0, len(rows), BATCH):
-        conn.execute(table.insert(), rows[start:start + BATCH])
+        conn.execute(table.insert(), rows[start : start + BATCH])
     return [(table, fkc, later) for fkc, later in held.items() if later]
 
 
@@ -257,7 +296,9 @@ def _parents_first(table: sa.Table, rows: list[dict]) -> tuple[list[dict], set[i
     children: list[list[int]] = [[] for _ in rows]
     for i, row in enumerate(rows):
         for fkc in own:
-            parent = position.get((fkc, tuple(row.get(element.parent.name) for element in fkc.elements)))
+            parent = position.get(
+                (fkc, tuple(row.get(element.parent.name) for element in fkc.elements))
+            )
             if parent is not None and parent != i:
                 waiting_on[i] += 1
                 children[parent].append(i)
@@ -278,20 +319,29 @@ def _parents_first(table: sa.Table, rows: list[dict]) -> tuple[list[dict], set[i
 
 def _fill_in(conn, table: sa.Table, fkc: sa.ForeignKeyConstraint, rows: list[dict]) -> None:
     """Set a deferred foreign key now that the rows it points at exist."""
-    statement = (sa.update(table)
-                 .where(*[c == sa.bindparam(f"pk_{c.name}") for c in table.primary_key.columns])
-                 .values({c.name: sa.bindparam(f"fk_{c.name}") for c in fkc.columns}))
+    statement = (
+        sa.update(table)
+        .where(*[c == sa.bindparam(f"pk_{c.name}") for c in table.primary_key.columns])
+        .values({c.name: sa.bindparam(f"fk_{c.name}") for c in fkc.columns})
+    )
     for start in range(0, len(rows), BATCH):
-        conn.execute(statement, rows[start:start + BATCH])
+        conn.execute(statement, rows[start : start + BATCH])
 
 
 def _reset_sequences(conn) -> None:
     for table in db.metadata.tables.values():
         pk = list(table.primary_key.columns)
-        if len(pk) == 1 and isinstance(pk[0].type, sa.Integer) and pk[0].autoincrement in (True, "auto"):
-            conn.execute(sa.text(
-                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{pk[0].name}'), "
-                f"COALESCE((SELECT MAX(\"{pk[0].name}\") FROM \"{table.name}\"), 0) + 1, false)"))
+        if (
+            len(pk) == 1
+            and isinstance(pk[0].type, sa.Integer)
+            and pk[0].autoincrement in (True, "auto")
+        ):
+            conn.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{pk[0].name}'), "
+                    f'COALESCE((SELECT MAX("{pk[0].name}") FROM "{table.name}"), 0) + 1, false)'
+                )
+            )
 
 
 def _restore_uploads(archive: tarfile.TarFile) -> None:

@@ -17,8 +17,12 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             help="Venture: public-benefit venture competitions (公益创投大赛).")
+@click.group(
+    cls=FlaskGroup,
+    create_app=_create_app,
+    add_default_commands=False,
+    help="Venture: public-benefit venture competitions (公益创投大赛).",
+)
 def main():
     pass
 
@@ -165,7 +169,9 @@ def demo_command(host: str, port: int, no_serve: bool):
     print_logins(click.echo, base_url=current_app.config["BASE_URL"])
     click.echo(f"\nLinks in emails and the API: {current_app.config['BASE_URL']}")
     if host in WILDCARD_HOSTS and not os.environ.get("BASE_URL"):
-        click.echo("  (served on every interface: set BASE_URL to the address others use to reach it)")
+        click.echo(
+            "  (served on every interface: set BASE_URL to the address others use to reach it)"
+        )
     if not no_serve:
         click.echo(f"\nServing on {served_url(host, port)}/  (Ctrl+C to stop)")
         serve(current_app._get_current_object(), host, port)
@@ -194,18 +200,30 @@ def _published_head(_ctx, _param, values) -> dict[int, str]:
     for value in values:
         seq, _, digest = value.strip().partition(":")
         digest = digest.strip().lower()
-        if not seq.strip().isdigit() or int(seq) < 1 or len(digest) != 64 or \
-                any(c not in "0123456789abcdef" for c in digest):
-            raise click.BadParameter(f"{value!r} is not SEQ:HASH (an entry number and its 64 hex digits, "
-                                     "as published on the public notice).")
+        if (
+            not seq.strip().isdigit()
+            or int(seq) < 1
+            or len(digest) != 64
+            or any(c not in "0123456789abcdef" for c in digest)
+        ):
+            raise click.BadParameter(
+                f"{value!r} is not SEQ:HASH (an entry number and its 64 hex digits, "
+                "as published on the public notice)."
+            )
         heads[int(seq)] = digest
     return heads
 
 
 @audit_group.command("verify")
-@click.option("--against", "against", multiple=True, callback=_published_head, metavar="SEQ:HASH",
-              help="A chain head published earlier (public notice, results API): the entry SEQ must "
-                   "still have HASH. Repeatable.")
+@click.option(
+    "--against",
+    "against",
+    multiple=True,
+    callback=_published_head,
+    metavar="SEQ:HASH",
+    help="A chain head published earlier (public notice, results API): the entry SEQ must "
+    "still have HASH. Repeatable.",
+)
 @with_appcontext
 def audit_verify(against: dict[int, str]):
     """Walk the keyed hash chain; print OK and the count, or the first bad entry (exit 1).
@@ -221,18 +239,28 @@ def audit_verify(against: dict[int, str]):
     except ValueError as error:  # no key at all
         raise click.ClickException(f"The chain cannot be verified: {error}.") from None
     if result.ok:
-        checked = f" Published heads match: {', '.join(map(str, sorted(against)))}." if against else ""
+        checked = (
+            f" Published heads match: {', '.join(map(str, sorted(against)))}." if against else ""
+        )
         click.echo(f"OK: {result.count} entries, chain intact (key from {source}).{checked}")
         return
     if result.wrong_key:
-        hint = ("VENTURE_AUDIT_KEY is not set and there was no audit key file, so a new key was made just now"
-                if source.endswith("(generated now)") else f"the key comes from {source}")
-        click.echo(f"FAILED: the chain does not verify with this key ({hint}). Use the key the chain was "
-                   "written with (VENTURE_AUDIT_KEY), or the chain was rewritten from its first entry on.",
-                   err=True)
+        hint = (
+            "VENTURE_AUDIT_KEY is not set and there was no audit key file, so a new key was made just now"
+            if source.endswith("(generated now)")
+            else f"the key comes from {source}"
+        )
+        click.echo(
+            f"FAILED: the chain does not verify with this key ({hint}). Use the key the chain was "
+            "written with (VENTURE_AUDIT_KEY), or the chain was rewritten from its first entry on.",
+            err=True,
+        )
         sys.exit(1)
-    click.echo(f"FAILED at entry {result.bad_seq}: {result.reason} "
-               f"({result.count} entries before it are intact; key from {source}).", err=True)
+    click.echo(
+        f"FAILED at entry {result.bad_seq}: {result.reason} "
+        f"({result.count} entries before it are intact; key from {source}).",
+        err=True,
+    )
     sys.exit(1)
 
 
@@ -247,7 +275,12 @@ def notices_sweep():
     """Re-queue notices that are due and not in the broker (what beat runs every minute)."""
     # An eager result: nothing to wait for. (Celery's "never .get() inside a task" guard is
     # a process-wide flag that tasks running in parallel threads can leave set.)
-    count = current_app.extensions["celery"].tasks["venture.sweep_notices"].apply().get(disable_sync_subtasks=False)
+    count = (
+        current_app.extensions["celery"]
+        .tasks["venture.sweep_notices"]
+        .apply()
+        .get(disable_sync_subtasks=False)
+    )
     click.echo(f"{count} notice(s) re-queued.")
 
 
@@ -264,8 +297,10 @@ def backup_command(archive: str):
         manifest = backup(Path(archive))
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Backup written to {archive}: {sum(manifest['counts'].values())} rows in "
-               f"{len(manifest['counts'])} tables, migration {manifest['revision'] or '(none)'}.")
+    click.echo(
+        f"Backup written to {archive}: {sum(manifest['counts'].values())} rows in "
+        f"{len(manifest['counts'])} tables, migration {manifest['revision'] or '(none)'}."
+    )
 
 
 @click.command("restore")

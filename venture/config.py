@@ -24,7 +24,7 @@ def normalize_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever scheme the platform hands us."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -51,7 +51,10 @@ AUDIT_KEY_FILE = "audit_key"
 def _audit_key(folder: Path) -> dict:
     """VENTURE_AUDIT_KEY, or a key generated once into instance/audit_key; says which."""
     if os.environ.get("VENTURE_AUDIT_KEY"):
-        return {"AUDIT_KEY": os.environ["VENTURE_AUDIT_KEY"], "AUDIT_KEY_SOURCE": "VENTURE_AUDIT_KEY"}
+        return {
+            "AUDIT_KEY": os.environ["VENTURE_AUDIT_KEY"],
+            "AUDIT_KEY_SOURCE": "VENTURE_AUDIT_KEY",
+        }
     key_file = folder / AUDIT_KEY_FILE
     created = not key_file.exists()
     key = _persistent_secret_key(folder, AUDIT_KEY_FILE)
@@ -81,7 +84,8 @@ def from_environment() -> dict:
         "INSTANCE_PATH": str(folder),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(folder / "uploads"),
         "EXPORT_FOLDER": os.environ.get("EXPORT_FOLDER") or str(folder / "exports"),
-        "STATIC_BUILD_FOLDER": os.environ.get("STATIC_BUILD_FOLDER") or str(folder / "static-build"),
+        "STATIC_BUILD_FOLDER": os.environ.get("STATIC_BUILD_FOLDER")
+        or str(folder / "static-build"),
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(database_url),
         "REDIS_URL": redis_url,
         # Mail: MAIL_SERVER unset means "write mail to the log".
@@ -91,7 +95,8 @@ def from_environment() -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or "",
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
         "MAIL_USE_SSL": _flag("MAIL_USE_SSL"),
-        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER") or "Venture <noreply@venture.local>",
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER")
+        or "Venture <noreply@venture.local>",
         "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT") or 10),
         "BASE_URL": (os.environ.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
         "BABEL_DEFAULT_LOCALE": os.environ.get("VENTURE_DEFAULT_LOCALE") or "zh_CN",
@@ -102,13 +107,17 @@ def from_environment() -> dict:
         "REQUIRE_ORGANIZER_2FA": _flag("VENTURE_REQUIRE_ORGANIZER_2FA"),
         # First retry delay of a failed email; doubles on each attempt, at most an hour.
         "NOTICE_RETRY_BASE_SECONDS": int(os.environ.get("VENTURE_NOTICE_RETRY_BASE_SECONDS") or 30),
-        "LOGIN_RATE_LIMIT": os.environ.get("VENTURE_LOGIN_RATE_LIMIT") or "10 per minute;60 per hour",
+        "LOGIN_RATE_LIMIT": os.environ.get("VENTURE_LOGIN_RATE_LIMIT")
+        or "10 per minute;60 per hour",
         # Failed logins per account, whatever the address they come from.
-        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get("VENTURE_LOGIN_ACCOUNT_RATE_LIMIT") or "10 per 15 minutes",
+        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get("VENTURE_LOGIN_ACCOUNT_RATE_LIMIT")
+        or "10 per 15 minutes",
         # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted (0: none).
         "PROXY_COUNT": int(os.environ.get("VENTURE_PROXY_COUNT") or 0),
         # Seconds before the broker hands an unacknowledged task (its worker died) to another.
-        "BROKER_VISIBILITY_TIMEOUT": int(os.environ.get("VENTURE_BROKER_VISIBILITY_TIMEOUT") or 900),
+        "BROKER_VISIBILITY_TIMEOUT": int(
+            os.environ.get("VENTURE_BROKER_VISIBILITY_TIMEOUT") or 900
+        ),
         # A running job beats every JOB_HEARTBEAT_SECONDS; one silent for JOB_LOST_SECONDS is lost
         # (its worker died) and may be retried. A queued job is sent to the broker again by the
         # sweep when it was handed over more than JOB_SWEEP_AGE_SECONDS ago.

@@ -120,6 +120,7 @@ def enum_type(enum_cls, length: int = 20) -> sa.Enum:
 
 # --- Is the database there and migrated? (for the console commands) -------------------------
 
+
 def missing_tables(conn) -> list[str]:
     """The application's tables this database lacks (all of them when it was never migrated)."""
     present = set(sa.inspect(conn).get_table_names())
@@ -128,8 +129,10 @@ def missing_tables(conn) -> list[str]:
 
 def not_migrated_message(missing: list[str]) -> str:
     shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
-    return (f"this database has not been migrated ({len(missing)} table(s) missing: {shown}): "
-            "run `venture db upgrade` first")
+    return (
+        f"this database has not been migrated ({len(missing)} table(s) missing: {shown}): "
+        "run `venture db upgrade` first"
+    )
 
 
 def database_problem(*, migrated: bool = True) -> str | None:

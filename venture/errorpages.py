@@ -50,13 +50,28 @@ def _default_messages():
 # How the databases name the refusals a request can meet through no fault of the code:
 # PostgreSQL's SQLSTATE, SQLite's extended error name (Python 3.11+), else its message.
 DUPLICATE, MISSING, OUT_OF_RANGE, BUSY = "duplicate", "missing", "out_of_range", "busy"
-_SQLSTATES = {"23505": DUPLICATE, "23503": MISSING, "23514": OUT_OF_RANGE,
-              "40001": BUSY, "40P01": BUSY, "55P03": BUSY}
-_SQLITE_NAMES = {"SQLITE_CONSTRAINT_UNIQUE": DUPLICATE, "SQLITE_CONSTRAINT_PRIMARYKEY": DUPLICATE,
-                 "SQLITE_CONSTRAINT_FOREIGNKEY": MISSING, "SQLITE_CONSTRAINT_CHECK": OUT_OF_RANGE,
-                 "SQLITE_BUSY": BUSY, "SQLITE_LOCKED": BUSY}
-_SQLITE_MESSAGES = {"UNIQUE constraint failed": DUPLICATE, "FOREIGN KEY constraint failed": MISSING,
-                    "CHECK constraint failed": OUT_OF_RANGE, "database is locked": BUSY}
+_SQLSTATES = {
+    "23505": DUPLICATE,
+    "23503": MISSING,
+    "23514": OUT_OF_RANGE,
+    "40001": BUSY,
+    "40P01": BUSY,
+    "55P03": BUSY,
+}
+_SQLITE_NAMES = {
+    "SQLITE_CONSTRAINT_UNIQUE": DUPLICATE,
+    "SQLITE_CONSTRAINT_PRIMARYKEY": DUPLICATE,
+    "SQLITE_CONSTRAINT_FOREIGNKEY": MISSING,
+    "SQLITE_CONSTRAINT_CHECK": OUT_OF_RANGE,
+    "SQLITE_BUSY": BUSY,
+    "SQLITE_LOCKED": BUSY,
+}
+_SQLITE_MESSAGES = {
+    "UNIQUE constraint failed": DUPLICATE,
+    "FOREIGN KEY constraint failed": MISSING,
+    "CHECK constraint failed": OUT_OF_RANGE,
+    "database is locked": BUSY,
+}
 
 
 def database_refusal(error) -> str | None:
@@ -83,13 +98,13 @@ UNAVAILABLE_PAGE = """<!doctype html>
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def error_response(status: int, message: str | None = None):
-    message = str(message) if message else _default_messages().get(status, _titles().get(status, ""))
+    message = (
+        str(message) if message else _default_messages().get(status, _titles().get(status, ""))
+    )
     title = _titles().get(status, _("Error"))
     if wants_json():
         return jsonify({"error": {"status": status, "title": title, "message": message}}), status
@@ -103,8 +118,13 @@ def init_error_handlers(app) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
-        return error_response(400, _("The form has expired or was not sent from this site. "
-                                     "Reload the page and try again."))
+        return error_response(
+            400,
+            _(
+                "The form has expired or was not sent from this site. "
+                "Reload the page and try again."
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
@@ -112,7 +132,9 @@ def init_error_handlers(app) -> None:
         # werkzeug's English defaults are replaced by translated ones.
         custom = error.description if error.description != type(error).description else None
         if error.code == 429:
-            custom = None  # the limiter's description is its rule ("10 per 1 minute"), not a message
+            custom = (
+                None  # the limiter's description is its rule ("10 per 1 minute"), not a message
+            )
         body, status = error_response(error.code or 500, custom)
         response = current_app.make_response((body, status))
         # The exception's own headers belong to the answer: a 405's Allow (RFC 9110 15.5.6),
@@ -129,8 +151,12 @@ def init_error_handlers(app) -> None:
         from venture.extensions import db
 
         db.session.rollback()
-        log.warning("database refused a value on %s %s: %s", request.method, request.path, error.orig)
-        return error_response(400, _("A value is out of range or not valid. Check the form and try again."))
+        log.warning(
+            "database refused a value on %s %s: %s", request.method, request.path, error.orig
+        )
+        return error_response(
+            400, _("A value is out of range or not valid. Check the form and try again.")
+        )
 
     @app.errorhandler(OverflowError)
     def _number_beyond_the_database(error: OverflowError):
@@ -139,8 +165,12 @@ def init_error_handlers(app) -> None:
         from venture.extensions import db
 
         db.session.rollback()
-        log.warning("a number too large for the database on %s %s: %s", request.method, request.path, error)
-        return error_response(400, _("A value is out of range or not valid. Check the form and try again."))
+        log.warning(
+            "a number too large for the database on %s %s: %s", request.method, request.path, error
+        )
+        return error_response(
+            400, _("A value is out of range or not valid. Check the form and try again.")
+        )
 
     @app.errorhandler(IntegrityError)
     def _database_refused_a_row(error: IntegrityError):
@@ -150,7 +180,13 @@ def init_error_handlers(app) -> None:
         kind = database_refusal(error)
         if kind is None:
             return _unexpected(error)
-        log.warning("database refused a row (%s) on %s %s: %s", kind, request.method, request.path, error.orig)
+        log.warning(
+            "database refused a row (%s) on %s %s: %s",
+            kind,
+            request.method,
+            request.path,
+            error.orig,
+        )
         return _refusal_response(kind)
 
     @app.errorhandler(OperationalError)
@@ -161,7 +197,9 @@ def init_error_handlers(app) -> None:
 
             with contextlib.suppress(OperationalError, InterfaceError):
                 db.session.rollback()
-            log.warning("simultaneous requests collided on %s %s: %s", request.method, request.path, error)
+            log.warning(
+                "simultaneous requests collided on %s %s: %s", request.method, request.path, error
+            )
             return _refusal_response(BUSY)
         # The database is down or restarting: nothing was written (the transaction is
         # gone with the connection); the pool reconnects once it is back.
@@ -170,13 +208,26 @@ def init_error_handlers(app) -> None:
         with contextlib.suppress(OperationalError, InterfaceError):
             db.session.rollback()
         log.error("database unavailable on %s %s: %s", request.method, request.path, error)
-        message = _("The database is not reachable at the moment. Nothing was saved; please try again in a minute.")
+        message = _(
+            "The database is not reachable at the moment. Nothing was saved; please try again in a minute."
+        )
         if wants_json():
-            response = jsonify({"error": {"status": 503, "title": _("Temporarily unavailable"), "message": message}})
+            response = jsonify(
+                {
+                    "error": {
+                        "status": 503,
+                        "title": _("Temporarily unavailable"),
+                        "message": message,
+                    }
+                }
+            )
         else:
             # A page that needs no database (the usual layout reads the signed-in user).
-            page = UNAVAILABLE_PAGE.format(title=escape(_("Temporarily unavailable")), message=escape(message),
-                                           lang="zh-CN" if current_locale_code() == "zh_CN" else "en")
+            page = UNAVAILABLE_PAGE.format(
+                title=escape(_("Temporarily unavailable")),
+                message=escape(message),
+                lang="zh-CN" if current_locale_code() == "zh_CN" else "en",
+            )
             response = Response(page, mimetype="text/html")
         response.status_code = 503
         response.headers["Retry-After"] = "30"
@@ -194,10 +245,22 @@ def init_error_handlers(app) -> None:
 def _refusal_response(kind: str):
     """Nothing of the request was written (its transaction is rolled back); say why."""
     if kind == OUT_OF_RANGE:
-        return error_response(400, _("A value is out of range or not valid. Check the form and try again."))
+        return error_response(
+            400, _("A value is out of range or not valid. Check the form and try again.")
+        )
     if kind == MISSING:
-        return error_response(409, _("Something this change refers to was removed in the meantime. "
-                                     "Nothing was saved; reload the page and try again."))
-    return error_response(409, _("The same change was being saved twice at the same moment (a double click, "
-                                 "another tab or another person). Nothing was saved from this request; "
-                                 "reload the page to see the current state."))
+        return error_response(
+            409,
+            _(
+                "Something this change refers to was removed in the meantime. "
+                "Nothing was saved; reload the page and try again."
+            ),
+        )
+    return error_response(
+        409,
+        _(
+            "The same change was being saved twice at the same moment (a double click, "
+            "another tab or another person). Nothing was saved from this request; "
+            "reload the page to see the current state."
+        ),
+    )

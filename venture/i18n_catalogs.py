@@ -24,13 +24,28 @@ from venture.i18n import TRANSLATIONS_DIR
 # part -> folders (relative to the project root) whose strings it owns
 PARTS: dict[str, list[str]] = {
     "core": [
-        "venture/main", "venture/accounts", "venture/notices", "venture/audit", "venture/jobs",
-        "venture/demo", "templates/main", "templates/errors", "templates/accounts", "templates/notices",
-        "templates/audit", "venture/files", "@venture", "@templates",
+        "venture/main",
+        "venture/accounts",
+        "venture/notices",
+        "venture/audit",
+        "venture/jobs",
+        "venture/demo",
+        "templates/main",
+        "templates/errors",
+        "templates/accounts",
+        "templates/notices",
+        "templates/audit",
+        "venture/files",
+        "@venture",
+        "@templates",
     ],
     "orgs": ["venture/orgs", "templates/orgs"],
-    "competitions": ["venture/competitions", "venture/applications", "templates/competitions",
-                     "templates/applications"],
+    "competitions": [
+        "venture/competitions",
+        "venture/applications",
+        "templates/competitions",
+        "templates/applications",
+    ],
     "judging": ["venture/judging", "templates/judging"],
     "rankings": ["venture/rankings", "venture/scoring", "templates/rankings"],
     "results": ["venture/results", "templates/results"],
@@ -44,8 +59,14 @@ METHOD_MAP = [
     ("**.html", "jinja2"),
     ("**.txt", "jinja2"),
 ]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
-            "lazy_ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "lazy_ngettext": (1, 2),
+}
 OPTIONS = {"**.html": {"extensions": "jinja2.ext.do"}, "**.txt": {"extensions": "jinja2.ext.do"}}
 
 
@@ -64,7 +85,13 @@ def extract_part(part: str) -> Catalog:
         if not folder.exists():
             continue
         for filename, lineno, message, comments, context in extract_from_dir(
-                folder, METHOD_MAP, OPTIONS, KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
+            folder,
+            METHOD_MAP,
+            OPTIONS,
+            KEYWORDS,
+            comment_tags=("TRANSLATORS:",),
+            strip_comment_tags=True,
+        ):
             if not accept(filename):
                 continue
             location = (str((folder / filename).relative_to(PROJECT_ROOT)), lineno)
@@ -88,7 +115,11 @@ def update_part(part: str, locale: str) -> tuple[int, int]:
     catalog.obsolete.clear()
     path.parent.mkdir(parents=True, exist_ok=True)
     _write(path, catalog)
-    missing = sum(1 for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)) or m.fuzzy))
+    missing = sum(
+        1
+        for m in catalog
+        if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)) or m.fuzzy)
+    )
     return len(template), missing
 
 
@@ -164,7 +195,9 @@ def fill_part(part: str, translations: dict[str, str], locale: str = "zh_CN") ->
         key = message.id if isinstance(message.id, str) else (message.id[0] if message.id else None)
         if key and key in translations:
             value = translations[key]
-            message.string = tuple(value) if isinstance(message.id, tuple) and isinstance(value, list) else value
+            message.string = (
+                tuple(value) if isinstance(message.id, tuple) and isinstance(value, list) else value
+            )
             message.flags.discard("fuzzy")
             count += 1
     _write(path, catalog)

@@ -41,7 +41,7 @@ class EnumLabels(dict):
         return super().setdefault(self._key(member), text)
 
     def update(self, pairs=(), **_):
-        for member, text in (pairs.items() if isinstance(pairs, dict) else pairs):
+        for member, text in pairs.items() if isinstance(pairs, dict) else pairs:
             self[member] = text
 
 
@@ -53,17 +53,19 @@ def register(pairs) -> None:
     LABELS.update(list(pairs))
 
 
-register([
-    (Role.ORGANIZER, _l("Organizer")),
-    (Role.JUDGE, _l("Judge")),
-    (Role.APPLICANT, _l("Applicant")),
-    (Role.LIAISON, _l("Community liaison")),
-    (EmailStatus.QUEUED, _l("Queued")),
-    (EmailStatus.SENDING, _l("Sending")),
-    (EmailStatus.SENT, _l("Sent")),
-    (EmailStatus.FAILED, _l("Failed")),
-    (EmailStatus.SKIPPED, _l("Not emailed")),
-])
+register(
+    [
+        (Role.ORGANIZER, _l("Organizer")),
+        (Role.JUDGE, _l("Judge")),
+        (Role.APPLICANT, _l("Applicant")),
+        (Role.LIAISON, _l("Community liaison")),
+        (EmailStatus.QUEUED, _l("Queued")),
+        (EmailStatus.SENDING, _l("Sending")),
+        (EmailStatus.SENT, _l("Sent")),
+        (EmailStatus.FAILED, _l("Failed")),
+        (EmailStatus.SKIPPED, _l("Not emailed")),
+    ]
+)
 
 
 def label(value) -> str:
@@ -79,7 +81,11 @@ def choices(enum_cls) -> list[tuple[str, object]]:
 
 
 def role_label(value) -> str:
-    return label(Role(value)) if isinstance(value, str) and not isinstance(value, Role) else label(value)
+    return (
+        label(Role(value))
+        if isinstance(value, str) and not isinstance(value, Role)
+        else label(value)
+    )
 
 
 FILTERS = {

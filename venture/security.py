@@ -6,18 +6,20 @@ carry no inline script or style, so nothing needs 'unsafe-inline'.
 
 from __future__ import annotations
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 MAX_JSON_DEPTH = 20  # our deepest honest body is 3 levels ({"fields": {name: [values]}})
@@ -28,7 +30,9 @@ def json_depth(value) -> int:
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        )
         if children is None:
             continue
         deepest = max(deepest, depth)
@@ -106,7 +110,12 @@ def init_request_guards(app) -> None:
                 abort(400)
             refuse_unstorable(body)
         else:
-            refuse_unstorable([request.form.to_dict(flat=False), [f.filename or "" for f in request.files.values()]])
+            refuse_unstorable(
+                [
+                    request.form.to_dict(flat=False),
+                    [f.filename or "" for f in request.files.values()],
+                ]
+            )
 
 
 def _json_body():

@@ -25,15 +25,24 @@ def safe_next(target: str | None, fallback: str) -> str:
     """Only same-site relative paths are followed after login and similar steps."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
-                and "\\" not in target:
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
             return target
     return fallback
 
 
 def redirect_back(fallback_endpoint: str = "main.index", **values):
-    return redirect(safe_next(request.form.get("next") or request.args.get("next"),
-                              url_for(fallback_endpoint, **values)))
+    return redirect(
+        safe_next(
+            request.form.get("next") or request.args.get("next"),
+            url_for(fallback_endpoint, **values),
+        )
+    )
 
 
 def attach_error(form, error: DomainError) -> None:
@@ -51,7 +60,9 @@ def render_form(template: str, form, status: int | None = None, **context):
     if status is None:
         status = g.pop("refusal_status", None)
     if status is None:
-        status = 422 if request.method == "POST" and (form.errors or _has_field_errors(form)) else 200
+        status = (
+            422 if request.method == "POST" and (form.errors or _has_field_errors(form)) else 200
+        )
     return render_template(template, form=form, **context), status
 
 

@@ -26,7 +26,10 @@ BEAT_SCHEDULE = {
     # Reminders of deadlines: judges' sheets, application drafts, progress reports.
     "send-reminders": {"task": "venture.send_reminders", "schedule": timedelta(minutes=10)},
     # Evaluations whose self-assessment is missing at the deadline fail; complete ones are decided.
-    "followup-evaluations": {"task": "venture.followup_evaluations", "schedule": timedelta(hours=1)},
+    "followup-evaluations": {
+        "task": "venture.followup_evaluations",
+        "schedule": timedelta(hours=1),
+    },
     # Export files older than EXPORT_KEEP_DAYS are deleted.
     "purge-exports": {"task": "venture.purge_exports", "schedule": timedelta(hours=24)},
 }

@@ -50,8 +50,18 @@ BASICS_JS = """
 
 # Rules that fail the test whatever impact axe gives them; any other rule fails when
 # its impact is serious or critical.
-AXE_ALWAYS = {"label", "landmark-one-main", "page-has-heading-one", "color-contrast", "region",
-              "duplicate-id-aria", "button-name", "link-name", "image-alt", "select-name"}
+AXE_ALWAYS = {
+    "label",
+    "landmark-one-main",
+    "page-has-heading-one",
+    "color-contrast",
+    "region",
+    "duplicate-id-aria",
+    "button-name",
+    "link-name",
+    "image-alt",
+    "select-name",
+}
 
 
 def axe_source() -> str | None:
@@ -103,7 +113,8 @@ def axe_problems(page, source: str) -> list[str]:
                                              runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}});
           return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                          nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " — " + (n.failureSummary || "").split("\\n").slice(1, 2).join(""))}));
-        }""")
+        }"""
+    )
     problems = []
     for v in result:
         if v["id"] in AXE_ALWAYS or v["impact"] in ("serious", "critical"):

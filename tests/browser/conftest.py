@@ -34,23 +34,34 @@ from tests.conftest import REQUIRE_SERVICES, unavailable
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("VENTURE_CHROMIUM") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--no-first-run", "--disable-dev-shm-usage"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 README_SHOTS = PROJECT_ROOT / "docs" / "screenshots"
 UPDATE_README_SHOTS = os.environ.get("VENTURE_UPDATE_SCREENSHOTS") == "1"
 README_SHOT_BYTES = 200_000
-PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-            "Chrome/126.0.0.0 Mobile Safari/537.36")
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
 TIMEOUT_MS = 15_000
 
 
 # --- the browser ---------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        unavailable(f"Chromium not found at {CHROMIUM} (set VENTURE_CHROMIUM or install the chromium package)")
+        unavailable(
+            f"Chromium not found at {CHROMIUM} (set VENTURE_CHROMIUM or install the chromium package)"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -67,6 +78,7 @@ def browser():
 
 
 # --- the app on loopback ------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -92,17 +104,19 @@ class LiveServer:
         saved = os.environ.get("VENTURE_INSTANCE_PATH")
         os.environ["VENTURE_INSTANCE_PATH"] = str(self.instance)
         try:
-            self.app = create_app({
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.instance / 'venture.db'}",
-                "INSTANCE_PATH": str(self.instance),
-                "UPLOAD_FOLDER": str(self.instance / "uploads"),
-                "EXPORT_FOLDER": str(self.instance / "exports"),
-                "SECRET_KEY": "browser-tests",
-                "REDIS_URL": "",
-                "MAIL_SERVER": "",
-                "BASE_URL": self.url,
-                "RATELIMIT_ENABLED": False,
-            })
+            self.app = create_app(
+                {
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.instance / 'venture.db'}",
+                    "INSTANCE_PATH": str(self.instance),
+                    "UPLOAD_FOLDER": str(self.instance / "uploads"),
+                    "EXPORT_FOLDER": str(self.instance / "exports"),
+                    "SECRET_KEY": "browser-tests",
+                    "REDIS_URL": "",
+                    "MAIL_SERVER": "",
+                    "BASE_URL": self.url,
+                    "RATELIMIT_ENABLED": False,
+                }
+            )
         finally:
             if saved is None:
                 os.environ.pop("VENTURE_INSTANCE_PATH", None)
@@ -111,9 +125,13 @@ class LiveServer:
         with self.app.app_context():
             upgrade()
         self._start_worker()
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise here
+        logging.getLogger("werkzeug").setLevel(
+            logging.WARNING
+        )  # one line per request is noise here
         self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, name="live-server", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, name="live-server", daemon=True
+        )
         self.thread.start()
 
     def _start_worker(self) -> None:
@@ -140,15 +158,27 @@ class LiveServer:
             if held is not None:
                 held.wait(timeout=60)
 
-        self._signals = [(signals.after_task_publish, published), (signals.task_postrun, finished),
-                         (signals.task_prerun, gate)]
+        self._signals = [
+            (signals.after_task_publish, published),
+            (signals.task_postrun, finished),
+            (signals.task_prerun, gate),
+        ]
         for signal, handler in self._signals:
             signal.connect(handler, weak=False)
         celery = self.app.extensions["celery"]
-        celery.conf.update(task_always_eager=False, broker_url="memory://",
-                           broker_transport_options={"polling_interval": 0.1})
-        self._worker = start_worker(celery, pool="solo", concurrency=1, perform_ping_check=False,
-                                    loglevel="WARNING", shutdown_timeout=10)
+        celery.conf.update(
+            task_always_eager=False,
+            broker_url="memory://",
+            broker_transport_options={"polling_interval": 0.1},
+        )
+        self._worker = start_worker(
+            celery,
+            pool="solo",
+            concurrency=1,
+            perform_ping_check=False,
+            loglevel="WARNING",
+            shutdown_timeout=10,
+        )
         self._worker.__enter__()
 
     def stop(self) -> None:
@@ -194,7 +224,9 @@ class LiveServer:
                 if self._finished >= self._published:
                     return
             time.sleep(0.05)
-        raise AssertionError(f"the worker ran {self._finished} of {self._published} tasks in {timeout}s")
+        raise AssertionError(
+            f"the worker ran {self._finished} of {self._published} tasks in {timeout}s"
+        )
 
     def mail_log(self) -> str:
         path = self.instance / "mail.log"
@@ -208,8 +240,12 @@ class LiveServer:
         from venture.notices.models import Notice
 
         with self.app.app_context():
-            link = db.session.scalar(sa.select(Notice.link).where(Notice.email == email, Notice.kind == kind)
-                                     .order_by(Notice.id.desc()).limit(1))
+            link = db.session.scalar(
+                sa.select(Notice.link)
+                .where(Notice.email == email, Notice.kind == kind)
+                .order_by(Notice.id.desc())
+                .limit(1)
+            )
             db.session.remove()
         assert link, f"no {kind} notice for {email}"
         assert link.startswith(self.url), link
@@ -245,25 +281,48 @@ def demo(live_server):
         by_prefix = {c.code_prefix: c for c in db.session.scalars(sa.select(Competition))}
         applicant = db.session.scalar(sa.select(User).where(User.email == "applicant@demo.venture"))
         org_ids = sa.select(Membership.organization_id).where(Membership.user_id == applicant.id)
-        application = db.session.scalar(sa.select(Application).where(
-            Application.organization_id.in_(org_ids), Application.competition_id == by_prefix["GY2027"].id)
-            .order_by(Application.id).limit(1))
-        project = db.session.scalar(sa.select(Project).where(Project.organization_id.in_(org_ids))
-                                    .order_by(Project.id).limit(1))
-        report = db.session.scalar(sa.select(ProgressReport).where(ProgressReport.project_id == project.id)
-                                   .order_by(ProgressReport.id).limit(1))
+        application = db.session.scalar(
+            sa.select(Application)
+            .where(
+                Application.organization_id.in_(org_ids),
+                Application.competition_id == by_prefix["GY2027"].id,
+            )
+            .order_by(Application.id)
+            .limit(1)
+        )
+        project = db.session.scalar(
+            sa.select(Project)
+            .where(Project.organization_id.in_(org_ids))
+            .order_by(Project.id)
+            .limit(1)
+        )
+        report = db.session.scalar(
+            sa.select(ProgressReport)
+            .where(ProgressReport.project_id == project.id)
+            .order_by(ProgressReport.id)
+            .limit(1)
+        )
         roadshow = by_prefix["WCT2026"].stage(StageKind.ROADSHOW)
-        session = db.session.scalar(sa.select(RoadshowSession).where(
-            RoadshowSession.stage_id == roadshow.id, RoadshowSession.status == RoadshowStatus.SCHEDULED))
+        session = db.session.scalar(
+            sa.select(RoadshowSession).where(
+                RoadshowSession.stage_id == roadshow.id,
+                RoadshowSession.status == RoadshowStatus.SCHEDULED,
+            )
+        )
         return {
-            "gy2025": by_prefix["GY2025"].id, "wct2026": by_prefix["WCT2026"].id, "gy2027": by_prefix["GY2027"].id,
-            "application": application.id, "project": project.id, "report": report.id,
-            "final_snapshot": latest_final_snapshot(by_prefix["GY2025"]).id, "session": session.id,
+            "gy2025": by_prefix["GY2025"].id,
+            "wct2026": by_prefix["WCT2026"].id,
+            "gy2027": by_prefix["GY2027"].id,
+            "application": application.id,
+            "project": project.id,
+            "report": report.id,
+            "final_snapshot": latest_final_snapshot(by_prefix["GY2025"]).id,
+            "session": session.id,
         }
 
 
-
 # --- people in their own browser contexts --------------------------------------------------
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
@@ -289,13 +348,16 @@ def _screens_on_failure(request, watches):
             if not page.is_closed():
                 # a page that cannot draw itself any more leaves nothing to keep
                 with suppress(Exception):
-                    page.screenshot(path=str(ARTIFACTS / f"failure-{_slug(request.node.name)}-{n}.png"),
-                                    full_page=True)
+                    page.screenshot(
+                        path=str(ARTIFACTS / f"failure-{_slug(request.node.name)}-{n}.png"),
+                        full_page=True,
+                    )
 
 
 def _open_context(browser, live_server, watches, **options):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  **options)
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", **options
+    )
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
 
@@ -313,7 +375,9 @@ def desktop(browser, live_server, watches):
     contexts = []
 
     def _new():
-        context = _open_context(browser, live_server, watches, viewport={"width": 1280, "height": 800})
+        context = _open_context(
+            browser, live_server, watches, viewport={"width": 1280, "height": 800}
+        )
         contexts.append(context)
         return context
 
@@ -328,8 +392,16 @@ def phone(browser, live_server, watches):
     contexts = []
 
     def _new():
-        context = _open_context(browser, live_server, watches, viewport={"width": 390, "height": 844},
-                                is_mobile=True, has_touch=True, device_scale_factor=2, user_agent=PHONE_UA)
+        context = _open_context(
+            browser,
+            live_server,
+            watches,
+            viewport={"width": 390, "height": 844},
+            is_mobile=True,
+            has_touch=True,
+            device_scale_factor=2,
+            user_agent=PHONE_UA,
+        )
         contexts.append(context)
         return context
 
@@ -340,14 +412,17 @@ def phone(browser, live_server, watches):
 
 # --- checks on every page ----------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def axe():
     source = axe_source()
     if source is None:
         if REQUIRE_SERVICES:
             pytest.fail("axe-core is not installed: run `npm ci` (package.json lists it)")
-        print("\n[browser tests] axe-core not installed (npm ci): contrast and ARIA checks skipped; "
-              "the basic checks still run")
+        print(
+            "\n[browser tests] axe-core not installed (npm ci): contrast and ARIA checks skipped; "
+            "the basic checks still run"
+        )
     return source
 
 
@@ -356,8 +431,14 @@ _axed: set[tuple] = set()  # page kinds axe has checked in this session
 
 def page_kind(page) -> tuple:
     """A page's kind: its path with the ids taken out, the window width and the language."""
-    path = re.sub(r"/\d+", "/N", re.sub(r"[?#].*", "", page.url.split("://", 1)[-1].split("/", 1)[-1]))
-    return path, page.viewport_size["width"] if page.viewport_size else 0, page.evaluate("document.documentElement.lang")
+    path = re.sub(
+        r"/\d+", "/N", re.sub(r"[?#].*", "", page.url.split("://", 1)[-1].split("/", 1)[-1])
+    )
+    return (
+        path,
+        page.viewport_size["width"] if page.viewport_size else 0,
+        page.evaluate("document.documentElement.lang"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -423,11 +504,20 @@ def readme_shot():
         path = README_SHOTS / f"{_slug(name)}.png"
         page.screenshot(path=str(path), scale="css", animations="disabled", full_page=full_page)
         # The repository keeps them small (≤ 200 KB): a busy page is cut shorter.
-        height = page.evaluate("document.documentElement.scrollHeight") if full_page else page.viewport_size["height"]
+        height = (
+            page.evaluate("document.documentElement.scrollHeight")
+            if full_page
+            else page.viewport_size["height"]
+        )
         while path.stat().st_size > README_SHOT_BYTES and height > 300:
             height = int(height * 0.85)
-            page.screenshot(path=str(path), scale="css", animations="disabled", full_page=full_page,
-                            clip={"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height})
+            page.screenshot(
+                path=str(path),
+                scale="css",
+                animations="disabled",
+                full_page=full_page,
+                clip={"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height},
+            )
         assert path.stat().st_size <= README_SHOT_BYTES, f"{path.name} is larger than 200 KB"
         return path
 

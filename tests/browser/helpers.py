@@ -35,8 +35,9 @@ class Browsing:
     def go(self, path: str, *, status: int | None = 200):
         response = self.page.goto(path)
         if status is not None:
-            assert response is not None and response.status == status, \
+            assert response is not None and response.status == status, (
                 f"{self.name}: GET {path} answered {response.status if response else None}"
+            )
         self.check_page(self.page)
         return response
 
@@ -46,8 +47,9 @@ class Browsing:
             locator.click()
         response = navigation.value
         if status is not None:
-            assert response is not None and response.status == status, \
+            assert response is not None and response.status == status, (
                 f"{self.name}: {self.page.url} answered {response.status if response else None}"
+            )
         self.check_page(self.page)
         return response
 
@@ -73,7 +75,9 @@ class Browsing:
         toggler = menu.get_by_role("button", name=zh("Toggle navigation"))
         if toggler.is_visible():
             toggler.click()
-        menu.get_by_role("button", name=top, exact=True).or_(menu.get_by_role("link", name=top, exact=True)).click()
+        menu.get_by_role("button", name=top, exact=True).or_(
+            menu.get_by_role("link", name=top, exact=True)
+        ).click()
         return self.click(menu.get_by_role("link", name=item, exact=True))
 
     def fill(self, label: str, value, *, within=None):
@@ -95,4 +99,6 @@ class Browsing:
         self.fill(zh("Email"), email)
         self.fill(zh("Password"), password)
         self.click(self.page.locator("main").get_by_role("button", name=zh("Log in"), exact=True))
-        expect(self.page.locator("h1")).to_contain_text(zh("Welcome, %(name)s", name="").strip(" ,，"))
+        expect(self.page.locator("h1")).to_contain_text(
+            zh("Welcome, %(name)s", name="").strip(" ,，")
+        )

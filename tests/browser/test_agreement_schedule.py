@@ -41,8 +41,13 @@ def project_id(live_server):
         factories.organizer(email=ORGANIZER[0], name=ORGANIZER[1], password=PASSWORD)
         owner = factories.applicant(email=APPLICANT[0], name=APPLICANT[1], password=PASSWORD)
         comp = factories.followup_competition(implementation_days_ago=-60, midterm_in_days=200)
-        project = factories.project(competition=comp, members=[owner], communities=[areas["芙蓉社区"]],
-                                    active=False, project_name=PROJECT)
+        project = factories.project(
+            competition=comp,
+            members=[owner],
+            communities=[areas["芙蓉社区"]],
+            active=False,
+            project_name=PROJECT,
+        )
         return project.id
 
 
@@ -74,7 +79,8 @@ def test_the_agreement_moves_the_reports(live_server, desktop, phone, check_page
     a.fill(zh("Implementation ends on"), ends.isoformat())
     a.select(zh("Progress reports"), zh("Monthly"))
     a.page.get_by_label(zh("Signed agreement (PDF or image)"), exact=True).set_input_files(
-        {"name": PNG_NAME, "mimeType": "image/png", "buffer": _png()})
+        {"name": PNG_NAME, "mimeType": "image/png", "buffer": _png()}
+    )
     a.button(zh("Save the agreement"))
     a.flash(zh("The agreement has been saved. The organizer will confirm it."))
 
@@ -120,8 +126,12 @@ def test_the_agreement_moves_the_reports(live_server, desktop, phone, check_page
     o.fill(zh("Reason for the change"), "补充协议：服务延长两个月。")
     o.shot("change-the-dates")
     o.button(zh("Change the dates"))
-    o.flash(zh("The dates have changed; the reports that had not started follow them and the organization "
-               "has been told."))
+    o.flash(
+        zh(
+            "The dates have changed; the reports that had not started follow them and the organization "
+            "has been told."
+        )
+    )
     rows = _report_rows(o.page)
     assert any(period_text in row for row in rows)  # the report with its activity is kept
     assert any(new_end.isoformat() in row for row in rows)
@@ -146,6 +156,11 @@ def _periods(live_server, project_id):
     from venture.followup.models import ProgressReport
 
     with live_server.ctx():
-        return [(r.period_start, r.period_end) for r in db.session.scalars(
-            sa.select(ProgressReport).where(ProgressReport.project_id == project_id)
-            .order_by(ProgressReport.period_start))]
+        return [
+            (r.period_start, r.period_end)
+            for r in db.session.scalars(
+                sa.select(ProgressReport)
+                .where(ProgressReport.project_id == project_id)
+                .order_by(ProgressReport.period_start)
+            )
+        ]

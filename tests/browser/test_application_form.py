@@ -53,7 +53,9 @@ def _code(live_server, app_id: int) -> str:
         return db.session.get(Application, app_id).code
 
 
-def test_a_refused_submit_then_a_save_and_a_submit_go_through(live_server, desktop, check_page, shot, draft):
+def test_a_refused_submit_then_a_save_and_a_submit_go_through(
+    live_server, desktop, check_page, shot, draft
+):
     a = Browsing(desktop().new_page(), check_page, shot, "applicant")
     a.log_in(APPLICANT[0])
     a.go(f"/applications/{draft}/edit/submit")
@@ -65,8 +67,14 @@ def test_a_refused_submit_then_a_save_and_a_submit_go_through(live_server, deskt
     assert _version(a.page) == str(_server_version(live_server, draft))
 
     # Ticking the pledge saves itself: no conflict with herself.
-    pledge = re.compile(re.escape(zh("We pledge that everything in this application is true and complete, and "
-                                     "accept the rules of the competition.")))
+    pledge = re.compile(
+        re.escape(
+            zh(
+                "We pledge that everything in this application is true and complete, and "
+                "accept the rules of the competition."
+            )
+        )
+    )
     a.page.get_by_label(pledge).check()
     status = a.page.locator("[data-autosave-status]")
     expect(status).to_contain_text(zh("All changes saved at {time}.").split("{time}")[0])
@@ -87,7 +95,9 @@ def test_a_refused_submit_then_a_save_and_a_submit_go_through(live_server, deskt
     expect(a.page.locator("h1")).to_have_text(PROJECT)
 
 
-def test_a_submit_pressed_while_the_autosave_is_on_its_way_waits_for_it(live_server, desktop, check_page, shot):
+def test_a_submit_pressed_while_the_autosave_is_on_its_way_waits_for_it(
+    live_server, desktop, check_page, shot
+):
     """The pledge's autosave is still on its way when the applicant presses submit: the page
     waits for its answer (the new version) before posting, so the submission is not taken for
     someone else's stale edit."""
@@ -95,7 +105,9 @@ def test_a_submit_pressed_while_the_autosave_is_on_its_way_waits_for_it(live_ser
     from venture.extensions import db
 
     with live_server.ctx():
-        member = factories.applicant(email="zhao.lan@xingguang.example", name="赵兰", password=PASSWORD)
+        member = factories.applicant(
+            email="zhao.lan@xingguang.example", name="赵兰", password=PASSWORD
+        )
         org = factories.organization(members=[member], name="澧阳市晨曦社工服务中心")
         app = factories.complete_draft(factories.competition(required_attachments=[]), org)
         app.pledge = False
@@ -111,8 +123,16 @@ def test_a_submit_pressed_while_the_autosave_is_on_its_way_waits_for_it(live_ser
         held.append((route, route.fetch()))
 
     a.page.route("**/autosave/**", hold_the_answer)
-    a.page.get_by_label(re.compile(re.escape(zh("We pledge that everything in this application is true and "
-                                                "complete, and accept the rules of the competition.")))).check()
+    a.page.get_by_label(
+        re.compile(
+            re.escape(
+                zh(
+                    "We pledge that everything in this application is true and "
+                    "complete, and accept the rules of the competition."
+                )
+            )
+        )
+    ).check()
     expect(a.page.locator("[data-autosave-status]")).to_contain_text(zh("Saving…"))
     for _ in range(200):  # the server's answer arrives (and is held) while the page waits
         if held:
@@ -124,5 +144,10 @@ def test_a_submit_pressed_while_the_autosave_is_on_its_way_waits_for_it(live_ser
         route, answer = held[0]
         route.fulfill(response=answer)
     assert navigation.value.status == 200
-    a.flash(zh("Your application %(code)s has been submitted (revision %(n)d).", code=_code(live_server, app_id),
-               n=1))
+    a.flash(
+        zh(
+            "Your application %(code)s has been submitted (revision %(n)d).",
+            code=_code(live_server, app_id),
+            n=1,
+        )
+    )

@@ -24,12 +24,19 @@ def log_in(p: Browsing, email: str) -> None:
     p.log_in(email, DEMO_PASSWORD)
 
 
-def test_every_demo_login_can_do_what_it_is_told_to_try(live_server, demo, desktop, phone, check_page, shot):
+def test_every_demo_login_can_do_what_it_is_told_to_try(
+    live_server, demo, desktop, phone, check_page, shot
+):
     from venture.demo.people import HINTS
 
     assert [step.email for step in HINTS] == ["organizer@demo.venture"] * 3 + [
-        "judge1@demo.venture", "judge2@demo.venture", "judge7@demo.venture", "applicant@demo.venture",
-        "liaison@demo.venture", None]
+        "judge1@demo.venture",
+        "judge2@demo.venture",
+        "judge7@demo.venture",
+        "applicant@demo.venture",
+        "liaison@demo.venture",
+        None,
+    ]
     wct = "澧阳市2026年社区微创投"
 
     # 主办方: compute WCT2026's online review, then start the roadshow and present the first project.
@@ -46,11 +53,17 @@ def test_every_demo_login_can_do_what_it_is_told_to_try(live_server, demo, deskt
     o.check_page(o.page)
     o.shot("wct-online-review-computed")
     o.menu(zh("Judging"), zh("Scoring stages"))
-    competition = o.page.locator("section").filter(has=o.page.get_by_role("heading", name=re.compile(wct)))
+    competition = o.page.locator("section").filter(
+        has=o.page.get_by_role("heading", name=re.compile(wct))
+    )
     o.link(zh("Roadshow sessions"), within=competition)
     o.link(zh("Control room"))
     o.button(zh("Start the session"))
-    o.click(o.page.get_by_role("button", name=re.compile("^" + re.escape(zh("Next: %(code)s", code="")))))
+    o.click(
+        o.page.get_by_role(
+            "button", name=re.compile("^" + re.escape(zh("Next: %(code)s", code="")))
+        )
+    )
     o.shot("wct-roadshow-started")
 
     # 评审专家 judge1, on a phone: the live roadshow from the home page, the project on stage.
@@ -68,7 +81,10 @@ def test_every_demo_login_can_do_what_it_is_told_to_try(live_server, demo, deskt
     expect(j7.page.locator("main")).to_contain_text("WCT2026")
     o.nav(zh("Rankings"))
     o.link(zh("Open"), within=o.page.get_by_role("row").filter(has_text="澧阳市2025年公益创投大赛"))
-    o.link(zh("View the ranking"), within=o.page.get_by_role("region", name=zh("Online expert review"), exact=True))
+    o.link(
+        zh("View the ranking"),
+        within=o.page.get_by_role("region", name=zh("Online expert review"), exact=True),
+    )
     harsh = o.page.get_by_role("row").filter(has_text="孙海涛")
     expect(harsh).to_contain_text("−")  # a negative severity: harsher than the panel
     o.shot("gy2025-judges")
@@ -79,13 +95,17 @@ def test_every_demo_login_can_do_what_it_is_told_to_try(live_server, demo, deskt
     a.nav(zh("Funded projects"))
     a.link("夕阳红·长者守望互助计划")
     reports = a.page.get_by_role("region", name=zh("Progress reports"))
-    a.click(reports.get_by_role("row").filter(has_text=zh("Not submitted")).get_by_role("link").first)
+    a.click(
+        reports.get_by_role("row").filter(has_text=zh("Not submitted")).get_by_role("link").first
+    )
     a.link(zh("Add an activity"))
     a.fill(zh("Type of activity"), "入户探访")
     a.fill(zh("Participants"), "18")
     a.fill(zh("Of whom residents of the community"), "16")
     a.button(zh("Add to the report"))
-    a.page.get_by_role("textbox", name=zh("Summary of the period")).fill("本期完成入户探访16户，助餐服务按计划开展。")
+    a.page.get_by_role("textbox", name=zh("Summary of the period")).fill(
+        "本期完成入户探访16户，助餐服务按计划开展。"
+    )
     a.button(zh("Submit the report"))
     expect(a.page.locator("main")).to_contain_text(zh("Submitted"))
     a.nav(zh("My applications"))

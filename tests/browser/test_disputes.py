@@ -34,24 +34,40 @@ def held(live_server):
         areas = factories.area_tree()
         organizer = factories.organizer(email=ORGANIZER, name="民政局陈科员", password=PASSWORD)
         owner = factories.applicant(email=OWNER, name="李娜", password=PASSWORD)
-        liaison = factories.liaison_of(areas["芙蓉社区"], email=LIAISON, name="周敏", password=PASSWORD)
-        project = factories.project(members=[owner], communities=[areas["芙蓉社区"]], approved_fen=1_000_000)
+        liaison = factories.liaison_of(
+            areas["芙蓉社区"], email=LIAISON, name="周敏", password=PASSWORD
+        )
+        project = factories.project(
+            members=[owner], communities=[areas["芙蓉社区"]], approved_fen=1_000_000
+        )
         services.release_tranche(project.tranches[0], actor=organizer)
         midterm = next(e for e in project.evaluations if e.kind == EvaluationKind.MIDTERM)
         midterm.status = EvaluationStatus.PASSED
         db.session.commit()
         report = next(r for r in project.reports if r.period_start <= today_local())
-        activity = services.add_activity(report, community_id=areas["芙蓉社区"].id, held_on=report.period_start,
-                                         activity_type="入户探访", participants=24, residents=20,
-                                         description="探访高龄独居老人。", actor=owner)
+        activity = services.add_activity(
+            report,
+            community_id=areas["芙蓉社区"].id,
+            held_on=report.period_start,
+            activity_type="入户探访",
+            participants=24,
+            residents=20,
+            description="探访高龄独居老人。",
+            actor=owner,
+        )
         services.submit_report(report, summary="本期开展入户探访。", actor=owner)
         services.review_activity(activity, confirm=False, note=NOTE, actor=liaison)
-        return {"project": project.id, "tranche": project.tranches[1].id, "dispute": activity.dispute.id,
-                "date": report.period_start.isoformat()}
+        return {
+            "project": project.id,
+            "tranche": project.tranches[1].id,
+            "dispute": activity.dispute.id,
+            "date": report.period_start.isoformat(),
+        }
 
 
 def test_a_dispute_that_held_a_tranche_is_answered_decided_and_the_tranche_released(
-        live_server, desktop, phone, check_page, shot, held, tmp_path):
+    live_server, desktop, phone, check_page, shot, held, tmp_path
+):
     clerk = Browsing(desktop().new_page(), check_page, shot, "organizer")
     clerk.log_in(ORGANIZER)
 
@@ -63,7 +79,9 @@ def test_a_dispute_that_held_a_tranche_is_answered_decided_and_the_tranche_relea
     clerk.shot("tranche-held-desktop")
     clerk.click(row.get_by_test_id("held-by-dispute"))
     expect(clerk.page.get_by_test_id("dispute-hold")).to_be_visible()
-    expect(clerk.page.get_by_test_id("dispute-status")).to_contain_text(zh("Waiting for the organization's answer"))
+    expect(clerk.page.get_by_test_id("dispute-status")).to_contain_text(
+        zh("Waiting for the organization's answer")
+    )
 
     # The organization answers from a phone, with the sign-in sheet.
     owner = Browsing(phone().new_page(), check_page, shot, "organization")
@@ -76,7 +94,9 @@ def test_a_dispute_that_held_a_tranche_is_answered_decided_and_the_tranche_relea
     owner.page.get_by_label(zh("Evidence (optional)"), exact=True).set_input_files(str(sheet))
     owner.button(zh("Send the answer"), status=200)
     owner.flash(zh("Your answer has been sent to the community's liaison."))
-    expect(owner.page.get_by_test_id("dispute-status")).to_contain_text(zh("Answered; waiting for the community"))
+    expect(owner.page.get_by_test_id("dispute-status")).to_contain_text(
+        zh("Answered; waiting for the community")
+    )
     expect(owner.page.get_by_role("link", name="签到表.pdf")).to_be_visible()
     owner.shot("dispute-answered-phone")
 
@@ -87,12 +107,14 @@ def test_a_dispute_that_held_a_tranche_is_answered_decided_and_the_tranche_relea
     liaison.select(zh("Your response"), zh("Keep the dispute"))
     liaison.button(zh("Send the response"), status=422)
     expect(liaison.page.locator(".invalid-feedback")).to_contain_text(
-        zh("Say why the answer does not settle the dispute."))
+        zh("Say why the answer does not settle the dispute.")
+    )
     liaison.select(zh("Your response"), zh("Keep the dispute"))
     liaison.fill(zh("Note"), "签到表上多人不是本社区居民。")
     liaison.button(zh("Send the response"), status=200)
     expect(liaison.page.get_by_test_id("dispute-status")).to_contain_text(
-        zh("Kept by the community; waiting for the organizer"))
+        zh("Kept by the community; waiting for the organizer")
+    )
 
     # The organizer decides: dismissed, with the reason; the activity is confirmed.
     clerk.go(f"/followup/disputes/{held['dispute']}")
@@ -101,7 +123,9 @@ def test_a_dispute_that_held_a_tranche_is_answered_decided_and_the_tranche_relea
     clerk.fill(zh("Reason"), "签到表与照片可以证明活动举办，居民人数按社区核实为准。")
     clerk.button(zh("Record the decision"), status=200)
     clerk.flash(zh("The dispute is dismissed: the activity is confirmed."))
-    expect(clerk.page.get_by_test_id("dispute-status")).to_contain_text(zh("Dismissed: the activity is confirmed"))
+    expect(clerk.page.get_by_test_id("dispute-status")).to_contain_text(
+        zh("Dismissed: the activity is confirmed")
+    )
     expect(clerk.page.get_by_test_id("dispute-hold")).to_have_count(0)
     clerk.shot("dispute-decided-desktop")
     owner.go(f"/followup/disputes/{held['dispute']}")

@@ -39,7 +39,8 @@ VISITOR = ("王建平", "13907310000", "wang.jianping@example.org")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082")
+    "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082"
+)
 
 
 def local(dt: datetime) -> str:
@@ -54,9 +55,17 @@ def now() -> datetime:
 
 
 # The stages and their days from the opening of the application window.
-STAGE_PLAN = [("Application window", 0, 21), ("Eligibility screening", 21, 28), ("Online expert review", 28, 42),
-              ("Roadshow", 42, 46), ("Public notice", 46, 53), ("Agreement", 53, 60), ("Implementation", 58, 420),
-              ("Mid-term evaluation", 230, 240), ("Final evaluation", 420, 450)]
+STAGE_PLAN = [
+    ("Application window", 0, 21),
+    ("Eligibility screening", 21, 28),
+    ("Online expert review", 28, 42),
+    ("Roadshow", 42, 46),
+    ("Public notice", 46, 53),
+    ("Agreement", 53, 60),
+    ("Implementation", 58, 420),
+    ("Mid-term evaluation", 230, 240),
+    ("Final evaluation", 420, 450),
+]
 
 
 class Counting(Browsing):
@@ -107,6 +116,7 @@ class Journey:
 
 # --- the story, phase by phase ------------------------------------------------------------------
 
+
 def test_the_whole_journey(live_server, desktop, phone, check_page, shot, readme_shot):
     j = Journey(live_server, desktop, phone, check_page, shot, readme_shot)
     prepare_city(j)
@@ -123,7 +133,9 @@ def test_the_whole_journey(live_server, desktop, phone, check_page, shot, readme
     project_is_followed(j)
     print("clicks (before → now):", {k: f"{CLICKS_BEFORE[k]} → {n}" for k, n in CLICKS.items()})
     for errand, clicks in CLICKS.items():
-        assert clicks <= CLICKS_BEFORE[errand], f"{errand}: {clicks} clicks, {CLICKS_BEFORE[errand]} before"
+        assert clicks <= CLICKS_BEFORE[errand], (
+            f"{errand}: {clicks} clicks, {CLICKS_BEFORE[errand]} before"
+        )
 
 
 def prepare_city(j: Journey) -> None:
@@ -135,7 +147,9 @@ def prepare_city(j: Journey) -> None:
 
     with j.server.ctx():
         create_organizer(ORGANIZER[0], PASSWORD, ORGANIZER[1])
-        places = factories.area_tree("城东区", {"东湖街道": ["东湖社区", "望湖社区"], "丹桂街道": ["丹桂社区"]})
+        places = factories.area_tree(
+            "城东区", {"东湖街道": ["东湖社区", "望湖社区"], "丹桂街道": ["丹桂社区"]}
+        )
         j.ids["community"] = places["东湖社区"].id
 
 
@@ -149,7 +163,9 @@ def organizer_sets_up_the_competition(j: Journey) -> None:
     o.fill(zh("Name of the competition"), COMPETITION)
     o.fill(zh("Code prefix"), PREFIX)
     o.fill(zh("Theme"), "三社联动，邻里守望")
-    o.fill(zh("Description"), "面向城东区登记的社会组织，资助落地社区的为老服务与儿童青少年服务项目。")
+    o.fill(
+        zh("Description"), "面向城东区登记的社会组织，资助落地社区的为老服务与儿童青少年服务项目。"
+    )
     o.button(zh("Create the draft"))
     o.flash(zh("The competition has been created as a draft. Continue with its stages."))
     j.ids["competition"] = int(re.search(r"/competitions/(\d+)/", o.page.url).group(1))
@@ -166,8 +182,10 @@ def organizer_sets_up_the_competition(j: Journey) -> None:
     # Two categories with budgets that cannot fund every good project (a draft's setup
     # leads from one section to the next).
     expect(o.page.locator("h2")).to_contain_text(zh("Categories and budgets"))
-    for name, budget, description in (("为老服务", "100000", "高龄、独居、失能老人的关爱与互助"),
-                                      ("儿童青少年", "80000", "困境儿童、留守儿童的陪伴与成长")):
+    for name, budget, description in (
+        ("为老服务", "100000", "高龄、独居、失能老人的关爱与互助"),
+        ("儿童青少年", "80000", "困境儿童、留守儿童的陪伴与成长"),
+    ):
         o.fill(zh("Name of the category"), name)
         o.fill(zh("Budget (yuan)"), budget)
         o.fill(zh("Description"), description)
@@ -202,7 +220,9 @@ def organizer_sets_up_the_competition(j: Journey) -> None:
     o.tap(o.page.get_by_role("button", name=zh("Add a criterion")))
     rows = o.page.locator("tbody [data-row]")
     expect(rows).to_have_count(4)
-    for i, (name, maximum) in enumerate((("需求分析", 25), ("项目设计", 30), ("可行性", 25), ("社会效益", 20))):
+    for i, (name, maximum) in enumerate(
+        (("需求分析", 25), ("项目设计", 30), ("可行性", 25), ("社会效益", 20))
+    ):
         rows.nth(i).get_by_label(zh("Criterion"), exact=True).fill(name)
         rows.nth(i).get_by_label(zh("Maximum"), exact=True).fill(str(maximum))
     expect(o.page.locator("[data-sum]")).to_have_text("100.00")
@@ -218,14 +238,25 @@ def organizer_sets_up_the_competition(j: Journey) -> None:
         from venture.extensions import db
 
         comp = db.session.get(Competition, j.ids["competition"])
-        factories.rubric(comp, "roadshow", [("路演表现", 30), ("项目设计", 40), ("团队能力", 30)], name="路演评分表")
-        factories.rubric(comp, "midterm", [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)],
-                         name="中期评估评分表")
+        factories.rubric(
+            comp,
+            "roadshow",
+            [("路演表现", 30), ("项目设计", 40), ("团队能力", 30)],
+            name="路演评分表",
+        )
+        factories.rubric(
+            comp,
+            "midterm",
+            [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)],
+            name="中期评估评分表",
+        )
 
     o.link(zh("Scoring stages"))
-    for stage, rubric, weight in (("Online expert review", "专家评审评分表 · v1", "0.4"),
-                                  ("Roadshow", "路演评分表 · v1", "0.6"),
-                                  ("Mid-term evaluation", "中期评估评分表 · v1", "0")):
+    for stage, rubric, weight in (
+        ("Online expert review", "专家评审评分表 · v1", "0.4"),
+        ("Roadshow", "路演评分表 · v1", "0.6"),
+        ("Mid-term evaluation", "中期评估评分表 · v1", "0"),
+    ):
         group = o.page.get_by_role("group", name=zh(stage), exact=True)
         o.select(zh("Rubric"), rubric, within=group)
         o.fill(zh("Weight in the final score"), weight, within=group)
@@ -233,9 +264,13 @@ def organizer_sets_up_the_competition(j: Journey) -> None:
     o.flash(zh("The scoring settings have been saved."))
 
     o.link(zh("Open to applicants"), exact_name=False)  # the link carries a "ready" badge
-    expect(o.page.get_by_role("status")).to_contain_text(zh("The setup is complete."
-                                                            " Once open, the competition is listed for applicants and "
-                                                            "they can apply during the application window."))
+    expect(o.page.get_by_role("status")).to_contain_text(
+        zh(
+            "The setup is complete."
+            " Once open, the competition is listed for applicants and "
+            "they can apply during the application window."
+        )
+    )
     o.button(zh("Open the competition"))
     o.flash(zh("The competition is open: applicants can see it and apply."))
     CLICKS["create a competition"] = o.clicks
@@ -275,7 +310,10 @@ def applicant_signs_up_and_registers(j: Journey) -> None:
     a.fill(zh("Contact phone"), "0736-7123456")
     a.fill(zh("Contact email"), APPLICANT[0])
     a.fill(zh("Address"), "澧阳市城东区东湖街道东湖路18号")
-    a.fill(zh("Business scope in the charter"), "为老年人提供社会工作服务、居家养老服务、志愿服务组织与培训。")
+    a.fill(
+        zh("Business scope in the charter"),
+        "为老年人提供社会工作服务、居家养老服务、志愿服务组织与培训。",
+    )
     a.button(zh("Register"))
     a.flash(zh("%(name)s is registered. The organizer will verify its data.", name=ORG))
     j.ids["org"] = int(re.search(r"/orgs/(\d+)", a.page.url).group(1))
@@ -310,10 +348,14 @@ def applicant_applies_in_two_sittings(j: Journey) -> None:
     summary = "组织低龄老人与社区志愿者结对，为高龄独居老人提供每周探访、助餐陪诊与应急联络。"
     a.page.get_by_label(zh("Summary"), exact=True).press_sequentially(summary[:12], delay=10)
     a.page.get_by_label(zh("Summary"), exact=True).fill(summary)
-    a.fill(zh("Need analysis"), "东湖社区60岁以上老人占户籍人口27%，独居高龄老人112人，子女多在外地工作，日常照料与应急求助缺口明显。")
+    a.fill(
+        zh("Need analysis"),
+        "东湖社区60岁以上老人占户籍人口27%，独居高龄老人112人，子女多在外地工作，日常照料与应急求助缺口明显。",
+    )
     # Nothing is clicked: the page saves what is typed by itself, then the page is closed.
     expect(a.page.locator("[data-autosave-status]")).to_contain_text(
-        zh("All changes saved at {time}.").split("{time}")[0].strip(), timeout=10_000)
+        zh("All changes saved at {time}.").split("{time}")[0].strip(), timeout=10_000
+    )
     a.shot("application-autosaved")
     a.page.close()
 
@@ -326,19 +368,31 @@ def applicant_applies_in_two_sittings(j: Journey) -> None:
     expect(a.page.get_by_label(zh("Summary"), exact=True)).to_have_value(summary)
     a.button(zh("Save and continue"))
     a.fill(zh("Overall goal"), "建立以社区为依托、邻里互助为主体的高龄老人关爱网络。")
-    a.fill(zh("Specific goals"), "1. 结对探访独居高龄老人100户；\n2. 培训助老志愿者40名；\n3. 开展健康讲座与义诊10场。")
+    a.fill(
+        zh("Specific goals"),
+        "1. 结对探访独居高龄老人100户；\n2. 培训助老志愿者40名；\n3. 开展健康讲座与义诊10场。",
+    )
     a.button(zh("Save and continue"))
-    a.fill(zh("Implementation plan"), "第一阶段（1–2月）需求调研与志愿者招募；第二阶段（3–8月）结对探访与助餐陪诊；"
-                                      "第三阶段（9–10月）总结评估与经验推广。")
+    a.fill(
+        zh("Implementation plan"),
+        "第一阶段（1–2月）需求调研与志愿者招募；第二阶段（3–8月）结对探访与助餐陪诊；"
+        "第三阶段（9–10月）总结评估与经验推广。",
+    )
     rows = a.page.locator("tbody [data-row]")
-    for i, (name, month, deliverable) in enumerate((("志愿者招募与培训", "2", "培训40名志愿者"),
-                                                     ("结对探访全面开展", "6", "中期报告"))):
+    for i, (name, month, deliverable) in enumerate(
+        (("志愿者招募与培训", "2", "培训40名志愿者"), ("结对探访全面开展", "6", "中期报告"))
+    ):
         a.fill(zh("Milestone"), name, within=rows.nth(i))
         a.fill(zh("Month"), month, within=rows.nth(i))
         a.fill(zh("Deliverable"), deliverable, within=rows.nth(i))
     a.button(zh("Save and continue"))
-    a.fill(zh("Features (innovation, replicability)"), "以老助老、时间银行积分激励，可在其他社区复制。")
-    a.fill(zh("Risks and controls"), "志愿者流失：建立积分激励与督导机制；老人安全：购买意外险、双人探访。")
+    a.fill(
+        zh("Features (innovation, replicability)"), "以老助老、时间银行积分激励，可在其他社区复制。"
+    )
+    a.fill(
+        zh("Risks and controls"),
+        "志愿者流失：建立积分激励与督导机制；老人安全：购买意外险、双人探访。",
+    )
     a.button(zh("Save and continue"))
     row = a.page.locator("tbody [data-row]").first
     a.fill(zh("Name"), "刘晓燕", within=row)
@@ -352,11 +406,18 @@ def applicant_applies_in_two_sittings(j: Journey) -> None:
     add_line.click()
     add_line.click()
     lines = a.page.locator("tbody [data-row]")
-    budget = (("宣传费", "宣传折页与横幅", "5000"), ("活动物料费", "助餐与探访物资", "30000"),
-              ("人员补贴", "社工与督导补贴", "35000"), ("管理费", "机构管理分摊", "30000"))
+    budget = (
+        ("宣传费", "宣传折页与横幅", "5000"),
+        ("活动物料费", "助餐与探访物资", "30000"),
+        ("人员补贴", "社工与督导补贴", "35000"),
+        ("管理费", "机构管理分摊", "30000"),
+    )
     for i, (line, item, amount) in enumerate(budget):
-        a.select(zh("Budget line"), f"{zh('Activity costs') if line != '管理费' else zh('Management costs')} · {line}",
-                 within=lines.nth(i))
+        a.select(
+            zh("Budget line"),
+            f"{zh('Activity costs') if line != '管理费' else zh('Management costs')} · {line}",
+            within=lines.nth(i),
+        )
         a.fill(zh("Item"), item, within=lines.nth(i))
         a.fill(zh("Amount (yuan)"), amount, within=lines.nth(i))
     a.fill(zh("Amount requested (yuan)"), "50000")
@@ -372,25 +433,48 @@ def applicant_applies_in_two_sittings(j: Journey) -> None:
     expect(money).to_contain_text(zh("The budget keeps every money rule."))
     a.button(zh("Save and continue"))
 
-    for kind, name in (("Registration certificate", "民办非企业单位登记证书.pdf"), ("Charter", "机构章程.pdf")):
+    for kind, name in (
+        ("Registration certificate", "民办非企业单位登记证书.pdf"),
+        ("Charter", "机构章程.pdf"),
+    ):
         a.select(zh("Kind"), zh(kind))
         a.page.get_by_label(zh("File"), exact=True).set_input_files(
-            {"name": name, "mimeType": "application/pdf", "buffer": PDF})
+            {"name": name, "mimeType": "application/pdf", "buffer": PDF}
+        )
         a.button(zh("Upload"))
         a.flash(zh("The file has been attached."))
     a.link(f"10. {zh('Pledge and submission')}", exact_name=False)
-    expect(a.page.get_by_role("status").first).to_contain_text(zh("Everything is filled in and within the rules."))
-    a.page.get_by_label(re.compile(re.escape(zh("We pledge that everything in this application is true and complete, "
-                                                 "and accept the rules of the competition.")[:12]))).check()
+    expect(a.page.get_by_role("status").first).to_contain_text(
+        zh("Everything is filled in and within the rules.")
+    )
+    a.page.get_by_label(
+        re.compile(
+            re.escape(
+                zh(
+                    "We pledge that everything in this application is true and complete, "
+                    "and accept the rules of the competition."
+                )[:12]
+            )
+        )
+    ).check()
     a.button(zh("Submit the application"))
-    a.flash(zh("Your application %(code)s has been submitted (revision %(n)d).", code=f"{PREFIX}-001", n=1))
+    a.flash(
+        zh(
+            "Your application %(code)s has been submitted (revision %(n)d).",
+            code=f"{PREFIX}-001",
+            n=1,
+        )
+    )
     a.shot("application-submitted")
 
 
 def organizer_returns_and_passes(j: Journey) -> None:
     o, a = j.organizer, j.applicant
     o.nav(zh("Competitions"))
-    o.link(zh("Applications"), within=o.page.get_by_role("row", name=re.compile(re.escape(COMPETITION))))
+    o.link(
+        zh("Applications"),
+        within=o.page.get_by_role("row", name=re.compile(re.escape(COMPETITION))),
+    )
     o.link(PROJECT)
     o.fill(zh("What needs to be amended"), "请在实施计划中补充志愿者培训与督导安排。")
     o.fill(zh("Re-submit by (Beijing time)"), local(now() + timedelta(days=5)))
@@ -405,7 +489,13 @@ def organizer_returns_and_passes(j: Journey) -> None:
     a.button(zh("Save"))
     a.go(f"/applications/{j.ids['application']}/edit/submit")
     a.button(zh("Re-submit the application"))
-    a.flash(zh("Your application %(code)s has been submitted (revision %(n)d).", code=f"{PREFIX}-001", n=2))
+    a.flash(
+        zh(
+            "Your application %(code)s has been submitted (revision %(n)d).",
+            code=f"{PREFIX}-001",
+            n=2,
+        )
+    )
 
     o.page.reload()
     o.check_page(o.page)
@@ -422,10 +512,20 @@ def organizer_returns_and_passes(j: Journey) -> None:
 # --- background: the other applicants and the judges, through services -------------------------
 
 OTHERS = [  # organization, applicant, project, category, requested yuan
-    ("澧阳市望湖社会工作服务中心", ("zhang.weidong@wanghu-sw.example", "张卫东"), "望湖长者助餐与陪诊服务",
-     "为老服务", 60000),
-    ("澧阳市丹桂青少年发展中心", ("wu.xiuying@dangui-youth.example", "吴秀英"), "丹桂留守儿童四点半课堂",
-     "儿童青少年", 40000),
+    (
+        "澧阳市望湖社会工作服务中心",
+        ("zhang.weidong@wanghu-sw.example", "张卫东"),
+        "望湖长者助餐与陪诊服务",
+        "为老服务",
+        60000,
+    ),
+    (
+        "澧阳市丹桂青少年发展中心",
+        ("wu.xiuying@dangui-youth.example", "吴秀英"),
+        "丹桂留守儿童四点半课堂",
+        "儿童青少年",
+        40000,
+    ),
 ]
 JUDGES = [  # the first is invited through the browser; the others come from the expert pool
     ("chen.liqun@lyu.example", "陈立群", "澧阳学院社会工作系"),
@@ -453,25 +553,61 @@ def other_applications(j: Journey) -> None:
         rules = {r.name: r for r in comp.budget_rules}
         categories = {c.name: c for c in comp.categories}
         community = db.session.get(Area, j.ids["community"])
-        for n, (org_name, (email, name), project, category, requested) in enumerate(OTHERS, start=1):
+        for n, (org_name, (email, name), project, category, requested) in enumerate(
+            OTHERS, start=1
+        ):
             member = factories.applicant(email=email, name=name, password=PASSWORD)
-            org = factories.organization(members=[member], name=org_name, registration_date=date(2017, 6, n),
-                                         uscc=factories.uscc("2", 7000 + n, region="439901"))
-            app = Application(competition_id=comp.id, organization_id=org.id, category_id=categories[category].id,
-                              project_name=project, period_months=10, direct_beneficiaries=150,
-                              indirect_beneficiaries=500, summary=f"{project}：服务社区有需要的居民。",
-                              need_analysis="社区调研显示需求明显。", overall_goal="提升服务对象的生活质量。",
-                              specific_goals="服务150人次以上。", implementation_plan="分三个阶段实施。",
-                              features="社区志愿者共同参与。", risks="安全风险：购买保险。", pledge=True,
-                              requested_fen=requested * 100, cofunding_fen=requested * 100, created_by_id=member.id)
+            org = factories.organization(
+                members=[member],
+                name=org_name,
+                registration_date=date(2017, 6, n),
+                uscc=factories.uscc("2", 7000 + n, region="439901"),
+            )
+            app = Application(
+                competition_id=comp.id,
+                organization_id=org.id,
+                category_id=categories[category].id,
+                project_name=project,
+                period_months=10,
+                direct_beneficiaries=150,
+                indirect_beneficiaries=500,
+                summary=f"{project}：服务社区有需要的居民。",
+                need_analysis="社区调研显示需求明显。",
+                overall_goal="提升服务对象的生活质量。",
+                specific_goals="服务150人次以上。",
+                implementation_plan="分三个阶段实施。",
+                features="社区志愿者共同参与。",
+                risks="安全风险：购买保险。",
+                pledge=True,
+                requested_fen=requested * 100,
+                cofunding_fen=requested * 100,
+                created_by_id=member.id,
+            )
             app.communities.append(community)
-            app.milestones.append(PlanMilestone(position=0, name="启动", month=1, deliverable="启动会"))
-            app.team.append(TeamMember(position=0, name=f"{name[0]}社工", education="本科", role="项目负责人"))
+            app.milestones.append(
+                PlanMilestone(position=0, name="启动", month=1, deliverable="启动会")
+            )
+            app.team.append(
+                TeamMember(position=0, name=f"{name[0]}社工", education="本科", role="项目负责人")
+            )
             total = requested * 2 * 100
-            for i, (line, share) in enumerate((("宣传费", 10), ("活动物料费", 40), ("人员补贴", 35),
-                                               ("专家劳务费", 7), ("管理费", 8))):
-                app.budget_lines.append(BudgetLine(position=i, rule_id=rules[line].id, item=line,
-                                                   amount_fen=total * share // 100))
+            for i, (line, share) in enumerate(
+                (
+                    ("宣传费", 10),
+                    ("活动物料费", 40),
+                    ("人员补贴", 35),
+                    ("专家劳务费", 7),
+                    ("管理费", 8),
+                )
+            ):
+                app.budget_lines.append(
+                    BudgetLine(
+                        position=i,
+                        rule_id=rules[line].id,
+                        item=line,
+                        amount_fen=total * share // 100,
+                    )
+                )
             db.session.add(app)
             db.session.flush()
             for kind in ("registration", "charter"):
@@ -495,12 +631,23 @@ def time_passes(j: Journey, stage_name: str, *, days_into: float = 0.5) -> None:
         comp = db.session.get(Competition, j.ids["competition"])
         organizer = db.session.scalar(sa.select(User).where(User.email == ORGANIZER[0]))
         kinds = dict(zip((name for name, _b, _e in STAGE_PLAN), StageKind, strict=True))
-        update_stage_dates(comp, {kinds[name]: (base + timedelta(days=b), base + timedelta(days=e))
-                                  for name, b, e in STAGE_PLAN}, actor=organizer)
+        update_stage_dates(
+            comp,
+            {
+                kinds[name]: (base + timedelta(days=b), base + timedelta(days=e))
+                for name, b, e in STAGE_PLAN
+            },
+            actor=organizer,
+        )
 
 
-STAGE_LABELS = {"application": "Application window", "online_review": "Online expert review", "roadshow": "Roadshow",
-                "publicity": "Public notice", "midterm": "Mid-term evaluation"}
+STAGE_LABELS = {
+    "application": "Application window",
+    "online_review": "Online expert review",
+    "roadshow": "Roadshow",
+    "publicity": "Public notice",
+    "midterm": "Mid-term evaluation",
+}
 
 
 def control_stage(j: Journey, kind: str, action: str, reason: str) -> None:
@@ -511,13 +658,18 @@ def control_stage(j: Journey, kind: str, action: str, reason: str) -> None:
     o.link(zh("Control"), within=o.page.locator(f'tr[data-stage="{kind}"]'), exact_name=False)
     o.fill(zh("Reason"), reason)
     o.button(zh(action))
-    done = {"Open now": "%(stage)s is open now.", "Close now": "%(stage)s has been closed.",
-            "Extend": "%(stage)s has been extended."}[action]
+    done = {
+        "Open now": "%(stage)s is open now.",
+        "Close now": "%(stage)s has been closed.",
+        "Extend": "%(stage)s has been extended.",
+    }[action]
     o.flash(zh(done, stage=zh(STAGE_LABELS[kind])))
     o.shot(f"stage-{kind}-{action.lower().replace(' ', '-')}")
 
 
-def score_by_service(j: Journey, stage_kind: str, application_key: str, judge_email: str, scores: list) -> None:
+def score_by_service(
+    j: Journey, stage_kind: str, application_key: str, judge_email: str, scores: list
+) -> None:
     """A judge's sheet submitted through the services (what the phone page does)."""
     from venture.accounts.models import User
     from venture.applications.models import Application
@@ -532,7 +684,14 @@ def score_by_service(j: Journey, stage_kind: str, application_key: str, judge_em
         judge = db.session.scalar(sa.select(User).where(User.email == judge_email))
         confirm_no_conflict(judge, policies.active_assignment(judge, stage.id, app.id))
         data = {f"score-{c.id}": str(s) for c, s in zip(stage.rubric.criteria, scores, strict=True)}
-        save_sheet(judge, stage, app, {**data, "confidence": "4", "recommendation": "fund"}, version=0, submit=True)
+        save_sheet(
+            judge,
+            stage,
+            app,
+            {**data, "confidence": "4", "recommendation": "fund"},
+            version=0,
+            submit=True,
+        )
 
 
 def judges_of(j: Journey, stage_kind: str, application_key: str) -> list[str]:
@@ -543,15 +702,23 @@ def judges_of(j: Journey, stage_kind: str, application_key: str) -> list[str]:
     with j.server.ctx():
         app = db.session.get(Application, j.ids[application_key])
         stage = app.competition.stage(stage_kind)
-        rows = db.session.scalars(sa.select(Assignment).where(
-            Assignment.stage_id == stage.id, Assignment.application_id == app.id,
-            Assignment.status == AssignmentStatus.ACTIVE).order_by(Assignment.id))
+        rows = db.session.scalars(
+            sa.select(Assignment)
+            .where(
+                Assignment.stage_id == stage.id,
+                Assignment.application_id == app.id,
+                Assignment.status == AssignmentStatus.ACTIVE,
+            )
+            .order_by(Assignment.id)
+        )
         return [a.judge.email for a in rows]
 
 
 def phone_sheet(p: Browsing, scores: list, *, recommendation: str = "Fund") -> None:
     """Fill in and submit the score sheet shown on a judge's phone."""
-    for criterion, score in zip(p.page.locator("fieldset[data-criterion]").all(), scores, strict=True):
+    for criterion, score in zip(
+        p.page.locator("fieldset[data-criterion]").all(), scores, strict=True
+    ):
         criterion.get_by_role("spinbutton").fill(str(score))
     p.select(zh("Your confidence in this assessment"), "4")
     p.page.get_by_label(zh(recommendation), exact=True).check()
@@ -576,7 +743,9 @@ def judges_score_online(j: Journey) -> None:
     o.button(zh("Send the invitation"))
     with j.server.ctx():
         for email_, name_, employer_ in JUDGES[1:]:
-            factories.judge_with_profile(email=email_, name=name_, employer=employer_, password=PASSWORD)
+            factories.judge_with_profile(
+                email=email_, name=name_, employer=employer_, password=PASSWORD
+            )
 
     j.judges = {}
     first = j.judges[email] = j.person("judge-chen", on_phone=True)
@@ -589,9 +758,14 @@ def judges_score_online(j: Journey) -> None:
     # The applications are screened: the bureau closes the application window and opens
     # the online review now, weeks before its planned date (the judges are told).
     control_stage(j, "application", "Close now", "全部申报已完成资格审查，提前截止申报。")
-    control_stage(j, "online_review", "Open now", "资格审查提前完成，经局务会同意提前开始专家评审。")
+    control_stage(
+        j, "online_review", "Open now", "资格审查提前完成，经局务会同意提前开始专家评审。"
+    )
     o.menu(zh("Judging"), zh("Scoring stages"))
-    o.link(zh("Online expert review"), within=o.page.get_by_role("row").filter(has_text=zh("Online expert review")))
+    o.link(
+        zh("Online expert review"),
+        within=o.page.get_by_role("row").filter(has_text=zh("Online expert review")),
+    )
     o.fill(zh("Judges per application"), "3")
     o.button(zh("Save the settings"))
     o.flash(zh("The settings have been saved."))
@@ -613,13 +787,19 @@ def judges_score_online(j: Journey) -> None:
             p.shot("declare-conflict")
             p.fill(zh("Reason"), "本人曾担任该机构的督导顾问，需回避。")
             p.button(zh("Declare the conflict"))
-            p.flash(zh("Your conflict of interest has been recorded; another judge has been assigned in your "
-                       "place."))
+            p.flash(
+                zh(
+                    "Your conflict of interest has been recorded; another judge has been assigned in your "
+                    "place."
+                )
+            )
             continue
         p.button(zh("I confirm I have no conflict of interest"))
         phone_sheet(p, [22, 26, 21, 17] if n == 1 else [21, 27, 22, 18])
         p.flash(zh("Your sheet has been submitted. Thank you."))
-    assert spare in judges_of(j, "online_review", "application"), "the declared conflict was not replaced"
+    assert spare in judges_of(j, "online_review", "application"), (
+        "the declared conflict was not replaced"
+    )
 
     # The replacement judge gets the application and scores it on the phone.
     p = j.judges.get(spare) or j.person("judge-replacement", on_phone=True)
@@ -728,7 +908,9 @@ def roadshow_runs_live(j: Journey) -> None:
     o.button(zh("End the session"))
     expect(o.page.locator("main")).to_contain_text(zh("This session has ended."))
     for p in j.judges.values():
-        expect(p.page.locator("main")).to_contain_text(zh("The session has ended. Thank you."), timeout=15_000)
+        expect(p.page.locator("main")).to_contain_text(
+            zh("The session has ended. Thank you."), timeout=15_000
+        )
 
 
 def results_published(j: Journey) -> None:
@@ -749,10 +931,19 @@ def results_published(j: Journey) -> None:
     ours = o.page.get_by_role("row").filter(has_text=PROJECT)
     expect(ours).to_contain_text(zh("Funded"))
     # 为老服务's budget (100,000) cannot fund the second project (60,000) after ours (50,000).
-    expect(o.page.get_by_role("row").filter(has_text=OTHERS[0][2])).not_to_contain_text(zh("Funded"))
-    o.fill(zh("How to object (shown on the public page)"), "书面异议请加盖公章，寄送澧阳市民政局社会组织管理科；咨询电话 0736-7000000。")
+    expect(o.page.get_by_role("row").filter(has_text=OTHERS[0][2])).not_to_contain_text(
+        zh("Funded")
+    )
+    o.fill(
+        zh("How to object (shown on the public page)"),
+        "书面异议请加盖公章，寄送澧阳市民政局社会组织管理科；咨询电话 0736-7000000。",
+    )
     # The 公示 was planned weeks ahead; the selection finished early, so it opens now.
-    o.tick(o.page.get_by_label(zh("Open the public notice now instead of on its planned dates"), exact=True))
+    o.tick(
+        o.page.get_by_label(
+            zh("Open the public notice now instead of on its planned dates"), exact=True
+        )
+    )
     o.button(zh("Approve and open the public notice"))
     o.flash(zh("The results are on public notice now."))
     CLICKS["decide, approve and publish"] = o.clicks
@@ -771,9 +962,11 @@ def visitor_objects(j: Journey) -> None:
     v.fill(zh("Your real name"), VISITOR[0])
     v.fill(zh("Phone"), VISITOR[1])
     v.fill(zh("Email (optional)"), VISITOR[2])
-    v.fill(zh("Your objection and its grounds"),
-           "望湖长者助餐与陪诊服务在路演中得分明显偏低，本人作为望湖社区居民，了解该项目已服务多年，"
-           "请复核路演评分是否存在计分错误。")
+    v.fill(
+        zh("Your objection and its grounds"),
+        "望湖长者助餐与陪诊服务在路演中得分明显偏低，本人作为望湖社区居民，了解该项目已服务多年，"
+        "请复核路演评分是否存在计分错误。",
+    )
     v.button(zh("Submit the objection"))
     j.receipt = v.page.get_by_test_id("receipt-code").inner_text().strip()
     v.shot("objection-filed")
@@ -785,8 +978,11 @@ def organizer_answers_and_finalizes(j: Journey) -> None:
     o.link(zh("Answer"))
     o.link(zh("Answer"))
     o.page.get_by_label(zh("Dismiss"), exact=True).check()
-    o.fill(zh("Reply to the objector"), "经复核，路演评分记录完整、计分无误：该项目在“为老服务”类别排名第二，"
-                                        "因类别预算所限未获资助，已列入候补。感谢您的监督。")
+    o.fill(
+        zh("Reply to the objector"),
+        "经复核，路演评分记录完整、计分无误：该项目在“为老服务”类别排名第二，"
+        "因类别预算所限未获资助，已列入候补。感谢您的监督。",
+    )
     o.button(zh("Send the answer"))
     o.flash(zh("The objection has been answered."))
 
@@ -807,10 +1003,14 @@ def organizer_answers_and_finalizes(j: Journey) -> None:
     from venture.results.models import Publication
 
     with j.server.ctx():
-        publication = db.session.scalar(sa.select(Publication).where(
-            Publication.competition_id == j.ids["competition"]))
-        stage = db.session.scalar(sa.select(Stage).where(Stage.competition_id == j.ids["competition"],
-                                                         Stage.kind == StageKind.PUBLICITY))
+        publication = db.session.scalar(
+            sa.select(Publication).where(Publication.competition_id == j.ids["competition"])
+        )
+        stage = db.session.scalar(
+            sa.select(Stage).where(
+                Stage.competition_id == j.ids["competition"], Stage.kind == StageKind.PUBLICITY
+            )
+        )
         publication.publicity_starts_at -= timedelta(days=MIN_PUBLICITY_DAYS, hours=1)
         stage.actual_opens_at = publication.publicity_starts_at
         db.session.commit()
@@ -854,7 +1054,8 @@ def project_is_followed(j: Journey) -> None:
     a.link(zh("Upload the signed agreement"))
     a.fill(zh("Signed on"), today())
     a.page.get_by_label(zh("Signed agreement (PDF or image)"), exact=True).set_input_files(
-        {"name": "项目资助协议（盖章）.pdf", "mimeType": "application/pdf", "buffer": PDF})
+        {"name": "项目资助协议（盖章）.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
     a.button(zh("Save the agreement"))
     a.flash(zh("The agreement has been saved. The organizer will confirm it."))
 
@@ -876,9 +1077,12 @@ def project_is_followed(j: Journey) -> None:
     a.fill(zh("Of whom residents of the community"), "22")
     a.fill(zh("Description"), "志愿者两人一组走访独居高龄老人22户，测量血压并登记助餐需求。")
     a.page.get_by_label(zh("Photos"), exact=True).set_input_files(
-        {"name": "探访现场.png", "mimeType": "image/png", "buffer": PNG})
+        {"name": "探访现场.png", "mimeType": "image/png", "buffer": PNG}
+    )
     a.button(zh("Add to the report"))
-    a.page.get_by_role("textbox", name=zh("Summary of the period")).fill("本季度完成志愿者招募培训40人，结对探访独居高龄老人22户，建立助餐需求台账。")
+    a.page.get_by_role("textbox", name=zh("Summary of the period")).fill(
+        "本季度完成志愿者招募培训40人，结对探访独居高龄老人22户，建立助餐需求台账。"
+    )
     a.button(zh("Submit the report"))
     a.shot("report-submitted")
 
@@ -893,12 +1097,16 @@ def project_is_followed(j: Journey) -> None:
     # The mid-term evaluation: the self-assessment first, then the evaluators.
     a.go(f"/followup/projects/{j.ids['project']}")
     a.link(zh("Mid-term evaluation"))
-    a.fill(zh("Self-assessment"), "项目按计划推进：探访、助餐、陪诊均达到中期目标，资金使用符合预算。")
+    a.fill(
+        zh("Self-assessment"), "项目按计划推进：探访、助餐、陪诊均达到中期目标，资金使用符合预算。"
+    )
     a.fill(zh("Self score (0–100)"), "86")
     a.page.get_by_label(zh("Report (PDF or Word)"), exact=True).set_input_files(
-        {"name": "中期自评报告.pdf", "mimeType": "application/pdf", "buffer": PDF})
+        {"name": "中期自评报告.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
     a.page.get_by_label(zh("Spending ledger (Excel or PDF)"), exact=True).set_input_files(
-        {"name": "资金使用台账.pdf", "mimeType": "application/pdf", "buffer": PDF})
+        {"name": "资金使用台账.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
     a.button(zh("Submit the self-assessment"))
     a.flash(zh("The self-assessment has been submitted; evaluators will now score the project."))
 

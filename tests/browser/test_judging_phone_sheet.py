@@ -38,22 +38,37 @@ def _live_roadshow(live_server) -> dict:
         stage.judges_per_application = 1
         db.session.commit()
         app = factories.application(comp, factories.organization(), status="passed")
-        judge = factories.judge_with_profile(name="手机评委", email="phone-judge@example.org", password=PASSWORD)
+        judge = factories.judge_with_profile(
+            name="手机评委", email="phone-judge@example.org", password=PASSWORD
+        )
         assignment_services.set_panel(stage, None, [judge.id], organizer)
-        session = roadshow_services.create_session(stage, organizer, name="城西专场路演", venue="市民中心",
-                                                   scheduled_at=None, application_ids=[app.id])
+        session = roadshow_services.create_session(
+            stage,
+            organizer,
+            name="城西专场路演",
+            venue="市民中心",
+            scheduled_at=None,
+            application_ids=[app.id],
+        )
         assignment_services.run_assignment(stage, organizer, notify_judges=False)
         roadshow_services.start_session(session, organizer)
         roadshow_services.present(session, session.slots[0].id, organizer)
         db.session.execute(sa.update(Assignment).values(no_conflict_confirmed_at=utcnow()))
         db.session.commit()
         criteria = [(c.id, c.name, int(c.max_score)) for c in stage.rubric.criteria]
-        return {"session": session.id, "email": judge.email, "criteria": criteria, "stage": stage.id,
-                "application": app.id, "judge": judge.id}
+        return {
+            "session": session.id,
+            "email": judge.email,
+            "criteria": criteria,
+            "stage": stage.id,
+            "application": app.id,
+            "judge": judge.id,
+        }
 
 
 def test_phone_roadshow_sheet_keeps_every_typed_value_when_one_score_is_out_of_range(
-        live_server, phone, check_page, shot):
+    live_server, phone, check_page, shot
+):
     world = _live_roadshow(live_server)
     p = Browsing(phone().new_page(), check_page, shot, "roadshow-phone-judge")
     p.log_in(world["email"])
@@ -87,7 +102,11 @@ def test_phone_roadshow_sheet_keeps_every_typed_value_when_one_score_is_out_of_r
     expect(p.page.locator("#confidence")).to_have_value("4")
     expect(p.page.get_by_label(zh("Fund"), exact=True)).to_be_checked()
     expect(p.page.locator(".flashes")).to_contain_text(
-        zh("Your draft has been saved, except %(count)d marked answer(s): correct them and save again.", count=1))
+        zh(
+            "Your draft has been saved, except %(count)d marked answer(s): correct them and save again.",
+            count=1,
+        )
+    )
     p.page.locator(f"#score-{first[0]}").scroll_into_view_if_needed()
     path = p.shot("one-score-out-of-range")
     assert path.exists()
@@ -99,7 +118,9 @@ def test_phone_roadshow_sheet_keeps_every_typed_value_when_one_score_is_out_of_r
     from venture.judging.models import ScoreSheet
 
     with live_server.ctx():
-        sheet = db.session.scalar(sa.select(ScoreSheet).where(ScoreSheet.judge_id == world["judge"]))
+        sheet = db.session.scalar(
+            sa.select(ScoreSheet).where(ScoreSheet.judge_id == world["judge"])
+        )
         stored = {s.criterion_id: s for s in sheet.scores}
         assert stored[first[0]].score is None
         for cid, (score, comment) in typed.items():

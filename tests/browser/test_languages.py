@@ -56,7 +56,9 @@ def test_key_pages_in_english(live_server, demo, desktop, phone, check_page, sho
     applicant = person(desktop(), check_page, shot, "en-applicant")
     log_in(applicant, "applicant@demo.venture")
     to_english(applicant)
-    expect(applicant.page.get_by_role("navigation", name="Main navigation")).to_contain_text("My applications")
+    expect(applicant.page.get_by_role("navigation", name="Main navigation")).to_contain_text(
+        "My applications"
+    )
     applicant.go(f"/applications/{demo['application']}")
     expect(applicant.page.locator("main")).to_contain_text("What to do next")
     applicant.go(f"/applications/{demo['application']}/edit/budget")
@@ -101,19 +103,48 @@ def judge_of_current_slot(server, session_id: int) -> str:
 
 # Each role's main pages (paths; "{name}" filled from the demo's ids).
 MAIN_PAGES = {
-    None: ["/", "/login", "/signup", "/competitions/", "/competitions/{gy2027}", "/results", "/results/{gy2025}",
-           "/results/objections/lookup"],
-    "applicant@demo.venture": ["/", "/applications/", "/applications/{application}",
-                               "/applications/{application}/edit/project", "/applications/{application}/edit/budget",
-                               "/applications/{application}/edit/team", "/orgs/", "/my/results", "/followup/mine",
-                               "/followup/projects/{project}", "/followup/reports/{report}", "/inbox"],
+    None: [
+        "/",
+        "/login",
+        "/signup",
+        "/competitions/",
+        "/competitions/{gy2027}",
+        "/results",
+        "/results/{gy2025}",
+        "/results/objections/lookup",
+    ],
+    "applicant@demo.venture": [
+        "/",
+        "/applications/",
+        "/applications/{application}",
+        "/applications/{application}/edit/project",
+        "/applications/{application}/edit/budget",
+        "/applications/{application}/edit/team",
+        "/orgs/",
+        "/my/results",
+        "/followup/mine",
+        "/followup/projects/{project}",
+        "/followup/reports/{report}",
+        "/inbox",
+    ],
     "judge1@demo.venture": ["/", "/judging/", "/judging/profile", "/judging/roadshow/{session}"],
     "liaison@demo.venture": ["/", "/followup/community"],
-    "organizer@demo.venture": ["/", "/competitions/manage", "/competitions/{gy2027}/overview",
-                               "/screening/competitions/{gy2027}", "/competitions/{gy2027}/setup/stages",
-                               "/judging/manage", "/judging/judges", "/rankings/competitions/{wct2026}",
-                               "/rankings/snapshots/{final_snapshot}", "/competitions/{gy2025}/decisions",
-                               "/followup/", "/followup/projects/{project}", "/admin/orgs/", "/admin/audit/"],
+    "organizer@demo.venture": [
+        "/",
+        "/competitions/manage",
+        "/competitions/{gy2027}/overview",
+        "/screening/competitions/{gy2027}",
+        "/competitions/{gy2027}/setup/stages",
+        "/judging/manage",
+        "/judging/judges",
+        "/rankings/competitions/{wct2026}",
+        "/rankings/snapshots/{final_snapshot}",
+        "/competitions/{gy2025}/decisions",
+        "/followup/",
+        "/followup/projects/{project}",
+        "/admin/orgs/",
+        "/admin/audit/",
+    ],
 }
 
 
@@ -144,19 +175,27 @@ WRAPPED_HEADINGS_JS = """(selector) => [...document.querySelectorAll(selector + 
     .filter(([, lines]) => lines > 1)"""
 
 
-def test_the_english_menu_fits_one_row_and_decision_headings_stay_whole(live_server, demo, desktop, check_page,
-                                                                        shot):
+def test_the_english_menu_fits_one_row_and_decision_headings_stay_whole(
+    live_server, demo, desktop, check_page, shot
+):
     """At 1280 px (desktop()), every role's English menu is one row; the decisions tables'
     column headings are one line each, in English and in Chinese."""
     problems = []
-    for email in (None, "applicant@demo.venture", "judge1@demo.venture", "liaison@demo.venture",
-                  "organizer@demo.venture"):
+    for email in (
+        None,
+        "applicant@demo.venture",
+        "judge1@demo.venture",
+        "liaison@demo.venture",
+        "organizer@demo.venture",
+    ):
         p = person(desktop(), check_page, shot, f"menu-{(email or 'visitor').split('@')[0]}")
         if email:
             log_in(p, email)
         else:
             p.go("/")
-        if p.page.locator("html").get_attribute("lang") != "en":  # an earlier test may have chosen it
+        if (
+            p.page.locator("html").get_attribute("lang") != "en"
+        ):  # an earlier test may have chosen it
             to_english(p)
         rows = p.page.evaluate(NAV_ROWS_JS)
         if rows != 1:
@@ -165,12 +204,18 @@ def test_the_english_menu_fits_one_row_and_decision_headings_stay_whole(live_ser
         if email == "organizer@demo.venture":
             for language in ("en", "zh_CN"):
                 if language == "zh_CN":
-                    p.click(p.page.get_by_role("navigation").first.get_by_role("button", name="简体中文"))
+                    p.click(
+                        p.page.get_by_role("navigation").first.get_by_role(
+                            "button", name="简体中文"
+                        )
+                    )
                 p.go(f"/competitions/{demo['gy2025']}/decisions")
                 p.shot(f"decisions-{language}")
                 for table in ('[data-testid="decisions"]', '[data-testid="budgets"]'):
                     wrapped = p.page.evaluate(WRAPPED_HEADINGS_JS, table)
-                    problems += [f"{language} {table}: heading {text!r} takes {lines} lines"
-                                 for text, lines in wrapped]
+                    problems += [
+                        f"{language} {table}: heading {text!r} takes {lines} lines"
+                        for text, lines in wrapped
+                    ]
         p.page.context.close()
     assert not problems, "\n".join(problems)

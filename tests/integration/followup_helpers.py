@@ -39,7 +39,9 @@ def evaluation_sheets(make, evaluation, totals_by_judge):
     names = [c.name for c in stage.rubric.criteria]
     for judge, scores in totals_by_judge.items():
         make.assignment(stage, evaluation.project.application, judge)
-        make.sheet(stage, evaluation.project.application, judge, dict(zip(names, scores, strict=True)))
+        make.sheet(
+            stage, evaluation.project.application, judge, dict(zip(names, scores, strict=True))
+        )
 
 
 @contextmanager
@@ -59,11 +61,18 @@ def count_queries():
 def notices(kind: str):
     from venture.notices.models import Notice
 
-    return list(db.session.scalars(sa.select(Notice).where(Notice.kind == kind).order_by(Notice.id)))
+    return list(
+        db.session.scalars(sa.select(Notice).where(Notice.kind == kind).order_by(Notice.id))
+    )
 
 
 def audit_actions(prefix: str = "followup.") -> list[str]:
     from venture.audit.models import AuditEntry
 
-    return list(db.session.scalars(
-        sa.select(AuditEntry.action).where(AuditEntry.action.like(prefix + "%")).order_by(AuditEntry.seq)))
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry.action)
+            .where(AuditEntry.action.like(prefix + "%"))
+            .order_by(AuditEntry.seq)
+        )
+    )

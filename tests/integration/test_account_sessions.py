@@ -45,7 +45,12 @@ def test_a_copied_session_cookie_stops_working_at_logout(app_ctx, make):
     assert not _signed_in(browser)
     response = thief.get("/account")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "account.logout")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "account.logout")
+        )
+        == 1
+    )
 
 
 def test_a_copied_remember_me_cookie_stops_working_at_logout(app_ctx, make):
@@ -72,7 +77,9 @@ def test_sign_out_everywhere_ends_the_other_browsers_sessions(app_ctx, make):
     assert response.status_code == 302
     assert _signed_in(laptop)  # this browser goes on, with a new session
     assert not _signed_in(phone) and not _signed_in(phone_remembered)
-    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "account.sign_out_everywhere"))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "account.sign_out_everywhere")
+    )
     assert entry.actor_id == user.id and entry.changes["sessions"] == 2
 
 
@@ -113,8 +120,13 @@ def _work_of_a_reset_request(client, email: str, deliveries: list) -> tuple:
     deliveries.clear()
     response = client.post("/password/forgot", data={"email": email})
     page = response.get_data(as_text=True).replace(email, "EMAIL")
-    return (response.status_code, page, db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) - audits,
-            db.session.scalar(sa.select(sa.func.count(Notice.id))) - notices, len(deliveries))
+    return (
+        response.status_code,
+        page,
+        db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) - audits,
+        db.session.scalar(sa.select(sa.func.count(Notice.id))) - notices,
+        len(deliveries),
+    )
 
 
 def test_forgot_password_does_the_same_work_for_an_unknown_address(client, make, deliveries):
@@ -128,7 +140,11 @@ def test_forgot_password_does_the_same_work_for_an_unknown_address(client, make,
     assert known == unknown == inactive
     assert known[0] == 200 and known[2:] == (1, 1, 1)
     told = db.session.scalar(sa.select(Notice).where(Notice.email == "nobody@example.org"))
-    assert told.kind == "password_reset_unknown" and "/signup" in told.body and "/password/reset/" not in told.body
+    assert (
+        told.kind == "password_reset_unknown"
+        and "/signup" in told.body
+        and "/password/reset/" not in told.body
+    )
 
 
 def test_totp_codes_are_limited_per_account_from_any_address(app_ctx, make, tmp_path):
@@ -143,20 +159,32 @@ def test_totp_codes_are_limited_per_account_from_any_address(app_ctx, make, tmp_
         judge.totp_secret, judge.totp_enabled_at = pyotp.random_base32(), utcnow()
         secrets[email] = judge.totp_secret
     db.session.commit()
-    limited = create_app(test_config(tmp_path, app_ctx.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_ENABLED=True,
-                                     LOGIN_RATE_LIMIT="100 per minute", LOGIN_ACCOUNT_RATE_LIMIT="3 per 15 minutes",
-                                     PROXY_COUNT=1))
+    limited = create_app(
+        test_config(
+            tmp_path,
+            app_ctx.config["SQLALCHEMY_DATABASE_URI"],
+            RATELIMIT_ENABLED=True,
+            LOGIN_RATE_LIMIT="100 per minute",
+            LOGIN_ACCOUNT_RATE_LIMIT="3 per 15 minutes",
+            PROXY_COUNT=1,
+        )
+    )
     try:
+
         def second_step(email, code, address):
             client = limited.test_client()
             headers = {"X-Forwarded-For": address}
-            first = client.post("/login", data={"email": email, "password": PASSWORD}, headers=headers)
+            first = client.post(
+                "/login", data={"email": email, "password": PASSWORD}, headers=headers
+            )
             assert first.headers["Location"].endswith("/login/2fa")
             return client.post("/login/2fa", data={"code": code}, headers=headers).status_code
 
         wrong = [second_step("otp-target@example.org", "000000", f"10.9.0.{i}") for i in range(5)]
         assert wrong == [422] * 3 + [429] * 2  # a new address each time: the account is what counts
         right = pyotp.TOTP(secrets["otp-bystander@example.org"]).now()
-        assert second_step("otp-bystander@example.org", right, "10.9.0.1") == 302  # others are not blocked
+        assert (
+            second_step("otp-bystander@example.org", right, "10.9.0.1") == 302
+        )  # others are not blocked
     finally:
         limiter.init_app(app_ctx)

@@ -22,7 +22,9 @@ def _upload(client, app, kind, name, make, valid_until=None):
     data = {"kind": kind, "identifying": "y", "file": (io.BytesIO(make.PDF_BYTES), name)}
     if valid_until is not None:
         data["valid_until"] = valid_until.isoformat()
-    return client.post(f"/applications/{app.id}/attachments", data=data, content_type="multipart/form-data")
+    return client.post(
+        f"/applications/{app.id}/attachments", data=data, content_type="multipart/form-data"
+    )
 
 
 @pytest.fixture
@@ -34,7 +36,10 @@ def setting(make, login):
     first = make.complete_draft(first_comp, org)
     client = login(member)
     until = today_local() + timedelta(days=400)
-    assert _upload(client, first, "registration", "登记证书.pdf", make, valid_until=until).status_code == 302
+    assert (
+        _upload(client, first, "registration", "登记证书.pdf", make, valid_until=until).status_code
+        == 302
+    )
     assert _upload(client, first, "charter", "章程.pdf", make).status_code == 302
     from flask import current_app
 
@@ -43,16 +48,25 @@ def setting(make, login):
     with current_app.test_request_context():
         submit_application(db.session.get(Application, first.id), actor=member)
     db.session.commit()
-    return {"member": member, "org": org, "first": first, "client": client, "until": until,
-            "comp": make.competition(required_attachments=REQUIRED)}
+    return {
+        "member": member,
+        "org": org,
+        "first": first,
+        "client": client,
+        "until": until,
+        "comp": make.competition(required_attachments=REQUIRED),
+    }
 
 
 def _start(client, comp, org) -> Application:
     response = client.post(f"/applications/start/{comp.id}", data={"organization_id": org.id})
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
-    return db.session.scalar(sa.select(Application).where(Application.competition_id == comp.id,
-                                                          Application.organization_id == org.id))
+    return db.session.scalar(
+        sa.select(Application).where(
+            Application.competition_id == comp.id, Application.organization_id == org.id
+        )
+    )
 
 
 def _attachment_problems(app) -> list[str]:
@@ -64,28 +78,43 @@ def test_a_second_application_starts_with_the_documents_on_file(app_ctx, make, s
     first = db.session.get(Application, setting["first"].id)
     originals = {a.kind: a for a in first.attachments}
 
-    assert {a.kind for a in second.attachments} == {AttachmentKind.REGISTRATION, AttachmentKind.CHARTER}
+    assert {a.kind for a in second.attachments} == {
+        AttachmentKind.REGISTRATION,
+        AttachmentKind.CHARTER,
+    }
     for attachment in second.attachments:
         assert attachment.reused_from_id == originals[attachment.kind].id
-        assert attachment.stored_file_id == originals[attachment.kind].stored_file_id  # the same file, no copy
-    assert next(a for a in second.attachments if a.kind == AttachmentKind.REGISTRATION).valid_until == setting["until"]
+        assert (
+            attachment.stored_file_id == originals[attachment.kind].stored_file_id
+        )  # the same file, no copy
+    assert (
+        next(a for a in second.attachments if a.kind == AttachmentKind.REGISTRATION).valid_until
+        == setting["until"]
+    )
     # The completeness check accepts them.
     assert _attachment_problems(second) == []
     # The section shows them as already provided, with the earlier application named.
     page = setting["client"].get(f"/applications/{second.id}/attachments").get_data(as_text=True)
     assert 'data-testid="on-file"' in page and first.code in page
-    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "application.documents_reused")).one()
+    entry = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "application.documents_reused")
+    ).one()
     assert entry.object_id == str(second.id)
     # They download from the new application too.
     reused = second.attachments[0]
-    assert setting["client"].get(f"/applications/{second.id}/attachments/{reused.id}").status_code == 200
+    assert (
+        setting["client"].get(f"/applications/{second.id}/attachments/{reused.id}").status_code
+        == 200
+    )
 
 
 def test_replacing_a_reused_document_leaves_the_first_application_alone(app_ctx, make, setting):
     client = setting["client"]
     second = _start(client, setting["comp"], setting["org"])
     reused = next(a for a in second.attachments if a.kind == AttachmentKind.CHARTER)
-    assert client.post(f"/applications/{second.id}/attachments/{reused.id}/delete").status_code == 302
+    assert (
+        client.post(f"/applications/{second.id}/attachments/{reused.id}/delete").status_code == 302
+    )
     db.session.expire_all()
     assert "章程" in " ".join(_attachment_problems(db.session.get(Application, second.id)))
     assert _upload(client, second, "charter", "章程（修订）.pdf", make).status_code == 302
@@ -94,7 +123,10 @@ def test_replacing_a_reused_document_leaves_the_first_application_alone(app_ctx,
     charter = next(a for a in second.attachments if a.kind == AttachmentKind.CHARTER)
     assert charter.reused_from_id is None and charter.file.original_name == "章程（修订）.pdf"
     first = db.session.get(Application, setting["first"].id)
-    assert {a.kind for a in first.attachments} == {AttachmentKind.REGISTRATION, AttachmentKind.CHARTER}
+    assert {a.kind for a in first.attachments} == {
+        AttachmentKind.REGISTRATION,
+        AttachmentKind.CHARTER,
+    }
 
 
 def test_an_expired_certificate_is_not_reused_and_counts_as_missing(app_ctx, make, setting):
@@ -107,8 +139,14 @@ def test_an_expired_certificate_is_not_reused_and_counts_as_missing(app_ctx, mak
     assert {a.kind for a in second.attachments} == {AttachmentKind.CHARTER}
     assert any("登记证书" in m for m in _attachment_problems(second))
     # An upload already expired is refused with a message; a current one is accepted.
-    past = _upload(setting["client"], second, "registration", "登记证书.pdf", make,
-                   valid_until=today_local() - timedelta(days=3))
+    past = _upload(
+        setting["client"],
+        second,
+        "registration",
+        "登记证书.pdf",
+        make,
+        valid_until=today_local() - timedelta(days=3),
+    )
     assert past.status_code == 422
     assert "过期" in past.get_data(as_text=True)
     # The first application, still holding its expired certificate, now lacks it for submission,
@@ -121,7 +159,10 @@ def test_an_expired_certificate_is_not_reused_and_counts_as_missing(app_ctx, mak
 def test_a_draft_takes_the_documents_on_file_with_a_button(app_ctx, make, setting):
     draft = make.complete_draft(setting["comp"], setting["org"])
     assert not draft.attachments
-    assert {a.kind for a in documents_on_file(draft)} == {AttachmentKind.REGISTRATION, AttachmentKind.CHARTER}
+    assert {a.kind for a in documents_on_file(draft)} == {
+        AttachmentKind.REGISTRATION,
+        AttachmentKind.CHARTER,
+    }
     page = setting["client"].get(f"/applications/{draft.id}/attachments").get_data(as_text=True)
     assert 'data-testid="documents-on-file"' in page
     assert setting["client"].post(f"/applications/{draft.id}/attachments/reuse").status_code == 302
@@ -143,6 +184,14 @@ def test_only_the_organizations_members_reuse_its_documents(app_ctx, make, login
     assert documents_on_file(theirs) == []
     draft = make.complete_draft(setting["comp"], setting["org"])
     assert login(outsider).post(f"/applications/{draft.id}/attachments/reuse").status_code == 403
-    assert login(make.organizer()).post(f"/applications/{draft.id}/attachments/reuse").status_code == 403
+    assert (
+        login(make.organizer()).post(f"/applications/{draft.id}/attachments/reuse").status_code
+        == 403
+    )
     db.session.expire_all()
-    assert db.session.scalar(sa.select(sa.func.count(Attachment.id)).where(Attachment.application_id == draft.id)) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Attachment.id)).where(Attachment.application_id == draft.id)
+        )
+        == 0
+    )

@@ -38,14 +38,26 @@ def _publish(comp, status: PublicationStatus, now):
     from tests.factories import result_snapshot
 
     snap = result_snapshot(comp)
-    db.session.add(Publication(competition_id=comp.id, snapshot_id=snap.id, status=status,
-                               publicity_starts_at=now - timedelta(days=1), publicity_ends_at=now + timedelta(days=6)))
+    db.session.add(
+        Publication(
+            competition_id=comp.id,
+            snapshot_id=snap.id,
+            status=status,
+            publicity_starts_at=now - timedelta(days=1),
+            publicity_ends_at=now + timedelta(days=6),
+        )
+    )
     db.session.commit()
 
 
 def _roadshow(comp, apps, status: RoadshowStatus, now):
-    session = RoadshowSession(stage_id=comp.stage(StageKind.ROADSHOW).id, name="第一场", venue="区社会组织孵化基地",
-                              scheduled_at=now + timedelta(days=2), status=status)
+    session = RoadshowSession(
+        stage_id=comp.stage(StageKind.ROADSHOW).id,
+        name="第一场",
+        venue="区社会组织孵化基地",
+        scheduled_at=now + timedelta(days=2),
+        status=status,
+    )
     db.session.add(session)
     db.session.flush()
     for i, app in enumerate(apps):
@@ -71,8 +83,12 @@ def _world(make):
     closed = comp()
     states["window_closed"] = app(closed, "draft")
     states["submitted"] = app(open_window, "submitted")
-    states["returned"] = app(open_window, "returned", resubmit_deadline=now + timedelta(days=3),
-                             return_reason="预算表缺少说明")
+    states["returned"] = app(
+        open_window,
+        "returned",
+        resubmit_deadline=now + timedelta(days=3),
+        return_reason="预算表缺少说明",
+    )
     states["returned_late"] = app(closed, "returned", resubmit_deadline=now - timedelta(days=1))
     states["rejected"] = app(closed, "rejected", screening_reason="不在本区登记")
     states["withdrawn"] = app(open_window, "withdrawn", withdrawn_at=now)
@@ -97,14 +113,27 @@ def _world(make):
     _roadshow(over, [states["roadshow_done"]], RoadshowStatus.CLOSED, now)
 
     # Decisions on public notice, then final: funded, waiting list, not funded.
-    for pub_status, prefix in ((PublicationStatus.PUBLICITY, "publicity_"), (PublicationStatus.FINAL, "")):
+    for pub_status, prefix in (
+        (PublicationStatus.PUBLICITY, "publicity_"),
+        (PublicationStatus.FINAL, ""),
+    ):
         c = comp()
-        for outcome, key in ((FundingOutcome.FUNDED, "funded"), (FundingOutcome.WAITLIST, "waitlist"),
-                             (FundingOutcome.NOT_FUNDED, "not_funded")):
+        for outcome, key in (
+            (FundingOutcome.FUNDED, "funded"),
+            (FundingOutcome.WAITLIST, "waitlist"),
+            (FundingOutcome.NOT_FUNDED, "not_funded"),
+        ):
             a = app(c)
             make.decision(c, a, 5_000_000 if outcome == FundingOutcome.FUNDED else 0, outcome.value)
-            name = prefix + key if prefix else {"funded": "funded_final", "waitlist": "waitlist_final",
-                                                 "not_funded": "not_funded"}[key]
+            name = (
+                prefix + key
+                if prefix
+                else {
+                    "funded": "funded_final",
+                    "waitlist": "waitlist_final",
+                    "not_funded": "not_funded",
+                }[key]
+            )
             states[name] = a
         _publish(c, pub_status, now)
     # Decisions not yet approved are not the applicant's news: still the judging's state.
@@ -116,13 +145,25 @@ def _world(make):
     # Funded projects in every state of the follow-up.
     final = comp()
     _publish(final, PublicationStatus.FINAL, now)
-    for status, key in ((ProjectStatus.AGREEMENT, "funded"), (ProjectStatus.ACTIVE, "implementation"),
-                        (ProjectStatus.SUSPENDED, "suspended"), (ProjectStatus.TERMINATED, "terminated"),
-                        (ProjectStatus.CLOSED, "project_closed")):
+    for status, key in (
+        (ProjectStatus.AGREEMENT, "funded"),
+        (ProjectStatus.ACTIVE, "implementation"),
+        (ProjectStatus.SUSPENDED, "suspended"),
+        (ProjectStatus.TERMINATED, "terminated"),
+        (ProjectStatus.CLOSED, "project_closed"),
+    ):
         a = app(final)
         make.decision(final, a, 5_000_000)
-        db.session.add(Project(application_id=a.id, competition_id=final.id, organization_id=org.id,
-                               approved_fen=5_000_000, status=status, grade="A" if key == "project_closed" else ""))
+        db.session.add(
+            Project(
+                application_id=a.id,
+                competition_id=final.id,
+                organization_id=org.id,
+                approved_fen=5_000_000,
+                status=status,
+                grade="A" if key == "project_closed" else "",
+            )
+        )
         states[key] = a
     db.session.commit()
 
@@ -149,7 +190,11 @@ def test_every_state_has_its_own_next_step(make, login):
     assert len(messages) == len({k.split(" ")[0] for k in states})  # no two states say the same
 
     # Only the screened application is told that the expert review comes next.
-    review_next = [k for k, a in states.items() if re.search("下一步为专家评审|专家评审将于", steps[a.id].message)]
+    review_next = [
+        k
+        for k, a in states.items()
+        if re.search("下一步为专家评审|专家评审将于", steps[a.id].message)
+    ]
     assert review_next == ["screened"]
 
     # The pages say what the function decides.
@@ -157,7 +202,14 @@ def test_every_state_has_its_own_next_step(make, login):
     mine = client.get("/applications/").get_data(as_text=True)
     for app in states.values():
         assert steps[app.id].message.split("：")[0] in mine
-    for key in ("funded", "implementation", "funded_final", "publicity_funded", "screened", "in_review"):
+    for key in (
+        "funded",
+        "implementation",
+        "funded_final",
+        "publicity_funded",
+        "screened",
+        "in_review",
+    ):
         page = client.get(f"/applications/{states[key].id}").get_data(as_text=True)
         assert steps[states[key].id].message.split("：")[0] in page
         if key != "screened":
@@ -173,7 +225,12 @@ def test_the_list_page_does_not_query_per_application(make, login):
     with count_queries() as before:
         assert client.get("/applications/").status_code == 200
     org = states["funded"].organization
-    for key in ("in_review", "roadshow", "publicity_funded", "implementation"):  # more of the same kinds
+    for key in (
+        "in_review",
+        "roadshow",
+        "publicity_funded",
+        "implementation",
+    ):  # more of the same kinds
         make.application(states[key].competition, org, status="passed")
     with count_queries() as after:
         assert client.get("/applications/").status_code == 200

@@ -28,9 +28,11 @@ def _world(make, login):
 
     app.resubmit_deadline = utcnow() + timedelta(days=3)
     db.session.commit()
-    r = client.post(f"/applications/{app.id}/attachments",
-                    data={"kind": "registration", "file": (io.BytesIO(make.PDF_BYTES), "登记证书.pdf")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        f"/applications/{app.id}/attachments",
+        data={"kind": "registration", "file": (io.BytesIO(make.PDF_BYTES), "登记证书.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     attachment = db.session.scalar(sa.select(Attachment).where(Attachment.application_id == app.id))
     return organizer, member, comp, app, attachment
@@ -39,8 +41,13 @@ def _world(make, login):
 def _application_urls(flask_app, app, attachment):
     from venture.competitions.models import StageKind
 
-    values = {"application_id": app.id, "section_key": "project", "attachment_id": attachment.id, "number": 1,
-              "stage_id": app.competition.stage(StageKind.ONLINE_REVIEW).id}
+    values = {
+        "application_id": app.id,
+        "section_key": "project",
+        "attachment_id": attachment.id,
+        "number": 1,
+        "stage_id": app.competition.stage(StageKind.ONLINE_REVIEW).id,
+    }
     with flask_app.test_request_context():
         from flask import url_for
 
@@ -84,7 +91,8 @@ def test_a_judge_and_a_signed_out_visitor_cannot_open_applications(make, login, 
 def test_members_and_organizers_download_attachments(make, login, who):
     organizer, member, _comp, app, attachment = _world(make, login)
     response = login(member if who == "member" else organizer).get(
-        f"/applications/{app.id}/attachments/{attachment.id}")
+        f"/applications/{app.id}/attachments/{attachment.id}"
+    )
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert response.data == make.PDF_BYTES
@@ -95,5 +103,10 @@ def test_screening_is_for_organizers_only(make, login):
     _organizer, member, comp, app, _attachment = _world(make, login)
     client = login(member)
     assert client.get(f"/screening/competitions/{comp.id}").status_code == 403
-    assert client.post(f"/screening/competitions/{comp.id}/bulk-pass", data={"application_id": [app.id]}).status_code == 403
+    assert (
+        client.post(
+            f"/screening/competitions/{comp.id}/bulk-pass", data={"application_id": [app.id]}
+        ).status_code
+        == 403
+    )
     assert client.post(f"/screening/applications/{app.id}/pass").status_code == 403

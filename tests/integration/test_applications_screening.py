@@ -41,7 +41,9 @@ def test_pass_with_audit_and_notice(make, login):
     app = make.submitted_application(comp, org, member)
     page = login(organizer).get(f"/screening/applications/{app.id}")
     assert page.status_code == 200 and "所有检查均通过" not in page.get_data(as_text=True) or True
-    response = login(organizer).post(f"/screening/applications/{app.id}/pass", data={"pass-note": "材料齐全"})
+    response = login(organizer).post(
+        f"/screening/applications/{app.id}/pass", data={"pass-note": "材料齐全"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     app = db.session.get(Application, app.id)
@@ -61,7 +63,9 @@ def test_reject_needs_a_reason(make, login):
     client = login(organizer)
     missing = client.post(f"/screening/applications/{app.id}/reject", data={"rej-reason": ""})
     assert missing.status_code == 422
-    ok = client.post(f"/screening/applications/{app.id}/reject", data={"rej-reason": "机构成立不满一年"})
+    ok = client.post(
+        f"/screening/applications/{app.id}/reject", data={"rej-reason": "机构成立不满一年"}
+    )
     assert ok.status_code == 302
     db.session.expire_all()
     app = db.session.get(Application, app.id)
@@ -78,10 +82,17 @@ def test_return_resubmit_as_revision_2_and_see_the_differences(make, login):
     deadline = (utcnow() + timedelta(days=5)).astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
     past = (utcnow() - timedelta(days=1)).astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
     client = login(organizer)
-    assert client.post(f"/screening/applications/{app.id}/return",
-                       data={"ret-reason": "请补充需求调研数据", "ret-deadline": past}).status_code == 422
-    response = client.post(f"/screening/applications/{app.id}/return",
-                           data={"ret-reason": "请补充需求调研数据", "ret-deadline": deadline})
+    assert (
+        client.post(
+            f"/screening/applications/{app.id}/return",
+            data={"ret-reason": "请补充需求调研数据", "ret-deadline": past},
+        ).status_code
+        == 422
+    )
+    response = client.post(
+        f"/screening/applications/{app.id}/return",
+        data={"ret-reason": "请补充需求调研数据", "ret-deadline": deadline},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     app = db.session.get(Application, app.id)
@@ -96,18 +107,37 @@ def test_return_resubmit_as_revision_2_and_see_the_differences(make, login):
     window.starts_at = utcnow() - timedelta(days=30)
     db.session.commit()
     applicant = login(member)
-    r = applicant.post(f"/applications/{app.id}/autosave/need", json={"fields": {
-        "version": str(app.version), "summary": app.summary, "need_analysis": "入户调研120户，独居老人占35%。"}})
+    r = applicant.post(
+        f"/applications/{app.id}/autosave/need",
+        json={
+            "fields": {
+                "version": str(app.version),
+                "summary": app.summary,
+                "need_analysis": "入户调研120户，独居老人占35%。",
+            }
+        },
+    )
     assert r.status_code == 200, r.get_json()
     version = r.get_json()["version"]
-    plan = {"version": version, "implementation_plan": "分三阶段实施。",
-            "milestones-0-name": "启动", "milestones-0-month": "1", "milestones-0-deliverable": "启动会",
-            "milestones-1-name": "入户调研", "milestones-1-month": "2", "milestones-1-deliverable": "调研报告",
-            "milestones-2-name": "中期总结", "milestones-2-month": "6", "milestones-2-deliverable": "中期报告"}
+    plan = {
+        "version": version,
+        "implementation_plan": "分三阶段实施。",
+        "milestones-0-name": "启动",
+        "milestones-0-month": "1",
+        "milestones-0-deliverable": "启动会",
+        "milestones-1-name": "入户调研",
+        "milestones-1-month": "2",
+        "milestones-1-deliverable": "调研报告",
+        "milestones-2-name": "中期总结",
+        "milestones-2-month": "6",
+        "milestones-2-deliverable": "中期报告",
+    }
     assert applicant.post(f"/applications/{app.id}/edit/plan", data=plan).status_code == 302
     db.session.expire_all()
     app = db.session.get(Application, app.id)
-    ok = applicant.post(f"/applications/{app.id}/submit", data={"version": app.version, "pledge": "y"})
+    ok = applicant.post(
+        f"/applications/{app.id}/submit", data={"version": app.version, "pledge": "y"}
+    )
     assert ok.status_code == 302
     db.session.expire_all()
     app = db.session.get(Application, app.id)
@@ -126,7 +156,9 @@ def test_return_resubmit_as_revision_2_and_see_the_differences(make, login):
     assert "入户调研" in text and 'class="diff-row-added"' in text and "diff-ins" in text
     screening = login(organizer).get(f"/screening/applications/{app.id}").get_data(as_text=True)
     assert f"/applications/{app.id}/diff" in screening
-    assert login(organizer).post(f"/screening/applications/{app.id}/pass", data={}).status_code == 302
+    assert (
+        login(organizer).post(f"/screening/applications/{app.id}/pass", data={}).status_code == 302
+    )
 
 
 def test_bulk_pass_skips_applications_with_a_failed_check(make, login):
@@ -135,9 +167,11 @@ def test_bulk_pass_skips_applications_with_a_failed_check(make, login):
     other_member = make.applicant()
     unverified = make.organization(members=[other_member], verified=False)
     unclean = make.submitted_application(comp, unverified, other_member)
-    response = login(organizer).post(f"/screening/competitions/{comp.id}/bulk-pass",
-                                     data={"application_id": [str(clean.id), str(unclean.id)]},
-                                     follow_redirects=True)
+    response = login(organizer).post(
+        f"/screening/competitions/{comp.id}/bulk-pass",
+        data={"application_id": [str(clean.id), str(unclean.id)]},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert unclean.code in text
@@ -166,12 +200,20 @@ def _add_applications(make, comp, places, n):
     for _ in range(n):
         member = make.applicant()
         org = make.organization(members=[member])
-        app = make.application(comp, org, status="submitted", communities=[places["芙蓉社区"], places["紫菱社区"]])
+        app = make.application(
+            comp, org, status="submitted", communities=[places["芙蓉社区"], places["紫菱社区"]]
+        )
         from venture.applications.models import Attachment
         from venture.files.models import StoredFile
 
-        stored = StoredFile(original_name="a.pdf", stored_name=f"s{app.id}", content_type="application/pdf",
-                            kind="pdf", size=10, sha256="0" * 64)
+        stored = StoredFile(
+            original_name="a.pdf",
+            stored_name=f"s{app.id}",
+            content_type="application/pdf",
+            kind="pdf",
+            size=10,
+            sha256="0" * 64,
+        )
         app.attachments.append(Attachment(kind="registration", file=stored))
         db.session.commit()
 
@@ -197,10 +239,21 @@ def test_list_filters_search_and_counts(make, login):
     m1, m2 = make.applicant(), make.applicant()
     o1 = make.organization(members=[m1], name="澧阳市夕阳红社会工作服务中心")
     o2 = make.organization(members=[m2], name="湖滨区阳光助残服务社")
-    make.application(comp, o1, status="submitted", project_name="银龄互助·邻里守望计划",
-                     communities=[places["芙蓉社区"]])
-    make.application(comp, o2, status="passed", project_name="星星的孩子融合成长项目",
-                     category=comp.categories[1], communities=[places["紫菱社区"]])
+    make.application(
+        comp,
+        o1,
+        status="submitted",
+        project_name="银龄互助·邻里守望计划",
+        communities=[places["芙蓉社区"]],
+    )
+    make.application(
+        comp,
+        o2,
+        status="passed",
+        project_name="星星的孩子融合成长项目",
+        category=comp.categories[1],
+        communities=[places["紫菱社区"]],
+    )
     client = login(organizer)
     base = f"/screening/competitions/{comp.id}"
 
@@ -250,7 +303,9 @@ def test_concurrent_submissions_get_distinct_codes(make, app_ctx):
         t.join(30)
     assert not errors
     db.session.expire_all()
-    codes = sorted(db.session.scalars(sa.select(Application.code).where(Application.competition_id == comp.id)))
+    codes = sorted(
+        db.session.scalars(sa.select(Application.code).where(Application.competition_id == comp.id))
+    )
     assert codes == [f"{comp.code_prefix}-001", f"{comp.code_prefix}-002"]
     assert db.session.get(type(comp), comp.id).next_application_seq == 3
 
@@ -277,7 +332,12 @@ def test_a_return_for_amendment_comes_with_a_default_deadline(make, login):
     assert local.hour == AMENDMENT_HOUR and local.minute == 0
     assert (local.date() - utcnow().astimezone(LOCAL_TZ).date()).days == AMENDMENT_DAYS
 
-    assert client.post(f"/screening/applications/{app.id}/return",
-                       data={"ret-reason": "请补充需求调研数据", "ret-deadline": prefilled}).status_code == 302
+    assert (
+        client.post(
+            f"/screening/applications/{app.id}/return",
+            data={"ret-reason": "请补充需求调研数据", "ret-deadline": prefilled},
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
     assert db.session.get(Application, app.id).resubmit_deadline == default_resubmit_deadline()

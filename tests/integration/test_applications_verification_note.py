@@ -18,19 +18,25 @@ def _draft(make, *, verified: bool, require_verified: bool = True):
     organizer = make.organizer()
     member = make.applicant(name="王晓梅")
     org = make.organization(members=[member], verified=verified, name="澧阳市星光社工服务中心")
-    comp = make.competition(organizer=organizer, required_attachments=[], require_verified=require_verified)
+    comp = make.competition(
+        organizer=organizer, required_attachments=[], require_verified=require_verified
+    )
     app = make.complete_draft(comp, org)
     return organizer, member, org, comp, app
 
 
 def _pages(client, app, comp) -> dict[str, str]:
-    return {"submit step": client.get(f"/applications/{app.id}/edit/submit").get_data(as_text=True),
-            "project step": client.get(f"/applications/{app.id}/edit/project").get_data(as_text=True),
-            "application": client.get(f"/applications/{app.id}").get_data(as_text=True),
-            "competition": client.get(f"/competitions/{comp.id}").get_data(as_text=True)}
+    return {
+        "submit step": client.get(f"/applications/{app.id}/edit/submit").get_data(as_text=True),
+        "project step": client.get(f"/applications/{app.id}/edit/project").get_data(as_text=True),
+        "application": client.get(f"/applications/{app.id}").get_data(as_text=True),
+        "competition": client.get(f"/competitions/{comp.id}").get_data(as_text=True),
+    }
 
 
-def test_an_unverified_organization_is_told_before_it_submits_and_the_screening_does_what_it_said(make, login):
+def test_an_unverified_organization_is_told_before_it_submits_and_the_screening_does_what_it_said(
+    make, login
+):
     organizer, member, org, comp, app = _draft(make, verified=False)
     client = login(member)
     for where, html in _pages(client, app, comp).items():
@@ -38,16 +44,22 @@ def test_an_unverified_organization_is_told_before_it_submits_and_the_screening_
         assert org.name in html, where
 
     # What it said: submitting is allowed...
-    submitted = client.post(f"/applications/{app.id}/submit", data={"version": app.version, "pledge": "y"})
+    submitted = client.post(
+        f"/applications/{app.id}/submit", data={"version": app.version, "pledge": "y"}
+    )
     assert submitted.status_code == 302
     # ... and the screening's check fails, so a batch pass leaves it waiting.
     screening = login(organizer)
     page = screening.get(f"/screening/applications/{app.id}").get_data(as_text=True)
     assert "该机构尚未通过主办方核验" in page
     other_member = make.applicant()
-    verified_app = make.submitted_application(comp, make.organization(members=[other_member]), other_member)
-    screening.post(f"/screening/competitions/{comp.id}/bulk-pass",
-                   data={"application_id": [str(app.id), str(verified_app.id)]})
+    verified_app = make.submitted_application(
+        comp, make.organization(members=[other_member]), other_member
+    )
+    screening.post(
+        f"/screening/competitions/{comp.id}/bulk-pass",
+        data={"application_id": [str(app.id), str(verified_app.id)]},
+    )
     db.session.expire_all()
     assert db.session.get(Application, app.id).status == ApplicationStatus.SUBMITTED
     assert db.session.get(Application, verified_app.id).status == ApplicationStatus.PASSED

@@ -47,7 +47,9 @@ def test_a_submit_refused_for_the_pledge_then_submitted_again_goes_through(make,
     assert _page_version(html) == server_version  # the page holds what the server has now
 
     # The same page, pledge ticked: no conflict with herself.
-    done = client.post(f"/applications/{app.id}/submit", data={"version": _page_version(html), "pledge": "y"})
+    done = client.post(
+        f"/applications/{app.id}/submit", data={"version": _page_version(html), "pledge": "y"}
+    )
     assert done.status_code == 302, done.get_data(as_text=True)
     assert _fresh(app.id).status == ApplicationStatus.SUBMITTED
 
@@ -59,13 +61,22 @@ def test_after_a_refused_submit_the_autosave_and_the_save_button_go_through(make
     assert refused.status_code == 422
     version = _page_version(refused.get_data(as_text=True))
 
-    saved = client.post(f"/applications/{app.id}/autosave/submit", json={"fields": {"version": version,
-                                                                                    "pledge": "y"}})
+    saved = client.post(
+        f"/applications/{app.id}/autosave/submit",
+        json={"fields": {"version": version, "pledge": "y"}},
+    )
     assert saved.status_code == 200, saved.get_json()
     page = client.get(f"/applications/{app.id}/edit/project").get_data(as_text=True)
-    posted = client.post(f"/applications/{app.id}/edit/project", data={
-        "version": _page_version(page), "project_name": "银龄互助", "category_id": str(app.category_id),
-        "period_months": "12", "communities": [str(c.id) for c in app.communities]})
+    posted = client.post(
+        f"/applications/{app.id}/edit/project",
+        data={
+            "version": _page_version(page),
+            "project_name": "银龄互助",
+            "category_id": str(app.category_id),
+            "period_months": "12",
+            "communities": [str(c.id) for c in app.communities],
+        },
+    )
     assert posted.status_code == 302
     assert _fresh(app.id).project_name == "银龄互助"
 
@@ -78,16 +89,40 @@ def test_someone_elses_save_is_still_a_conflict_after_a_refused_submit(make, log
     refused = client.post(f"/applications/{app.id}/submit", data={"version": app.version})
     version = _page_version(refused.get_data(as_text=True))
     other_page = login(other).get(f"/applications/{app.id}/edit/need").get_data(as_text=True)
-    assert login(other).post(f"/applications/{app.id}/edit/need", data={
-        "version": _page_version(other_page), "summary": "张的摘要", "need_analysis": "需求"}).status_code == 302
+    assert (
+        login(other)
+        .post(
+            f"/applications/{app.id}/edit/need",
+            data={
+                "version": _page_version(other_page),
+                "summary": "张的摘要",
+                "need_analysis": "需求",
+            },
+        )
+        .status_code
+        == 302
+    )
 
     stale = client.post(f"/applications/{app.id}/submit", data={"version": version, "pledge": "y"})
     assert stale.status_code == 409
     assert "张卫东" in stale.get_data(as_text=True)
 
 
-BAD_VERSIONS = ["abc", "1.5", "-1", "１", "٣", "9" * 30, str(2**63), str(2**63 - 1), str(2**31), "1e3", "0x10",
-                "NaN", " 1 2"]
+BAD_VERSIONS = [
+    "abc",
+    "1.5",
+    "-1",
+    "１",
+    "٣",
+    "9" * 30,
+    str(2**63),
+    str(2**63 - 1),
+    str(2**31),
+    "1e3",
+    "0x10",
+    "NaN",
+    " 1 2",
+]
 
 
 @pytest.mark.parametrize("bad", BAD_VERSIONS)
@@ -96,10 +131,14 @@ def test_a_version_that_is_no_version_is_a_clear_4xx_everywhere(make, login, bad
     client = login(member)
     before = _fresh(app.id).version
 
-    autosave = client.post(f"/applications/{app.id}/autosave/need", json={"fields": {"version": bad,
-                                                                                     "summary": "x"}})
+    autosave = client.post(
+        f"/applications/{app.id}/autosave/need", json={"fields": {"version": bad, "summary": "x"}}
+    )
     assert autosave.status_code == 400
-    assert "重新加载" in autosave.get_json()["error"]["message"] or "刷新" in autosave.get_json()["error"]["message"]
+    assert (
+        "重新加载" in autosave.get_json()["error"]["message"]
+        or "刷新" in autosave.get_json()["error"]["message"]
+    )
 
     edit = client.post(f"/applications/{app.id}/edit/need", data={"version": bad, "summary": "x"})
     assert edit.status_code == 422
@@ -109,7 +148,9 @@ def test_a_version_that_is_no_version_is_a_clear_4xx_everywhere(make, login, bad
         assert "本页已过期" in response.get_data(as_text=True)
 
     after = _fresh(app.id)
-    assert after.version == before and after.summary != "x" and after.status == ApplicationStatus.DRAFT
+    assert (
+        after.version == before and after.summary != "x" and after.status == ApplicationStatus.DRAFT
+    )
 
 
 def test_the_service_refuses_a_version_that_is_no_version(make, app_ctx):
@@ -146,12 +187,15 @@ def test_every_number_of_the_form_answers_below_500(make, login, section):
             if name.startswith("milestones-0-"):
                 fields["milestones-0-name"] = "启动"
             if name.startswith("lines-0-") or name.startswith("team-0-"):
-                fields.setdefault("lines-0-item", "宣传") if name.startswith("lines") else \
-                    fields.setdefault("team-0-name", "张")
+                fields.setdefault("lines-0-item", "宣传") if name.startswith(
+                    "lines"
+                ) else fields.setdefault("team-0-name", "张")
             posted = client.post(f"/applications/{app.id}/edit/{section}", data=fields)
             assert posted.status_code < 500, (section, name, value)
-            saved = client.post(f"/applications/{app.id}/autosave/{section}",
-                                json={"fields": {**fields, "version": str(_fresh(app.id).version)}})
+            saved = client.post(
+                f"/applications/{app.id}/autosave/{section}",
+                json={"fields": {**fields, "version": str(_fresh(app.id).version)}},
+            )
             assert saved.status_code < 500, (section, name, value)
 
 
@@ -159,8 +203,16 @@ def test_an_id_beyond_what_a_database_holds_in_the_url_is_a_404(make, login):
     member, app = _draft(make)
     client = login(member)
     huge = "9" * 25
-    for url in (f"/applications/{huge}", f"/applications/{huge}/edit/project", f"/applications/{huge}/print",
-                f"/applications/{app.id}/attachments/{huge}"):
+    for url in (
+        f"/applications/{huge}",
+        f"/applications/{huge}/edit/project",
+        f"/applications/{huge}/print",
+        f"/applications/{app.id}/attachments/{huge}",
+    ):
         assert client.get(url).status_code == 404, url
-    assert client.post(f"/applications/start/{huge}", data={"organization_id": "1"}).status_code == 404
-    assert client.post(f"/applications/{huge}/autosave/need", json={"fields": {}}).status_code == 404
+    assert (
+        client.post(f"/applications/start/{huge}", data={"organization_id": "1"}).status_code == 404
+    )
+    assert (
+        client.post(f"/applications/{huge}/autosave/need", json={"fields": {}}).status_code == 404
+    )

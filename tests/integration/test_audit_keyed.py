@@ -30,10 +30,16 @@ def _history_with_an_amount(make, login) -> int:
     """Real entries, then a payment of ¥12,000.00; returns the payment's seq."""
     client = login(make.applicant())
     assert client.post("/orgs/new", data=org_form()).status_code == 302
-    record("followup.release_tranche", object_type="tranche", object_id=7,
-           changes={"amount_fen": [None, 1_200_000], "status": ["pending", "released"]})
+    record(
+        "followup.release_tranche",
+        object_type="tranche",
+        object_id=7,
+        changes={"amount_fen": [None, 1_200_000], "status": ["pending", "released"]},
+    )
     db.session.commit()
-    payment = db.session.scalar(sa.select(AuditEntry.seq).where(AuditEntry.action == "followup.release_tranche"))
+    payment = db.session.scalar(
+        sa.select(AuditEntry.seq).where(AuditEntry.action == "followup.release_tranche")
+    )
     record("account.login", object_type="user", object_id=1)  # one more entry after it
     db.session.commit()
     return payment
@@ -49,7 +55,9 @@ def _hmac_with(key: str):
 
 def _raise_amount_and_relink(seq: int, link) -> None:
     """The attack: change the amount, then recompute every link from that entry on."""
-    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.seq >= seq).order_by(AuditEntry.seq)).all()
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.seq >= seq).order_by(AuditEntry.seq)
+    ).all()
     entries[0].changes = {"amount_fen": [None, 12_000_000], "status": ["pending", "released"]}
     prev_hash = db.session.scalar(sa.select(AuditEntry.hash).where(AuditEntry.seq == seq - 1))
     for entry in entries:
@@ -66,8 +74,11 @@ def test_the_links_are_keyed_and_the_key_is_not_in_the_database(app_ctx, make, l
     entry = db.session.scalar(sa.select(AuditEntry).order_by(AuditEntry.seq).limit(1))
     assert entry.hash == _hmac_with(key)(canonical_bytes(entry.content()))
     assert entry.hash != _plain_sha256(canonical_bytes(entry.content()))
-    dump = "\n".join(str(row) for table in db.metadata.sorted_tables
-                     for row in db.session.execute(sa.select(table)).all())
+    dump = "\n".join(
+        str(row)
+        for table in db.metadata.sorted_tables
+        for row in db.session.execute(sa.select(table)).all()
+    )
     assert key not in dump
     assert _verify(app_ctx)[0] == 0
 
@@ -87,17 +98,22 @@ def test_an_amount_changed_and_relinked_with_a_guessed_key_fails(app_ctx, make, 
     assert code == 1 and f"FAILED at entry {payment}" in text
 
 
-def test_verify_with_the_wrong_key_says_the_chain_does_not_verify_with_this_key(app_ctx, make, login,
-                                                                             monkeypatch):
+def test_verify_with_the_wrong_key_says_the_chain_does_not_verify_with_this_key(
+    app_ctx, make, login, monkeypatch
+):
     _history_with_an_amount(make, login)
-    monkeypatch.setitem(app_ctx.config, "AUDIT_KEY", "not-the-key")  # as read from VENTURE_AUDIT_KEY
+    monkeypatch.setitem(
+        app_ctx.config, "AUDIT_KEY", "not-the-key"
+    )  # as read from VENTURE_AUDIT_KEY
     monkeypatch.setitem(app_ctx.config, "AUDIT_KEY_SOURCE", "VENTURE_AUDIT_KEY")
     code, text = _verify(app_ctx)
     assert code == 1
     assert "does not verify with this key" in text and "VENTURE_AUDIT_KEY" in text
 
 
-def test_verify_without_any_key_file_says_a_new_key_was_made(app_ctx, make, login, tmp_path, monkeypatch):
+def test_verify_without_any_key_file_says_a_new_key_was_made(
+    app_ctx, make, login, tmp_path, monkeypatch
+):
     _history_with_an_amount(make, login)
     from venture.config import from_environment
 
@@ -114,11 +130,16 @@ def test_verify_without_any_key_file_says_a_new_key_was_made(app_ctx, make, logi
 def test_a_rewrite_with_the_key_itself_contradicts_the_published_head(app_ctx, make, login):
     payment = _history_with_an_amount(make, login)
     published_seq, published_hash = current_head()  # what a public notice showed
-    _raise_amount_and_relink(payment, _hmac_with(app_ctx.config["AUDIT_KEY"]))  # an insider with the key
+    _raise_amount_and_relink(
+        payment, _hmac_with(app_ctx.config["AUDIT_KEY"])
+    )  # an insider with the key
     assert _verify(app_ctx)[0] == 0  # the chain alone cannot tell
     code, text = _verify(app_ctx, "--against", f"{published_seq}:{published_hash}")
     assert code == 1
-    assert f"FAILED at entry {published_seq}" in text and "rewritten after that head was published" in text
+    assert (
+        f"FAILED at entry {published_seq}" in text
+        and "rewritten after that head was published" in text
+    )
 
 
 def test_a_published_head_that_still_holds_verifies(app_ctx, make, login):
@@ -134,8 +155,12 @@ def test_a_published_head_beyond_a_truncated_chain_fails(app_ctx, make, login):
     _history_with_an_amount(make, login)
     seq, digest = current_head()
     db.session.execute(sa.delete(AuditEntry).where(AuditEntry.seq == seq))
-    db.session.execute(sa.update(AuditHead).values(seq=seq - 1, hash=db.session.scalar(
-        sa.select(AuditEntry.hash).where(AuditEntry.seq == seq - 1))))
+    db.session.execute(
+        sa.update(AuditHead).values(
+            seq=seq - 1,
+            hash=db.session.scalar(sa.select(AuditEntry.hash).where(AuditEntry.seq == seq - 1)),
+        )
+    )
     db.session.commit()
     code, text = _verify(app_ctx, "--against", f"{seq}:{digest}")
     assert code == 1 and f"published entry {seq} is not in the chain" in text

@@ -31,10 +31,18 @@ def _plain_chain(count: int) -> None:
     """Entries as the code before the keyed chain wrote them."""
     prev_hash, start = GENESIS_HASH, datetime(2026, 3, 1, 8, 30, 0, 123456, tzinfo=UTC)
     for seq in range(1, count + 1):
-        fields = {"seq": seq, "created_at": start + timedelta(minutes=seq), "actor_id": None,
-                  "actor_label": "organizer@example.org", "action": "followup.release_tranche",
-                  "object_type": "tranche", "object_id": str(seq), "changes": {"amount_fen": [None, seq * 100_000]},
-                  "ip": "127.0.0.1", "prev_hash": prev_hash}
+        fields = {
+            "seq": seq,
+            "created_at": start + timedelta(minutes=seq),
+            "actor_id": None,
+            "actor_label": "organizer@example.org",
+            "action": "followup.release_tranche",
+            "object_type": "tranche",
+            "object_id": str(seq),
+            "changes": {"amount_fen": [None, seq * 100_000]},
+            "ip": "127.0.0.1",
+            "prev_hash": prev_hash,
+        }
         digest = hashlib.sha256(canonical_bytes(entry_content(**fields))).hexdigest()
         db.session.execute(sa.insert(AuditEntry).values(**fields, hash=digest))
         prev_hash = digest
@@ -45,7 +53,10 @@ def _plain_chain(count: int) -> None:
 def _plain_chain_holds() -> bool:
     prev_hash = GENESIS_HASH
     for entry in db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq)):
-        if entry.prev_hash != prev_hash or hashlib.sha256(canonical_bytes(entry.content())).hexdigest() != entry.hash:
+        if (
+            entry.prev_hash != prev_hash
+            or hashlib.sha256(canonical_bytes(entry.content())).hexdigest() != entry.hash
+        ):
             return False
         prev_hash = entry.hash
     return True
@@ -74,8 +85,11 @@ def test_upgrade_relinks_with_the_key_and_records_what_it_found(migrated_app):
         assert _plain_chain_holds()
 
         # A chain edited before the upgrade: the re-link keeps the break on record.
-        db.session.execute(sa.update(AuditEntry).where(AuditEntry.seq == 2)
-                           .values(changes={"amount_fen": [None, 99_900_000]}))
+        db.session.execute(
+            sa.update(AuditEntry)
+            .where(AuditEntry.seq == 2)
+            .values(changes={"amount_fen": [None, 99_900_000]})
+        )
         db.session.commit()
         db.session.remove()
         upgrade()

@@ -16,7 +16,7 @@ from venture.extensions import db
 
 
 def _text(html: str, within: str = "main") -> str:
-    main = html[html.index(f"<{within}"):html.index(f"</{within}>")]
+    main = html[html.index(f"<{within}") : html.index(f"</{within}>")]
     main = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", main, flags=re.S)
     return unescape(re.sub(r"<[^>]+>", " ", main))
 
@@ -32,10 +32,20 @@ def _world(make):
 
 def test_entries_read_as_sentences_with_names_links_and_translated_fields(make, login):
     boss, wang, org, _comp, application = _world(make)
-    record("application.section_saved", application, actor=wang, changes={"section": [None, "submit"], "version": [3, 4]})
+    record(
+        "application.section_saved",
+        application,
+        actor=wang,
+        changes={"section": [None, "submit"], "version": [3, 4]},
+    )
     record("orgs.verify", org, actor=boss, changes={"verification_status": ["pending", "verified"]})
-    record("judging.assignment_added", object_type="assignment", object_id=999, actor=boss,
-           changes={"judge_id": wang.id, "application_id": application.id})
+    record(
+        "judging.assignment_added",
+        object_type="assignment",
+        object_id=999,
+        actor=boss,
+        changes={"judge_id": wang.id, "application_id": application.id},
+    )
     db.session.commit()
 
     client = login(boss)
@@ -49,8 +59,15 @@ def test_entries_read_as_sentences_with_names_links_and_translated_fields(make, 
     assert re.search(r"章节:\s*承诺与提交", text)  # a value set: no "— →" before it
     assert re.search(r"审核:\s*待审核\s*→\s*已审核", text)  # field name and enum values translated
     assert re.search(r"评审专家:\s*王晓梅", text)  # an id in changes is a name
-    for raw in ("application.section_saved", "application.submitted", "orgs.verify", "verification_status",
-                "user 1", "None", "section:"):
+    for raw in (
+        "application.section_saved",
+        "application.submitted",
+        "orgs.verify",
+        "verification_status",
+        "user 1",
+        "None",
+        "section:",
+    ):
         assert raw not in text, raw
     # Object links open for the organizer who reads the log.
     links = set(re.findall(r'href="(/(?:applications|orgs)/\d+)"', html))
@@ -67,10 +84,25 @@ def test_the_page_is_bounded_and_its_queries_do_not_grow_with_the_entries(make, 
 
     def entries(count: int) -> None:
         for i in range(count):
-            record("application.section_saved", application, actor=wang, changes={"section": [None, "budget"]})
-            record("orgs.update", org, actor=wang, changes={"contact_phone": ["13900000000", f"1380000{i:04d}"]})
-            record("followup.release_tranche", object_type="tranche", object_id=i + 1, actor=boss,
-                   changes={"amount_fen": [None, 100_000 * (i + 1)]})
+            record(
+                "application.section_saved",
+                application,
+                actor=wang,
+                changes={"section": [None, "budget"]},
+            )
+            record(
+                "orgs.update",
+                org,
+                actor=wang,
+                changes={"contact_phone": ["13900000000", f"1380000{i:04d}"]},
+            )
+            record(
+                "followup.release_tranche",
+                object_type="tranche",
+                object_id=i + 1,
+                actor=boss,
+                changes={"amount_fen": [None, 100_000 * (i + 1)]},
+            )
             record("account.login", wang, actor=wang)
         db.session.commit()
 
@@ -96,7 +128,9 @@ def test_filters_find_people_by_name_and_actions_by_label(make, login):
     assert "王晓梅" in by_name and "李主任" not in by_name.replace("王晓梅", "")
     page = client.get("/admin/audit/").get_data(as_text=True)
     assert '<option value="application.withdrawn"' in page  # the filter lists labelled actions
-    only = _text(client.get("/admin/audit/?action=application.withdrawn").get_data(as_text=True), "tbody")
+    only = _text(
+        client.get("/admin/audit/?action=application.withdrawn").get_data(as_text=True), "tbody"
+    )
     assert "撤回了申报书" in only and "提交了申报书" not in only
 
 
@@ -115,11 +149,13 @@ def test_on_the_demo_every_entry_reads_as_a_sentence_and_every_link_opens(app_ct
         html = response.get_data(as_text=True)
         if "<tbody>" not in html:
             break
-        body = html[html.index("<tbody>"):html.index("</tbody>")]
+        body = html[html.index("<tbody>") : html.index("</tbody>")]
         text = _text(html, "tbody")
         for raw in actions | {"None", "user 1"}:
             assert raw not in text, raw
-        assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), re.findall(r"\b[a-z]+_[a-z_]+\b", text)[:5]
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), re.findall(r"\b[a-z]+_[a-z_]+\b", text)[
+            :5
+        ]
         links |= set(re.findall(r'href="([^"]+)"', body))
         page_no += 1
     assert page_no > 2 and len(links) > 10

@@ -45,7 +45,9 @@ def _verify(app, *args) -> tuple[int, str]:
 def _rewrite_with_the_key(app, seq: int) -> None:
     """An insider who holds the key changes entry ``seq`` and re-links the chain."""
     key = app.config["AUDIT_KEY"].encode()
-    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.seq >= seq).order_by(AuditEntry.seq)).all()
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.seq >= seq).order_by(AuditEntry.seq)
+    ).all()
     entries[0].changes = {**entries[0].changes, "rewritten": True}
     prev_hash = db.session.scalar(sa.select(AuditEntry.hash).where(AuditEntry.seq == seq - 1))
     for entry in entries:
@@ -72,11 +74,20 @@ def test_the_results_api_publishes_the_head_in_its_schema(make, client, openapi)
     body = response.get_json()
     validate(openapi, "CompetitionResults", body)
     seq, digest = current_head()
-    assert body["audit_chain"] == {"seq": seq, "hash": digest, "verify": f"venture audit verify --against {seq}:{digest}"}
+    assert body["audit_chain"] == {
+        "seq": seq,
+        "hash": digest,
+        "verify": f"venture audit verify --against {seq}:{digest}",
+    }
 
     # The ETag covers the head it publishes: unchanged chain → 304; a new entry → a new body.
     etag = response.headers["ETag"]
-    assert client.get(f"/api/v1/competitions/{comp.id}/results", headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        client.get(
+            f"/api/v1/competitions/{comp.id}/results", headers={"If-None-Match": etag}
+        ).status_code
+        == 304
+    )
     record("account.login", object_type="user", object_id=1)
     db.session.commit()
     again = client.get(f"/api/v1/competitions/{comp.id}/results", headers={"If-None-Match": etag})
@@ -90,7 +101,9 @@ def test_a_rewrite_after_publication_contradicts_the_copy_of_the_notice(app_ctx,
     seq, digest = TOKEN.search(copy).groups()
     assert _verify(app_ctx, "--against", f"{seq}:{digest}")[0] == 0
 
-    approval = db.session.scalar(sa.select(AuditEntry.seq).where(AuditEntry.action == "results.approve"))
+    approval = db.session.scalar(
+        sa.select(AuditEntry.seq).where(AuditEntry.action == "results.approve")
+    )
     _rewrite_with_the_key(app_ctx, approval)
     assert _verify(app_ctx)[0] == 0  # the chain alone is consistent again
     for token in (f"{seq}:{digest}", f"{api_copy['seq']}:{api_copy['hash']}"):

@@ -25,8 +25,17 @@ def _some_history(make, login) -> int:
     client = login(make.applicant())
     data = org_form()
     assert client.post("/orgs/new", data=data).status_code == 302
-    org_id = int(db.session.scalar(sa.select(AuditEntry.object_id).where(AuditEntry.action == "orgs.register")))
-    assert client.post(f"/orgs/{org_id}/edit", data={**data, "contact_phone": "13122223333"}).status_code == 302
+    org_id = int(
+        db.session.scalar(
+            sa.select(AuditEntry.object_id).where(AuditEntry.action == "orgs.register")
+        )
+    )
+    assert (
+        client.post(
+            f"/orgs/{org_id}/edit", data={**data, "contact_phone": "13122223333"}
+        ).status_code
+        == 302
+    )
     return db.session.scalar(sa.select(sa.func.count(AuditEntry.id)))
 
 
@@ -42,8 +51,11 @@ def test_an_entry_edited_in_the_database_is_named(app_ctx, make, login):
     _some_history(make, login)
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "orgs.update"))
     edited_seq = entry.seq
-    db.session.execute(sa.update(AuditEntry).where(AuditEntry.seq == edited_seq)
-                       .values(changes={"contact_phone": ["13900000000", "13900000000"]}))
+    db.session.execute(
+        sa.update(AuditEntry)
+        .where(AuditEntry.seq == edited_seq)
+        .values(changes={"contact_phone": ["13900000000", "13900000000"]})
+    )
     db.session.commit()
     code, text = _verify(app_ctx)
     assert code != 0
@@ -53,7 +65,9 @@ def test_an_entry_edited_in_the_database_is_named(app_ctx, make, login):
 
 def test_an_actor_rewritten_in_the_first_entry_is_named(app_ctx, make, login):
     _some_history(make, login)
-    db.session.execute(sa.update(AuditEntry).where(AuditEntry.seq == 1).values(actor_label="someone@example.org"))
+    db.session.execute(
+        sa.update(AuditEntry).where(AuditEntry.seq == 1).values(actor_label="someone@example.org")
+    )
     db.session.commit()
     code, text = _verify(app_ctx)
     assert code != 0 and "FAILED at entry 1" in text
@@ -82,7 +96,11 @@ def test_every_org_service_records_actor_action_object_and_changes(app_ctx, make
     data = org_form(name="澧阳市杏林社会工作服务中心")
     client.post("/orgs/new", data=data)
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "orgs.register"))
-    assert (entry.actor_id, entry.actor_label, entry.object_type) == (owner.id, owner.email, "organization")
+    assert (entry.actor_id, entry.actor_label, entry.object_type) == (
+        owner.id,
+        owner.email,
+        "organization",
+    )
     assert entry.created_at is not None
     assert entry.changes["name"] == [None, "澧阳市杏林社会工作服务中心"]
     client.post(f"/orgs/{entry.object_id}/edit", data={**data, "legal_representative": "周平"})

@@ -21,12 +21,22 @@ def test_check_prints_settings_without_secrets(app_ctx):
 
 def test_create_organizer(app_ctx):
     runner = app_ctx.test_cli_runner()
-    result = runner.invoke(args=["create-organizer", "Boss@Example.org", "--name", "周主任",
-                                 "--password", "a-long-password"])
+    result = runner.invoke(
+        args=[
+            "create-organizer",
+            "Boss@Example.org",
+            "--name",
+            "周主任",
+            "--password",
+            "a-long-password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User).where(User.email == "boss@example.org"))
     assert user.role == Role.ORGANIZER and user.is_verified
-    again = runner.invoke(args=["create-organizer", "boss@example.org", "--password", "a-long-password"])
+    again = runner.invoke(
+        args=["create-organizer", "boss@example.org", "--password", "a-long-password"]
+    )
     assert again.exit_code != 0 and "boss@example.org" in again.output
     short = runner.invoke(args=["create-organizer", "x@example.org", "--password", "short"])
     assert short.exit_code != 0
@@ -35,13 +45,22 @@ def test_create_organizer(app_ctx):
 def test_audit_verify_reports_ok_and_detects_tampering(app_ctx, client):
     from venture.audit.models import AuditEntry
 
-    client.post("/signup", data={"name": "A", "email": "a@example.org", "password": "correct-horse-1",
-                                 "confirm": "correct-horse-1"})
+    client.post(
+        "/signup",
+        data={
+            "name": "A",
+            "email": "a@example.org",
+            "password": "correct-horse-1",
+            "confirm": "correct-horse-1",
+        },
+    )
     runner = app_ctx.test_cli_runner()
     ok = runner.invoke(args=["audit", "verify"])
     assert ok.exit_code == 0 and "OK" in ok.output
     entry = db.session.scalar(sa.select(AuditEntry).order_by(AuditEntry.seq))
-    db.session.execute(sa.update(AuditEntry).where(AuditEntry.id == entry.id).values(action="account.tampered"))
+    db.session.execute(
+        sa.update(AuditEntry).where(AuditEntry.id == entry.id).values(action="account.tampered")
+    )
     db.session.commit()
     bad = runner.invoke(args=["audit", "verify"])
     assert bad.exit_code == 1
@@ -52,5 +71,7 @@ def test_the_demo_address_is_one_a_browser_here_can_open():
     from venture.cli import served_url
 
     assert served_url("127.0.0.1", 5123) == "http://127.0.0.1:5123"
-    assert served_url("0.0.0.0", 8000) == "http://127.0.0.1:8000"  # every interface: this one works here
+    assert (
+        served_url("0.0.0.0", 8000) == "http://127.0.0.1:8000"
+    )  # every interface: this one works here
     assert served_url("::1", 8000) == "http://[::1]:8000"

@@ -57,21 +57,38 @@ def test_the_demo_story_is_seeded_once(make, app_ctx):
     assert comps["HB2026"].stage(StageKind.ONLINE_REVIEW).is_open_at(now)
     for prefix in ("CD2026", "HB2026"):  # a district's round: projects in that district only
         district = comps[prefix].area
-        apps = db.session.scalars(sa.select(Application).where(Application.competition_id == comps[prefix].id))
-        assert district is not None and all(c.parent.parent_id == district.id for a in apps for c in a.communities)
+        apps = db.session.scalars(
+            sa.select(Application).where(Application.competition_id == comps[prefix].id)
+        )
+        assert district is not None and all(
+            c.parent.parent_id == district.id for a in apps for c in a.communities
+        )
     assert comps["WCT2026"].stage(StageKind.ROADSHOW).is_open_at(now)
     assert comps["WCT2026"].stage(StageKind.ONLINE_REVIEW).has_ended(now)
     assert comps["GY2027"].stage(StageKind.APPLICATION).is_open_at(now)
     assert comps["GY2027"].status == CompetitionStatus.OPEN
     for comp in comps.values():
-        assert [c.name for c in comp.categories] == ["为老服务", "助残服务", "儿童青少年", "社区治理", "党建引领"]
+        assert [c.name for c in comp.categories] == [
+            "为老服务",
+            "助残服务",
+            "儿童青少年",
+            "社区治理",
+            "党建引领",
+        ]
         assert all(s.rubric.total_max == 100 for s in comp.stages if s.rubric)
-        assert {s.kind for s in comp.stages if s.rubric} == {StageKind.ONLINE_REVIEW, StageKind.ROADSHOW,
-                                                             StageKind.MIDTERM, StageKind.FINAL}
+        assert {s.kind for s in comp.stages if s.rubric} == {
+            StageKind.ONLINE_REVIEW,
+            StageKind.ROADSHOW,
+            StageKind.MIDTERM,
+            StageKind.FINAL,
+        }
 
     def statuses(prefix):
-        rows = db.session.execute(sa.select(Application.status, sa.func.count()).where(
-            Application.competition_id == comps[prefix].id).group_by(Application.status)).all()
+        rows = db.session.execute(
+            sa.select(Application.status, sa.func.count())
+            .where(Application.competition_id == comps[prefix].id)
+            .group_by(Application.status)
+        ).all()
         return {str(s): n for s, n in rows}
 
     assert statuses("GY2025") == {"passed": 32, "rejected": 4}
@@ -81,7 +98,9 @@ def test_the_demo_story_is_seeded_once(make, app_ctx):
 
     # Codes are unique and gap-free per competition; every submitted one has revision 1.
     for comp in comps.values():
-        apps = db.session.scalars(sa.select(Application).where(Application.competition_id == comp.id)).all()
+        apps = db.session.scalars(
+            sa.select(Application).where(Application.competition_id == comp.id)
+        ).all()
         codes = sorted(a.code for a in apps if a.code)
         assert codes == [f"{comp.code_prefix}-{i:03d}" for i in range(1, len(codes) + 1)]
         assert comp.next_application_seq == len(codes) + 1
@@ -89,16 +108,25 @@ def test_the_demo_story_is_seeded_once(make, app_ctx):
             if app.code:
                 assert [r.number for r in app.revisions] == [1]
                 lines = [Line(b.rule_id, b.amount_fen) for b in app.budget_lines]
-                assert check_money(rules_of(comp), lines, app.requested_fen, app.cofunding_fen) == []
+                assert (
+                    check_money(rules_of(comp), lines, app.requested_fen, app.cofunding_fen) == []
+                )
 
     # applicant@demo.venture's organization: a half-filled draft and a returned application.
-    own = db.session.scalars(sa.select(Application).where(Application.organization_id == mine.id,
-                                                          Application.competition_id == comps["GY2027"].id)).all()
+    own = db.session.scalars(
+        sa.select(Application).where(
+            Application.organization_id == mine.id, Application.competition_id == comps["GY2027"].id
+        )
+    ).all()
     assert sorted(str(a.status) for a in own) == ["draft", "returned"]
     returned = next(a for a in own if a.status == ApplicationStatus.RETURNED)
     assert returned.return_reason and returned.resubmit_deadline > now
     draft = next(a for a in own if a.status == ApplicationStatus.DRAFT)
     assert draft.summary and not draft.budget_lines
-    passed = db.session.scalar(sa.select(Application).where(Application.competition_id == comps["GY2027"].id,
-                                                            Application.status == ApplicationStatus.PASSED))
+    passed = db.session.scalar(
+        sa.select(Application).where(
+            Application.competition_id == comps["GY2027"].id,
+            Application.status == ApplicationStatus.PASSED,
+        )
+    )
     assert all(c.ok for c in run_checks(passed, today=now.date()) if c.code != "count")

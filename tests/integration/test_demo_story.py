@@ -75,38 +75,52 @@ def test_one_competition_in_every_state_relative_to_now(ctx):
 
     def submitted(prefix, stage_kind):
         stage = comps[prefix].stage(stage_kind)
-        return db.session.scalar(sa.select(sa.func.count(ScoreSheet.id)).where(
-            ScoreSheet.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED))
+        return db.session.scalar(
+            sa.select(sa.func.count(ScoreSheet.id)).where(
+                ScoreSheet.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED
+            )
+        )
 
     # The call is open.
     assert StageKind.APPLICATION in current("GY2027")
     # Screening: the call has closed, submitted applications wait for the organizer.
     assert current("CX2026") == [StageKind.SCREENING]
-    waiting = db.session.scalar(sa.select(sa.func.count(Application.id)).where(
-        Application.competition_id == comps["CX2026"].id, Application.status == "submitted"))
+    waiting = db.session.scalar(
+        sa.select(sa.func.count(Application.id)).where(
+            Application.competition_id == comps["CX2026"].id, Application.status == "submitted"
+        )
+    )
     assert waiting > 0
     # Online review in progress: some sheets in, some judges still to score.
     assert current("HB2026") == [StageKind.ONLINE_REVIEW]
     review = comps["HB2026"].stage(StageKind.ONLINE_REVIEW)
-    assigned = db.session.scalar(sa.text("SELECT COUNT(*) FROM assignment WHERE stage_id = :s"), {"s": review.id})
+    assigned = db.session.scalar(
+        sa.text("SELECT COUNT(*) FROM assignment WHERE stage_id = :s"), {"s": review.id}
+    )
     assert 0 < submitted("HB2026", StageKind.ONLINE_REVIEW) < assigned
     # The roadshow is today, scheduled in office hours and not started yet.
     assert current("WCT2026") == [StageKind.ROADSHOW]
-    session = db.session.scalar(sa.select(RoadshowSession).join(Stage).where(
-        Stage.competition_id == comps["WCT2026"].id))
+    session = db.session.scalar(
+        sa.select(RoadshowSession).join(Stage).where(Stage.competition_id == comps["WCT2026"].id)
+    )
     assert _local(session.scheduled_at).date() == _local(now).date() and session.started_at is None
     # The public notice is open now, with one objection waiting for an answer.
     assert current("CD2026") == [StageKind.PUBLICITY]
-    publication = db.session.scalar(sa.select(Publication).where(Publication.competition_id == comps["CD2026"].id))
+    publication = db.session.scalar(
+        sa.select(Publication).where(Publication.competition_id == comps["CD2026"].id)
+    )
     assert publication.status == PublicationStatus.PUBLICITY
     assert publication.publicity_starts_at <= now < publication.publicity_ends_at
-    statuses = db.session.scalars(sa.select(Objection.status).where(
-        Objection.competition_id == comps["CD2026"].id)).all()
+    statuses = db.session.scalars(
+        sa.select(Objection.status).where(Objection.competition_id == comps["CD2026"].id)
+    ).all()
     assert ObjectionStatus.OPEN in statuses and len(set(statuses)) > 1
     # Final results with follow-up: reports, evaluations and tranches, the final evaluation open now.
     assert comps["GY2025"].results_final_at is not None and comps["GY2025"].results_final_at < now
     assert current("GY2025") == [StageKind.FINAL]
-    projects = db.session.scalars(sa.select(Project).where(Project.competition_id == comps["GY2025"].id)).all()
+    projects = db.session.scalars(
+        sa.select(Project).where(Project.competition_id == comps["GY2025"].id)
+    ).all()
     assert projects and any(p.reports for p in projects) and any(p.evaluations for p in projects)
     assert any(t.released_at for p in projects for t in p.tranches)
 
@@ -116,7 +130,9 @@ def _deadlines():
     for stage in db.session.scalars(sa.select(Stage)):
         yield f"{stage.competition.code_prefix} {stage.kind} starts", stage.starts_at
         yield f"{stage.competition.code_prefix} {stage.kind} ends", stage.ends_at
-    for app in db.session.scalars(sa.select(Application).where(Application.resubmit_deadline.is_not(None))):
+    for app in db.session.scalars(
+        sa.select(Application).where(Application.resubmit_deadline.is_not(None))
+    ):
         yield f"{app.code} re-submission", app.resubmit_deadline
     for publication in db.session.scalars(sa.select(Publication)):
         yield "public notice opens", publication.publicity_starts_at
@@ -132,7 +148,9 @@ def test_every_deadline_is_on_the_hour_or_half_hour_in_office_hours(ctx):
             continue
         local = _local(when)
         assert local.minute in (0, 30) and local.second == 0, f"{what}: {local:%Y-%m-%d %H:%M:%S}"
-        assert 8 <= local.hour <= 18 and (local.hour, local.minute) <= (18, 0), f"{what}: {local:%H:%M}"
+        assert 8 <= local.hour <= 18 and (local.hour, local.minute) <= (18, 0), (
+            f"{what}: {local:%H:%M}"
+        )
         checked += 1
     assert checked > 60
 
@@ -140,23 +158,43 @@ def test_every_deadline_is_on_the_hour_or_half_hour_in_office_hours(ctx):
 def test_the_results_history_is_in_causal_order(ctx):
     now = utcnow()
     for comp in _competitions().values():
-        snapshots = db.session.scalars(sa.select(ResultSnapshot).where(ResultSnapshot.competition_id == comp.id)
-                                       .order_by(ResultSnapshot.id)).all()
-        publication = db.session.scalar(sa.select(Publication).where(Publication.competition_id == comp.id))
+        snapshots = db.session.scalars(
+            sa.select(ResultSnapshot)
+            .where(ResultSnapshot.competition_id == comp.id)
+            .order_by(ResultSnapshot.id)
+        ).all()
+        publication = db.session.scalar(
+            sa.select(Publication).where(Publication.competition_id == comp.id)
+        )
         times = [s.created_at for s in snapshots]
         assert times == sorted(times) and all(t < now for t in times)
         roadshow = comp.stage(StageKind.ROADSHOW)
         if snapshots and roadshow is not None:
-            assert roadshow.ends_at <= times[0], comp.code_prefix  # computed after the last sheet came in
+            assert roadshow.ends_at <= times[0], (
+                comp.code_prefix
+            )  # computed after the last sheet came in
         if publication is None:
             continue
         assert snapshots and times[-1] < publication.approved_at <= publication.publicity_starts_at
-        objections = db.session.scalars(sa.select(Objection).where(Objection.competition_id == comp.id)).all()
+        objections = db.session.scalars(
+            sa.select(Objection).where(Objection.competition_id == comp.id)
+        ).all()
         for objection in objections:
-            assert publication.publicity_starts_at <= objection.created_at < publication.publicity_ends_at
-            assert objection.answered_at is None or objection.created_at < objection.answered_at <= now
+            assert (
+                publication.publicity_starts_at
+                <= objection.created_at
+                < publication.publicity_ends_at
+            )
+            assert (
+                objection.answered_at is None or objection.created_at < objection.answered_at <= now
+            )
         if publication.finalized_at is not None:
-            assert publication.publicity_ends_at <= publication.finalized_at == comp.results_final_at < now
+            assert (
+                publication.publicity_ends_at
+                <= publication.finalized_at
+                == comp.results_final_at
+                < now
+            )
             assert all(o.answered_at <= publication.finalized_at for o in objections)
     # Follow-up: nothing done in the future, every evaluation decided after it was submitted.
     for evaluation in db.session.scalars(sa.select(Evaluation)):
@@ -164,7 +202,9 @@ def test_the_results_history_is_in_causal_order(ctx):
             assert moment is None or moment < now
         if evaluation.decided_at and evaluation.submitted_at:
             assert evaluation.submitted_at < evaluation.decided_at
-    for report in db.session.scalars(sa.select(ProgressReport).where(ProgressReport.submitted_at.is_not(None))):
+    for report in db.session.scalars(
+        sa.select(ProgressReport).where(ProgressReport.submitted_at.is_not(None))
+    ):
         assert _local(report.submitted_at).date() > report.period_end and report.submitted_at < now
     for project in db.session.scalars(sa.select(Project)):
         assert all(t.released_at < now for t in project.tranches if t.released_at)
@@ -187,22 +227,34 @@ def test_activity_records_and_goals_fit_their_project(ctx):
         sa.select(Activity.description, Application.category_id, Application.project_name)
         .join(ProgressReport, ProgressReport.id == Activity.report_id)
         .join(Project, Project.id == ProgressReport.project_id)
-        .join(Application, Application.id == Project.application_id)).all()
+        .join(Application, Application.id == Project.application_id)
+    ).all()
     names = {c.id: c.name for comp in _competitions().values() for c in comp.categories}
     assert rows
     for description, category_id, project in rows:
         category = names[category_id]
-        assert any(word in description for word in CATEGORY_WORDS[category]), (project, category, description)
+        assert any(word in description for word in CATEGORY_WORDS[category]), (
+            project,
+            category,
+            description,
+        )
         if category != "为老服务":
-            assert not any(word in description for word in ELDERLY_ONLY), (project, category, description)
+            assert not any(word in description for word in ELDERLY_ONLY), (
+                project,
+                category,
+                description,
+            )
     # Organizations are not people: no goal speaks of their "quality of life".
     goals = db.session.scalars(sa.select(Application.overall_goal)).all()
     assert not any(re.search(r"(组织|企业|公司)[^，。]*的生活质量", goal or "") for goal in goals)
 
 
 def test_budget_lines_and_spending_are_whole_yuan(ctx):
-    for model, column in ((BudgetLine, BudgetLine.amount_fen), (ProjectBudgetLine, ProjectBudgetLine.approved_fen),
-                          (Expense, Expense.amount_fen)):
+    for model, column in (
+        (BudgetLine, BudgetLine.amount_fen),
+        (ProjectBudgetLine, ProjectBudgetLine.approved_fen),
+        (Expense, Expense.amount_fen),
+    ):
         amounts = db.session.scalars(sa.select(column)).all()
         assert amounts, model.__name__
         odd = [a for a in amounts if a % 100]
@@ -235,7 +287,9 @@ def test_the_liaison_home_shows_what_a_liaison_has(ctx, login):
 
 
 def test_the_print_view_heads_the_milestone_column_as_a_milestone(ctx, login):
-    app = db.session.scalar(sa.select(Application).where(Application.code.is_not(None)).order_by(Application.id))
+    app = db.session.scalar(
+        sa.select(Application).where(Application.code.is_not(None)).order_by(Application.id)
+    )
     organizer = db.session.scalar(sa.select(User).where(User.email == "organizer@demo.venture"))
     body = login(organizer).get(f"/applications/{app.id}/print").get_data(as_text=True)
     milestones = body.split(_zh("Milestones"), 1)[1].split("</thead>", 1)[0]
@@ -256,16 +310,27 @@ def test_every_printed_first_step_answers_its_role_and_offers_what_it_promises(c
     with current_app.test_request_context():
         paths = {id(step): first_step_path(step) for step in HINTS}
     roles = {step.email for step in HINTS}
-    assert {"organizer@demo.venture", "applicant@demo.venture", "liaison@demo.venture", None} <= roles
+    assert {
+        "organizer@demo.venture",
+        "applicant@demo.venture",
+        "liaison@demo.venture",
+        None,
+    } <= roles
     assert any(e and e.startswith("judge") for e in roles)
-    users = {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(roles - {None})))}
+    users = {
+        u.email: u
+        for u in db.session.scalars(sa.select(User).where(User.email.in_(roles - {None})))
+    }
     for step in sorted(HINTS, key=lambda s: bool(s.before)):
         path = paths[id(step)]
         assert path, step.hint
         assert any(line.strip() == f"→ http://127.0.0.1:5106{path}" for line in printed), path
         if step.before:  # e.g. the judge's live roadshow once the organizer has started it
-            session = db.session.scalar(sa.select(RoadshowSession).where(RoadshowSession.started_at.is_(None))
-                                        .order_by(RoadshowSession.id))
+            session = db.session.scalar(
+                sa.select(RoadshowSession)
+                .where(RoadshowSession.started_at.is_(None))
+                .order_by(RoadshowSession.id)
+            )
             start_session(session, users["organizer@demo.venture"])
             present(session, session.slots[0].id, users["organizer@demo.venture"])  # 「下一个」
             db.session.commit()

@@ -14,7 +14,9 @@ def test_factories_build_a_competition_with_a_scored_application(make):
     stage = comp.stage(StageKind.ONLINE_REVIEW)
     judge = make.judge_with_profile()
     make.assignment(stage, app, judge)
-    sheet = make.sheet(stage, app, judge, {name: maximum - 1 for name, maximum in make.DEFAULT_CRITERIA})
+    sheet = make.sheet(
+        stage, app, judge, {name: maximum - 1 for name, maximum in make.DEFAULT_CRITERIA}
+    )
     assert app.status == ApplicationStatus.PASSED
     assert app.code == f"{comp.code_prefix}-001"
     assert sum(s.score for s in sheet.scores) == 100 - 7

@@ -22,20 +22,38 @@ from venture.followup.services._common import today_local
 
 def _busy_project(make, comp, community, owner=None):
     """A project with a submitted report (one confirmed, one disputed activity with a photo) and spending."""
-    project = make.project(competition=comp, communities=[community], members=[owner or make.applicant()])
+    project = make.project(
+        competition=comp, communities=[community], members=[owner or make.applicant()]
+    )
     report = project.reports[0]
     report.status = ReportStatus.SUBMITTED
     report.summary = "小结"
-    photo = StoredFile(original_name="p.png", stored_name=f"p{project.id}", content_type="image/png", kind="image",
-                       size=1, sha256="0" * 64)
+    photo = StoredFile(
+        original_name="p.png",
+        stored_name=f"p{project.id}",
+        content_type="image/png",
+        kind="image",
+        size=1,
+        sha256="0" * 64,
+    )
     for status in (LiaisonStatus.CONFIRMED, LiaisonStatus.DISPUTED):
-        activity = Activity(community_id=community.id, held_on=report.period_start, activity_type="小组活动",
-                            participants=10, residents=8, liaison_status=status, liaison_note="有出入",
-                            reviewed_at=utcnow())
+        activity = Activity(
+            community_id=community.id,
+            held_on=report.period_start,
+            activity_type="小组活动",
+            participants=10,
+            residents=8,
+            liaison_status=status,
+            liaison_note="有出入",
+            reviewed_at=utcnow(),
+        )
         activity.photos.append(ActivityPhoto(file=photo))
         report.activities.append(activity)
-    db.session.add(Expense(project_id=project.id, line=project.budget[0], amount_fen=12_345,
-                           spent_on=today_local()))
+    db.session.add(
+        Expense(
+            project_id=project.id, line=project.budget[0], amount_fen=12_345, spent_on=today_local()
+        )
+    )
     db.session.commit()
     return project
 
@@ -79,9 +97,15 @@ def test_dashboard_lists_and_pages_query_a_constant_number_of_times(app_ctx, mak
 
 def test_dashboard_filters_by_district_street_category_and_status(app_ctx, make, login, city):
     comp = make.followup_competition()
-    in_wuling = make.project(competition=comp, communities=[city["芙蓉社区"]], project_name="芙蓉助老")
-    in_dingcheng = make.project(competition=comp, communities=[city["桥南社区"]], project_name="桥南助残",
-                                category=comp.categories[1])
+    in_wuling = make.project(
+        competition=comp, communities=[city["芙蓉社区"]], project_name="芙蓉助老"
+    )
+    in_dingcheng = make.project(
+        competition=comp,
+        communities=[city["桥南社区"]],
+        project_name="桥南助残",
+        category=comp.categories[1],
+    )
     in_dingcheng.status = ProjectStatus.SUSPENDED
     db.session.commit()
     client = login(make.organizer())
@@ -122,7 +146,9 @@ def test_home_panels_for_each_role(app_ctx, make, login, city):
     assert project.application.project_name in org_home
     assert "项目跟踪" in login(make.organizer()).get("/").get_data(as_text=True)
     assert project.application.project_name in login(liaison).get("/").get_data(as_text=True)
-    assert project.application.project_name not in login(make.judge()).get("/").get_data(as_text=True)
+    assert project.application.project_name not in login(make.judge()).get("/").get_data(
+        as_text=True
+    )
 
 
 def test_project_urls_are_closed_to_others(app_ctx, make, login, city):
@@ -131,18 +157,30 @@ def test_project_urls_are_closed_to_others(app_ctx, make, login, city):
     report = project.reports[0]
     evaluation = project.evaluations[0]
     expense = db.session.scalar(sa.select(Expense).where(Expense.project_id == project.id))
-    urls = [f"/followup/projects/{project.id}", f"/followup/projects/{project.id}/agreement",
-            f"/followup/reports/{report.id}", f"/followup/evaluations/{evaluation.id}",
-            f"/followup/projects/{project.id}/expenses/new", f"/followup/milestones/{project.milestones[0].id}/done"]
-    outsiders = {"another organization's member": make.applicant(),
-                 "a liaison of another community": make.liaison_of(city["紫菱社区"]),
-                 "a judge": make.judge()}
+    urls = [
+        f"/followup/projects/{project.id}",
+        f"/followup/projects/{project.id}/agreement",
+        f"/followup/reports/{report.id}",
+        f"/followup/evaluations/{evaluation.id}",
+        f"/followup/projects/{project.id}/expenses/new",
+        f"/followup/milestones/{project.milestones[0].id}/done",
+    ]
+    outsiders = {
+        "another organization's member": make.applicant(),
+        "a liaison of another community": make.liaison_of(city["紫菱社区"]),
+        "a judge": make.judge(),
+    }
     for who, user in outsiders.items():
         client = login(user)
         for url in urls:
             assert client.get(url).status_code == 403, (who, url)
-        assert client.post(f"/followup/projects/{project.id}/expenses/new",
-                           data={"line_id": expense.line_id, "amount": "1"}).status_code == 403, who
+        assert (
+            client.post(
+                f"/followup/projects/{project.id}/expenses/new",
+                data={"line_id": expense.line_id, "amount": "1"},
+            ).status_code
+            == 403
+        ), who
     for url in ["/followup/", "/followup/communities", "/followup/disputes"]:
         assert login(owner).get(url).status_code == 403
     assert login(owner).get(urls[0]).status_code == 200

@@ -41,9 +41,15 @@ def setting(make):
     other_owner = make.applicant()
     make.organization(members=[other_owner])
     return {
-        "areas": areas, "owner": owner, "project": project, "report": report,
-        "liaison": make.liaison_of(areas["芙蓉社区"]), "other_liaison": make.liaison_of(areas["紫菱社区"]),
-        "other_owner": other_owner, "judge": make.judge(), "organizer": make.organizer(),
+        "areas": areas,
+        "owner": owner,
+        "project": project,
+        "report": report,
+        "liaison": make.liaison_of(areas["芙蓉社区"]),
+        "other_liaison": make.liaison_of(areas["紫菱社区"]),
+        "other_owner": other_owner,
+        "judge": make.judge(),
+        "organizer": make.organizer(),
     }
 
 
@@ -52,34 +58,60 @@ def _disputed(setting, login, *types) -> list[ActivityDispute]:
     owner = login(setting["owner"])
     report = setting["report"]
     for activity_type in types:
-        assert owner.post(f"/followup/reports/{report.id}/activities/new", content_type="multipart/form-data",
-                          data={"community_id": setting["areas"]["芙蓉社区"].id,
-                                "held_on": report.period_start.isoformat(), "activity_type": activity_type,
-                                "participants": "30", "residents": "20"}).status_code == 302
-    assert owner.post(f"/followup/reports/{report.id}", data={"summary": "本期小结",
-                                                              "action": "submit"}).status_code == 302
+        assert (
+            owner.post(
+                f"/followup/reports/{report.id}/activities/new",
+                content_type="multipart/form-data",
+                data={
+                    "community_id": setting["areas"]["芙蓉社区"].id,
+                    "held_on": report.period_start.isoformat(),
+                    "activity_type": activity_type,
+                    "participants": "30",
+                    "residents": "20",
+                },
+            ).status_code
+            == 302
+        )
+    assert (
+        owner.post(
+            f"/followup/reports/{report.id}", data={"summary": "本期小结", "action": "submit"}
+        ).status_code
+        == 302
+    )
     liaison = login(setting["liaison"])
     db.session.refresh(report)
     for activity in report.activities:
-        assert liaison.post(f"/followup/activities/{activity.id}/review",
-                            data={"decision": "dispute", "note": "当天社区没有这场活动"}).status_code == 302
+        assert (
+            liaison.post(
+                f"/followup/activities/{activity.id}/review",
+                data={"decision": "dispute", "note": "当天社区没有这场活动"},
+            ).status_code
+            == 302
+        )
     return list(db.session.scalars(sa.select(ActivityDispute).order_by(ActivityDispute.id)))
 
 
 def _answer(client, dispute, text="当天有签到表，见附件。", files=None):
     files = [upload(PDF, "签到表.pdf"), upload(png(), "现场照片.png")] if files is None else files
-    return client.post(f"/followup/disputes/{dispute.id}/answer", content_type="multipart/form-data",
-                       data={"answer-text": text, "answer-evidence": files})
+    return client.post(
+        f"/followup/disputes/{dispute.id}/answer",
+        content_type="multipart/form-data",
+        data={"answer-text": text, "answer-evidence": files},
+    )
 
 
 def _respond(client, dispute, decision, note=""):
-    return client.post(f"/followup/disputes/{dispute.id}/respond",
-                       data={"response-decision": decision, "response-note": note})
+    return client.post(
+        f"/followup/disputes/{dispute.id}/respond",
+        data={"response-decision": decision, "response-note": note},
+    )
 
 
 def _decide(client, dispute, outcome, reason):
-    return client.post(f"/followup/disputes/{dispute.id}/decide",
-                       data={"decision-outcome": outcome, "decision-reason": reason})
+    return client.post(
+        f"/followup/disputes/{dispute.id}/decide",
+        data={"decision-outcome": outcome, "decision-reason": reason},
+    )
 
 
 def _pass_midterm(make, project):
@@ -123,28 +155,46 @@ def test_the_organization_answers_with_evidence_and_the_liaison_confirms(app_ctx
     assert "当天有签到表，见附件。" in page and "Confirm the activity" in page
     project_id = setting["project"].id
     for evidence in answer.evidence:
-        assert liaison.get(f"/followup/projects/{project_id}/files/{evidence.stored_file_id}").status_code == 200
-        assert login(setting["other_owner"]).get(
-            f"/followup/projects/{project_id}/files/{evidence.stored_file_id}").status_code == 403
+        assert (
+            liaison.get(
+                f"/followup/projects/{project_id}/files/{evidence.stored_file_id}"
+            ).status_code
+            == 200
+        )
+        assert (
+            login(setting["other_owner"])
+            .get(f"/followup/projects/{project_id}/files/{evidence.stored_file_id}")
+            .status_code
+            == 403
+        )
 
     assert _respond(liaison, dispute, "confirm", "看过签到表，确认属实").status_code == 302
     db.session.refresh(dispute)
     assert dispute.status == DisputeStatus.RESOLVED and dispute.closed_at is not None
     assert dispute.activity.liaison_status == LiaisonStatus.CONFIRMED
-    assert {n.user_id for n in notices("dispute_resolved")} == {setting["owner"].id, setting["organizer"].id}
+    assert {n.user_id for n in notices("dispute_resolved")} == {
+        setting["owner"].id,
+        setting["organizer"].id,
+    }
     assert "看过签到表，确认属实" in notices("dispute_resolved")[0].body
     # An ended dispute takes no more steps.
     assert _respond(liaison, dispute, "keep", "x").status_code == 409
     assert _decide(login(setting["organizer"]), dispute, "uphold", "x").status_code == 409
     actions = audit_actions()
-    steps = [actions.index(a) for a in ("followup.open_dispute", "followup.answer_dispute",
-                                        "followup.resolve_dispute")]
+    steps = [
+        actions.index(a)
+        for a in ("followup.open_dispute", "followup.answer_dispute", "followup.resolve_dispute")
+    ]
     assert steps == sorted(steps)
 
 
 def test_the_liaison_keeps_the_dispute_and_the_organizer_decides_both_ways(app_ctx, login, setting):
     first, second = _disputed(setting, login, "入户探访", "小组活动")
-    owner, liaison, organizer = login(setting["owner"]), login(setting["liaison"]), login(setting["organizer"])
+    owner, liaison, organizer = (
+        login(setting["owner"]),
+        login(setting["liaison"]),
+        login(setting["organizer"]),
+    )
     for dispute in (first, second):
         assert _answer(owner, dispute, files=[]).status_code == 302
 
@@ -165,29 +215,55 @@ def test_the_liaison_keeps_the_dispute_and_the_organizer_decides_both_ways(app_c
     assert _decide(organizer, second, "dismiss", "照片可证明活动举办").status_code == 302
     db.session.refresh(first)
     db.session.refresh(second)
-    assert first.status == DisputeStatus.UPHELD and first.activity.liaison_status == LiaisonStatus.DISPUTED
-    assert second.status == DisputeStatus.DISMISSED and second.activity.liaison_status == LiaisonStatus.CONFIRMED
-    assert [s.step for s in first.steps] == [DisputeStep.OPENED, DisputeStep.ANSWERED, DisputeStep.KEPT,
-                                             DisputeStep.UPHELD]
+    assert (
+        first.status == DisputeStatus.UPHELD
+        and first.activity.liaison_status == LiaisonStatus.DISPUTED
+    )
+    assert (
+        second.status == DisputeStatus.DISMISSED
+        and second.activity.liaison_status == LiaisonStatus.CONFIRMED
+    )
+    assert [s.step for s in first.steps] == [
+        DisputeStep.OPENED,
+        DisputeStep.ANSWERED,
+        DisputeStep.KEPT,
+        DisputeStep.UPHELD,
+    ]
     assert first.steps[-1].author_id == setting["organizer"].id
 
     decided = notices("dispute_decided")
     assert {n.user_id for n in decided} == {setting["owner"].id, setting["liaison"].id}
     bodies = " ".join(n.body for n in decided)
-    assert "不予计入" in bodies and "签到表无法证明居民参与" in bodies and "照片可证明活动举办" in bodies
+    assert (
+        "不予计入" in bodies
+        and "签到表无法证明居民参与" in bodies
+        and "照片可证明活动举办" in bodies
+    )
     actions = audit_actions()
-    assert actions.count("followup.keep_dispute") == 2 and actions.count("followup.decide_dispute") == 2
+    assert (
+        actions.count("followup.keep_dispute") == 2
+        and actions.count("followup.decide_dispute") == 2
+    )
     from venture.audit.models import AuditEntry
 
-    upheld = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "followup.decide_dispute",
-                                                           AuditEntry.object_id == str(first.id)))
-    assert upheld.changes["status"] == ["kept", "upheld"] and upheld.changes["note"] == "签到表无法证明居民参与"
+    upheld = db.session.scalar(
+        sa.select(AuditEntry).where(
+            AuditEntry.action == "followup.decide_dispute", AuditEntry.object_id == str(first.id)
+        )
+    )
+    assert (
+        upheld.changes["status"] == ["kept", "upheld"]
+        and upheld.changes["note"] == "签到表无法证明居民参与"
+    )
     # Both sides see how it ended, in their own language.
     setting["liaison"].locale = "en"
     db.session.commit()
-    assert "Upheld: the activity is not counted" in liaison.get(f"/followup/disputes/{first.id}").get_data(
-        as_text=True)
-    assert "异议驳回：活动予以确认" in owner.get(f"/followup/disputes/{second.id}").get_data(as_text=True)
+    assert "Upheld: the activity is not counted" in liaison.get(
+        f"/followup/disputes/{first.id}"
+    ).get_data(as_text=True)
+    assert "异议驳回：活动予以确认" in owner.get(f"/followup/disputes/{second.id}").get_data(
+        as_text=True
+    )
 
 
 def test_an_open_dispute_holds_the_tranche_its_report_pays_for(app_ctx, make, login, setting):
@@ -204,14 +280,22 @@ def test_an_open_dispute_holds_the_tranche_its_report_pays_for(app_ctx, make, lo
     refused = organizer.post(f"/followup/tranches/{second.id}/release")
     assert refused.status_code == 409
     message = refused.get_data(as_text=True)
-    assert "异议" in message and "芙蓉社区" in message and setting["report"].period_start.isoformat() in message
+    assert (
+        "异议" in message
+        and "芙蓉社区" in message
+        and setting["report"].period_start.isoformat() in message
+    )
     db.session.refresh(second)
     assert second.status == TrancheStatus.PENDING
     # The tranche says so, with a link to the dispute, to the organizer and to the organization.
     for client in (organizer, login(setting["owner"])):
         page = client.get(f"/followup/projects/{project.id}").get_data(as_text=True)
-        assert 'data-testid="held-by-dispute"' in page and f"/followup/disputes/{dispute.id}" in page
-    assert 'data-testid="dispute-hold"' in organizer.get(f"/followup/disputes/{dispute.id}").get_data(as_text=True)
+        assert (
+            'data-testid="held-by-dispute"' in page and f"/followup/disputes/{dispute.id}" in page
+        )
+    assert 'data-testid="dispute-hold"' in organizer.get(
+        f"/followup/disputes/{dispute.id}"
+    ).get_data(as_text=True)
 
     # Answered is still open: still held. Resolved: released.
     assert _answer(login(setting["owner"]), dispute, files=[]).status_code == 302
@@ -221,11 +305,14 @@ def test_an_open_dispute_holds_the_tranche_its_report_pays_for(app_ctx, make, lo
     assert organizer.post(f"/followup/tranches/{second.id}/release").status_code == 302
     db.session.refresh(second)
     assert second.status == TrancheStatus.RELEASED
-    assert 'data-testid="held-by-dispute"' not in organizer.get(f"/followup/projects/{project.id}").get_data(
-        as_text=True)
+    assert 'data-testid="held-by-dispute"' not in organizer.get(
+        f"/followup/projects/{project.id}"
+    ).get_data(as_text=True)
 
 
-def test_money_paid_cannot_be_held_so_the_hold_passes_to_the_next_tranche(app_ctx, make, login, setting):
+def test_money_paid_cannot_be_held_so_the_hold_passes_to_the_next_tranche(
+    app_ctx, make, login, setting
+):
     project = setting["project"]
     first, second, third = project.tranches
     organizer = setting["organizer"]
@@ -270,8 +357,10 @@ def test_bad_answers_are_refused_with_a_message_and_nothing_is_kept(app_ctx, log
     assert "签到表.exe 不是允许的文件类型" in wrong_type.get_data(as_text=True)
     too_long = _answer(owner, dispute, text="长" * 5001, files=[])
     assert too_long.status_code == 422
-    bad_choice = login(setting["organizer"]).post(f"/followup/disputes/{dispute.id}/decide",
-                                                  data={"decision-outcome": "both", "decision-reason": "x"})
+    bad_choice = login(setting["organizer"]).post(
+        f"/followup/disputes/{dispute.id}/decide",
+        data={"decision-outcome": "both", "decision-reason": "x"},
+    )
     assert bad_choice.status_code == 422
     db.session.refresh(dispute)
     assert dispute.status == DisputeStatus.OPEN
@@ -283,15 +372,26 @@ def test_bad_answers_are_refused_with_a_message_and_nothing_is_kept(app_ctx, log
 def test_each_side_is_shown_the_dispute_waiting_for_it(app_ctx, login, setting):
     (dispute,) = _disputed(setting, login, "入户探访")
     # The organization's next step is its answer; the organizer's home links to the disputes.
-    project_page = login(setting["owner"]).get(f"/followup/projects/{setting['project'].id}").get_data(as_text=True)
+    project_page = (
+        login(setting["owner"])
+        .get(f"/followup/projects/{setting['project'].id}")
+        .get_data(as_text=True)
+    )
     assert "答复社区提出的异议" in project_page
     assert "/followup/disputes" in login(setting["organizer"]).get("/").get_data(as_text=True)
     _answer(login(setting["owner"]), dispute, files=[])
     # Answered: the liaison's home says it is their turn.
-    assert f"/followup/disputes/{dispute.id}" in login(setting["liaison"]).get("/").get_data(as_text=True)
+    assert f"/followup/disputes/{dispute.id}" in login(setting["liaison"]).get("/").get_data(
+        as_text=True
+    )
     home = login(setting["liaison"]).get("/followup/community").get_data(as_text=True)
     assert f"/followup/disputes/{dispute.id}" in home and "已答复，等待社区处理" in home
     assert f"/followup/disputes/{dispute.id}" not in login(setting["other_liaison"]).get(
-        "/followup/community").get_data(as_text=True)
-    report_page = login(setting["owner"]).get(f"/followup/reports/{setting['report'].id}").get_data(as_text=True)
+        "/followup/community"
+    ).get_data(as_text=True)
+    report_page = (
+        login(setting["owner"])
+        .get(f"/followup/reports/{setting['report'].id}")
+        .get_data(as_text=True)
+    )
     assert f"/followup/disputes/{dispute.id}" in report_page

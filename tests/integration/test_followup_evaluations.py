@@ -37,8 +37,12 @@ def _submitted(project):
 
 
 def _self_assessment_data(**overrides):
-    data = {"self_assessment": "按计划完成入户探访与志愿者培训。", "self_score": "82.5",
-            "report_file": upload(PDF, "中期报告.pdf"), "ledger_file": upload(xlsx(), "支出台账.xlsx")}
+    data = {
+        "self_assessment": "按计划完成入户探访与志愿者培训。",
+        "self_score": "82.5",
+        "report_file": upload(PDF, "中期报告.pdf"),
+        "ledger_file": upload(xlsx(), "支出台账.xlsx"),
+    }
     data.update(overrides)
     return data
 
@@ -50,14 +54,27 @@ def test_the_organization_submits_its_self_assessment_before_the_deadline(app_ct
     client = login(owner)
     url = f"/followup/evaluations/{evaluation.id}/self-assessment"
 
-    missing_ledger = client.post(url, data=_self_assessment_data(ledger_file=None), content_type="multipart/form-data")
+    missing_ledger = client.post(
+        url, data=_self_assessment_data(ledger_file=None), content_type="multipart/form-data"
+    )
     assert missing_ledger.status_code == 422 and "支出台账" in missing_ledger.get_data(as_text=True)
-    bad_score = client.post(url, data=_self_assessment_data(self_score="120"), content_type="multipart/form-data")
+    bad_score = client.post(
+        url, data=_self_assessment_data(self_score="120"), content_type="multipart/form-data"
+    )
     assert bad_score.status_code == 422 and "自评分" in bad_score.get_data(as_text=True)
-    assert login(make.applicant()).post(url, data=_self_assessment_data(),
-                                        content_type="multipart/form-data").status_code == 403
+    assert (
+        login(make.applicant())
+        .post(url, data=_self_assessment_data(), content_type="multipart/form-data")
+        .status_code
+        == 403
+    )
 
-    assert client.post(url, data=_self_assessment_data(), content_type="multipart/form-data").status_code == 302
+    assert (
+        client.post(
+            url, data=_self_assessment_data(), content_type="multipart/form-data"
+        ).status_code
+        == 302
+    )
     db.session.refresh(evaluation)
     assert evaluation.status == EvaluationStatus.SUBMITTED
     assert evaluation.self_score == Decimal("82.50")
@@ -72,8 +89,15 @@ def test_a_late_self_assessment_is_refused(app_ctx, make):
     project = make.project(members=[owner])
     evaluation = _midterm(project)
     with pytest.raises(DeadlinePassed):
-        services.submit_self_assessment(evaluation, text="迟交", self_score="80", report_upload=None,
-                                        ledger_upload=None, actor=owner, now=evaluation.due_at)
+        services.submit_self_assessment(
+            evaluation,
+            text="迟交",
+            self_score="80",
+            report_upload=None,
+            ledger_upload=None,
+            actor=owner,
+            now=evaluation.due_at,
+        )
 
 
 def test_a_missing_self_assessment_fails_the_evaluation_at_the_deadline(app_ctx, make, login):
@@ -102,16 +126,44 @@ def test_the_organizer_button_runs_the_deadline_check(app_ctx, make, login):
     assert _midterm(project).status == EvaluationStatus.FAILED
 
 
-@pytest.mark.parametrize("scores, method, expected, status, grade", [
-    # trimmed (drop highest and lowest of three): the middle total
-    ([[25, 18, 17, 25], [20, 15, 15, 20], [30, 20, 20, 30]], Method.TRIMMED, "85.00", "passed", "A"),
-    ([[20, 15, 15, 20], [18, 12, 12, 18], [25, 18, 17, 25]], Method.TRIMMED, "70.00", "passed", "B"),
-    # mean of 60, 60, 59: 59.666… published as 59.67 — below the pass mark
-    ([[18, 12, 12, 18], [18, 12, 12, 18], [18, 12, 11, 18]], Method.MEAN, "59.67", "failed", "C"),
-    ([[18, 12, 12, 18], [18, 12, 12, 18], [18, 12, 12, 18]], Method.MEAN, "60.00", "passed", "B"),
-])
-def test_the_result_comes_from_the_sheets_through_the_engine(app_ctx, make, scores, method, expected, status,
-                                                             grade):
+@pytest.mark.parametrize(
+    "scores, method, expected, status, grade",
+    [
+        # trimmed (drop highest and lowest of three): the middle total
+        (
+            [[25, 18, 17, 25], [20, 15, 15, 20], [30, 20, 20, 30]],
+            Method.TRIMMED,
+            "85.00",
+            "passed",
+            "A",
+        ),
+        (
+            [[20, 15, 15, 20], [18, 12, 12, 18], [25, 18, 17, 25]],
+            Method.TRIMMED,
+            "70.00",
+            "passed",
+            "B",
+        ),
+        # mean of 60, 60, 59: 59.666… published as 59.67 — below the pass mark
+        (
+            [[18, 12, 12, 18], [18, 12, 12, 18], [18, 12, 11, 18]],
+            Method.MEAN,
+            "59.67",
+            "failed",
+            "C",
+        ),
+        (
+            [[18, 12, 12, 18], [18, 12, 12, 18], [18, 12, 12, 18]],
+            Method.MEAN,
+            "60.00",
+            "passed",
+            "B",
+        ),
+    ],
+)
+def test_the_result_comes_from_the_sheets_through_the_engine(
+    app_ctx, make, scores, method, expected, status, grade
+):
     project = make.project()
     evaluation = _submitted(project)
     evaluation.stage.method = method
@@ -129,10 +181,14 @@ def test_no_result_without_a_sheet(app_ctx, make, login):
     with pytest.raises(ValidationError):
         services.decide_evaluation(evaluation)
     response = login(make.organizer()).post(f"/followup/evaluations/{evaluation.id}/decide")
-    assert response.status_code == 422 and "尚无评估专家提交评分表" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "尚无评估专家提交评分表" in response.get_data(
+        as_text=True
+    )
 
 
-def test_evaluators_are_assigned_without_conflicts_and_decide_when_all_sheets_are_in(app_ctx, make, login):
+def test_evaluators_are_assigned_without_conflicts_and_decide_when_all_sheets_are_in(
+    app_ctx, make, login
+):
     member_judge = make.judge_with_profile()
     project = make.project(members=[make.applicant(), member_judge])
     org = project.organization
@@ -140,14 +196,22 @@ def test_evaluators_are_assigned_without_conflicts_and_decide_when_all_sheets_ar
     tied = make.judge_with_profile()
     db.session.add(JudgeTie(judge_id=tied.id, organization_id=org.id, kind=TieKind.BOARD))
     recorded = make.judge_with_profile()
-    db.session.add(Conflict(judge_id=recorded.id, application_id=project.application_id,
-                            source=ConflictSource.DECLARED, reason="亲属"))
+    db.session.add(
+        Conflict(
+            judge_id=recorded.id,
+            application_id=project.application_id,
+            source=ConflictSource.DECLARED,
+            reason="亲属",
+        )
+    )
     free = [make.judge_with_profile() for _ in range(2)]
     db.session.commit()
     evaluation = _submitted(project)
 
     organizer = login(make.organizer())
-    response = organizer.post(f"/followup/evaluations/{evaluation.id}/assign", data={"assign-k": "3"})
+    response = organizer.post(
+        f"/followup/evaluations/{evaluation.id}/assign", data={"assign-k": "3"}
+    )
     assert response.status_code == 302
     assigned = {a.judge_id for a in db.session.scalars(db.select(Assignment))}
     assert assigned == {j.id for j in free}  # never a conflicted judge
@@ -160,9 +224,19 @@ def test_evaluators_are_assigned_without_conflicts_and_decide_when_all_sheets_ar
     assert login(free[0]).get(f"/followup/projects/{project.id}").status_code == 403
 
     names = [c.name for c in evaluation.stage.rubric.criteria]
-    make.sheet(evaluation.stage, project.application, free[0], dict(zip(names, [25, 18, 17, 25], strict=True)))
+    make.sheet(
+        evaluation.stage,
+        project.application,
+        free[0],
+        dict(zip(names, [25, 18, 17, 25], strict=True)),
+    )
     assert services.decide_ready_evaluations() == 0  # one sheet is still missing
-    make.sheet(evaluation.stage, project.application, free[1], dict(zip(names, [24, 16, 16, 24], strict=True)))
+    make.sheet(
+        evaluation.stage,
+        project.application,
+        free[1],
+        dict(zip(names, [24, 16, 16, 24], strict=True)),
+    )
     assert services.decide_ready_evaluations() == 1
     db.session.refresh(evaluation)
     assert evaluation.status == EvaluationStatus.PASSED and str(evaluation.score) == "82.50"
@@ -174,7 +248,9 @@ def test_assignment_refuses_when_every_judge_has_a_conflict(app_ctx, make, login
     judge = make.judge_with_profile()
     project = make.project(members=[judge])
     evaluation = _submitted(project)
-    response = login(make.organizer()).post(f"/followup/evaluations/{evaluation.id}/assign", data={"assign-k": "2"})
+    response = login(make.organizer()).post(
+        f"/followup/evaluations/{evaluation.id}/assign", data={"assign-k": "2"}
+    )
     assert response.status_code == 422
     assert "利益冲突" in response.get_data(as_text=True)
 
@@ -187,4 +263,6 @@ def test_the_candidates_adapter_lists_projects_whose_self_assessment_is_in(app_c
     ready = make.project(competition=comp)
     _submitted(ready)
     assert [a.id for a in evaluation_candidates(comp.stage("midterm"))] == [ready.application_id]
-    assert waiting.application_id not in [a.id for a in evaluation_candidates(comp.stage("midterm"))]
+    assert waiting.application_id not in [
+        a.id for a in evaluation_candidates(comp.stage("midterm"))
+    ]

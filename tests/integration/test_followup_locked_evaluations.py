@@ -31,8 +31,13 @@ LOCKED = "本次大赛结果已最终确定，不能再修改。"
 def _criteria_form(rows, name):
     data = {"name": name}
     for i, (cname, maximum) in enumerate(rows):
-        data.update({f"criteria-{i}-name": cname, f"criteria-{i}-max_score": str(maximum),
-                     f"criteria-{i}-description": f"{cname}的评分要点"})
+        data.update(
+            {
+                f"criteria-{i}-name": cname,
+                f"criteria-{i}-max_score": str(maximum),
+                f"criteria-{i}-description": f"{cname}的评分要点",
+            }
+        )
     return data
 
 
@@ -41,7 +46,9 @@ def _scoring_form(comp, **changes):
     data = {}
     for kind in ("online_review", "roadshow", "midterm", "final"):
         stage = comp.stage(StageKind(kind))
-        data.update({f"{kind}_rubric": str(stage.rubric_id or ""), f"{kind}_weight": str(stage.weight)})
+        data.update(
+            {f"{kind}_rubric": str(stage.rubric_id or ""), f"{kind}_weight": str(stage.weight)}
+        )
         if stage.blind:
             data[f"{kind}_blind"] = "y"
     data.update(changes)
@@ -69,18 +76,31 @@ def _final_competition_without_midterm_rubric(make):
 
 
 def _refusals(action: str) -> list[AuditEntry]:
-    rows = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq))
+    rows = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq)
+    )
     return [row for row in rows if "refused" in (row.changes or {})]
 
 
 def _score(judge, stage, application, scores):
-    assignment = db.session.scalar(sa.select(Assignment).where(
-        Assignment.stage_id == stage.id, Assignment.application_id == application.id,
-        Assignment.judge_id == judge.id, Assignment.status == AssignmentStatus.ACTIVE))
+    assignment = db.session.scalar(
+        sa.select(Assignment).where(
+            Assignment.stage_id == stage.id,
+            Assignment.application_id == application.id,
+            Assignment.judge_id == judge.id,
+            Assignment.status == AssignmentStatus.ACTIVE,
+        )
+    )
     conflicts.confirm_no_conflict(judge, assignment)
     data = {f"score-{c.id}": str(s) for c, s in zip(stage.rubric.criteria, scores, strict=True)}
-    save_sheet(judge, stage, application, {**data, "confidence": "4", "recommendation": "fund"}, version=0,
-               submit=True)
+    save_sheet(
+        judge,
+        stage,
+        application,
+        {**data, "confidence": "4", "recommendation": "fund"},
+        version=0,
+        submit=True,
+    )
 
 
 def test_an_evaluation_is_set_up_staffed_and_scored_after_the_results_are_final(make, login):
@@ -96,17 +116,30 @@ def test_an_evaluation_is_set_up_staffed_and_scored_after_the_results_are_final(
 
     # The organizer writes the evaluation rubric and sets it on the mid-term stage.
     rubrics = f"/competitions/{comp.id}/setup/rubrics"
-    assert client.post(rubrics, data={"name": "中期评估评分表", "stage_kind": "midterm"}).status_code == 302
+    assert (
+        client.post(rubrics, data={"name": "中期评估评分表", "stage_kind": "midterm"}).status_code
+        == 302
+    )
     rubric = db.session.scalar(sa.select(Rubric).where(Rubric.name == "中期评估评分表"))
-    assert "data-rubric-form" in client.get(f"{rubrics}/{rubric.id}").get_data(as_text=True)  # not frozen
-    assert client.post(f"{rubrics}/{rubric.id}",
-                       data=_criteria_form(EVALUATION_CRITERIA, "中期评估评分表")).status_code == 302
-    scoring = client.post(f"/competitions/{comp.id}/setup/scoring",
-                          data=_scoring_form(comp, midterm_rubric=str(rubric.id)))
+    assert "data-rubric-form" in client.get(f"{rubrics}/{rubric.id}").get_data(
+        as_text=True
+    )  # not frozen
+    assert (
+        client.post(
+            f"{rubrics}/{rubric.id}", data=_criteria_form(EVALUATION_CRITERIA, "中期评估评分表")
+        ).status_code
+        == 302
+    )
+    scoring = client.post(
+        f"/competitions/{comp.id}/setup/scoring",
+        data=_scoring_form(comp, midterm_rubric=str(rubric.id)),
+    )
     assert scoring.status_code == 302
     db.session.expire_all()
     assert midterm.rubric_id == rubric.id and midterm.rubric.total_max == 100
-    scoring_change = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "competition.scoring_changed"))
+    scoring_change = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "competition.scoring_changed")
+    )
     assert set(scoring_change.changes) == {"midterm"}  # the review and roadshow stayed as they were
 
     # Evaluators are assigned, each hears of it, they score, and the evaluation is decided.
@@ -120,7 +153,9 @@ def test_an_evaluation_is_set_up_staffed_and_scored_after_the_results_are_final(
     _score(evaluators[1], midterm, project.application, [24, 16, 16, 24])
     db.session.refresh(evaluation)
     assert evaluation.status == EvaluationStatus.PASSED and evaluation.score == Decimal("82.50")
-    assert not any("refused" in (e.changes or {}) for e in db.session.scalars(sa.select(AuditEntry)))
+    assert not any(
+        "refused" in (e.changes or {}) for e in db.session.scalars(sa.select(AuditEntry))
+    )
 
 
 def test_the_review_and_roadshow_setup_stays_locked_and_each_attempt_is_audited(make, login):
@@ -133,19 +168,32 @@ def test_the_review_and_roadshow_setup_stays_locked_and_each_attempt_is_audited(
     url = f"/competitions/{comp.id}/setup/rubrics/{review_rubric.id}"
 
     assert "data-rubric-form" not in client.get(url).get_data(as_text=True)  # shown frozen
-    edited = client.post(url, data=_criteria_form([("需求分析", 50), ("项目设计", 50)], "专家评审评分表"))
+    edited = client.post(
+        url, data=_criteria_form([("需求分析", 50), ("项目设计", 50)], "专家评审评分表")
+    )
     assert edited.status_code == 423 and LOCKED in edited.get_data(as_text=True)
-    created = client.post(f"/competitions/{comp.id}/setup/rubrics",
-                          data={"name": "新的评审评分表", "stage_kind": "online_review"})
+    created = client.post(
+        f"/competitions/{comp.id}/setup/rubrics",
+        data={"name": "新的评审评分表", "stage_kind": "online_review"},
+    )
     assert created.status_code == 423 and LOCKED in created.get_data(as_text=True)
-    for change in ({"online_review_weight": "0.5", "roadshow_weight": "0.5"}, {"online_review_blind": None},
-                   {"online_review_rubric": ""}):
-        refused = client.post(f"/competitions/{comp.id}/setup/scoring", data=_scoring_form(comp, **change))
+    for change in (
+        {"online_review_weight": "0.5", "roadshow_weight": "0.5"},
+        {"online_review_blind": None},
+        {"online_review_rubric": ""},
+    ):
+        refused = client.post(
+            f"/competitions/{comp.id}/setup/scoring", data=_scoring_form(comp, **change)
+        )
         assert refused.status_code == 423 and LOCKED in refused.get_data(as_text=True)
 
     db.session.expire_all()
     assert [(c.name, c.max_score) for c in review.rubric.criteria] == before
-    assert (review.rubric_id, review.weight, review.blind) == (review_rubric.id, Decimal("0.4"), True)
+    assert (review.rubric_id, review.weight, review.blind) == (
+        review_rubric.id,
+        Decimal("0.4"),
+        True,
+    )
     assert not db.session.scalar(sa.select(Rubric).where(Rubric.name == "新的评审评分表"))
     assert len(_refusals("rubric.changed")) == 1 and len(_refusals("rubric.created")) == 1
     refused_scoring = _refusals("competition.scoring_changed")
@@ -163,11 +211,19 @@ def test_conflicts_are_recorded_for_evaluations_but_not_for_the_locked_review(ma
     db.session.commit()
     conflicted = db.session.get(User, rows[0].judge_id)
     review = comp.stage(StageKind.ONLINE_REVIEW)
-    kept = make.assignment(review, application, conflicted)  # from before the results: stays as it was
+    kept = make.assignment(
+        review, application, conflicted
+    )  # from before the results: stays as it was
 
     midterm = comp.stage(StageKind.MIDTERM)
-    response = login(organizer).post(f"/judging/stages/{midterm.id}/conflicts", data={
-        "judge_id": str(conflicted.id), "application_id": str(application.id), "reason": "评估专家是机构理事的亲属"})
+    response = login(organizer).post(
+        f"/judging/stages/{midterm.id}/conflicts",
+        data={
+            "judge_id": str(conflicted.id),
+            "application_id": str(application.id),
+            "reason": "评估专家是机构理事的亲属",
+        },
+    )
     assert response.status_code == 302
     active = {a.judge_id for a in services.active_assignments(evaluation)}
     assert conflicted.id not in active and len(active) == 2  # a replacement took the place
@@ -177,12 +233,16 @@ def test_conflicts_are_recorded_for_evaluations_but_not_for_the_locked_review(ma
     # The review's page (or no stage at all) is refused, and the attempt audited.
     for stage_kind in (StageKind.ONLINE_REVIEW, None):
         with pytest.raises(Locked):
-            conflicts.record_conflict(organizer, judges[-1], application, "另一条理由", stage_kind=stage_kind)
+            conflicts.record_conflict(
+                organizer, judges[-1], application, "另一条理由", stage_kind=stage_kind
+            )
     assert len(_refusals("judging.record_conflict")) == 2
 
     # A tie declared later also replaces the evaluator.
     tied = next(a.judge for a in services.active_assignments(evaluation))
-    db.session.add(JudgeTie(judge_id=tied.id, organization_id=project.organization.id, kind=TieKind.BOARD))
+    db.session.add(
+        JudgeTie(judge_id=tied.id, organization_id=project.organization.id, kind=TieKind.BOARD)
+    )
     db.session.commit()
     assert conflicts.apply_new_conflicts(tied) == 1
     db.session.commit()
@@ -201,8 +261,18 @@ def test_an_evaluator_behind_gets_one_reminder_before_the_evaluation_deadline(ma
     make.sheet(midterm, project.application, done, {"项目实施": 20})
 
     at_24h = midterm.ends_at - timedelta(hours=24)
-    assert send_reminders.apply(args=[at_24h.isoformat()]).get(disable_sync_subtasks=False)["judge_deadline"] == 1
-    assert send_reminders.apply(args=[at_24h.isoformat()]).get(disable_sync_subtasks=False)["judge_deadline"] == 0
+    assert (
+        send_reminders.apply(args=[at_24h.isoformat()]).get(disable_sync_subtasks=False)[
+            "judge_deadline"
+        ]
+        == 1
+    )
+    assert (
+        send_reminders.apply(args=[at_24h.isoformat()]).get(disable_sync_subtasks=False)[
+            "judge_deadline"
+        ]
+        == 0
+    )
     sent = notices("judge_deadline_reminder")
     assert [n.user_id for n in sent] == [evaluator.id] and sent[0].competition_id == comp.id
     assert sent[0].dedupe_key == f"judge_deadline:{midterm.id}:{evaluator.id}:24h"

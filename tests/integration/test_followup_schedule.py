@@ -30,39 +30,71 @@ def setting(make):
     areas = make.area_tree()
     owner = make.applicant()
     comp = make.followup_competition(implementation_days_ago=-60, midterm_in_days=200)
-    project = make.project(competition=comp, members=[owner], communities=[areas["芙蓉社区"]], active=False)
+    project = make.project(
+        competition=comp, members=[owner], communities=[areas["芙蓉社区"]], active=False
+    )
     return {"areas": areas, "owner": owner, "organizer": make.organizer(), "project": project}
 
 
 def _periods(project) -> list[tuple]:
     db.session.expire_all()
-    return [(r.period_start, r.period_end) for r in db.session.scalars(
-        sa.select(ProgressReport).where(ProgressReport.project_id == project.id)
-        .order_by(ProgressReport.period_start))]
+    return [
+        (r.period_start, r.period_end)
+        for r in db.session.scalars(
+            sa.select(ProgressReport)
+            .where(ProgressReport.project_id == project.id)
+            .order_by(ProgressReport.period_start)
+        )
+    ]
 
 
 def _sign(login, setting, starts, ends, report_period="monthly"):
     """The organization enters the agreement; the organizer confirms it (签约)."""
     project = setting["project"]
-    saved = login(setting["owner"]).post(f"/followup/projects/{project.id}/agreement", data={
-        "signed_on": today_local().isoformat(), "starts_on": starts.isoformat(), "ends_on": ends.isoformat(),
-        "report_period": report_period, "signed_copy": upload(png(), "协议.png")},
-        content_type="multipart/form-data")
+    saved = login(setting["owner"]).post(
+        f"/followup/projects/{project.id}/agreement",
+        data={
+            "signed_on": today_local().isoformat(),
+            "starts_on": starts.isoformat(),
+            "ends_on": ends.isoformat(),
+            "report_period": report_period,
+            "signed_copy": upload(png(), "协议.png"),
+        },
+        content_type="multipart/form-data",
+    )
     assert saved.status_code == 302, saved.get_data(as_text=True)
-    assert login(setting["organizer"]).post(f"/followup/projects/{project.id}/agreement/confirm").status_code == 302
+    assert (
+        login(setting["organizer"])
+        .post(f"/followup/projects/{project.id}/agreement/confirm")
+        .status_code
+        == 302
+    )
 
 
 def _post_activity(client, report, community, held_on):
-    return client.post(f"/followup/reports/{report.id}/activities/new", data={
-        "community_id": community.id, "held_on": held_on.isoformat(), "activity_type": "入户探访",
-        "participants": "12", "residents": "10", "description": "探访高龄老人。"},
-        content_type="multipart/form-data")
+    return client.post(
+        f"/followup/reports/{report.id}/activities/new",
+        data={
+            "community_id": community.id,
+            "held_on": held_on.isoformat(),
+            "activity_type": "入户探访",
+            "participants": "12",
+            "residents": "10",
+            "description": "探访高龄老人。",
+        },
+        content_type="multipart/form-data",
+    )
 
 
 def _report_covering(project, day) -> ProgressReport:
     db.session.expire_all()
-    return db.session.scalar(sa.select(ProgressReport).where(
-        ProgressReport.project_id == project.id, ProgressReport.period_start <= day, ProgressReport.period_end >= day))
+    return db.session.scalar(
+        sa.select(ProgressReport).where(
+            ProgressReport.project_id == project.id,
+            ProgressReport.period_start <= day,
+            ProgressReport.period_end >= day,
+        )
+    )
 
 
 def test_signing_the_agreement_moves_the_reports_to_its_dates(app_ctx, login, setting):
@@ -85,10 +117,16 @@ def test_signing_the_agreement_moves_the_reports_to_its_dates(app_ctx, login, se
     # An activity held inside the agreement's period, before today, can be entered.
     report = _report_covering(project, today - timedelta(days=3))
     assert report is not None
-    response = _post_activity(login(setting["owner"]), report, setting["areas"]["芙蓉社区"],
-                              today - timedelta(days=3))
+    response = _post_activity(
+        login(setting["owner"]), report, setting["areas"]["芙蓉社区"], today - timedelta(days=3)
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(Activity.id)).where(Activity.report_id == report.id)) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Activity.id)).where(Activity.report_id == report.id)
+        )
+        == 1
+    )
     # The organization is told the schedule with the confirmation.
     body = notices("agreement_confirmed")[0].body
     assert starts.isoformat() in body and report.period_start.isoformat() in body
@@ -100,7 +138,9 @@ def test_the_competitions_period_is_the_default(app_ctx, login, setting):
     _sign(login, setting, starts, ends, report_period="")
     project = setting["project"]
     assert project.agreement.report_period is None
-    assert _periods(project) == rules.report_periods(starts, ends, project.competition.report_period.value)
+    assert _periods(project) == rules.report_periods(
+        starts, ends, project.competition.report_period.value
+    )
 
 
 def test_changing_the_dates_keeps_started_reports_and_rebuilds_the_rest(app_ctx, login, setting):
@@ -110,14 +150,25 @@ def test_changing_the_dates_keeps_started_reports_and_rebuilds_the_rest(app_ctx,
     first, second = (r for r in sorted(project.reports, key=lambda r: r.period_start)[:2])
     first.status, first.summary = ReportStatus.SUBMITTED, "第一个月的工作。"
     db.session.commit()
-    assert _post_activity(login(setting["owner"]), second, setting["areas"]["芙蓉社区"],
-                          second.period_start).status_code == 302
-    kept = {(first.id, first.period_start, first.period_end), (second.id, second.period_start, second.period_end)}
+    assert (
+        _post_activity(
+            login(setting["owner"]), second, setting["areas"]["芙蓉社区"], second.period_start
+        ).status_code
+        == 302
+    )
+    kept = {
+        (first.id, first.period_start, first.period_end),
+        (second.id, second.period_start, second.period_end),
+    }
 
     new_start, new_end = starts + timedelta(days=15), ends + timedelta(days=60)
     url = f"/followup/projects/{project.id}/agreement/dates"
-    data = {"starts_on": new_start.isoformat(), "ends_on": new_end.isoformat(), "report_period": "quarterly",
-            "reason": "补充协议：项目延期两个月。"}
+    data = {
+        "starts_on": new_start.isoformat(),
+        "ends_on": new_end.isoformat(),
+        "report_period": "quarterly",
+        "reason": "补充协议：项目延期两个月。",
+    }
 
     # A reason is required; the end must follow the start.
     no_reason = login(organizer).post(url, data={**data, "reason": " "})
@@ -130,19 +181,27 @@ def test_changing_the_dates_keeps_started_reports_and_rebuilds_the_rest(app_ctx,
     assert login(organizer).post(url, data=data).status_code == 302
 
     db.session.expire_all()
-    reports = sorted(db.session.scalars(sa.select(ProgressReport).where(ProgressReport.project_id == project.id)),
-                     key=lambda r: r.period_start)
+    reports = sorted(
+        db.session.scalars(
+            sa.select(ProgressReport).where(ProgressReport.project_id == project.id)
+        ),
+        key=lambda r: r.period_start,
+    )
     assert kept <= {(r.id, r.period_start, r.period_end) for r in reports}
     rebuilt = [(r.period_start, r.period_end) for r in reports if r.id not in {k[0] for k in kept}]
     taken_until = max(end for _id, _start, end in kept)
     # The rest follows the new dates, quarterly, from the day after the kept reports.
-    expected = [(max(s, taken_until + timedelta(days=1)), e)
-                for s, e in rules.report_periods(new_start, new_end, "quarterly") if e > taken_until]
+    expected = [
+        (max(s, taken_until + timedelta(days=1)), e)
+        for s, e in rules.report_periods(new_start, new_end, "quarterly")
+        if e > taken_until
+    ]
     assert rebuilt == expected
     assert project.agreement.ends_on == new_end
     # Audited with the reason; the organization is told, with the reason.
-    entry = db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.action == "followup.change_agreement_dates")).one()
+    entry = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "followup.change_agreement_dates")
+    ).one()
     assert entry.actor_id == organizer.id
     assert entry.changes["reason"] == "补充协议：项目延期两个月。"
     assert entry.changes["ends_on"] == [ends.isoformat(), new_end.isoformat()]
@@ -162,9 +221,20 @@ def test_a_started_evaluation_keeps_its_deadline(app_ctx, login, setting):
     db.session.commit()
     midterm_due, final_due = midterm.due_at, final.due_at
     new_end = today + timedelta(days=500)
-    assert login(organizer).post(f"/followup/projects/{project.id}/agreement/dates", data={
-        "starts_on": (today - timedelta(days=10)).isoformat(), "ends_on": new_end.isoformat(),
-        "report_period": "monthly", "reason": "延期"}).status_code == 302
+    assert (
+        login(organizer)
+        .post(
+            f"/followup/projects/{project.id}/agreement/dates",
+            data={
+                "starts_on": (today - timedelta(days=10)).isoformat(),
+                "ends_on": new_end.isoformat(),
+                "report_period": "monthly",
+                "reason": "延期",
+            },
+        )
+        .status_code
+        == 302
+    )
     db.session.expire_all()
     assert midterm.due_at == midterm_due
     assert final.due_at != final_due and rules.local_date(final.due_at) >= new_end
@@ -173,8 +243,12 @@ def test_a_started_evaluation_keeps_its_deadline(app_ctx, login, setting):
 def test_only_organizers_change_the_dates_and_only_while_running(app_ctx, login, make, setting):
     project, today = setting["project"], today_local()
     url = f"/followup/projects/{project.id}/agreement/dates"
-    data = {"starts_on": today.isoformat(), "ends_on": (today + timedelta(days=100)).isoformat(),
-            "report_period": "monthly", "reason": "调整"}
+    data = {
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=100)).isoformat(),
+        "report_period": "monthly",
+        "reason": "调整",
+    }
     before = _periods(project)
     assert login(setting["owner"]).post(url, data=data).status_code == 403
     assert login(make.applicant()).get(url).status_code == 403
@@ -192,8 +266,14 @@ def test_only_organizers_change_the_dates_and_only_while_running(app_ctx, login,
 def test_the_same_dates_are_refused_with_a_message(app_ctx, login, setting):
     project = setting["project"]
     ag = project.agreement
-    response = login(setting["organizer"]).post(f"/followup/projects/{project.id}/agreement/dates", data={
-        "starts_on": ag.starts_on.isoformat(), "ends_on": ag.ends_on.isoformat(),
-        "report_period": ag.report_period.value if ag.report_period else "", "reason": "无"})
+    response = login(setting["organizer"]).post(
+        f"/followup/projects/{project.id}/agreement/dates",
+        data={
+            "starts_on": ag.starts_on.isoformat(),
+            "ends_on": ag.ends_on.isoformat(),
+            "report_period": ag.report_period.value if ag.report_period else "",
+            "reason": "无",
+        },
+    )
     assert response.status_code == 422
     assert not notices("project_rescheduled")

@@ -40,32 +40,108 @@ from tests.integration.test_permission_matrix import AUDIENCES, MATRIX, world  #
 from venture.extensions import db
 
 HOSTILE = [
-    "", " ", "0", "-1", "-999999999999999999999", "1e309", "NaN", "Infinity", "0.000000001", "12.345",
-    "2026-02-30", "9999-12-31", "1900-01-01T25:61", "true", "null", "[]", "{}",
-    "' OR 1=1 --", "\"; DROP TABLE application; --", "<script>alert(1)</script>", "=HYPERLINK(\"http://x\")",
-    "../../etc/passwd", "\x00\x01\x02", "\u202e\u200b零宽\ufeff", "😀" * 50, "字" * 5000, "x" * 100_000,
-    "13800000000", "91350100M000100Y43", "a@b", "%(name)s", "{{ 7*7 }}",
+    "",
+    " ",
+    "0",
+    "-1",
+    "-999999999999999999999",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "0.000000001",
+    "12.345",
+    "2026-02-30",
+    "9999-12-31",
+    "1900-01-01T25:61",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "' OR 1=1 --",
+    '"; DROP TABLE application; --',
+    "<script>alert(1)</script>",
+    '=HYPERLINK("http://x")',
+    "../../etc/passwd",
+    "\x00\x01\x02",
+    "\u202e\u200b零宽\ufeff",
+    "😀" * 50,
+    "字" * 5000,
+    "x" * 100_000,
+    "13800000000",
+    "91350100M000100Y43",
+    "a@b",
+    "%(name)s",
+    "{{ 7*7 }}",
 ]
 # Every number-carrying and hidden field gets each of these (2**31: beyond PostgreSQL's
 # INTEGER; 2**63: beyond any column)...
 NUMBERS = ["abc", str(2**31), str(2**63), str(10**30), "-1", ""]
 # ...and one of these (a fixed seed picks which).
-ODD_NUMBERS = ["1.5", "²", "١٢", "-9223372036854775809", "9223372036854775807", "0x10", "1e3", " 7 ", "NaN",
-               "-0", "+5", "1_000"]
+ODD_NUMBERS = [
+    "1.5",
+    "²",
+    "١٢",
+    "-9223372036854775809",
+    "9223372036854775807",
+    "0x10",
+    "1e3",
+    " 7 ",
+    "NaN",
+    "-0",
+    "+5",
+    "1_000",
+]
 DEEP = 5000  # levels of nesting: well past Python's recursion limit
-GENERIC_FIELDS = ["reason", "note", "comment", "name", "email", "amount", "score", "deadline", "locale", "code",
-                  "content", "phone", "outcome", "approved", "user_id", "judge_id", "active", "upheld", "version"]
+GENERIC_FIELDS = [
+    "reason",
+    "note",
+    "comment",
+    "name",
+    "email",
+    "amount",
+    "score",
+    "deadline",
+    "locale",
+    "code",
+    "content",
+    "phone",
+    "outcome",
+    "approved",
+    "user_id",
+    "judge_id",
+    "active",
+    "upheld",
+    "version",
+]
 # What a route no page offered a form for gets in a double submit.
-PLAUSIBLE = {"reason": "测试：复核后发现材料不全，请补充。", "note": "测试备注", "comment": "测试意见", "name": "测试",
-             "email": "fuzz@example.org", "amount": "1000", "score": "10", "deadline": "2026-06-01T10:00",
-             "locale": "zh_CN", "code": "123456", "content": "测试内容：对评分有异议，请复核。" * 2,
-             "phone": "13800000000", "outcome": "funded", "approved": "1", "user_id": "1", "judge_id": "1",
-             "active": "1", "upheld": "1", "version": "1"}
+PLAUSIBLE = {
+    "reason": "测试：复核后发现材料不全，请补充。",
+    "note": "测试备注",
+    "comment": "测试意见",
+    "name": "测试",
+    "email": "fuzz@example.org",
+    "amount": "1000",
+    "score": "10",
+    "deadline": "2026-06-01T10:00",
+    "locale": "zh_CN",
+    "code": "123456",
+    "content": "测试内容：对评分有异议，请复核。" * 2,
+    "phone": "13800000000",
+    "outcome": "funded",
+    "approved": "1",
+    "user_id": "1",
+    "judge_id": "1",
+    "active": "1",
+    "upheld": "1",
+    "version": "1",
+}
 NOT_FUZZED = {"accounts.logout"}  # ends the session the rest of the run needs
 # Routes that end something other routes need (a user, a draft, an open call): fuzzed last,
 # so that the forms before them still find the world as the crawl saw it.
-ENDS_SOMETHING = re.compile(r"set_active|archive|delete|remove|withdraw|reject|terminate|finalize|approve|"
-                            r"detach|end_flag|disable|decide|reopen|release|return_|submit|generate|pass_|open_")
+ENDS_SOMETHING = re.compile(
+    r"set_active|archive|delete|remove|withdraw|reject|terminate|finalize|approve|"
+    r"detach|end_flag|disable|decide|reopen|release|return_|submit|generate|pass_|open_"
+)
 
 
 @dataclass
@@ -77,8 +153,11 @@ class Target:
 
 
 def _deep_json_texts() -> list[str]:
-    return ["[" * DEEP + "]" * DEEP, '{"a":' * DEEP + "1" + "}" * DEEP,
-            '{"fields": ' + "[" * DEEP + "]" * DEEP + "}"]
+    return [
+        "[" * DEEP + "]" * DEEP,
+        '{"a":' * DEEP + "1" + "}" * DEEP,
+        '{"fields": ' + "[" * DEEP + "]" * DEEP + "}",
+    ]
 
 
 def _url_for(app, endpoint, values):
@@ -100,15 +179,22 @@ def _crawl_urls(app, contexts, fresh: dict[str, int]):
     seen = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
         entry = MATRIX.get(rule.endpoint)
-        if entry is None or "GET" not in rule.methods or rule.arguments - contexts[entry.context].keys():
+        if (
+            entry is None
+            or "GET" not in rule.methods
+            or rule.arguments - contexts[entry.context].keys()
+        ):
             continue
         values = {k: contexts[entry.context][k] for k in rule.arguments}
         variants = [("", values)]
         if "section_key" in rule.arguments:
             variants = [("", {**values, "section_key": s.key}) for s in SECTIONS]
         if "application_id" in rule.arguments and entry.context == "base":
-            variants += [(name, {**v, "application_id": app_id}) for name, app_id in fresh.items()
-                         for _, v in variants]
+            variants += [
+                (name, {**v, "application_id": app_id})
+                for name, app_id in fresh.items()
+                for _, v in variants
+            ]
         for role in _roles(entry):
             seen += [(role, _url_for(app, rule.endpoint, v), name) for name, v in variants]
     return list(dict.fromkeys(seen))
@@ -133,7 +219,9 @@ def _targets(app, users, contexts, fresh) -> list[Target]:
             entry = MATRIX.get(endpoint)
             if entry is None or endpoint in NOT_FUZZED or role not in AUDIENCES[entry.audience]:
                 continue
-            found.setdefault((endpoint, tuple(form.names()), variant), Target(endpoint, role, form.action, form))
+            found.setdefault(
+                (endpoint, tuple(form.names()), variant), Target(endpoint, role, form.action, form)
+            )
     covered = {t.endpoint for t in found.values()}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
         entry = MATRIX.get(rule.endpoint)
@@ -164,7 +252,10 @@ def _mutations(target: Target, rng: random.Random):
     """(label, data) pairs to post as form data to the target's URL."""
     if target.form is None:
         for _ in range(3):
-            yield "generic", [(f, rng.choice(HOSTILE)) for f in GENERIC_FIELDS if rng.random() > 0.15]
+            yield (
+                "generic",
+                [(f, rng.choice(HOSTILE)) for f in GENERIC_FIELDS if rng.random() > 0.15],
+            )
         for value in NUMBERS:
             yield f"generic numbers {value!r}", [(f, value) for f in GENERIC_FIELDS]
         return
@@ -173,8 +264,11 @@ def _mutations(target: Target, rng: random.Random):
         for value in [*NUMBERS, rng.choice(ODD_NUMBERS)]:
             yield f"{field}={value!r}", _with(base, field, value)
     names = target.form.names()
-    yield "hostile text", [(n, rng.choice(HOSTILE)) for n in names if rng.random() > 0.1] + \
-        [(n, rng.choice(HOSTILE)) for n in names if rng.random() < 0.1]  # some fields twice
+    yield (
+        "hostile text",
+        [(n, rng.choice(HOSTILE)) for n in names if rng.random() > 0.1]
+        + [(n, rng.choice(HOSTILE)) for n in names if rng.random() < 0.1],
+    )  # some fields twice
     yield "deep JSON text in every field", [(n, _deep_json_texts()[0]) for n in [*names, "payload"]]
     yield "the form as the page offers it", base
 
@@ -197,7 +291,10 @@ def _json_mutations(form: Form):
             yield f"JSON {field}={value!r}", shaped({**base, field: value})
     wrong = {name: [[], {}, 12, None][i % 4] for i, name in enumerate(form.names())}
     yield "JSON every field of the wrong type", shaped(wrong)
-    yield "JSON fields of the wrong type", json.dumps({"fields": wrong} if not form.json_wrapped else wrong)
+    yield (
+        "JSON fields of the wrong type",
+        json.dumps({"fields": wrong} if not form.json_wrapped else wrong),
+    )
 
 
 def _json_bodies(rng: random.Random):
@@ -206,10 +303,21 @@ def _json_bodies(rng: random.Random):
 
     for text in _deep_json_texts():
         yield f"deep JSON {text[:8]}…", text
-    wrong = [None, [], "x", 12, True, {"fields": "x"}, {"fields": [1, 2]}, {"fields": {"version": "abc"}},
-             {"fields": {"version": 2**63, "period_months": 10**30}}, {"version": "abc", "scores": {"1": "-5"}},
-             {"version": 10**30, "scores": [1, 2, 3]}, {"version": [], "comment": {}, "confidence": 2**63},
-             {"fields": {str(i): "y" for i in range(500)}}]
+    wrong = [
+        None,
+        [],
+        "x",
+        12,
+        True,
+        {"fields": "x"},
+        {"fields": [1, 2]},
+        {"fields": {"version": "abc"}},
+        {"fields": {"version": 2**63, "period_months": 10**30}},
+        {"version": "abc", "scores": {"1": "-5"}},
+        {"version": 10**30, "scores": [1, 2, 3]},
+        {"version": [], "comment": {}, "confidence": 2**63},
+        {"fields": {str(i): "y" for i in range(500)}},
+    ]
     for body in rng.sample(wrong, 3):
         yield f"JSON {json.dumps(body)[:40]}", json.dumps(body)
 
@@ -225,7 +333,12 @@ def _attempts(target: Target, rng: random.Random, first_of_its_route: bool):
         for label, body in _json_mutations(target.form):
             yield label, target.form.json_url, None, body
         for text in _deep_json_texts()[:1]:
-            yield "deep JSON text as the beacon's payload", target.form.json_url, [("payload", text)], None
+            yield (
+                "deep JSON text as the beacon's payload",
+                target.form.json_url,
+                [("payload", text)],
+                None,
+            )
 
 
 def _reached(response) -> bool:
@@ -255,9 +368,13 @@ def fuzz_world(app_ctx, world, make):  # noqa: F811 - the fixture
     app = db.session.get(Application, contexts["base"]["application_id"])
     draft = make.complete_draft(app.competition, db.session.get(Organization, app.organization_id))
     member = make.applicant()
-    unscored = make.submitted_application(app.competition, make.organization(members=[member]), member)
+    unscored = make.submitted_application(
+        app.competition, make.organization(members=[member]), member
+    )
     unscored.status = ApplicationStatus.PASSED
-    make.confirmed_assignment(db.session.get(Stage, contexts["base"]["stage_id"]), unscored, users["judge_a"])
+    make.confirmed_assignment(
+        db.session.get(Stage, contexts["base"]["stage_id"]), unscored, users["judge_a"]
+    )
     db.session.commit()
     return users, contexts, {"draft": draft.id, "unscored": unscored.id}
 
@@ -300,23 +417,29 @@ def test_hostile_input_never_causes_a_server_error(app_ctx, fuzz_world, caplog):
             sent += 1
             reached = reached or _reached(response)
             if response.status_code >= 500:
-                errors.append(f"{target.endpoint} {url} as {target.role}, {label}: {response.status_code}")
+                errors.append(
+                    f"{target.endpoint} {url} as {target.role}, {label}: {response.status_code}"
+                )
             db.session.rollback()
         routes.add(target.endpoint)
         if target.form is not None and not reached and not ENDS_SOMETHING.search(target.endpoint):
             # (a route that ends something may find its object ended by another such route)
             unreached.append(f"{target.endpoint} {target.url} as {target.role}")
     fields = {(t.endpoint, name) for t in targets if t.form for name in _fuzzed_fields(t.form)}
-    print(f"fuzzer: {sent} requests to {len(targets)} targets ({sum(1 for t in targets if t.form)} forms "
-          f"of {len({t.endpoint for t in targets if t.form})} routes, {len(fields)} number or hidden fields, "
-          f"{sum(1 for t in targets if t.form and t.form.json_url)} autosaved as JSON)")
+    print(
+        f"fuzzer: {sent} requests to {len(targets)} targets ({sum(1 for t in targets if t.form)} forms "
+        f"of {len({t.endpoint for t in targets if t.form})} routes, {len(fields)} number or hidden fields, "
+        f"{sum(1 for t in targets if t.form and t.form.json_url)} autosaved as JSON)"
+    )
     assert not errors, f"{len(errors)} of {sent} requests failed:\n" + "\n".join(errors)
     netted = sorted({r.getMessage()[:200] for r in caplog.records if r.name == "venture.errors"})
     assert not netted, "input only the database refused:\n" + "\n".join(netted)
     # A form whose every answer was "sign in" or "not yours" tested nothing: an earlier
     # route changed the world under it (fuzz that route later).
     assert not unreached, "forms the fuzzer never got through to:\n" + "\n".join(unreached)
-    assert len({t.endpoint for t in targets if t.form is not None}) > 60, "the crawl found too few forms"
+    assert len({t.endpoint for t in targets if t.form is not None}) > 60, (
+        "the crawl found too few forms"
+    )
     assert len(fields) > 60, "the crawl found too few number or hidden fields"
     assert sent > 2000
     _assert_nothing_half_written(files_before)
@@ -355,8 +478,11 @@ def test_a_double_submit_never_causes_a_server_error(app_ctx, fuzz_world, caplog
             thread.join()
         if any(not isinstance(s, int) or s >= 500 for s in statuses):
             errors.append(f"{target.endpoint} {target.url} as {target.role}: {statuses}")
-    print(f"double submit: {2 * len(targets)} requests to {len(targets)} forms; races the database settled:",
-          *sorted({r.getMessage()[:160] for r in caplog.records if r.name == "venture.errors"}), sep="\n")
+    print(
+        f"double submit: {2 * len(targets)} requests to {len(targets)} forms; races the database settled:",
+        *sorted({r.getMessage()[:160] for r in caplog.records if r.name == "venture.errors"}),
+        sep="\n",
+    )
     assert len(targets) > 100
     assert not errors, "\n".join(errors)
     _assert_nothing_half_written(files_before)
@@ -369,11 +495,21 @@ def test_malformed_uploads_are_refused_with_a_message(app_ctx, world):  # noqa: 
     from flask import url_for
 
     users, contexts = world
-    bodies = [b"", b"MZ\x90\x00" + b"\x00" * 100, b"\x7fELF" + b"\x00" * 100, b"PK\x03\x04broken zip",
-              b"%PDF-" + b"\xff" * 10, "名称,代码\n城东区,1\n".encode("gbk"), b"<?php system($_GET[1]); ?>"]
-    upload_routes = [("applications.attachments", "owner", {"kind": "registration"}),
-                     ("orgs.import_areas", "organizer", {}), ("judging.import_judges", "organizer", {}),
-                     ("judging.roadshow_paper", "organizer", {})]
+    bodies = [
+        b"",
+        b"MZ\x90\x00" + b"\x00" * 100,
+        b"\x7fELF" + b"\x00" * 100,
+        b"PK\x03\x04broken zip",
+        b"%PDF-" + b"\xff" * 10,
+        "名称,代码\n城东区,1\n".encode("gbk"),
+        b"<?php system($_GET[1]); ?>",
+    ]
+    upload_routes = [
+        ("applications.attachments", "owner", {"kind": "registration"}),
+        ("orgs.import_areas", "organizer", {}),
+        ("judging.import_judges", "organizer", {}),
+        ("judging.roadshow_paper", "organizer", {}),
+    ]
     for endpoint, role, extra in upload_routes:
         client = app_ctx.test_client(user=users[role])
         entry = MATRIX[endpoint]
@@ -382,9 +518,15 @@ def test_malformed_uploads_are_refused_with_a_message(app_ctx, world):  # noqa: 
             url = url_for(endpoint, **{k: contexts[entry.context][k] for k in rule.arguments})
         for body in bodies:
             for name in ("file.pdf", "sheet.xlsx", "x.exe", "../../evil.php"):
-                response = client.post(url, data={**extra, "file": (io.BytesIO(body), name)},
-                                       content_type="multipart/form-data")
-                assert 400 <= response.status_code < 500, (endpoint, name, body[:10], response.status_code)
+                response = client.post(
+                    url,
+                    data={**extra, "file": (io.BytesIO(body), name)},
+                    content_type="multipart/form-data",
+                )
+                assert 400 <= response.status_code < 500, (
+                    endpoint,
+                    name,
+                    body[:10],
+                    response.status_code,
+                )
                 db.session.rollback()
-
-

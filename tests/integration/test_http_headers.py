@@ -24,7 +24,9 @@ def test_the_api_lets_other_sites_read_its_etag(client):
     response = client.get("/api/v1/competitions")
     assert response.headers["ETag"]
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    exposed = {h.strip().lower() for h in response.headers["Access-Control-Expose-Headers"].split(",")}
+    exposed = {
+        h.strip().lower() for h in response.headers["Access-Control-Expose-Headers"].split(",")
+    }
     assert "etag" in exposed
 
 
@@ -80,13 +82,22 @@ def served(app_ctx):
 
 
 def test_every_response_has_one_date_header(served, client):
-    urls = [*_asset_urls(client), "/login", "/api/v1/competitions", "/no-such-page",
-            # served by Flask, not the static folder: a conditional response sets its own Date
-            "/bootstrap/static/css/bootstrap.min.css.map"]
+    urls = [
+        *_asset_urls(client),
+        "/login",
+        "/api/v1/competitions",
+        "/no-such-page",
+        # served by Flask, not the static folder: a conditional response sets its own Date
+        "/bootstrap/static/css/bootstrap.min.css.map",
+    ]
     connection = http.client.HTTPConnection("127.0.0.1", served, timeout=10)
     for method, url in [("GET", u) for u in urls] + [("DELETE", "/login")]:
         connection.request(method, url)
         response = connection.getresponse()
         response.read()
-        assert len(response.msg.get_all("Date") or []) == 1, (method, url, response.msg.get_all("Date"))
+        assert len(response.msg.get_all("Date") or []) == 1, (
+            method,
+            url,
+            response.msg.get_all("Date"),
+        )
         connection.close()

@@ -40,7 +40,12 @@ def broker_down(monkeypatch):
 
 
 def _sweep(app):
-    return app.extensions["celery"].tasks["venture.sweep_jobs"].apply().get(disable_sync_subtasks=False)
+    return (
+        app.extensions["celery"]
+        .tasks["venture.sweep_jobs"]
+        .apply()
+        .get(disable_sync_subtasks=False)
+    )
 
 
 def _reload(job_id: int) -> Job:
@@ -55,8 +60,9 @@ def _age(job_id: int, **fields) -> None:
     db.session.commit()
 
 
-def test_a_computation_asked_while_the_broker_is_down_runs_when_the_sweep_finds_it(app_ctx, make, login,
-                                                                                 broker_down):
+def test_a_computation_asked_while_the_broker_is_down_runs_when_the_sweep_finds_it(
+    app_ctx, make, login, broker_down
+):
     organizer, comp, stage = _scored(make)
     client = login(organizer)
     assert client.post(f"/rankings/stages/{stage.id}/compute").status_code == 302
@@ -64,7 +70,7 @@ def test_a_computation_asked_while_the_broker_is_down_runs_when_the_sweep_finds_
     assert job.status == JobStatus.QUEUED and job.task_name == "venture.compute_stage"
     page = client.get(f"/rankings/competitions/{comp.id}").get_data(as_text=True)
     assert f"/rankings/stages/{stage.id}/compute" not in page  # queued: no second computation
-    assert f"/rankings/jobs/{job.id}\"" in page  # its progress is polled
+    assert f'/rankings/jobs/{job.id}"' in page  # its progress is polled
 
     assert _sweep(app_ctx) == {"requeued": 0, "lost": 0}  # handed over just now: not yet
     _age(job.id, enqueued_at=120)
@@ -80,8 +86,9 @@ def test_a_computation_asked_while_the_broker_is_down_runs_when_the_sweep_finds_
     assert _sweep(app_ctx) == {"requeued": 0, "lost": 0}  # done: nothing more
 
 
-def test_an_export_asked_while_the_broker_is_down_is_prepared_when_the_sweep_finds_it(app_ctx, make, login,
-                                                                                    broker_down):
+def test_an_export_asked_while_the_broker_is_down_is_prepared_when_the_sweep_finds_it(
+    app_ctx, make, login, broker_down
+):
     from venture.reports import exports
 
     organizer = make.organizer()
@@ -93,7 +100,7 @@ def test_an_export_asked_while_the_broker_is_down_is_prepared_when_the_sweep_fin
     assert client.post(f"/reports/competitions/{comp.id}/exports/applications").status_code == 302
     job = db.session.scalar(sa.select(Job).where(Job.kind == "export"))
     assert job.status == JobStatus.QUEUED and job.task_name == "venture.run_export"
-    assert 'data-job-url' in client.get(f"/reports/exports/{job.id}").get_data(as_text=True)
+    assert "data-job-url" in client.get(f"/reports/exports/{job.id}").get_data(as_text=True)
 
     broker_down.undo()
     _age(job.id, enqueued_at=120)
@@ -115,10 +122,17 @@ def test_the_sweep_sends_a_queued_job_once_per_period(app_ctx, make, broker_down
 
 def _running(make, heartbeat_seconds_ago: float) -> Job:
     organizer, comp, stage = _scored(make)
-    job = Job(kind=rankings.JOB_KIND, task_name="venture.compute_stage", params={"stage_id": stage.id},
-              created_by_id=organizer.id, competition_id=comp.id, status=JobStatus.RUNNING, attempts=1,
-              started_at=utcnow() - timedelta(seconds=heartbeat_seconds_ago + 5),
-              heartbeat_at=utcnow() - timedelta(seconds=heartbeat_seconds_ago))
+    job = Job(
+        kind=rankings.JOB_KIND,
+        task_name="venture.compute_stage",
+        params={"stage_id": stage.id},
+        created_by_id=organizer.id,
+        competition_id=comp.id,
+        status=JobStatus.RUNNING,
+        attempts=1,
+        started_at=utcnow() - timedelta(seconds=heartbeat_seconds_ago + 5),
+        heartbeat_at=utcnow() - timedelta(seconds=heartbeat_seconds_ago),
+    )
     db.session.add(job)
     db.session.commit()
     return job
@@ -135,15 +149,22 @@ def test_a_running_job_that_beats_is_running_and_one_that_stopped_is_lost(app_ct
     dead = _reload(alive.id)
     # seen at once on the page, before any sweep: the button is back and a retry is offered
     assert dead.state == "lost" and not rankings.is_computing(dead) and dead.retryable
-    page = login(db.session.get(type(dead.created_by), dead.created_by_id)).get(
-        f"/rankings/competitions/{dead.competition_id}").get_data(as_text=True)
+    page = (
+        login(db.session.get(type(dead.created_by), dead.created_by_id))
+        .get(f"/rankings/competitions/{dead.competition_id}")
+        .get_data(as_text=True)
+    )
     assert 'data-testid="job-failed"' in page and f"/rankings/jobs/{dead.id}/retry" in page
     assert login(dead.created_by).get(f"/rankings/jobs/{dead.id}").get_json()["status"] == "lost"
 
     with Session(db.engine) as session:
         assert jobs.sweep(session).lost == [dead.id]
     marked = _reload(dead.id)
-    assert marked.status == JobStatus.FAILED and marked.result == {"lost": True} and marked.state == "lost"
+    assert (
+        marked.status == JobStatus.FAILED
+        and marked.result == {"lost": True}
+        and marked.state == "lost"
+    )
 
 
 def test_a_duplicate_task_does_not_run_a_job_a_live_worker_holds(app_ctx, make):
@@ -151,7 +172,10 @@ def test_a_duplicate_task_does_not_run_a_job_a_live_worker_holds(app_ctx, make):
 
     job = _running(make, heartbeat_seconds_ago=1)
     assert compute_stage.apply(args=(job.id,)).get(disable_sync_subtasks=False) == "skipped"
-    assert _reload(job.id).attempts == 1 and db.session.scalar(sa.select(sa.func.count(ResultSnapshot.id))) == 0
+    assert (
+        _reload(job.id).attempts == 1
+        and db.session.scalar(sa.select(sa.func.count(ResultSnapshot.id))) == 0
+    )
 
 
 def test_a_redelivered_task_takes_over_a_job_whose_worker_stopped(app_ctx, make):
@@ -177,7 +201,9 @@ def test_the_heartbeat_beats_during_a_long_step_without_progress(app_ctx, make):
 
                 def moved():
                     reader.expire_all()
-                    return reader.scalar(sa.select(Job.heartbeat_at).where(Job.id == job.id)) > first
+                    return (
+                        reader.scalar(sa.select(Job.heartbeat_at).where(Job.id == job.id)) > first
+                    )
 
                 for _ in range(200):  # a step that reports nothing
                     if moved():
@@ -201,7 +227,9 @@ def test_a_worker_declared_lost_cannot_overwrite_the_retry(app_ctx, make):
         jobs.sweep(session)
     jobs.retry_job(_reload(job.id), None)  # eager: the retry's task ran and computed
     retried = _reload(job.id)
-    assert retried.status == JobStatus.DONE and retried.attempts == 3  # 1 (made running) + stalled + retry
+    assert (
+        retried.status == JobStatus.DONE and retried.attempts == 3
+    )  # 1 (made running) + stalled + retry
     stalled.progress(50, "late")
     stalled.__exit__(RuntimeError, RuntimeError("late failure"), None)
     after = _reload(job.id)
@@ -214,7 +242,10 @@ def test_the_organizer_retries_a_lost_computation_and_it_is_audited(app_ctx, mak
     response = login(organizer).post(f"/rankings/jobs/{job.id}/retry")
     assert response.status_code == 302
     done = _reload(job.id)
-    assert done.status == JobStatus.DONE and db.session.scalar(sa.select(ResultSnapshot.job_id)) == job.id
+    assert (
+        done.status == JobStatus.DONE
+        and db.session.scalar(sa.select(ResultSnapshot.job_id)) == job.id
+    )
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "jobs.retry"))
     assert entry.actor_id == organizer.id and entry.object_id == str(job.id)
     assert entry.changes["status"] == ["lost", "queued"]
@@ -269,5 +300,12 @@ def test_the_organizer_retries_a_failed_export(app_ctx, make, login, monkeypatch
     job = _reload(job.id)
     assert job.status == JobStatus.DONE and job.attempts == 2 and job.result["rows"] == 3
     assert client.get(f"/reports/exports/{job.id}/download").status_code == 200
-    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "jobs.retry")) == 1
-    assert client.post(f"/reports/exports/{job.id}/retry").status_code == 409  # done: nothing to retry
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "jobs.retry")
+        )
+        == 1
+    )
+    assert (
+        client.post(f"/reports/exports/{job.id}/retry").status_code == 409
+    )  # done: nothing to retry

@@ -30,8 +30,13 @@ def _world(make, n_apps=9, n_judges=6, k=3, **settings):
 
 
 def _active(stage):
-    return list(db.session.scalars(sa.select(Assignment).where(Assignment.stage_id == stage.id,
-                                                                Assignment.status == AssignmentStatus.ACTIVE)))
+    return list(
+        db.session.scalars(
+            sa.select(Assignment).where(
+                Assignment.stage_id == stage.id, Assignment.status == AssignmentStatus.ACTIVE
+            )
+        )
+    )
 
 
 def test_run_gives_k_judges_balanced_and_one_notice_per_judge(app_ctx, make, login):
@@ -43,7 +48,9 @@ def test_run_gives_k_judges_balanced_and_one_notice_per_judge(app_ctx, make, log
     db.session.add(Membership(organization_id=apps[0].organization_id, user_id=judges[0].id))
     profile = db.session.scalar(sa.select(JudgeProfile).where(JudgeProfile.user_id == judges[1].id))
     profile.employer_uscc = apps[1].organization.uscc
-    db.session.add(JudgeTie(judge_id=judges[2].id, organization_id=apps[2].organization_id, kind=TieKind.BOARD))
+    db.session.add(
+        JudgeTie(judge_id=judges[2].id, organization_id=apps[2].organization_id, kind=TieKind.BOARD)
+    )
     db.session.commit()
 
     response = login(organizer).post(f"/judging/stages/{stage.id}/assign")
@@ -54,9 +61,17 @@ def test_run_gives_k_judges_balanced_and_one_notice_per_judge(app_ctx, make, log
     loads = Counter(r.judge_id for r in rows)
     assert max(loads.values()) - min(loads.values()) <= 1
     pairs = {(r.application_id, r.judge_id) for r in rows}
-    assert not pairs & {(apps[0].id, judges[0].id), (apps[1].id, judges[1].id), (apps[2].id, judges[2].id)}
+    assert not pairs & {
+        (apps[0].id, judges[0].id),
+        (apps[1].id, judges[1].id),
+        (apps[2].id, judges[2].id),
+    }
     detected = {(c.application_id, c.judge_id) for c in db.session.scalars(sa.select(Conflict))}
-    assert detected == {(apps[0].id, judges[0].id), (apps[1].id, judges[1].id), (apps[2].id, judges[2].id)}
+    assert detected == {
+        (apps[0].id, judges[0].id),
+        (apps[1].id, judges[1].id),
+        (apps[2].id, judges[2].id),
+    }
     notices = list(db.session.scalars(sa.select(Notice).where(Notice.kind == "judge_assigned")))
     assert sorted(n.user_id for n in notices) == sorted(loads)  # one each
     assert any(str(loads[n.user_id]) in n.subject for n in notices)
@@ -86,12 +101,20 @@ def test_anchors_are_scored_by_every_judge(app_ctx, make):
 
 
 def test_impossible_assignment_says_why_and_changes_nothing(app_ctx, make, login):
-    organizer, comp, stage, judges, apps = _world(make, n_apps=3, n_judges=4, k=3, panel_mode="per_category")
+    organizer, comp, stage, judges, apps = _world(
+        make, n_apps=3, n_judges=4, k=3, panel_mode="per_category"
+    )
     helpers = comp.categories[1]
     service.set_panel(stage, comp.categories[0].id, [j.id for j in judges], organizer)
     service.set_panel(stage, helpers.id, [j.id for j in judges[:3]], organizer)
-    db.session.add(Conflict(judge_id=judges[0].id, application_id=apps[1].id, source=ConflictSource.ORGANIZER,
-                            reason="亲属"))
+    db.session.add(
+        Conflict(
+            judge_id=judges[0].id,
+            application_id=apps[1].id,
+            source=ConflictSource.ORGANIZER,
+            reason="亲属",
+        )
+    )
     db.session.commit()
     response = login(organizer).post(f"/judging/stages/{stage.id}/assign")
     assert response.status_code == 422
@@ -108,18 +131,31 @@ def test_manual_add_remove_swap_with_checks(app_ctx, make, login):
         service.add_judge(stage, target, judges[0], organizer)  # already there
     with pytest.raises(ConflictError):
         service.add_judge(stage, apps[1], judges[0], organizer)  # max load 1
-    db.session.add(Conflict(judge_id=judges[1].id, application_id=target.id, source=ConflictSource.ORGANIZER,
-                            reason="x"))
+    db.session.add(
+        Conflict(
+            judge_id=judges[1].id,
+            application_id=target.id,
+            source=ConflictSource.ORGANIZER,
+            reason="x",
+        )
+    )
     db.session.commit()
     client = login(organizer)
-    refused = client.post(f"/judging/stages/{stage.id}/applications/{target.id}/judges",
-                          data={"action": "add", "judge_id": judges[1].id}, follow_redirects=True)
+    refused = client.post(
+        f"/judging/stages/{stage.id}/applications/{target.id}/judges",
+        data={"action": "add", "judge_id": judges[1].id},
+        follow_redirects=True,
+    )
     assert "利益冲突" in refused.get_data(as_text=True)
-    client.post(f"/judging/stages/{stage.id}/applications/{target.id}/judges",
-                data={"action": "swap", "judge_id": judges[0].id, "new_judge_id": judges[2].id})
+    client.post(
+        f"/judging/stages/{stage.id}/applications/{target.id}/judges",
+        data={"action": "swap", "judge_id": judges[0].id, "new_judge_id": judges[2].id},
+    )
     assert {r.judge_id for r in _active(stage)} == {judges[2].id}
-    client.post(f"/judging/stages/{stage.id}/applications/{target.id}/judges",
-                data={"action": "remove", "judge_id": judges[2].id})
+    client.post(
+        f"/judging/stages/{stage.id}/applications/{target.id}/judges",
+        data={"action": "remove", "judge_id": judges[2].id},
+    )
     assert not _active(stage)
 
 
@@ -153,18 +189,28 @@ def _options(page: str, select_id: str) -> set[str]:
     return set(re.findall(r'<option value="(\d+)"', found.group(1))) if found else set()
 
 
-def test_manual_assignment_offers_only_the_judges_it_would_accept_and_says_who_replaced_whom(app_ctx, make, login):
+def test_manual_assignment_offers_only_the_judges_it_would_accept_and_says_who_replaced_whom(
+    app_ctx, make, login
+):
     from venture.competitions.models import PanelMode
 
     organizer, comp, stage, judges, apps = _world(make, n_apps=2, n_judges=5, k=2)
     stage.panel_mode = PanelMode.PER_CATEGORY
     db.session.commit()
-    service.set_panel(stage, comp.categories[0].id, [judges[0].id, judges[1].id, judges[4].id], organizer)
+    service.set_panel(
+        stage, comp.categories[0].id, [judges[0].id, judges[1].id, judges[4].id], organizer
+    )
     service.set_panel(stage, comp.categories[1].id, [judges[2].id, judges[3].id], organizer)
     target = apps[0]  # in the first category
     service.add_judge(stage, target, judges[0], organizer)
-    db.session.add(Conflict(judge_id=judges[1].id, application_id=target.id, source=ConflictSource.ORGANIZER,
-                            reason="x"))
+    db.session.add(
+        Conflict(
+            judge_id=judges[1].id,
+            application_id=target.id,
+            source=ConflictSource.ORGANIZER,
+            reason="x",
+        )
+    )
     db.session.commit()
     client = login(organizer)
 
@@ -176,13 +222,19 @@ def test_manual_assignment_offers_only_the_judges_it_would_accept_and_says_who_r
     for offered in _options(page, f"a-{target.id}"):  # every offered judge is accepted
         assert service.acceptable_judges(stage, [target])[target.id][0].id == int(offered)
 
-    done = client.post(f"/judging/stages/{stage.id}/applications/{target.id}/judges",
-                       data={"action": "swap", "judge_id": judges[0].id, "new_judge_id": judges[4].id},
-                       follow_redirects=True).get_data(as_text=True)
+    done = client.post(
+        f"/judging/stages/{stage.id}/applications/{target.id}/judges",
+        data={"action": "swap", "judge_id": judges[0].id, "new_judge_id": judges[4].id},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert {r.judge_id for r in _active(stage)} == {judges[4].id}
     said = html.unescape(done)
     assert judges[4].display_name in said and judges[0].display_name in said and "接替" in said
-    added = html.unescape(client.post(f"/judging/stages/{stage.id}/applications/{target.id}/judges",
-                                      data={"action": "add", "judge_id": judges[0].id},
-                                      follow_redirects=True).get_data(as_text=True))
+    added = html.unescape(
+        client.post(
+            f"/judging/stages/{stage.id}/applications/{target.id}/judges",
+            data={"action": "add", "judge_id": judges[0].id},
+            follow_redirects=True,
+        ).get_data(as_text=True)
+    )
     assert f"已将 {judges[0].display_name} 加入" in added

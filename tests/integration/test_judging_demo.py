@@ -29,9 +29,22 @@ def _story(make):
     people.seed()
     db.session.commit()
     now = utcnow()
-    past = {kind: (now - timedelta(days=400 - 20 * i), now - timedelta(days=390 - 20 * i))
-            for i, kind in enumerate(["application", "screening", "online_review", "roadshow", "publicity",
-                                      "agreement", "implementation", "midterm", "final"])}
+    past = {
+        kind: (now - timedelta(days=400 - 20 * i), now - timedelta(days=390 - 20 * i))
+        for i, kind in enumerate(
+            [
+                "application",
+                "screening",
+                "online_review",
+                "roadshow",
+                "publicity",
+                "agreement",
+                "implementation",
+                "midterm",
+                "final",
+            ]
+        )
+    }
     gy = make.competition(code_prefix="GY2025", stages=past)
     current = dict(past)
     current["online_review"] = (now - timedelta(days=20), now - timedelta(days=5))
@@ -39,7 +52,9 @@ def _story(make):
     wct = make.competition(code_prefix="WCT2026", stages=current)
     for comp, n in ((gy, 20), (wct, 12)):
         for i in range(n):
-            make.application(comp, make.organization(), status="passed", category=comp.categories[i % 2])
+            make.application(
+                comp, make.organization(), status="passed", category=comp.categories[i % 2]
+            )
     return gy, wct
 
 
@@ -58,20 +73,35 @@ def test_demo_seed_builds_finished_reviews_and_roadshows(app_ctx, make):
     sheets = list(db.session.scalars(sa.select(ScoreSheet).where(ScoreSheet.stage_id == review.id)))
     assert len(sheets) == len(rows) and all(s.status == SheetStatus.SUBMITTED for s in sheets)
     totals = stage_sheet_totals(review)
-    harsh = db.session.scalar(sa.text("SELECT id FROM \"user\" WHERE email = 'judge7@demo.venture'"))
+    harsh = db.session.scalar(
+        sa.text("SELECT id FROM \"user\" WHERE email = 'judge7@demo.venture'")
+    )
     harsh_mean = mean(float(t.total) for t in totals if t.judge_id == harsh)
     others = mean(float(t.total) for t in totals if t.judge_id != harsh)
     assert 4 < others - harsh_mean < 12
-    assert db.session.scalar(sa.select(Conflict).where(Conflict.source == ConflictSource.DETECTED)) is not None
+    assert (
+        db.session.scalar(sa.select(Conflict).where(Conflict.source == ConflictSource.DETECTED))
+        is not None
+    )
 
-    finished = db.session.scalar(sa.select(RoadshowSession).where(
-        RoadshowSession.stage_id == gy.stage(StageKind.ROADSHOW).id))
+    finished = db.session.scalar(
+        sa.select(RoadshowSession).where(
+            RoadshowSession.stage_id == gy.stage(StageKind.ROADSHOW).id
+        )
+    )
     assert finished.status == RoadshowStatus.CLOSED and len(finished.slots) == 16
-    assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id)).where(
-        ScoreSheet.stage_id == finished.stage_id)) == 16 * 6  # the whole panel of six scores every project
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(ScoreSheet.id)).where(ScoreSheet.stage_id == finished.stage_id)
+        )
+        == 16 * 6
+    )  # the whole panel of six scores every project
 
-    today = db.session.scalar(sa.select(RoadshowSession).where(
-        RoadshowSession.stage_id == wct.stage(StageKind.ROADSHOW).id))
+    today = db.session.scalar(
+        sa.select(RoadshowSession).where(
+            RoadshowSession.stage_id == wct.stage(StageKind.ROADSHOW).id
+        )
+    )
     assert today.status == RoadshowStatus.SCHEDULED and len(today.slots) == 10
     wct_totals = stage_sheet_totals(wct.stage(StageKind.ONLINE_REVIEW))
     spread = {}
@@ -81,5 +111,6 @@ def test_demo_seed_builds_finished_reviews_and_roadshows(app_ctx, make):
 
     assert judging.seed() is False  # idempotent
     db.session.commit()
-    assert db.session.scalar(sa.select(sa.func.count(Assignment.id)).where(
-        Assignment.stage_id == review.id)) == len(rows)
+    assert db.session.scalar(
+        sa.select(sa.func.count(Assignment.id)).where(Assignment.stage_id == review.id)
+    ) == len(rows)

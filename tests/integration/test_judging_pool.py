@@ -30,18 +30,40 @@ def _xlsx(rows):
 def test_invite_a_judge_with_profile(app_ctx, make, login):
     organizer = make.organizer()
     client = login(organizer)
-    bad = client.post("/judging/judges/invite", data={"name": "陈专家", "email": "chen@example.org",
-                                                       "employer_uscc": "51430702MJ0000001X", "locale": "zh_CN"})
+    bad = client.post(
+        "/judging/judges/invite",
+        data={
+            "name": "陈专家",
+            "email": "chen@example.org",
+            "employer_uscc": "51430702MJ0000001X",
+            "locale": "zh_CN",
+        },
+    )
     assert bad.status_code == 422 and "统一社会信用代码" in bad.get_data(as_text=True)
     code = make.uscc()
-    ok = client.post("/judging/judges/invite", data={"name": "陈专家", "email": "chen@example.org", "title": "教授",
-                                                      "employer": "澧阳学院", "employer_uscc": code,
-                                                      "expertise": "为老服务、社区治理", "locale": "zh_CN"})
+    ok = client.post(
+        "/judging/judges/invite",
+        data={
+            "name": "陈专家",
+            "email": "chen@example.org",
+            "title": "教授",
+            "employer": "澧阳学院",
+            "employer_uscc": code,
+            "expertise": "为老服务、社区治理",
+            "locale": "zh_CN",
+        },
+    )
     assert ok.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.email == "chen@example.org"))
     profile = db.session.scalar(sa.select(JudgeProfile).where(JudgeProfile.user_id == user.id))
-    assert user.role == Role.JUDGE and profile.expertise == ["为老服务", "社区治理"] and profile.employer_uscc == code
-    assert db.session.scalar(sa.select(Notice).where(Notice.kind == "invitation", Notice.user_id == user.id))
+    assert (
+        user.role == Role.JUDGE
+        and profile.expertise == ["为老服务", "社区治理"]
+        and profile.employer_uscc == code
+    )
+    assert db.session.scalar(
+        sa.select(Notice).where(Notice.kind == "invitation", Notice.user_id == user.id)
+    )
     listing = client.get("/judging/judges?expertise=社区治理").get_data(as_text=True)
     assert "陈专家" in listing
 
@@ -52,23 +74,42 @@ def test_import_checks_every_row_and_stores_nothing_when_one_is_bad(app_ctx, mak
     client = login(organizer)
     template = client.get("/judging/judges/template.xlsx")
     assert template.status_code == 200 and template.data[:2] == b"PK"
-    rows = [["王一", "wang1@example.org", "副教授", "澧阳学院", "", "为老服务、助残服务", "13800000001"],
-            ["王二", "not-an-email", "", "", "", "", ""],
-            ["王三", "WANG1@example.org", "", "", "", "", ""],
-            ["王四", "taken@example.org", "", "", "", "", ""],
-            ["王五", "wang5@example.org", "", "某单位", "91350100M000100Y44", "", ""],
-            ["", "wang6@example.org", "", "", "", "", ""]]
-    response = client.post("/judging/judges/import", data={"file": (_xlsx(rows), "judges.xlsx")},
-                           content_type="multipart/form-data")
+    rows = [
+        [
+            "王一",
+            "wang1@example.org",
+            "副教授",
+            "澧阳学院",
+            "",
+            "为老服务、助残服务",
+            "13800000001",
+        ],
+        ["王二", "not-an-email", "", "", "", "", ""],
+        ["王三", "WANG1@example.org", "", "", "", "", ""],
+        ["王四", "taken@example.org", "", "", "", "", ""],
+        ["王五", "wang5@example.org", "", "某单位", "91350100M000100Y44", "", ""],
+        ["", "wang6@example.org", "", "", "", "", ""],
+    ]
+    response = client.post(
+        "/judging/judges/import",
+        data={"file": (_xlsx(rows), "judges.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     for expected in ("not-an-email", "第 2 行", "taken@example.org", "91350100M000100Y44", "姓名"):
         assert expected in text, expected
     assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email.like("wang%"))) == 0
 
-    good = [rows[0], ["王五", "wang5@example.org", "", "某单位", make.uscc(), "社区治理,党建引领", ""]]
-    done = client.post("/judging/judges/import", data={"file": (_xlsx(good), "judges.xlsx")},
-                       content_type="multipart/form-data")
+    good = [
+        rows[0],
+        ["王五", "wang5@example.org", "", "某单位", make.uscc(), "社区治理,党建引领", ""],
+    ]
+    done = client.post(
+        "/judging/judges/import",
+        data={"file": (_xlsx(good), "judges.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert done.status_code == 302
     profiles = {p.user.email: p for p in db.session.scalars(sa.select(JudgeProfile))}
     assert profiles["wang5@example.org"].expertise == ["社区治理", "党建引领"]
@@ -85,11 +126,20 @@ def test_judge_edits_profile_and_a_new_tie_replaces_the_assignment(app_ctx, make
     backup = make.judge_with_profile(name="候补评委")
     make.assignment(stage, app, judge)
     client = login(judge)
-    assert client.post("/judging/profile", data={"title": "研究员", "employer": "澧阳学院",
-                                                 "expertise": "儿童青少年"}).status_code == 302
-    missing = client.post("/judging/profile/ties", data={"tie-organization": "不存在的机构", "tie-kind": "board"})
+    assert (
+        client.post(
+            "/judging/profile",
+            data={"title": "研究员", "employer": "澧阳学院", "expertise": "儿童青少年"},
+        ).status_code
+        == 302
+    )
+    missing = client.post(
+        "/judging/profile/ties", data={"tie-organization": "不存在的机构", "tie-kind": "board"}
+    )
     assert missing.status_code == 422
-    response = client.post("/judging/profile/ties", data={"tie-organization": org.uscc, "tie-kind": "consultant"})
+    response = client.post(
+        "/judging/profile/ties", data={"tie-organization": org.uscc, "tie-kind": "consultant"}
+    )
     assert response.status_code == 302
     rows = {a.judge_id: a.status for a in db.session.scalars(sa.select(Assignment))}
     assert rows == {judge.id: AssignmentStatus.REMOVED, backup.id: AssignmentStatus.ACTIVE}
@@ -184,9 +234,14 @@ def test_pool_and_dashboard_query_counts_do_not_grow(app_ctx, make, login):
             make.judge_with_profile(expertise=["为老服务"])
             app = make.application(comp, make.organization(), status="passed")
             make.confirmed_assignment(stage, app, me)
-            make.sheet(stage, app, me, {name: 5 for name, _m in make.DEFAULT_CRITERIA}, submitted=False)
+            make.sheet(
+                stage, app, me, {name: 5 for name, _m in make.DEFAULT_CRITERIA}, submitted=False
+            )
 
     add(2)
     small = (_queries(boss, "/judging/judges?expertise=为老服务"), _queries(judge, "/judging/"))
     add(10)
-    assert (_queries(boss, "/judging/judges?expertise=为老服务"), _queries(judge, "/judging/")) == small
+    assert (
+        _queries(boss, "/judging/judges?expertise=为老服务"),
+        _queries(judge, "/judging/"),
+    ) == small

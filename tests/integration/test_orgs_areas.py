@@ -27,44 +27,75 @@ def _count() -> int:
 
 def test_organizers_build_the_tree_in_the_ui(app_ctx, make, login):
     client = login(make.organizer())
-    assert client.post("/admin/areas/new", data={"name": "城东区", "parent_id": ""}).status_code == 302
+    assert (
+        client.post("/admin/areas/new", data={"name": "城东区", "parent_id": ""}).status_code == 302
+    )
     district = _area("城东区")
     assert district.level == AreaLevel.DISTRICT and district.parent_id is None
-    assert client.post("/admin/areas/new", data={"name": "丹桂街道", "parent_id": district.id}).status_code == 302
+    assert (
+        client.post(
+            "/admin/areas/new", data={"name": "丹桂街道", "parent_id": district.id}
+        ).status_code
+        == 302
+    )
     street = _area("丹桂街道")
-    assert client.post("/admin/areas/new", data={"name": " 丹桂社区 ", "parent_id": street.id,
-                                                 "code": "439901001001"}).status_code == 302
+    assert (
+        client.post(
+            "/admin/areas/new",
+            data={"name": " 丹桂社区 ", "parent_id": street.id, "code": "439901001001"},
+        ).status_code
+        == 302
+    )
     community = _area("丹桂社区")
-    assert (community.level, community.parent_id, community.code) == (AreaLevel.COMMUNITY, street.id, "439901001001")
+    assert (community.level, community.parent_id, community.code) == (
+        AreaLevel.COMMUNITY,
+        street.id,
+        "439901001001",
+    )
 
     below = client.post("/admin/areas/new", data={"name": "一组", "parent_id": community.id})
     assert below.status_code == 422 and "不能再添加下级" in below.get_data(as_text=True)
     twin = client.post("/admin/areas/new", data={"name": "城东区", "parent_id": ""})
     assert twin.status_code == 409 and "同一上级下已有" in twin.get_data(as_text=True)
 
-    assert client.post(f"/admin/areas/{community.id}/edit", data={"name": "丹桂苑社区", "code": ""}).status_code == 302
+    assert (
+        client.post(
+            f"/admin/areas/{community.id}/edit", data={"name": "丹桂苑社区", "code": ""}
+        ).status_code
+        == 302
+    )
     db.session.refresh(community)
     assert community.name == "丹桂苑社区" and community.code == ""
     tree = client.get("/admin/areas/").get_data(as_text=True)
     assert tree.index("城东区") < tree.index("丹桂街道") < tree.index("丹桂苑社区")
-    assert {"orgs.area_add", "orgs.area_rename"} <= set(db.session.scalars(sa.select(AuditEntry.action)))
+    assert {"orgs.area_add", "orgs.area_rename"} <= set(
+        db.session.scalars(sa.select(AuditEntry.action))
+    )
 
 
-def test_a_racing_double_submit_of_a_district_is_refused_by_the_database(app_ctx, make, login, monkeypatch):
+def test_a_racing_double_submit_of_a_district_is_refused_by_the_database(
+    app_ctx, make, login, monkeypatch
+):
     """Both submissions pass the service's look-up before either is written: the partial
     unique index on top-level names decides, with the same message and nothing half-written."""
     from venture.orgs.services import areas
 
     client = login(make.organizer())
-    assert client.post("/admin/areas/new", data={"name": "城南区", "parent_id": ""}).status_code == 302
+    assert (
+        client.post("/admin/areas/new", data={"name": "城南区", "parent_id": ""}).status_code == 302
+    )
     other = _area("城南区")
-    assert client.post("/admin/areas/new", data={"name": "城北区", "parent_id": ""}).status_code == 302
+    assert (
+        client.post("/admin/areas/new", data={"name": "城北区", "parent_id": ""}).status_code == 302
+    )
     monkeypatch.setattr(areas, "_sibling", lambda *args, **kwargs: None)
     audited = db.session.scalar(sa.select(sa.func.count(AuditEntry.id)))
 
     twin = client.post("/admin/areas/new", data={"name": "城南区", "parent_id": ""})
     assert twin.status_code == 409 and "同一上级下已有" in twin.get_data(as_text=True)
-    renamed = client.post(f"/admin/areas/{_area('城北区').id}/edit", data={"name": "城南区", "code": ""})
+    renamed = client.post(
+        f"/admin/areas/{_area('城北区').id}/edit", data={"name": "城南区", "code": ""}
+    )
     assert renamed.status_code == 409 and "同一上级下已有" in renamed.get_data(as_text=True)
 
     db.session.expire_all()
@@ -77,7 +108,9 @@ def test_only_unused_places_can_be_deleted(app_ctx, make, login):
     client = login(make.organizer())
 
     with_children = client.post(f"/admin/areas/{nodes['柳湖街道'].id}/delete")
-    assert with_children.status_code == 409 and "其下有 3 个下级" in with_children.get_data(as_text=True)
+    assert with_children.status_code == 409 and "其下有 3 个下级" in with_children.get_data(
+        as_text=True
+    )
 
     competition = make.competition()
     make.application(competition, make.organization(), communities=[nodes["柳湖社区"]])
@@ -93,7 +126,10 @@ def test_only_unused_places_can_be_deleted(app_ctx, make, login):
 
     assert client.post(f"/admin/areas/{nodes['荷塘社区'].id}/delete").status_code == 302
     assert _area("荷塘社区") is None
-    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "orgs.area_delete")) is not None
+    assert (
+        db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "orgs.area_delete"))
+        is not None
+    )
 
 
 def test_liaisons_are_attached_detached_and_invited(app_ctx, make, login):
@@ -108,25 +144,46 @@ def test_liaisons_are_attached_detached_and_invited(app_ctx, make, login):
     applicant = make.applicant()
     refused = client.post(f"/admin/areas/{community.id}/liaisons", data={"user_id": applicant.id})
     assert refused.status_code == 422  # only liaison accounts are offered and accepted
-    assert client.post(f"/admin/areas/{nodes['荷花街道'].id}/liaisons",
-                       data={"user_id": liaison.id}).status_code == 422  # streets have no liaisons
+    assert (
+        client.post(
+            f"/admin/areas/{nodes['荷花街道'].id}/liaisons", data={"user_id": liaison.id}
+        ).status_code
+        == 422
+    )  # streets have no liaisons
 
-    assert client.post(f"/admin/areas/{community.id}/liaisons", data={"user_id": liaison.id}).status_code == 302
+    assert (
+        client.post(
+            f"/admin/areas/{community.id}/liaisons", data={"user_id": liaison.id}
+        ).status_code
+        == 302
+    )
     assert [a.name for a in communities_of_liaison(liaison)] == ["荷花社区"]
     assert "郑红霞" in client.get("/admin/areas/").get_data(as_text=True)
-    assert client.post(f"/admin/areas/{community.id}/liaisons/{liaison.id}/detach").status_code == 302
+    assert (
+        client.post(f"/admin/areas/{community.id}/liaisons/{liaison.id}/detach").status_code == 302
+    )
     assert communities_of_liaison(liaison) == []
 
     # A new liaison, invited for a community, is attached on accepting the invitation.
     village = nodes["莲塘村"]
-    assert client.post(f"/admin/areas/{village.id}/liaisons/invite",
-                       data={"name": "孙丽", "email": "sun.li@example.org", "locale": "zh_CN"}).status_code == 302
+    assert (
+        client.post(
+            f"/admin/areas/{village.id}/liaisons/invite",
+            data={"name": "孙丽", "email": "sun.li@example.org", "locale": "zh_CN"},
+        ).status_code
+        == 302
+    )
     invited = db.session.scalar(sa.select(User).where(User.email == "sun.li@example.org"))
     assert communities_of_liaison(invited) == [] or not invited.has_password
     notice = db.session.scalar(sa.select(Notice).where(Notice.kind == "invitation"))
     link = re.search(r"http://localhost(/\S+)", notice.body).group(1)
     anonymous = app_ctx.test_client()
-    assert anonymous.post(link, data={"name": "孙丽", "password": PASSWORD, "confirm": PASSWORD}).status_code == 302
+    assert (
+        anonymous.post(
+            link, data={"name": "孙丽", "password": PASSWORD, "confirm": PASSWORD}
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
     assert [a.name for a in communities_of_liaison(invited)] == ["莲塘村"]
     assert "莲塘村" in anonymous.get("/").get_data(as_text=True)  # the liaison's home panel
@@ -142,28 +199,39 @@ def test_community_choices_group_communities_by_street(app_ctx, make):
     choices = community_choices()
     assert list(choices) == ["城东区 / 东湖街道", "城东区 / 丹桂街道", "城西区 / 柳湖街道"]
     assert [name for _id, name in choices["城东区 / 丹桂街道"]] == ["丹桂社区", "桂花社区"]
-    assert sorted(communities_under(a["城东区"])) == sorted(a[n].id for n in ("桂花社区", "丹桂社区", "东湖村"))
+    assert sorted(communities_under(a["城东区"])) == sorted(
+        a[n].id for n in ("桂花社区", "丹桂社区", "东湖村")
+    )
     assert communities_under(a["东湖村"]) == [a["东湖村"].id]
 
 
 def test_import_adds_the_tree_and_is_idempotent(app_ctx, make, login):
     client = login(make.organizer())
     make.area_tree("城东区", {"丹桂街道": ["丹桂社区"]})
-    rows = [("城东区", "丹桂街道", "丹桂社区", "439901001001"),  # exists: gets its code
-            ("城东区", "丹桂街道", "桂花社区", ""),
-            ("城东区", "东湖街道", "东湖村", 439901002001),
-            ("湖滨区", "荷花街道", "荷花社区", "")]
-    response = client.post("/admin/areas/import", data={"file": xlsx_upload(rows)},
-                           content_type="multipart/form-data")
+    rows = [
+        ("城东区", "丹桂街道", "丹桂社区", "439901001001"),  # exists: gets its code
+        ("城东区", "丹桂街道", "桂花社区", ""),
+        ("城东区", "东湖街道", "东湖村", 439901002001),
+        ("湖滨区", "荷花街道", "荷花社区", ""),
+    ]
+    response = client.post(
+        "/admin/areas/import", data={"file": xlsx_upload(rows)}, content_type="multipart/form-data"
+    )
     assert response.status_code == 302
-    assert _count() == 3 + 1 + 2 + 3  # the existing three, one street and community, two and three new
+    assert (
+        _count() == 3 + 1 + 2 + 3
+    )  # the existing three, one street and community, two and three new
     assert _area("丹桂社区").code == "439901001001"
     assert _area("东湖村").code == "439901002001" and _area("东湖村").parent.name == "东湖街道"
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "orgs.areas_import"))
     assert entry.changes["communities"] == [None, 3]
 
-    again = client.post("/admin/areas/import", data={"file": xlsx_upload(rows)}, content_type="multipart/form-data",
-                        follow_redirects=True)
+    again = client.post(
+        "/admin/areas/import",
+        data={"file": xlsx_upload(rows)},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "均已存在" in again.get_data(as_text=True)
     assert _count() == 9
 
@@ -175,25 +243,33 @@ def test_an_import_with_a_bad_row_imports_nothing_and_names_rows_and_columns(app
     db.session.commit()
     uploads = Path(app_ctx.config["UPLOAD_FOLDER"])
     files_before = len(list(uploads.glob("*"))) if uploads.exists() else 0
-    rows = [("城西区", "柳湖街道", "柳湖社区", ""),
-            ("城西区", "", "杏林社区", ""),             # row 3: no street
-            ("城西区", "柳湖街道", "名" * 101, ""),      # row 4: too long
-            ("城东区", "丹桂街道", "丹桂社区", "C-2"),    # row 5: exists with another code
-            ("城西区", "柳湖街道", "荷塘社区", "C-1")]    # row 6: code of another community
-    response = client.post("/admin/areas/import", data={"file": xlsx_upload(rows)},
-                           content_type="multipart/form-data")
+    rows = [
+        ("城西区", "柳湖街道", "柳湖社区", ""),
+        ("城西区", "", "杏林社区", ""),  # row 3: no street
+        ("城西区", "柳湖街道", "名" * 101, ""),  # row 4: too long
+        ("城东区", "丹桂街道", "丹桂社区", "C-2"),  # row 5: exists with another code
+        ("城西区", "柳湖街道", "荷塘社区", "C-1"),
+    ]  # row 6: code of another community
+    response = client.post(
+        "/admin/areas/import", data={"file": xlsx_upload(rows)}, content_type="multipart/form-data"
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "未导入任何数据" in page
     errors = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
     # Every error of every row in one pass: the codes are checked even though other rows failed.
-    assert [(row, column) for row, column, _m in errors] == [("3", "街道/乡镇"), ("4", "社区/村"), ("5", "代码"),
-                                                             ("6", "代码")]
+    assert [(row, column) for row, column, _m in errors] == [
+        ("3", "街道/乡镇"),
+        ("4", "社区/村"),
+        ("5", "代码"),
+        ("6", "代码"),
+    ]
     assert _count() == 3  # nothing imported
 
     rows = [rows[0], rows[3], rows[4]]
-    response = client.post("/admin/areas/import", data={"file": xlsx_upload(rows)},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/admin/areas/import", data={"file": xlsx_upload(rows)}, content_type="multipart/form-data"
+    )
     page = response.get_data(as_text=True)
     errors = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
     assert [(row, column) for row, column, _m in errors] == [("3", "代码"), ("4", "代码")]
@@ -204,12 +280,17 @@ def test_an_import_with_a_bad_row_imports_nothing_and_names_rows_and_columns(app
 
 def test_bad_files_and_headers_are_refused_with_a_message(app_ctx, make, login):
     client = login(make.organizer())
-    header = client.post("/admin/areas/import", data={"file": xlsx_upload([("城东区", "丹桂街道", "丹桂社区")],
-                                                                         header=("名称", "上级"))},
-                         content_type="multipart/form-data")
+    header = client.post(
+        "/admin/areas/import",
+        data={"file": xlsx_upload([("城东区", "丹桂街道", "丹桂社区")], header=("名称", "上级"))},
+        content_type="multipart/form-data",
+    )
     assert header.status_code == 422 and "缺少列" in header.get_data(as_text=True)
-    text = client.post("/admin/areas/import", data={"file": (io.BytesIO(b"not a workbook"), "tree.xlsx")},
-                       content_type="multipart/form-data")
+    text = client.post(
+        "/admin/areas/import",
+        data={"file": (io.BytesIO(b"not a workbook"), "tree.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert text.status_code == 415
     none = client.post("/admin/areas/import", data={}, content_type="multipart/form-data")
     assert none.status_code == 422

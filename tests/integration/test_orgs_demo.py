@@ -40,7 +40,11 @@ def test_the_demo_city_and_its_organizations(app_ctx, login):
     orgs = list(db.session.scalars(sa.select(Organization)))
     verified = [o for o in orgs if o.verification_status == VerificationStatus.VERIFIED]
     assert len(verified) >= 25
-    assert {o.org_type for o in verified} == {OrgType.SOCIAL_GROUP, OrgType.PRIVATE_NON_ENTERPRISE, OrgType.FOUNDATION}
+    assert {o.org_type for o in verified} == {
+        OrgType.SOCIAL_GROUP,
+        OrgType.PRIVATE_NON_ENTERPRISE,
+        OrgType.FOUNDATION,
+    }
     for org in orgs:
         parsed = parse_uscc(org.uscc)
         assert parsed.is_civil_affairs and parsed.region_code == org.region_code
@@ -51,15 +55,24 @@ def test_the_demo_city_and_its_organizations(app_ctx, login):
     owner = db.session.scalar(sa.select(User).where(User.email == "applicant@demo.venture"))
     membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == owner.id))
     home = db.session.get(Organization, membership.organization_id)
-    assert (home.name, home.org_type, home.is_verified) == ("澧阳市夕阳红社会工作服务中心",
-                                                             OrgType.PRIVATE_NON_ENTERPRISE, True)
+    assert (home.name, home.org_type, home.is_verified) == (
+        "澧阳市夕阳红社会工作服务中心",
+        OrgType.PRIVATE_NON_ENTERPRISE,
+        True,
+    )
 
     liaison = db.session.scalar(sa.select(User).where(User.email == "liaison@demo.venture"))
     assert 3 <= len(communities_of_liaison(liaison)) <= 4
 
-    changed = db.session.scalar(sa.select(Organization).where(Organization.name == places.PENDING_CHANGED))
+    changed = db.session.scalar(
+        sa.select(Organization).where(Organization.name == places.PENDING_CHANGED)
+    )
     assert changed.verification_status == VerificationStatus.PENDING and changed.unverified_fields
-    assert {c.field for c in pending_changes(changed)} == {"legal_representative", "rating", "rating_date"}
+    assert {c.field for c in pending_changes(changed)} == {
+        "legal_representative",
+        "rating",
+        "rating_date",
+    }
     assert verify_chain().ok
 
     organizer = db.session.scalar(sa.select(User).where(User.email == "organizer@demo.venture"))

@@ -27,10 +27,14 @@ def test_a_new_applicant_registers_and_an_organizer_verifies(app_ctx, make, logi
     code = make_uscc("52439901MJ0000017")
     client = login(owner)
     page = client.get("/")
-    assert "登记" in _text(page) and "/orgs/new" in _text(page)  # the home panel invites to register
+    assert "登记" in _text(page) and "/orgs/new" in _text(
+        page
+    )  # the home panel invites to register
 
     # Surrounding spaces and lowercase letters are accepted.
-    response = client.post("/orgs/new", data=org_form(f"  {code.lower()} ", name="澧阳市夕阳红社会工作服务中心"))
+    response = client.post(
+        "/orgs/new", data=org_form(f"  {code.lower()} ", name="澧阳市夕阳红社会工作服务中心")
+    )
     assert response.status_code == 302
     org = _org_by_code(code)
     assert org.org_type == OrgType.PRIVATE_NON_ENTERPRISE
@@ -59,7 +63,10 @@ def test_a_new_applicant_registers_and_an_organizer_verifies(app_ctx, make, logi
     assert org.verified_by_id == organizer.id
     notice = db.session.scalar(sa.select(Notice).where(Notice.kind == "org_verified"))
     assert notice.user_id == owner.id and "澧阳市夕阳红社会工作服务中心" in notice.subject
-    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "orgs.verify")).actor_id == organizer.id
+    assert (
+        db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "orgs.verify")).actor_id
+        == organizer.id
+    )
     # Verifying twice is a conflict, not an error page of the server.
     assert as_organizer.post(f"/admin/orgs/{org.id}/verify").status_code == 409
 
@@ -96,8 +103,11 @@ def test_every_kind_of_bad_code_gets_its_own_message(app_ctx, make, login):
 
 def test_the_three_civil_affairs_types_are_read_from_the_code(app_ctx, make, login):
     client = login(make.applicant())
-    for digit, org_type in (("1", OrgType.SOCIAL_GROUP), ("2", OrgType.PRIVATE_NON_ENTERPRISE),
-                            ("3", OrgType.FOUNDATION)):
+    for digit, org_type in (
+        ("1", OrgType.SOCIAL_GROUP),
+        ("2", OrgType.PRIVATE_NON_ENTERPRISE),
+        ("3", OrgType.FOUNDATION),
+    ):
         code = uscc(digit, region="439902")
         assert client.post("/orgs/new", data=org_form(code)).status_code == 302
         assert _org_by_code(code).org_type == org_type
@@ -111,8 +121,9 @@ def test_a_duplicate_code_is_a_friendly_conflict(app_ctx, make, login):
     assert "已经登记" in _text(response)
 
 
-def test_a_double_submit_racing_past_the_check_is_caught_by_the_unique_constraint(app_ctx, make, login,
-                                                                                  monkeypatch):
+def test_a_double_submit_racing_past_the_check_is_caught_by_the_unique_constraint(
+    app_ctx, make, login, monkeypatch
+):
     from venture.orgs.services import organizations
 
     existing = make.organization()
@@ -141,16 +152,28 @@ def test_only_members_and_organizers_see_an_organization(app_ctx, make, login):
     owner = make.applicant()
     org = make.organization(members=[owner])
     worker = make.social_worker(org)
-    urls = [f"/orgs/{org.id}", f"/orgs/{org.id}/edit", f"/orgs/{org.id}/members", f"/orgs/{org.id}/workers",
-            f"/orgs/{org.id}/workers/new", f"/orgs/{org.id}/workers/{worker.id}/edit"]
-    posts = [f"/orgs/{org.id}/edit", f"/orgs/{org.id}/members/invite", f"/orgs/{org.id}/workers/new",
-             f"/orgs/{org.id}/workers/{worker.id}/active"]
+    urls = [
+        f"/orgs/{org.id}",
+        f"/orgs/{org.id}/edit",
+        f"/orgs/{org.id}/members",
+        f"/orgs/{org.id}/workers",
+        f"/orgs/{org.id}/workers/new",
+        f"/orgs/{org.id}/workers/{worker.id}/edit",
+    ]
+    posts = [
+        f"/orgs/{org.id}/edit",
+        f"/orgs/{org.id}/members/invite",
+        f"/orgs/{org.id}/workers/new",
+        f"/orgs/{org.id}/workers/{worker.id}/active",
+    ]
     for outsider in (make.applicant(), make.judge(), make.liaison()):
         client = login(outsider)
         for url in urls:
             assert client.get(url).status_code == 403, (outsider.role, url)
         for url in posts:
-            assert client.post(url, data={"name": "x", "email": "x@example.org"}).status_code == 403, url
+            assert (
+                client.post(url, data={"name": "x", "email": "x@example.org"}).status_code == 403
+            ), url
     # A missing organization looks the same to an outsider.
     assert login(make.applicant()).get("/orgs/999999").status_code == 403
     assert app_ctx.test_client().get(f"/orgs/{org.id}").status_code == 302
@@ -158,7 +181,9 @@ def test_only_members_and_organizers_see_an_organization(app_ctx, make, login):
     organizer = login(make.organizer())
     assert organizer.get(f"/orgs/{org.id}").status_code == 200
     assert organizer.get(f"/orgs/{org.id}/workers").status_code == 200
-    assert organizer.get(f"/orgs/{org.id}/edit").status_code == 403  # members edit; organizers verify
+    assert (
+        organizer.get(f"/orgs/{org.id}/edit").status_code == 403
+    )  # members edit; organizers verify
     assert organizer.get("/orgs/999999").status_code == 404
 
     member = login(owner)
@@ -168,7 +193,9 @@ def test_only_members_and_organizers_see_an_organization(app_ctx, make, login):
     assert re.search(r"/orgs/\d+/edit", _text(member.get(f"/orgs/{org.id}")))
 
 
-def test_a_wrong_check_character_shows_on_the_first_submit_with_the_other_errors(app_ctx, make, login):
+def test_a_wrong_check_character_shows_on_the_first_submit_with_the_other_errors(
+    app_ctx, make, login
+):
     """Not only once the rest of the form is right: the clerk fixes everything in one go."""
     client = login(make.applicant())
     code = make_uscc("52439901MJ0000017")

@@ -20,7 +20,17 @@ import sqlalchemy as sa
 
 from venture.extensions import db
 
-ROLES = ["anon", "owner", "other", "judge_a", "judge_u", "judge_c", "liaison_h", "liaison_o", "organizer"]
+ROLES = [
+    "anon",
+    "owner",
+    "other",
+    "judge_a",
+    "judge_u",
+    "judge_c",
+    "liaison_h",
+    "liaison_o",
+    "organizer",
+]
 SIGNED = set(ROLES) - {"anon"}
 JUDGES = {"judge_a", "judge_u", "judge_c"}
 
@@ -113,16 +123,58 @@ MATRIX: dict[str, Route] = {
     "competitions.manage": Route("organizer"),
     "competitions.overview": Route("organizer"),
     "competitions.show": Route("public"),
-    **{f"competition_setup.{name}": Route("organizer") for name in (
-        "archive", "basics", "budget_line", "budget_lines", "categories", "category", "copy_rubric",
-        "delete_budget_line", "delete_category", "delete_rubric", "eligibility", "followup", "money", "new", "open_",
-        "rubric", "rubrics", "scoring", "setup", "stage_control", "stage_controls", "stages")},
-    **{f"screening.{name}": Route("organizer") for name in (
-        "bulk_pass", "index", "pass_", "reject", "return_", "show")},
+    **{
+        f"competition_setup.{name}": Route("organizer")
+        for name in (
+            "archive",
+            "basics",
+            "budget_line",
+            "budget_lines",
+            "categories",
+            "category",
+            "copy_rubric",
+            "delete_budget_line",
+            "delete_category",
+            "delete_rubric",
+            "eligibility",
+            "followup",
+            "money",
+            "new",
+            "open_",
+            "rubric",
+            "rubrics",
+            "scoring",
+            "setup",
+            "stage_control",
+            "stage_controls",
+            "stages",
+        )
+    },
+    **{
+        f"screening.{name}": Route("organizer")
+        for name in ("bulk_pass", "index", "pass_", "reject", "return_", "show")
+    },
     # organizations and communities
-    **{f"orgs.{name}": Route("organizer") for name in (
-        "add_area", "add_flag", "admin_list", "area", "area_template", "areas", "attach_liaison", "delete_area",
-        "detach_liaison", "edit_area", "end_flag", "import_areas", "invite_liaison", "reject", "verify")},
+    **{
+        f"orgs.{name}": Route("organizer")
+        for name in (
+            "add_area",
+            "add_flag",
+            "admin_list",
+            "area",
+            "area_template",
+            "areas",
+            "attach_liaison",
+            "delete_area",
+            "detach_liaison",
+            "edit_area",
+            "end_flag",
+            "import_areas",
+            "invite_liaison",
+            "reject",
+            "verify",
+        )
+    },
     "orgs.add_worker": Route("org_member"),
     "orgs.edit": Route("org_member"),
     "orgs.edit_worker": Route("org_member"),
@@ -137,7 +189,9 @@ MATRIX: dict[str, Route] = {
     "orgs.workers": Route("org_member_or_organizer"),
     # judging
     "judging.add_tie": Route("judge"),
-    "judging.application_sheets": Route("organizer"),  # judges: only after the stage, if the setting says so
+    "judging.application_sheets": Route(
+        "organizer"
+    ),  # judges: only after the stage, if the setting says so
     "judging.application_view": Route("assigned_judge_or_organizer"),
     "judging.assignments": Route("organizer"),
     "judging.attachment": Route("assigned_judge_or_organizer", "judge_attachment"),
@@ -165,7 +219,9 @@ MATRIX: dict[str, Route] = {
     "judging.roadshow_live": Route("roadshow_party", "roadshow"),
     "judging.roadshow_paper": Route("organizer", "roadshow"),
     "judging.roadshow_paper_template": Route("organizer", "roadshow"),
-    "judging.roadshow_results": Route("nobody_extra", "roadshow"),  # hidden until the project is closed
+    "judging.roadshow_results": Route(
+        "nobody_extra", "roadshow"
+    ),  # hidden until the project is closed
     "judging.roadshow_sessions": Route("organizer", "roadshow"),
     "judging.roadshow_slots": Route("organizer", "roadshow"),
     "judging.roadshow_state": Route("roadshow_party", "roadshow"),
@@ -174,9 +230,20 @@ MATRIX: dict[str, Route] = {
     "judging.sheet_json": Route("assigned_judge"),
     "judging.stage": Route("organizer"),
     # results
-    **{f"results.{name}": Route("organizer", "results") for name in (
-        "approve", "decision_edit", "decisions", "finalize", "generate", "manage_index", "objection_detail",
-        "objection_file", "objections")},
+    **{
+        f"results.{name}": Route("organizer", "results")
+        for name in (
+            "approve",
+            "decision_edit",
+            "decisions",
+            "finalize",
+            "generate",
+            "manage_index",
+            "objection_detail",
+            "objection_file",
+            "objections",
+        )
+    },
     "results.my_results": Route("signed", "results"),
     "results.objection_filed": Route("public", "results"),
     "results.objection_lookup": Route("public", "results"),
@@ -185,19 +252,65 @@ MATRIX: dict[str, Route] = {
     "results.public_notice": Route("public", "results"),
     "results.scorecard": Route("app_party", "results"),
     # rankings
-    **{f"rankings.{name}": Route("organizer", "results") for name in (
-        "build_final", "card", "compare", "competition", "compute", "export", "final_history", "history", "index",
-        "job_status", "retry_job", "snapshot", "stage")},
+    **{
+        f"rankings.{name}": Route("organizer", "results")
+        for name in (
+            "build_final",
+            "card",
+            "compare",
+            "competition",
+            "compute",
+            "export",
+            "final_history",
+            "history",
+            "index",
+            "job_status",
+            "retry_job",
+            "snapshot",
+            "stage",
+        )
+    },
     "rankings.published_sheets": Route("public", "project"),  # only once the results are final
     "rankings.methods": Route("organizer", "stage_snapshot"),
     # reports
-    **{f"reports.{name}": Route("organizer", "export") for name in (
-        "download_export", "export", "export_job", "export_status", "exports", "followup", "import_organizations",
-        "imports", "index", "judging", "organizations_template", "overview", "retry_export")},
+    **{
+        f"reports.{name}": Route("organizer", "export")
+        for name in (
+            "download_export",
+            "export",
+            "export_job",
+            "export_status",
+            "exports",
+            "followup",
+            "import_organizations",
+            "imports",
+            "index",
+            "judging",
+            "organizations_template",
+            "overview",
+            "retry_export",
+        )
+    },
     # follow-up
-    **{f"followup.{name}": Route("organizer", "project") for name in (
-        "agreement_dates", "assign", "communities", "confirm_agreement", "create_projects", "dashboard", "decide", "disputes",
-        "extend_evaluation", "extend_report", "recovery", "release_tranche", "run_checks", "terminate")},
+    **{
+        f"followup.{name}": Route("organizer", "project")
+        for name in (
+            "agreement_dates",
+            "assign",
+            "communities",
+            "confirm_agreement",
+            "create_projects",
+            "dashboard",
+            "decide",
+            "disputes",
+            "extend_evaluation",
+            "extend_report",
+            "recovery",
+            "release_tranche",
+            "run_checks",
+            "terminate",
+        )
+    },
     "followup.activity_new": Route("project_member", "project"),
     "followup.activity_remove": Route("project_member", "project"),
     "followup.activity_review": Route("host_liaison", "project"),
@@ -242,10 +355,20 @@ def world(app_ctx, make):
     worker = make.social_worker(org)
     flag = make.org_flag(org)
     judge_a, judge_u, judge_c = (make.judge_with_profile() for _ in range(3))
-    db.session.add(JudgeTie(judge_id=judge_c.id, organization_id=org.id, kind=TieKind.BOARD))  # a conflict
+    db.session.add(
+        JudgeTie(judge_id=judge_c.id, organization_id=org.id, kind=TieKind.BOARD)
+    )  # a conflict
     liaison_h, liaison_o = make.liaison_of(host), make.liaison_of(elsewhere)
-    users.update(owner=owner, other=other, judge_a=judge_a, judge_u=judge_u, judge_c=judge_c,
-                 liaison_h=liaison_h, liaison_o=liaison_o, organizer=organizer)
+    users.update(
+        owner=owner,
+        other=other,
+        judge_a=judge_a,
+        judge_u=judge_u,
+        judge_c=judge_c,
+        liaison_h=liaison_h,
+        liaison_o=liaison_o,
+        organizer=organizer,
+    )
 
     comp = make.competition(organizer=organizer)
     app = make.submitted_application(comp, org, owner, communities=[host])
@@ -276,34 +399,61 @@ def world(app_ctx, make):
     results.generate_decisions(rcomp, organizer)
     results.approve(rcomp, organizer)
     decision = results.decisions_of(rcomp)[0]
-    objection = results.file_objection(rcomp, application_id=rapps[0].id, objector_kind="person",
-                                       real_name="张三", phone="13800000000", content="对该项目的评分有异议，请复核。" * 2,
-                                       files=[make.pdf_upload("证据.pdf")])
+    objection = results.file_objection(
+        rcomp,
+        application_id=rapps[0].id,
+        objector_kind="person",
+        real_name="张三",
+        phone="13800000000",
+        content="对该项目的评分有异议，请复核。" * 2,
+        files=[make.pdf_upload("证据.pdf")],
+    )
     project = make.project(org=org, members=(), communities=[host])
     report = project.reports[0]
     from venture.followup.models import Activity
 
-    activity = Activity(report_id=report.id, community_id=host.id, held_on=report.period_start,
-                        activity_type="探访", participants=10, residents=8)
+    activity = Activity(
+        report_id=report.id,
+        community_id=host.id,
+        held_on=report.period_start,
+        activity_type="探访",
+        participants=10,
+        residents=8,
+    )
     db.session.add(activity)
     from venture.followup.models import ActivityDispute, DisputeEntry, DisputeStep
 
     db.session.flush()
-    dispute = ActivityDispute(activity_id=activity.id, steps=[
-        DisputeEntry(step=DisputeStep.OPENED, author_id=liaison_h.id, text="当天无此活动")])
+    dispute = ActivityDispute(
+        activity_id=activity.id,
+        steps=[DisputeEntry(step=DisputeStep.OPENED, author_id=liaison_h.id, text="当天无此活动")],
+    )
     db.session.add(dispute)
     evaluation = project.evaluations[0]
     evaluation.report_file = _attachment(app, owner).file
     project.agreement.signed_copy = _attachment(app, owner).file
     db.session.commit()
 
-
     base = {
-        "competition_id": comp.id, "application_id": app.id, "stage_id": stage.id, "attachment_id": attachment.id,
-        "section_key": "project", "number": 1, "org_id": org.id, "worker_id": worker.id, "flag_id": flag.id,
-        "membership_id": membership.id, "area_id": host.id, "user_id": liaison_h.id, "token": "not-a-token",
-        "notice_id": notice.id, "sheet_id": sheet.id, "category_id": comp.categories[0].id,
-        "rule_id": comp.budget_rules[0].id, "rubric_id": comp.rubrics[0].id, "tie_id": 999999,
+        "competition_id": comp.id,
+        "application_id": app.id,
+        "stage_id": stage.id,
+        "attachment_id": attachment.id,
+        "section_key": "project",
+        "number": 1,
+        "org_id": org.id,
+        "worker_id": worker.id,
+        "flag_id": flag.id,
+        "membership_id": membership.id,
+        "area_id": host.id,
+        "user_id": liaison_h.id,
+        "token": "not-a-token",
+        "notice_id": notice.id,
+        "sheet_id": sheet.id,
+        "category_id": comp.categories[0].id,
+        "rule_id": comp.budget_rules[0].id,
+        "rubric_id": comp.rubrics[0].id,
+        "tie_id": 999999,
         "stage_kind": "online_review",
     }
     contexts = {
@@ -311,19 +461,41 @@ def world(app_ctx, make):
         "judge_detail": {**base, "user_id": judge_a.id},
         "judge_attachment": {**base, "attachment_id": public_attachment.id},
         # every file a judge may download in the blind stage, for the blind scan
-        "judge_attachments": [{**base, "attachment_id": a.id} for a in (public_attachment, *more_public)],
-        "roadshow": {**base, "stage_id": roadshow_stage.id, "session_id": session.id,
-                     "slot_id": session.slots[0].id},
-        "results": {**base, "competition_id": rcomp.id, "application_id": rapps[0].id,
-                    "decision_id": decision.id, "objection_id": objection.id, "snapshot_id": snapshot.id,
-                    "job_id": job.id, "stage_id": rcomp.stage(StageKind.ONLINE_REVIEW).id,
-                    "file_id": objection.files[0].id},
+        "judge_attachments": [
+            {**base, "attachment_id": a.id} for a in (public_attachment, *more_public)
+        ],
+        "roadshow": {
+            **base,
+            "stage_id": roadshow_stage.id,
+            "session_id": session.id,
+            "slot_id": session.slots[0].id,
+        },
+        "results": {
+            **base,
+            "competition_id": rcomp.id,
+            "application_id": rapps[0].id,
+            "decision_id": decision.id,
+            "objection_id": objection.id,
+            "snapshot_id": snapshot.id,
+            "job_id": job.id,
+            "stage_id": rcomp.stage(StageKind.ONLINE_REVIEW).id,
+            "file_id": objection.files[0].id,
+        },
         "stage_snapshot": {**base, "snapshot_id": stage_snapshot.id},
         "export": {**base, "kind": "applications", "job_id": export_job.id},
-        "project": {**base, "competition_id": project.competition_id, "project_id": project.id,
-                    "report_id": report.id, "activity_id": activity.id, "milestone_id": project.milestones[0].id,
-                    "tranche_id": project.tranches[0].id, "evaluation_id": evaluation.id, "dispute_id": dispute.id,
-                    "file_id": project.agreement.signed_copy_id, "which": "report"},
+        "project": {
+            **base,
+            "competition_id": project.competition_id,
+            "project_id": project.id,
+            "report_id": report.id,
+            "activity_id": activity.id,
+            "milestone_id": project.milestones[0].id,
+            "tranche_id": project.tranches[0].id,
+            "evaluation_id": evaluation.id,
+            "dispute_id": dispute.id,
+            "file_id": project.agreement.signed_copy_id,
+            "which": "report",
+        },
     }
     return users, contexts
 
@@ -336,8 +508,12 @@ def _finished_export(competition, organizer):
     from venture.reports.services import export_request, start_export
 
     with current_app.test_request_context():
-        job = start_export(registry()["applications"], export_request(competition.id), actor=organizer,
-                           locale="zh_CN")
+        job = start_export(
+            registry()["applications"],
+            export_request(competition.id),
+            actor=organizer,
+            locale="zh_CN",
+        )
         db.session.commit()
     from venture.tasks import run_ready
 
@@ -354,7 +530,12 @@ def _computed_stage_snapshot(make, competition, applications, organizer):
     judges = [make.judge_with_profile() for _ in range(3)]
     for i, app in enumerate(applications):
         for j, judge in enumerate(judges):
-            make.sheet(stage, app, judge, {name: maximum - (i + j) % 5 for name, maximum in make.DEFAULT_CRITERIA})
+            make.sheet(
+                stage,
+                app,
+                judge,
+                {name: maximum - (i + j) % 5 for name, maximum in make.DEFAULT_CRITERIA},
+            )
     request_computation(stage, organizer)
     return latest_snapshot(stage)
 
@@ -365,9 +546,16 @@ def _attachments_naming(app, owner, who: str):
     from tests.blind_scan import jpeg_naming, pdf_naming, png_naming, xlsx_naming
     from tests.factories import pdf_upload
 
-    files = [(f"{who}00号-plan.html", pdf_naming(who)), (f"{who}-预算.xlsx", xlsx_naming(who)),
-             (f"{who}-合影.png", png_naming(who)), (f"{who}-活动.jpg", jpeg_naming(who))]
-    return [_attachment(app, owner, identifying=False, upload=pdf_upload(name, data)) for name, data in files]
+    files = [
+        (f"{who}00号-plan.html", pdf_naming(who)),
+        (f"{who}-预算.xlsx", xlsx_naming(who)),
+        (f"{who}-合影.png", png_naming(who)),
+        (f"{who}-活动.jpg", jpeg_naming(who)),
+    ]
+    return [
+        _attachment(app, owner, identifying=False, upload=pdf_upload(name, data))
+        for name, data in files
+    ]
 
 
 def _attachment(app, owner, identifying: bool = True, upload=None):
@@ -376,15 +564,21 @@ def _attachment(app, owner, identifying: bool = True, upload=None):
     from venture.files.services import store_upload
 
     stored = store_upload(upload or pdf_upload(), user=owner)
-    attachment = Attachment(application_id=app.id, file=stored, kind=AttachmentKind.REGISTRATION,
-                            identifying=identifying)
+    attachment = Attachment(
+        application_id=app.id,
+        file=stored,
+        kind=AttachmentKind.REGISTRATION,
+        identifying=identifying,
+    )
     db.session.add(attachment)
     db.session.commit()
     return attachment
 
 
 def _is_login_redirect(response) -> bool:
-    return response.status_code in (301, 302, 303) and "/login" in response.headers.get("Location", "")
+    return response.status_code in (301, 302, 303) and "/login" in response.headers.get(
+        "Location", ""
+    )
 
 
 def test_every_route_has_an_entry_in_the_matrix(app_ctx):
@@ -397,8 +591,10 @@ def test_every_route_has_an_entry_in_the_matrix(app_ctx):
 
 def test_every_route_answers_every_role_as_expected(app_ctx, world):
     users, contexts = world
-    clients = {role: (app_ctx.test_client(user=users[role]) if users[role] else app_ctx.test_client())
-               for role in ROLES}
+    clients = {
+        role: (app_ctx.test_client(user=users[role]) if users[role] else app_ctx.test_client())
+        for role in ROLES
+    }
     failures = []
     checked = 0
     for rule in sorted(app_ctx.url_map.iter_rules(), key=lambda r: r.endpoint):
@@ -466,8 +662,14 @@ def test_nothing_a_judge_can_fetch_in_a_blind_stage_identifies_the_applicant(app
     users, contexts = world
     app = db.session.get(Application, contexts["base"]["application_id"])
     org = app.organization
-    secrets = {org.name, org.uscc, org.contact_phone, org.contact_email, org.legal_representative,
-               *(m.name for m in app.team)} - {""}
+    secrets = {
+        org.name,
+        org.uscc,
+        org.contact_phone,
+        org.contact_email,
+        org.legal_representative,
+        *(m.name for m in app.team),
+    } - {""}
     scanned = downloads = 0
     leaks = []
     for role in ("judge_a", "judge_u", "judge_c"):
@@ -480,8 +682,11 @@ def test_nothing_a_judge_can_fetch_in_a_blind_stage_identifies_the_applicant(app
                 continue
             if (role, rule.endpoint) in OWN_KNOWLEDGE:
                 continue
-            each = (contexts["judge_attachments"] if rule.endpoint == "judging.attachment"
-                    else [contexts[entry.context]])
+            each = (
+                contexts["judge_attachments"]
+                if rule.endpoint == "judging.attachment"
+                else [contexts[entry.context]]
+            )
             for values in each:
                 with app_ctx.test_request_context():
                     from flask import url_for
@@ -491,9 +696,15 @@ def test_nothing_a_judge_can_fetch_in_a_blind_stage_identifies_the_applicant(app
                 if response.status_code != 200:
                     continue
                 scanned += 1
-                downloads += response.headers.get("Content-Disposition", "").startswith("attachment")
+                downloads += response.headers.get("Content-Disposition", "").startswith(
+                    "attachment"
+                )
                 texts = readable_texts(response)
-                leaks += [f"{role} {url}: {secret!r}" for secret in secrets if any(secret in t for t in texts)]
+                leaks += [
+                    f"{role} {url}: {secret!r}"
+                    for secret in secrets
+                    if any(secret in t for t in texts)
+                ]
     assert scanned >= 15
     assert downloads >= 4, "the judge downloaded none of the attachments: the scan proves nothing"
     assert not leaks, "\n".join(leaks)

@@ -17,8 +17,10 @@ def _notice_with_unranked(make):
     for entry in (shortlist_missed, no_total):
         entry.rank = entry.overall_rank = entry.score = None
     shortlist_missed.flags = ["incomplete_stages"]
-    shortlist_missed.details = {"stages": {"online_review": "74.96"},
-                                "weights": {"online_review": "0.4", "roadshow": "0.6"}}
+    shortlist_missed.details = {
+        "stages": {"online_review": "74.96"},
+        "weights": {"online_review": "0.4", "roadshow": "0.6"},
+    }
     db.session.commit()
     services.generate_decisions(comp, organizer)
     services.approve(comp, organizer)
@@ -28,8 +30,11 @@ def _notice_with_unranked(make):
 
 def _rows(html: str) -> dict[str, str]:
     """Each application code → its table row (HTML)."""
-    return {re.search(r"[A-Z]+\d+-\d{3}", row).group(): row
-            for row in re.findall(r"<tr>(.*?)</tr>", html, re.S) if re.search(r"[A-Z]+\d+-\d{3}", row)}
+    return {
+        re.search(r"[A-Z]+\d+-\d{3}", row).group(): row
+        for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)
+        if re.search(r"[A-Z]+\d+-\d{3}", row)
+    }
 
 
 def test_each_row_without_rank_or_score_points_to_its_reason(make, client):

@@ -28,15 +28,21 @@ def _sheet_scores(total: int) -> dict:
 
 def _competition(make, mode=FundingMode.SKIP):
     organizer = make.organizer()
-    comp = make.competition(organizer=organizer, categories=(("为老服务", 100_000),), funding_mode=mode)
+    comp = make.competition(
+        organizer=organizer, categories=(("为老服务", 100_000),), funding_mode=mode
+    )
     make.small_rubric(comp, "online_review")
     make.small_rubric(comp, "roadshow")
     online, roadshow = comp.stage(StageKind.ONLINE_REVIEW), comp.stage(StageKind.ROADSHOW)
     online.advance_rule, online.advance_top_n = AdvanceRule.TOP_N, 3
     db.session.commit()
     org = make.organization()
-    apps = {name: make.application(comp, org, status="passed", requested_fen=REQUESTED[name],
-                                   project_name=f"项目{name}") for name in "ABCDE"}
+    apps = {
+        name: make.application(
+            comp, org, status="passed", requested_fen=REQUESTED[name], project_name=f"项目{name}"
+        )
+        for name in "ABCDE"
+    }
     judges = [make.judge_with_profile() for _ in range(3)]
     for name, total in ONLINE.items():
         for judge in judges:
@@ -52,17 +58,25 @@ def _score_roadshow(make, roadshow, apps, judges):
 
 def test_online_review_marks_the_shortlist(app_ctx, make):
     organizer, _comp, online, _roadshow, apps, _judges = _competition(make)
-    snapshot = db.session.get(ResultSnapshot, compute_stage_snapshot(online.id, actor_id=organizer.id))
+    snapshot = db.session.get(
+        ResultSnapshot, compute_stage_snapshot(online.id, actor_id=organizer.id)
+    )
     advanced = {e.application_id for e in snapshot.entries if e.advanced}
     assert advanced == {apps["B"].id, apps["E"].id, apps["A"].id}  # top 3: 35, 33, 30
     assert services.shortlist(online) == [apps["B"].id, apps["E"].id, apps["A"].id]
 
 
-@pytest.mark.parametrize(("mode", "expected"), [
-    # A 34.80 funded (40,000 left); E 50,000 does not fit; B 30,000 fits when skipping.
-    (FundingMode.SKIP, {"A": ("funded", 60_000), "E": ("waitlist", 0), "B": ("funded", 30_000)}),
-    (FundingMode.STOP, {"A": ("funded", 60_000), "E": ("waitlist", 0), "B": ("waitlist", 0)}),
-])
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        # A 34.80 funded (40,000 left); E 50,000 does not fit; B 30,000 fits when skipping.
+        (
+            FundingMode.SKIP,
+            {"A": ("funded", 60_000), "E": ("waitlist", 0), "B": ("funded", 30_000)},
+        ),
+        (FundingMode.STOP, {"A": ("funded", 60_000), "E": ("waitlist", 0), "B": ("waitlist", 0)}),
+    ],
+)
 def test_final_combines_stages_and_draws_the_funding_line(app_ctx, make, mode, expected):
     organizer, comp, online, roadshow, apps, judges = _competition(make, mode)
     compute_stage_snapshot(online.id)
@@ -71,18 +85,28 @@ def test_final_combines_stages_and_draws_the_funding_line(app_ctx, make, mode, e
     final = services.build_final_snapshot(comp, organizer)
     entries = {e.application_id: e for e in final.entries}
     name_of = {a.id: n for n, a in apps.items()}
-    ranked = [(name_of[e.application_id], str(e.score), e.rank) for e in final.entries if e.rank is not None]
+    ranked = [
+        (name_of[e.application_id], str(e.score), e.rank)
+        for e in final.entries
+        if e.rank is not None
+    ]
     # 0.4 × online + 0.6 × roadshow: A 12 + 22.8, E 13.2 + 19.2, B 14 + 18
     assert ranked == [("A", "34.80", 1), ("E", "32.40", 2), ("B", "32.00", 3)]
     for name, (outcome, fen) in expected.items():
-        assert (entries[apps[name].id].funding, entries[apps[name].id].funded_fen) == (FundingOutcome(outcome), fen)
+        assert (entries[apps[name].id].funding, entries[apps[name].id].funded_fen) == (
+            FundingOutcome(outcome),
+            fen,
+        )
     for name in "CD":  # not at the roadshow: listed apart, not funded
         entry = entries[apps[name].id]
         assert entry.rank is None and entry.score is None and entry.flags == ["incomplete_stages"]
         assert entry.funding == FundingOutcome.NOT_FUNDED
     remaining = final.diagnostics["remaining"][str(comp.categories[0].id)]
     assert remaining == (10_000 if mode == FundingMode.SKIP else 40_000)
-    assert entries[apps["A"].id].details["stages"] == {"online_review": "30.00", "roadshow": "38.00"}
+    assert entries[apps["A"].id].details["stages"] == {
+        "online_review": "30.00",
+        "roadshow": "38.00",
+    }
 
     again = services.build_final_snapshot(comp, organizer)
     assert again.input_digest == final.input_digest  # same sources, weights and budgets
@@ -102,7 +126,12 @@ def test_final_needs_both_snapshots_and_weights_adding_up(app_ctx, make):
     with pytest.raises(ValidationError) as weights:
         services.build_final_snapshot(comp, organizer)
     assert "当前为 90%" in str(weights.value.message)
-    assert db.session.scalar(sa.select(sa.func.count(ResultSnapshot.id)).where(ResultSnapshot.kind == "final")) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(ResultSnapshot.id)).where(ResultSnapshot.kind == "final")
+        )
+        == 0
+    )
 
 
 def test_tie_break_chain_separates_equal_scores(app_ctx, make):
@@ -111,13 +140,21 @@ def test_tie_break_chain_separates_equal_scores(app_ctx, make):
     for judge in judges:  # the same 30 as A, asking less
         make.sheet(online, extra, judge, _sheet_scores(30))
     snapshot = db.session.get(ResultSnapshot, compute_stage_snapshot(online.id))
-    tied = {e.application_id: e.overall_rank for e in snapshot.entries if e.application_id in (apps["A"].id, extra.id)}
+    tied = {
+        e.application_id: e.overall_rank
+        for e in snapshot.entries
+        if e.application_id in (apps["A"].id, extra.id)
+    }
     assert tied[apps["A"].id] == tied[extra.id] == 3  # equal, listed by code
 
     online.tie_breaks = [{"kind": "requested_amount"}]
     db.session.commit()
     snapshot = db.session.get(ResultSnapshot, compute_stage_snapshot(online.id))
-    tied = {e.application_id: e.overall_rank for e in snapshot.entries if e.application_id in (apps["A"].id, extra.id)}
+    tied = {
+        e.application_id: e.overall_rank
+        for e in snapshot.entries
+        if e.application_id in (apps["A"].id, extra.id)
+    }
     assert tied == {extra.id: 3, apps["A"].id: 4}  # the lower amount first
     assert snapshot.params["tie_breaks"] == [{"kind": "requested_amount"}]
 

@@ -43,8 +43,11 @@ def test_ranking_page_shows_the_ranking_methods_judges_and_icc(login, make):
     text = card.get_data(as_text=True)
     assert card.status_code == 200
     entry = next(e for e in snapshot.entries if e.application_id == apps[0].id)
-    kept = [t for t, j in zip(entry.details["totals"], entry.details["judges"], strict=True)
-            if j not in entry.details["dropped"]]
+    kept = [
+        t
+        for t, j in zip(entry.details["totals"], entry.details["judges"], strict=True)
+        if j not in entry.details["dropped"]
+    ]
     assert f"({' + '.join(f'{t:.2f}' for t in kept)}) ÷ {len(kept)} = {entry.score}" in text
     assert panel[1].name in text
 
@@ -64,9 +67,13 @@ def test_ranking_page_shows_the_ranking_methods_judges_and_icc(login, make):
 def test_only_organizers_reach_rankings_and_score_cards(client, login, make):
     organizer, comp, stage, apps, panel, snapshot = _computed(make, count=2)
     urls = [
-        "/rankings/", f"/rankings/competitions/{comp.id}", f"/rankings/snapshots/{snapshot.id}",
-        f"/rankings/snapshots/{snapshot.id}/methods", f"/rankings/snapshots/{snapshot.id}/compare",
-        f"/rankings/snapshots/{snapshot.id}/applications/{apps[0].id}", f"/rankings/stages/{stage.id}/history",
+        "/rankings/",
+        f"/rankings/competitions/{comp.id}",
+        f"/rankings/snapshots/{snapshot.id}",
+        f"/rankings/snapshots/{snapshot.id}/methods",
+        f"/rankings/snapshots/{snapshot.id}/compare",
+        f"/rankings/snapshots/{snapshot.id}/applications/{apps[0].id}",
+        f"/rankings/stages/{stage.id}/history",
         f"/rankings/stages/{stage.id}/sheets.csv",
     ]
     for user in (panel[0], make.applicant()):
@@ -112,7 +119,9 @@ def test_locked_competition_answers_423_and_audits_the_attempt(login, make):
     client = login(organizer)
     assert client.post(f"/rankings/stages/{stage.id}/compute").status_code == 423
     assert client.post(f"/rankings/competitions/{comp.id}/final").status_code == 423
-    actions = set(db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.actor_id == organizer.id)))
+    actions = set(
+        db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.actor_id == organizer.id))
+    )
     assert {"rankings.compute", "rankings.final"} <= actions
 
 
@@ -155,7 +164,9 @@ def test_ranking_page_queries_do_not_grow_with_the_applications(login, make):
     assert _count_queries(client, f"/rankings/snapshots/{large.id}/methods") == few_card
 
 
-def test_the_snapshot_and_the_public_notice_print_the_command_that_reproduces_the_ranking(client, login, make):
+def test_the_snapshot_and_the_public_notice_print_the_command_that_reproduces_the_ranking(
+    client, login, make
+):
     from datetime import timedelta
 
     from venture.results.models import Publication, PublicationStatus
@@ -166,22 +177,39 @@ def test_the_snapshot_and_the_public_notice_print_the_command_that_reproduces_th
     stage = comp.stage(StageKind.ONLINE_REVIEW)
     stage.tie_breaks = [{"kind": "requested_amount"}, {"kind": "submitted_at"}]
     db.session.commit()
-    snapshot = db.session.get(ResultSnapshot, compute_stage_snapshot(stage.id, actor_id=organizer.id))
-    command = (f"venture rank {comp.code_prefix}-online_review-sheets.csv --method trimmed --trim 1 "
-               "--tie-break requested_amount --tie-break submitted_at --format csv")
-    assert command in login(organizer).get(f"/rankings/snapshots/{snapshot.id}").get_data(as_text=True)
+    snapshot = db.session.get(
+        ResultSnapshot, compute_stage_snapshot(stage.id, actor_id=organizer.id)
+    )
+    command = (
+        f"venture rank {comp.code_prefix}-online_review-sheets.csv --method trimmed --trim 1 "
+        "--tie-break requested_amount --tie-break submitted_at --format csv"
+    )
+    assert command in login(organizer).get(f"/rankings/snapshots/{snapshot.id}").get_data(
+        as_text=True
+    )
 
     now = utcnow()
-    db.session.add(Publication(competition_id=comp.id, snapshot_id=snapshot.id, status=PublicationStatus.FINAL,
-                               approved_at=now - timedelta(days=20), publicity_starts_at=now - timedelta(days=20),
-                               publicity_ends_at=now - timedelta(days=10), finalized_at=now))
+    db.session.add(
+        Publication(
+            competition_id=comp.id,
+            snapshot_id=snapshot.id,
+            status=PublicationStatus.FINAL,
+            approved_at=now - timedelta(days=20),
+            publicity_starts_at=now - timedelta(days=20),
+            publicity_ends_at=now - timedelta(days=10),
+            finalized_at=now,
+        )
+    )
     comp.results_final_at = now
     db.session.commit()
     html = client.get(f"/results/{comp.id}").get_data(as_text=True)
     assert 'data-testid="rank-commands"' in html and command in html
     sheets = client.get(f"/results/{comp.id}/sheets/online_review.csv")
-    assert sheets.get_data(as_text=True).lstrip("\ufeff").startswith(
-        "application,judge,criterion,score,max,tie:requested_amount,tie:submitted_at\n")
+    assert (
+        sheets.get_data(as_text=True)
+        .lstrip("\ufeff")
+        .startswith("application,judge,criterion,score,max,tie:requested_amount,tie:submitted_at\n")
+    )
 
 
 def test_a_lost_computation_no_longer_hides_the_compute_button(login, make):
@@ -194,12 +222,19 @@ def test_a_lost_computation_no_longer_hides_the_compute_button(login, make):
     comp = make.competition(organizer=organizer)
     make.scored_applications(comp, 2, judges=3)
     stage = comp.stage(StageKind.ONLINE_REVIEW)
-    job = Job(kind=JOB_KIND, status=JobStatus.RUNNING, params={"stage_id": stage.id}, competition_id=comp.id)
+    job = Job(
+        kind=JOB_KIND,
+        status=JobStatus.RUNNING,
+        params={"stage_id": stage.id},
+        competition_id=comp.id,
+    )
     db.session.add(job)
     db.session.commit()
     client = login(organizer)
     compute = f'action="/rankings/stages/{stage.id}/compute"'
-    assert compute not in client.get(f"/rankings/competitions/{comp.id}").get_data(as_text=True)  # running
+    assert compute not in client.get(f"/rankings/competitions/{comp.id}").get_data(
+        as_text=True
+    )  # running
     job.created_at = utcnow() - timedelta(hours=1)  # its worker died long ago
     db.session.commit()
     assert compute in client.get(f"/rankings/competitions/{comp.id}").get_data(as_text=True)

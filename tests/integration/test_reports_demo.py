@@ -22,15 +22,23 @@ def test_the_demo_fills_every_chart_and_the_harsh_judge_stands_out(app_ctx, logi
     with app_ctx.test_request_context():
         gy = overview_dashboard.load_competition(comps["GY2025"].id)
         sections = {s.key: s for s in overview_dashboard.overview(gy)}
-        waiting_for_rankings = set() if latest_final_snapshot(gy) else {"results", "projects", "tranches"}
+        waiting_for_rankings = (
+            set() if latest_final_snapshot(gy) else {"results", "projects", "tranches"}
+        )
         assert {key for key, s in sections.items() if s.chart is None} == waiting_for_rankings
 
         review = comps["WCT2026"].stage(StageKind.ONLINE_REVIEW)
         judges = {s.key: s for s in judging_dashboard.judging_charts(review)}["judges"]
-    harsh = db.session.scalar(sa.select(User).where(User.email == "judge7@demo.venture")).display_name
+    harsh = db.session.scalar(
+        sa.select(User).where(User.email == "judge7@demo.venture")
+    ).display_name
     assert f'fill="{judging_dashboard.HARSH}" font-weight="bold">{harsh}<' in str(judges.chart.svg)
     assert harsh in judges.note
     client = login(organizer)
-    for url in (f"/reports/competitions/{comps['GY2025'].id}", f"/reports/stages/{review.id}/judging",
-                f"/reports/competitions/{comps['GY2025'].id}/followup", f"/reports/competitions/{comps['GY2027'].id}"):
+    for url in (
+        f"/reports/competitions/{comps['GY2025'].id}",
+        f"/reports/stages/{review.id}/judging",
+        f"/reports/competitions/{comps['GY2025'].id}/followup",
+        f"/reports/competitions/{comps['GY2027'].id}",
+    ):
         assert client.get(url).status_code == 200, url

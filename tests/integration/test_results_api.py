@@ -26,17 +26,25 @@ def openapi(client):
 
 def validate(doc: dict, schema_name: str, payload) -> None:
     """Validate a response against a component schema of the served document."""
-    registry = Registry().with_resource("urn:venture-api", Resource.from_contents(doc, default_specification=DRAFT202012))
-    validator = Draft202012Validator({"$ref": f"urn:venture-api#/components/schemas/{schema_name}"}, registry=registry,
-                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+    registry = Registry().with_resource(
+        "urn:venture-api", Resource.from_contents(doc, default_specification=DRAFT202012)
+    )
+    validator = Draft202012Validator(
+        {"$ref": f"urn:venture-api#/components/schemas/{schema_name}"},
+        registry=registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
     errors = sorted(validator.iter_errors(payload), key=lambda e: e.path)
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
 
 
 def test_the_document_describes_every_api_route(app, openapi):
     Draft202012Validator.check_schema({"$defs": openapi["components"]["schemas"]})
-    api_rules = {r.rule.replace("<int:competition_id>", "{competition_id}")
-                 for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1")}
+    api_rules = {
+        r.rule.replace("<int:competition_id>", "{competition_id}")
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/api/v1")
+    }
     assert api_rules == set(openapi["paths"])
     for path in openapi["paths"].values():
         assert "200" in path["get"]["responses"]
@@ -54,7 +62,11 @@ def test_nothing_is_published_before_approval(make, client, openapi):
         response = client.get(url)
         assert response.status_code == 404 and response.is_json
         validate(openapi, "Error", response.get_json())
-    for bad in ("/api/v1/competitions/abc/results", "/api/v1/competitions/-1/results", "/api/v1/nothing"):
+    for bad in (
+        "/api/v1/competitions/abc/results",
+        "/api/v1/competitions/-1/results",
+        "/api/v1/nothing",
+    ):
         response = client.get(bad)
         assert response.status_code == 404 and response.get_json()["error"]["status"] == 404
 
@@ -77,22 +89,32 @@ def test_published_results_validate_and_are_cacheable(make, client, openapi):
     validate(openapi, "CompetitionResults", body)
     assert body["status"] == "proposed"
     first = body["results"][0]
-    assert first["code"] == apps[0].code and first["score"] == "90.00" and first["outcome"] == "funded"
+    assert (
+        first["code"] == apps[0].code and first["score"] == "90.00" and first["outcome"] == "funded"
+    )
     assert first["amount_fen"] == 8_000_000 and first["amount_yuan"] == "80000.00"
     assert [r["rank"] for r in body["results"]] == [1, 2, 3]
     assert body["results"][1]["amount_yuan"] == "0.00"
 
     etag = response.headers["ETag"]
     assert etag.startswith('"') and not etag.startswith("W/")
-    assert "public" in response.headers["Cache-Control"] and "max-age=60" in response.headers["Cache-Control"]
+    assert (
+        "public" in response.headers["Cache-Control"]
+        and "max-age=60" in response.headers["Cache-Control"]
+    )
     repeat = client.get(f"/api/v1/competitions/{comp.id}/results", headers={"If-None-Match": etag})
     assert repeat.status_code == 304 and not repeat.data
     listing_etag = listing.headers["ETag"]
-    assert client.get("/api/v1/competitions", headers={"If-None-Match": listing_etag}).status_code == 304
+    assert (
+        client.get("/api/v1/competitions", headers={"If-None-Match": listing_etag}).status_code
+        == 304
+    )
 
     # A change of a decision bumps the version: the old ETag no longer matches.
     decision = services.decisions_of(comp)[1]
-    services.change_decision(decision, outcome="funded", approved_fen=100_00, reason="预算调剂后增补", actor=boss)
+    services.change_decision(
+        decision, outcome="funded", approved_fen=100_00, reason="预算调剂后增补", actor=boss
+    )
     changed = client.get(f"/api/v1/competitions/{comp.id}/results", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     validate(openapi, "CompetitionResults", changed.get_json())
@@ -108,7 +130,9 @@ def test_final_results_say_final(make, client, openapi):
     db.session.commit()
     services.finalize(comp, boss)
 
-    response = client.get(f"/api/v1/competitions/{comp.id}/results", headers={"If-None-Match": before.headers["ETag"]})
+    response = client.get(
+        f"/api/v1/competitions/{comp.id}/results", headers={"If-None-Match": before.headers["ETag"]}
+    )
     assert response.status_code == 200
     body = response.get_json()
     validate(openapi, "CompetitionResults", body)

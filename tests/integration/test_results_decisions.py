@@ -24,12 +24,21 @@ from venture.results.models import (
 
 
 def _audit(action: str) -> list[AuditEntry]:
-    return list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq)))
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq)
+        )
+    )
 
 
 def _decisions(comp) -> list[Decision]:
-    return list(db.session.scalars(sa.select(Decision).where(Decision.competition_id == comp.id)
-                                   .order_by(Decision.application_id)))
+    return list(
+        db.session.scalars(
+            sa.select(Decision)
+            .where(Decision.competition_id == comp.id)
+            .order_by(Decision.application_id)
+        )
+    )
 
 
 @pytest.fixture
@@ -50,7 +59,11 @@ def test_generate_follows_the_funding_line_and_never_exceeds_the_request(make, s
     response = login(boss).post(f"/competitions/{comp.id}/decisions/generate")
     assert response.status_code == 302
     decisions = _decisions(comp)
-    assert [d.outcome for d in decisions] == [FundingOutcome.FUNDED, FundingOutcome.WAITLIST, FundingOutcome.FUNDED]
+    assert [d.outcome for d in decisions] == [
+        FundingOutcome.FUNDED,
+        FundingOutcome.WAITLIST,
+        FundingOutcome.FUNDED,
+    ]
     assert all(d.approved_fen <= d.application.requested_fen for d in decisions)
     assert decisions[2].approved_fen == apps[2].requested_fen
     assert [str(d.score) for d in decisions] == ["90.00", "86.88", "83.75"]
@@ -69,7 +82,9 @@ def test_no_final_snapshot_means_nothing_to_generate(make, login):
     comp = make.competition(organizer=boss)
     response = login(boss).post(f"/competitions/{comp.id}/decisions/generate")
     assert response.status_code == 409
-    assert "最终排名" in response.get_data(as_text=True) or "计算" in response.get_data(as_text=True)
+    assert "最终排名" in response.get_data(as_text=True) or "计算" in response.get_data(
+        as_text=True
+    )
     assert db.session.scalar(sa.select(sa.func.count(Publication.id))) == 0
 
 
@@ -83,16 +98,22 @@ def test_a_change_needs_a_reason_is_audited_and_shown_as_a_difference(setup, log
     refused = client.post(url, data={"outcome": "funded", "amount": "30000", "reason": ""})
     assert refused.status_code == 422
     assert "理由" in refused.get_data(as_text=True)
-    too_much = client.post(url, data={"outcome": "funded", "amount": "90000.00", "reason": "预算调剂后增补资助"})
+    too_much = client.post(
+        url, data={"outcome": "funded", "amount": "90000.00", "reason": "预算调剂后增补资助"}
+    )
     assert too_much.status_code == 422
     assert "申请金额" in too_much.get_data(as_text=True)
-    bad_amount = client.post(url, data={"outcome": "funded", "amount": "3万", "reason": "预算调剂后增补资助"})
+    bad_amount = client.post(
+        url, data={"outcome": "funded", "amount": "3万", "reason": "预算调剂后增补资助"}
+    )
     assert bad_amount.status_code == 422
     db.session.expire_all()
     assert db.session.get(Decision, waitlisted.id).outcome == FundingOutcome.WAITLIST
     assert not _audit("results.decision_change")
 
-    ok = client.post(url, data={"outcome": "funded", "amount": "30,000.50", "reason": "预算调剂后增补资助"})
+    ok = client.post(
+        url, data={"outcome": "funded", "amount": "30,000.50", "reason": "预算调剂后增补资助"}
+    )
     assert ok.status_code == 302
     decision = db.session.get(Decision, waitlisted.id)
     assert decision.outcome == FundingOutcome.FUNDED and decision.approved_fen == 3_000_050
@@ -121,8 +142,15 @@ def test_approval_refused_over_budget_then_opens_the_public_notice(make, setup, 
     category.budget_fen = 50_000_000
     db.session.commit()
     before = utcnow()
-    assert login(boss).post(f"/competitions/{comp.id}/decisions/approve",
-                            data={"days": "5", "instructions": "书面异议请加盖公章"}).status_code == 302
+    assert (
+        login(boss)
+        .post(
+            f"/competitions/{comp.id}/decisions/approve",
+            data={"days": "5", "instructions": "书面异议请加盖公章"},
+        )
+        .status_code
+        == 302
+    )
     publication = db.session.scalar(sa.select(Publication))
     assert publication.status == PublicationStatus.PUBLICITY
     assert publication.publicity_starts_at >= before
@@ -169,8 +197,14 @@ def test_finalize_is_refused_while_the_window_is_open_or_objections_are_open(set
     assert refused.status_code == 409
     assert "公示" in refused.get_data(as_text=True)
 
-    services.file_objection(comp, application_id=apps[0].id, objector_kind="person", real_name="王五",
-                            phone="13812345678", content="该项目申报的服务人数与实际情况明显不符，请核查。")
+    services.file_objection(
+        comp,
+        application_id=apps[0].id,
+        objector_kind="person",
+        real_name="王五",
+        phone="13812345678",
+        content="该项目申报的服务人数与实际情况明显不符，请核查。",
+    )
     publication.publicity_ends_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     page = client.get(f"/competitions/{comp.id}/decisions").get_data(as_text=True)
@@ -184,10 +218,22 @@ def test_finalize_is_refused_while_the_window_is_open_or_objections_are_open(set
 def test_finalize_locks_decisions_sheets_and_rubrics(make, setup, login, client):
     boss, member, comp, apps, _snap = setup
     publication = _published(setup)
-    objection = services.file_objection(comp, application_id=apps[1].id, objector_kind="person", real_name="王五",
-                                        phone="0736-7123456", content="该项目的社区支持函系伪造，请主办方核实处理。")
-    services.answer_objection(objection, upheld=False, reply="经核实，支持函真实有效，异议不成立。", actor=boss,
-                              phone_note="工作人员电话告知答复意见，异议人无异议。", phone_replied_at=utcnow())
+    objection = services.file_objection(
+        comp,
+        application_id=apps[1].id,
+        objector_kind="person",
+        real_name="王五",
+        phone="0736-7123456",
+        content="该项目的社区支持函系伪造，请主办方核实处理。",
+    )
+    services.answer_objection(
+        objection,
+        upheld=False,
+        reply="经核实，支持函真实有效，异议不成立。",
+        actor=boss,
+        phone_note="工作人员电话告知答复意见，异议人无异议。",
+        phone_replied_at=utcnow(),
+    )
     publication.publicity_ends_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
 
@@ -196,7 +242,9 @@ def test_finalize_locks_decisions_sheets_and_rubrics(make, setup, login, client)
     assert comp.results_final_at is not None and comp.results_finalized_by_id == boss.id
     assert db.session.get(Publication, publication.id).status == PublicationStatus.FINAL
     assert _audit("results.finalize")
-    final_notices = list(db.session.scalars(sa.select(Notice).where(Notice.kind == "results_final")))
+    final_notices = list(
+        db.session.scalars(sa.select(Notice).where(Notice.kind == "results_final"))
+    )
     assert [n.user_id for n in final_notices] == [member.id]
 
     # The public page and the list say final.
@@ -205,8 +253,10 @@ def test_finalize_locks_decisions_sheets_and_rubrics(make, setup, login, client)
 
     # A decision can no longer change: 423, audited as a refusal.
     decision = _decisions(comp)[1]
-    refused = login(boss).post(f"/competitions/{comp.id}/decisions/{decision.id}",
-                               data={"outcome": "funded", "amount": "1000", "reason": "最后的调整"})
+    refused = login(boss).post(
+        f"/competitions/{comp.id}/decisions/{decision.id}",
+        data={"outcome": "funded", "amount": "1000", "reason": "最后的调整"},
+    )
     assert refused.status_code == 423
     refusal = _audit("results.decision_change")[-1]
     assert "refused" in refusal.changes and refusal.object_id == str(decision.id)
@@ -219,10 +269,14 @@ def test_finalize_locks_decisions_sheets_and_rubrics(make, setup, login, client)
     judge = make.judge()
     stage = comp.stage("online_review")
     sheet = make.sheet(stage, apps[0], judge, {"需求分析": 12})
-    for action, object_type, object_id in [("judging.sheet_save", "score_sheet", sheet.id),
-                                           ("competitions.rubric_edit", "rubric", stage.rubric_id)]:
+    for action, object_type, object_id in [
+        ("judging.sheet_save", "score_sheet", sheet.id),
+        ("competitions.rubric_edit", "rubric", stage.rubric_id),
+    ]:
         with pytest.raises(Locked):
-            ensure_unlocked(comp, action=action, object_type=object_type, object_id=object_id, actor=judge)
+            ensure_unlocked(
+                comp, action=action, object_type=object_type, object_id=object_id, actor=judge
+            )
         assert _audit(action)[-1].changes["refused"]
 
 
@@ -233,13 +287,21 @@ def test_finalize_is_one_clear_function_for_the_follow_up_domain(setup):
     db.session.commit()
     result = services.finalize(comp, boss)
     assert result.status == PublicationStatus.FINAL
-    assert db.session.scalar(sa.select(sa.func.count(Objection.id)).where(
-        Objection.status == ObjectionStatus.OPEN)) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Objection.id)).where(Objection.status == ObjectionStatus.OPEN)
+        )
+        == 0
+    )
 
 
 def test_pages_need_the_organizer_role(setup, login, client):
     _boss, member, comp, apps, _snap = setup
-    for url in (f"/competitions/{comp.id}/decisions", f"/competitions/{comp.id}/objections", "/manage/results"):
+    for url in (
+        f"/competitions/{comp.id}/decisions",
+        f"/competitions/{comp.id}/objections",
+        "/manage/results",
+    ):
         assert login(member).get(url).status_code == 403
         assert client.get(url).status_code == 302  # to the login page
     assert login(member).post(f"/competitions/{comp.id}/decisions/generate").status_code == 403
@@ -283,8 +345,14 @@ def test_index_pages_queries_do_not_grow_with_the_number_of_competitions(make, l
         services.approve(comp, boss)
 
     def count():
-        urls = [(client, "/results"), (client, "/api/v1/competitions"), (login(boss), "/manage/results"),
-                (login(boss), "/"), (login(member), "/my/results"), (client, "/")]
+        urls = [
+            (client, "/results"),
+            (client, "/api/v1/competitions"),
+            (login(boss), "/manage/results"),
+            (login(boss), "/"),
+            (login(member), "/my/results"),
+            (client, "/"),
+        ]
         for c, url in urls:
             c.get(url)
         statements = []

@@ -32,22 +32,45 @@ def test_seeder_needs_a_final_snapshot_then_publishes_once(make):
     assert db.session.scalar(sa.select(sa.func.count(Publication.id))) == 0
 
     member = make.applicant()
-    apps = [make.application(comp, make.organization(members=[member] if i == 0 else ()), status="passed",
-                             requested_fen=5_000_000) for i in range(4)]
-    make.final_snapshot(comp, [(apps[0], "91.20", "funded", 5_000_000), (apps[1], "88.00", "funded", 5_000_000),
-                               (apps[2], "80.15", "waitlist", None), (apps[3], "70.00", "not_funded", None)])
+    apps = [
+        make.application(
+            comp,
+            make.organization(members=[member] if i == 0 else ()),
+            status="passed",
+            requested_fen=5_000_000,
+        )
+        for i in range(4)
+    ]
+    make.final_snapshot(
+        comp,
+        [
+            (apps[0], "91.20", "funded", 5_000_000),
+            (apps[1], "88.00", "funded", 5_000_000),
+            (apps[2], "80.15", "waitlist", None),
+            (apps[3], "70.00", "not_funded", None),
+        ],
+    )
     assert demo.seed() is True
     db.session.expire_all()
     publication = db.session.scalar(sa.select(Publication))
     assert publication.status == PublicationStatus.FINAL
-    assert comp.results_final_at is not None and comp.results_final_at < datetime.now(comp.results_final_at.tzinfo)
+    assert comp.results_final_at is not None and comp.results_final_at < datetime.now(
+        comp.results_final_at.tzinfo
+    )
     assert publication.publicity_starts_at == comp.stage(StageKind.PUBLICITY).starts_at
     objections = list(db.session.scalars(sa.select(Objection).order_by(Objection.id)))
-    assert [o.status for o in objections] == [ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED,
-                                              ObjectionStatus.DISMISSED]
+    assert [o.status for o in objections] == [
+        ObjectionStatus.UPHELD,
+        ObjectionStatus.DISMISSED,
+        ObjectionStatus.DISMISSED,
+    ]
     assert all(o.reply and o.answered_at < comp.results_final_at for o in objections)
     changed = db.session.get(Decision, objections[0].changed_decision_id)
-    assert changed.differs_from_line and changed.approved_fen == 4_400_000 and "固定资产" in changed.reason
+    assert (
+        changed.differs_from_line
+        and changed.approved_fen == 4_400_000
+        and "固定资产" in changed.reason
+    )
     notices = db.session.scalar(sa.select(sa.func.count(Notice.id)))
     assert notices > 0
 

@@ -32,8 +32,15 @@ def published(make):
 
 
 def _form(app, **overrides):
-    data = {"application_id": str(app.id), "objector_kind": "person", "real_name": "王小明",
-            "phone": "138 1234 5678", "email": "", "organization_name": "", "content": CONTENT}
+    data = {
+        "application_id": str(app.id),
+        "objector_kind": "person",
+        "real_name": "王小明",
+        "phone": "138 1234 5678",
+        "email": "",
+        "organization_name": "",
+        "content": CONTENT,
+    }
     data.update(overrides)
     return data
 
@@ -47,12 +54,22 @@ def test_anyone_files_an_objection_and_gets_a_receipt(published, client):
     form = client.get(f"/results/{comp.id}/objections/new")
     assert form.status_code == 200 and apps[0].project_name in form.get_data(as_text=True)
 
-    data = _form(apps[0], evidence=[(io.BytesIO(PDF), "证明.pdf"), (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 64), "x.png")])
-    response = client.post(f"/results/{comp.id}/objections/new", data=data, content_type="multipart/form-data")
+    data = _form(
+        apps[0],
+        evidence=[
+            (io.BytesIO(PDF), "证明.pdf"),
+            (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 64), "x.png"),
+        ],
+    )
+    response = client.post(
+        f"/results/{comp.id}/objections/new", data=data, content_type="multipart/form-data"
+    )
     assert response.status_code == 302
     receipt_page = client.get(response.headers["Location"])
     assert receipt_page.status_code == 201
-    code = re.search(r'data-testid="receipt-code">([A-Z0-9-]+)<', receipt_page.get_data(as_text=True)).group(1)
+    code = re.search(
+        r'data-testid="receipt-code">([A-Z0-9-]+)<', receipt_page.get_data(as_text=True)
+    ).group(1)
 
     objection = db.session.scalar(sa.select(Objection))
     assert objection.receipt_code == code and objection.phone == "13812345678"
@@ -71,33 +88,47 @@ def test_anyone_files_an_objection_and_gets_a_receipt(published, client):
     assert "王小明" in detail.get_data(as_text=True)
     file_id = objection.files[0].id
     download = organizer.get(f"/competitions/{comp.id}/objections/{objection.id}/files/{file_id}")
-    assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
+    assert download.status_code == 200 and download.headers["Content-Disposition"].startswith(
+        "attachment"
+    )
     # The public never sees the objector's personal data.
     assert "13812345678" not in client.get(f"/results/{comp.id}").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("overrides, field_message", [
-    ({"phone": "12345"}, "手机号码"),
-    ({"phone": "021-1234"}, "手机号码"),
-    ({"objector_kind": "organization", "organization_name": ""}, "单位名称"),
-    ({"content": "太短了"}, "至少 20 个字"),
-    ({"real_name": ""}, "真实姓名"),
-    ({"email": "not-an-email"}, "有效的电子邮箱"),
-    ({"application_id": "999999"}, "公示名单"),
-])
+@pytest.mark.parametrize(
+    "overrides, field_message",
+    [
+        ({"phone": "12345"}, "手机号码"),
+        ({"phone": "021-1234"}, "手机号码"),
+        ({"objector_kind": "organization", "organization_name": ""}, "单位名称"),
+        ({"content": "太短了"}, "至少 20 个字"),
+        ({"real_name": ""}, "真实姓名"),
+        ({"email": "not-an-email"}, "有效的电子邮箱"),
+        ({"application_id": "999999"}, "公示名单"),
+    ],
+)
 def test_invalid_objections_are_refused_with_a_message(published, client, overrides, field_message):
     _boss, comp, apps, _pub = published
     response = client.post(f"/results/{comp.id}/objections/new", data=_form(apps[0], **overrides))
     assert response.status_code == 422
     assert field_message in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Objection.id))) == 0
-    assert not db.session.scalar(sa.select(sa.func.count(Notice.id)).where(Notice.kind == "objection_received"))
+    assert not db.session.scalar(
+        sa.select(sa.func.count(Notice.id)).where(Notice.kind == "objection_received")
+    )
 
 
 def test_landline_and_organization_objections_are_accepted(published, client):
     _boss, comp, apps, _pub = published
-    response = client.post(f"/results/{comp.id}/objections/new", data=_form(
-        apps[1], phone="（0736）7123456", objector_kind="organization", organization_name="澧阳市某社区居委会"))
+    response = client.post(
+        f"/results/{comp.id}/objections/new",
+        data=_form(
+            apps[1],
+            phone="（0736）7123456",
+            objector_kind="organization",
+            organization_name="澧阳市某社区居委会",
+        ),
+    )
     assert response.status_code == 302
     objection = db.session.scalar(sa.select(Objection))
     assert objection.phone == "0736-7123456" and objection.organization_name == "澧阳市某社区居委会"
@@ -106,7 +137,9 @@ def test_landline_and_organization_objections_are_accepted(published, client):
 def test_a_wrong_file_type_is_refused_and_nothing_is_kept(published, client):
     _boss, comp, apps, _pub = published
     data = _form(apps[0], evidence=[(io.BytesIO(b"MZ\x90\x00 not a pdf"), "virus.exe")])
-    response = client.post(f"/results/{comp.id}/objections/new", data=data, content_type="multipart/form-data")
+    response = client.post(
+        f"/results/{comp.id}/objections/new", data=data, content_type="multipart/form-data"
+    )
     assert response.status_code == 415
     assert "virus.exe" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Objection.id))) == 0
@@ -146,8 +179,15 @@ def limited_client(app_ctx, db_url, tmp_path):
     from venture.extensions import limiter
     from workers.celery_app import init_celery
 
-    limited = create_app(test_config(tmp_path, db_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
-                                     OBJECTION_RATE_LIMIT="3 per hour"))
+    limited = create_app(
+        test_config(
+            tmp_path,
+            db_url,
+            RATELIMIT_ENABLED=True,
+            RATELIMIT_STORAGE_URI="memory://",
+            OBJECTION_RATE_LIMIT="3 per hour",
+        )
+    )
     try:
         yield limited.test_client()
     finally:
@@ -160,8 +200,10 @@ def limited_client(app_ctx, db_url, tmp_path):
 
 def test_filing_is_rate_limited_per_address(published, limited_client):
     _boss, comp, apps, _pub = published
-    statuses = [limited_client.post(f"/results/{comp.id}/objections/new", data=_form(apps[0])).status_code
-                for _ in range(4)]
+    statuses = [
+        limited_client.post(f"/results/{comp.id}/objections/new", data=_form(apps[0])).status_code
+        for _ in range(4)
+    ]
     assert statuses == [302, 302, 302, 429]
     assert db.session.scalar(sa.select(sa.func.count(Objection.id))) == 3
     # Reading the page is not limited.
@@ -170,25 +212,54 @@ def test_filing_is_rate_limited_per_address(published, limited_client):
 
 def test_upholding_changes_the_decision_in_the_same_step_and_emails_the_objector(published, login):
     boss, comp, apps, publication = published
-    objection = services.file_objection(comp, application_id=apps[0].id, objector_kind="person", real_name="王小明",
-                                        phone="13812345678", email="wang@example.org", content=CONTENT)
+    objection = services.file_objection(
+        comp,
+        application_id=apps[0].id,
+        objector_kind="person",
+        real_name="王小明",
+        phone="13812345678",
+        email="wang@example.org",
+        content=CONTENT,
+    )
     version = db.session.get(Publication, publication.id).version
     client = login(boss)
     url = f"/competitions/{comp.id}/objections/{objection.id}"
-    refused = client.post(url, data={"verdict": "upheld", "reply": "短", "change": "y", "outcome": "not_funded"})
+    refused = client.post(
+        url, data={"verdict": "upheld", "reply": "短", "change": "y", "outcome": "not_funded"}
+    )
     assert refused.status_code == 422 and "答复意见" in refused.get_data(as_text=True)
-    unknown = client.post(url, data={"verdict": "upheld", "reply": "经实地核查，服务人数确有夸大，取消资助。",
-                                     "change": "y", "outcome": "abolished", "change_reason": "异议成立"})
-    assert unknown.status_code == 422  # an outcome outside the list is a message, not a server error
+    unknown = client.post(
+        url,
+        data={
+            "verdict": "upheld",
+            "reply": "经实地核查，服务人数确有夸大，取消资助。",
+            "change": "y",
+            "outcome": "abolished",
+            "change_reason": "异议成立",
+        },
+    )
+    assert (
+        unknown.status_code == 422
+    )  # an outcome outside the list is a message, not a server error
 
-    response = client.post(url, data={"verdict": "upheld", "reply": "经实地核查，服务人数确有夸大，取消资助。",
-                                      "change": "y", "outcome": "not_funded", "amount": "",
-                                      "change_reason": "异议成立：申报服务人数不实"})
+    response = client.post(
+        url,
+        data={
+            "verdict": "upheld",
+            "reply": "经实地核查，服务人数确有夸大，取消资助。",
+            "change": "y",
+            "outcome": "not_funded",
+            "amount": "",
+            "change_reason": "异议成立：申报服务人数不实",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     objection = db.session.get(Objection, objection.id)
     decision = db.session.scalar(sa.select(Decision).where(Decision.application_id == apps[0].id))
-    assert objection.status == ObjectionStatus.UPHELD and objection.changed_decision_id == decision.id
+    assert (
+        objection.status == ObjectionStatus.UPHELD and objection.changed_decision_id == decision.id
+    )
     assert decision.outcome == FundingOutcome.NOT_FUNDED and decision.approved_fen == 0
     assert decision.reason == "异议成立：申报服务人数不实" and decision.differs_from_line
     change = _audit("results.decision_change")[-1]
@@ -211,22 +282,43 @@ def test_upholding_changes_the_decision_in_the_same_step_and_emails_the_objector
 
 def test_a_change_that_breaks_a_rule_leaves_the_objection_open(published):
     boss, comp, apps, _pub = published
-    objection = services.file_objection(comp, application_id=apps[1].id, objector_kind="person", real_name="王小明",
-                                        phone="13812345678", content=CONTENT)
+    objection = services.file_objection(
+        comp,
+        application_id=apps[1].id,
+        objector_kind="person",
+        real_name="王小明",
+        phone="13812345678",
+        content=CONTENT,
+    )
     from venture.errors import ValidationError
 
     with pytest.raises(ValidationError):
-        services.answer_objection(objection, upheld=True, reply="异议成立，调整为资助全部金额。", actor=boss,
-                                  change=True, outcome="funded", approved_fen=apps[1].requested_fen + 1)
+        services.answer_objection(
+            objection,
+            upheld=True,
+            reply="异议成立，调整为资助全部金额。",
+            actor=boss,
+            change=True,
+            outcome="funded",
+            approved_fen=apps[1].requested_fen + 1,
+        )
     db.session.expire_all()
     assert db.session.get(Objection, objection.id).status == ObjectionStatus.OPEN
     assert not _audit("results.objection_answer")
 
 
-def test_a_phone_only_objector_is_answered_by_a_recorded_call_and_through_the_lookup(published, login, client):
+def test_a_phone_only_objector_is_answered_by_a_recorded_call_and_through_the_lookup(
+    published, login, client
+):
     boss, comp, apps, _pub = published
-    objection = services.file_objection(comp, application_id=apps[2].id, objector_kind="person", real_name="李四",
-                                        phone="13900001111", content=CONTENT)
+    objection = services.file_objection(
+        comp,
+        application_id=apps[2].id,
+        objector_kind="person",
+        real_name="李四",
+        phone="13900001111",
+        content=CONTENT,
+    )
     organizer = login(boss)
     url = f"/competitions/{comp.id}/objections/{objection.id}"
     assert 'data-testid="phone-delivery"' in organizer.get(url).get_data(as_text=True)
@@ -235,17 +327,34 @@ def test_a_phone_only_objector_is_answered_by_a_recorded_call_and_through_the_lo
     refused = organizer.post(url, data=answer)
     assert refused.status_code == 422 and "电话" in refused.get_data(as_text=True)
     called = (utcnow() + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M")  # Beijing time, now
-    no_time = organizer.post(url, data={**answer, "phone_note": "项目办张伟致电异议人，宣读答复，对方表示认可。"})
+    no_time = organizer.post(
+        url, data={**answer, "phone_note": "项目办张伟致电异议人，宣读答复，对方表示认可。"}
+    )
     assert no_time.status_code == 422
     future = (utcnow() + timedelta(hours=8, days=1)).strftime("%Y-%m-%dT%H:%M")
-    assert organizer.post(url, data={**answer, "phone_note": "项目办张伟致电异议人，宣读答复，对方表示认可。",
-                                     "phone_replied_at": future}).status_code == 422
+    assert (
+        organizer.post(
+            url,
+            data={
+                **answer,
+                "phone_note": "项目办张伟致电异议人，宣读答复，对方表示认可。",
+                "phone_replied_at": future,
+            },
+        ).status_code
+        == 422
+    )
     db.session.expire_all()
     assert db.session.get(Objection, objection.id).status == ObjectionStatus.OPEN
     assert not _audit("results.objection_answer")
 
-    response = organizer.post(url, data={**answer, "phone_note": "项目办张伟致电异议人，宣读答复，对方表示认可。",
-                                         "phone_replied_at": called})
+    response = organizer.post(
+        url,
+        data={
+            **answer,
+            "phone_note": "项目办张伟致电异议人，宣读答复，对方表示认可。",
+            "phone_replied_at": called,
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     objection = db.session.get(Objection, objection.id)
@@ -258,25 +367,44 @@ def test_a_phone_only_objector_is_answered_by_a_recorded_call_and_through_the_lo
     page = organizer.get(url).get_data(as_text=True)
     assert 'data-testid="reply-phone"' in page and "张伟致电异议人" in page
 
-    lookup = client.post("/results/objections/lookup",
-                         data={"receipt_code": objection.receipt_code.lower().replace("-", ""), "phone": "139-0000-1111"})
+    lookup = client.post(
+        "/results/objections/lookup",
+        data={
+            "receipt_code": objection.receipt_code.lower().replace("-", ""),
+            "phone": "139-0000-1111",
+        },
+    )
     assert lookup.status_code == 200
     html = lookup.get_data(as_text=True)
     assert "异议不成立" in html and "经核实，该项目申报材料真实" in html
-    wrong = client.post("/results/objections/lookup", data={"receipt_code": objection.receipt_code,
-                                                             "phone": "13900002222"})
+    wrong = client.post(
+        "/results/objections/lookup",
+        data={"receipt_code": objection.receipt_code, "phone": "13900002222"},
+    )
     assert wrong.status_code == 404 and "经核实" not in wrong.get_data(as_text=True)
 
 
 def test_dismissing_cannot_change_a_decision(published):
     boss, comp, apps, _pub = published
-    objection = services.file_objection(comp, application_id=apps[0].id, objector_kind="person", real_name="李四",
-                                        phone="13900001111", content=CONTENT)
+    objection = services.file_objection(
+        comp,
+        application_id=apps[0].id,
+        objector_kind="person",
+        real_name="李四",
+        phone="13900001111",
+        content=CONTENT,
+    )
     from venture.errors import ValidationError
 
     with pytest.raises(ValidationError):
-        services.answer_objection(objection, upheld=False, reply="异议不成立，维持原决定。", actor=boss,
-                                  change=True, outcome="not_funded")
+        services.answer_objection(
+            objection,
+            upheld=False,
+            reply="异议不成立，维持原决定。",
+            actor=boss,
+            change=True,
+            outcome="not_funded",
+        )
 
 
 def test_objection_list_queries_do_not_grow(published, login):
@@ -287,8 +415,14 @@ def test_objection_list_queries_do_not_grow(published, login):
 
     def count(n):
         for i in range(n):
-            services.file_objection(comp, application_id=apps[i % 3].id, objector_kind="person",
-                                    real_name="王小明", phone="13812345678", content=CONTENT)
+            services.file_objection(
+                comp,
+                application_id=apps[i % 3].id,
+                objector_kind="person",
+                real_name="王小明",
+                phone="13812345678",
+                content=CONTENT,
+            )
         client.get(f"/competitions/{comp.id}/objections")
         statements = []
 
@@ -307,20 +441,32 @@ def test_objection_list_queries_do_not_grow(published, login):
 
 def test_upheld_without_a_change_must_say_why_no_decision_changes(published, login):
     boss, comp, apps, _pub = published
-    objection = services.file_objection(comp, application_id=apps[0].id, objector_kind="person", real_name="王小明",
-                                        phone="13812345678", email="wang@example.org", content=CONTENT)
+    objection = services.file_objection(
+        comp,
+        application_id=apps[0].id,
+        objector_kind="person",
+        real_name="王小明",
+        phone="13812345678",
+        email="wang@example.org",
+        content=CONTENT,
+    )
     before = db.session.scalar(sa.select(Decision).where(Decision.application_id == apps[0].id))
     outcome, amount = before.outcome, before.approved_fen
     client = login(boss)
     url = f"/competitions/{comp.id}/objections/{objection.id}"
-    answer = {"verdict": "upheld", "reply": "异议部分成立：申报书中服务人数表述不准确，已要求机构更正。"}
+    answer = {
+        "verdict": "upheld",
+        "reply": "异议部分成立：申报书中服务人数表述不准确，已要求机构更正。",
+    }
     refused = client.post(url, data=answer)
     assert refused.status_code == 422 and "为何不改变" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Objection, objection.id).status == ObjectionStatus.OPEN
     assert not _audit("results.objection_answer")
 
-    response = client.post(url, data={**answer, "no_change_reason": "服务人数误差不影响评分结果，资助决定维持不变。"})
+    response = client.post(
+        url, data={**answer, "no_change_reason": "服务人数误差不影响评分结果，资助决定维持不变。"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     objection = db.session.get(Objection, objection.id)
@@ -336,12 +482,35 @@ def test_upheld_without_a_change_must_say_why_no_decision_changes(published, log
 
 def test_an_upheld_change_needs_no_explanation_and_a_dismissal_keeps_none(published):
     boss, comp, apps, _pub = published
-    first = services.file_objection(comp, application_id=apps[0].id, objector_kind="person", real_name="王小明",
-                                    phone="13812345678", email="wang@example.org", content=CONTENT)
-    services.answer_objection(first, upheld=True, reply="异议成立，取消对该项目的资助。", actor=boss, change=True,
-                              outcome="not_funded", no_change_reason="不应保存的说明文字内容")
+    first = services.file_objection(
+        comp,
+        application_id=apps[0].id,
+        objector_kind="person",
+        real_name="王小明",
+        phone="13812345678",
+        email="wang@example.org",
+        content=CONTENT,
+    )
+    services.answer_objection(
+        first,
+        upheld=True,
+        reply="异议成立，取消对该项目的资助。",
+        actor=boss,
+        change=True,
+        outcome="not_funded",
+        no_change_reason="不应保存的说明文字内容",
+    )
     assert first.changed_decision_id is not None and first.no_change_reason == ""
-    second = services.file_objection(comp, application_id=apps[1].id, objector_kind="person", real_name="王小明",
-                                     phone="13812345678", email="wang@example.org", content=CONTENT)
-    services.answer_objection(second, upheld=False, reply="经核实，异议不成立，维持原决定。", actor=boss)
+    second = services.file_objection(
+        comp,
+        application_id=apps[1].id,
+        objector_kind="person",
+        real_name="王小明",
+        phone="13812345678",
+        email="wang@example.org",
+        content=CONTENT,
+    )
+    services.answer_objection(
+        second, upheld=False, reply="经核实，异议不成立，维持原决定。", actor=boss
+    )
     assert second.status == ObjectionStatus.DISMISSED and second.no_change_reason == ""

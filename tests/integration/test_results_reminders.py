@@ -21,7 +21,9 @@ def _run(now) -> dict:
 
 
 def _notices(kind: str) -> list[Notice]:
-    return list(db.session.scalars(sa.select(Notice).where(Notice.kind == kind).order_by(Notice.id)))
+    return list(
+        db.session.scalars(sa.select(Notice).where(Notice.kind == kind).order_by(Notice.id))
+    )
 
 
 def test_judges_behind_get_one_reminder_per_window(make):
@@ -67,7 +69,9 @@ def test_no_reminders_for_a_locked_competition_or_the_live_roadshow(make):
     judge = make.judge()
     make.assignment(review, app, judge)
     make.assignment(roadshow, app, judge)
-    assert _run(roadshow.ends_at - timedelta(hours=10))["judge_deadline"] == 0  # the roadshow is scored live
+    assert (
+        _run(roadshow.ends_at - timedelta(hours=10))["judge_deadline"] == 0
+    )  # the roadshow is scored live
     comp.results_final_at = utcnow()
     db.session.commit()
     assert _run(review.ends_at - timedelta(hours=10))["judge_deadline"] == 0
@@ -88,13 +92,18 @@ def test_draft_reminder_once_per_member_and_draft(make):
     assert _run(deadline - timedelta(hours=5))["draft_deadline"] == 0  # one window: 48 h
     sent = _notices("draft_deadline_reminder")
     assert sorted((n.user_id, n.dedupe_key.split(":")[1]) for n in sent) == sorted(
-        (u.id, str(a.id)) for u in (owner, colleague) for a in (draft, second))
+        (u.id, str(a.id)) for u in (owner, colleague) for a in (draft, second)
+    )
     assert "草稿" in sent[0].body
 
 
 def test_reminder_kinds_appear_in_the_preferences_with_labels(make, login):
     page = login(make.judge()).get("/account/notices").get_data(as_text=True)
-    for label in ("提醒：评审截止前尚未提交的评分表", "结果公示：本机构的评审结果与评分详情", "收到公示异议（主办方）"):
+    for label in (
+        "提醒：评审截止前尚未提交的评分表",
+        "结果公示：本机构的评审结果与评分详情",
+        "收到公示异议（主办方）",
+    ):
         assert label in page
 
 
@@ -104,10 +113,24 @@ def test_delivery_log_filters_by_competition_and_shows_retries(make, login):
     boss = make.organizer()
     comp = make.competition()
     other = make.competition()
-    for cid, status, attempts in ((comp.id, EmailStatus.QUEUED, 2), (other.id, EmailStatus.SENT, 1)):
-        db.session.add(Notice(user_id=boss.id, email=boss.email, kind="results_final", subject=f"notice {cid}",
-                              body="b", competition_id=cid, email_status=status, attempts=attempts,
-                              next_attempt_at=utcnow() + timedelta(minutes=5), last_error="SMTP timeout"))
+    for cid, status, attempts in (
+        (comp.id, EmailStatus.QUEUED, 2),
+        (other.id, EmailStatus.SENT, 1),
+    ):
+        db.session.add(
+            Notice(
+                user_id=boss.id,
+                email=boss.email,
+                kind="results_final",
+                subject=f"notice {cid}",
+                body="b",
+                competition_id=cid,
+                email_status=status,
+                attempts=attempts,
+                next_attempt_at=utcnow() + timedelta(minutes=5),
+                last_error="SMTP timeout",
+            )
+        )
     db.session.commit()
     html = login(boss).get(f"/admin/notices?competition={comp.id}").get_data(as_text=True)
     assert f"notice {comp.id}" in html and f"notice {other.id}" not in html
@@ -137,9 +160,17 @@ def test_two_concurrent_notifies_with_the_same_key_write_one_row(app_ctx, make):
                 with unit_of_work():
                     if name == "second":
                         record("test.before_notify", user, actor=user)
-                    notice = notify(user, "judge_deadline_reminder", dedupe_key="race:1", link="http://x/",
-                                    competition={"name": "大赛"}, stage_kind="online_review",
-                                    deadline="2026-05-01 18:00", count=1, window="24h")
+                    notice = notify(
+                        user,
+                        "judge_deadline_reminder",
+                        dedupe_key="race:1",
+                        link="http://x/",
+                        competition={"name": "大赛"},
+                        stage_kind="online_review",
+                        deadline="2026-05-01 18:00",
+                        count=1,
+                        window="24h",
+                    )
                     results[name] = notice is not None
                     if name == "first":
                         inserted.set()
@@ -161,8 +192,13 @@ def test_two_concurrent_notifies_with_the_same_key_write_one_row(app_ctx, make):
 
     assert not errors, errors
     assert results == {"first": True, "second": False}
-    assert db.session.scalar(sa.select(sa.func.count(Notice.id)).where(Notice.dedupe_key == "race:1")) == 1
-    assert db.session.scalar(sa.select(AuditEntry.id).where(AuditEntry.action == "test.before_notify"))
+    assert (
+        db.session.scalar(sa.select(sa.func.count(Notice.id)).where(Notice.dedupe_key == "race:1"))
+        == 1
+    )
+    assert db.session.scalar(
+        sa.select(AuditEntry.id).where(AuditEntry.action == "test.before_notify")
+    )
 
 
 def test_a_dedupe_key_used_before_writes_nothing_and_keeps_the_transaction(app_ctx, make):
@@ -171,7 +207,9 @@ def test_a_dedupe_key_used_before_writes_nothing_and_keeps_the_transaction(app_c
     from venture.notices.services import _queue, notify
 
     user = make.judge()
-    context = dict(competition={"name": "大赛"}, stage_kind="final", deadline="d", count=2, window="72h")
+    context = dict(
+        competition={"name": "大赛"}, stage_kind="final", deadline="d", count=2, window="72h"
+    )
     with unit_of_work():
         assert notify(user, "judge_deadline_reminder", dedupe_key="k:1", **context) is not None
     # Skip the pre-check to take the savepoint path on both databases.
@@ -179,8 +217,14 @@ def test_a_dedupe_key_used_before_writes_nothing_and_keeps_the_transaction(app_c
 
     with unit_of_work():
         record("test.kept", user, actor=user)
-        duplicate = N(user_id=user.id, email=user.email, kind="judge_deadline_reminder", subject="s", body="b",
-                      dedupe_key="k:1")
+        duplicate = N(
+            user_id=user.id,
+            email=user.email,
+            kind="judge_deadline_reminder",
+            subject="s",
+            body="b",
+            dedupe_key="k:1",
+        )
         assert _queue(duplicate) is None
     assert db.session.scalar(sa.select(sa.func.count(Notice.id))) == 1
     assert db.session.scalar(sa.select(AuditEntry.id).where(AuditEntry.action == "test.kept"))

@@ -13,7 +13,15 @@ from venture.notices.models import Notice
 from venture.results import services
 from venture.results.scorecard import scorecard
 
-FULL = {"需求分析": 12, "项目设计": 16, "可行性": 12, "创新性": 8, "预算合理性": 12, "机构能力": 12, "社会效益": 8}
+FULL = {
+    "需求分析": 12,
+    "项目设计": 16,
+    "可行性": 12,
+    "创新性": 8,
+    "预算合理性": 12,
+    "机构能力": 12,
+    "社会效益": 8,
+}
 
 
 @pytest.fixture
@@ -23,13 +31,26 @@ def scored(make):
     comp, apps, _snap = make.results_setup(organizer=boss, members=[member])
     stage = comp.stage("online_review")
     roadshow = comp.stage("roadshow")
-    judges = [make.judge(name=f"评委{name}", email=f"{name}@judges.example.org")
-              for name in ("张三", "李四", "王五")]
+    judges = [
+        make.judge(name=f"评委{name}", email=f"{name}@judges.example.org")
+        for name in ("张三", "李四", "王五")
+    ]
     make.sheet(stage, apps[0], judges[0], FULL, overall_comment="需求分析扎实，建议细化预算。")
-    make.sheet(stage, apps[0], judges[1], {**FULL, "需求分析": 10, "创新性": None},
-               overall_comment="创新性不适用于本项目。")
-    make.sheet(stage, apps[0], judges[2], {**FULL, "需求分析": 14}, submitted=False,
-               overall_comment="草稿里的意见不应出现")
+    make.sheet(
+        stage,
+        apps[0],
+        judges[1],
+        {**FULL, "需求分析": 10, "创新性": None},
+        overall_comment="创新性不适用于本项目。",
+    )
+    make.sheet(
+        stage,
+        apps[0],
+        judges[2],
+        {**FULL, "需求分析": 14},
+        submitted=False,
+        overall_comment="草稿里的意见不应出现",
+    )
     make.sheet(roadshow, apps[0], judges[2], FULL, overall_comment="现场答辩清晰。")
     make.sheet(stage, apps[1], judges[0], FULL, overall_comment="另一个项目的意见")
     return boss, member, comp, apps, judges
@@ -66,7 +87,9 @@ def test_members_see_their_card_after_publication_without_judges_identities(scor
     assert "评审专家A" in html and "评审专家B" in html
     assert "需求分析扎实，建议细化预算。" in html and "现场答辩清晰。" in html
     assert "草稿里的意见不应出现" not in html and "另一个项目的意见" not in html
-    assert "各项平均分合计" not in html and "Total of the averages" not in html  # the misleading sum is gone
+    assert (
+        "各项平均分合计" not in html and "Total of the averages" not in html
+    )  # the misleading sum is gone
     for judge in judges:
         assert judge.name not in html and judge.email not in html
         assert f"judge_id={judge.id}" not in html and f'data-judge="{judge.id}"' not in html
@@ -76,8 +99,9 @@ def test_members_see_their_card_after_publication_without_judges_identities(scor
     home = client.get("/").get_data(as_text=True)
     assert f"/my/results/{apps[0].id}" in home
 
-    notice = db.session.scalar(sa.select(Notice).where(Notice.kind == "results_published",
-                                                       Notice.user_id == member.id))
+    notice = db.session.scalar(
+        sa.select(Notice).where(Notice.kind == "results_published", Notice.user_id == member.id)
+    )
     for judge in judges:
         assert judge.name not in notice.body and judge.email not in notice.body
 
@@ -101,6 +125,7 @@ def test_the_notices_follow_the_recipients_language(scored, make):
 
 
 # --- the snapshot's figures: sheet totals, trimmed, calibrated, arithmetic ---------------------
+
 
 def _scores(total: int) -> dict:
     """Scores on the small rubric (10 + 10 + 20) adding up to ``total``."""
@@ -130,16 +155,34 @@ def computed(make):
     online.method, online.trim_k, roadshow.method = Method.TRIMMED, 1, Method.ZSCORE
     db.session.commit()
     org = make.organization(members=[member])
-    apps = {name: make.application(comp, org if name == "A" else make.organization(), status="passed",
-                                   requested_fen=100_000, project_name=f"项目{name}") for name in "ABC"}
-    judges = [make.judge_with_profile(name=name, email=f"judge{i}@judges.example.org")
-              for i, name in enumerate(("欧阳锦", "司马岚", "诸葛霖", "上官蔚"))]
+    apps = {
+        name: make.application(
+            comp,
+            org if name == "A" else make.organization(),
+            status="passed",
+            requested_fen=100_000,
+            project_name=f"项目{name}",
+        )
+        for name in "ABC"
+    }
+    judges = [
+        make.judge_with_profile(name=name, email=f"judge{i}@judges.example.org")
+        for i, name in enumerate(("欧阳锦", "司马岚", "诸葛霖", "上官蔚"))
+    ]
     for name, totals in ONLINE.items():
         for i, total in enumerate(totals):
-            make.sheet(online, apps[name], judges[i], _scores(total), overall_comment=f"网评意见{name}{i}")
+            make.sheet(
+                online, apps[name], judges[i], _scores(total), overall_comment=f"网评意见{name}{i}"
+            )
     for name, totals in ROADSHOW.items():
         for i, total in enumerate(totals):
-            make.sheet(roadshow, apps[name], judges[i], _scores(total), overall_comment=f"路演意见{name}{i}")
+            make.sheet(
+                roadshow,
+                apps[name],
+                judges[i],
+                _scores(total),
+                overall_comment=f"路演意见{name}{i}",
+            )
     compute_stage_snapshot(online.id)
     compute_stage_snapshot(roadshow.id)
     final = rankings.build_final_snapshot(comp, boss)
@@ -162,7 +205,10 @@ def test_each_stage_shows_the_snapshot_sheets_and_arithmetic_to_its_score(comput
     entry = _source(final, apps["A"], "online_review")
     assert online.method == "trimmed" and online.score == f"{entry.score:.2f}" == "32.00"
     assert sorted(float(s.total) for s in online.sheets) == [22, 30, 34, 38]
-    assert sorted(float(s.total) for s in online.sheets if s.dropped) == [22, 38]  # the lowest and the highest
+    assert sorted(float(s.total) for s in online.sheets if s.dropped) == [
+        22,
+        38,
+    ]  # the lowest and the highest
     assert all(s.calibrated is None for s in online.sheets)  # the trimmed mean does not calibrate
     assert online.arithmetic == "(30.00 + 34.00) ÷ 2 = 32.00"
 
@@ -170,10 +216,15 @@ def test_each_stage_shows_the_snapshot_sheets_and_arithmetic_to_its_score(comput
     entry = _source(final, apps["A"], "roadshow")
     assert roadshow.method == "zscore" and roadshow.score == f"{entry.score:.2f}"
     calibrated = [Decimal(s.calibrated) for s in roadshow.sheets]
-    assert len(calibrated) == 3 and [float(s.total) for s in roadshow.sheets] != [float(c) for c in calibrated]
+    assert len(calibrated) == 3 and [float(s.total) for s in roadshow.sheets] != [
+        float(c) for c in calibrated
+    ]
     mean = (sum(calibrated) / 3).quantize(Decimal("0.01"))
     assert abs(mean - entry.score) <= Decimal("0.01")  # the calibrated totals average to the score
-    assert roadshow.arithmetic == f"({' + '.join(s.calibrated for s in roadshow.sheets)}) ÷ 3 = {entry.score:.2f}"
+    assert (
+        roadshow.arithmetic
+        == f"({' + '.join(s.calibrated for s in roadshow.sheets)}) ÷ 3 = {entry.score:.2f}"
+    )
 
     # The final score is the weighted stage scores, as published.
     from venture.results.scorecard import final_arithmetic
@@ -192,7 +243,9 @@ def test_totals_and_comments_carry_the_same_expert_letter(computed):
         total_of_letter = {s.letter: float(s.total) for s in card.result.sheets}
         assert len(letter_of_judge) == len(table["A"]) == len(total_of_letter)
         for judge, letter in letter_of_judge.items():
-            assert total_of_letter[letter] == table["A"][judge]  # the comment's expert gave that total
+            assert (
+                total_of_letter[letter] == table["A"][judge]
+            )  # the comment's expert gave that total
 
 
 def test_the_card_page_shows_the_arithmetic_and_no_judge_identity(computed, login, make):

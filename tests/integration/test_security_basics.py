@@ -11,7 +11,10 @@ def test_security_headers_and_csp_on_pages(client):
     response = client.get("/login")
     h = response.headers
     assert "default-src 'self'" in h["Content-Security-Policy"]
-    assert "script-src 'self'" in h["Content-Security-Policy"] and "unsafe-inline" not in h["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in h["Content-Security-Policy"]
+        and "unsafe-inline" not in h["Content-Security-Policy"]
+    )
     assert h["X-Content-Type-Options"] == "nosniff"
     assert h["X-Frame-Options"] == "DENY"
     assert h["Referrer-Policy"] == "same-origin"
@@ -23,8 +26,15 @@ def test_csrf_is_required_on_state_changes(app_ctx, make):
     app_ctx.config["WTF_CSRF_ENABLED"] = True
     try:
         client = app_ctx.test_client()
-        response = client.post("/signup", data={"name": "A", "email": "csrf@example.org",
-                                                "password": PASSWORD, "confirm": PASSWORD})
+        response = client.post(
+            "/signup",
+            data={
+                "name": "A",
+                "email": "csrf@example.org",
+                "password": PASSWORD,
+                "confirm": PASSWORD,
+            },
+        )
         assert response.status_code == 400
         assert "表单已过期" in response.get_data(as_text=True)
         user = make.applicant()
@@ -40,21 +50,29 @@ def test_login_is_rate_limited(app_ctx, make, tmp_path):
     from venture.extensions import limiter
 
     make.applicant(email="limited@example.org")
-    limited_app = create_app(test_config(tmp_path, app_ctx.config["SQLALCHEMY_DATABASE_URI"],
-                                         RATELIMIT_ENABLED=True))
+    limited_app = create_app(
+        test_config(tmp_path, app_ctx.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_ENABLED=True)
+    )
     try:
         client = limited_app.test_client()
-        statuses = [client.post("/login", data={"email": "limited@example.org", "password": "wrong-one"}).status_code
-                    for _ in range(12)]
+        statuses = [
+            client.post(
+                "/login", data={"email": "limited@example.org", "password": "wrong-one"}
+            ).status_code
+            for _ in range(12)
+        ]
         assert statuses[:10] == [401] * 10
         assert statuses[-1] == 429
-        assert "尝试次数过多" in client.post("/login", data={"email": "x@example.org", "password": "y"}).get_data(
-            as_text=True)
+        assert "尝试次数过多" in client.post(
+            "/login", data={"email": "x@example.org", "password": "y"}
+        ).get_data(as_text=True)
     finally:
         limiter.init_app(app_ctx)  # the limiter is one object: give it back to the shared app
 
 
-def test_failed_logins_are_limited_per_account_and_per_address_behind_a_proxy(app_ctx, make, tmp_path):
+def test_failed_logins_are_limited_per_account_and_per_address_behind_a_proxy(
+    app_ctx, make, tmp_path
+):
     """One account is not guessed at from many addresses; behind a trusted proxy the
     limit per address counts the client's address, not the proxy's."""
     from tests.conftest import test_config
@@ -63,16 +81,33 @@ def test_failed_logins_are_limited_per_account_and_per_address_behind_a_proxy(ap
 
     make.applicant(email="target@example.org")
     make.applicant(email="bystander@example.org")
-    limited_app = create_app(test_config(tmp_path, app_ctx.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_ENABLED=True,
-                                         LOGIN_RATE_LIMIT="3 per minute", LOGIN_ACCOUNT_RATE_LIMIT="4 per 15 minutes",
-                                         PROXY_COUNT=1))
+    limited_app = create_app(
+        test_config(
+            tmp_path,
+            app_ctx.config["SQLALCHEMY_DATABASE_URI"],
+            RATELIMIT_ENABLED=True,
+            LOGIN_RATE_LIMIT="3 per minute",
+            LOGIN_ACCOUNT_RATE_LIMIT="4 per 15 minutes",
+            PROXY_COUNT=1,
+        )
+    )
     try:
+
         def attempt(email, password, address):
-            return limited_app.test_client().post("/login", data={"email": email, "password": password},
-                                                  headers={"X-Forwarded-For": address}).status_code
+            return (
+                limited_app.test_client()
+                .post(
+                    "/login",
+                    data={"email": email, "password": password},
+                    headers={"X-Forwarded-For": address},
+                )
+                .status_code
+            )
 
         # successful logins do not use up the account's allowance
-        assert [attempt("target@example.org", make.PASSWORD, f"10.1.0.{i}") for i in range(5)] == [302] * 5
+        assert [attempt("target@example.org", make.PASSWORD, f"10.1.0.{i}") for i in range(5)] == [
+            302
+        ] * 5
         spread = [attempt("Target@Example.org", "wrong-one", f"10.2.0.{i}") for i in range(6)]
         assert spread == [401] * 4 + [429] * 2
         assert attempt("bystander@example.org", make.PASSWORD, "10.2.0.9") == 302
@@ -111,7 +146,9 @@ def test_unexpected_errors_render_a_500_page_without_details(app_ctx, tmp_path):
 
 def test_session_cookie_is_httponly_and_lax(app_ctx, make):
     make.applicant(email="cookie@example.org")
-    response = app_ctx.test_client().post("/login", data={"email": "cookie@example.org", "password": PASSWORD})
+    response = app_ctx.test_client().post(
+        "/login", data={"email": "cookie@example.org", "password": PASSWORD}
+    )
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 

@@ -24,11 +24,17 @@ REASON = "专家组临时调整日程，经局务会同意。"
 
 
 def _audit(action: str) -> list[AuditEntry]:
-    return list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq)))
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq)
+        )
+    )
 
 
 def _notices(kind: str) -> list[Notice]:
-    return list(db.session.scalars(sa.select(Notice).where(Notice.kind == kind).order_by(Notice.id)))
+    return list(
+        db.session.scalars(sa.select(Notice).where(Notice.kind == kind).order_by(Notice.id))
+    )
 
 
 def _future_competition(make, boss, days_ahead: int = 3):
@@ -42,7 +48,7 @@ def _future_stages(days_ahead: int = 2) -> dict:
     day = timedelta(days=1)
     start = utcnow() + days_ahead * day
     stages = {}
-    for kind in STAGE_ORDER[:STAGE_ORDER.index(StageKind.AGREEMENT) + 1]:
+    for kind in STAGE_ORDER[: STAGE_ORDER.index(StageKind.AGREEMENT) + 1]:
         stages[kind.value] = (start, start + 14 * day)
         start += 14 * day
     implementation = stages["agreement"][0]
@@ -53,6 +59,7 @@ def _future_stages(days_ahead: int = 2) -> dict:
 
 
 # --- the gate ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", list(StageKind))
 def test_the_gate_follows_the_plan_then_the_controls_for_every_stage(make, kind):
@@ -89,7 +96,9 @@ def test_an_extension_for_one_judge_keeps_the_stage_open_for_that_judge_only(mak
     assert gates.stage_is_open(stage, user=late)
     from venture.templating import format_local
 
-    assert format_local(until) in login(late).get("/judging/").get_data(as_text=True)  # their own deadline
+    assert format_local(until) in login(late).get("/judging/").get_data(
+        as_text=True
+    )  # their own deadline
     assert not gates.stage_is_open(stage, user=other)
     assert not gates.stage_is_open(stage)
     [notice] = _notices("stage_extended")
@@ -121,12 +130,18 @@ def test_nothing_scores_after_the_results_are_final(make):
     comp.results_final_at = utcnow()
     db.session.commit()
     assert not gates.stage_is_open(review)
-    assert gates.current_stage(comp) is None or gates.current_stage(comp).kind != StageKind.ONLINE_REVIEW
+    assert (
+        gates.current_stage(comp) is None
+        or gates.current_stage(comp).kind != StageKind.ONLINE_REVIEW
+    )
     with pytest.raises(Locked):
-        stagecontrol.extend_stage(review, actor=boss, reason=REASON, until=utcnow() + timedelta(days=2))
+        stagecontrol.extend_stage(
+            review, actor=boss, reason=REASON, until=utcnow() + timedelta(days=2)
+        )
 
 
 # --- the controls --------------------------------------------------------------------------------
+
 
 def test_judges_see_the_review_not_started_until_the_organizer_opens_it(make, login):
     boss = make.organizer()
@@ -162,7 +177,9 @@ def test_open_close_and_extend_refuse_what_does_not_make_sense(make):
     with pytest.raises(Conflict):
         stagecontrol.open_stage_now(window, actor=boss, reason=REASON)
     with pytest.raises(ValidationError):
-        stagecontrol.extend_stage(window, actor=boss, reason=REASON, until=window.ends_at - timedelta(days=1))
+        stagecontrol.extend_stage(
+            window, actor=boss, reason=REASON, until=window.ends_at - timedelta(days=1)
+        )
     with pytest.raises(ValidationError):
         stagecontrol.close_stage_now(window, actor=boss, reason="  ")
     screening = comp.stage(StageKind.SCREENING)
@@ -173,7 +190,9 @@ def test_open_close_and_extend_refuse_what_does_not_make_sense(make):
         stagecontrol.open_stage_now(draft.stage(StageKind.SCREENING), actor=boss, reason=REASON)
 
 
-def test_closing_the_application_window_tells_the_applicants_and_shows_plan_and_reality(make, client):
+def test_closing_the_application_window_tells_the_applicants_and_shows_plan_and_reality(
+    make, client
+):
     boss = make.organizer()
     member = make.applicant()
     comp = make.competition(organizer=boss)
@@ -187,6 +206,7 @@ def test_closing_the_application_window_tells_the_applicants_and_shows_plan_and_
 
 
 # --- shifting later stages ------------------------------------------------------------------------
+
 
 def _dates(comp):
     return {s.kind: (s.starts_at, s.ends_at) for s in comp.stages}
@@ -207,8 +227,11 @@ def test_moving_one_stage_moves_the_later_ones_by_the_same_amount(make):
     update_stage_dates(comp, dates, actor=boss, shift_later=True)
     after = _dates(comp)
     for kind in STAGE_ORDER:
-        moved = timedelta(days=5) if STAGE_ORDER.index(kind) >= STAGE_ORDER.index(StageKind.ONLINE_REVIEW) \
+        moved = (
+            timedelta(days=5)
+            if STAGE_ORDER.index(kind) >= STAGE_ORDER.index(StageKind.ONLINE_REVIEW)
             else timedelta(0)
+        )
         assert after[kind] == (before[kind][0] + moved, before[kind][1] + moved)
     assert _audit("competition.stages_changed")[-1].changes["shifted_later_by"]
 
@@ -226,16 +249,22 @@ def test_the_public_notice_lasts_at_least_its_legal_minimum(make, login):
 
 # --- the 公示 window -----------------------------------------------------------------------------
 
+
 def test_approved_before_the_planned_notice_the_window_is_the_planned_one(make):
     boss = make.organizer()
     comp, _apps, _snap = make.results_setup(organizer=boss, stages=_future_stages())
     stage = comp.stage(StageKind.PUBLICITY)
     results.generate_decisions(comp, boss)
     publication = results.approve(comp, boss)
-    assert (publication.publicity_starts_at, publication.publicity_ends_at) == (stage.starts_at, stage.ends_at)
+    assert (publication.publicity_starts_at, publication.publicity_ends_at) == (
+        stage.starts_at,
+        stage.ends_at,
+    )
 
 
-def test_approved_late_the_window_starts_at_approval_and_closes_early_after_its_minimum(make, client, login):
+def test_approved_late_the_window_starts_at_approval_and_closes_early_after_its_minimum(
+    make, client, login
+):
     boss = make.organizer()
     comp, _apps, _snap = make.results_setup(organizer=boss)
     stage = comp.stage(StageKind.PUBLICITY)
@@ -246,10 +275,16 @@ def test_approved_late_the_window_starts_at_approval_and_closes_early_after_its_
     assert gates.current_stage(comp).kind == StageKind.PUBLICITY
     assert "结果公示中" in client.get(f"/competitions/{comp.id}").get_data(as_text=True)
 
-    page = login(boss).get(f"/competitions/{comp.id}/stage-controls/publicity").get_data(as_text=True)
-    assert 'disabled aria-describedby="minimum-note"' in page  # "Close now" waits for the legal minimum
+    page = (
+        login(boss).get(f"/competitions/{comp.id}/stage-controls/publicity").get_data(as_text=True)
+    )
+    assert (
+        'disabled aria-describedby="minimum-note"' in page
+    )  # "Close now" waits for the legal minimum
     with pytest.raises(Conflict) as refused:
-        stagecontrol.close_stage_now(stage, actor=boss, reason=REASON, now=approved_at + timedelta(days=1))
+        stagecontrol.close_stage_now(
+            stage, actor=boss, reason=REASON, now=approved_at + timedelta(days=1)
+        )
     assert "公示期不得少于" in str(refused.value.message)
 
     later = approved_at + timedelta(days=MIN_PUBLICITY_DAYS, minutes=1)
@@ -271,7 +306,13 @@ def test_phase_and_current_stage_follow_reality_in_pages_and_the_api(make, clien
     results.finalize(comp, boss)
     body = client.get(f"/api/v1/competitions/{comp.id}/results").get_json()["competition"]
     assert body["phase"] in ("results_final", "follow_up")
-    assert body["current_stage"] not in ("application", "screening", "online_review", "roadshow", "publicity")
+    assert body["current_stage"] not in (
+        "application",
+        "screening",
+        "online_review",
+        "roadshow",
+        "publicity",
+    )
     page = client.get(f"/competitions/{comp.id}").get_data(as_text=True)
     assert "结果已确定" in page and "开放申报" not in page
 
@@ -284,8 +325,12 @@ def test_approving_early_the_organizer_may_open_the_notice_now(make, login):
     page = client.get(f"/competitions/{comp.id}/decisions").get_data(as_text=True)
     assert 'data-testid="planned-publicity"' in page
     before = utcnow()
-    assert client.post(f"/competitions/{comp.id}/decisions/approve",
-                       data={"days": "7", "open_now": "y"}).status_code == 302
+    assert (
+        client.post(
+            f"/competitions/{comp.id}/decisions/approve", data={"days": "7", "open_now": "y"}
+        ).status_code
+        == 302
+    )
     publication = results.publication_of(comp)
     assert before <= publication.publicity_starts_at <= utcnow()
     assert comp.stage(StageKind.PUBLICITY).actual_opens_at == publication.publicity_starts_at
@@ -296,13 +341,21 @@ def test_a_draft_setup_leads_on_to_the_next_section(make, login):
     comp = make.competition(organizer=boss, status="draft")
     client = login(boss)
     form = {f"{kind.value}_{edge}": "" for kind in STAGE_ORDER for edge in ("starts_at", "ends_at")}
-    form.update(application_starts_at="2027-03-01T09:00", application_ends_at="2027-03-20T17:00", shift_later="y")
+    form.update(
+        application_starts_at="2027-03-01T09:00",
+        application_ends_at="2027-03-20T17:00",
+        shift_later="y",
+    )
     saved = client.post(f"/competitions/{comp.id}/setup/stages", data=form)
-    assert saved.status_code == 302 and saved.location.endswith(f"/competitions/{comp.id}/setup/categories")
+    assert saved.status_code == 302 and saved.location.endswith(
+        f"/competitions/{comp.id}/setup/categories"
+    )
     comp.status = comp.status.__class__("open")
     db.session.commit()
     saved = client.post(f"/competitions/{comp.id}/setup/stages", data=form)
-    assert saved.status_code == 302 and saved.location.endswith(f"/competitions/{comp.id}/setup/stages")
+    assert saved.status_code == 302 and saved.location.endswith(
+        f"/competitions/{comp.id}/setup/stages"
+    )
 
 
 def test_after_the_final_results_only_the_follow_up_dates_move(make):
@@ -313,12 +366,18 @@ def test_after_the_final_results_only_the_follow_up_dates_move(make):
     dates = _dates(comp)
     start, end = dates[StageKind.ROADSHOW]
     with pytest.raises(ValidationError) as refused:
-        update_stage_dates(comp, {**dates, StageKind.ROADSHOW: (start, end + timedelta(days=1))}, actor=boss)
+        update_stage_dates(
+            comp, {**dates, StageKind.ROADSHOW: (start, end + timedelta(days=1))}, actor=boss
+        )
     assert "结果已确定" in str(refused.value.message)
 
     start, end = dates[StageKind.MIDTERM]
-    update_stage_dates(comp, {**dates, StageKind.MIDTERM: (start - timedelta(days=10), end - timedelta(days=10))},
-                       actor=boss, shift_later=True)
+    update_stage_dates(
+        comp,
+        {**dates, StageKind.MIDTERM: (start - timedelta(days=10), end - timedelta(days=10))},
+        actor=boss,
+        shift_later=True,
+    )
     assert comp.stage(StageKind.MIDTERM).starts_at == start - timedelta(days=10)
     assert comp.stage(StageKind.FINAL).starts_at == dates[StageKind.FINAL][0] - timedelta(days=10)
 
@@ -328,15 +387,26 @@ def test_the_extend_form_gives_one_judge_more_time(make, login):
     comp = make.competition(organizer=boss)
     stage = make.review_stage(comp, open_now=False)
     judge = make.judge_with_profile()
-    make.confirmed_assignment(stage, make.application(comp, make.organization(), status="passed"), judge)
+    make.confirmed_assignment(
+        stage, make.application(comp, make.organization(), status="passed"), judge
+    )
     client = login(boss)
     url = f"/competitions/{comp.id}/stage-controls/online_review"
     page = client.get(url).get_data(as_text=True)
     assert f'value="user:{judge.id}"' in page
-    missing = client.post(url, data={"action": "extend", "reason": REASON, "beneficiary": f"user:{judge.id}"})
+    missing = client.post(
+        url, data={"action": "extend", "reason": REASON, "beneficiary": f"user:{judge.id}"}
+    )
     assert missing.status_code == 422  # no new end given
-    done = client.post(url, data={"action": "extend", "reason": REASON, "beneficiary": f"user:{judge.id}",
-                                  "until": "2099-01-01T12:00"})
+    done = client.post(
+        url,
+        data={
+            "action": "extend",
+            "reason": REASON,
+            "beneficiary": f"user:{judge.id}",
+            "until": "2099-01-01T12:00",
+        },
+    )
     assert done.status_code == 302
     assert gates.stage_is_open(stage, user=judge) and not gates.stage_is_open(stage)
     assert judge.display_name in client.get(url).get_data(as_text=True)

@@ -19,7 +19,9 @@ def _enable(client) -> str:
     assert page.status_code == 200
     with client.session_transaction() as sess:
         secret = sess["totp_setup_secret"]
-    wrong = client.post("/account/2fa", data={"code": "000000" if _code(secret) != "000000" else "111111"})
+    wrong = client.post(
+        "/account/2fa", data={"code": "000000" if _code(secret) != "000000" else "111111"}
+    )
     assert wrong.status_code == 422
     assert client.post("/account/2fa", data={"code": _code(secret, -1)}).status_code == 302
     return secret
@@ -32,7 +34,9 @@ def test_judge_enables_2fa_and_login_then_needs_a_fresh_code(app_ctx, make, logi
     assert judge.totp_enabled
 
     client = app_ctx.test_client()
-    step1 = client.post("/login", data={"email": "otp@example.org", "password": PASSWORD, "next": "/inbox"})
+    step1 = client.post(
+        "/login", data={"email": "otp@example.org", "password": PASSWORD, "next": "/inbox"}
+    )
     assert step1.headers["Location"].endswith("/login/2fa")
     assert client.get("/inbox").status_code == 302  # not logged in yet
     reused = client.post("/login/2fa", data={"code": _code(secret, -1)})

@@ -36,10 +36,23 @@ COLUMNS = [
 
 
 def test_export_freezes_the_header_formats_numbers_and_blocks_formulas(zh):
-    data = xlsx.workbook_bytes([xlsx.Sheet("结果", [xlsx.Column("项目"), xlsx.Column("金额", "money"),
-                                                    xlsx.Column("日期", "date"), xlsx.Column("得分", "decimal")],
-                                          [["=HYPERLINK(\"http://x\")", 1234567, dt.date(2026, 5, 1), Decimal("81.5")],
-                                           ["@SUM(A1)", None, None, None]])])
+    data = xlsx.workbook_bytes(
+        [
+            xlsx.Sheet(
+                "结果",
+                [
+                    xlsx.Column("项目"),
+                    xlsx.Column("金额", "money"),
+                    xlsx.Column("日期", "date"),
+                    xlsx.Column("得分", "decimal"),
+                ],
+                [
+                    ['=HYPERLINK("http://x")', 1234567, dt.date(2026, 5, 1), Decimal("81.5")],
+                    ["@SUM(A1)", None, None, None],
+                ],
+            )
+        ]
+    )
     ws = load_workbook(io.BytesIO(data)).active
     assert ws.freeze_panes == "A2"
     assert ws["A2"].value.startswith("'=") and ws["A3"].value.startswith("'@")
@@ -49,8 +62,16 @@ def test_export_freezes_the_header_formats_numbers_and_blocks_formulas(zh):
 
 
 def test_headers_and_notes_cannot_start_a_formula_either(zh):
-    data = xlsx.workbook_bytes([xlsx.Sheet("矩阵", [xlsx.Column("=1+1"), xlsx.Column("金额", "decimal")],
-                                          [["a", "n/a"]], note="@note")])
+    data = xlsx.workbook_bytes(
+        [
+            xlsx.Sheet(
+                "矩阵",
+                [xlsx.Column("=1+1"), xlsx.Column("金额", "decimal")],
+                [["a", "n/a"]],
+                note="@note",
+            )
+        ]
+    )
     ws = load_workbook(io.BytesIO(data)).active
     assert ws["A1"].value == "'=1+1" and ws["B2"].value == "n/a"
     assert ws["A4"].value == "'@note"
@@ -58,8 +79,15 @@ def test_headers_and_notes_cannot_start_a_formula_either(zh):
 
 
 def test_import_reports_every_bad_row_and_column(zh):
-    data = _book([["姓名", "金额", "日期"], ["张三", "100.50", "2026-01-02"], ["", "abc", "2026-13-01"],
-                  ["李四四四四四四四四四四四", "1.005", None], [None, None, None]])
+    data = _book(
+        [
+            ["姓名", "金额", "日期"],
+            ["张三", "100.50", "2026-01-02"],
+            ["", "abc", "2026-13-01"],
+            ["李四四四四四四四四四四四", "1.005", None],
+            [None, None, None],
+        ]
+    )
     result = xlsx.read_rows(data, COLUMNS)
     assert [n for n, _ in result.rows] == [2]
     assert result.rows[0][1] == {"name": "张三", "amount": 10050, "day": dt.date(2026, 1, 2)}
@@ -72,10 +100,13 @@ def test_import_accepts_english_headers(zh):
     assert result.ok and result.rows[0][1]["amount"] == 500
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"not a zip at all", "不是 Excel"),
-    (_book([["姓名"], ["张三"]]), "缺少列"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"not a zip at all", "不是 Excel"),
+        (_book([["姓名"], ["张三"]]), "缺少列"),
+    ],
+)
 def test_import_refuses_unreadable_files_with_a_message(zh, data, message):
     with pytest.raises(xlsx.ImportRefused) as error:
         xlsx.read_rows(data, COLUMNS)
@@ -96,11 +127,22 @@ def test_template_has_the_expected_header(zh):
 
 
 def test_a_table_lower_in_a_sheet_is_read_with_its_own_row_numbers_and_sheet(zh):
-    rows = [("评审专家", "张三"), (None, None), ("金额（元）", "姓名"), ("12.5", "李四"), ("x", "王五")]
+    rows = [
+        ("评审专家", "张三"),
+        (None, None),
+        ("金额（元）", "姓名"),
+        ("12.5", "李四"),
+        ("x", "王五"),
+    ]
     result = xlsx.read_table(rows[2:], COLUMNS[:2], header_row=3, sheet="张三")
     assert result.rows == [(4, {"name": "李四", "amount": 1250})]
     (error,) = result.errors
-    assert (error.row, error.column, error.sheet, error.where) == (5, "金额（元）", "张三", "张三 · 金额（元）")
+    assert (error.row, error.column, error.sheet, error.where) == (
+        5,
+        "金额（元）",
+        "张三",
+        "张三 · 金额（元）",
+    )
 
 
 def test_parsers_accept_what_people_type(zh):
@@ -130,8 +172,15 @@ def test_the_reader_skips_the_instructions_sheet(zh):
 
 
 def test_an_import_rejection_lists_errors_in_sheet_row_and_column_order(zh):
-    errors = [xlsx.RowError(5, "日期", "b"), xlsx.RowError(3, "金额", "c"), xlsx.RowError(5, "姓名", "a")]
+    errors = [
+        xlsx.RowError(5, "日期", "b"),
+        xlsx.RowError(3, "金额", "c"),
+        xlsx.RowError(5, "姓名", "a"),
+    ]
     rejected = xlsx.ImportRejected(errors)
     assert [(e.row, e.column) for e in xlsx.sort_errors(errors, ["姓名", "金额", "日期"])] == [
-        (3, "金额"), (5, "姓名"), (5, "日期")]
+        (3, "金额"),
+        (5, "姓名"),
+        (5, "日期"),
+    ]
     assert "3 处问题" in str(rejected.message) and rejected.status == 422

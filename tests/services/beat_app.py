@@ -5,6 +5,11 @@ from datetime import timedelta
 
 from venture import create_app
 
-app = create_app({"EXTRA_BEAT_SCHEDULE": {
-    "send-reminders": {"task": "venture.send_reminders", "schedule": timedelta(seconds=0.5)}}})
+app = create_app(
+    {
+        "EXTRA_BEAT_SCHEDULE": {
+            "send-reminders": {"task": "venture.send_reminders", "schedule": timedelta(seconds=0.5)}
+        }
+    }
+)
 celery = app.extensions["celery"]

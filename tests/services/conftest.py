@@ -45,6 +45,7 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1, what: str 
 
 # --- Redis -------------------------------------------------------------------------------
 
+
 def wait_for_job_done(job_id: int, what: str, timeout: float = 120.0) -> None:
     """Poll the job's row (in the current app context) until a worker has finished it."""
     from venture.extensions import db
@@ -74,9 +75,22 @@ class RedisServer:
         if binary is None:
             unavailable("redis-server is not installed")
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_for(self.ping, timeout=10, what="redis-server to answer")
 
     def ping(self) -> bool:
@@ -104,6 +118,7 @@ def redis_server(tmp_path):
 
 # --- SMTP --------------------------------------------------------------------------------
 
+
 class Mailbox:
     def __init__(self):
         self.messages: list[Message] = []
@@ -111,8 +126,11 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler API
         with self.lock:
-            self.messages.append(message_from_bytes(envelope.original_content or envelope.content,
-                                                    policy=email_policy.default))
+            self.messages.append(
+                message_from_bytes(
+                    envelope.original_content or envelope.content, policy=email_policy.default
+                )
+            )
         return "250 OK"
 
     def count(self) -> int:
@@ -151,6 +169,7 @@ def body_text(message: Message) -> str:
 
 # --- PostgreSQL ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def pg_url():
     url = create_pg_database("venture_svc")
@@ -160,12 +179,19 @@ def pg_url():
 
 def migrate(env: dict) -> None:
     """Run `venture db upgrade` as the release step does."""
-    result = subprocess.run([sys.executable, "-m", "venture", "db", "upgrade"], env=env, cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "venture", "db", "upgrade"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 
 # --- the production shape --------------------------------------------------------------------
+
 
 @pytest.fixture
 def stack_env(tmp_path, pg_url, redis_server, smtp_server):
@@ -198,9 +224,26 @@ class Worker:
     def start(self) -> None:
         self._log = self.logfile.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "workers.worker:celery", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--hostname", f"test-{os.getpid()}-{time.time_ns()}@%h"],
-            env=self.env, cwd=PROJECT_ROOT, stdout=self._log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "workers.worker:celery",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"test-{os.getpid()}-{time.time_ns()}@%h",
+            ],
+            env=self.env,
+            cwd=PROJECT_ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
         def ready():
             if self.process.poll() is not None:
                 raise AssertionError("the Celery worker exited:\n" + self.log()[-3000:])
@@ -243,8 +286,14 @@ def stack_app(stack_env):
     saved = {k: os.environ.get(k) for k in stack_env}
     os.environ.update({k: v for k, v in stack_env.items() if k != "PYTHONPATH"})
     try:
-        app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                          "NOTICE_SWEEP_AGE_SECONDS": 0})
+        app = create_app(
+            {
+                "TESTING": True,
+                "WTF_CSRF_ENABLED": False,
+                "RATELIMIT_ENABLED": False,
+                "NOTICE_SWEEP_AGE_SECONDS": 0,
+            }
+        )
     finally:
         for key, value in saved.items():
             if value is None:

@@ -32,17 +32,28 @@ def _make_some_history(app):
 
     client = app.test_client()
     for i in range(3):
-        client.post("/signup", data={"name": f"用户{i}", "email": f"u{i}@example.org", "password": PASSWORD,
-                                     "confirm": PASSWORD})
+        client.post(
+            "/signup",
+            data={
+                "name": f"用户{i}",
+                "email": f"u{i}@example.org",
+                "password": PASSWORD,
+                "confirm": PASSWORD,
+            },
+        )
     with app.app_context():
         stored = store_upload(FileStorage(io.BytesIO(b"%PDF-1.4 backup test"), filename="章程.pdf"))
         db.session.commit()
         return stored.stored_name
 
 
-@pytest.mark.parametrize("source_kind, target_kind", [("postgresql", "postgresql"), ("sqlite", "sqlite"),
-                                                      ("sqlite", "postgresql")])
-def test_backup_restores_into_an_empty_database_and_the_audit_chain_verifies(tmp_path, source_kind, target_kind):
+@pytest.mark.parametrize(
+    "source_kind, target_kind",
+    [("postgresql", "postgresql"), ("sqlite", "sqlite"), ("sqlite", "postgresql")],
+)
+def test_backup_restores_into_an_empty_database_and_the_audit_chain_verifies(
+    tmp_path, source_kind, target_kind
+):
     urls = []
 
     def url_for(kind, name):
@@ -72,8 +83,15 @@ def test_backup_restores_into_an_empty_database_and_the_audit_chain_verifies(tmp
         with target.app_context():
             assert db.session.scalar(sa.select(sa.func.count(User.id))) == 3
             # New rows get fresh ids after a restore (sequences were moved on).
-            target.test_client().post("/signup", data={"name": "新", "email": "new@example.org",
-                                                       "password": PASSWORD, "confirm": PASSWORD})
+            target.test_client().post(
+                "/signup",
+                data={
+                    "name": "新",
+                    "email": "new@example.org",
+                    "password": PASSWORD,
+                    "confirm": PASSWORD,
+                },
+            )
             assert db.session.scalar(sa.select(sa.func.count(User.id))) == 4
 
         again = target.test_cli_runner().invoke(args=["restore", str(archive)])

@@ -21,14 +21,14 @@ pytestmark = pytest.mark.services
 # after seeding, so the round trip covers it: a table added later fails here until the demo
 # fills it, or it is named here and given a row in _add_what_the_demo_leaves_out.
 DEMO_LEAVES_EMPTY = {
-    "job",                # background exports and computations: the demo computes in-process
+    "job",  # background exports and computations: the demo computes in-process
     "notice_preference",  # nobody in the demo changed their notice settings
-    "user_token",         # no password reset or invitation is pending
-    "judge_tie",          # no judge had to break a tie
-    "objection_file",     # the demo's objections carry no attachment
-    "user_session",       # nobody has signed in to the freshly seeded demo
-    "stage_extension",    # no stage was extended for one person
-    "dispute_evidence",   # the demo's open dispute waits for the organization's answer
+    "user_token",  # no password reset or invitation is pending
+    "judge_tie",  # no judge had to break a tie
+    "objection_file",  # the demo's objections carry no attachment
+    "user_session",  # nobody has signed in to the freshly seeded demo
+    "stage_extension",  # no stage was extended for one person
+    "dispute_evidence",  # the demo's open dispute waits for the organization's answer
 }
 
 
@@ -36,8 +36,14 @@ def _app(instance: Path, name: str, url: str):
     from venture import create_app
 
     # One instance folder (its keys), one uploads folder per database.
-    return create_app(test_config(instance, url, UPLOAD_FOLDER=str(instance / name / "uploads"),
-                                  EXPORT_FOLDER=str(instance / name / "exports")))
+    return create_app(
+        test_config(
+            instance,
+            url,
+            UPLOAD_FOLDER=str(instance / name / "uploads"),
+            EXPORT_FOLDER=str(instance / name / "exports"),
+        )
+    )
 
 
 def _migrate(app):
@@ -73,24 +79,51 @@ def _add_what_the_demo_leaves_out(app) -> None:
 
     now = datetime.now(UTC)
     rows = {
-        "job": lambda: Job(kind="reports.export", status=JobStatus.DONE, progress=100, params={"competition": 1},
-                           result={"rows": 3}, created_by_id=first(User).id, finished_at=now),
-        "notice_preference": lambda: NoticePreference(user_id=first(User).id, kind="judge_assigned", email_enabled=False),
-        "user_token": lambda: UserToken(user_id=first(User).id, purpose=TokenPurpose.RESET, token_hash="f" * 64,
-                                        expires_at=now + timedelta(hours=2), payload={"note": "备份"}),
-        "judge_tie": lambda: JudgeTie(judge_id=first(User).id, organization_id=first(Organization).id,
-                                      kind=TieKind.CONSULTANT, note="曾任顾问"),
-        "objection_file": lambda: ObjectionFile(objection_id=first(Objection).id, stored_file_id=first(StoredFile).id),
+        "job": lambda: Job(
+            kind="reports.export",
+            status=JobStatus.DONE,
+            progress=100,
+            params={"competition": 1},
+            result={"rows": 3},
+            created_by_id=first(User).id,
+            finished_at=now,
+        ),
+        "notice_preference": lambda: NoticePreference(
+            user_id=first(User).id, kind="judge_assigned", email_enabled=False
+        ),
+        "user_token": lambda: UserToken(
+            user_id=first(User).id,
+            purpose=TokenPurpose.RESET,
+            token_hash="f" * 64,
+            expires_at=now + timedelta(hours=2),
+            payload={"note": "备份"},
+        ),
+        "judge_tie": lambda: JudgeTie(
+            judge_id=first(User).id,
+            organization_id=first(Organization).id,
+            kind=TieKind.CONSULTANT,
+            note="曾任顾问",
+        ),
+        "objection_file": lambda: ObjectionFile(
+            objection_id=first(Objection).id, stored_file_id=first(StoredFile).id
+        ),
         "user_session": lambda: UserSession(user_id=first(User).id, token_hash="e" * 64),
-        "stage_extension": lambda: StageExtension(stage_id=first(Stage).id, user_id=first(User).id,
-                                                  until=now + timedelta(days=2), reason="评审专家出差，延长两天"),
-        "dispute_evidence": lambda: DisputeEvidence(entry_id=first(DisputeEntry).id,
-                                                    stored_file_id=first(StoredFile).id),
+        "stage_extension": lambda: StageExtension(
+            stage_id=first(Stage).id,
+            user_id=first(User).id,
+            until=now + timedelta(days=2),
+            reason="评审专家出差，延长两天",
+        ),
+        "dispute_evidence": lambda: DisputeEvidence(
+            entry_id=first(DisputeEntry).id, stored_file_id=first(StoredFile).id
+        ),
     }
     assert set(rows) == DEMO_LEAVES_EMPTY
     with app.app_context():
         for name, make in rows.items():
-            if not db.session.scalar(sa.select(sa.func.count()).select_from(db.metadata.tables[name])):
+            if not db.session.scalar(
+                sa.select(sa.func.count()).select_from(db.metadata.tables[name])
+            ):
                 db.session.add(make())
         _reshape_the_area_tree()
         db.session.commit()
@@ -102,8 +135,9 @@ def _reshape_the_area_tree() -> None:
     from venture.extensions import db
     from venture.orgs.models import Area, AreaLevel
 
-    communities = db.session.scalars(sa.select(Area).where(Area.level == AreaLevel.COMMUNITY)
-                                     .order_by(Area.id)).all()
+    communities = db.session.scalars(
+        sa.select(Area).where(Area.level == AreaLevel.COMMUNITY).order_by(Area.id)
+    ).all()
     moved, namesake = communities[0], communities[-1]
     district = moved.parent.parent
     street = Area(parent=district, level=AreaLevel.STREET, name="备份测试街道", code="")
@@ -120,17 +154,24 @@ def _fingerprint(app) -> dict:
     from venture.extensions import db
 
     with app.app_context(), db.engine.connect() as conn:
-        counts = {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
-                  for t in db.metadata.sorted_tables}
+        counts = {
+            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+            for t in db.metadata.sorted_tables
+        }
     uploads = Path(app.config["UPLOAD_FOLDER"])
-    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in uploads.iterdir() if p.is_file()}
+    files = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in uploads.iterdir() if p.is_file()
+    }
     return {"counts": counts, "uploads": files, "audit": _invoke(app, "audit", "verify")}
 
 
 def _table_rows(archive: Path) -> dict[str, bytes]:
     with tarfile.open(archive, "r:gz") as tar:
-        return {m.name: tar.extractfile(m).read() for m in tar.getmembers()
-                if m.isfile() and m.name.startswith("tables/")}
+        return {
+            m.name: tar.extractfile(m).read()
+            for m in tar.getmembers()
+            if m.isfile() and m.name.startswith("tables/")
+        }
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +184,12 @@ def demo(tmp_path_factory):
     _add_what_the_demo_leaves_out(app)
     archive = instance / "source.tar.gz"
     _invoke(app, "backup", str(archive))
-    yield {"instance": instance, "archive": archive, "seeded": seeded, "fingerprint": _fingerprint(app)}
+    yield {
+        "instance": instance,
+        "archive": archive,
+        "seeded": seeded,
+        "fingerprint": _fingerprint(app),
+    }
     with app.app_context():
         from venture.extensions import db
 
@@ -152,7 +198,9 @@ def demo(tmp_path_factory):
 
 def test_the_demo_fills_every_table_a_restore_must_carry(demo):
     empty = {name for name, count in demo["seeded"]["counts"].items() if count == 0}
-    assert empty <= DEMO_LEAVES_EMPTY, f"tables the demo leaves empty: {sorted(empty - DEMO_LEAVES_EMPTY)}"
+    assert empty <= DEMO_LEAVES_EMPTY, (
+        f"tables the demo leaves empty: {sorted(empty - DEMO_LEAVES_EMPTY)}"
+    )
     # With the few rows the test adds, the archive carries every table.
     assert all(demo["fingerprint"]["counts"].values()), demo["fingerprint"]["counts"]
     assert demo["fingerprint"]["uploads"], "the demo stores uploaded files"
@@ -171,8 +219,9 @@ def test_the_demo_restores_into_postgresql_and_back_into_sqlite(demo):
         assert _fingerprint(postgres) == demo["fingerprint"]
         with postgres.app_context():
             # The cycle that stopped restores: a session pointing at its current slot.
-            assert db.session.scalar(sa.text("SELECT count(*) FROM roadshow_session "
-                                             "WHERE current_slot_id IS NOT NULL"))
+            assert db.session.scalar(
+                sa.text("SELECT count(*) FROM roadshow_session WHERE current_slot_id IS NOT NULL")
+            )
         postgres_archive = instance / "postgres.tar.gz"
         _invoke(postgres, "backup", str(postgres_archive))
         with postgres.app_context():

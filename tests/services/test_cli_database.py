@@ -78,7 +78,9 @@ def _assert_said_in_one_line(result, *words):
 def test_every_database_command_refuses_a_database_that_is_not_migrated(unmigrated, tmp_path):
     app = _app(tmp_path, unmigrated)
     commands = dict(_database_commands(app, tmp_path))
-    assert {"audit verify", "backup", "restore", "notices sweep", "followup remind"} <= set(commands)
+    assert {"audit verify", "backup", "restore", "notices sweep", "followup remind"} <= set(
+        commands
+    )
     for args in commands.values():
         result = app.test_cli_runner().invoke(args=args)
         _assert_said_in_one_line(result, "not been migrated", "venture db upgrade")

@@ -20,8 +20,11 @@ pytestmark = pytest.mark.services
 
 
 def _env(tmp_path) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "SECRET_KEY"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "SECRET_KEY"}
+    }
     env["VENTURE_INSTANCE_PATH"] = str(tmp_path / "instance")
     return env
 
@@ -39,24 +42,42 @@ def _count_rows(tmp_path) -> dict:
 
 def test_demo_seeds_once_and_serves_working_logins(tmp_path):
     env = _env(tmp_path)
-    first = subprocess.run([sys.executable, "-m", "venture", "demo", "--no-serve"], env=env, cwd=PROJECT_ROOT,
-                           capture_output=True, text=True, timeout=600)
+    first = subprocess.run(
+        [sys.executable, "-m", "venture", "demo", "--no-serve"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert first.returncode == 0, first.stderr[-3000:]
     assert "organizer@demo.venture" in first.stdout and "venture-demo" in first.stdout
     counts = _count_rows(tmp_path)
     assert counts["user"] >= 12
 
-    second = subprocess.run([sys.executable, "-m", "venture", "demo", "--no-serve"], env=env, cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, timeout=600)
+    second = subprocess.run(
+        [sys.executable, "-m", "venture", "demo", "--no-serve"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert second.returncode == 0, second.stderr[-3000:]
     again = _count_rows(tmp_path)
-    assert {k: v for k, v in again.items() if k != "audit_entry"} == \
-        {k: v for k, v in counts.items() if k != "audit_entry"}
+    assert {k: v for k, v in again.items() if k != "audit_entry"} == {
+        k: v for k, v in counts.items() if k != "audit_entry"
+    }
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "venture", "demo", "--port", str(port)], env=env,
-                              cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "venture", "demo", "--port", str(port)],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         jar = http.cookiejar.CookieJar()
@@ -71,9 +92,14 @@ def test_demo_seeds_once_and_serves_working_logins(tmp_path):
         page = wait_for(login_page, timeout=120, what="the demo server")
         assert 'lang="zh-CN"' in page and "登录" in page
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        data = urllib.parse.urlencode({"csrf_token": token, "email": "organizer@demo.venture",
-                                       "password": "venture-demo"}).encode()
-        home = opener.open(urllib.request.Request(base + "/login", data=data), timeout=10).read().decode()
+        data = urllib.parse.urlencode(
+            {"csrf_token": token, "email": "organizer@demo.venture", "password": "venture-demo"}
+        ).encode()
+        home = (
+            opener.open(urllib.request.Request(base + "/login", data=data), timeout=10)
+            .read()
+            .decode()
+        )
         assert "退出登录" in home  # logged in: the page offers to log out
     finally:
         os.killpg(server.pid, signal.SIGTERM)

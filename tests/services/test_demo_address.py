@@ -19,8 +19,11 @@ pytestmark = pytest.mark.services
 
 
 def _env(tmp_path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "SECRET_KEY", "BASE_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "SECRET_KEY", "BASE_URL"}
+    }
     env["VENTURE_INSTANCE_PATH"] = str(tmp_path / "instance")
     return {**env, **extra}
 
@@ -35,13 +38,21 @@ def _urls(value) -> list[str]:
 
 def _serve_and_read_api(env, port, follow: bool = True) -> list[str]:
     """Start `venture demo --port PORT`, return the URLs in the API's competitions list."""
-    server = subprocess.Popen([sys.executable, "-m", "venture", "demo", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "venture", "demo", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
+
         def competitions():
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/competitions", timeout=2) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/api/v1/competitions", timeout=2
+                ) as response:
                     return json.load(response)
             except OSError:
                 return None
@@ -49,7 +60,9 @@ def _serve_and_read_api(env, port, follow: bool = True) -> list[str]:
         urls = _urls(wait_for(competitions, timeout=120, what="the demo server"))
         assert urls, "the API lists competitions with their links"
         if follow:
-            with urllib.request.urlopen(urls[0], timeout=10) as response:  # a link the API gives works
+            with urllib.request.urlopen(
+                urls[0], timeout=10
+            ) as response:  # a link the API gives works
                 assert response.status == 200
         return urls
     finally:
@@ -61,7 +74,9 @@ def test_the_demo_links_to_the_port_it_serves_unless_base_url_is_set(tmp_path):
     port = free_port()
     urls = _serve_and_read_api(_env(tmp_path), port)
     assert all(url.startswith(f"http://127.0.0.1:{port}/") for url in urls), urls
-    mail_links = re.findall(r"https?://[^\s/\"'<>]+", (tmp_path / "instance" / "mail.log").read_text())
+    mail_links = re.findall(
+        r"https?://[^\s/\"'<>]+", (tmp_path / "instance" / "mail.log").read_text()
+    )
     assert mail_links, "the demo's mail log holds links"
     assert set(mail_links) == {f"http://127.0.0.1:{port}"}
 

@@ -62,10 +62,15 @@ def test_broker_outage_while_people_submit_and_score(stack_app, worker, redis_se
                 submit_application(draft, actor=members[0])  # each tells both members
         judge_client = stack_app.test_client(user=judge)
         for app in apps:
-            response = judge_client.post(f"/judging/stages/{stage.id}/applications/{app.id}",
-                                         data=_sheet_form(stage))
-            assert response.status_code == 302 and response.headers["Location"].endswith("/judging/")
-        queued = db.session.scalars(sa.select(Notice).where(Notice.kind == "application_submitted")).all()
+            response = judge_client.post(
+                f"/judging/stages/{stage.id}/applications/{app.id}", data=_sheet_form(stage)
+            )
+            assert response.status_code == 302 and response.headers["Location"].endswith(
+                "/judging/"
+            )
+        queued = db.session.scalars(
+            sa.select(Notice).where(Notice.kind == "application_submitted")
+        ).all()
         assert len(queued) == 6 and all(n.email_status == EmailStatus.QUEUED for n in queued)
 
     redis_server.start()
@@ -74,8 +79,12 @@ def test_broker_outage_while_people_submit_and_score(stack_app, worker, redis_se
 
         def all_sent():
             db.session.expire_all()
-            return all(n.email_status == EmailStatus.SENT for n in db.session.scalars(
-                sa.select(Notice).where(Notice.kind == "application_submitted")))
+            return all(
+                n.email_status == EmailStatus.SENT
+                for n in db.session.scalars(
+                    sa.select(Notice).where(Notice.kind == "application_submitted")
+                )
+            )
 
         wait_for(all_sent, timeout=90, what="every queued notice to be sent")
         stack_app.extensions["celery"].tasks["venture.sweep_notices"].apply()  # again: nothing more
@@ -85,7 +94,8 @@ def test_broker_outage_while_people_submit_and_score(stack_app, worker, redis_se
 
 
 def test_a_worker_killed_while_computing_leaves_no_snapshot_and_the_rerun_is_identical(
-        stack_env, stack_app, tmp_path):
+    stack_env, stack_app, tmp_path
+):
     from bench.scoring import seed_stage
     from venture.extensions import db
     from venture.jobs.models import Job, JobStatus
@@ -95,8 +105,12 @@ def test_a_worker_killed_while_computing_leaves_no_snapshot_and_the_rerun_is_ide
 
     # The broker hands the task over again after 5 s; by then the killed worker's heartbeat
     # is older than 2 s, so the second worker may take the job over (venture.jobs).
-    env = {**stack_env, "VENTURE_BROKER_VISIBILITY_TIMEOUT": "5", "VENTURE_JOB_HEARTBEAT_SECONDS": "0.5",
-           "VENTURE_JOB_LOST_SECONDS": "2"}
+    env = {
+        **stack_env,
+        "VENTURE_BROKER_VISIBILITY_TIMEOUT": "5",
+        "VENTURE_JOB_HEARTBEAT_SECONDS": "0.5",
+        "VENTURE_JOB_LOST_SECONDS": "2",
+    }
     stage_id = seed_stage(stack_app, 8000, 7, 200, 7)
     first = Worker(env, tmp_path / "worker-1.log")
     first.start()
@@ -133,10 +147,16 @@ def test_a_worker_killed_while_computing_leaves_no_snapshot_and_the_rerun_is_ide
             assert reference.input_digest == snapshots[0].input_digest
 
             def ranking(snapshot_id):
-                return db.session.execute(sa.select(SnapshotEntry.application_id, SnapshotEntry.score,
-                                                    SnapshotEntry.rank, SnapshotEntry.flags)
-                                          .where(SnapshotEntry.snapshot_id == snapshot_id)
-                                          .order_by(SnapshotEntry.position)).all()
+                return db.session.execute(
+                    sa.select(
+                        SnapshotEntry.application_id,
+                        SnapshotEntry.score,
+                        SnapshotEntry.rank,
+                        SnapshotEntry.flags,
+                    )
+                    .where(SnapshotEntry.snapshot_id == snapshot_id)
+                    .order_by(SnapshotEntry.position)
+                ).all()
 
             assert ranking(reference.id) == ranking(snapshots[0].id)
     finally:
@@ -145,12 +165,20 @@ def test_a_worker_killed_while_computing_leaves_no_snapshot_and_the_rerun_is_ide
 
 # --- the database restarts under load ------------------------------------------------------
 
+
 class PrivatePostgres:
     """A PostgreSQL server of our own (run as the postgres user), so restarting it
     disturbs nothing else on the machine."""
 
-    BIN = Path("/usr/lib/postgresql") / (sorted(os.listdir("/usr/lib/postgresql"))[-1]
-                                          if Path("/usr/lib/postgresql").exists() else "") / "bin"
+    BIN = (
+        Path("/usr/lib/postgresql")
+        / (
+            sorted(os.listdir("/usr/lib/postgresql"))[-1]
+            if Path("/usr/lib/postgresql").exists()
+            else ""
+        )
+        / "bin"
+    )
 
     def __init__(self):
         self.port = free_port()
@@ -158,7 +186,9 @@ class PrivatePostgres:
         shutil.chown(self.dir, "postgres", "postgres")
 
     def _as_postgres(self, *args: str) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *args], check=True, capture_output=True, timeout=120
+        )
 
     def start(self) -> None:
         if not (self.BIN / "initdb").exists() or shutil.which("runuser") is None:
@@ -166,14 +196,33 @@ class PrivatePostgres:
 
             unavailable("PostgreSQL server binaries or runuser are not installed")
         if not (self.dir / "data").exists():
-            self._as_postgres(str(self.BIN / "initdb"), "-D", str(self.dir / "data"), "-A", "trust", "-U", "root",
-                              "--no-sync")
+            self._as_postgres(
+                str(self.BIN / "initdb"),
+                "-D",
+                str(self.dir / "data"),
+                "-A",
+                "trust",
+                "-U",
+                "root",
+                "--no-sync",
+            )
         self.pg_ctl("start")
 
     def pg_ctl(self, action: str) -> None:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off"
-        self._as_postgres(str(self.BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-o", options, "-w", "-m", "fast",
-                          "-l", str(self.dir / "log"), action)
+        self._as_postgres(
+            str(self.BIN / "pg_ctl"),
+            "-D",
+            str(self.dir / "data"),
+            "-o",
+            options,
+            "-w",
+            "-m",
+            "fast",
+            "-l",
+            str(self.dir / "log"),
+            action,
+        )
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
@@ -214,7 +263,9 @@ def test_database_restart_under_load_fails_cleanly_and_recovers(tmp_path):
                 client = app.test_client(user=db.session.get(User, judge_id))
             for app_id in app_ids:
                 for _attempt in range(40):  # a person retries a failed save
-                    response = client.post(f"/judging/stages/{stage_id}/applications/{app_id}", data=form)
+                    response = client.post(
+                        f"/judging/stages/{stage_id}/applications/{app_id}", data=form
+                    )
                     with lock:
                         outcomes.append((judge_id, app_id, response.status_code))
                     if response.status_code == 302:
@@ -241,15 +292,25 @@ def test_database_restart_under_load_fails_cleanly_and_recovers(tmp_path):
         assert 503 in statuses, "the restart should have been noticed by some requests"
         assert set(statuses) <= {302, 409, 503}
         with app.app_context():
-            sheets = db.session.scalars(sa.select(ScoreSheet).where(ScoreSheet.stage_id == stage_id)).all()
+            sheets = db.session.scalars(
+                sa.select(ScoreSheet).where(ScoreSheet.stage_id == stage_id)
+            ).all()
             assert len(sheets) == 4 * 30 and all(s.status == SheetStatus.SUBMITTED for s in sheets)
             from venture.competitions.models import RubricCriterion, Stage
 
-            criteria = db.session.scalar(sa.select(sa.func.count(RubricCriterion.id)).where(
-                RubricCriterion.rubric_id == db.session.get(Stage, stage_id).rubric_id))
-            half_written = db.session.scalar(sa.select(sa.func.count()).select_from(
-                sa.select(SheetScore.sheet_id).group_by(SheetScore.sheet_id)
-                .having(sa.func.count() != criteria).subquery()))
+            criteria = db.session.scalar(
+                sa.select(sa.func.count(RubricCriterion.id)).where(
+                    RubricCriterion.rubric_id == db.session.get(Stage, stage_id).rubric_id
+                )
+            )
+            half_written = db.session.scalar(
+                sa.select(sa.func.count()).select_from(
+                    sa.select(SheetScore.sheet_id)
+                    .group_by(SheetScore.sheet_id)
+                    .having(sa.func.count() != criteria)
+                    .subquery()
+                )
+            )
             assert half_written == 0
             from venture.audit.services import verify_chain
 

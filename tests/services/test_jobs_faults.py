@@ -11,11 +11,17 @@ from tests.services.conftest import Worker, wait_for, wait_for_job_done
 
 
 def _sweep(app) -> dict:
-    return app.extensions["celery"].tasks["venture.sweep_jobs"].apply().get(disable_sync_subtasks=False)
+    return (
+        app.extensions["celery"]
+        .tasks["venture.sweep_jobs"]
+        .apply()
+        .get(disable_sync_subtasks=False)
+    )
 
 
-def test_a_computation_asked_while_the_broker_is_down_completes_through_the_sweep(stack_app, worker,
-                                                                                  redis_server):
+def test_a_computation_asked_while_the_broker_is_down_completes_through_the_sweep(
+    stack_app, worker, redis_server
+):
     from tests import factories as make
     from tests.conftest import VentureTestClient
     from venture.extensions import db
@@ -47,7 +53,9 @@ def test_a_computation_asked_while_the_broker_is_down_completes_through_the_swee
         assert db.session.get(Job, job.id).attempts == 1
 
 
-def test_a_worker_killed_mid_computation_is_lost_soon_and_the_retry_completes(stack_env, stack_app, tmp_path):
+def test_a_worker_killed_mid_computation_is_lost_soon_and_the_retry_completes(
+    stack_env, stack_app, tmp_path
+):
     from bench.scoring import seed_stage
     from tests.conftest import VentureTestClient
     from venture.accounts.models import User
@@ -80,6 +88,7 @@ def test_a_worker_killed_mid_computation_is_lost_soon_and_the_retry_completes(st
         first.stop()
 
     with stack_app.app_context():
+
         def lost():
             _sweep(stack_app)
             db.session.expire_all()
@@ -87,7 +96,10 @@ def test_a_worker_killed_mid_computation_is_lost_soon_and_the_retry_completes(st
 
         wait_for(lost, timeout=30, interval=0.5, what="the job to be seen as lost")
         job = db.session.get(Job, job_id)
-        assert job.status == JobStatus.FAILED and db.session.scalar(sa.select(sa.func.count(ResultSnapshot.id))) == 0
+        assert (
+            job.status == JobStatus.FAILED
+            and db.session.scalar(sa.select(sa.func.count(ResultSnapshot.id))) == 0
+        )
         client = stack_app.test_client(user=db.session.get(User, 1))
         page = client.get(f"/rankings/competitions/{job.competition_id}").get_data(as_text=True)
         assert f"/rankings/jobs/{job_id}/retry" in page
@@ -103,7 +115,11 @@ def test_a_worker_killed_mid_computation_is_lost_soon_and_the_retry_completes(st
             snapshots = db.session.scalars(sa.select(ResultSnapshot)).all()
             assert [s.job_id for s in snapshots] == [job_id]
             assert db.session.get(Job, job_id).attempts == 2
-            assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))
-                                     .where(AuditEntry.action == "jobs.retry")) == 1
+            assert (
+                db.session.scalar(
+                    sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "jobs.retry")
+                )
+                == 1
+            )
     finally:
         second.stop()

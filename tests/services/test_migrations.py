@@ -65,14 +65,19 @@ def test_activities_disputed_before_the_disputes_revision_get_an_open_dispute(tm
         db.engine.dispose()
         with sqlite3.connect(path) as conn:  # foreign keys are not enforced on this bare connection
             for status, note in (("disputed", "当天无此活动"), ("pending", ""), ("confirmed", "")):
-                conn.execute("INSERT INTO activity (report_id, community_id, held_on, activity_type, participants, "
-                             "residents, description, liaison_status, liaison_note, reviewed_at) "
-                             "VALUES (1, 1, '2026-05-01', '探访', 10, 8, '', ?, ?, '2026-05-10 08:00:00')",
-                             (status, note))
+                conn.execute(
+                    "INSERT INTO activity (report_id, community_id, held_on, activity_type, participants, "
+                    "residents, description, liaison_status, liaison_note, reviewed_at) "
+                    "VALUES (1, 1, '2026-05-01', '探访', 10, 8, '', ?, ?, '2026-05-10 08:00:00')",
+                    (status, note),
+                )
         upgrade()
         with db.engine.connect() as conn:
-            disputes = conn.execute(sa.text(
-                "SELECT a.liaison_status, d.status, e.step, e.text FROM activity_dispute d "
-                "JOIN activity a ON a.id = d.activity_id JOIN dispute_entry e ON e.dispute_id = d.id")).all()
+            disputes = conn.execute(
+                sa.text(
+                    "SELECT a.liaison_status, d.status, e.step, e.text FROM activity_dispute d "
+                    "JOIN activity a ON a.id = d.activity_id JOIN dispute_entry e ON e.dispute_id = d.id"
+                )
+            ).all()
         db.engine.dispose()
     assert [tuple(row) for row in disputes] == [("disputed", "open", "opened", "当天无此活动")]

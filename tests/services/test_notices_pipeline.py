@@ -17,8 +17,10 @@ pytestmark = pytest.mark.services
 
 def _sign_up(app, email: str):
     client = app.test_client()
-    response = client.post("/signup", data={"name": "王小明", "email": email, "password": PASSWORD,
-                                            "confirm": PASSWORD})
+    response = client.post(
+        "/signup",
+        data={"name": "王小明", "email": email, "password": PASSWORD, "confirm": PASSWORD},
+    )
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return client
 
@@ -29,9 +31,13 @@ def _link(message) -> str:
     return match.group(1)
 
 
-def test_signup_sends_exactly_one_verification_email_through_the_worker(stack_app, worker, smtp_server):
+def test_signup_sends_exactly_one_verification_email_through_the_worker(
+    stack_app, worker, smtp_server
+):
     client = _sign_up(stack_app, "xiaoming@example.org")
-    wait_for(lambda: smtp_server.to("xiaoming@example.org"), timeout=60, what="the verification email")
+    wait_for(
+        lambda: smtp_server.to("xiaoming@example.org"), timeout=60, what="the verification email"
+    )
     # Let any duplicate arrive, and run the sweep: it must not send again.
     with stack_app.app_context():
         stack_app.extensions["celery"].tasks["venture.sweep_notices"].apply()
@@ -65,9 +71,16 @@ def test_broker_outage_loses_no_email(stack_app, worker, redis_server, smtp_serv
 
     redis_server.start()  # same port: the worker reconnects
     with stack_app.app_context():
-        swept = stack_app.extensions["celery"].tasks["venture.sweep_notices"].apply().get(disable_sync_subtasks=False)
+        swept = (
+            stack_app.extensions["celery"]
+            .tasks["venture.sweep_notices"]
+            .apply()
+            .get(disable_sync_subtasks=False)
+        )
     assert swept >= 1
-    wait_for(lambda: smtp_server.to("outage@example.org"), timeout=90, what="the email after the outage")
+    wait_for(
+        lambda: smtp_server.to("outage@example.org"), timeout=90, what="the email after the outage"
+    )
     with stack_app.app_context():
         stack_app.extensions["celery"].tasks["venture.sweep_notices"].apply()
     time.sleep(2)

@@ -32,8 +32,14 @@ def procfile() -> dict[str, str]:
 def start(command: str, env: dict, log: Path) -> subprocess.Popen:
     bin_dir = str(Path(os.sys.executable).parent)
     env = {**env, "PATH": bin_dir + os.pathsep + env.get("PATH", "")}
-    return subprocess.Popen(["/bin/sh", "-c", command], env=env, cwd=PROJECT_ROOT,
-                            stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        ["/bin/sh", "-c", command],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -60,23 +66,44 @@ def test_honcho_as_the_readme_runs_it_needs_no_activated_virtualenv(tmp_path):
     if not honcho.exists():
         pytest.skip("no virtualenv at .venv in the project root (the README's layout)")
     port = free_port()
-    env = {"HOME": str(tmp_path), "PATH": "/usr/local/bin:/usr/bin:/bin", "PORT": str(port),
-           "WEB_CONCURRENCY": "1", "VENTURE_INSTANCE_PATH": str(tmp_path / "instance")}
+    env = {
+        "HOME": str(tmp_path),
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+        "VENTURE_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
     log = tmp_path / "honcho.log"
-    process = subprocess.Popen([str(honcho), "start", "web"], env=env, cwd=PROJECT_ROOT,
-                               stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [str(honcho), "start", "web"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
-        wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz") or process.poll() is not None,
-                 timeout=60, what="honcho's gunicorn to serve")
+        wait_for(
+            lambda: _get(f"http://127.0.0.1:{port}/healthz") or process.poll() is not None,
+            timeout=60,
+            what="honcho's gunicorn to serve",
+        )
         assert process.poll() is None, log.read_text(errors="replace")
         assert _get(f"http://127.0.0.1:{port}/login")
     finally:
         stop(process)
 
 
-def test_signup_email_reaches_smtp_exactly_once_on_the_procfile_stack(stack_env, smtp_server, tmp_path):
+def test_signup_email_reaches_smtp_exactly_once_on_the_procfile_stack(
+    stack_env, smtp_server, tmp_path
+):
     port = free_port()
-    env = {**stack_env, "PORT": str(port), "BASE_URL": f"http://127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
+    env = {
+        **stack_env,
+        "PORT": str(port),
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+    }
     entries = procfile()
     web = start(entries["web"], env, tmp_path / "web.log")
     worker = start(entries["worker"], env, tmp_path / "worker.log")
@@ -87,12 +114,25 @@ def test_signup_email_reaches_smtp_exactly_once_on_the_procfile_stack(stack_env,
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         form = opener.open(base + "/signup").read().decode()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-        data = urllib.parse.urlencode({"csrf_token": token, "name": "赵六", "email": "zhao@example.org",
-                                       "password": PASSWORD, "confirm": PASSWORD}).encode()
+        data = urllib.parse.urlencode(
+            {
+                "csrf_token": token,
+                "name": "赵六",
+                "email": "zhao@example.org",
+                "password": PASSWORD,
+                "confirm": PASSWORD,
+            }
+        ).encode()
         page = opener.open(urllib.request.Request(base + "/signup", data=data)).read().decode()
         assert "zhao@example.org" in page
-        wait_for(lambda: smtp_server.to("zhao@example.org"), timeout=60, what="the verification email")
-        wait_for(lambda: b"succeeded" in (tmp_path / "worker.log").read_bytes(), timeout=30, what="task done")
+        wait_for(
+            lambda: smtp_server.to("zhao@example.org"), timeout=60, what="the verification email"
+        )
+        wait_for(
+            lambda: b"succeeded" in (tmp_path / "worker.log").read_bytes(),
+            timeout=30,
+            what="task done",
+        )
         import time
 
         time.sleep(2)

@@ -47,7 +47,12 @@ def _judges_world(hours_left: float):
     make.sheet(stage, apps[0], half, {"需求分析": 12})
     make.sheet(stage, apps[1], half, {"需求分析": 12}, submitted=False)
     people = lambda users: [(u.id, u.email) for u in users]  # noqa: E731
-    return stage.ends_at, stage.competition_id, people([half, idle]), people([done, also_done, removed])
+    return (
+        stage.ends_at,
+        stage.competition_id,
+        people([half, idle]),
+        people([done, also_done, removed]),
+    )
 
 
 def _results(worker) -> list[dict]:
@@ -59,9 +64,12 @@ def _assert_one_reminder_and_one_email_each(app, smtp_server, competition_id, be
     from venture.notices.models import EmailStatus, Notice
 
     with app.app_context():
+
         def all_sent():
             db.session.expire_all()
-            notices = db.session.scalars(sa.select(Notice).where(Notice.kind == "judge_deadline_reminder")).all()
+            notices = db.session.scalars(
+                sa.select(Notice).where(Notice.kind == "judge_deadline_reminder")
+            ).all()
             return notices and all(n.email_status == EmailStatus.SENT for n in notices) and notices
 
         notices = wait_for(all_sent, timeout=30, what="the reminders to be sent")
@@ -69,7 +77,9 @@ def _assert_one_reminder_and_one_email_each(app, smtp_server, competition_id, be
         assert {n.dedupe_key.rsplit(":", 1)[1] for n in notices} == {"24h"}
         assert {n.competition_id for n in notices} == {competition_id}
     for _id, email in behind:
-        wait_for(lambda email=email: smtp_server.to(email), timeout=30, what=f"the email to {email}")
+        wait_for(
+            lambda email=email: smtp_server.to(email), timeout=30, what=f"the email to {email}"
+        )
     time.sleep(2)  # a duplicate would arrive now
     for _id, email in behind:
         assert len(smtp_server.to(email)) == 1, email
@@ -78,7 +88,9 @@ def _assert_one_reminder_and_one_email_each(app, smtp_server, competition_id, be
     assert smtp_server.count() == len(behind)
 
 
-def test_the_reminder_task_sent_twice_through_the_broker_reminds_once(stack_app, worker, smtp_server):
+def test_the_reminder_task_sent_twice_through_the_broker_reminds_once(
+    stack_app, worker, smtp_server
+):
     with stack_app.app_context():
         deadline, competition_id, behind, up_to_date = _judges_world(hours_left=30)
         now = (deadline - timedelta(hours=20)).isoformat()  # in the 24 h window
@@ -86,37 +98,68 @@ def test_the_reminder_task_sent_twice_through_the_broker_reminds_once(stack_app,
         for _ in range(2):  # as beat does: by name, through Redis
             celery.send_task("venture.send_reminders", args=[now])
 
-    results = wait_for(lambda: len(_results(worker)) >= 2 and _results(worker), timeout=30,
-                       what="the worker to run the task twice")
+    results = wait_for(
+        lambda: len(_results(worker)) >= 2 and _results(worker),
+        timeout=30,
+        what="the worker to run the task twice",
+    )
     assert sorted(r["judge_deadline"] for r in results) == [0, len(behind)]
-    _assert_one_reminder_and_one_email_each(stack_app, smtp_server, competition_id, behind, up_to_date)
+    _assert_one_reminder_and_one_email_each(
+        stack_app, smtp_server, competition_id, behind, up_to_date
+    )
 
 
 def test_celery_beat_running_the_schedule_many_times_in_one_window_reminds_once(
-        stack_env, stack_app, worker, smtp_server, tmp_path):
+    stack_env, stack_app, worker, smtp_server, tmp_path
+):
     with stack_app.app_context():
-        _deadline, competition_id, behind, up_to_date = _judges_world(hours_left=20)  # beat passes no `now`: the real clock
+        _deadline, competition_id, behind, up_to_date = _judges_world(
+            hours_left=20
+        )  # beat passes no `now`: the real clock
 
     log = tmp_path / "beat.log"
     with log.open("ab") as out:
         beat = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "tests.services.beat_app:celery", "beat", "--loglevel=INFO",
-             "--schedule", str(tmp_path / "celerybeat-schedule")],
-            env=stack_env, cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tests.services.beat_app:celery",
+                "beat",
+                "--loglevel=INFO",
+                "--schedule",
+                str(tmp_path / "celerybeat-schedule"),
+            ],
+            env=stack_env,
+            cwd=PROJECT_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
+
         def sends() -> int:
             if beat.poll() is not None:
-                raise AssertionError("celery beat exited:\n" + log.read_text(errors="replace")[-3000:])
+                raise AssertionError(
+                    "celery beat exited:\n" + log.read_text(errors="replace")[-3000:]
+                )
             return log.read_text(errors="replace").count("Sending due task send-reminders")
 
-        wait_for(lambda: sends() >= 4, timeout=30, what="beat to send the reminders task four times")
+        wait_for(
+            lambda: sends() >= 4, timeout=30, what="beat to send the reminders task four times"
+        )
     finally:
         beat.terminate()
         beat.wait(timeout=20)
     sent = log.read_text(errors="replace").count("Sending due task send-reminders")
 
-    results = wait_for(lambda: len(_results(worker)) >= sent and _results(worker), timeout=30,
-                       what=f"the worker to run the {sent} tasks beat sent")
+    results = wait_for(
+        lambda: len(_results(worker)) >= sent and _results(worker),
+        timeout=30,
+        what=f"the worker to run the {sent} tasks beat sent",
+    )
     assert len(results) == sent
     assert sorted(r["judge_deadline"] for r in results) == [0] * (sent - 1) + [len(behind)]
-    _assert_one_reminder_and_one_email_each(stack_app, smtp_server, competition_id, behind, up_to_date)
+    _assert_one_reminder_and_one_email_each(
+        stack_app, smtp_server, competition_id, behind, up_to_date
+    )

@@ -62,7 +62,13 @@ class _Module:
 
 def _call_name(call: ast.Call) -> str:
     func = call.func
-    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return (
+        func.id
+        if isinstance(func, ast.Name)
+        else func.attr
+        if isinstance(func, ast.Attribute)
+        else ""
+    )
 
 
 def _action_args(call: ast.Call):
@@ -76,8 +82,12 @@ def _action_args(call: ast.Call):
 
 def find_actions() -> Found:
     # venture/audit itself only passes entries through (entry.action); it writes no action.
-    modules = [_Module(p) for folder in SOURCES for p in sorted((ROOT / folder).rglob("*.py"))
-               if (ROOT / "venture" / "audit") not in p.parents]
+    modules = [
+        _Module(p)
+        for folder in SOURCES
+        for p in sorted((ROOT / folder).rglob("*.py"))
+        if (ROOT / "venture" / "audit") not in p.parents
+    ]
     calls = [(m, node) for m in modules for node in ast.walk(m.tree) if isinstance(node, ast.Call)]
     found = Found()
 
@@ -90,14 +100,22 @@ def find_actions() -> Found:
             for value in values:
                 add(value, where)
             return
-        if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name) and expr.value.id in module.tables:
+        if (
+            isinstance(expr, ast.Subscript)
+            and isinstance(expr.value, ast.Name)
+            and expr.value.id in module.tables
+        ):
             for value in module.tables[expr.value.id].values:
                 resolve(module, value, where, depth)
             return
         function = module.function_of(expr)
         if isinstance(expr, ast.Name) and function is not None and depth < 4:
-            assigned = [n.value for n in ast.walk(function) if isinstance(n, ast.Assign)
-                        and any(isinstance(t, ast.Name) and t.id == expr.id for t in n.targets)]
+            assigned = [
+                n.value
+                for n in ast.walk(function)
+                if isinstance(n, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == expr.id for t in n.targets)
+            ]
             if assigned:
                 for value in assigned:
                     resolve(module, value, where, depth + 1)
@@ -113,7 +131,9 @@ def find_actions() -> Found:
                     if not passed and position is not None and position < len(call.args):
                         passed = [call.args[position]]
                     for value in passed:
-                        resolve(other, value, f"{other.path.relative_to(ROOT)}:{call.lineno}", depth + 1)
+                        resolve(
+                            other, value, f"{other.path.relative_to(ROOT)}:{call.lineno}", depth + 1
+                        )
                 return
         found.unresolved.append(f"{where}: {ast.unparse(expr)}")
 

@@ -15,13 +15,15 @@ def totals_of(table: dict[tuple[str, str], float]) -> SheetTotals:
 
 def per_app(table: dict[str, list[float]]) -> SheetTotals:
     """{application: [total, ...]} with judges J1, J2, ... in list order."""
-    return totals_of({(app, f"J{i}"): t for app, ts in table.items()
-                      for i, t in enumerate(ts, start=1)})
+    return totals_of(
+        {(app, f"J{i}"): t for app, ts in table.items() for i, t in enumerate(ts, start=1)}
+    )
 
 
 def criterion(app: str, judge: str, crit: str, score, maximum=None, line=None) -> CriterionScore:
     def dec(value):
         return None if value is None else Decimal(str(value))
+
     return CriterionScore(app, judge, crit, dec(score), dec(maximum), line)
 
 

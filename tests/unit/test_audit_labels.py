@@ -17,7 +17,9 @@ WRITTEN_ELSEWHERE = {"audit.chain_keyed"}
 def app():
     from venture import create_app
 
-    application = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})  # imports every form and label
+    application = create_app(
+        {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    )  # imports every form and label
     with application.test_request_context():
         yield application
 
@@ -41,8 +43,12 @@ def test_no_label_waits_for_an_action_nobody_writes():
 
 def test_the_finder_follows_parameters_and_tables():
     actions = find_actions().actions
-    assert "orgs.member_leave" in actions and "orgs.member_remove" in actions  # a conditional expression
-    assert "judging.sheet_save" in actions  # ensure_unlocked(action=...) → record_refusal(action, ...)
+    assert (
+        "orgs.member_leave" in actions and "orgs.member_remove" in actions
+    )  # a conditional expression
+    assert (
+        "judging.sheet_save" in actions
+    )  # ensure_unlocked(action=...) → record_refusal(action, ...)
     assert "competition.basics_changed" in actions  # _apply(..., "competition.basics_changed", ...)
     assert "application.screening_returned" in actions  # SCREENING_ACTIONS[status]
 
@@ -59,11 +65,21 @@ def _changed_field_names() -> set[str]:
                 if isinstance(node, ast.Call):
                     for keyword in node.keywords:
                         if keyword.arg == "changes" and isinstance(keyword.value, ast.Dict):
-                            names |= {k.value for k in keyword.value.keys if isinstance(k, ast.Constant)}
-                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple | ast.List) and any(
-                        isinstance(t, ast.Name) and t.id.endswith("FIELDS") for t in node.targets):
-                    names |= {e.value for e in node.value.elts if isinstance(e, ast.Constant)
-                              and isinstance(e.value, str)}
+                            names |= {
+                                k.value for k in keyword.value.keys if isinstance(k, ast.Constant)
+                            }
+                if (
+                    isinstance(node, ast.Assign)
+                    and isinstance(node.value, ast.Tuple | ast.List)
+                    and any(
+                        isinstance(t, ast.Name) and t.id.endswith("FIELDS") for t in node.targets
+                    )
+                ):
+                    names |= {
+                        e.value
+                        for e in node.value.elts
+                        if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                    }
     return names
 
 
@@ -93,7 +109,18 @@ def test_every_object_link_builds_a_url_of_the_app(app):
 
     assert set(LINKS) <= set(NOUNS) <= set(_models())
     for table, link in LINKS.items():
-        obj = SimpleNamespace(id=1, competition_id=2, stage_id=3, application_id=4, project_id=5, session_id=6,
-                              organization_id=7, user_id=8, judge_id=9, kind="export", is_judge=True)
+        obj = SimpleNamespace(
+            id=1,
+            competition_id=2,
+            stage_id=3,
+            application_id=4,
+            project_id=5,
+            session_id=6,
+            organization_id=7,
+            user_id=8,
+            judge_id=9,
+            kind="export",
+            is_judge=True,
+        )
         url = link(obj)
         assert url and url.startswith("/"), table

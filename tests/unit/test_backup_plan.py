@@ -11,13 +11,19 @@ from venture.backup import BackupError, _parents_first, load_plan
 
 def _table(metadata, name, *foreign_keys):
     """A table with an id and one foreign key column per (column, target, nullable)."""
-    columns = [sa.Column(column, sa.ForeignKey(f"{target}.id"), nullable=nullable)
-               for column, target, nullable in foreign_keys]
+    columns = [
+        sa.Column(column, sa.ForeignKey(f"{target}.id"), nullable=nullable)
+        for column, target, nullable in foreign_keys
+    ]
     return sa.Table(name, metadata, sa.Column("id", sa.Integer, primary_key=True), *columns)
 
 
 def _deferred(plan) -> set[tuple[str, str]]:
-    return {(table, next(iter(fkc.columns)).name) for table, fkcs in plan.deferred.items() for fkc in fkcs}
+    return {
+        (table, next(iter(fkc.columns)).name)
+        for table, fkcs in plan.deferred.items()
+        for fkc in fkcs
+    }
 
 
 def test_a_cycle_is_broken_at_its_nullable_key():
@@ -45,8 +51,12 @@ def test_rows_pointing_into_their_own_table_are_loaded_parents_first():
     metadata = sa.MetaData()
     area = _table(metadata, "area", ("parent_id", "area", True))
     assert _deferred(load_plan(metadata)) == set()  # NULL parents would collide on district names
-    rows = [{"id": 1, "parent_id": 3}, {"id": 2, "parent_id": None}, {"id": 3, "parent_id": 2},
-            {"id": 4, "parent_id": None}]
+    rows = [
+        {"id": 1, "parent_id": 3},
+        {"id": 2, "parent_id": None},
+        {"id": 3, "parent_id": 2},
+        {"id": 4, "parent_id": None},
+    ]
     ordered, looped = _parents_first(area, rows)
     assert [r["id"] for r in ordered] == [2, 3, 1, 4]
     assert looped == set()

@@ -27,18 +27,42 @@ def bare_app(tmp_path_factory):
     return create_app(test_config(folder, f"sqlite:///{folder / 'n.db'}"))
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("12", 12), (" 7 ", 7), ("+5", 5), ("-1", -1), (str(2**63 - 1), 2**63 - 1), (12, 12),
-    ("", None), ("abc", None), ("1.5", None), ("²", None), ("١٢", None), ("1_000", None), ("0x10", None),
-    ("1e3", None), ("NaN", None), (True, None), (None, None), (1.5, None), (float("inf"), None), *[(h, None) for h in HUGE],
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12", 12),
+        (" 7 ", 7),
+        ("+5", 5),
+        ("-1", -1),
+        (str(2**63 - 1), 2**63 - 1),
+        (12, 12),
+        ("", None),
+        ("abc", None),
+        ("1.5", None),
+        ("²", None),
+        ("١٢", None),
+        ("1_000", None),
+        ("0x10", None),
+        ("1e3", None),
+        ("NaN", None),
+        (True, None),
+        (None, None),
+        (1.5, None),
+        (float("inf"), None),
+        *[(h, None) for h in HUGE],
+    ],
+)
 def test_whole_number_takes_plain_digits_within_64_bits(text, expected):
     assert bounded.whole_number(text) == expected
 
 
 def test_ids_and_pages_are_positive_and_bounded():
     assert bounded.record_id("3") == 3 and bounded.record_id(str(2**31 - 1)) == 2**31 - 1
-    assert bounded.record_id("0") is None and bounded.record_id("-3") is None and bounded.record_id(str(2**31)) is None
+    assert (
+        bounded.record_id("0") is None
+        and bounded.record_id("-3") is None
+        and bounded.record_id(str(2**31)) is None
+    )
     assert bounded.record_ids(["3", "x", "3", str(10**30), "²", "4"]) == [3, 4]
     assert bounded.coerce_optional_id("") is None
     for bad in ("x", "-1", str(2**63), "²"):
@@ -61,8 +85,11 @@ def _form(bare_app, **fields):
 def test_integer_field_refuses_what_no_column_holds_with_a_message(bare_app):
     from wtforms.validators import NumberRange, Optional
 
-    form_class = _form(bare_app, n=bounded.IntegerField("n", validators=[Optional()]),
-                       k=bounded.IntegerField("k", validators=[Optional(), NumberRange(min=1)]))
+    form_class = _form(
+        bare_app,
+        n=bounded.IntegerField("n", validators=[Optional()]),
+        k=bounded.IntegerField("k", validators=[Optional(), NumberRange(min=1)]),
+    )
     with bare_app.test_request_context():
         for value in BEYOND_INTEGER:
             form = form_class(MultiDict({"n": value, "k": value}))
@@ -71,7 +98,9 @@ def test_integer_field_refuses_what_no_column_holds_with_a_message(bare_app):
             assert form.n.data is None and form.k.data is None
         for value in ("abc", "1.5", "²", "١٢"):
             form = form_class(MultiDict({"n": value}))
-            assert not form.validate() and str(form.errors["n"][0]) == gettext("Enter a whole number.")
+            assert not form.validate() and str(form.errors["n"][0]) == gettext(
+                "Enter a whole number."
+            )
         form = form_class(MultiDict({"n": "", "k": str(2**31 - 1)}))
         assert form.validate() and form.n.data is None and form.k.data == 2**31 - 1
 
@@ -93,7 +122,9 @@ def test_decimal_field_refuses_nan_infinity_and_huge(bare_app):
         for value in ("NaN", "Infinity", "-inf", "1e309", "sNaN", "abc"):
             form = form_class(MultiDict({"d": value}))
             assert not form.validate(), value
-        assert str(form_class(MultiDict({"d": "1e20"})).d.process_errors[0]) == gettext("This number is too large.")
+        assert str(form_class(MultiDict({"d": "1e20"})).d.process_errors[0]) == gettext(
+            "This number is too large."
+        )
         form = form_class(MultiDict({"d": "12.5"}))
         assert form.validate() and str(form.d.data) == "12.5"
 
@@ -128,7 +159,9 @@ def test_every_form_takes_its_numbers_through_the_bounded_fields(bare_app):
             if issubclass(field_class, (wtforms.IntegerField, wtforms.DecimalField)):
                 numbers += 1
                 if not issubclass(field_class, (bounded.IntegerField, bounded.DecimalField)):
-                    problems.append(f"{form_class.__module__}.{form_class.__name__}.{name}: {field_class.__name__}")
+                    problems.append(
+                        f"{form_class.__module__}.{form_class.__name__}.{name}: {field_class.__name__}"
+                    )
             if unbound.kwargs.get("coerce") is int:
                 problems.append(f"{form_class.__module__}.{form_class.__name__}.{name}: coerce=int")
     assert numbers > 30
@@ -155,6 +188,8 @@ def test_json_nesting_is_measured_without_recursion():
     value: list = []
     for _ in range(50_000):
         value = [value]
-    assert json_depth(value) > MAX_JSON_DEPTH  # a value built in Python, deeper than json.loads would go
+    assert (
+        json_depth(value) > MAX_JSON_DEPTH
+    )  # a value built in Python, deeper than json.loads would go
     with pytest.raises(ValueError):
         loads_json("not json")

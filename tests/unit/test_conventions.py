@@ -33,7 +33,8 @@ def test_every_string_has_a_chinese_translation():
 
     problems = missing_translations("zh_CN")
     assert not problems, "untranslated (run `venture i18n update`, then translate):\n" + "\n".join(
-        f"[{part}] {msgid}" for part, msgid in problems[:50])
+        f"[{part}] {msgid}" for part, msgid in problems[:50]
+    )
 
 
 def test_catalog_placeholders_match_their_source():
@@ -49,8 +50,12 @@ def test_catalog_placeholders_match_their_source():
     for path in catalog_files("zh_CN"):
         with path.open("rb") as f:
             for m in read_po(f):
-                if (m.id and m.string and isinstance(m.id, str)
-                        and set(placeholder.findall(m.id)) != set(placeholder.findall(m.string))):
+                if (
+                    m.id
+                    and m.string
+                    and isinstance(m.id, str)
+                    and set(placeholder.findall(m.id)) != set(placeholder.findall(m.string))
+                ):
                     bad.append(f"{path.parent.parent.parent.name}: {m.id!r} -> {m.string!r}")
     assert not bad, "\n".join(bad)
 
@@ -130,8 +135,11 @@ def test_templates_carry_no_inline_script_style_or_handlers():
     problems = []
     for path in TEMPLATE_DIR.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        for name, pattern in (("inline script", inline_script), ("style attribute", style_attr),
-                              ("event handler", handler)):
+        for name, pattern in (
+            ("inline script", inline_script),
+            ("style attribute", style_attr),
+            ("event handler", handler),
+        ):
             for match in pattern.finditer(text):
                 line = text.count("\n", 0, match.start()) + 1
                 problems.append(f"{path.relative_to(TEMPLATE_DIR)}:{line}: {name}")

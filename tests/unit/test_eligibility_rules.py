@@ -11,18 +11,40 @@ from venture.applications.money import LineRule, MoneyRules
 from venture.orgs.models import FlagKind, OrgType
 
 TODAY = date(2027, 1, 10)
-RULES = MoneyRules(10_000_000, Decimal("60"), Decimal("0"), {}, {1: LineRule(1, "activity", "宣传费", None)})
+RULES = MoneyRules(
+    10_000_000, Decimal("60"), Decimal("0"), {}, {1: LineRule(1, "activity", "宣传费", None)}
+)
 
 
 def world(**over):
-    comp = NS(id=1, require_verified=True, allowed_org_types=["social_group", "pne"], abnormal_years=1,
-              dishonest_years=2, max_applications_per_org=1, min_registration_months=12,
-              required_attachments=["registration"], area_id=None)
-    org = NS(id=7, is_verified=True, org_type=OrgType.PRIVATE_NON_ENTERPRISE, flags=[],
-             registration_date=date(2020, 1, 1))
-    app = NS(competition=comp, organization=org, status=ApplicationStatus.SUBMITTED,
-             budget_lines=[NS(rule_id=1, amount_fen=1000, item="x")], requested_fen=600, cofunding_fen=400,
-             attachments=[NS(kind=AttachmentKind.REGISTRATION, expired=lambda today: False)], communities=[])
+    comp = NS(
+        id=1,
+        require_verified=True,
+        allowed_org_types=["social_group", "pne"],
+        abnormal_years=1,
+        dishonest_years=2,
+        max_applications_per_org=1,
+        min_registration_months=12,
+        required_attachments=["registration"],
+        area_id=None,
+    )
+    org = NS(
+        id=7,
+        is_verified=True,
+        org_type=OrgType.PRIVATE_NON_ENTERPRISE,
+        flags=[],
+        registration_date=date(2020, 1, 1),
+    )
+    app = NS(
+        competition=comp,
+        organization=org,
+        status=ApplicationStatus.SUBMITTED,
+        budget_lines=[NS(rule_id=1, amount_fen=1000, item="x")],
+        requested_fen=600,
+        cofunding_fen=400,
+        attachments=[NS(kind=AttachmentKind.REGISTRATION, expired=lambda today: False)],
+        communities=[],
+    )
     for key, value in over.items():
         target, attr = key.split("__")
         setattr({"comp": comp, "org": org, "app": app}[target], attr, value)
@@ -30,7 +52,9 @@ def world(**over):
 
 
 def failed(app, counts=None):
-    checks = run_checks(app, today=TODAY, counts=counts if counts is not None else {7: 1}, rules=RULES)
+    checks = run_checks(
+        app, today=TODAY, counts=counts if counts is not None else {7: 1}, rules=RULES
+    )
     return {c.code for c in checks if not c.ok}
 
 
@@ -38,8 +62,16 @@ def test_a_clean_application_passes_every_check():
     app = world()
     checks = run_checks(app, today=TODAY, counts={7: 1}, rules=RULES)
     assert is_clean(checks)
-    assert {c.code for c in checks} == {"verified", "org_type", "abnormal", "dishonest", "count", "registration",
-                                        "money", "attachments"}
+    assert {c.code for c in checks} == {
+        "verified",
+        "org_type",
+        "abnormal",
+        "dishonest",
+        "count",
+        "registration",
+        "money",
+        "attachments",
+    }
 
 
 def test_flags_count_only_within_their_window():

@@ -14,8 +14,12 @@ from venture.files.services import detect
 
 WHO = "澧阳市星光(社工)服务中心"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAKERS = {"pdf": (pdf_naming, "pdf", "application/pdf"), "xlsx": (xlsx_naming, "excel", XLSX),
-          "png": (png_naming, "image", "image/png"), "jpeg": (jpeg_naming, "image", "image/jpeg")}
+MAKERS = {
+    "pdf": (pdf_naming, "pdf", "application/pdf"),
+    "xlsx": (xlsx_naming, "excel", XLSX),
+    "png": (png_naming, "image", "image/png"),
+    "jpeg": (jpeg_naming, "image", "image/jpeg"),
+}
 
 
 @pytest.mark.parametrize("name", sorted(MAKERS))
@@ -30,7 +34,9 @@ def test_the_scan_sees_the_properties_and_the_served_copy_has_none(name, tmp_pat
     assert not any(WHO in text for text in file_texts(blanked) + [blanked.decode("latin-1")])
     path = tmp_path / "f"
     path.write_bytes(blanked)
-    assert detect(blanked[:8192], path, f"x.{name}").content_type == content_type  # still the same type
+    assert (
+        detect(blanked[:8192], path, f"x.{name}").content_type == content_type
+    )  # still the same type
 
 
 def test_a_blanked_pdf_keeps_its_length_so_its_offsets_hold():
@@ -46,5 +52,9 @@ def test_a_blanked_workbook_still_opens_with_its_cells():
     blanked = without_properties(xlsx_naming(WHO), "excel", XLSX)
     book = load_workbook(io.BytesIO(blanked))
     assert book.active["A1"].value == "预算"
-    assert WHO not in (book.properties.creator, book.properties.title, book.properties.lastModifiedBy)
+    assert WHO not in (
+        book.properties.creator,
+        book.properties.title,
+        book.properties.lastModifiedBy,
+    )
     assert zipfile.ZipFile(io.BytesIO(blanked)).testzip() is None

@@ -30,9 +30,12 @@ def test_split_of_zero_and_bad_weights():
         rules.split_exact(-1, [1])
 
 
-@given(total=st.integers(min_value=0, max_value=10**12),
-       weights=st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=12)
-       .filter(lambda w: sum(w) > 0))
+@given(
+    total=st.integers(min_value=0, max_value=10**12),
+    weights=st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=12).filter(
+        lambda w: sum(w) > 0
+    ),
+)
 def test_split_is_exact_and_fair(total, weights):
     parts = rules.split_exact(total, weights)
     assert sum(parts) == total
@@ -41,21 +44,30 @@ def test_split_is_exact_and_fair(total, weights):
     for i, (part, weight) in enumerate(zip(parts, weights, strict=True)):
         floor = total * weight // sum(weights)
         if i == largest:
-            assert floor <= part < floor + len(weights)  # the leftover is less than one fen per part
+            assert (
+                floor <= part < floor + len(weights)
+            )  # the leftover is less than one fen per part
         else:
             assert part == floor
 
 
 def test_quarterly_periods_are_calendar_quarters_cut_to_the_implementation():
     periods = rules.report_periods(date(2025, 7, 15), date(2026, 6, 30), "quarterly")
-    assert periods == [(date(2025, 7, 15), date(2025, 9, 30)), (date(2025, 10, 1), date(2025, 12, 31)),
-                       (date(2026, 1, 1), date(2026, 3, 31)), (date(2026, 4, 1), date(2026, 6, 30))]
+    assert periods == [
+        (date(2025, 7, 15), date(2025, 9, 30)),
+        (date(2025, 10, 1), date(2025, 12, 31)),
+        (date(2026, 1, 1), date(2026, 3, 31)),
+        (date(2026, 4, 1), date(2026, 6, 30)),
+    ]
 
 
 def test_monthly_periods_handle_february_and_a_short_tail():
     periods = rules.report_periods(date(2024, 1, 31), date(2024, 3, 5), "monthly")
-    assert periods == [(date(2024, 1, 31), date(2024, 1, 31)), (date(2024, 2, 1), date(2024, 2, 29)),
-                       (date(2024, 3, 1), date(2024, 3, 5))]
+    assert periods == [
+        (date(2024, 1, 31), date(2024, 1, 31)),
+        (date(2024, 2, 1), date(2024, 2, 29)),
+        (date(2024, 3, 1), date(2024, 3, 5)),
+    ]
     assert rules.report_periods(date(2024, 3, 5), date(2024, 3, 1), "monthly") == []
     with pytest.raises(ValueError):
         rules.report_periods(date(2024, 1, 1), date(2024, 2, 1), "weekly")
@@ -68,12 +80,14 @@ def test_a_report_is_due_at_the_end_of_the_tenth_day_in_beijing_time():
 
 def test_stage_end_at_local_midnight_belongs_to_the_day_before():
     starts = datetime(2025, 6, 30, 16, 0, tzinfo=UTC)  # 2025-07-01 00:00 Beijing
-    ends = datetime(2026, 6, 30, 16, 0, tzinfo=UTC)    # 2026-07-01 00:00 Beijing (exclusive)
+    ends = datetime(2026, 6, 30, 16, 0, tzinfo=UTC)  # 2026-07-01 00:00 Beijing (exclusive)
     assert rules.local_dates_of(starts, ends) == (date(2025, 7, 1), date(2026, 6, 30))
 
 
-@pytest.mark.parametrize("score, grade", [("100", "A"), ("85.00", "A"), ("84.99", "B"), ("60", "B"),
-                                          ("59.99", "C"), ("0", "C")])
+@pytest.mark.parametrize(
+    "score, grade",
+    [("100", "A"), ("85.00", "A"), ("84.99", "B"), ("60", "B"), ("59.99", "C"), ("0", "C")],
+)
 def test_grade_boundaries_belong_to_the_higher_grade(score, grade):
     assert rules.grade_for(Decimal(score), Decimal("85"), Decimal("60")) == grade
 

@@ -12,15 +12,24 @@ def ctx():
 
     from venture import create_app
 
-    with create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).test_request_context(), force_locale("en"):
+    with (
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).test_request_context(),
+        force_locale("en"),
+    ):
         yield
 
 
 def test_judge_figures_have_one_decimal_and_severity_its_sign():
     from venture.rankings.explain import judge_points, severity_points
 
-    assert judge_points(76.25) == "76.2" and judge_points(80) == "80.0" and judge_points(None) == "—"
-    assert severity_points(-6.75) == "−6.8" and severity_points(1.04) == "+1.0" and severity_points(None) == "—"
+    assert (
+        judge_points(76.25) == "76.2" and judge_points(80) == "80.0" and judge_points(None) == "—"
+    )
+    assert (
+        severity_points(-6.75) == "−6.8"
+        and severity_points(1.04) == "+1.0"
+        and severity_points(None) == "—"
+    )
 
 
 def test_an_icc_below_the_minimum_of_applications_is_too_few_to_judge(ctx):

@@ -10,7 +10,9 @@ import pytest
 from venture.judging.solver import AppSpec, Infeasible, Problem, solve
 
 
-def make_problem(n_apps=23, n_judges=7, k=5, conflicts=(), max_load=None, anchors=0, seed=7, groups=None):
+def make_problem(
+    n_apps=23, n_judges=7, k=5, conflicts=(), max_load=None, anchors=0, seed=7, groups=None
+):
     judges = list(range(1, n_judges + 1))
     names = {j: f"J{j}" for j in judges}
     groups = groups or {"all judges": judges}
@@ -20,9 +22,18 @@ def make_problem(n_apps=23, n_judges=7, k=5, conflicts=(), max_load=None, anchor
         group = group_names[i % len(group_names)]
         panel = set(groups[group])
         eligible = frozenset(panel - {j for a, j in conflicts if a == 100 + i})
-        apps.append(AppSpec(id=100 + i, label=f"GY2026-{i + 1:03d}", group=group, eligible=eligible))
-    return Problem(apps=apps, panels={g: frozenset(v) for g, v in groups.items()}, judge_names=names, k=k,
-                   max_load=max_load, anchor_count=anchors, seed=seed)
+        apps.append(
+            AppSpec(id=100 + i, label=f"GY2026-{i + 1:03d}", group=group, eligible=eligible)
+        )
+    return Problem(
+        apps=apps,
+        panels={g: frozenset(v) for g, v in groups.items()},
+        judge_names=names,
+        k=k,
+        max_load=max_load,
+        anchor_count=anchors,
+        seed=seed,
+    )
 
 
 def per_app(solution):
@@ -64,7 +75,9 @@ def test_too_few_judges_without_conflict_names_the_category_and_application():
     problem = make_problem(n_apps=6, n_judges=8, conflicts=conflicts, groups=groups)
     with pytest.raises(Infeasible) as info:
         solve(problem)
-    assert info.value.reasons == ["category 助残服务: 3 judges without conflict, 5 needed for GY2026-002."]
+    assert info.value.reasons == [
+        "category 助残服务: 3 judges without conflict, 5 needed for GY2026-002."
+    ]
 
 
 def test_per_category_panels_balance_within_each_panel():
@@ -100,8 +113,9 @@ def test_max_load_bottleneck_names_the_stuck_applications():
 def test_fixed_judges_are_kept():
     problem = make_problem(n_apps=5, n_judges=6, k=3)
     app = problem.apps[0]
-    problem.apps[0] = AppSpec(id=app.id, label=app.label, group=app.group, eligible=app.eligible,
-                              fixed=frozenset({6}))
+    problem.apps[0] = AppSpec(
+        id=app.id, label=app.label, group=app.group, eligible=app.eligible, fixed=frozenset({6})
+    )
     solution = solve(problem)
     assert 6 in per_app(solution)[app.id] and len(per_app(solution)[app.id]) == 3
 
@@ -109,8 +123,13 @@ def test_fixed_judges_are_kept():
 def test_more_kept_judges_than_k_is_explained_not_a_crash():
     problem = make_problem(n_apps=5, n_judges=6, k=3)
     app = problem.apps[2]
-    problem.apps[2] = AppSpec(id=app.id, label=app.label, group=app.group, eligible=app.eligible,
-                              fixed=frozenset({1, 2, 3, 4}))
+    problem.apps[2] = AppSpec(
+        id=app.id,
+        label=app.label,
+        group=app.group,
+        eligible=app.eligible,
+        fixed=frozenset({1, 2, 3, 4}),
+    )
     with pytest.raises(Infeasible) as info:
         solve(problem)
     message = str(info.value)

@@ -22,8 +22,11 @@ def labels():
     enums = []
     for name in MODEL_MODULES:
         module = import_module(name)
-        enums += [obj for obj in vars(module).values()
-                  if isinstance(obj, type) and issubclass(obj, enum.Enum) and obj.__module__ == name]
+        enums += [
+            obj
+            for obj in vars(module).values()
+            if isinstance(obj, type) and issubclass(obj, enum.Enum) and obj.__module__ == name
+        ]
     return LABELS, enums
 
 
@@ -33,7 +36,9 @@ def test_every_member_of_a_labelled_enum_has_a_label(labels):
     for cls in enums:
         members = list(cls)
         if any(m in table for m in members):
-            missing += [f"{cls.__module__}.{cls.__name__}.{m.name}" for m in members if m not in table]
+            missing += [
+                f"{cls.__module__}.{cls.__name__}.{m.name}" for m in members if m not in table
+            ]
     assert missing == []
 
 
@@ -42,8 +47,11 @@ def test_equal_values_of_different_enums_keep_their_own_labels(labels):
     from venture.judging.models import RoadshowStatus, SlotStatus
 
     table, _enums = labels
-    pairs = [(RoadshowStatus.CLOSED, SlotStatus.CLOSED), (TrancheStatus.PENDING, LiaisonStatus.PENDING),
-             (ReportStatus.SUBMITTED, EvaluationStatus.SUBMITTED)]
+    pairs = [
+        (RoadshowStatus.CLOSED, SlotStatus.CLOSED),
+        (TrancheStatus.PENDING, LiaisonStatus.PENDING),
+        (ReportStatus.SUBMITTED, EvaluationStatus.SUBMITTED),
+    ]
     for first, second in pairs:
         assert first == second  # the same string value, and yet their own (English source) labels:
         assert table[first]._args[0] != table[second]._args[0]
@@ -71,7 +79,10 @@ def test_every_page_labels_a_stage_kind_from_one_table(labels):
     from venture.rankings.labels import stage_label as ranking_stage_label
 
     table, _enums = labels
-    with create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).test_request_context(), force_locale("zh_CN"):
+    with (
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).test_request_context(),
+        force_locale("zh_CN"),
+    ):
         for kind in StageKind:
             assert table[kind] is STAGE_KIND[kind]
             assert label(kind) == stage_label(kind)
@@ -86,7 +97,10 @@ def test_no_module_keeps_its_own_stage_kind_labels():
 
     root = Path(__file__).resolve().parents[2] / "venture"
     own_table = re.compile(r"StageKind\.\w+\s*:\s*_l\(")
-    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
-                 if path.name != "labels.py" or path.parent.name != "competitions"
-                 if own_table.search(path.read_text(encoding="utf-8"))]
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "labels.py" or path.parent.name != "competitions"
+        if own_table.search(path.read_text(encoding="utf-8"))
+    ]
     assert offenders == []

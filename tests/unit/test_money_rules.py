@@ -5,10 +5,15 @@ from decimal import Decimal
 from venture.applications.money import Line, LineRule, MoneyRules, check_money, pct
 
 RULES = MoneyRules(
-    max_amount_fen=10_000_000, max_share_pct=Decimal("60"), min_cofunding_pct=Decimal("20"),
+    max_amount_fen=10_000_000,
+    max_share_pct=Decimal("60"),
+    min_cofunding_pct=Decimal("20"),
     group_caps={"management": Decimal("10")},
-    rules={1: LineRule(1, "activity", "宣传费", None), 2: LineRule(2, "activity", "人员补贴", Decimal("40")),
-           3: LineRule(3, "management", "管理费", None)},
+    rules={
+        1: LineRule(1, "activity", "宣传费", None),
+        2: LineRule(2, "activity", "人员补贴", Decimal("40")),
+        3: LineRule(3, "management", "管理费", None),
+    },
     group_labels={"management": "Management costs"},
 )
 
@@ -37,7 +42,9 @@ def test_line_cap_share_cap_maximum_and_cofunding():
 
 
 def test_requested_plus_cofunding_must_equal_the_total():
-    problems = check_money(RULES, [Line(1, 1_000_000)], requested_fen=500_000, cofunding_fen=400_000)
+    problems = check_money(
+        RULES, [Line(1, 1_000_000)], requested_fen=500_000, cofunding_fen=400_000
+    )
     assert codes(problems) == {"sum"}
 
 

@@ -74,10 +74,15 @@ def test_default_method_is_trimmed_k_1_and_default_format_is_a_table(tmp_path):
     assert "3 applications, 9 sheets, 3 judges" in lines[0]
     header, *rows = lines[2:6]
     assert header.split() == ["Rank", "Application", "Score", "Sheets", "Flags"]
-    assert [row.split() for row in rows] == [["1", "A1", "17.00", "3"], ["2", "A2", "16.00", "3"],
-                                             ["2", "A3", "16.00", "3"]]
-    score_ends = {line.index(score) + len(score) for line, score in
-                  zip(rows, ["17.00", "16.00", "16.00"], strict=True)}
+    assert [row.split() for row in rows] == [
+        ["1", "A1", "17.00", "3"],
+        ["2", "A2", "16.00", "3"],
+        ["2", "A3", "16.00", "3"],
+    ]
+    score_ends = {
+        line.index(score) + len(score)
+        for line, score in zip(rows, ["17.00", "16.00", "16.00"], strict=True)
+    }
     assert len(score_ends) == 1  # right-aligned column
     assert "ICC(1)" in result.stdout
 
@@ -95,9 +100,11 @@ def test_json_output(tmp_path):
 def test_trim_option_and_flags_column(tmp_path):
     # K=2 needs 5 sheets: every application falls back to the mean and is flagged.
     result = run(write(tmp_path, GOOD), "--trim", "2", "--format", "csv")
-    assert result.stdout.splitlines()[1:] == ["1,A1,16.67,3,too_few_sheets_to_trim",
-                                              "2,A3,16.33,3,too_few_sheets_to_trim",
-                                              "3,A2,15.00,3,too_few_sheets_to_trim"]
+    assert result.stdout.splitlines()[1:] == [
+        "1,A1,16.67,3,too_few_sheets_to_trim",
+        "2,A3,16.33,3,too_few_sheets_to_trim",
+        "3,A2,15.00,3,too_few_sheets_to_trim",
+    ]
 
 
 @pytest.mark.parametrize("method", ["mean", "median", "trimmed", "zscore", "bias"])
@@ -116,8 +123,9 @@ def test_xlsx_input(tmp_path):
     for line in GOOD.splitlines()[1:]:
         app, judge, crit, score, maximum = line.split(",")
         # Numbers as numbers; the n/a as an empty cell; an extra column is ignored.
-        sheet.append([app, judge, crit, None if score == "NA" else float(score),
-                      int(maximum), "ok"])
+        sheet.append(
+            [app, judge, crit, None if score == "NA" else float(score), int(maximum), "ok"]
+        )
     path = tmp_path / "sheets.xlsx"
     workbook.save(path)
     result = run(path, "--format", "csv")
@@ -194,14 +202,20 @@ def test_not_applicable_without_max_column_asks_for_it(tmp_path):
     assert "max column is needed for not-applicable rescaling" in result.stderr
 
 
-@pytest.mark.parametrize(("name", "content", "words"), [
-    ("sheets.txt", b"application,judge,criterion,score\n", "expected a .csv or .xlsx"),
-    ("empty.csv", b"", "empty"),
-    ("bom-only.csv", b"\xef\xbb\xbf", "empty"),
-    ("latin1.csv", "application,judge,criterion,score\nA,Jé,c1,5\n".encode("latin-1"),
-     "not UTF-8"),
-    ("broken.xlsx", b"this is not a zip file", "cannot read broken.xlsx"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("sheets.txt", b"application,judge,criterion,score\n", "expected a .csv or .xlsx"),
+        ("empty.csv", b"", "empty"),
+        ("bom-only.csv", b"\xef\xbb\xbf", "empty"),
+        (
+            "latin1.csv",
+            "application,judge,criterion,score\nA,Jé,c1,5\n".encode("latin-1"),
+            "not UTF-8",
+        ),
+        ("broken.xlsx", b"this is not a zip file", "cannot read broken.xlsx"),
+    ],
+)
 def test_unusable_files_exit_2(tmp_path, name, content, words):
     path = tmp_path / name
     path.write_bytes(content)
@@ -219,8 +233,7 @@ def test_missing_file_and_directory_exit_2(tmp_path):
 
 
 def test_bias_on_a_disconnected_panel_names_the_groups(tmp_path):
-    text = ("application,judge,criterion,score\n"
-            "A,J1,c1,70\nA,J2,c1,75\nB,J3,c1,60\nC,J3,c1,65\n")
+    text = "application,judge,criterion,score\nA,J1,c1,70\nA,J2,c1,75\nB,J3,c1,60\nC,J3,c1,65\n"
     result = run(write(tmp_path, text), "--method", "bias")
     assert result.exit_code == 2
     assert "applications A / judges J1, J2" in result.stderr
@@ -240,9 +253,13 @@ def test_sample_file_is_the_good_example():
 
 
 def test_python_dash_m_venture_scoring_runs_the_same_command():
-    completed = subprocess.run([sys.executable, "-m", "venture.scoring", str(SAMPLE),
-                                "--format", "csv"], cwd=ROOT, capture_output=True, text=True,
-                               timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-m", "venture.scoring", str(SAMPLE), "--format", "csv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout == TRIMMED_CSV
 
@@ -253,14 +270,20 @@ def test_the_app_cli_has_the_rank_command(tmp_path):
     assert rank_command in domain_commands()
     env = {**os.environ, "VENTURE_INSTANCE_PATH": str(tmp_path / "instance")}
     env.pop("DATABASE_URL", None)
-    completed = subprocess.run([sys.executable, "-m", "venture", "rank", str(SAMPLE),
-                                "--format", "csv"], cwd=ROOT, capture_output=True, text=True,
-                               env=env, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-m", "venture", "rank", str(SAMPLE), "--format", "csv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout == TRIMMED_CSV
 
 
 # --- tie-breaks ------------------------------------------------------------------------------
+
 
 def with_columns(columns: dict[str, dict[str, str]]) -> str:
     """GOOD with tie:LINK columns: {column: {application: value}}, repeated on every row."""
@@ -282,15 +305,31 @@ def test_a_criterion_link_separates_a_tie_from_the_sheets_themselves(tmp_path):
 
 
 def test_links_read_their_columns_in_the_order_given(tmp_path):
-    path = write(tmp_path, with_columns({
-        "tie:requested_amount": {"A1": "90000.00", "A2": "50000.00", "A3": "50000.00"},
-        "tie:submitted_at": {"A2": "2026-03-01T09:30:00.000001+00:00", "A3": "2026-03-01T09:30:00+00:00"}}))
-    result = run(path, "--tie-break", "requested_amount", "--tie-break", "submitted_at", "--format", "csv")
-    assert result.stdout.splitlines()[2:] == ["2,A3,16.00,3,", "3,A2,16.00,3,"]  # a microsecond earlier
+    path = write(
+        tmp_path,
+        with_columns(
+            {
+                "tie:requested_amount": {"A1": "90000.00", "A2": "50000.00", "A3": "50000.00"},
+                "tie:submitted_at": {
+                    "A2": "2026-03-01T09:30:00.000001+00:00",
+                    "A3": "2026-03-01T09:30:00+00:00",
+                },
+            }
+        ),
+    )
+    result = run(
+        path, "--tie-break", "requested_amount", "--tie-break", "submitted_at", "--format", "csv"
+    )
+    assert result.stdout.splitlines()[2:] == [
+        "2,A3,16.00,3,",
+        "3,A2,16.00,3,",
+    ]  # a microsecond earlier
     # Equal on the only link given: the rank is shared, listed by code.
     result = run(path, "--tie-break", "requested_amount", "--format", "csv")
     assert result.stdout.splitlines()[2:] == ["2,A2,16.00,3,", "2,A3,16.00,3,"]
-    assert "note: column tie:submitted_at is not used: add --tie-break submitted_at" in result.stderr
+    assert (
+        "note: column tie:submitted_at is not used: add --tie-break submitted_at" in result.stderr
+    )
 
 
 def test_an_application_without_a_value_comes_after_those_with_one(tmp_path):
@@ -299,17 +338,33 @@ def test_an_application_without_a_value_comes_after_those_with_one(tmp_path):
     assert result.stdout.splitlines()[2:] == ["2,A2,16.00,3,", "3,A3,16.00,3,"]
 
 
-@pytest.mark.parametrize("columns, args, message", [
-    ({}, ["--tie-break", "bogus"], "tie-break 'bogus' is not understood: use criterion:NAME"),
-    ({}, ["--tie-break", "stage:"], "is not understood"),
-    ({}, ["--tie-break", "stage:roadshow"],
-     "--tie-break stage:roadshow needs the column tie:stage:roadshow in the sheets file (the published score"),
-    ({}, ["--tie-break", "criterion:c9"], "--tie-break criterion:c9: the sheets have no criterion 'c9'"),
-    ({"tie:submitted_at": {"A1": "yesterday"}}, ["--tie-break", "submitted_at"],
-     "line 2: the tie:submitted_at value 'yesterday' is not a date and time (ISO 8601)"),
-    ({"tie:requested_amount": {"A1": "lots"}}, ["--tie-break", "requested_amount"],
-     "line 2: the tie:requested_amount value 'lots' is not a number"),
-])
+@pytest.mark.parametrize(
+    "columns, args, message",
+    [
+        ({}, ["--tie-break", "bogus"], "tie-break 'bogus' is not understood: use criterion:NAME"),
+        ({}, ["--tie-break", "stage:"], "is not understood"),
+        (
+            {},
+            ["--tie-break", "stage:roadshow"],
+            "--tie-break stage:roadshow needs the column tie:stage:roadshow in the sheets file (the published score",
+        ),
+        (
+            {},
+            ["--tie-break", "criterion:c9"],
+            "--tie-break criterion:c9: the sheets have no criterion 'c9'",
+        ),
+        (
+            {"tie:submitted_at": {"A1": "yesterday"}},
+            ["--tie-break", "submitted_at"],
+            "line 2: the tie:submitted_at value 'yesterday' is not a date and time (ISO 8601)",
+        ),
+        (
+            {"tie:requested_amount": {"A1": "lots"}},
+            ["--tie-break", "requested_amount"],
+            "line 2: the tie:requested_amount value 'lots' is not a number",
+        ),
+    ],
+)
 def test_bad_tie_breaks_exit_2_naming_what_is_wrong(tmp_path, columns, args, message):
     result = run(write(tmp_path, with_columns(columns)), *args)
     assert result.exit_code == 2
@@ -319,10 +374,14 @@ def test_bad_tie_breaks_exit_2_naming_what_is_wrong(tmp_path, columns, args, mes
 
 def test_a_tie_value_must_be_the_same_on_every_row_of_an_application(tmp_path):
     text = with_columns({"tie:requested_amount": {"A1": "5", "A2": "6", "A3": "7"}}).replace(
-        "A1,J2,c1,7,10,5", "A1,J2,c1,7,10,6")
+        "A1,J2,c1,7,10,5", "A1,J2,c1,7,10,6"
+    )
     result = run(write(tmp_path, text), "--tie-break", "requested_amount")
     assert result.exit_code == 2
-    assert "line 4: application A1 has tie:requested_amount '6' here but '5' on line 2" in result.output
+    assert (
+        "line 4: application A1 has tie:requested_amount '6' here but '5' on line 2"
+        in result.output
+    )
 
 
 def test_xlsx_tie_columns_typed_as_numbers_and_dates(tmp_path):

@@ -76,10 +76,17 @@ def test_judge_count_mean_std_and_severity():
     #     severity: A 80 − (70 + 60)/2 = 15; B 90 − 80 = 10 -> (15 + 10) / 2 = 12.5
     # J2: mean 75, std 5; severity: A 70 − (80 + 60)/2 = 0; B 80 − 90 = −10 -> −5
     # J3: mean 55, std 5; severity: A 60 − (80 + 70)/2 = −15; C has no other judge -> −15
-    sheets = totals_of({("A", "J1"): 80, ("A", "J2"): 70, ("A", "J3"): 60,
-                        ("B", "J1"): 90, ("B", "J2"): 80, ("C", "J3"): 50})
-    stats = {s.judge: (s.count, s.mean, s.std, s.severity)
-             for s in diagnose(sheets).judges}
+    sheets = totals_of(
+        {
+            ("A", "J1"): 80,
+            ("A", "J2"): 70,
+            ("A", "J3"): 60,
+            ("B", "J1"): 90,
+            ("B", "J2"): 80,
+            ("C", "J3"): 50,
+        }
+    )
+    stats = {s.judge: (s.count, s.mean, s.std, s.severity) for s in diagnose(sheets).judges}
     assert stats == {"J1": (2, 85, 5, 12.5), "J2": (2, 75, 5, -5), "J3": (2, 55, 5, -15)}
 
 
@@ -89,8 +96,14 @@ def test_severity_is_none_without_shared_applications():
 
 
 # Shrout & Fleiss (1979), Table 2: 6 targets rated by 4 judges.
-SHROUT_FLEISS = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8],
-                 [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]
+SHROUT_FLEISS = [
+    [9, 2, 5, 8],
+    [6, 1, 3, 2],
+    [8, 4, 6, 8],
+    [7, 1, 2, 6],
+    [10, 5, 6, 9],
+    [6, 2, 4, 7],
+]
 
 
 def test_icc_reproduces_shrout_and_fleiss_table_2():
@@ -121,19 +134,26 @@ def test_icc_with_unequal_sheet_counts_uses_k0():
     assert reliability.icc1k == pytest.approx(8 / 9)
 
 
-@pytest.mark.parametrize("table", [
-    {"A": [70, 80, 90]},  # one application
-    {"A": [70], "B": [80]},  # no application with two sheets: no within variance
-    {"A": [70, 70], "B": [70, 70]},  # every total equal
-])
+@pytest.mark.parametrize(
+    "table",
+    [
+        {"A": [70, 80, 90]},  # one application
+        {"A": [70], "B": [80]},  # no application with two sheets: no within variance
+        {"A": [70, 70], "B": [70, 70]},  # every total equal
+    ],
+)
 def test_icc_is_none_when_it_cannot_be_computed(table):
     reliability = diagnose(per_app(table)).reliability
     assert reliability.icc1 is None and reliability.icc1k is None
 
 
 def test_application_with_an_all_not_applicable_sheet_is_flagged():
-    records = [c("A", "J1", "c1", None, 10), c("A", "J2", "c1", 7, 10),
-               c("B", "J1", "c1", 5, 10), c("B", "J2", "c1", 6, 10)]
+    records = [
+        c("A", "J1", "c1", None, 10),
+        c("A", "J2", "c1", 7, 10),
+        c("B", "J1", "c1", 5, 10),
+        c("B", "J2", "c1", 6, 10),
+    ]
     result = score_stage(aggregate(records), "mean")
     assert flags_of(result, "A") == (SHEET_WITHOUT_TOTAL,)
     assert flags_of(result, "B") == ()

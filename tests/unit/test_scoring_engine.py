@@ -46,14 +46,21 @@ def test_flags_combine_diagnostics_and_method_in_a_fixed_order():
 
 
 def test_records_and_totals_give_the_same_result():
-    records = [c("A", "J1", "c1", 8, 10), c("A", "J1", "c2", 7, 10),
-               c("A", "J2", "c1", 6, 10), c("A", "J2", "c2", None, 10),
-               c("B", "J1", "c1", 9, 10), c("B", "J1", "c2", 9, 10),
-               c("B", "J2", "c1", 5, 10), c("B", "J2", "c2", 6, 10)]
+    records = [
+        c("A", "J1", "c1", 8, 10),
+        c("A", "J1", "c2", 7, 10),
+        c("A", "J2", "c1", 6, 10),
+        c("A", "J2", "c2", None, 10),
+        c("B", "J1", "c1", 9, 10),
+        c("B", "J1", "c2", 9, 10),
+        c("B", "J2", "c1", 5, 10),
+        c("B", "J2", "c2", 6, 10),
+    ]
     # A: J1 15, J2 6 / 10 × 20 = 12 -> mean 13.5;  B: 18, 11 -> 14.5
     from_records = score_stage(records, "mean")
-    from_totals = score_stage(sheet_totals(["A", "A", "B", "B"], ["J1", "J2", "J1", "J2"],
-                                           [15, 12, 18, 11]), "mean")
+    from_totals = score_stage(
+        sheet_totals(["A", "A", "B", "B"], ["J1", "J2", "J1", "J2"], [15, 12, 18, 11]), "mean"
+    )
     assert published(from_records) == published(from_totals) == {"B": "14.50", "A": "13.50"}
     assert [e.sheets for e in from_records.ranking] == [2, 2]
 

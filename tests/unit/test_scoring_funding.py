@@ -15,8 +15,13 @@ from venture.scoring import (
 
 # Ranked A > B > C > D > E, all in "edu"; amounts in fen (100 fen = 1 yuan).
 RANKING = rank_scores({"A": 95.0, "B": 90.0, "C": 85.0, "D": 80.0, "E": 75.0})
-REQUESTS = {"A": ("edu", 50_000_00), "B": ("edu", 40_000_00), "C": ("edu", 30_000_00),
-            "D": ("edu", 5_000_00), "E": ("edu", 5_000_00)}
+REQUESTS = {
+    "A": ("edu", 50_000_00),
+    "B": ("edu", 40_000_00),
+    "C": ("edu", 30_000_00),
+    "D": ("edu", 5_000_00),
+    "E": ("edu", 5_000_00),
+}
 
 
 def statuses(result):
@@ -57,8 +62,12 @@ def test_an_exact_fit_is_funded():
 
 def test_categories_have_their_own_budgets():
     ranking = rank_scores({"A": 95.0, "B": 90.0, "C": 85.0, "D": 80.0})
-    requests = {"A": FundingRequest("edu", 60), "B": FundingRequest("elder", 60),
-                "C": FundingRequest("edu", 50), "D": FundingRequest("elder", 40)}
+    requests = {
+        "A": FundingRequest("edu", 60),
+        "B": FundingRequest("elder", 60),
+        "C": FundingRequest("edu", 50),
+        "D": FundingRequest("elder", 40),
+    }
     # edu 100: A 60 (left 40), C 50 does not fit.  elder 100: B 60 (40), D 40 (0).
     result = funding_line(ranking, requests, {"edu": 100, "elder": (100, None)})
     assert result.funded("edu") == ["A"] and result.waitlist("edu") == ["C"]
@@ -70,19 +79,25 @@ def test_categories_have_their_own_budgets():
 def test_unscored_entries_are_not_part_of_the_walk():
     from decimal import Decimal as D
 
-    ranking = combine_stages({"s1": {"A": D(90), "B": D(80)}, "s2": {"A": D(90)}},
-                             {"s1": D("0.5"), "s2": D("0.5")}, incomplete="rank_last")
+    ranking = combine_stages(
+        {"s1": {"A": D(90), "B": D(80)}, "s2": {"A": D(90)}},
+        {"s1": D("0.5"), "s2": D("0.5")},
+        incomplete="rank_last",
+    )
     result = funding_line(ranking, {"A": ("edu", 1), "B": ("edu", 1)}, {"edu": 10})
     assert [d.application for d in result.decisions] == ["A"]
 
 
-@pytest.mark.parametrize(("requests", "budgets", "mode"), [
-    ({**REQUESTS, "A": ("edu", 1.5)}, {"edu": 100}, "skip"),  # fen must be whole
-    ({**REQUESTS, "A": ("arts", 1)}, {"edu": 100}, "skip"),  # category without budget
-    ({k: v for k, v in REQUESTS.items() if k != "A"}, {"edu": 100}, "skip"),  # no request
-    (REQUESTS, {"edu": -1}, "skip"),  # negative budget
-    (REQUESTS, {"edu": 100}, "greedy"),  # unknown mode
-])
+@pytest.mark.parametrize(
+    ("requests", "budgets", "mode"),
+    [
+        ({**REQUESTS, "A": ("edu", 1.5)}, {"edu": 100}, "skip"),  # fen must be whole
+        ({**REQUESTS, "A": ("arts", 1)}, {"edu": 100}, "skip"),  # category without budget
+        ({k: v for k, v in REQUESTS.items() if k != "A"}, {"edu": 100}, "skip"),  # no request
+        (REQUESTS, {"edu": -1}, "skip"),  # negative budget
+        (REQUESTS, {"edu": 100}, "greedy"),  # unknown mode
+    ],
+)
 def test_bad_funding_input_is_refused(requests, budgets, mode):
     with pytest.raises(InvalidParameterError):
         funding_line(RANKING, requests, budgets, mode=mode)

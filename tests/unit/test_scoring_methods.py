@@ -79,8 +79,16 @@ def test_zscore_standardises_every_judge():
     #   σ² = (0 + 100 + 400 + 400 + 100 + 0) / 6 = 500/3, so σ/σj = sqrt(2.5) = 1.5811388
     # J1: A -> 70 + 1.5811388 × (70 − 80) = 54.188612, B -> 70, C -> 85.811388
     # J2: A -> 70 + 1.5811388 × (50 − 60) = 54.188612, B -> 70, C -> 85.811388
-    sheets = totals_of({("A", "J1"): 70, ("B", "J1"): 80, ("C", "J1"): 90,
-                        ("A", "J2"): 50, ("B", "J2"): 60, ("C", "J2"): 70})
+    sheets = totals_of(
+        {
+            ("A", "J1"): 70,
+            ("B", "J1"): 80,
+            ("C", "J1"): 90,
+            ("A", "J2"): 50,
+            ("B", "J2"): 60,
+            ("C", "J2"): 70,
+        }
+    )
     result = score_stage(sheets, "zscore")
     assert published(result) == {"A": "54.19", "B": "70.00", "C": "85.81"}
     assert result.ranking.get("A").exact == pytest.approx(70 - 10 * math.sqrt(2.5))
@@ -96,13 +104,23 @@ def test_zscore_leaves_judges_with_few_totals_or_zero_spread_as_they_are():
     # J1: A -> 70 + 0.65465367 × 10 = 76.5465367, B -> 63.4534633, C -> 70
     # A: (76.5465367 + 70 + 70) / 3 = 72.1821789 -> 72.18
     # B: (63.4534633 + 70) / 2 = 66.7267316 -> 66.73;  C: (70 + 70) / 2 = 70
-    sheets = totals_of({("A", "J1"): 80, ("B", "J1"): 60, ("C", "J1"): 70,
-                        ("A", "J2"): 70, ("B", "J2"): 70, ("C", "J2"): 70,
-                        ("A", "J3"): 70})
+    sheets = totals_of(
+        {
+            ("A", "J1"): 80,
+            ("B", "J1"): 60,
+            ("C", "J1"): 70,
+            ("A", "J2"): 70,
+            ("B", "J2"): 70,
+            ("C", "J2"): 70,
+            ("A", "J3"): 70,
+        }
+    )
     result = score_stage(sheets, "zscore")
     assert published(result) == {"A": "72.18", "B": "66.73", "C": "70.00"}
-    assert dict(result.unstandardised_judges) == {"J2": "all totals equal",
-                                                  "J3": "fewer than 3 totals"}
+    assert dict(result.unstandardised_judges) == {
+        "J2": "all totals equal",
+        "J3": "fewer than 3 totals",
+    }
     assert all(UNSTANDARDISED_SHEET in e.flags for e in result.ranking)  # J2 scored all
 
 
@@ -113,8 +131,9 @@ def test_zscore_judge_with_exactly_two_totals_is_not_standardised():
     #   σ/σ1 = sqrt(200 / (200/3)) = sqrt(3) = 1.7320508
     # J1: A -> 80 − 17.320508 = 62.679492, B -> 80, C -> 97.320508
     # A: (62.679492 + 60) / 2 = 61.339746 -> 61.34;  B: (80 + 100) / 2 = 90;  C: 97.32
-    sheets = totals_of({("A", "J1"): 70, ("B", "J1"): 80, ("C", "J1"): 90,
-                        ("A", "J2"): 60, ("B", "J2"): 100})
+    sheets = totals_of(
+        {("A", "J1"): 70, ("B", "J1"): 80, ("C", "J1"): 90, ("A", "J2"): 60, ("B", "J2"): 100}
+    )
     result = score_stage(sheets, "zscore")
     assert published(result) == {"C": "97.32", "B": "90.00", "A": "61.34"}
     assert result.unstandardised_judges == (("J2", "fewer than 3 totals"),)
@@ -123,8 +142,16 @@ def test_zscore_judge_with_exactly_two_totals_is_not_standardised():
 def test_zscore_zero_spread_is_decided_on_the_totals_not_float_noise():
     # 0.1 × 3 sums to 0.30000000000000004, so a float σ would be ~1e-17, not 0;
     # dividing by it would blow the totals up. Equal totals must be left as they are.
-    sheets = totals_of({("A", "J1"): 0.1, ("B", "J1"): 0.1, ("C", "J1"): 0.1,
-                        ("A", "J2"): 1, ("B", "J2"): 2, ("C", "J2"): 3})
+    sheets = totals_of(
+        {
+            ("A", "J1"): 0.1,
+            ("B", "J1"): 0.1,
+            ("C", "J1"): 0.1,
+            ("A", "J2"): 1,
+            ("B", "J2"): 2,
+            ("C", "J2"): 3,
+        }
+    )
     result = score_stage(sheets, "zscore")
     assert ("J1", "all totals equal") in result.unstandardised_judges
     assert all(abs(e.exact) < 10 for e in result.ranking)
@@ -134,8 +161,16 @@ def test_bias_recovers_an_exact_additive_model_and_reorders():
     # Made from v(P)=82, v(Q)=80, v(R)=79 and b(H)=−6, b(L)=+4, b(M)=+2 (sum 0):
     # P: H 76, M 84 (mean 80);  Q: L 84, M 82 (mean 83);  R: H 73, L 83 (mean 78)
     # The fit is exact, so bias returns v: P 82 > Q 80 > R 79, while mean says Q > P > R.
-    sheets = totals_of({("P", "H"): 76, ("P", "M"): 84, ("Q", "L"): 84, ("Q", "M"): 82,
-                        ("R", "H"): 73, ("R", "L"): 83})
+    sheets = totals_of(
+        {
+            ("P", "H"): 76,
+            ("P", "M"): 84,
+            ("Q", "L"): 84,
+            ("Q", "M"): 82,
+            ("R", "H"): 73,
+            ("R", "L"): 83,
+        }
+    )
     result = score_stage(sheets, "bias")
     assert published(result) == {"P": "82.00", "Q": "80.00", "R": "79.00"}
     assert [e.application for e in result.ranking] == ["P", "Q", "R"]
@@ -168,16 +203,24 @@ def test_bias_matches_a_dense_least_squares_fit():
     design = np.zeros((sheets.n_sheets + 1, sheets.n_applications + sheets.n_judges))
     design[np.arange(sheets.n_sheets), sheets.app] = 1
     design[np.arange(sheets.n_sheets), sheets.n_applications + sheets.judge] = 1
-    design[-1, sheets.n_applications:] = 1
+    design[-1, sheets.n_applications :] = 1
     solution = np.linalg.lstsq(design, np.append(sheets.total, 0), rcond=None)[0]
-    assert value == pytest.approx(solution[:sheets.n_applications])
-    assert bias == pytest.approx(solution[sheets.n_applications:])
+    assert value == pytest.approx(solution[: sheets.n_applications])
+    assert bias == pytest.approx(solution[sheets.n_applications :])
 
 
 def test_bias_refuses_a_disconnected_panel_and_names_the_groups():
     # {A, B ; J1, J2} never meet {C, D ; J3, J4}: their biases cannot be compared.
-    sheets = totals_of({("A", "J1"): 70, ("A", "J2"): 75, ("B", "J2"): 80,
-                        ("C", "J3"): 60, ("D", "J3"): 65, ("D", "J4"): 90})
+    sheets = totals_of(
+        {
+            ("A", "J1"): 70,
+            ("A", "J2"): 75,
+            ("B", "J2"): 80,
+            ("C", "J3"): 60,
+            ("D", "J3"): 65,
+            ("D", "J4"): 90,
+        }
+    )
     with pytest.raises(DisconnectedPanelError) as caught:
         score_stage(sheets, "bias")
     groups = [(c.applications, c.judges) for c in caught.value.components]

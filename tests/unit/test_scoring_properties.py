@@ -19,8 +19,7 @@ def complete_stages(draw, min_apps=3, max_apps=8, min_judges=2, max_judges=5):
     """Every judge scores every application."""
     n_apps = draw(st.integers(min_apps, max_apps))
     n_judges = draw(st.integers(min_judges, max_judges))
-    values = draw(st.lists(totals_values, min_size=n_apps * n_judges,
-                           max_size=n_apps * n_judges))
+    values = draw(st.lists(totals_values, min_size=n_apps * n_judges, max_size=n_apps * n_judges))
     apps = [f"A{a}" for a in range(n_apps) for _ in range(n_judges)]
     judges = [f"J{j}" for _ in range(n_apps) for j in range(n_judges)]
     return apps, judges, np.array(values)
@@ -60,8 +59,9 @@ def test_trimmed_with_k_0_equals_the_mean(stage):
     totals = sheet_totals(*stage)
     trimmed = score_stage(totals, "trimmed", trim=0)
     mean = score_stage(totals, "mean")
-    assert [(e.application, e.score, e.rank) for e in trimmed.ranking] == \
-        [(e.application, e.score, e.rank) for e in mean.ranking]
+    assert [(e.application, e.score, e.rank) for e in trimmed.ranking] == [
+        (e.application, e.score, e.rank) for e in mean.ranking
+    ]
     assert not any(TOO_FEW_TO_TRIM in e.flags for e in trimmed.ranking)
 
 
@@ -104,8 +104,14 @@ def test_adding_a_constant_to_one_judge_shifts_bias_scores_uniformly(stage, data
 
 
 @settings(max_examples=200)
-@given(st.dictionaries(st.text("ABCDEFGH", min_size=1, max_size=3),
-                       st.integers(0, 400).map(lambda n: n / 8), min_size=1, max_size=30))
+@given(
+    st.dictionaries(
+        st.text("ABCDEFGH", min_size=1, max_size=3),
+        st.integers(0, 400).map(lambda n: n / 8),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_ranks_form_a_valid_competition_ranking(scores):
     ranking = list(rank_scores(scores))
     assert sorted(e.application for e in ranking) == sorted(scores)

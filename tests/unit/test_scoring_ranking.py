@@ -19,21 +19,24 @@ from venture.scoring import (
 from venture.scoring.ranking import publish_many
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (82.125, "82.13"),  # exactly representable half: up
-    (82.12499999999999, "82.13"),  # float noise of an exact 82.125: snapped, then up
-    (1.005, "1.01"),  # binary 1.00499999999999989..., typed as 1.005
-    (82.124, "82.12"),
-    (82.1251, "82.13"),
-    (0.0, "0.00"),
-    (-0.001, "0.00"),  # no "-0.00"
-    (-2.125, "-2.13"),  # half up = away from zero
-    (Decimal("82.125"), "82.13"),
-    (Decimal("82.1249999"), "82.12"),  # Decimals are exact: no snap
-    (Fraction(657, 8), "82.13"),  # 82.125 exactly
-    (Fraction(2, 3) * 10, "6.67"),
-    (7, "7.00"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (82.125, "82.13"),  # exactly representable half: up
+        (82.12499999999999, "82.13"),  # float noise of an exact 82.125: snapped, then up
+        (1.005, "1.01"),  # binary 1.00499999999999989..., typed as 1.005
+        (82.124, "82.12"),
+        (82.1251, "82.13"),
+        (0.0, "0.00"),
+        (-0.001, "0.00"),  # no "-0.00"
+        (-2.125, "-2.13"),  # half up = away from zero
+        (Decimal("82.125"), "82.13"),
+        (Decimal("82.1249999"), "82.12"),  # Decimals are exact: no snap
+        (Fraction(657, 8), "82.13"),  # 82.125 exactly
+        (Fraction(2, 3) * 10, "6.67"),
+        (7, "7.00"),
+    ],
+)
 def test_publish_score_rounds_half_up_to_two_decimals(value, expected):
     assert format(publish_score(value), "f") == expected
 
@@ -94,21 +97,23 @@ def test_tie_break_chain_separates_ties_in_order():
 def test_tie_break_may_be_a_key_function():
     # Shorter code first (ascending length); None means "no value": listed after.
     lengths = TieBreak(lambda app: None if app == "X" else len(app), descending=False)
-    ranking = rank_scores({"BBB": 85.0, "A": 85.0, "X": 85.0, "CC": 85.0},
-                          tie_breaks=[lengths])
+    ranking = rank_scores({"BBB": 85.0, "A": 85.0, "X": 85.0, "CC": 85.0}, tie_breaks=[lengths])
     assert ranks(ranking) == [(1, "A"), (2, "CC"), (3, "BBB"), (4, "X")]
 
 
 def test_ties_the_chain_cannot_separate_share_a_rank_in_code_order():
-    ranking = rank_scores({"Y": 85.0, "X": 85.0, "W": 85.0},
-                          tie_breaks=[TieBreak({"Y": 1, "X": 1, "W": 2})])
+    ranking = rank_scores(
+        {"Y": 85.0, "X": 85.0, "W": 85.0}, tie_breaks=[TieBreak({"Y": 1, "X": 1, "W": 2})]
+    )
     assert ranks(ranking) == [(1, "W"), (2, "X"), (2, "Y")]
 
 
 def test_applications_without_a_tie_break_value_come_after():
     for descending in (True, False):
-        ranking = rank_scores({"A": 85.0, "B": 85.0, "C": 85.0},
-                              tie_breaks=[TieBreak({"B": 1, "C": 2}, descending=descending)])
+        ranking = rank_scores(
+            {"A": 85.0, "B": 85.0, "C": 85.0},
+            tie_breaks=[TieBreak({"B": 1, "C": 2}, descending=descending)],
+        )
         first = ["C", "B"] if descending else ["B", "C"]
         assert ranks(ranking) == [(1, first[0]), (2, first[1]), (3, "A")]
 

@@ -36,14 +36,16 @@ def test_weighted_combination_of_published_stage_scores():
 
 def test_combination_rounds_half_up_exactly():
     # 0.5 × 80.01 + 0.5 × 80.00 = 80.005 -> 80.01 (Decimal arithmetic, no float)
-    ranking = combine_stages({"s1": {"A": D("80.01")}, "s2": {"A": D("80.00")}},
-                             {"s1": D("0.5"), "s2": D("0.5")})
+    ranking = combine_stages(
+        {"s1": {"A": D("80.01")}, "s2": {"A": D("80.00")}}, {"s1": D("0.5"), "s2": D("0.5")}
+    )
     assert published(ranking) == {"A": "80.01"}
 
 
 def test_incomplete_applications_can_be_ranked_last():
-    ranking = combine_stages({"online": ONLINE, "roadshow": ROADSHOW}, WEIGHTS,
-                             incomplete="rank_last")
+    ranking = combine_stages(
+        {"online": ONLINE, "roadshow": ROADSHOW}, WEIGHTS, incomplete="rank_last"
+    )
     last = ranking[-1]
     assert ranks(ranking) == [(1, "A"), (2, "B"), (3, "C"), (4, "D")]
     assert last.score is None and last.flags == (INCOMPLETE_STAGES,)
@@ -52,8 +54,9 @@ def test_incomplete_applications_can_be_ranked_last():
 def test_combination_accepts_stage_results_and_rankings():
     online = score_stage(per_app({"A": [80, 82], "B": [90, 70]}), "mean")  # A 81, B 80
     roadshow = rank_scores({"A": 70.0, "B": 90.0})
-    ranking = combine_stages({"online": online, "roadshow": roadshow},
-                             {"online": D("0.5"), "roadshow": D("0.5")})
+    ranking = combine_stages(
+        {"online": online, "roadshow": roadshow}, {"online": D("0.5"), "roadshow": D("0.5")}
+    )
     # A: (81 + 70) / 2 = 75.5;  B: (80 + 90) / 2 = 85
     assert published(ranking) == {"B": "85.00", "A": "75.50"}
 
@@ -61,23 +64,30 @@ def test_combination_accepts_stage_results_and_rankings():
 def test_combination_tie_break():
     # Both combine to 85.00; the roadshow score separates them.
     stages = {"online": {"A": D("90"), "B": D("80")}, "roadshow": {"A": D("80"), "B": D("90")}}
-    ranking = combine_stages(stages, {"online": D("0.5"), "roadshow": D("0.5")},
-                             tie_breaks=[TieBreak(stages["roadshow"])])
+    ranking = combine_stages(
+        stages,
+        {"online": D("0.5"), "roadshow": D("0.5")},
+        tie_breaks=[TieBreak(stages["roadshow"])],
+    )
     assert ranks(ranking) == [(1, "B"), (2, "A")]
 
 
 def test_zero_weight_stage_does_not_require_presence():
-    ranking = combine_stages({"online": ONLINE, "roadshow": ROADSHOW},
-                             {"online": D("1"), "roadshow": D("0")})
+    ranking = combine_stages(
+        {"online": ONLINE, "roadshow": ROADSHOW}, {"online": D("1"), "roadshow": D("0")}
+    )
     assert set(published(ranking)) == {"A", "B", "C", "D"}
 
 
-@pytest.mark.parametrize("weights", [
-    {"online": D("0.4"), "roadshow": D("0.5")},  # sums to 0.9
-    {"online": 0.4, "roadshow": 0.6},  # floats
-    {"online": D("-0.4"), "roadshow": D("1.4")},  # negative
-    {"online": D("0.4"), "final": D("0.6")},  # unknown stage
-])
+@pytest.mark.parametrize(
+    "weights",
+    [
+        {"online": D("0.4"), "roadshow": D("0.5")},  # sums to 0.9
+        {"online": 0.4, "roadshow": 0.6},  # floats
+        {"online": D("-0.4"), "roadshow": D("1.4")},  # negative
+        {"online": D("0.4"), "final": D("0.6")},  # unknown stage
+    ],
+)
 def test_bad_weights_are_refused(weights):
     with pytest.raises(InvalidParameterError):
         combine_stages({"online": ONLINE, "roadshow": ROADSHOW}, weights)
@@ -88,8 +98,14 @@ def test_unknown_incomplete_policy_is_refused():
         combine_stages({"online": ONLINE}, {"online": D(1)}, incomplete="keep")
 
 
-CATEGORIES = {"A": "elderly", "B": "elderly", "C": "elderly", "D": "youth", "E": "youth",
-              "F": "youth"}
+CATEGORIES = {
+    "A": "elderly",
+    "B": "elderly",
+    "C": "elderly",
+    "D": "youth",
+    "E": "youth",
+    "F": "youth",
+}
 
 
 def test_top_n_per_category():

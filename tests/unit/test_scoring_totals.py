@@ -23,15 +23,19 @@ from venture.scoring import (
 
 
 def totals_by_sheet(totals) -> dict[tuple[str, str], float]:
-    return {(totals.applications[a], totals.judges[j]): t
-            for a, j, t in zip(totals.app.tolist(), totals.judge.tolist(), totals.total.tolist(),
-                               strict=True)}
+    return {
+        (totals.applications[a], totals.judges[j]): t
+        for a, j, t in zip(
+            totals.app.tolist(), totals.judge.tolist(), totals.total.tolist(), strict=True
+        )
+    }
 
 
 def test_sheet_total_is_the_sum_of_criterion_scores():
     # J1 on A: 8 + 9.5 + 15 = 32.5
-    totals = aggregate([c("A", "J1", "c1", 8, 10), c("A", "J1", "c2", 9.5, 10),
-                        c("A", "J1", "c3", 15, 20)])
+    totals = aggregate(
+        [c("A", "J1", "c1", 8, 10), c("A", "J1", "c2", 9.5, 10), c("A", "J1", "c3", 15, 20)]
+    )
     assert totals_by_sheet(totals) == {("A", "J1"): 32.5}
 
 
@@ -41,19 +45,31 @@ def test_not_applicable_rescales_to_the_whole_rubric():
     # J2: 5 answered out of 10 (c2, c3 n/a) -> 5 / 10 × 40 = 20
     # J3: all answered -> 8 + 6 + 15 = 29 (no rescaling)
     records = [
-        c("A", "J1", "c1", 8, 10), c("A", "J1", "c2", 6, 10), c("A", "J1", "c3", None, 20),
-        c("A", "J2", "c1", 5, 10), c("A", "J2", "c2", None, 10), c("A", "J2", "c3", None, 20),
-        c("A", "J3", "c1", 8, 10), c("A", "J3", "c2", 6, 10), c("A", "J3", "c3", 15, 20),
+        c("A", "J1", "c1", 8, 10),
+        c("A", "J1", "c2", 6, 10),
+        c("A", "J1", "c3", None, 20),
+        c("A", "J2", "c1", 5, 10),
+        c("A", "J2", "c2", None, 10),
+        c("A", "J2", "c3", None, 20),
+        c("A", "J3", "c1", 8, 10),
+        c("A", "J3", "c2", 6, 10),
+        c("A", "J3", "c3", 15, 20),
     ]
-    assert totals_by_sheet(aggregate(records)) == {("A", "J1"): 28.0, ("A", "J2"): 20.0,
-                                                   ("A", "J3"): 29.0}
+    assert totals_by_sheet(aggregate(records)) == {
+        ("A", "J1"): 28.0,
+        ("A", "J2"): 20.0,
+        ("A", "J3"): 29.0,
+    }
 
 
 def test_a_sheet_with_every_criterion_not_applicable_has_no_total():
     records = [
-        c("A", "J1", "c1", None, 10), c("A", "J1", "c2", None, 10),
-        c("A", "J2", "c1", 7, 10), c("A", "J2", "c2", 8, 10),
-        c("B", "J1", "c1", None, 10), c("B", "J1", "c2", None, 10),
+        c("A", "J1", "c1", None, 10),
+        c("A", "J1", "c2", None, 10),
+        c("A", "J2", "c1", 7, 10),
+        c("A", "J2", "c2", 8, 10),
+        c("B", "J1", "c1", None, 10),
+        c("B", "J1", "c2", None, 10),
     ]
     totals = aggregate(records)
     assert totals_by_sheet(totals) == {("A", "J2"): 15.0}
@@ -70,9 +86,13 @@ def test_without_maxima_the_total_is_the_plain_sum():
 def test_arrays_entry_point_matches_records():
     # Same sheets as the rescaling test, as parallel arrays with NaN for n/a.
     nan = float("nan")
-    totals = aggregate_arrays(["A", "A", "A", "B", "B", "B"], ["J1"] * 6,
-                              ["c1", "c2", "c3"] * 2, [8, 6, nan, 10, 10, 20],
-                              [10, 10, 20, 10, 10, 20])
+    totals = aggregate_arrays(
+        ["A", "A", "A", "B", "B", "B"],
+        ["J1"] * 6,
+        ["c1", "c2", "c3"] * 2,
+        [8, 6, nan, 10, 10, 20],
+        [10, 10, 20, 10, 10, 20],
+    )
     assert totals_by_sheet(totals) == {("A", "J1"): 28.0, ("B", "J1"): 40.0}
 
 
@@ -99,8 +119,11 @@ def test_duplicate_application_judge_criterion_names_the_second_record():
 
 
 def test_sheet_missing_a_criterion_that_others_have():
-    records = [c("A", "J1", "c1", 5, 10, line=2), c("A", "J1", "c2", 5, 10, line=3),
-               c("A", "J2", "c1", 5, 10, line=4)]  # J2 has no c2
+    records = [
+        c("A", "J1", "c1", 5, 10, line=2),
+        c("A", "J1", "c2", 5, 10, line=3),
+        c("A", "J2", "c1", 5, 10, line=4),
+    ]  # J2 has no c2
     with pytest.raises(MissingCriterionError) as caught:
         aggregate(records)
     assert caught.value.line == 4  # the first row of the incomplete sheet
@@ -136,8 +159,11 @@ def test_not_applicable_without_maxima_cannot_be_rescaled():
 
 def test_the_earliest_offending_record_is_reported():
     # Line 3 is out of range; line 4 duplicates line 2; the earlier problem wins.
-    records = [c("A", "J1", "c1", 5, 10, line=2), c("B", "J1", "c1", 11, 10, line=3),
-               c("A", "J1", "c1", 6, 10, line=4)]
+    records = [
+        c("A", "J1", "c1", 5, 10, line=2),
+        c("B", "J1", "c1", 11, 10, line=3),
+        c("A", "J1", "c1", 6, 10, line=4),
+    ]
     with pytest.raises(ScoreOutOfRangeError) as caught:
         aggregate(records)
     assert caught.value.line == 3
@@ -173,11 +199,17 @@ ENGINE = Path(__file__).resolve().parents[2] / "venture" / "scoring"
 @pytest.mark.parametrize("module", sorted(p.name for p in ENGINE.glob("*.py")))
 def test_engine_modules_import_neither_flask_nor_sqlalchemy_nor_the_platform(module):
     tree = ast.parse((ENGINE / module).read_text(encoding="utf-8"))
-    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}
-    imported |= {node.module for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.module}
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
     roots = {name.split(".")[0] for name in imported}
     assert not roots & {"flask", "sqlalchemy", "flask_sqlalchemy", "celery", "workers"}
-    assert all(name.startswith("venture.scoring") for name in imported
-               if name.split(".")[0] == "venture")
+    assert all(
+        name.startswith("venture.scoring") for name in imported if name.split(".")[0] == "venture"
+    )

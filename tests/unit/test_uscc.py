@@ -102,6 +102,6 @@ def test_make_uscc_always_yields_a_valid_code(prefix):
 def test_any_single_character_change_is_detected(prefix, position, shift):
     code = make_uscc(prefix)
     replacement = ALPHABET[(VALUES[code[position]] + shift) % 31]
-    changed = code[:position] + replacement + code[position + 1:]
+    changed = code[:position] + replacement + code[position + 1 :]
     assert changed != code
     assert not is_valid_uscc(changed)

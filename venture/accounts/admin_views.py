@@ -34,10 +34,20 @@ def user_list_query(role: str | None, q: str | None):
 def index():
     role = request.args.get("role") or None
     q = request.args.get("q") or None
-    page = db.paginate(user_list_query(role, q), page=request.args.get("page", 1, type=page_number),
-                       per_page=50, error_out=False)
-    return render_template("accounts/admin_users.html", page=page, role=role, q=q or "",
-                           roles=list(Role), form=forms.ConfirmForm())
+    page = db.paginate(
+        user_list_query(role, q),
+        page=request.args.get("page", 1, type=page_number),
+        per_page=50,
+        error_out=False,
+    )
+    return render_template(
+        "accounts/admin_users.html",
+        page=page,
+        role=role,
+        q=q or "",
+        roles=list(Role),
+        form=forms.ConfirmForm(),
+    )
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -48,14 +58,21 @@ def invite():
         form.role.data = request.args["role"]
     if form.validate_on_submit():
         try:
-            services.invite_user(email=form.email.data, name=form.name.data, role=Role(form.role.data),
-                                 invited_by=current_user, locale=form.locale.data)
+            services.invite_user(
+                email=form.email.data,
+                name=form.name.data,
+                role=Role(form.role.data),
+                invited_by=current_user,
+                locale=form.locale.data,
+            )
         except DomainError as error:
             attach_error(form, error)
         else:
             flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("admin_users.index"))
-    return render_form("accounts/invite.html", form, valid_for=services.token_max_age(services.TokenPurpose.INVITE))
+    return render_form(
+        "accounts/invite.html", form, valid_for=services.token_max_age(services.TokenPurpose.INVITE)
+    )
 
 
 @bp.route("/<int:user_id>/active", methods=["POST"])
@@ -67,6 +84,10 @@ def set_active(user_id: int):
     user = get_or_404(User, user_id)
     active = request.form.get("active") == "1"
     services.set_active(user, active, actor=current_user)
-    flash(_("The account of %(email)s is now active.", email=user.email) if active
-          else _("The account of %(email)s has been deactivated.", email=user.email), "success")
+    flash(
+        _("The account of %(email)s is now active.", email=user.email)
+        if active
+        else _("The account of %(email)s has been deactivated.", email=user.email),
+        "success",
+    )
     return redirect(url_for("admin_users.index"))

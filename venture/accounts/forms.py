@@ -9,16 +9,27 @@ LOCALE_CHOICES = list(LANGUAGES.items())
 
 
 class EmailMixin:
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(message=_l("Enter a valid email address.")),
-                                                 Length(max=254)])
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(),
+            Email(message=_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
+    )
 
 
 class SignUpForm(EmailMixin, FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)],
-                             description=_l("At least 8 characters."))
-    confirm = PasswordField(_l("Repeat the password"),
-                            validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(min=8, max=200)],
+        description=_l("At least 8 characters."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
 
 
 class LoginForm(EmailMixin, FlaskForm):
@@ -28,8 +39,10 @@ class LoginForm(EmailMixin, FlaskForm):
 
 
 class TwoFactorForm(FlaskForm):
-    code = StringField(_l("Six-digit code from your authenticator app"),
-                       validators=[DataRequired(), Length(min=6, max=6)])
+    code = StringField(
+        _l("Six-digit code from your authenticator app"),
+        validators=[DataRequired(), Length(min=6, max=6)],
+    )
 
 
 class EmailOnlyForm(EmailMixin, FlaskForm):
@@ -37,10 +50,15 @@ class EmailOnlyForm(EmailMixin, FlaskForm):
 
 
 class NewPasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=200)],
-                             description=_l("At least 8 characters."))
-    confirm = PasswordField(_l("Repeat the password"),
-                            validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=8, max=200)],
+        description=_l("At least 8 characters."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
 
 
 class AcceptInvitationForm(NewPasswordForm):
@@ -59,8 +77,14 @@ class ChangePasswordForm(NewPasswordForm):
 
 class InviteForm(EmailMixin, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    role = SelectField(_l("Role"), choices=[("judge", _l("Judge")), ("liaison", _l("Community liaison")),
-                                            ("organizer", _l("Organizer"))])
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            ("judge", _l("Judge")),
+            ("liaison", _l("Community liaison")),
+            ("organizer", _l("Organizer")),
+        ],
+    )
     locale = SelectField(_l("Language of the invitation"), choices=LOCALE_CHOICES)
 
 

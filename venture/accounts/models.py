@@ -56,7 +56,11 @@ class User(UserMixin, TimestampMixin, db.Model):
         version (bumped by a password change and "sign out everywhere") and this browser's
         session token (revoked at logout). accounts.sessions.load_user checks all three."""
         token = getattr(self, "session_token", None)
-        return f"{self.id}:{self.session_version}:{token}" if token else f"{self.id}:{self.session_version}"
+        return (
+            f"{self.id}:{self.session_version}:{token}"
+            if token
+            else f"{self.id}:{self.session_version}"
+        )
 
     @property
     def is_active(self) -> bool:
@@ -108,7 +112,9 @@ class UserToken(db.Model):
     __tablename__ = "user_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     purpose: Mapped[TokenPurpose] = mapped_column(
         enum_type(TokenPurpose),
         nullable=False,
@@ -133,7 +139,9 @@ class UserSession(db.Model):
     __tablename__ = "user_session"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -54,8 +54,10 @@ def check_password(user: User | None, password: str) -> bool:
 
 def validate_password(password: str, email: str = "") -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
-                              field="password")
+        raise ValidationError(
+            _("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+            field="password",
+        )
     if email and password.strip().lower() == normalize_email(email):
         raise ValidationError(_("The password must not be your email address."), field="password")
     if password.isdigit() and len(set(password)) <= 2:
@@ -68,6 +70,7 @@ def find_user(email: str) -> User | None:
 
 # --- tokens --------------------------------------------------------------------------
 
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -77,12 +80,21 @@ def issue_token(user: User, purpose: TokenPurpose, payload: dict | None = None) 
     now = utcnow()
     db.session.execute(
         sa.update(UserToken)
-        .where(UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None))
+        .where(
+            UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None)
+        )
         .values(used_at=now)
     )
     token = secrets.token_urlsafe(32)
-    db.session.add(UserToken(user_id=user.id, purpose=purpose, token_hash=_token_hash(token),
-                             expires_at=now + timedelta(seconds=token_max_age(purpose)), payload=payload or {}))
+    db.session.add(
+        UserToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_token_hash(token),
+            expires_at=now + timedelta(seconds=token_max_age(purpose)),
+            payload=payload or {},
+        )
+    )
     return token
 
 
@@ -93,7 +105,9 @@ def token_max_age(purpose: TokenPurpose) -> int:
 
 def peek_token(token: str, purpose: TokenPurpose) -> UserToken:
     """The usable token row, or a clear error; does not consume it."""
-    row = db.session.scalar(sa.select(UserToken).where(UserToken.token_hash == _token_hash(token or "")))
+    row = db.session.scalar(
+        sa.select(UserToken).where(UserToken.token_hash == _token_hash(token or ""))
+    )
     if row is None or row.purpose != purpose:
         raise DomainError(_("This link is not valid. Ask for a new one."))
     if row.used_at is not None:
@@ -107,7 +121,9 @@ def _consume(token: str, purpose: TokenPurpose) -> UserToken:
     row = peek_token(token, purpose)
     # The conditional UPDATE makes "single use" hold under a double click too.
     used = db.session.execute(
-        sa.update(UserToken).where(UserToken.id == row.id, UserToken.used_at.is_(None)).values(used_at=utcnow())
+        sa.update(UserToken)
+        .where(UserToken.id == row.id, UserToken.used_at.is_(None))
+        .values(used_at=utcnow())
     ).rowcount
     if not used:
         raise DomainError(_("This link has already been used. Ask for a new one if needed."))
@@ -120,15 +136,23 @@ def _external(endpoint: str, **values) -> str:
 
 # --- sign-up and verification ----------------------------------------------------------
 
+
 @service
 def sign_up(*, email: str, name: str, password: str, locale: str = "zh_CN") -> User:
     email = normalize_email(email)
     validate_password(password, email)
     if find_user(email) is not None:
-        raise Conflict(_("An account with this email address exists already. Log in or reset the password."),
-                       field="email")
-    user = User(email=email, name=name.strip(), password_hash=hash_password(password),
-                role=Role.APPLICANT, locale=locale)
+        raise Conflict(
+            _("An account with this email address exists already. Log in or reset the password."),
+            field="email",
+        )
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=Role.APPLICANT,
+        locale=locale,
+    )
     db.session.add(user)
     db.session.flush()
     record("account.sign_up", user, actor=user, changes={"email": email, "role": user.role})
@@ -138,8 +162,12 @@ def sign_up(*, email: str, name: str, password: str, locale: str = "zh_CN") -> U
 
 def send_verification(user: User) -> None:
     token = issue_token(user, TokenPurpose.VERIFY)
-    notify(user, "verify_email", link=_external("accounts.verify_email", token=token),
-           valid_for=token_max_age(TokenPurpose.VERIFY))
+    notify(
+        user,
+        "verify_email",
+        link=_external("accounts.verify_email", token=token),
+        valid_for=token_max_age(TokenPurpose.VERIFY),
+    )
 
 
 @service
@@ -163,6 +191,7 @@ def verify_email(token: str) -> User:
 
 # --- login ---------------------------------------------------------------------------
 
+
 class LoginRefused(DomainError):
     status = 401
 
@@ -174,7 +203,9 @@ def authenticate(email: str, password: str) -> User:
     if not user.active:
         raise LoginRefused(_("This account has been deactivated. Contact the organizer."))
     if not user.is_verified:
-        raise LoginRefused(_("Please verify your email address first: follow the link we sent you."))
+        raise LoginRefused(
+            _("Please verify your email address first: follow the link we sent you.")
+        )
     return user
 
 
@@ -190,6 +221,7 @@ def log_in(email: str, password: str) -> User:
 
 # --- password reset ------------------------------------------------------------------
 
+
 @service
 def request_password_reset(email: str, locale: str = "zh_CN") -> None:
     """Send a reset link if the account exists; the caller says the same thing either way.
@@ -201,13 +233,22 @@ def request_password_reset(email: str, locale: str = "zh_CN") -> None:
     email = normalize_email(email)
     user = find_user(email)
     if user is None or not user.active:
-        record("account.password_reset_unknown", object_type="email", object_id=None, changes={"email": email})
+        record(
+            "account.password_reset_unknown",
+            object_type="email",
+            object_id=None,
+            changes={"email": email},
+        )
         notify_address(email, locale, "password_reset_unknown", link=_external("accounts.signup"))
         return
     token = issue_token(user, TokenPurpose.RESET)
     record("account.password_reset_requested", user)  # who asked is the request's address
-    notify(user, "password_reset", link=_external("accounts.reset_password", token=token),
-           valid_for=token_max_age(TokenPurpose.RESET))
+    notify(
+        user,
+        "password_reset",
+        link=_external("accounts.reset_password", token=token),
+        valid_for=token_max_age(TokenPurpose.RESET),
+    )
 
 
 @service
@@ -240,6 +281,7 @@ def change_password(user: User, current: str, new: str) -> None:
 
 # --- profile -------------------------------------------------------------------------
 
+
 @service
 def update_profile(user: User, *, name: str, phone: str, locale: str) -> None:
     from venture.audit.services import changes_between, snapshot
@@ -269,8 +311,15 @@ INVITATION_ACCEPTED_HOOKS: list = []
 
 
 @service
-def invite_user(*, email: str, name: str, role: Role, invited_by: User, payload: dict | None = None,
-                locale: str = "zh_CN") -> User:
+def invite_user(
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    invited_by: User,
+    payload: dict | None = None,
+    locale: str = "zh_CN",
+) -> User:
     """Invite someone by email; the link in the invitation sets their password.
 
     Inviting an address again re-sends the invitation (the old link stops working).
@@ -281,7 +330,9 @@ def invite_user(*, email: str, name: str, role: Role, invited_by: User, payload:
         raise Conflict(_("%(email)s has an account already.", email=email), field="email")
     if user is not None and user.role != role:
         # An account has one role: a pending member must not become a judge of the same organizations.
-        raise Conflict(_("%(email)s has been invited with another role.", email=email), field="email")
+        raise Conflict(
+            _("%(email)s has been invited with another role.", email=email), field="email"
+        )
     if user is None:
         user = User(email=email, name=name.strip(), role=role, locale=locale, password_hash=None)
         db.session.add(user)
@@ -290,8 +341,14 @@ def invite_user(*, email: str, name: str, role: Role, invited_by: User, payload:
         user.name = name.strip() or user.name
     token = issue_token(user, TokenPurpose.INVITE, payload)
     record("account.invite", user, actor=invited_by, changes={"email": email, "role": role})
-    notify(user, "invitation", link=_external("accounts.accept_invitation", token=token),
-           inviter=invited_by.display_name, role=role, valid_for=token_max_age(TokenPurpose.INVITE))
+    notify(
+        user,
+        "invitation",
+        link=_external("accounts.accept_invitation", token=token),
+        inviter=invited_by.display_name,
+        role=role,
+        valid_for=token_max_age(TokenPurpose.INVITE),
+    )
     return user
 
 
@@ -317,8 +374,13 @@ def create_organizer(email: str, password: str, name: str = "") -> User:
     user = find_user(email)
     if user is not None:
         raise Conflict(_("%(email)s has an account already.", email=email))
-    user = User(email=email, name=name or email.split("@")[0], role=Role.ORGANIZER,
-                password_hash=hash_password(password), email_verified_at=utcnow())
+    user = User(
+        email=email,
+        name=name or email.split("@")[0],
+        role=Role.ORGANIZER,
+        password_hash=hash_password(password),
+        email_verified_at=utcnow(),
+    )
     db.session.add(user)
     db.session.flush()
     record("account.create_organizer", user, changes={"email": email})

@@ -38,8 +38,14 @@ def load_user(identity: str) -> User | None:
     if not user_id.isdigit() or not token:
         return None
     user = db.session.scalar(
-        sa.select(User).join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == int(user_id), UserSession.token_hash == _hash(token), UserSession.revoked_at.is_(None)))
+        sa.select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == int(user_id),
+            UserSession.token_hash == _hash(token),
+            UserSession.revoked_at.is_(None),
+        )
+    )
     if user is None or str(user.session_version) != version or not user.active:
         return None
     user.session_token = token
@@ -51,9 +57,15 @@ def end_session(user: User) -> None:
     """Logout: this browser's session stops working, wherever its cookie was copied."""
     token = getattr(user, "session_token", None)
     if token:
-        db.session.execute(sa.update(UserSession).where(
-            UserSession.token_hash == _hash(token), UserSession.user_id == user.id,
-            UserSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+        db.session.execute(
+            sa.update(UserSession)
+            .where(
+                UserSession.token_hash == _hash(token),
+                UserSession.user_id == user.id,
+                UserSession.revoked_at.is_(None),
+            )
+            .values(revoked_at=utcnow())
+        )
     record("account.logout", user, actor=user)
 
 
@@ -61,9 +73,11 @@ def end_session(user: User) -> None:
 def sign_out_everywhere(user: User) -> int:
     """Every session of the account ends (the caller opens a fresh one for this browser).
     The session version moves too, so no cookie made before now works, remember-me included."""
-    ended = db.session.execute(sa.update(UserSession).where(
-        UserSession.user_id == user.id, UserSession.revoked_at.is_(None)).values(revoked_at=utcnow())).rowcount
+    ended = db.session.execute(
+        sa.update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    ).rowcount
     user.session_version += 1
     record("account.sign_out_everywhere", user, actor=user, changes={"sessions": ended})
     return ended
-

@@ -54,8 +54,10 @@ def _matching_step(secret: str, code: str, now: float | None = None) -> int | No
 def _accept(user: User, secret: str, code: str) -> None:
     step = _matching_step(secret, code)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-        raise ValidationError(_("The code is not correct or has been used already. Enter the current code."),
-                              field="code")
+        raise ValidationError(
+            _("The code is not correct or has been used already. Enter the current code."),
+            field="code",
+        )
     user.totp_last_step = step
 
 

@@ -62,18 +62,26 @@ def signup():
     form = forms.SignUpForm()
     if form.validate_on_submit():
         try:
-            services.sign_up(email=form.email.data, name=form.name.data, password=form.password.data,
-                             locale=session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"])
+            services.sign_up(
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                locale=session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"],
+            )
         except DomainError as error:
             attach_error(form, error)
         else:
-            return render_template("accounts/check_email.html", email=services.normalize_email(form.email.data))
+            return render_template(
+                "accounts/check_email.html", email=services.normalize_email(form.email.data)
+            )
     return render_form("accounts/signup.html", form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
-@limiter.limit(_account_rate_limit, key_func=_submitted_account, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(
+    _account_rate_limit, key_func=_submitted_account, methods=["POST"], deduct_when=_login_failed
+)
 @public
 def login():
     if current_user.is_authenticated:
@@ -104,8 +112,13 @@ def _await_second_factor(user, *, remember: bool, next_url: str) -> None:
     session.clear()
     if locale:
         session["locale"] = locale
-    session["second_factor"] = {"user_id": user.id, "version": user.session_version, "remember": bool(remember),
-                                "next": next_url or "", "at": time.time()}
+    session["second_factor"] = {
+        "user_id": user.id,
+        "version": user.session_version,
+        "remember": bool(remember),
+        "next": next_url or "",
+        "at": time.time(),
+    }
 
 
 def _pending_second_factor():
@@ -134,7 +147,9 @@ def _code_refused(response) -> bool:
 
 @bp.route("/login/2fa", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
-@limiter.limit(_account_rate_limit, key_func=_pending_account, methods=["POST"], deduct_when=_code_refused)
+@limiter.limit(
+    _account_rate_limit, key_func=_pending_account, methods=["POST"], deduct_when=_code_refused
+)
 @public
 def login_second_factor():
     user, pending = _pending_second_factor()
@@ -172,11 +187,19 @@ def two_factor_setup():
                 attach_error(form, error)
             else:
                 session.pop("totp_setup_secret", None)
-                flash(_("Two-factor login is on. You will be asked for a code at every login."), "success")
+                flash(
+                    _("Two-factor login is on. You will be asked for a code at every login."),
+                    "success",
+                )
                 return redirect(url_for("accounts.two_factor_setup"))
     uri = twofactor.provisioning_uri(current_user, secret) if secret else None
-    return render_form("accounts/two_factor.html", form, disable_form=disable_form, secret=secret,
-                       qr=twofactor.qr_svg_data_uri(uri) if uri else None)
+    return render_form(
+        "accounts/two_factor.html",
+        form,
+        disable_form=disable_form,
+        secret=secret,
+        qr=twofactor.qr_svg_data_uri(uri) if uri else None,
+    )
 
 
 @bp.route("/account/2fa/disable", methods=["POST"])
@@ -196,15 +219,25 @@ def two_factor_disable():
 
 
 # Pages an organizer may open before setting up a required second factor.
-SECOND_FACTOR_EXEMPT = {"accounts.two_factor_setup", "accounts.logout", "accounts.set_language", "static",
-                        "bootstrap.static", "main.healthz"}
+SECOND_FACTOR_EXEMPT = {
+    "accounts.two_factor_setup",
+    "accounts.logout",
+    "accounts.set_language",
+    "static",
+    "bootstrap.static",
+    "main.healthz",
+}
 
 
 @bp.before_app_request
 def _require_organizer_second_factor():
-    if (current_app.config.get("REQUIRE_ORGANIZER_2FA") and current_user.is_authenticated
-            and current_user.is_organizer and not current_user.totp_enabled
-            and request.endpoint not in SECOND_FACTOR_EXEMPT):
+    if (
+        current_app.config.get("REQUIRE_ORGANIZER_2FA")
+        and current_user.is_authenticated
+        and current_user.is_organizer
+        and not current_user.totp_enabled
+        and request.endpoint not in SECOND_FACTOR_EXEMPT
+    ):
         flash(_("Organizers must set up two-factor login before continuing."), "warning")
         return redirect(url_for("accounts.two_factor_setup"))
     return None
@@ -230,8 +263,9 @@ def verify_email(token: str):
     try:
         services.verify_email(token)
     except DomainError as error:
-        return render_template("accounts/token_problem.html", message=error.message,
-                               resend=True), 400
+        return render_template(
+            "accounts/token_problem.html", message=error.message, resend=True
+        ), 400
     flash(_("Your email address is verified. You can log in now."), "success")
     return redirect(url_for("accounts.login"))
 
@@ -243,7 +277,9 @@ def resend_verification():
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():
         services.resend_verification(form.email.data)
-        return render_template("accounts/check_email.html", email=services.normalize_email(form.email.data))
+        return render_template(
+            "accounts/check_email.html", email=services.normalize_email(form.email.data)
+        )
     return render_form("accounts/resend_verification.html", form)
 
 
@@ -254,8 +290,12 @@ def forgot_password():
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data, locale=current_locale_code())
-        return render_template("accounts/check_email.html", email=services.normalize_email(form.email.data),
-                               reset=True, valid_for=services.token_max_age(services.TokenPurpose.RESET))
+        return render_template(
+            "accounts/check_email.html",
+            email=services.normalize_email(form.email.data),
+            reset=True,
+            valid_for=services.token_max_age(services.TokenPurpose.RESET),
+        )
     return render_form("accounts/forgot_password.html", form)
 
 
@@ -265,7 +305,9 @@ def reset_password(token: str):
     try:
         services.peek_token(token, services.TokenPurpose.RESET)
     except DomainError as error:
-        return render_template("accounts/token_problem.html", message=error.message, reset=True), 400
+        return render_template(
+            "accounts/token_problem.html", message=error.message, reset=True
+        ), 400
     form = forms.NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -290,7 +332,9 @@ def accept_invitation(token: str):
         form.name.data = row.user.name
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(token, name=form.name.data, password=form.password.data)
+            user = services.accept_invitation(
+                token, name=form.name.data, password=form.password.data
+            )
         except DomainError as error:
             attach_error(form, error)
         else:
@@ -306,8 +350,9 @@ def account():
     form = forms.ProfileForm(obj=current_user)
     password_form = forms.ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
-        services.update_profile(current_user, name=form.name.data, phone=form.phone.data or "",
-                                locale=form.locale.data)
+        services.update_profile(
+            current_user, name=form.name.data, phone=form.phone.data or "", locale=form.locale.data
+        )
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.account"))
     return render_form("accounts/account.html", form, password_form=password_form)
@@ -320,13 +365,16 @@ def change_password():
     password_form = forms.ChangePasswordForm(prefix="pw")
     if password_form.validate_on_submit():
         try:
-            services.change_password(current_user, password_form.current_password.data,
-                                     password_form.password.data)
+            services.change_password(
+                current_user, password_form.current_password.data, password_form.password.data
+            )
         except DomainError as error:
             attach_error(password_form, error)
         else:
             _start_session(current_user._get_current_object())
-            flash(_("Your password has been changed. Other devices have been logged out."), "success")
+            flash(
+                _("Your password has been changed. Other devices have been logged out."), "success"
+            )
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form, password_form=password_form), 422
 
@@ -353,9 +401,13 @@ def notice_preferences():
         notices.set_preferences(current_user, chosen)
         flash(_("Your email preferences have been saved."), "success")
         return redirect(url_for("accounts.notice_preferences"))
-    return render_template("accounts/notice_preferences.html", form=form, kinds=optional,
-                           prefs=notices.email_preferences(current_user),
-                           security_kinds=[k for k in kinds.KINDS.values() if k.security])
+    return render_template(
+        "accounts/notice_preferences.html",
+        form=form,
+        kinds=optional,
+        prefs=notices.email_preferences(current_user),
+        security_kinds=[k for k in kinds.KINDS.values() if k.security],
+    )
 
 
 @bp.route("/language", methods=["POST"])

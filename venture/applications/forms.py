@@ -55,36 +55,58 @@ class SectionForm(FlaskForm):
 
 
 def _long(label, rows=6, limit=20000, description=None):
-    return TextAreaField(label, validators=[Optional(), Length(max=limit)], render_kw={"rows": rows},
-                         description=description)
+    return TextAreaField(
+        label,
+        validators=[Optional(), Length(max=limit)],
+        render_kw={"rows": rows},
+        description=description,
+    )
 
 
 class ProjectForm(SectionForm):
-    project_name = StringField(_l("Project name"), validators=[Optional(), Length(max=200)],
-                               description=_l("e.g. 银龄互助·邻里守望计划"))
+    project_name = StringField(
+        _l("Project name"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("e.g. 银龄互助·邻里守望计划"),
+    )
     category_id = SelectField(_l("Category"), coerce=optional_int, validate_choice=False)
-    period_months = IntegerField(_l("Period (months)"), validators=[Optional(), NumberRange(min=1, max=36)])
+    period_months = IntegerField(
+        _l("Period (months)"), validators=[Optional(), NumberRange(min=1, max=36)]
+    )
     start_date = DateField(_l("Planned start"), validators=[Optional()])
     end_date = DateField(_l("Planned end"), validators=[Optional()])
-    communities = MultiCheckboxField(_l("Host communities"), coerce=coerce_id, validate_choice=False)
+    communities = MultiCheckboxField(
+        _l("Host communities"), coerce=coerce_id, validate_choice=False
+    )
 
     def values(self):
-        return {"project_name": self.project_name.data or "", "category_id": self.category_id.data,
-                "period_months": self.period_months.data, "start_date": self.start_date.data,
-                "end_date": self.end_date.data, "communities": self.communities.data or []}
+        return {
+            "project_name": self.project_name.data or "",
+            "category_id": self.category_id.data,
+            "period_months": self.period_months.data,
+            "start_date": self.start_date.data,
+            "end_date": self.end_date.data,
+            "communities": self.communities.data or [],
+        }
 
 
 class BeneficiariesForm(SectionForm):
-    direct_beneficiaries = IntegerField(_l("Direct beneficiaries (people)"),
-                                        validators=[Optional(), NumberRange(min=0, max=10_000_000)])
-    indirect_beneficiaries = IntegerField(_l("Indirect beneficiaries (people)"),
-                                          validators=[Optional(), NumberRange(min=0, max=10_000_000)])
+    direct_beneficiaries = IntegerField(
+        _l("Direct beneficiaries (people)"),
+        validators=[Optional(), NumberRange(min=0, max=10_000_000)],
+    )
+    indirect_beneficiaries = IntegerField(
+        _l("Indirect beneficiaries (people)"),
+        validators=[Optional(), NumberRange(min=0, max=10_000_000)],
+    )
     beneficiary_description = _long(_l("Who they are"), rows=4)
 
     def values(self):
-        return {"direct_beneficiaries": self.direct_beneficiaries.data or 0,
-                "indirect_beneficiaries": self.indirect_beneficiaries.data or 0,
-                "beneficiary_description": self.beneficiary_description.data or ""}
+        return {
+            "direct_beneficiaries": self.direct_beneficiaries.data or 0,
+            "indirect_beneficiaries": self.indirect_beneficiaries.data or 0,
+            "beneficiary_description": self.beneficiary_description.data or "",
+        }
 
 
 class NeedForm(SectionForm):
@@ -100,7 +122,10 @@ class GoalsForm(SectionForm):
     specific_goals = _long(_l("Specific goals"), rows=8)
 
     def values(self):
-        return {"overall_goal": self.overall_goal.data or "", "specific_goals": self.specific_goals.data or ""}
+        return {
+            "overall_goal": self.overall_goal.data or "",
+            "specific_goals": self.specific_goals.data or "",
+        }
 
 
 class MilestoneRow(BaseForm):
@@ -114,8 +139,10 @@ class PlanForm(SectionForm):
     milestones = FieldList(FormField(MilestoneRow), min_entries=1)
 
     def values(self):
-        return {"implementation_plan": self.implementation_plan.data or "",
-                "milestones": [dict(e.form.data) for e in self.milestones.entries]}
+        return {
+            "implementation_plan": self.implementation_plan.data or "",
+            "milestones": [dict(e.form.data) for e in self.milestones.entries],
+        }
 
 
 class FeaturesForm(SectionForm):
@@ -130,12 +157,14 @@ QUALIFICATION_CHOICES = [(q.value, q.value) for q in Qualification]
 
 
 class TeamRow(BaseForm):
-    social_worker_id = SelectField(_l("From the organization's social workers"), coerce=optional_int,
-                                   validate_choice=False)
+    social_worker_id = SelectField(
+        _l("From the organization's social workers"), coerce=optional_int, validate_choice=False
+    )
     name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
     education = StringField(_l("Education"), validators=[Optional(), Length(max=60)])
-    qualification = SelectField(_l("Social-work qualification"), choices=QUALIFICATION_CHOICES,
-                                validate_choice=False)
+    qualification = SelectField(
+        _l("Social-work qualification"), choices=QUALIFICATION_CHOICES, validate_choice=False
+    )
     role = StringField(_l("Role in the project"), validators=[Optional(), Length(max=100)])
 
 
@@ -150,8 +179,11 @@ class BudgetRow(BaseForm):
     rule_id = SelectField(_l("Budget line"), coerce=optional_int, validate_choice=False)
     item = StringField(_l("Item"), validators=[Optional(), Length(max=200)])
     amount = YuanField(_l("Amount (yuan)"))
-    note = StringField(_l("Calculation"), validators=[Optional(), Length(max=500)],
-                       description=_l("e.g. 200元/次 × 12次"))
+    note = StringField(
+        _l("Calculation"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("e.g. 200元/次 × 12次"),
+    )
 
 
 class BudgetForm(SectionForm):
@@ -160,48 +192,84 @@ class BudgetForm(SectionForm):
     cofunding = YuanField(_l("Co-funding (yuan)"))
 
     def values(self):
-        return {"budget_lines": [{"rule_id": e.form.rule_id.data, "item": e.form.item.data,
-                                  "amount_fen": e.form.amount.fen or 0, "note": e.form.note.data}
-                                 for e in self.lines.entries],
-                "requested_fen": self.requested.fen or 0, "cofunding_fen": self.cofunding.fen or 0}
+        return {
+            "budget_lines": [
+                {
+                    "rule_id": e.form.rule_id.data,
+                    "item": e.form.item.data,
+                    "amount_fen": e.form.amount.fen or 0,
+                    "note": e.form.note.data,
+                }
+                for e in self.lines.entries
+            ],
+            "requested_fen": self.requested.fen or 0,
+            "cofunding_fen": self.cofunding.fen or 0,
+        }
 
 
 class SubmitForm(SectionForm):
-    pledge = BooleanField(_l("We pledge that everything in this application is true and complete, and accept "
-                             "the rules of the competition."))
+    pledge = BooleanField(
+        _l(
+            "We pledge that everything in this application is true and complete, and accept "
+            "the rules of the competition."
+        )
+    )
 
     def values(self):
         return {"pledge": bool(self.pledge.data)}
 
 
 SECTION_FORMS = {
-    "project": ProjectForm, "beneficiaries": BeneficiariesForm, "need": NeedForm, "goals": GoalsForm,
-    "plan": PlanForm, "features": FeaturesForm, "team": TeamForm, "budget": BudgetForm, "submit": SubmitForm,
+    "project": ProjectForm,
+    "beneficiaries": BeneficiariesForm,
+    "need": NeedForm,
+    "goals": GoalsForm,
+    "plan": PlanForm,
+    "features": FeaturesForm,
+    "team": TeamForm,
+    "budget": BudgetForm,
+    "submit": SubmitForm,
 }
 
 
 class AttachmentForm(FlaskForm):
-    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))],
-                     description=_l("PDF, images, Word or Excel. The type is checked by the content."))
+    file = FileField(
+        _l("File"),
+        validators=[FileRequired(_l("Choose a file."))],
+        description=_l("PDF, images, Word or Excel. The type is checked by the content."),
+    )
     kind = SelectField(_l("Kind"), choices=[(k.value, k.value) for k in AttachmentKind])
-    identifying = BooleanField(_l("This file identifies our organization (hidden from judges in a blind review)"),
-                               default=True)
-    valid_until = DateField(_l("Valid until"), validators=[Optional()],
-                            description=_l("For a certificate with a term: the last day it is valid. Your next "
-                                           "applications reuse the registration certificate and charter while "
-                                           "they are valid."))
+    identifying = BooleanField(
+        _l("This file identifies our organization (hidden from judges in a blind review)"),
+        default=True,
+    )
+    valid_until = DateField(
+        _l("Valid until"),
+        validators=[Optional()],
+        description=_l(
+            "For a certificate with a term: the last day it is valid. Your next "
+            "applications reuse the registration certificate and charter while "
+            "they are valid."
+        ),
+    )
 
 
 class StartForm(FlaskForm):
-    organization_id = SelectField(_l("Applying organization"), coerce=optional_int, validate_choice=False)
+    organization_id = SelectField(
+        _l("Applying organization"), coerce=optional_int, validate_choice=False
+    )
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    reason = TextAreaField(
+        _l("Reason (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class PassForm(FlaskForm):
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Note (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 def _default_deadline():
@@ -213,13 +281,22 @@ def _default_deadline():
 
 
 class ReturnForm(FlaskForm):
-    reason = TextAreaField(_l("What needs to be amended"), validators=[DataRequired(), Length(max=5000)],
-                           render_kw={"rows": 3})
-    deadline = LocalDateTimeField(_l("Re-submit by (Beijing time)"), validators=[DataRequired()],
-                                  default=_default_deadline,
-                                  description=_l("Pre-filled: one week from today, at 17:00."))
+    reason = TextAreaField(
+        _l("What needs to be amended"),
+        validators=[DataRequired(), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+    deadline = LocalDateTimeField(
+        _l("Re-submit by (Beijing time)"),
+        validators=[DataRequired()],
+        default=_default_deadline,
+        description=_l("Pre-filled: one week from today, at 17:00."),
+    )
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for the rejection"), validators=[DataRequired(), Length(max=5000)],
-                           render_kw={"rows": 3})
+    reason = TextAreaField(
+        _l("Reason for the rejection"),
+        validators=[DataRequired(), Length(max=5000)],
+        render_kw={"rows": 3},
+    )

@@ -52,9 +52,15 @@ LABELS.update(ATTACHMENT_KIND)
 for table in (ORG_TYPE, QUALIFICATION):  # the organizations domain may label these too
     for key, text in table.items():
         LABELS.setdefault(key, text)
-FILTERS.update({"status_badge": lambda status: STATUS_BADGES.get(status, "text-bg-light"),
-                "app_status": app_status_label, "attachment_kind": attachment_kind_label,
-                "org_type": org_type_label, "qualification": qualification_label})
+FILTERS.update(
+    {
+        "status_badge": lambda status: STATUS_BADGES.get(status, "text-bg-light"),
+        "app_status": app_status_label,
+        "attachment_kind": attachment_kind_label,
+        "org_type": org_type_label,
+        "qualification": qualification_label,
+    }
+)
 
 STATUS_BADGES = {
     ApplicationStatus.DRAFT: "text-bg-light border",
@@ -67,5 +73,11 @@ STATUS_BADGES = {
 
 from venture.competitions.labels import BY_TYPE  # noqa: E402
 
-BY_TYPE.update({ApplicationStatus: APPLICATION_STATUS, AttachmentKind: ATTACHMENT_KIND, OrgType: ORG_TYPE,
-                Qualification: QUALIFICATION})
+BY_TYPE.update(
+    {
+        ApplicationStatus: APPLICATION_STATUS,
+        AttachmentKind: ATTACHMENT_KIND,
+        OrgType: ORG_TYPE,
+        Qualification: QUALIFICATION,
+    }
+)

@@ -16,10 +16,10 @@ from venture.orgs.models import Qualification
 
 class ApplicationStatus(enum.StrEnum):
     DRAFT = "draft"
-    SUBMITTED = "submitted"    # waiting for screening (also after a re-submission)
-    RETURNED = "returned"      # returned for amendment, with a reason and a deadline
-    PASSED = "passed"          # eligible: goes to expert review
-    REJECTED = "rejected"      # ineligible, with a reason
+    SUBMITTED = "submitted"  # waiting for screening (also after a re-submission)
+    RETURNED = "returned"  # returned for amendment, with a reason and a deadline
+    PASSED = "passed"  # eligible: goes to expert review
+    REJECTED = "rejected"  # ineligible, with a reason
     WITHDRAWN = "withdrawn"
 
 
@@ -40,18 +40,20 @@ def parse_version(raw) -> int | None:
 
 
 class AttachmentKind(enum.StrEnum):
-    REGISTRATION = "registration"    # 登记证书
-    CHARTER = "charter"              # 章程
-    FINANCIAL = "financial"          # 财务报告 / 审计报告
-    PLAN = "plan"                    # 项目计划书
-    SUPPORT = "support"              # 社区支持函
+    REGISTRATION = "registration"  # 登记证书
+    CHARTER = "charter"  # 章程
+    FINANCIAL = "financial"  # 财务报告 / 审计报告
+    PLAN = "plan"  # 项目计划书
+    SUPPORT = "support"  # 社区支持函
     OTHER = "other"
 
 
 application_community = sa.Table(
     "application_community",
     db.metadata,
-    sa.Column("application_id", sa.ForeignKey("application.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "application_id", sa.ForeignKey("application.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("area_id", sa.ForeignKey("area.id", ondelete="RESTRICT"), primary_key=True),
 )
 
@@ -63,17 +65,24 @@ class Application(TimestampMixin, db.Model):
         sa.Index("ix_application_competition_status", "competition_id", "status"),
         sa.CheckConstraint("requested_fen >= 0", name="requested_non_negative"),
         sa.CheckConstraint("cofunding_fen >= 0", name="cofunding_non_negative"),
-        sa.CheckConstraint("direct_beneficiaries >= 0 AND indirect_beneficiaries >= 0",
-                           name="beneficiaries_non_negative"),
+        sa.CheckConstraint(
+            "direct_beneficiaries >= 0 AND indirect_beneficiaries >= 0",
+            name="beneficiaries_non_negative",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id"), nullable=False, index=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), nullable=False, index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition.id"), nullable=False, index=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id"), nullable=False, index=True
+    )
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id"), index=True)
     code: Mapped[str | None] = mapped_column(sa.String(30))  # GY2026-001, given at first submission
-    status: Mapped[ApplicationStatus] = mapped_column(enum_type(ApplicationStatus, 12), nullable=False,
-                                                      default=ApplicationStatus.DRAFT)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_type(ApplicationStatus, 12), nullable=False, default=ApplicationStatus.DRAFT
+    )
     revision: Mapped[int] = mapped_column(nullable=False, default=0)  # submitted revisions so far
     # Optimistic lock: every save names the version it edited; a stale save is refused.
     version: Mapped[int] = mapped_column(nullable=False, default=1)
@@ -96,7 +105,7 @@ class Application(TimestampMixin, db.Model):
     cofunding_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
     pledge: Mapped[bool] = mapped_column(nullable=False, default=False)
 
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)       # first submission
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first submission
     last_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     resubmit_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -111,19 +120,25 @@ class Application(TimestampMixin, db.Model):
     organization = relationship("Organization")
     category = relationship("Category")
     communities = relationship("Area", secondary=application_community, order_by="Area.name")
-    milestones: Mapped[list[PlanMilestone]] = relationship(back_populates="application",
-                                                           cascade="all, delete-orphan",
-                                                           order_by="PlanMilestone.position")
-    team: Mapped[list[TeamMember]] = relationship(back_populates="application", cascade="all, delete-orphan",
-                                                  order_by="TeamMember.position")
-    budget_lines: Mapped[list[BudgetLine]] = relationship(back_populates="application",
-                                                          cascade="all, delete-orphan",
-                                                          order_by="BudgetLine.position")
-    attachments: Mapped[list[Attachment]] = relationship(back_populates="application",
-                                                         cascade="all, delete-orphan", order_by="Attachment.id")
-    revisions: Mapped[list[ApplicationRevision]] = relationship(back_populates="application",
-                                                                cascade="all, delete-orphan",
-                                                                order_by="ApplicationRevision.number")
+    milestones: Mapped[list[PlanMilestone]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="PlanMilestone.position",
+    )
+    team: Mapped[list[TeamMember]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="TeamMember.position"
+    )
+    budget_lines: Mapped[list[BudgetLine]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="BudgetLine.position"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+    revisions: Mapped[list[ApplicationRevision]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="ApplicationRevision.number",
+    )
 
     @property
     def total_budget_fen(self) -> int:
@@ -141,8 +156,9 @@ class PlanMilestone(db.Model):
     __table_args__ = (sa.CheckConstraint("month >= 1 AND month <= 60", name="month_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     position: Mapped[int] = mapped_column(nullable=False, default=0)
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     month: Mapped[int] = mapped_column(nullable=False)
@@ -155,14 +171,18 @@ class TeamMember(db.Model):
     __tablename__ = "team_member"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     position: Mapped[int] = mapped_column(nullable=False, default=0)
-    social_worker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("social_worker.id", ondelete="SET NULL"))
+    social_worker_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("social_worker.id", ondelete="SET NULL")
+    )
     name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     education: Mapped[str] = mapped_column(sa.String(60), nullable=False, default="")
-    qualification: Mapped[Qualification] = mapped_column(enum_type(Qualification), nullable=False,
-                                                         default=Qualification.NONE)
+    qualification: Mapped[Qualification] = mapped_column(
+        enum_type(Qualification), nullable=False, default=Qualification.NONE
+    )
     role: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
 
     application: Mapped[Application] = relationship(back_populates="team")
@@ -174,8 +194,9 @@ class BudgetLine(db.Model):
     __table_args__ = (sa.CheckConstraint("amount_fen >= 0", name="amount_non_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     rule_id: Mapped[int] = mapped_column(sa.ForeignKey("budget_line_rule.id"), nullable=False)
     position: Mapped[int] = mapped_column(nullable=False, default=0)
     item: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
@@ -190,17 +211,21 @@ class Attachment(db.Model):
     __tablename__ = "attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     stored_file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
-    kind: Mapped[AttachmentKind] = mapped_column(enum_type(AttachmentKind, 15), nullable=False,
-                                                 default=AttachmentKind.OTHER)
+    kind: Mapped[AttachmentKind] = mapped_column(
+        enum_type(AttachmentKind, 15), nullable=False, default=AttachmentKind.OTHER
+    )
     # Identifying attachments are hidden from judges in a blind stage.
     identifying: Mapped[bool] = mapped_column(nullable=False, default=True)
     # The last day the document is valid (a registration certificate's term); None: no end given.
     valid_until: Mapped[date | None] = mapped_column(sa.Date)
     # An organization's document on file, taken from its earlier application instead of uploaded again.
-    reused_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attachment.id", ondelete="SET NULL"))
+    reused_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("attachment.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     application: Mapped[Application] = relationship(back_populates="attachments")
@@ -218,8 +243,9 @@ class ApplicationRevision(db.Model):
     __table_args__ = (sa.UniqueConstraint("application_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     number: Mapped[int] = mapped_column(nullable=False)
     data: Mapped[dict] = mapped_column(sa.JSON, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -19,7 +19,7 @@ HUNDRED = Decimal("100")
 @dataclass(frozen=True)
 class LineRule:
     id: int
-    group: str       # activity / management / tax
+    group: str  # activity / management / tax
     name: str
     cap_pct: Decimal | None
 
@@ -29,8 +29,8 @@ class MoneyRules:
     max_amount_fen: int
     max_share_pct: Decimal
     min_cofunding_pct: Decimal
-    group_caps: dict          # group -> Decimal
-    rules: dict               # rule id -> LineRule
+    group_caps: dict  # group -> Decimal
+    rules: dict  # rule id -> LineRule
     group_labels: dict = field(default_factory=dict)  # group -> label shown to users
 
 
@@ -74,43 +74,99 @@ def rules_of(competition) -> MoneyRules:
         max_amount_fen=competition.max_amount_fen,
         max_share_pct=Decimal(competition.max_share_pct),
         min_cofunding_pct=Decimal(competition.min_cofunding_pct),
-        group_caps={g: Decimal(str(v)) for g, v in (competition.group_caps or {}).items() if v not in (None, "")},
-        rules={r.id: LineRule(r.id, r.line_group.value, r.name,
-                              Decimal(r.max_share_pct) if r.max_share_pct is not None else None)
-               for r in competition.budget_rules},
+        group_caps={
+            g: Decimal(str(v))
+            for g, v in (competition.group_caps or {}).items()
+            if v not in (None, "")
+        },
+        rules={
+            r.id: LineRule(
+                r.id,
+                r.line_group.value,
+                r.name,
+                Decimal(r.max_share_pct) if r.max_share_pct is not None else None,
+            )
+            for r in competition.budget_rules
+        },
         group_labels={g.value: label(g) for g in BudgetGroup},
     )
 
 
-def check_money(rules: MoneyRules, lines: list[Line], requested_fen: int, cofunding_fen: int) -> list[Problem]:
+def check_money(
+    rules: MoneyRules, lines: list[Line], requested_fen: int, cofunding_fen: int
+) -> list[Problem]:
     """Every broken money rule, with a message naming the line, the amount and the cap."""
     problems: list[Problem] = []
     total = sum(line.amount_fen for line in lines)
     if total <= 0:
-        return [Problem("budget_empty", _("The budget table is empty: add its lines with their amounts."))]
+        return [
+            Problem(
+                "budget_empty", _("The budget table is empty: add its lines with their amounts.")
+            )
+        ]
     if any(line.amount_fen < 0 for line in lines):
         problems.append(Problem("negative", _("An amount in the budget table is negative.")))
     if any(line.rule_id not in rules.rules for line in lines):
-        problems.append(Problem("unknown_line", _("A budget line is of a kind this competition does not allow.")))
+        problems.append(
+            Problem(
+                "unknown_line", _("A budget line is of a kind this competition does not allow.")
+            )
+        )
     if requested_fen <= 0:
         problems.append(Problem("requested_missing", _("Enter the amount requested."), "requested"))
     if requested_fen + cofunding_fen != total:
-        problems.append(Problem("sum", _("The amount requested (%(requested)s) plus the co-funding (%(cofunding)s) "
-                                         "must equal the budget total (%(total)s).", requested=yuan(requested_fen),
-                                         cofunding=yuan(cofunding_fen), total=yuan(total)), "cofunding"))
+        problems.append(
+            Problem(
+                "sum",
+                _(
+                    "The amount requested (%(requested)s) plus the co-funding (%(cofunding)s) "
+                    "must equal the budget total (%(total)s).",
+                    requested=yuan(requested_fen),
+                    cofunding=yuan(cofunding_fen),
+                    total=yuan(total),
+                ),
+                "cofunding",
+            )
+        )
     if requested_fen > rules.max_amount_fen:
-        problems.append(Problem("max_amount", _("The amount requested (%(requested)s) is above the maximum of "
-                                                "%(maximum)s per project.", requested=yuan(requested_fen),
-                                                maximum=yuan(rules.max_amount_fen)), "requested"))
+        problems.append(
+            Problem(
+                "max_amount",
+                _(
+                    "The amount requested (%(requested)s) is above the maximum of "
+                    "%(maximum)s per project.",
+                    requested=yuan(requested_fen),
+                    maximum=yuan(rules.max_amount_fen),
+                ),
+                "requested",
+            )
+        )
     if requested_fen * HUNDRED > rules.max_share_pct * total:
-        problems.append(Problem("max_share", _("The amount requested is %(share)s%% of the project budget; at most "
-                                               "%(cap)s%% may be requested.", share=pct(share_of(requested_fen, total), ROUND_UP),
-                                               cap=pct(rules.max_share_pct)), "requested"))
+        problems.append(
+            Problem(
+                "max_share",
+                _(
+                    "The amount requested is %(share)s%% of the project budget; at most "
+                    "%(cap)s%% may be requested.",
+                    share=pct(share_of(requested_fen, total), ROUND_UP),
+                    cap=pct(rules.max_share_pct),
+                ),
+                "requested",
+            )
+        )
     if cofunding_fen * HUNDRED < rules.min_cofunding_pct * total:
-        problems.append(Problem("min_cofunding", _("The co-funding is %(share)s%% of the project budget; at least "
-                                                   "%(minimum)s%% is required.",
-                                                   share=pct(share_of(cofunding_fen, total), ROUND_DOWN),
-                                                   minimum=pct(rules.min_cofunding_pct)), "cofunding"))
+        problems.append(
+            Problem(
+                "min_cofunding",
+                _(
+                    "The co-funding is %(share)s%% of the project budget; at least "
+                    "%(minimum)s%% is required.",
+                    share=pct(share_of(cofunding_fen, total), ROUND_DOWN),
+                    minimum=pct(rules.min_cofunding_pct),
+                ),
+                "cofunding",
+            )
+        )
     by_rule: dict[int, int] = defaultdict(int)
     by_group: dict[str, int] = defaultdict(int)
     for line in lines:
@@ -121,16 +177,36 @@ def check_money(rules: MoneyRules, lines: list[Line], requested_fen: int, cofund
     for rule_id, amount in by_rule.items():
         rule = rules.rules[rule_id]
         if rule.cap_pct is not None and amount * HUNDRED > rule.cap_pct * total:
-            problems.append(Problem("line_cap", _("%(line)s is %(amount)s, %(share)s%% of the budget; the cap is "
-                                                  "%(cap)s%%.", line=rule.name, amount=yuan(amount),
-                                                  share=pct(share_of(amount, total), ROUND_UP), cap=pct(rule.cap_pct))))
+            problems.append(
+                Problem(
+                    "line_cap",
+                    _(
+                        "%(line)s is %(amount)s, %(share)s%% of the budget; the cap is %(cap)s%%.",
+                        line=rule.name,
+                        amount=yuan(amount),
+                        share=pct(share_of(amount, total), ROUND_UP),
+                        cap=pct(rule.cap_pct),
+                    ),
+                )
+            )
     for group, cap in rules.group_caps.items():
         amount = by_group.get(group, 0)
         if amount * HUNDRED > cap * total:
-            names = "、".join(r.name for r in rules.rules.values() if r.group == group and by_rule.get(r.id))
-            problems.append(Problem("group_cap", _("%(group)s (%(lines)s) is %(amount)s, %(share)s%% of the budget; "
-                                                   "the cap is %(cap)s%%.",
-                                                   group=rules.group_labels.get(group, group), lines=names,
-                                                   amount=yuan(amount), share=pct(share_of(amount, total), ROUND_UP),
-                                                   cap=pct(cap))))
+            names = "、".join(
+                r.name for r in rules.rules.values() if r.group == group and by_rule.get(r.id)
+            )
+            problems.append(
+                Problem(
+                    "group_cap",
+                    _(
+                        "%(group)s (%(lines)s) is %(amount)s, %(share)s%% of the budget; "
+                        "the cap is %(cap)s%%.",
+                        group=rules.group_labels.get(group, group),
+                        lines=names,
+                        amount=yuan(amount),
+                        share=pct(share_of(amount, total), ROUND_UP),
+                        cap=pct(cap),
+                    ),
+                )
+            )
     return problems

@@ -16,15 +16,18 @@ def accepting_competitions(now) -> list[Competition]:
     from venture.competitions.models import CompetitionStatus
     from venture.extensions import db
 
-    query = (sa.select(Competition).where(Competition.status == CompetitionStatus.OPEN)
-             .options(selectinload(Competition.stages)).order_by(Competition.year.desc()))
+    query = (
+        sa.select(Competition)
+        .where(Competition.status == CompetitionStatus.OPEN)
+        .options(selectinload(Competition.stages))
+        .order_by(Competition.year.desc())
+    )
     return [c for c in db.session.scalars(query) if services.accepting_applications(c, now)]
 
 
 def _applicant_panel(user):
     if not getattr(user, "is_authenticated", False) or user.is_organizer or user.is_judge:
         return None
-
 
     now = utcnow()
     items = []
@@ -39,14 +42,18 @@ def _applicant_panel(user):
     if not user.is_applicant and not items:
         return None
     open_comps = accepting_competitions(now)
-    return {"template": "applications/_home.html", "todo": items, "open_comps": open_comps, "now": now}
+    return {
+        "template": "applications/_home.html",
+        "todo": items,
+        "open_comps": open_comps,
+        "now": now,
+    }
 
 
 def _public_panel(user):
     """Visitors see the competitions open for applications."""
     if getattr(user, "is_authenticated", False):
         return None
-
 
     comps = accepting_competitions(utcnow())
     return {"template": "competitions/_home_public.html", "comps": comps} if comps else None
@@ -61,15 +68,26 @@ def _organizer_panel(user):
     from venture.competitions.models import CompetitionStatus
     from venture.extensions import db
 
-    comps = list(db.session.scalars(sa.select(Competition).where(Competition.status != CompetitionStatus.ARCHIVED)
-                                    .options(selectinload(Competition.stages))
-                                    .order_by(Competition.year.desc(), Competition.id.desc())))
-    waiting = dict(db.session.execute(
-        sa.select(Application.competition_id, sa.func.count(Application.id))
-        .where(Application.status == ApplicationStatus.SUBMITTED).group_by(Application.competition_id)).all())
+    comps = list(
+        db.session.scalars(
+            sa.select(Competition)
+            .where(Competition.status != CompetitionStatus.ARCHIVED)
+            .options(selectinload(Competition.stages))
+            .order_by(Competition.year.desc(), Competition.id.desc())
+        )
+    )
+    waiting = dict(
+        db.session.execute(
+            sa.select(Application.competition_id, sa.func.count(Application.id))
+            .where(Application.status == ApplicationStatus.SUBMITTED)
+            .group_by(Application.competition_id)
+        ).all()
+    )
     now = utcnow()
-    return {"template": "applications/_home_organizer.html",
-            "comps": [(c, waiting.get(c.id, 0), _stage_now(c, now)) for c in comps]}
+    return {
+        "template": "applications/_home_organizer.html",
+        "comps": [(c, waiting.get(c.id, 0), _stage_now(c, now)) for c in comps],
+    }
 
 
 def _stage_now(competition: Competition, now):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from venture.orgs.policies import is_member
 
-EXTRA_VIEW_RULES: list = []        # (user, application) -> bool
+EXTRA_VIEW_RULES: list = []  # (user, application) -> bool
 EXTRA_ATTACHMENT_RULES: list = []  # (user, attachment) -> bool; should respect attachment.identifying
 
 
@@ -20,8 +20,11 @@ def _organizer(user) -> bool:
 def can_view(user, application) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return (_organizer(user) or is_member(user, application.organization_id)
-            or any(rule(user, application) for rule in EXTRA_VIEW_RULES))
+    return (
+        _organizer(user)
+        or is_member(user, application.organization_id)
+        or any(rule(user, application) for rule in EXTRA_VIEW_RULES)
+    )
 
 
 def can_edit(user, application) -> bool:
@@ -37,5 +40,8 @@ def can_download(user, attachment) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     application = attachment.application
-    return (_organizer(user) or is_member(user, application.organization_id)
-            or any(rule(user, attachment) for rule in EXTRA_ATTACHMENT_RULES))
+    return (
+        _organizer(user)
+        or is_member(user, application.organization_id)
+        or any(rule(user, attachment) for rule in EXTRA_ATTACHMENT_RULES)
+    )

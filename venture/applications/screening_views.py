@@ -32,11 +32,20 @@ def index(competition_id: int):
     counts = eligibility.org_application_counts(comp.id, {a.organization_id for a in page.items})
     rules = rules_of(comp)
     today = today_local()
-    checks = {a.id: eligibility.run_checks(a, today=today, counts=counts, rules=rules) for a in page.items}
-    return render_template("applications/screening_list.html", comp=comp, page=page, filters=filters,
-                           checks=checks, counts=queries.status_counts(comp, filters),
-                           community_groups=queries.community_choices(), statuses=list(ApplicationStatus),
-                           sorts=queries.SORTS)
+    checks = {
+        a.id: eligibility.run_checks(a, today=today, counts=counts, rules=rules) for a in page.items
+    }
+    return render_template(
+        "applications/screening_list.html",
+        comp=comp,
+        page=page,
+        filters=filters,
+        checks=checks,
+        counts=queries.status_counts(comp, filters),
+        community_groups=queries.community_choices(),
+        statuses=list(ApplicationStatus),
+        sorts=queries.SORTS,
+    )
 
 
 @bp.route("/competitions/<int:competition_id>/bulk-pass", methods=["POST"])
@@ -50,16 +59,27 @@ def bulk_pass(competition_id: int):
         result = services.bulk_pass(comp, ids, actor=current_user)
         flash(_("%(n)d application(s) passed.", n=len(result.passed)), "success")
         for app, reason in result.skipped:
-            flash(_("%(code)s was left as it is: %(reason)s", code=app.display_code, reason=reason), "warning")
+            flash(
+                _("%(code)s was left as it is: %(reason)s", code=app.display_code, reason=reason),
+                "warning",
+            )
     return redirect(url_for("screening.index", competition_id=comp.id, **request.args))
 
 
 def _screen_page(app: Application, status: int = 200, **form_overrides):
-    forms_ = {"pass_form": forms.PassForm(prefix="pass"), "return_form": forms.ReturnForm(prefix="ret"),
-              "reject_form": forms.RejectForm(prefix="rej")}
+    forms_ = {
+        "pass_form": forms.PassForm(prefix="pass"),
+        "return_form": forms.ReturnForm(prefix="ret"),
+        "reject_form": forms.RejectForm(prefix="rej"),
+    }
     forms_.update(form_overrides)
-    return render_template("applications/screening_show.html", app=app, checks=services.checklist(app),
-                           now=utcnow(), **forms_), status
+    return render_template(
+        "applications/screening_show.html",
+        app=app,
+        checks=services.checklist(app),
+        now=utcnow(),
+        **forms_,
+    ), status
 
 
 @bp.route("/applications/<int:application_id>")
@@ -88,8 +108,12 @@ def return_(application_id: int):
     form = forms.ReturnForm(prefix="ret")
     if form.validate_on_submit():
         try:
-            services.return_application(app, actor=current_user, reason=form.reason.data,
-                                        deadline=local_to_utc(form.deadline.data))
+            services.return_application(
+                app,
+                actor=current_user,
+                reason=form.reason.data,
+                deadline=local_to_utc(form.deadline.data),
+            )
         except DomainError as error:
             if error.status != 422:
                 raise

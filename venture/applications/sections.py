@@ -16,10 +16,16 @@ class Section:
 
 
 SECTIONS = [
-    Section("project", _l("Project"), ("project_name", "category_id", "period_months", "start_date", "end_date",
-                                        "communities")),
-    Section("beneficiaries", _l("Beneficiaries"), ("direct_beneficiaries", "indirect_beneficiaries",
-                                                   "beneficiary_description")),
+    Section(
+        "project",
+        _l("Project"),
+        ("project_name", "category_id", "period_months", "start_date", "end_date", "communities"),
+    ),
+    Section(
+        "beneficiaries",
+        _l("Beneficiaries"),
+        ("direct_beneficiaries", "indirect_beneficiaries", "beneficiary_description"),
+    ),
     Section("need", _l("Summary and need"), ("summary", "need_analysis")),
     Section("goals", _l("Goals"), ("overall_goal", "specific_goals")),
     Section("plan", _l("Implementation plan"), ("implementation_plan", "milestones")),
@@ -30,10 +36,26 @@ SECTIONS = [
     Section("submit", _l("Pledge and submission"), ("pledge",)),
 ]
 BY_KEY = {s.key: s for s in SECTIONS}
-SCALAR_FIELDS = {"project_name", "category_id", "period_months", "start_date", "end_date", "direct_beneficiaries",
-                 "indirect_beneficiaries", "beneficiary_description", "summary", "need_analysis", "overall_goal",
-                 "specific_goals", "implementation_plan", "features", "risks", "requested_fen", "cofunding_fen",
-                 "pledge"}
+SCALAR_FIELDS = {
+    "project_name",
+    "category_id",
+    "period_months",
+    "start_date",
+    "end_date",
+    "direct_beneficiaries",
+    "indirect_beneficiaries",
+    "beneficiary_description",
+    "summary",
+    "need_analysis",
+    "overall_goal",
+    "specific_goals",
+    "implementation_plan",
+    "features",
+    "risks",
+    "requested_fen",
+    "cofunding_fen",
+    "pledge",
+}
 
 
 def section(key: str) -> Section | None:

@@ -32,19 +32,46 @@ from flask_babel import lazy_gettext as _l
 from venture.db import utcnow
 
 SCHEMA = 1
-TEXT_FIELDS = ["project_name", "category", "period_months", "start_date", "end_date", "direct_beneficiaries",
-               "indirect_beneficiaries", "beneficiary_description", "summary", "need_analysis", "overall_goal",
-               "specific_goals", "implementation_plan", "features", "risks", "requested_fen", "cofunding_fen",
-               "total_budget_fen"]
+TEXT_FIELDS = [
+    "project_name",
+    "category",
+    "period_months",
+    "start_date",
+    "end_date",
+    "direct_beneficiaries",
+    "indirect_beneficiaries",
+    "beneficiary_description",
+    "summary",
+    "need_analysis",
+    "overall_goal",
+    "specific_goals",
+    "implementation_plan",
+    "features",
+    "risks",
+    "requested_fen",
+    "cofunding_fen",
+    "total_budget_fen",
+]
 FIELD_LABELS = {
-    "project_name": _l("Project name"), "category": _l("Category"), "period_months": _l("Period (months)"),
-    "start_date": _l("Start date"), "end_date": _l("End date"), "direct_beneficiaries": _l("Direct beneficiaries"),
-    "indirect_beneficiaries": _l("Indirect beneficiaries"), "beneficiary_description": _l("Beneficiaries"),
-    "summary": _l("Summary"), "need_analysis": _l("Need analysis"), "overall_goal": _l("Overall goal"),
-    "specific_goals": _l("Specific goals"), "implementation_plan": _l("Implementation plan"),
-    "features": _l("Features (innovation, replicability)"), "risks": _l("Risks and controls"),
-    "requested_fen": _l("Amount requested"), "cofunding_fen": _l("Co-funding"),
-    "total_budget_fen": _l("Budget total"), "pledge": _l("Truthfulness pledge"),
+    "project_name": _l("Project name"),
+    "category": _l("Category"),
+    "period_months": _l("Period (months)"),
+    "start_date": _l("Start date"),
+    "end_date": _l("End date"),
+    "direct_beneficiaries": _l("Direct beneficiaries"),
+    "indirect_beneficiaries": _l("Indirect beneficiaries"),
+    "beneficiary_description": _l("Beneficiaries"),
+    "summary": _l("Summary"),
+    "need_analysis": _l("Need analysis"),
+    "overall_goal": _l("Overall goal"),
+    "specific_goals": _l("Specific goals"),
+    "implementation_plan": _l("Implementation plan"),
+    "features": _l("Features (innovation, replicability)"),
+    "risks": _l("Risks and controls"),
+    "requested_fen": _l("Amount requested"),
+    "cofunding_fen": _l("Co-funding"),
+    "total_budget_fen": _l("Budget total"),
+    "pledge": _l("Truthfulness pledge"),
 }
 TABLES = {
     "communities": (_l("Host communities"), ["path"]),
@@ -54,10 +81,20 @@ TABLES = {
     "attachments": (_l("Attachments"), ["kind", "name", "size", "identifying"]),
 }
 COLUMN_LABELS = {
-    "path": _l("Community"), "name": _l("Name"), "month": _l("Month"), "deliverable": _l("Deliverable"),
-    "education": _l("Education"), "qualification": _l("Social-work qualification"), "role": _l("Role in the project"),
-    "line": _l("Budget line"), "item": _l("Item"), "amount_fen": _l("Amount"), "note": _l("Note"),
-    "kind": _l("Kind"), "size": _l("Size"), "identifying": _l("Identifies the applicant"),
+    "path": _l("Community"),
+    "name": _l("Name"),
+    "month": _l("Month"),
+    "deliverable": _l("Deliverable"),
+    "education": _l("Education"),
+    "qualification": _l("Social-work qualification"),
+    "role": _l("Role in the project"),
+    "line": _l("Budget line"),
+    "item": _l("Item"),
+    "amount_fen": _l("Amount"),
+    "note": _l("Note"),
+    "kind": _l("Kind"),
+    "size": _l("Size"),
+    "identifying": _l("Identifies the applicant"),
 }
 # A column's heading where its table means something else by it: a milestone's "name" is
 # the milestone, not a person's name (姓名), and an attachment's is its file name.
@@ -89,35 +126,81 @@ def build_snapshot(app, number: int | None = None) -> dict:
         "frozen_at": utcnow().isoformat(),
         "competition": {"id": comp.id, "name": comp.name, "code_prefix": comp.code_prefix},
         "organization": {
-            "id": org.id, "name": org.name, "uscc": org.uscc, "org_type": org.org_type.value,
-            "registration_date": _iso(org.registration_date), "legal_representative": org.legal_representative,
-            "contact_name": org.contact_name, "contact_phone": org.contact_phone, "rating": org.rating.value,
-            "annual_inspection": org.annual_inspection.value, "party_org": org.party_org.value,
+            "id": org.id,
+            "name": org.name,
+            "uscc": org.uscc,
+            "org_type": org.org_type.value,
+            "registration_date": _iso(org.registration_date),
+            "legal_representative": org.legal_representative,
+            "contact_name": org.contact_name,
+            "contact_phone": org.contact_phone,
+            "rating": org.rating.value,
+            "annual_inspection": org.annual_inspection.value,
+            "party_org": org.party_org.value,
         },
         "project": {
-            "project_name": app.project_name, "category_id": app.category_id,
-            "category": app.category.name if app.category else "", "period_months": app.period_months,
-            "start_date": _iso(app.start_date), "end_date": _iso(app.end_date),
-            "direct_beneficiaries": app.direct_beneficiaries, "indirect_beneficiaries": app.indirect_beneficiaries,
-            "beneficiary_description": app.beneficiary_description, "summary": app.summary,
-            "need_analysis": app.need_analysis, "overall_goal": app.overall_goal,
-            "specific_goals": app.specific_goals, "implementation_plan": app.implementation_plan,
-            "features": app.features, "risks": app.risks, "requested_fen": app.requested_fen,
-            "cofunding_fen": app.cofunding_fen, "total_budget_fen": app.total_budget_fen, "pledge": app.pledge,
+            "project_name": app.project_name,
+            "category_id": app.category_id,
+            "category": app.category.name if app.category else "",
+            "period_months": app.period_months,
+            "start_date": _iso(app.start_date),
+            "end_date": _iso(app.end_date),
+            "direct_beneficiaries": app.direct_beneficiaries,
+            "indirect_beneficiaries": app.indirect_beneficiaries,
+            "beneficiary_description": app.beneficiary_description,
+            "summary": app.summary,
+            "need_analysis": app.need_analysis,
+            "overall_goal": app.overall_goal,
+            "specific_goals": app.specific_goals,
+            "implementation_plan": app.implementation_plan,
+            "features": app.features,
+            "risks": app.risks,
+            "requested_fen": app.requested_fen,
+            "cofunding_fen": app.cofunding_fen,
+            "total_budget_fen": app.total_budget_fen,
+            "pledge": app.pledge,
         },
         "communities": [{"id": c.id, "name": c.name, "path": c.path} for c in app.communities],
-        "milestones": [{"name": m.name, "month": m.month, "deliverable": m.deliverable} for m in app.milestones],
-        "team": [{"name": t.name, "education": t.education, "qualification": t.qualification.value,
-                  "role": t.role, "social_worker_id": t.social_worker_id} for t in app.team],
-        "budget_lines": [{"rule_id": b.rule_id, "group": b.rule.line_group.value, "line": b.rule.name,
-                          "item": b.item, "amount_fen": b.amount_fen, "note": b.note} for b in app.budget_lines],
-        "attachments": [{"stored_file_id": a.stored_file_id, "kind": a.kind.value, "name": a.file.original_name,
-                         "size": a.file.size, "sha256": a.file.sha256, "identifying": a.identifying}
-                        for a in app.attachments],
+        "milestones": [
+            {"name": m.name, "month": m.month, "deliverable": m.deliverable} for m in app.milestones
+        ],
+        "team": [
+            {
+                "name": t.name,
+                "education": t.education,
+                "qualification": t.qualification.value,
+                "role": t.role,
+                "social_worker_id": t.social_worker_id,
+            }
+            for t in app.team
+        ],
+        "budget_lines": [
+            {
+                "rule_id": b.rule_id,
+                "group": b.rule.line_group.value,
+                "line": b.rule.name,
+                "item": b.item,
+                "amount_fen": b.amount_fen,
+                "note": b.note,
+            }
+            for b in app.budget_lines
+        ],
+        "attachments": [
+            {
+                "stored_file_id": a.stored_file_id,
+                "kind": a.kind.value,
+                "name": a.file.original_name,
+                "size": a.file.size,
+                "sha256": a.file.sha256,
+                "identifying": a.identifying,
+            }
+            for a in app.attachments
+        ],
     }
 
 
 # --- differences ----------------------------------------------------------------------------
+
 
 @dataclass
 class FieldDiff:
@@ -132,7 +215,7 @@ class FieldDiff:
 
 @dataclass
 class RowDiff:
-    status: str            # same, changed, added, removed
+    status: str  # same, changed, added, removed
     old: dict | None
     new: dict | None
     changed_columns: set
@@ -175,7 +258,9 @@ def diff_snapshots(old: dict, new: dict) -> dict:
     tables = []
     for key, (title, columns) in TABLES.items():
         rows = _row_diffs(old.get(key, []), new.get(key, []), columns)
-        tables.append(TableDiff(key, str(title), columns, rows, any(r.status != "same" for r in rows)))
+        tables.append(
+            TableDiff(key, str(title), columns, rows, any(r.status != "same" for r in rows))
+        )
     changed = sum(f.changed for f in fields) + sum(t.changed for t in tables)
     return {"fields": fields, "tables": tables, "changed": changed}
 
@@ -184,18 +269,25 @@ def _row_diffs(old_rows: list, new_rows: list, columns: list) -> list[RowDiff]:
     """Rows are matched by their content first, then by position, so an inserted row
     shows as one addition rather than every later row as changed."""
     key = lambda row: tuple(str(row.get(c)) for c in columns)  # noqa: E731
-    matcher = difflib.SequenceMatcher(a=[key(r) for r in old_rows], b=[key(r) for r in new_rows], autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        a=[key(r) for r in old_rows], b=[key(r) for r in new_rows], autojunk=False
+    )
     result = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            result += [RowDiff("same", o, n, set()) for o, n in zip(old_rows[a1:a2], new_rows[b1:b2], strict=True)]
+            result += [
+                RowDiff("same", o, n, set())
+                for o, n in zip(old_rows[a1:a2], new_rows[b1:b2], strict=True)
+            ]
             continue
         olds, news = old_rows[a1:a2], new_rows[b1:b2]
         for i in range(max(len(olds), len(news))):
             o = olds[i] if i < len(olds) else None
             n = news[i] if i < len(news) else None
             if o is not None and n is not None:
-                result.append(RowDiff("changed", o, n, {c for c in columns if o.get(c) != n.get(c)}))
+                result.append(
+                    RowDiff("changed", o, n, {c for c in columns if o.get(c) != n.get(c)})
+                )
             elif o is not None:
                 result.append(RowDiff("removed", o, None, set(columns)))
             else:
@@ -218,7 +310,9 @@ def blind_copy(data: dict) -> dict:
     for member in blind.get("team", []):
         member["name"] = HIDDEN
         member["social_worker_id"] = None
-    blind["attachments"] = [a for a in blind.get("attachments", []) if not a.get("identifying", True)]
+    blind["attachments"] = [
+        a for a in blind.get("attachments", []) if not a.get("identifying", True)
+    ]
     if org_name:
         for key, value in blind.get("project", {}).items():
             if isinstance(value, str):

@@ -71,36 +71,72 @@ def start(competition_id: int):
 def show(application_id: int):
     app = _application(application_id)
     now = utcnow()
-    return render_template("applications/show.html", app=app, now=now, step=next_steps([app], now)[app.id],
-                           verification=verification_note(app.organization, app.competition),
-                           can_edit=policies.can_edit(current_user, app), deadline=services.edit_deadline(app),
-                           withdraw_deadline=services.withdraw_deadline(app),
-                           problems=services.submission_problems(app) if app.status in (
-                               ApplicationStatus.DRAFT, ApplicationStatus.RETURNED) else [])
+    return render_template(
+        "applications/show.html",
+        app=app,
+        now=now,
+        step=next_steps([app], now)[app.id],
+        verification=verification_note(app.organization, app.competition),
+        can_edit=policies.can_edit(current_user, app),
+        deadline=services.edit_deadline(app),
+        withdraw_deadline=services.withdraw_deadline(app),
+        problems=services.submission_problems(app)
+        if app.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+        else [],
+    )
 
 
 # --- editing -------------------------------------------------------------------------------
+
 
 def _initial(app: Application, key: str) -> dict:
     """The section's current values, as the form shows them."""
     from venture.competitions.forms import fen_to_yuan
 
     if key == "project":
-        return {"project_name": app.project_name, "category_id": app.category_id, "period_months": app.period_months,
-                "start_date": app.start_date, "end_date": app.end_date,
-                "communities": [c.id for c in app.communities]}
+        return {
+            "project_name": app.project_name,
+            "category_id": app.category_id,
+            "period_months": app.period_months,
+            "start_date": app.start_date,
+            "end_date": app.end_date,
+            "communities": [c.id for c in app.communities],
+        }
     if key == "plan":
-        rows = [{"name": m.name, "month": m.month, "deliverable": m.deliverable} for m in app.milestones]
-        return {"implementation_plan": app.implementation_plan, "milestones": rows + [{}] * forms.BLANK_ROWS}
+        rows = [
+            {"name": m.name, "month": m.month, "deliverable": m.deliverable} for m in app.milestones
+        ]
+        return {
+            "implementation_plan": app.implementation_plan,
+            "milestones": rows + [{}] * forms.BLANK_ROWS,
+        }
     if key == "team":
-        rows = [{"social_worker_id": t.social_worker_id, "name": t.name, "education": t.education,
-                 "qualification": t.qualification.value, "role": t.role} for t in app.team]
+        rows = [
+            {
+                "social_worker_id": t.social_worker_id,
+                "name": t.name,
+                "education": t.education,
+                "qualification": t.qualification.value,
+                "role": t.role,
+            }
+            for t in app.team
+        ]
         return {"team": rows + [{"qualification": Qualification.NONE.value}] * forms.BLANK_ROWS}
     if key == "budget":
-        rows = [{"rule_id": b.rule_id, "item": b.item, "amount": fen_to_yuan(b.amount_fen), "note": b.note}
-                for b in app.budget_lines]
-        return {"lines": rows + [{}] * forms.BLANK_ROWS, "requested": fen_to_yuan(app.requested_fen),
-                "cofunding": fen_to_yuan(app.cofunding_fen)}
+        rows = [
+            {
+                "rule_id": b.rule_id,
+                "item": b.item,
+                "amount": fen_to_yuan(b.amount_fen),
+                "note": b.note,
+            }
+            for b in app.budget_lines
+        ]
+        return {
+            "lines": rows + [{}] * forms.BLANK_ROWS,
+            "requested": fen_to_yuan(app.requested_fen),
+            "cofunding": fen_to_yuan(app.cofunding_fen),
+        }
     spec = section(key)
     return {name: getattr(app, name) for name in spec.fields}
 
@@ -119,9 +155,15 @@ def _make_form(app: Application, key: str, formdata=None):
 
 def _choices(app: Application, key: str, form) -> None:
     if key == "project":
-        form.category_id.choices = [("", _("— choose —"))] + [(c.id, c.name) for c in app.competition.categories]
+        form.category_id.choices = [("", _("— choose —"))] + [
+            (c.id, c.name) for c in app.competition.categories
+        ]
     elif key == "team":
-        workers = [(w.id, f"{w.name}（{label(w.qualification)}）") for w in app.organization.social_workers if w.active]
+        workers = [
+            (w.id, f"{w.name}（{label(w.qualification)}）")
+            for w in app.organization.social_workers
+            if w.active
+        ]
         for entry in form.team.entries:
             entry.form.social_worker_id.choices = [("", _("— not from the list —"))] + workers
             entry.form.qualification.choices = [(q.value, label(q)) for q in Qualification]
@@ -134,27 +176,64 @@ def _choices(app: Application, key: str, form) -> None:
 def money_config(app: Application) -> dict:
     """The money rules and their messages for the live check in the browser."""
     rules = rules_of(app.competition)
-    marks = {k: "{" + k + "}" for k in ("requested", "cofunding", "total", "maximum", "share", "cap", "minimum",
-                                        "line", "amount", "group", "lines")}
+    marks = {
+        k: "{" + k + "}"
+        for k in (
+            "requested",
+            "cofunding",
+            "total",
+            "maximum",
+            "share",
+            "cap",
+            "minimum",
+            "line",
+            "amount",
+            "group",
+            "lines",
+        )
+    }
     return {
-        "max_amount_fen": rules.max_amount_fen, "max_share_pct": str(rules.max_share_pct),
+        "max_amount_fen": rules.max_amount_fen,
+        "max_share_pct": str(rules.max_share_pct),
         "min_cofunding_pct": str(rules.min_cofunding_pct),
-        "group_caps": {g: str(v) for g, v in rules.group_caps.items()}, "group_labels": rules.group_labels,
-        "rules": {str(r.id): {"group": r.group, "name": r.name, "cap": str(r.cap_pct) if r.cap_pct is not None else None}
-                  for r in rules.rules.values()},
+        "group_caps": {g: str(v) for g, v in rules.group_caps.items()},
+        "group_labels": rules.group_labels,
+        "rules": {
+            str(r.id): {
+                "group": r.group,
+                "name": r.name,
+                "cap": str(r.cap_pct) if r.cap_pct is not None else None,
+            }
+            for r in rules.rules.values()
+        },
         "messages": {
             "empty": _("The budget table is empty: add its lines with their amounts."),
-            "sum": _("The amount requested (%(requested)s) plus the co-funding (%(cofunding)s) must equal the budget "
-                     "total (%(total)s).", **marks),
-            "max_amount": _("The amount requested (%(requested)s) is above the maximum of %(maximum)s per project.",
-                            **marks),
-            "max_share": _("The amount requested is %(share)s%% of the project budget; at most %(cap)s%% may be "
-                           "requested.", **marks),
-            "min_cofunding": _("The co-funding is %(share)s%% of the project budget; at least %(minimum)s%% is "
-                               "required.", **marks),
-            "line_cap": _("%(line)s is %(amount)s, %(share)s%% of the budget; the cap is %(cap)s%%.", **marks),
-            "group_cap": _("%(group)s (%(lines)s) is %(amount)s, %(share)s%% of the budget; the cap is %(cap)s%%.",
-                           **marks),
+            "sum": _(
+                "The amount requested (%(requested)s) plus the co-funding (%(cofunding)s) must equal the budget "
+                "total (%(total)s).",
+                **marks,
+            ),
+            "max_amount": _(
+                "The amount requested (%(requested)s) is above the maximum of %(maximum)s per project.",
+                **marks,
+            ),
+            "max_share": _(
+                "The amount requested is %(share)s%% of the project budget; at most %(cap)s%% may be "
+                "requested.",
+                **marks,
+            ),
+            "min_cofunding": _(
+                "The co-funding is %(share)s%% of the project budget; at least %(minimum)s%% is "
+                "required.",
+                **marks,
+            ),
+            "line_cap": _(
+                "%(line)s is %(amount)s, %(share)s%% of the budget; the cap is %(cap)s%%.", **marks
+            ),
+            "group_cap": _(
+                "%(group)s (%(lines)s) is %(amount)s, %(share)s%% of the budget; the cap is %(cap)s%%.",
+                **marks,
+            ),
             "ok": _("The budget keeps every money rule."),
         },
     }
@@ -165,10 +244,19 @@ def _edit_page(app: Application, key: str, form, status: int = 200, conflict: bo
     by_section = {}
     for p in problems:
         by_section.setdefault(p.field, []).append(p.message)
-    context = {"app": app, "section": section(key), "sections": SECTIONS, "form": form, "problems": problems,
-               "by_section": by_section, "deadline": services.edit_deadline(app), "now": utcnow(),
-               "next_section": next_section(key), "conflict": conflict,
-               "verification": verification_note(app.organization, app.competition)}
+    context = {
+        "app": app,
+        "section": section(key),
+        "sections": SECTIONS,
+        "form": form,
+        "problems": problems,
+        "by_section": by_section,
+        "deadline": services.edit_deadline(app),
+        "now": utcnow(),
+        "next_section": next_section(key),
+        "conflict": conflict,
+        "verification": verification_note(app.organization, app.competition),
+    }
     if key == "project":
         context["community_groups"] = queries.community_choices()
     if key == "budget":
@@ -199,8 +287,9 @@ def edit(application_id: int, section_key: str):
     if request.method == "POST":
         if form.validate():
             try:
-                services.save_section(app, section_key, form.values(), version=form.loaded_version,
-                                      actor=current_user)
+                services.save_section(
+                    app, section_key, form.values(), version=form.loaded_version, actor=current_user
+                )
             except services.StaleEdit as error:
                 flash(str(error.message), "danger")
                 form.version.data = error.current_version
@@ -230,7 +319,9 @@ def autosave(application_id: int, section_key: str):
     payload = request.get_json(silent=True) or {}
     fields = payload.get("fields")
     if not isinstance(fields, dict):
-        return jsonify({"error": {"status": 400, "message": _("The request could not be understood.")}}), 400
+        return jsonify(
+            {"error": {"status": 400, "message": _("The request could not be understood.")}}
+        ), 400
     formdata = MultiDict()
     for name, value in fields.items():
         for item in value if isinstance(value, list) else [value]:
@@ -238,22 +329,45 @@ def autosave(application_id: int, section_key: str):
     form = _make_form(app, section_key, formdata=formdata)
     if not form.validate():
         if form.version.errors:
-            return jsonify({"error": {"status": 400, "message": str(form.version.errors[0]), "field": "version"}}), 400
-        return jsonify({"error": {"status": 422, "message": _("Some fields are not valid; they were not saved."),
-                                  "fields": form.errors}}), 422
+            return jsonify(
+                {
+                    "error": {
+                        "status": 400,
+                        "message": str(form.version.errors[0]),
+                        "field": "version",
+                    }
+                }
+            ), 400
+        return jsonify(
+            {
+                "error": {
+                    "status": 422,
+                    "message": _("Some fields are not valid; they were not saved."),
+                    "fields": form.errors,
+                }
+            }
+        ), 422
     try:
-        services.save_section(app, section_key, form.values(), version=form.loaded_version, actor=current_user)
+        services.save_section(
+            app, section_key, form.values(), version=form.loaded_version, actor=current_user
+        )
     except services.StaleEdit as error:
-        return jsonify({"error": {"status": 409, "message": str(error.message)},
-                        "version": error.current_version}), 409
+        return jsonify(
+            {
+                "error": {"status": 409, "message": str(error.message)},
+                "version": error.current_version,
+            }
+        ), 409
     except DomainError as error:
-        return jsonify({"error": {"status": error.status, "message": str(error.message), "field": error.field}}), \
-            error.status
+        return jsonify(
+            {"error": {"status": error.status, "message": str(error.message), "field": error.field}}
+        ), error.status
     problems = [p.message for p in services.submission_problems(app) if p.field == section_key]
     return jsonify({"version": app.version, "saved_at": utcnow().isoformat(), "problems": problems})
 
 
 # --- attachments -------------------------------------------------------------------------------
+
 
 @bp.route("/<int:application_id>/attachments", methods=["GET", "POST"])
 @signed_in
@@ -263,8 +377,14 @@ def attachments(application_id: int):
     form.kind.choices = [(k.value, label(k)) for k in AttachmentKind]
     if form.validate_on_submit():
         try:
-            services.add_attachment(app, form.file.data, kind=form.kind.data, identifying=form.identifying.data,
-                                    valid_until=form.valid_until.data, actor=current_user)
+            services.add_attachment(
+                app,
+                form.file.data,
+                kind=form.kind.data,
+                identifying=form.identifying.data,
+                valid_until=form.valid_until.data,
+                actor=current_user,
+            )
         except DomainError as error:
             attach_error(form, error)
             return _edit_page(app, "attachments", form, status=error.status)
@@ -285,8 +405,11 @@ def _attachment(app: Application, attachment_id: int) -> Attachment:
 def download(application_id: int, attachment_id: int):
     app = get_or_404(Application, application_id)
     attachment = next((a for a in app.attachments if a.id == attachment_id), None)
-    require(attachment is not None and policies.can_download(current_user, attachment)
-            or (attachment is None and policies.can_view(current_user, app)))
+    require(
+        attachment is not None
+        and policies.can_download(current_user, attachment)
+        or (attachment is None and policies.can_view(current_user, app))
+    )
     if attachment is None:
         raise NotFound()
     return download_file(attachment.file)
@@ -310,8 +433,11 @@ def delete_attachment(application_id: int, attachment_id: int):
 def mark_attachment(application_id: int, attachment_id: int):
     app = _application(application_id, edit=True)
     try:
-        services.set_attachment_identifying(_attachment(app, attachment_id), request.form.get("identifying") == "1",
-                                            actor=current_user)
+        services.set_attachment_identifying(
+            _attachment(app, attachment_id),
+            request.form.get("identifying") == "1",
+            actor=current_user,
+        )
     except DomainError as error:
         flash(str(error.message), "danger")
     return redirect(url_for("applications.attachments", application_id=app.id))
@@ -330,11 +456,17 @@ def reuse_documents(application_id: int):
         if added:
             flash(_("The documents on file have been added to this application."), "success")
         else:
-            flash(_("No document on file fits this application (none valid, or over the size limit)."), "warning")
+            flash(
+                _(
+                    "No document on file fits this application (none valid, or over the size limit)."
+                ),
+                "warning",
+            )
     return redirect(url_for("applications.attachments", application_id=app.id))
 
 
 # --- submitting and withdrawing ------------------------------------------------------------------
+
 
 @bp.route("/<int:application_id>/submit", methods=["POST"])
 @signed_in
@@ -346,7 +478,9 @@ def submit(application_id: int):
             raise ValidationError(form.version.errors[0])
         raise DomainError(_("The form has expired. Reload the page and try again."))
     try:
-        services.save_section(app, "submit", form.values(), version=form.loaded_version, actor=current_user)
+        services.save_section(
+            app, "submit", form.values(), version=form.loaded_version, actor=current_user
+        )
         services.submit_application(app, actor=current_user)
     except services.SubmissionRefused as error:
         for problem in error.problems:
@@ -359,8 +493,14 @@ def submit(application_id: int):
         flash(str(error.message), "danger")
         form.version.data = error.current_version
         return _edit_page(app, "submit", form, status=409, conflict=True)
-    flash(_("Your application %(code)s has been submitted (revision %(n)d).", code=app.code, n=app.revision),
-          "success")
+    flash(
+        _(
+            "Your application %(code)s has been submitted (revision %(n)d).",
+            code=app.code,
+            n=app.revision,
+        ),
+        "success",
+    )
     return redirect(url_for("applications.show", application_id=app.id))
 
 
@@ -377,9 +517,18 @@ def withdraw(application_id: int):
 
 # --- reading: print view, revisions, differences ---------------------------------------------------
 
+
 def _render_data(app: Application, data: dict, *, title: str, revision=None):
-    return render_template("applications/print.html", app=app, data=data, title=title, revision=revision,
-                           field_labels=FIELD_LABELS, tables=TABLES, column_label=column_label)
+    return render_template(
+        "applications/print.html",
+        app=app,
+        data=data,
+        title=title,
+        revision=revision,
+        field_labels=FIELD_LABELS,
+        tables=TABLES,
+        column_label=column_label,
+    )
 
 
 @bp.route("/<int:application_id>/print")
@@ -412,8 +561,15 @@ def diff(application_id: int):
     if old_n not in revisions or new_n not in revisions:
         raise NotFound()
     result = diff_snapshots(revisions[old_n].data, revisions[new_n].data)
-    return render_template("applications/diff.html", app=app, old=revisions[old_n], new=revisions[new_n],
-                           result=result, numbers=sorted(revisions), column_label=column_label)
+    return render_template(
+        "applications/diff.html",
+        app=app,
+        old=revisions[old_n],
+        new=revisions[new_n],
+        result=result,
+        numbers=sorted(revisions),
+        column_label=column_label,
+    )
 
 
 from venture.applications import panels as _panels  # noqa: E402,F401  (home page panels)

@@ -19,7 +19,9 @@ ACTIONS = {
     "account.login": _l("signed in"),
     "account.logout": _l("signed out"),
     "account.sign_out_everywhere": _l("signed out of every other browser"),
-    "account.password_reset_unknown": _l("a password reset was asked for an address without an account"),
+    "account.password_reset_unknown": _l(
+        "a password reset was asked for an address without an account"
+    ),
     "account.password_reset_requested": _l("a password reset was requested for %(object)s"),
     "account.reset_password": _l("reset the password of %(object)s"),
     "account.change_password": _l("changed the password"),
@@ -82,7 +84,9 @@ ACTIONS = {
     "application.attachment_added": _l("attached a file to %(object)s"),
     "application.attachment_removed": _l("removed an attachment of %(object)s"),
     "application.attachment_marked": _l("marked an attachment of %(object)s"),
-    "application.documents_reused": _l("reused the organization's documents on file for %(object)s"),
+    "application.documents_reused": _l(
+        "reused the organization's documents on file for %(object)s"
+    ),
     "application.screening_passed": _l("passed %(object)s in screening"),
     "application.screening_returned": _l("returned %(object)s for amendment"),
     "application.screening_rejected": _l("rejected %(object)s in screening"),

@@ -79,7 +79,9 @@ def entry_content(**fields) -> dict:
 
 
 def canonical_bytes(content: dict) -> bytes:
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 def key_bytes(key: str | bytes) -> bytes:

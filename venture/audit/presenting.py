@@ -23,13 +23,33 @@ from venture.labels import label
 from venture.templating import format_local, format_money
 
 # Objects whose names other names are made of: followed through foreign keys.
-FOLLOW = {"application", "project", "user", "competition", "stage", "organization", "progress_report"}
+FOLLOW = {
+    "application",
+    "project",
+    "user",
+    "competition",
+    "stage",
+    "organization",
+    "progress_report",
+}
 # Fields of changes that hold the id of another object.
 VALUE_REFS = {
-    "application_id": "application", "judge_id": "user", "organization_id": "organization", "project_id": "project",
-    "stage_id": "stage", "snapshot_id": "result_snapshot", "category_id": "category", "community_id": "area",
-    "parent_id": "area", "rubric_id": "rubric", "report_id": "progress_report", "changed_decision_id": "decision",
-    "copied_from": "rubric", "job": "job", "file": "stored_file", "evaluation": "evaluation",
+    "application_id": "application",
+    "judge_id": "user",
+    "organization_id": "organization",
+    "project_id": "project",
+    "stage_id": "stage",
+    "snapshot_id": "result_snapshot",
+    "category_id": "category",
+    "community_id": "area",
+    "parent_id": "area",
+    "rubric_id": "rubric",
+    "report_id": "progress_report",
+    "changed_decision_id": "decision",
+    "copied_from": "rubric",
+    "job": "job",
+    "file": "stored_file",
+    "evaluation": "evaluation",
 }
 # Fields that hold lists of ids (as bare numbers they are counts).
 LIST_REFS = {"judges": "user", "applications": "application"}
@@ -43,8 +63,11 @@ DASH = "—"
 
 @cache
 def _models() -> dict[str, type]:
-    return {m.class_.__tablename__: m.class_ for m in db.Model.registry.mappers
-            if hasattr(m.class_, "__tablename__")}
+    return {
+        m.class_.__tablename__: m.class_
+        for m in db.Model.registry.mappers
+        if hasattr(m.class_, "__tablename__")
+    }
 
 
 @cache
@@ -124,22 +147,36 @@ class Names:
         if table == "project":
             return self._ref_name("application", obj.application_id) or f"#{obj.id}"
         if table == "stage":
-            return " · ".join(filter(None, [self._ref_name("competition", obj.competition_id),
-                                            label(obj.kind)]))
+            return " · ".join(
+                filter(None, [self._ref_name("competition", obj.competition_id), label(obj.kind)])
+            )
         if table == "result_snapshot":
-            owner = (self._ref_name("stage", obj.stage_id) if obj.stage_id
-                     else self._ref_name("competition", obj.competition_id))
+            owner = (
+                self._ref_name("stage", obj.stage_id)
+                if obj.stage_id
+                else self._ref_name("competition", obj.competition_id)
+            )
             return " · ".join(filter(None, [owner, label(obj.kind), f"#{obj.id}"]))
         if table == "stored_file":
             return obj.original_name
         if table == "evaluation":
-            return " · ".join(filter(None, [self._ref_name("project", obj.project_id), label(obj.kind)]))
+            return " · ".join(
+                filter(None, [self._ref_name("project", obj.project_id), label(obj.kind)])
+            )
         own = _own_name(obj)
         if own:
             return own
-        parts = [self._ref_name(t, getattr(obj, c, None)) for c, t in
-                 (("application_id", "application"), ("project_id", "project"), ("report_id", "progress_report"),
-                  ("competition_id", "competition"), ("judge_id", "user"), ("user_id", "user"))]
+        parts = [
+            self._ref_name(t, getattr(obj, c, None))
+            for c, t in (
+                ("application_id", "application"),
+                ("project_id", "project"),
+                ("report_id", "progress_report"),
+                ("competition_id", "competition"),
+                ("judge_id", "user"),
+                ("user_id", "user"),
+            )
+        ]
         parts = [p for p in parts if p]
         if table in ("tranche", "progress_report") and getattr(obj, "number", None):
             parts.append(f"#{obj.number}")
@@ -161,7 +198,10 @@ class Names:
         if obj is None:
             kind = str(NOUNS.get(table, table or ""))
             text = f"{kind} #{ident}".strip() if ident not in (None, "") else kind
-            return escape(text + (" " + _("(deleted)") if ident not in (None, "") and table in _models() else ""))
+            return escape(
+                text
+                + (" " + _("(deleted)") if ident not in (None, "") and table in _models() else "")
+            )
         text = self.name(table, obj)
         if noun:
             text = f"{NOUNS.get(table, table)} {text}"
@@ -190,7 +230,9 @@ LINKS = {
     "competition": lambda o: url_for("competitions.overview", competition_id=o.id),
     "stage": lambda o: url_for("rankings.stage", stage_id=o.id),
     "category": lambda o: url_for("competition_setup.setup", competition_id=o.competition_id),
-    "budget_line_rule": lambda o: url_for("competition_setup.setup", competition_id=o.competition_id),
+    "budget_line_rule": lambda o: url_for(
+        "competition_setup.setup", competition_id=o.competition_id
+    ),
     "rubric": lambda o: url_for("competition_setup.setup", competition_id=o.competition_id),
     "application": lambda o: url_for("applications.show", application_id=o.id),
     "activity_dispute": lambda o: url_for("followup.dispute", dispute_id=o.id),
@@ -198,15 +240,21 @@ LINKS = {
     "judge_tie": lambda o: url_for("judging.judge_detail", user_id=o.judge_id),
     "panel": lambda o: url_for("judging.assignments", stage_id=o.stage_id),
     "assignment": lambda o: url_for("judging.assignments", stage_id=o.stage_id),
-    "score_sheet": lambda o: url_for("judging.application_sheets", stage_id=o.stage_id,
-                                     application_id=o.application_id),
+    "score_sheet": lambda o: url_for(
+        "judging.application_sheets", stage_id=o.stage_id, application_id=o.application_id
+    ),
     "roadshow_session": lambda o: url_for("judging.roadshow_control", session_id=o.id),
-    "roadshow_slot": lambda o: url_for("judging.roadshow_results", session_id=o.session_id, slot_id=o.id),
+    "roadshow_slot": lambda o: url_for(
+        "judging.roadshow_results", session_id=o.session_id, slot_id=o.id
+    ),
     "result_snapshot": lambda o: url_for("rankings.snapshot", snapshot_id=o.id),
     "publication": lambda o: url_for("results.decisions", competition_id=o.competition_id),
-    "decision": lambda o: url_for("results.decision_edit", competition_id=o.competition_id, decision_id=o.id),
-    "objection": lambda o: url_for("results.objection_detail", competition_id=o.competition_id,
-                                   objection_id=o.id),
+    "decision": lambda o: url_for(
+        "results.decision_edit", competition_id=o.competition_id, decision_id=o.id
+    ),
+    "objection": lambda o: url_for(
+        "results.objection_detail", competition_id=o.competition_id, objection_id=o.id
+    ),
     "project": lambda o: url_for("followup.project", project_id=o.id),
     "agreement": _project_page,
     "tranche": _project_page,
@@ -215,12 +263,16 @@ LINKS = {
     "project_milestone": _project_page,
     "recovery_payment": _project_page,
     "evaluation": lambda o: url_for("followup.evaluation", evaluation_id=o.id),
-    "job": lambda o: (url_for("reports.export_job", job_id=o.id) if o.kind == "export"
-                      else url_for("rankings.job_status", job_id=o.id)),
+    "job": lambda o: (
+        url_for("reports.export_job", job_id=o.id)
+        if o.kind == "export"
+        else url_for("rankings.job_status", job_id=o.id)
+    ),
 }
 
 
 # --- values ------------------------------------------------------------------------------
+
 
 @cache
 def _enum_of(table: str, name: str):
@@ -248,7 +300,9 @@ def _unique_enum_values() -> dict[str, object]:
     return {value: texts[0] for value, texts in seen.items() if len(texts) == 1}
 
 
-def readable(table: str, name: str, value, names: Names, viewer, *, in_list: bool = False) -> Markup:
+def readable(
+    table: str, name: str, value, names: Names, viewer, *, in_list: bool = False
+) -> Markup:
     """One stored value as a person reads it."""
     if value is None or value == "" or value == []:
         return escape(DASH)
@@ -257,12 +311,16 @@ def readable(table: str, name: str, value, names: Names, viewer, *, in_list: boo
     if in_list and name in LIST_REFS and isinstance(value, int):
         return names.markup(LIST_REFS[name], value, viewer)
     if isinstance(value, list):
-        shown = Markup("、").join(readable(table, name, v, names, viewer, in_list=True) for v in value[:MAX_ITEMS])
+        shown = Markup("、").join(
+            readable(table, name, v, names, viewer, in_list=True) for v in value[:MAX_ITEMS]
+        )
         more = len(value) - MAX_ITEMS
         return shown + (escape(" " + _("and %(count)d more", count=more)) if more > 0 else "")
     if isinstance(value, dict):
-        return Markup("; ").join(Markup("{}: {}").format(field_label(str(k)), readable(table, str(k), v, names, viewer))
-                                 for k, v in list(value.items())[:MAX_ITEMS])
+        return Markup("; ").join(
+            Markup("{}: {}").format(field_label(str(k)), readable(table, str(k), v, names, viewer))
+            for k, v in list(value.items())[:MAX_ITEMS]
+        )
     if name.endswith("_fen") and isinstance(value, int):
         return escape(format_money(value))
     if name in VALUE_REFS and isinstance(value, int):
@@ -292,6 +350,7 @@ def readable(table: str, name: str, value, names: Names, viewer, *, in_list: boo
 
 # --- entries ------------------------------------------------------------------------------
 
+
 @dataclass
 class FieldChange:
     label: str
@@ -313,14 +372,27 @@ def _changes(entry, names: Names, viewer) -> list[FieldChange]:
     for name, value in (entry.changes or {}).items():
         if name == "refused":
             continue
-        if isinstance(value, list) and len(value) == 2 and not any(isinstance(v, list | dict) for v in value):
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and not any(isinstance(v, list | dict) for v in value)
+        ):
             before, after = value
-            rows.append(FieldChange(field_label(name),
-                                    None if before in (None, "") else readable(entry.object_type, name, before, names,
-                                                                               viewer),
-                                    readable(entry.object_type, name, after, names, viewer)))
+            rows.append(
+                FieldChange(
+                    field_label(name),
+                    None
+                    if before in (None, "")
+                    else readable(entry.object_type, name, before, names, viewer),
+                    readable(entry.object_type, name, after, names, viewer),
+                )
+            )
         else:
-            rows.append(FieldChange(field_label(name), None, readable(entry.object_type, name, value, names, viewer)))
+            rows.append(
+                FieldChange(
+                    field_label(name), None, readable(entry.object_type, name, value, names, viewer)
+                )
+            )
     return rows
 
 
@@ -352,17 +424,26 @@ def present(entries, viewer) -> list[Line]:
             actor = names.markup("user", entry.actor_id, viewer)
         else:
             actor = escape(entry.actor_label or _("The system"))
-        obj = names.markup(entry.object_type, entry.object_id, viewer) if entry.object_type else Markup("")
-        what = escape(action_phrase(entry.action)) % {"object": obj} if "%(object)s" in action_phrase(entry.action) \
+        obj = (
+            names.markup(entry.object_type, entry.object_id, viewer)
+            if entry.object_type
+            else Markup("")
+        )
+        what = (
+            escape(action_phrase(entry.action)) % {"object": obj}
+            if "%(object)s" in action_phrase(entry.action)
             else escape(action_phrase(entry.action))
+        )
         refused = str((entry.changes or {}).get("refused") or "")
         lines.append(Line(entry, actor, Markup(what), refused, _changes(entry, names, viewer)))
     return lines
 
 
 def action_choices() -> list[tuple[str, str]]:
-    return sorted(((code, action_phrase(code).replace("%(object)s", "…")) for code in ACTIONS),
-                  key=lambda pair: pair[1])
+    return sorted(
+        ((code, action_phrase(code).replace("%(object)s", "…")) for code in ACTIONS),
+        key=lambda pair: pair[1],
+    )
 
 
 def noun(table: str) -> str:

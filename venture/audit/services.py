@@ -81,9 +81,16 @@ def _unproxy(value):
     return unwrap() if unwrap is not None else value
 
 
-def record(action: str, obj=None, *, changes: dict | None = None, actor=None,
-           object_type: str | None = None, object_id: str | int | None = None,
-           session: Session | None = None) -> None:
+def record(
+    action: str,
+    obj=None,
+    *,
+    changes: dict | None = None,
+    actor=None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    session: Session | None = None,
+) -> None:
     """Queue an audit entry in the current transaction.
 
     ``obj`` may be a new row without an id yet; the id is read when the entry is
@@ -118,8 +125,12 @@ def _advance_head(session: Session, count: int) -> tuple[int, str]:
     The UPDATE comes first so that it takes the lock (a row lock on PostgreSQL, the
     write lock on SQLite) before anything is read.
     """
-    bump = (sa.update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + count)
-            .returning(AuditHead.seq, AuditHead.hash))
+    bump = (
+        sa.update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + count)
+        .returning(AuditHead.seq, AuditHead.hash)
+    )
     head = session.execute(bump).one_or_none()
     if head is None:
         # The first entry ever: create the head if no concurrent first entry did, then bump.
@@ -148,9 +159,18 @@ def _write_pending(session: Session) -> None:
     for item in pending:
         seq += 1
         object_id = item.object_id or (str(item.obj.id) if item.obj is not None else "")
-        fields = {"seq": seq, "created_at": item.created_at, "actor_id": item.actor_id,
-                  "actor_label": item.actor_label, "action": item.action, "object_type": item.object_type,
-                  "object_id": object_id, "changes": item.changes, "ip": item.ip, "prev_hash": prev_hash}
+        fields = {
+            "seq": seq,
+            "created_at": item.created_at,
+            "actor_id": item.actor_id,
+            "actor_label": item.actor_label,
+            "action": item.action,
+            "object_type": item.object_type,
+            "object_id": object_id,
+            "changes": item.changes,
+            "ip": item.ip,
+            "prev_hash": prev_hash,
+        }
         entry_hash = content_hash(entry_content(**fields), key)
         session.execute(sa.insert(AuditEntry).values(**fields, hash=entry_hash))
         prev_hash = entry_hash
@@ -178,8 +198,14 @@ def record_refusal(action: str, *, object_type: str, object_id, reason: str, act
     The refused intention is rolled back, but the attempt itself must stay on record.
     """
     with Session(db.engine) as own:
-        record(action, object_type=object_type, object_id=object_id,
-               changes={"refused": str(reason)}, actor=actor, session=own)
+        record(
+            action,
+            object_type=object_type,
+            object_id=object_id,
+            changes={"refused": str(reason)},
+            actor=actor,
+            session=own,
+        )
         own.commit()
 
 
@@ -228,8 +254,9 @@ class VerifyResult:
     wrong_key: bool = False  # not one entry checked matches: the key is not the chain's
 
 
-def verify_chain(batch: int = 2000, *, key: str | bytes | None = None,
-                 against: dict[int, str] | None = None) -> VerifyResult:
+def verify_chain(
+    batch: int = 2000, *, key: str | bytes | None = None, against: dict[int, str] | None = None
+) -> VerifyResult:
     """Walk the chain in order and report the first entry that does not match.
 
     ``against`` maps sequence numbers to hashes published earlier: each such entry must
@@ -249,24 +276,40 @@ def verify_chain(batch: int = 2000, *, key: str | bytes | None = None,
             if entry.seq != expected:
                 return VerifyResult(False, count, expected, f"entry {expected} is missing")
             if entry.prev_hash != prev_hash:
-                return VerifyResult(False, count, entry.seq, "its link to the previous entry does not match")
+                return VerifyResult(
+                    False, count, entry.seq, "its link to the previous entry does not match"
+                )
             if entry.computed_hash(key) != entry.hash:
-                return VerifyResult(False, count, entry.seq, "its content does not match its hash",
-                                    wrong_key=entry.seq == 1 and _last_entry_fails(own, key))
+                return VerifyResult(
+                    False,
+                    count,
+                    entry.seq,
+                    "its content does not match its hash",
+                    wrong_key=entry.seq == 1 and _last_entry_fails(own, key),
+                )
             if entry.seq in published and published[entry.seq] != entry.hash:
-                return VerifyResult(False, count, entry.seq,
-                                    f"its hash is not the published {published[entry.seq]}: the chain was "
-                                    "rewritten after that head was published")
+                return VerifyResult(
+                    False,
+                    count,
+                    entry.seq,
+                    f"its hash is not the published {published[entry.seq]}: the chain was "
+                    "rewritten after that head was published",
+                )
             prev_hash = entry.hash
             count += 1
         head = own.get(AuditHead, 1)
     if head is not None and (head.seq != count or head.hash != prev_hash):
-        return VerifyResult(False, count, count + 1,
-                            "the chain ends early: entries after it were removed")
+        return VerifyResult(
+            False, count, count + 1, "the chain ends early: entries after it were removed"
+        )
     beyond = sorted(seq for seq in published if seq > count or seq < 1)
     if beyond:
-        return VerifyResult(False, count, beyond[0],
-                            f"the published entry {beyond[0]} is not in the chain: entries were removed")
+        return VerifyResult(
+            False,
+            count,
+            beyond[0],
+            f"the published entry {beyond[0]} is not in the chain: entries were removed",
+        )
     return VerifyResult(True, count)
 
 

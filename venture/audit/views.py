@@ -38,23 +38,39 @@ def filtered_query(args):
     if args.get("actor"):
         pattern = f"%{args['actor'].strip()}%"
         by_name = sa.select(User.id).where(User.name.ilike(pattern))
-        query = query.where(sa.or_(AuditEntry.actor_label.ilike(pattern), AuditEntry.actor_id.in_(by_name)))
+        query = query.where(
+            sa.or_(AuditEntry.actor_label.ilike(pattern), AuditEntry.actor_id.in_(by_name))
+        )
     start, end = _parse_day(args.get("from")), _parse_day(args.get("to"))
     if start:
         query = query.where(AuditEntry.created_at >= datetime.combine(start, time(), LOCAL_TZ))
     if end:
-        query = query.where(AuditEntry.created_at < datetime.combine(end + timedelta(days=1), time(), LOCAL_TZ))
+        query = query.where(
+            AuditEntry.created_at < datetime.combine(end + timedelta(days=1), time(), LOCAL_TZ)
+        )
     return query
 
 
 @bp.route("/")
 @organizer_only
 def index():
-    page = db.paginate(filtered_query(request.args), page=request.args.get("page", 1, type=page_number),
-                       per_page=50, error_out=False)
-    object_types = db.session.scalars(sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type))
-    return render_template("audit/index.html", page=page, args=request.args,
-                           lines=presenting.present(page.items, current_user),
-                           object_types=sorted(((t, presenting.noun(t)) for t in object_types if t),
-                                               key=lambda pair: pair[1]),
-                           actions=presenting.action_choices(), audit_head=published_head())
+    page = db.paginate(
+        filtered_query(request.args),
+        page=request.args.get("page", 1, type=page_number),
+        per_page=50,
+        error_out=False,
+    )
+    object_types = db.session.scalars(
+        sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
+    )
+    return render_template(
+        "audit/index.html",
+        page=page,
+        args=request.args,
+        lines=presenting.present(page.items, current_user),
+        object_types=sorted(
+            ((t, presenting.noun(t)) for t in object_types if t), key=lambda pair: pair[1]
+        ),
+        actions=presenting.action_choices(),
+        audit_head=published_head(),
+    )

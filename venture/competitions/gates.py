@@ -25,10 +25,17 @@ from venture.db import utcnow
 from venture.extensions import db
 
 BEFORE, OPEN, CLOSED = "before", "open", "closed"
-FOLLOW_UP_STAGES = (StageKind.AGREEMENT, StageKind.IMPLEMENTATION, StageKind.MIDTERM, StageKind.FINAL)
+FOLLOW_UP_STAGES = (
+    StageKind.AGREEMENT,
+    StageKind.IMPLEMENTATION,
+    StageKind.MIDTERM,
+    StageKind.FINAL,
+)
 
 
-def extension_for(stage: Stage, *, user=None, organization_id: int | None = None) -> StageExtension | None:
+def extension_for(
+    stage: Stage, *, user=None, organization_id: int | None = None
+) -> StageExtension | None:
     """The latest extension granted in ``stage`` to this person or organization."""
     conditions = []
     if user is not None and getattr(user, "id", None) is not None:
@@ -37,12 +44,17 @@ def extension_for(stage: Stage, *, user=None, organization_id: int | None = None
         conditions.append(StageExtension.organization_id == organization_id)
     if not conditions or stage.id is None:
         return None
-    return db.session.scalar(sa.select(StageExtension).where(StageExtension.stage_id == stage.id,
-                                                             sa.or_(*conditions))
-                             .order_by(StageExtension.granted_at.desc(), StageExtension.id.desc()).limit(1))
+    return db.session.scalar(
+        sa.select(StageExtension)
+        .where(StageExtension.stage_id == stage.id, sa.or_(*conditions))
+        .order_by(StageExtension.granted_at.desc(), StageExtension.id.desc())
+        .limit(1)
+    )
 
 
-def closes_at_for(stage: Stage, *, user=None, organization_id: int | None = None) -> datetime | None:
+def closes_at_for(
+    stage: Stage, *, user=None, organization_id: int | None = None
+) -> datetime | None:
     """When the stage closes for this person or organization (None: no end)."""
     closes = stage.closes_at
     if closes is None:
@@ -55,11 +67,16 @@ def closes_at_for(stage: Stage, *, user=None, organization_id: int | None = None
 
 def _frozen_by_results(stage: Stage) -> bool:
     competition = stage.competition
-    return stage.kind in SELECTION_STAGES and competition is not None and competition.is_locked_for(stage.kind)
+    return (
+        stage.kind in SELECTION_STAGES
+        and competition is not None
+        and competition.is_locked_for(stage.kind)
+    )
 
 
-def stage_state(stage: Stage, *, user=None, organization_id: int | None = None,
-                now: datetime | None = None) -> str:
+def stage_state(
+    stage: Stage, *, user=None, organization_id: int | None = None, now: datetime | None = None
+) -> str:
     """BEFORE, OPEN or CLOSED for this person (or organization) at ``now``."""
     now = now or utcnow()
     if _frozen_by_results(stage):
@@ -74,8 +91,9 @@ def stage_state(stage: Stage, *, user=None, organization_id: int | None = None,
     return OPEN
 
 
-def stage_is_open(stage: Stage, *, user=None, organization_id: int | None = None,
-                  now: datetime | None = None) -> bool:
+def stage_is_open(
+    stage: Stage, *, user=None, organization_id: int | None = None, now: datetime | None = None
+) -> bool:
     return stage_state(stage, user=user, organization_id=organization_id, now=now) == OPEN
 
 
@@ -85,6 +103,7 @@ def closes_sql():
 
 
 # --- where a competition is now: its status and current stage as people see them -----------
+
 
 def _is_current(stage: Stage, now: datetime) -> bool:
     if stage.opens_at is None or _frozen_by_results(stage):
@@ -114,7 +133,9 @@ def competition_phase(competition, now: datetime | None = None) -> str:
     now = now or utcnow()
     if competition.results_final_at is not None:
         stage = current_stage(competition, now)
-        return "follow_up" if stage is not None and stage.kind in FOLLOW_UP_STAGES else "results_final"
+        return (
+            "follow_up" if stage is not None and stage.kind in FOLLOW_UP_STAGES else "results_final"
+        )
     publicity = competition.stage(StageKind.PUBLICITY)
     if publicity is not None and _is_current(publicity, now):
         return "public_notice"

@@ -81,19 +81,37 @@ def stage_reality(stage) -> list[str]:
     from venture.templating import format_local
 
     notes = []
-    if stage.actual_opens_at is not None and stage.starts_at is not None \
-            and stage.actual_opens_at != stage.starts_at:
-        notes.append(_("planned to open %(plan)s, opened on %(actual)s", plan=format_local(stage.starts_at),
-                       actual=format_local(stage.actual_opens_at)))
+    if (
+        stage.actual_opens_at is not None
+        and stage.starts_at is not None
+        and stage.actual_opens_at != stage.starts_at
+    ):
+        notes.append(
+            _(
+                "planned to open %(plan)s, opened on %(actual)s",
+                plan=format_local(stage.starts_at),
+                actual=format_local(stage.actual_opens_at),
+            )
+        )
     if stage.actual_closes_at is not None and stage.actual_closes_at != stage.ends_at:
         if stage.ends_at is None:
             notes.append(_("closed on %(actual)s", actual=format_local(stage.actual_closes_at)))
         elif stage.actual_closes_at < stage.ends_at:
-            notes.append(_("planned to close %(plan)s, closed early on %(actual)s", plan=format_local(stage.ends_at),
-                           actual=format_local(stage.actual_closes_at)))
+            notes.append(
+                _(
+                    "planned to close %(plan)s, closed early on %(actual)s",
+                    plan=format_local(stage.ends_at),
+                    actual=format_local(stage.actual_closes_at),
+                )
+            )
         else:
-            notes.append(_("planned to close %(plan)s, extended to %(actual)s", plan=format_local(stage.ends_at),
-                           actual=format_local(stage.actual_closes_at)))
+            notes.append(
+                _(
+                    "planned to close %(plan)s, extended to %(actual)s",
+                    plan=format_local(stage.ends_at),
+                    actual=format_local(stage.actual_closes_at),
+                )
+            )
     return notes
 
 
@@ -111,13 +129,24 @@ group_label = _lookup(BUDGET_GROUP)
 LABELS.update(COMPETITION_STATUS)
 LABELS.update(STAGE_KIND)
 LABELS.update(BUDGET_GROUP)
-FILTERS.update({"competition_status": competition_status_label, "stage_label": stage_label,
-                "group_label": group_label, "competition_phase": competition_phase_label,
-                "current_stage": current_stage_label, "stage_reality": stage_reality,
-                "closes_for": closes_for})
+FILTERS.update(
+    {
+        "competition_status": competition_status_label,
+        "stage_label": stage_label,
+        "group_label": group_label,
+        "competition_phase": competition_phase_label,
+        "current_stage": current_stage_label,
+        "stage_reality": stage_reality,
+        "closes_for": closes_for,
+    }
+)
 
 # enum type -> its own table, so equal values of different enums never mix
-BY_TYPE: dict = {CompetitionStatus: COMPETITION_STATUS, StageKind: STAGE_KIND, BudgetGroup: BUDGET_GROUP}
+BY_TYPE: dict = {
+    CompetitionStatus: COMPETITION_STATUS,
+    StageKind: STAGE_KIND,
+    BudgetGroup: BUDGET_GROUP,
+}
 
 
 def label_of(value) -> str:

@@ -13,10 +13,22 @@ from venture.competitions.models import StageKind
 from venture.errors import Locked
 
 
-def ensure_unlocked(competition, *, action: str, object_type: str, object_id, actor=None,
-                    stage_kind: StageKind | None = None) -> None:
+def ensure_unlocked(
+    competition,
+    *,
+    action: str,
+    object_type: str,
+    object_id,
+    actor=None,
+    stage_kind: StageKind | None = None,
+) -> None:
     if competition is not None and competition.is_locked_for(stage_kind):
         error = Locked()
-        record_refusal(action, object_type=object_type, object_id=object_id, reason=str(error.message),
-                       actor=actor)
+        record_refusal(
+            action,
+            object_type=object_type,
+            object_id=object_id,
+            reason=str(error.message),
+            actor=actor,
+        )
         raise error

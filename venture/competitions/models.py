@@ -15,21 +15,21 @@ from venture.extensions import db
 
 
 class CompetitionStatus(enum.StrEnum):
-    DRAFT = "draft"        # being set up; invisible to applicants
-    OPEN = "open"          # listed; applications accepted inside the application window
+    DRAFT = "draft"  # being set up; invisible to applicants
+    OPEN = "open"  # listed; applications accepted inside the application window
     ARCHIVED = "archived"  # finished and closed
 
 
 class StageKind(enum.StrEnum):
-    APPLICATION = "application"        # 申报
-    SCREENING = "screening"            # 资格审查
-    ONLINE_REVIEW = "online_review"    # 专家评审
-    ROADSHOW = "roadshow"              # 路演
-    PUBLICITY = "publicity"            # 公示
-    AGREEMENT = "agreement"            # 签约
+    APPLICATION = "application"  # 申报
+    SCREENING = "screening"  # 资格审查
+    ONLINE_REVIEW = "online_review"  # 专家评审
+    ROADSHOW = "roadshow"  # 路演
+    PUBLICITY = "publicity"  # 公示
+    AGREEMENT = "agreement"  # 签约
     IMPLEMENTATION = "implementation"  # 项目实施
-    MIDTERM = "midterm"                # 中期评估
-    FINAL = "final"                    # 结项评估
+    MIDTERM = "midterm"  # 中期评估
+    FINAL = "final"  # 结项评估
 
 
 STAGE_ORDER = list(StageKind)
@@ -37,8 +37,13 @@ SCORING_STAGES = (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW, StageKind.MIDTERM
 # The follow-up's evaluations: they happen after the results are final and do not feed them.
 EVALUATION_STAGES = (StageKind.MIDTERM, StageKind.FINAL)
 # The stages that choose the funded projects: closed for good once the results are final.
-SELECTION_STAGES = (StageKind.APPLICATION, StageKind.SCREENING, StageKind.ONLINE_REVIEW, StageKind.ROADSHOW,
-                    StageKind.PUBLICITY)
+SELECTION_STAGES = (
+    StageKind.APPLICATION,
+    StageKind.SCREENING,
+    StageKind.ONLINE_REVIEW,
+    StageKind.ROADSHOW,
+    StageKind.PUBLICITY,
+)
 
 
 class Method(enum.StrEnum):
@@ -55,13 +60,13 @@ class FundingMode(enum.StrEnum):
 
 
 class PanelMode(enum.StrEnum):
-    ALL = "all"                    # every judge of the stage's pool may get any application
+    ALL = "all"  # every judge of the stage's pool may get any application
     PER_CATEGORY = "per_category"  # one panel per category
 
 
 class AdvanceRule(enum.StrEnum):
     NONE = "none"
-    TOP_N = "top_n"          # top N per category
+    TOP_N = "top_n"  # top N per category
     THRESHOLD = "threshold"  # score ≥ threshold
 
 
@@ -71,9 +76,9 @@ class ReportPeriod(enum.StrEnum):
 
 
 class BudgetGroup(enum.StrEnum):
-    ACTIVITY = "activity"      # 业务活动费
+    ACTIVITY = "activity"  # 业务活动费
     MANAGEMENT = "management"  # 管理费用
-    TAX = "tax"                # 税费
+    TAX = "tax"  # 税费
 
 
 MAX_PUBLICITY_DAYS = 60  # the longest public notice (公示) a competition may set
@@ -99,16 +104,26 @@ class Competition(TimestampMixin, db.Model):
     theme: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
-    status: Mapped[CompetitionStatus] = mapped_column(enum_type(CompetitionStatus, 10), nullable=False,
-                                                      default=CompetitionStatus.DRAFT, index=True)
+    status: Mapped[CompetitionStatus] = mapped_column(
+        enum_type(CompetitionStatus, 10),
+        nullable=False,
+        default=CompetitionStatus.DRAFT,
+        index=True,
+    )
     code_prefix: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     next_application_seq: Mapped[int] = mapped_column(nullable=False, default=1)
 
     # money rules
     max_amount_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=10_000_000)
-    max_share_pct: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False, default=Decimal("60"))
-    min_cofunding_pct: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False, default=Decimal("0"))
-    group_caps: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)  # {"management": "10"}
+    max_share_pct: Mapped[Decimal] = mapped_column(
+        sa.Numeric(5, 2), nullable=False, default=Decimal("60")
+    )
+    min_cofunding_pct: Mapped[Decimal] = mapped_column(
+        sa.Numeric(5, 2), nullable=False, default=Decimal("0")
+    )
+    group_caps: Mapped[dict] = mapped_column(
+        sa.JSON, nullable=False, default=dict
+    )  # {"management": "10"}
     forbidden_items: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
 
     # eligibility rules
@@ -123,36 +138,53 @@ class Competition(TimestampMixin, db.Model):
     max_total_mb: Mapped[int] = mapped_column(nullable=False, default=100)
 
     # results and follow-up settings
-    funding_mode: Mapped[FundingMode] = mapped_column(enum_type(FundingMode, 10), nullable=False,
-                                                      default=FundingMode.SKIP)
+    funding_mode: Mapped[FundingMode] = mapped_column(
+        enum_type(FundingMode, 10), nullable=False, default=FundingMode.SKIP
+    )
     publicity_days: Mapped[int] = mapped_column(nullable=False, default=7)
-    report_period: Mapped[ReportPeriod] = mapped_column(enum_type(ReportPeriod, 10), nullable=False,
-                                                        default=ReportPeriod.QUARTERLY)
-    tranche_plan: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=default_tranche_plan)
-    eval_pass_mark: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False, default=Decimal("60"))
-    grade_a_min: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False, default=Decimal("85"))
-    grade_b_min: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False, default=Decimal("60"))
+    report_period: Mapped[ReportPeriod] = mapped_column(
+        enum_type(ReportPeriod, 10), nullable=False, default=ReportPeriod.QUARTERLY
+    )
+    tranche_plan: Mapped[list] = mapped_column(
+        sa.JSON, nullable=False, default=default_tranche_plan
+    )
+    eval_pass_mark: Mapped[Decimal] = mapped_column(
+        sa.Numeric(5, 2), nullable=False, default=Decimal("60")
+    )
+    grade_a_min: Mapped[Decimal] = mapped_column(
+        sa.Numeric(5, 2), nullable=False, default=Decimal("85")
+    )
+    grade_b_min: Mapped[Decimal] = mapped_column(
+        sa.Numeric(5, 2), nullable=False, default=Decimal("60")
+    )
 
     results_final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     results_finalized_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     area = relationship("Area")
-    stages: Mapped[list[Stage]] = relationship(back_populates="competition", cascade="all, delete-orphan",
-                                               order_by="Stage.position")
-    categories: Mapped[list[Category]] = relationship(back_populates="competition", cascade="all, delete-orphan",
-                                                      order_by="Category.position")
-    budget_rules: Mapped[list[BudgetLineRule]] = relationship(back_populates="competition",
-                                                              cascade="all, delete-orphan",
-                                                              order_by="BudgetLineRule.position")
-    rubrics: Mapped[list[Rubric]] = relationship(back_populates="competition", cascade="all, delete-orphan",
-                                                 order_by="Rubric.id")
+    stages: Mapped[list[Stage]] = relationship(
+        back_populates="competition", cascade="all, delete-orphan", order_by="Stage.position"
+    )
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="competition", cascade="all, delete-orphan", order_by="Category.position"
+    )
+    budget_rules: Mapped[list[BudgetLineRule]] = relationship(
+        back_populates="competition",
+        cascade="all, delete-orphan",
+        order_by="BudgetLineRule.position",
+    )
+    rubrics: Mapped[list[Rubric]] = relationship(
+        back_populates="competition", cascade="all, delete-orphan", order_by="Rubric.id"
+    )
 
     __table_args__ = (
         sa.UniqueConstraint("code_prefix"),
         sa.CheckConstraint("max_amount_fen > 0", name="max_amount_positive"),
         sa.CheckConstraint("max_share_pct > 0 AND max_share_pct <= 100", name="max_share_range"),
-        sa.CheckConstraint("min_cofunding_pct >= 0 AND min_cofunding_pct <= 100", name="cofunding_range"),
+        sa.CheckConstraint(
+            "min_cofunding_pct >= 0 AND min_cofunding_pct <= 100", name="cofunding_range"
+        ),
         sa.CheckConstraint("max_applications_per_org >= 1", name="max_apps_positive"),
         sa.CheckConstraint("publicity_days >= 1", name="publicity_days_positive"),
     )
@@ -177,15 +209,18 @@ class Stage(db.Model):
     __tablename__ = "stage"
     __table_args__ = (
         sa.UniqueConstraint("competition_id", "kind"),
-        sa.CheckConstraint("ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at", name="dates_ordered"),
+        sa.CheckConstraint(
+            "ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at", name="dates_ordered"
+        ),
         sa.CheckConstraint("judges_per_application >= 1", name="k_positive"),
         sa.CheckConstraint("trim_k >= 0", name="trim_non_negative"),
         sa.CheckConstraint("weight >= 0 AND weight <= 1", name="weight_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     kind: Mapped[StageKind] = mapped_column(enum_type(StageKind), nullable=False)
     position: Mapped[int] = mapped_column(nullable=False, default=0)
     # The plan, as set up; the organizer's controls (open now, close now, extend for
@@ -201,15 +236,22 @@ class Stage(db.Model):
     max_load: Mapped[int | None] = mapped_column()
     anchor_count: Mapped[int] = mapped_column(nullable=False, default=0)
     assignment_seed: Mapped[int] = mapped_column(nullable=False, default=2026)
-    panel_mode: Mapped[PanelMode] = mapped_column(enum_type(PanelMode, 15), nullable=False, default=PanelMode.ALL)
+    panel_mode: Mapped[PanelMode] = mapped_column(
+        enum_type(PanelMode, 15), nullable=False, default=PanelMode.ALL
+    )
     blind: Mapped[bool] = mapped_column(nullable=False, default=False)
     reveal_after_close: Mapped[bool] = mapped_column(nullable=False, default=False)
-    method: Mapped[Method] = mapped_column(enum_type(Method, 10), nullable=False, default=Method.TRIMMED)
+    method: Mapped[Method] = mapped_column(
+        enum_type(Method, 10), nullable=False, default=Method.TRIMMED
+    )
     trim_k: Mapped[int] = mapped_column(nullable=False, default=1)
-    disagreement_threshold: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), nullable=False, default=Decimal("20"))
+    disagreement_threshold: Mapped[Decimal] = mapped_column(
+        sa.Numeric(6, 2), nullable=False, default=Decimal("20")
+    )
     weight: Mapped[Decimal] = mapped_column(sa.Numeric(4, 3), nullable=False, default=Decimal("0"))
-    advance_rule: Mapped[AdvanceRule] = mapped_column(enum_type(AdvanceRule, 10), nullable=False,
-                                                      default=AdvanceRule.NONE)
+    advance_rule: Mapped[AdvanceRule] = mapped_column(
+        enum_type(AdvanceRule, 10), nullable=False, default=AdvanceRule.NONE
+    )
     advance_top_n: Mapped[int | None] = mapped_column()
     advance_threshold: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
     # e.g. [{"kind": "stage", "stage": "online_review"}, {"kind": "criterion", "name": "需求分析"},
@@ -248,7 +290,9 @@ class Stage(db.Model):
 
     def is_open_at(self, now: datetime) -> bool:
         """Open for everyone at ``now`` (the reality; per-person extensions: gates.stage_is_open)."""
-        return (self.opens_at is None or now >= self.opens_at) and (self.closes_at is None or now < self.closes_at)
+        return (self.opens_at is None or now >= self.opens_at) and (
+            self.closes_at is None or now < self.closes_at
+        )
 
     def has_ended(self, now: datetime) -> bool:
         return self.closes_at is not None and now >= self.closes_at
@@ -260,13 +304,19 @@ class StageExtension(db.Model):
 
     __tablename__ = "stage_extension"
     __table_args__ = (
-        sa.CheckConstraint("(user_id IS NULL) <> (organization_id IS NULL)", name="one_beneficiary"),
+        sa.CheckConstraint(
+            "(user_id IS NULL) <> (organization_id IS NULL)", name="one_beneficiary"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stage.id", ondelete="CASCADE"), nullable=False, index=True)
+    stage_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("stage.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
-    organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"))
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE")
+    )
     until: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     reason: Mapped[str] = mapped_column(sa.Text, nullable=False)
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
@@ -287,8 +337,9 @@ class Category(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     budget_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
@@ -304,13 +355,16 @@ class BudgetLineRule(db.Model):
     __tablename__ = "budget_line_rule"
     __table_args__ = (
         sa.UniqueConstraint("competition_id", "line_group", "name"),
-        sa.CheckConstraint("max_share_pct IS NULL OR (max_share_pct > 0 AND max_share_pct <= 100)",
-                           name="cap_range"),
+        sa.CheckConstraint(
+            "max_share_pct IS NULL OR (max_share_pct > 0 AND max_share_pct <= 100)",
+            name="cap_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     line_group: Mapped[BudgetGroup] = mapped_column(enum_type(BudgetGroup, 12), nullable=False)
     name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     max_share_pct: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
@@ -326,8 +380,9 @@ class Rubric(db.Model):
     __table_args__ = (sa.UniqueConstraint("competition_id", "name", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
     stage_kind: Mapped[StageKind] = mapped_column(enum_type(StageKind), nullable=False)
     version: Mapped[int] = mapped_column(nullable=False, default=1)
@@ -335,8 +390,9 @@ class Rubric(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     competition: Mapped[Competition] = relationship(back_populates="rubrics")
-    criteria: Mapped[list[RubricCriterion]] = relationship(back_populates="rubric", cascade="all, delete-orphan",
-                                                           order_by="RubricCriterion.position")
+    criteria: Mapped[list[RubricCriterion]] = relationship(
+        back_populates="rubric", cascade="all, delete-orphan", order_by="RubricCriterion.position"
+    )
 
     @property
     def total_max(self) -> Decimal:
@@ -351,7 +407,9 @@ class RubricCriterion(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rubric_id: Mapped[int] = mapped_column(sa.ForeignKey("rubric.id", ondelete="CASCADE"), nullable=False, index=True)
+    rubric_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("rubric.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     position: Mapped[int] = mapped_column(nullable=False, default=0)
     name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")

@@ -27,4 +27,9 @@ def rubric_in_use(rubric) -> bool:
     """A rubric is frozen once any score sheet was written against it."""
     from venture.judging.models import ScoreSheet
 
-    return db.session.scalar(sa.select(ScoreSheet.id).where(ScoreSheet.rubric_id == rubric.id).limit(1)) is not None
+    return (
+        db.session.scalar(
+            sa.select(ScoreSheet.id).where(ScoreSheet.rubric_id == rubric.id).limit(1)
+        )
+        is not None
+    )

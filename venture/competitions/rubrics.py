@@ -25,11 +25,21 @@ RUBRIC_TOTAL = Decimal("100")
 
 
 def _ensure_rubric_editable(rubric: Rubric, actor, action: str) -> None:
-    ensure_unlocked(rubric.competition, action=action, object_type="rubric", object_id=rubric.id, actor=actor,
-                    stage_kind=rubric.stage_kind)
+    ensure_unlocked(
+        rubric.competition,
+        action=action,
+        object_type="rubric",
+        object_id=rubric.id,
+        actor=actor,
+        stage_kind=rubric.stage_kind,
+    )
     if rubric.id is not None and policies.rubric_in_use(rubric):
-        raise Conflict(_("Score sheets already use this rubric, so it can no longer change. "
-                         "Copy it to a new version instead."))
+        raise Conflict(
+            _(
+                "Score sheets already use this rubric, so it can no longer change. "
+                "Copy it to a new version instead."
+            )
+        )
 
 
 @service
@@ -40,14 +50,27 @@ def create_rubric(competition: Competition, *, actor, name: str, stage_kind) -> 
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Enter a name."), field="name")
-    ensure_unlocked(competition, action="rubric.created", object_type="competition", object_id=competition.id,
-                    actor=actor, stage_kind=kind)
+    ensure_unlocked(
+        competition,
+        action="rubric.created",
+        object_type="competition",
+        object_id=competition.id,
+        actor=actor,
+        stage_kind=kind,
+    )
     if any(r.name == name for r in competition.rubrics):
-        raise ValidationError(_("There is already a rubric named %(name)s.", name=name), field="name")
+        raise ValidationError(
+            _("There is already a rubric named %(name)s.", name=name), field="name"
+        )
     rubric = Rubric(name=name, stage_kind=kind, version=1)
     competition.rubrics.append(rubric)
     db.session.flush()
-    record("rubric.created", rubric, actor=actor, changes={"name": [None, name], "stage_kind": [None, kind.value]})
+    record(
+        "rubric.created",
+        rubric,
+        actor=actor,
+        changes={"name": [None, name], "stage_kind": [None, kind.value]},
+    )
     return rubric
 
 
@@ -65,7 +88,9 @@ def criteria_problems(criteria: list[dict]) -> list[str]:
         problems.append(_("Every maximum must be more than zero."))
     total = sum((c["max_score"] or Decimal("0") for c in criteria), Decimal("0"))
     if total != RUBRIC_TOTAL:
-        problems.append(_("The maxima add up to %(sum)s; they must add up to 100.", sum=_plain(total)))
+        problems.append(
+            _("The maxima add up to %(sum)s; they must add up to 100.", sum=_plain(total))
+        )
     return problems
 
 
@@ -78,14 +103,26 @@ def save_rubric(rubric: Rubric, *, actor, name: str, criteria: list[dict]) -> Ru
     """Replace the rubric's criteria: ``criteria`` is an ordered list of
     {"name", "description", "max_score" (Decimal), "allow_na"}."""
     _ensure_rubric_editable(rubric, actor, "rubric.changed")
-    criteria = [{"name": (c.get("name") or "").strip(), "description": (c.get("description") or "").strip(),
-                 "max_score": c.get("max_score"), "allow_na": bool(c.get("allow_na"))} for c in criteria]
+    criteria = [
+        {
+            "name": (c.get("name") or "").strip(),
+            "description": (c.get("description") or "").strip(),
+            "max_score": c.get("max_score"),
+            "allow_na": bool(c.get("allow_na")),
+        }
+        for c in criteria
+    ]
     problems = criteria_problems(criteria)
     if problems:
         raise ValidationError(" ".join(problems), field="criteria")
     name = (name or "").strip() or rubric.name
-    if any(r.name == name and r.version == rubric.version and r is not rubric for r in rubric.competition.rubrics):
-        raise ValidationError(_("There is already a rubric named %(name)s.", name=name), field="name")
+    if any(
+        r.name == name and r.version == rubric.version and r is not rubric
+        for r in rubric.competition.rubrics
+    ):
+        raise ValidationError(
+            _("There is already a rubric named %(name)s.", name=name), field="name"
+        )
     before = _rubric_state(rubric)
     rubric.name = name
     rubric.criteria.clear()
@@ -107,16 +144,36 @@ def _rubric_state(rubric: Rubric) -> list:
 def copy_rubric(rubric: Rubric, *, actor) -> Rubric:
     """A new, editable version of a rubric (the old one stays for its sheets)."""
     competition = rubric.competition
-    ensure_unlocked(competition, action="rubric.copied", object_type="rubric", object_id=rubric.id, actor=actor,
-                    stage_kind=rubric.stage_kind)
+    ensure_unlocked(
+        competition,
+        action="rubric.copied",
+        object_type="rubric",
+        object_id=rubric.id,
+        actor=actor,
+        stage_kind=rubric.stage_kind,
+    )
     version = max(r.version for r in competition.rubrics if r.name == rubric.name) + 1
-    copy = Rubric(name=rubric.name, stage_kind=rubric.stage_kind, version=version, copied_from_id=rubric.id)
+    copy = Rubric(
+        name=rubric.name, stage_kind=rubric.stage_kind, version=version, copied_from_id=rubric.id
+    )
     for c in rubric.criteria:
-        copy.criteria.append(RubricCriterion(position=c.position, name=c.name, description=c.description,
-                                             max_score=c.max_score, allow_na=c.allow_na))
+        copy.criteria.append(
+            RubricCriterion(
+                position=c.position,
+                name=c.name,
+                description=c.description,
+                max_score=c.max_score,
+                allow_na=c.allow_na,
+            )
+        )
     competition.rubrics.append(copy)
     db.session.flush()
-    record("rubric.copied", copy, actor=actor, changes={"copied_from": [None, rubric.id], "version": [None, version]})
+    record(
+        "rubric.copied",
+        copy,
+        actor=actor,
+        changes={"copied_from": [None, rubric.id], "version": [None, version]},
+    )
     return copy
 
 
@@ -130,5 +187,3 @@ def delete_rubric(rubric: Rubric, *, actor) -> None:
         if copy.copied_from_id == rubric.id:
             copy.copied_from_id = None  # its copies stay; the original they came from is gone
     rubric.competition.rubrics.remove(rubric)
-
-

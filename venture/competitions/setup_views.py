@@ -75,7 +75,7 @@ def _after_save(comp: Competition, section: str):
     section of the setup (one click less per section); afterwards, back to the same one."""
     keys = [key for key, _endpoint in SECTIONS]
     endpoint = dict(SECTIONS)[section]
-    if comp.status == CompetitionStatus.DRAFT and section in keys[:keys.index("open")]:
+    if comp.status == CompetitionStatus.DRAFT and section in keys[: keys.index("open")]:
         endpoint = SECTIONS[keys.index(section) + 1][1]
     return redirect(url_for(endpoint, competition_id=comp.id))
 
@@ -170,8 +170,12 @@ def stages(competition_id: int):
             )
             for kind in STAGE_ORDER
         }
-        if attempt(form, lambda: services.update_stage_dates(comp, dates, actor=current_user,
-                                                             shift_later=form.shift_later.data)):
+        if attempt(
+            form,
+            lambda: services.update_stage_dates(
+                comp, dates, actor=current_user, shift_later=form.shift_later.data
+            ),
+        ):
             flash(_("The stage dates have been saved."), "success")
             return _after_save(comp, "stages")
     return _page("competitions/setup_stages.html", comp, "stages", form, kinds=STAGE_ORDER)
@@ -221,7 +225,10 @@ FUNDING_MODE_CHOICES = {
     FundingMode.SKIP: _l("Skip it and fund the next project that still fits"),
     FundingMode.STOP: _l("Stop funding in that category"),
 }
-REPORT_PERIOD_CHOICES = {ReportPeriod.MONTHLY: _l("Monthly"), ReportPeriod.QUARTERLY: _l("Quarterly")}
+REPORT_PERIOD_CHOICES = {
+    ReportPeriod.MONTHLY: _l("Monthly"),
+    ReportPeriod.QUARTERLY: _l("Quarterly"),
+}
 
 
 @bp.route("/<int:competition_id>/setup/follow-up", methods=["GET", "POST"])
@@ -231,20 +238,36 @@ def followup(competition_id: int):
     if request.method == "POST":
         form = forms.FollowupForm()
     else:
-        form = forms.FollowupForm(data={
-            "funding_mode": comp.funding_mode.value, "publicity_days": comp.publicity_days,
-            "report_period": comp.report_period.value, "eval_pass_mark": comp.eval_pass_mark,
-            "grade_a_min": comp.grade_a_min, "grade_b_min": comp.grade_b_min,
-            "tranches": list(comp.tranche_plan or [])[:forms.TRANCHE_ROWS]})
+        form = forms.FollowupForm(
+            data={
+                "funding_mode": comp.funding_mode.value,
+                "publicity_days": comp.publicity_days,
+                "report_period": comp.report_period.value,
+                "eval_pass_mark": comp.eval_pass_mark,
+                "grade_a_min": comp.grade_a_min,
+                "grade_b_min": comp.grade_b_min,
+                "tranches": list(comp.tranche_plan or [])[: forms.TRANCHE_ROWS],
+            }
+        )
     form.funding_mode.choices = [(m.value, text) for m, text in FUNDING_MODE_CHOICES.items()]
     form.report_period.choices = [(p.value, text) for p, text in REPORT_PERIOD_CHOICES.items()]
     for entry in form.tranches.entries:
-        entry.form.condition.choices = [("", _("— no tranche —"))] + [(c.value, label(c)) for c in TrancheCondition]
+        entry.form.condition.choices = [("", _("— no tranche —"))] + [
+            (c.value, label(c)) for c in TrancheCondition
+        ]
     if form.validate_on_submit() and attempt(
-            form, services.update_followup_settings, comp, actor=current_user, funding_mode=form.funding_mode.data,
-            publicity_days=form.publicity_days.data, report_period=form.report_period.data,
-            eval_pass_mark=form.eval_pass_mark.data, grade_a_min=form.grade_a_min.data,
-            grade_b_min=form.grade_b_min.data, tranche_plan=form.tranche_rows()):
+        form,
+        services.update_followup_settings,
+        comp,
+        actor=current_user,
+        funding_mode=form.funding_mode.data,
+        publicity_days=form.publicity_days.data,
+        report_period=form.report_period.data,
+        eval_pass_mark=form.eval_pass_mark.data,
+        grade_a_min=form.grade_a_min.data,
+        grade_b_min=form.grade_b_min.data,
+        tranche_plan=form.tranche_rows(),
+    ):
         flash(_("The results and follow-up settings have been saved."), "success")
         return _after_save(comp, "followup")
     return _page("competitions/setup_followup.html", comp, "followup", form)
@@ -317,8 +340,12 @@ def category(competition_id: int, category_id: int):
 def delete_category(competition_id: int, category_id: int):
     comp = _competition(competition_id)
     cat = _category(comp, category_id)
-    return _delete(lambda: services.delete_category(cat, actor=current_user), _("The category has been deleted."),
-                   "competition_setup.categories", comp)
+    return _delete(
+        lambda: services.delete_category(cat, actor=current_user),
+        _("The category has been deleted."),
+        "competition_setup.categories",
+        comp,
+    )
 
 
 # --- money rules and budget lines ----------------------------------------------------------------
@@ -427,8 +454,12 @@ def budget_line(competition_id: int, rule_id: int):
 def delete_budget_line(competition_id: int, rule_id: int):
     comp = _competition(competition_id)
     rule = _rule(comp, rule_id)
-    return _delete(lambda: services.delete_budget_rule(rule, actor=current_user),
-                   _("The budget line has been deleted."), "competition_setup.budget_lines", comp)
+    return _delete(
+        lambda: services.delete_budget_rule(rule, actor=current_user),
+        _("The budget line has been deleted."),
+        "competition_setup.budget_lines",
+        comp,
+    )
 
 
 # --- eligibility -----------------------------------------------------------------------------
@@ -581,8 +612,12 @@ def copy_rubric(competition_id: int, rubric_id: int):
 def delete_rubric(competition_id: int, rubric_id: int):
     comp = _competition(competition_id)
     rub = _rubric(comp, rubric_id)
-    return _delete(lambda: services.delete_rubric(rub, actor=current_user), _("The rubric has been deleted."),
-                   "competition_setup.rubrics", comp)
+    return _delete(
+        lambda: services.delete_rubric(rub, actor=current_user),
+        _("The rubric has been deleted."),
+        "competition_setup.rubrics",
+        comp,
+    )
 
 
 def _delete(delete, done_message: str, list_endpoint: str, comp: Competition):

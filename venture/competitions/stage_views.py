@@ -55,9 +55,17 @@ def _beneficiaries(stage) -> list[tuple[str, str]]:
         from venture.applications.models import Application
         from venture.orgs.models import Organization
 
-        orgs = db.session.scalars(sa.select(Organization).where(Organization.id.in_(
-            sa.select(Application.organization_id).where(Application.competition_id == stage.competition_id)))
-            .order_by(Organization.name))
+        orgs = db.session.scalars(
+            sa.select(Organization)
+            .where(
+                Organization.id.in_(
+                    sa.select(Application.organization_id).where(
+                        Application.competition_id == stage.competition_id
+                    )
+                )
+            )
+            .order_by(Organization.name)
+        )
         choices += [(f"org:{o.id}", o.name) for o in orgs]
     return choices
 
@@ -76,8 +84,14 @@ def _beneficiary(value: str, choices) -> dict:
 
 ACTIONS = {
     "open": (stagecontrol.open_stage_now, lambda stage: _("%(stage)s is open now.", stage=stage)),
-    "close": (stagecontrol.close_stage_now, lambda stage: _("%(stage)s has been closed.", stage=stage)),
-    "extend": (stagecontrol.extend_stage, lambda stage: _("%(stage)s has been extended.", stage=stage)),
+    "close": (
+        stagecontrol.close_stage_now,
+        lambda stage: _("%(stage)s has been closed.", stage=stage),
+    ),
+    "extend": (
+        stagecontrol.extend_stage,
+        lambda stage: _("%(stage)s has been extended.", stage=stage),
+    ),
 }
 
 
@@ -93,19 +107,38 @@ def stage_control(competition_id: int, stage_kind: str):
         service, done = ACTIONS[action]
         kwargs = {"actor": current_user, "reason": form.reason.data or ""}
         if action == "extend":
-            kwargs.update(until=forms.local_to_utc(form.until.data), **_beneficiary(form.beneficiary.data, choices))
+            kwargs.update(
+                until=forms.local_to_utc(form.until.data),
+                **_beneficiary(form.beneficiary.data, choices),
+            )
         if attempt(form, lambda: service(stage, **kwargs)):
             from venture.competitions.labels import stage_label
 
             flash(done(stage_label(stage.kind)), "success")
-            return redirect(url_for("competition_setup.stage_control", competition_id=comp.id,
-                                    stage_kind=stage.kind.value))
-    extensions = db.session.scalars(sa.select(StageExtension).where(StageExtension.stage_id == stage.id)
-                                    .order_by(StageExtension.granted_at.desc())).all()
+            return redirect(
+                url_for(
+                    "competition_setup.stage_control",
+                    competition_id=comp.id,
+                    stage_kind=stage.kind.value,
+                )
+            )
+    extensions = db.session.scalars(
+        sa.select(StageExtension)
+        .where(StageExtension.stage_id == stage.id)
+        .order_by(StageExtension.granted_at.desc())
+    ).all()
     minimum_end = _publicity_minimum(stage)
-    return _page("competitions/stage_control.html", comp, "controls", form, stage=stage, state=stage_state(stage),
-                 extensions=extensions, minimum_end=minimum_end,
-                 too_early=minimum_end is not None and utcnow() < minimum_end)
+    return _page(
+        "competitions/stage_control.html",
+        comp,
+        "controls",
+        form,
+        stage=stage,
+        state=stage_state(stage),
+        extensions=extensions,
+        minimum_end=minimum_end,
+        too_early=minimum_end is not None and utcnow() < minimum_end,
+    )
 
 
 def _publicity_minimum(stage):

@@ -46,27 +46,39 @@ MAX_REASON_LENGTH = 2000
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Give the reason: it is kept in the audit log and sent to the people affected."),
-                              field="reason")
+        raise ValidationError(
+            _("Give the reason: it is kept in the audit log and sent to the people affected."),
+            field="reason",
+        )
     if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationError(_("The reason is too long (at most %(n)d characters).", n=MAX_REASON_LENGTH),
-                              field="reason")
+        raise ValidationError(
+            _("The reason is too long (at most %(n)d characters).", n=MAX_REASON_LENGTH),
+            field="reason",
+        )
     return reason
 
 
 def _check_controllable(stage: Stage, action: str, actor) -> None:
     competition = stage.competition
     if competition.status != CompetitionStatus.OPEN:
-        raise Conflict(_("Only the stages of an open competition can be controlled; open the competition first."))
+        raise Conflict(
+            _(
+                "Only the stages of an open competition can be controlled; open the competition first."
+            )
+        )
     if stage.kind in SELECTION_STAGES:
         # nothing that feeds the results changes once they are final
-        ensure_unlocked(competition, action=action, object_type="stage", object_id=stage.id, actor=actor)
+        ensure_unlocked(
+            competition, action=action, object_type="stage", object_id=stage.id, actor=actor
+        )
 
 
 def _publication(stage: Stage):
     from venture.results.models import Publication, PublicationStatus
 
-    publication = db.session.scalar(sa.select(Publication).where(Publication.competition_id == stage.competition_id))
+    publication = db.session.scalar(
+        sa.select(Publication).where(Publication.competition_id == stage.competition_id)
+    )
     if publication is None or publication.status != PublicationStatus.PUBLICITY:
         return None
     return publication
@@ -81,30 +93,51 @@ def publicity_minimum_end(publication) -> datetime | None:
 
 # --- the people a control affects -------------------------------------------------------------
 
+
 def _judges(stage: Stage) -> list:
     from venture.accounts.models import User
     from venture.judging.models import Assignment, AssignmentStatus
 
-    return list(db.session.scalars(
-        sa.select(User).where(User.id.in_(sa.select(Assignment.judge_id).where(
-            Assignment.stage_id == stage.id, Assignment.status == AssignmentStatus.ACTIVE)), User.active.is_(True))
-        .order_by(User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.id.in_(
+                    sa.select(Assignment.judge_id).where(
+                        Assignment.stage_id == stage.id,
+                        Assignment.status == AssignmentStatus.ACTIVE,
+                    )
+                ),
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
 
 
 def _members(organization_ids) -> list:
     from venture.accounts.models import User
     from venture.orgs.models import Membership
 
-    return list(db.session.scalars(
-        sa.select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.organization_id.in_(organization_ids), User.active.is_(True))
-        .distinct().order_by(User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organization_id.in_(organization_ids), User.active.is_(True))
+            .distinct()
+            .order_by(User.id)
+        )
+    )
 
 
 def _applicant_members(stage: Stage) -> list:
     from venture.applications.models import Application
 
-    return _members(sa.select(Application.organization_id).where(Application.competition_id == stage.competition_id))
+    return _members(
+        sa.select(Application.organization_id).where(
+            Application.competition_id == stage.competition_id
+        )
+    )
 
 
 def affected_people(stage: Stage, *, user=None, organization_id: int | None = None) -> list:
@@ -133,8 +166,16 @@ def _tell(stage: Stage, kind: str, people, *, reason: str, **context) -> None:
     from venture.notices.services import notify
 
     for person in people:
-        notify(person, kind, link=_link(stage, person), competition_id=stage.competition_id,
-               competition=stage.competition.name, stage=stage_label(stage.kind), reason=reason, **context)
+        notify(
+            person,
+            kind,
+            link=_link(stage, person),
+            competition_id=stage.competition_id,
+            competition=stage.competition.name,
+            stage=stage_label(stage.kind),
+            reason=reason,
+            **context,
+        )
 
 
 def _iso(value: datetime | None):
@@ -142,6 +183,7 @@ def _iso(value: datetime | None):
 
 
 # --- the controls ------------------------------------------------------------------------------
+
 
 @service
 def open_stage_now(stage: Stage, *, actor, reason: str, now: datetime | None = None) -> Stage:
@@ -153,13 +195,19 @@ def open_stage_now(stage: Stage, *, actor, reason: str, now: datetime | None = N
     if state == OPEN:
         raise Conflict(_("%(stage)s is open already.", stage=stage_label(stage.kind)))
     if state != "before":
-        raise Conflict(_("%(stage)s has closed; extend it to give more time.", stage=stage_label(stage.kind)))
+        raise Conflict(
+            _("%(stage)s has closed; extend it to give more time.", stage=stage_label(stage.kind))
+        )
     changes = {"reason": reason, "actual_opens_at": [_iso(stage.actual_opens_at), _iso(now)]}
     if stage.kind == StageKind.PUBLICITY:
         publication = _publication(stage)
         if publication is None:
-            raise Conflict(_("The public notice opens when the results are approved: approve them on the "
-                             "results page."))
+            raise Conflict(
+                _(
+                    "The public notice opens when the results are approved: approve them on the "
+                    "results page."
+                )
+            )
         minimum = now + timedelta(days=MIN_PUBLICITY_DAYS)
         changes["publicity_starts_at"] = [_iso(publication.publicity_starts_at), _iso(now)]
         publication.publicity_starts_at = now
@@ -169,8 +217,14 @@ def open_stage_now(stage: Stage, *, actor, reason: str, now: datetime | None = N
         publication.version += 1
     stage.actual_opens_at = now
     record("stage.opened", stage, actor=actor, changes=changes)
-    _tell(stage, "stage_opened", affected_people(stage), reason=reason, opened=format_local(now),
-          closes=format_local(stage.closes_at) if stage.closes_at else "")
+    _tell(
+        stage,
+        "stage_opened",
+        affected_people(stage),
+        reason=reason,
+        opened=format_local(now),
+        closes=format_local(stage.closes_at) if stage.closes_at else "",
+    )
     return stage
 
 
@@ -181,7 +235,12 @@ def close_stage_now(stage: Stage, *, actor, reason: str, now: datetime | None = 
     _check_controllable(stage, "stage.closed", actor)
     reason = _reason(reason)
     if stage_state(stage, now=now) != OPEN:
-        raise Conflict(_("%(stage)s is not open: only an open stage can be closed.", stage=stage_label(stage.kind)))
+        raise Conflict(
+            _(
+                "%(stage)s is not open: only an open stage can be closed.",
+                stage=stage_label(stage.kind),
+            )
+        )
     changes = {"reason": reason, "actual_closes_at": [_iso(stage.actual_closes_at), _iso(now)]}
     if stage.kind == StageKind.PUBLICITY:
         publication = _publication(stage)
@@ -189,24 +248,47 @@ def close_stage_now(stage: Stage, *, actor, reason: str, now: datetime | None = 
         if publication is None or earliest is None:
             raise Conflict(_("The results are not on public notice."))
         if now < earliest:
-            raise Conflict(_("The public notice must run at least %(days)d days: it can be closed from %(when)s "
-                             "(Beijing time).", days=MIN_PUBLICITY_DAYS, when=format_local(earliest)))
+            raise Conflict(
+                _(
+                    "The public notice must run at least %(days)d days: it can be closed from %(when)s "
+                    "(Beijing time).",
+                    days=MIN_PUBLICITY_DAYS,
+                    when=format_local(earliest),
+                )
+            )
         changes["publicity_ends_at"] = [_iso(publication.publicity_ends_at), _iso(now)]
         publication.publicity_ends_at = now
         publication.version += 1
     stage.actual_closes_at = now
-    for extension in db.session.scalars(sa.select(StageExtension).where(StageExtension.stage_id == stage.id,
-                                                                         StageExtension.until > now)):
+    for extension in db.session.scalars(
+        sa.select(StageExtension).where(
+            StageExtension.stage_id == stage.id, StageExtension.until > now
+        )
+    ):
         extension.until = now
     record("stage.closed", stage, actor=actor, changes=changes)
-    _tell(stage, "stage_closed", affected_people(stage), reason=reason, closed=format_local(now),
-          planned=format_local(stage.ends_at) if stage.ends_at else "")
+    _tell(
+        stage,
+        "stage_closed",
+        affected_people(stage),
+        reason=reason,
+        closed=format_local(now),
+        planned=format_local(stage.ends_at) if stage.ends_at else "",
+    )
     return stage
 
 
 @service
-def extend_stage(stage: Stage, *, actor, reason: str, until: datetime, user=None, organization=None,
-                 now: datetime | None = None) -> Stage:
+def extend_stage(
+    stage: Stage,
+    *,
+    actor,
+    reason: str,
+    until: datetime,
+    user=None,
+    organization=None,
+    now: datetime | None = None,
+) -> Stage:
     """Give more time until ``until``: to everyone, or to one judge (``user``) of a scoring
     stage, or to one applicant ``organization`` in the application window."""
     now = now or utcnow()
@@ -215,18 +297,29 @@ def extend_stage(stage: Stage, *, actor, reason: str, until: datetime, user=None
     if not isinstance(until, datetime) or until.tzinfo is None:
         raise ValidationError(_("Enter the new end with a date and a time."), field="until")
     if user is not None and organization is not None:
-        raise ValidationError(_("Extend for one judge or for one organization, not both."), field="beneficiary")
+        raise ValidationError(
+            _("Extend for one judge or for one organization, not both."), field="beneficiary"
+        )
     if user is not None and (stage.kind not in SCORING_STAGES or user not in _judges(stage)):
-        raise ValidationError(_("Only a judge with an assignment in this stage can get more time alone."),
-                              field="beneficiary")
+        raise ValidationError(
+            _("Only a judge with an assignment in this stage can get more time alone."),
+            field="beneficiary",
+        )
     if organization is not None and stage.kind != StageKind.APPLICATION:
-        raise ValidationError(_("Only the application window can be extended for one organization."),
-                              field="beneficiary")
+        raise ValidationError(
+            _("Only the application window can be extended for one organization."),
+            field="beneficiary",
+        )
     organization_id = organization.id if organization is not None else None
     current = closes_at_for(stage, user=user, organization_id=organization_id)
     if until <= now or (current is not None and until <= current):
-        raise ValidationError(_("Choose a new end after %(when)s (Beijing time).",
-                                when=format_local(max(now, current) if current else now)), field="until")
+        raise ValidationError(
+            _(
+                "Choose a new end after %(when)s (Beijing time).",
+                when=format_local(max(now, current) if current else now),
+            ),
+            field="until",
+        )
     changes = {"reason": reason, "closes_at": [_iso(current), _iso(until)]}
     if user is None and organization is None:
         if stage.kind == StageKind.PUBLICITY:
@@ -237,11 +330,27 @@ def extend_stage(stage: Stage, *, actor, reason: str, until: datetime, user=None
                 publication.version += 1
         stage.actual_closes_at = until
     else:
-        changes["for"] = f"user:{user.id}" if user is not None else f"organization:{organization_id}"
-        db.session.add(StageExtension(stage_id=stage.id, user_id=user.id if user is not None else None,
-                                      organization_id=organization_id, until=until, reason=reason,
-                                      granted_by_id=actor.id, granted_at=now))
+        changes["for"] = (
+            f"user:{user.id}" if user is not None else f"organization:{organization_id}"
+        )
+        db.session.add(
+            StageExtension(
+                stage_id=stage.id,
+                user_id=user.id if user is not None else None,
+                organization_id=organization_id,
+                until=until,
+                reason=reason,
+                granted_by_id=actor.id,
+                granted_at=now,
+            )
+        )
     record("stage.extended", stage, actor=actor, changes=changes)
-    _tell(stage, "stage_extended", affected_people(stage, user=user, organization_id=organization_id),
-          reason=reason, until=format_local(until), alone=user is not None or organization is not None)
+    _tell(
+        stage,
+        "stage_extended",
+        affected_people(stage, user=user, organization_id=organization_id),
+        reason=reason,
+        until=format_local(until),
+        alone=user is not None or organization is not None,
+    )
     return stage

@@ -22,14 +22,23 @@ bp = Blueprint("competitions", __name__, url_prefix="/competitions")
 def index():
     """Open competitions, the newest first; finished ones below."""
     comps = db.session.scalars(
-        sa.select(Competition).where(Competition.status != CompetitionStatus.DRAFT)
-        .options(sa.orm.selectinload(Competition.stages), sa.orm.selectinload(Competition.categories))
-        .order_by(Competition.year.desc(), Competition.id.desc())).all()
+        sa.select(Competition)
+        .where(Competition.status != CompetitionStatus.DRAFT)
+        .options(
+            sa.orm.selectinload(Competition.stages), sa.orm.selectinload(Competition.categories)
+        )
+        .order_by(Competition.year.desc(), Competition.id.desc())
+    ).all()
     now = utcnow()
     open_now = [c for c in comps if c.status == CompetitionStatus.OPEN]
     others = [c for c in comps if c.status != CompetitionStatus.OPEN]
-    return render_template("competitions/index.html", open_now=open_now, others=others, now=now,
-                           window=lambda c: c.stage(StageKind.APPLICATION))
+    return render_template(
+        "competitions/index.html",
+        open_now=open_now,
+        others=others,
+        now=now,
+        window=lambda c: c.stage(StageKind.APPLICATION),
+    )
 
 
 @bp.route("/<int:competition_id>")
@@ -42,10 +51,16 @@ def show(competition_id: int):
 
     orgs = my_organizations(current_user) if current_user.is_authenticated else []
     notes = [note for note in (verification_note(o, comp) for o in orgs) if note]
-    return render_template("competitions/show.html", comp=comp, now=utcnow(), orgs=orgs, verification_notes=notes,
-                           current=current_stage(comp),
-                           accepting=accepting_applications(comp, utcnow()),
-                           window=comp.stage(StageKind.APPLICATION))
+    return render_template(
+        "competitions/show.html",
+        comp=comp,
+        now=utcnow(),
+        orgs=orgs,
+        verification_notes=notes,
+        current=current_stage(comp),
+        accepting=accepting_applications(comp, utcnow()),
+        window=comp.stage(StageKind.APPLICATION),
+    )
 
 
 @bp.route("/manage")
@@ -53,11 +68,18 @@ def show(competition_id: int):
 def manage():
     from venture.applications.models import Application
 
-    comps = db.session.scalars(sa.select(Competition).options(sa.orm.selectinload(Competition.stages))
-                               .order_by(Competition.year.desc(), Competition.id.desc())).all()
-    counts = dict(db.session.execute(
-        sa.select(Application.competition_id, sa.func.count(Application.id)).group_by(Application.competition_id)
-    ).all())
+    comps = db.session.scalars(
+        sa.select(Competition)
+        .options(sa.orm.selectinload(Competition.stages))
+        .order_by(Competition.year.desc(), Competition.id.desc())
+    ).all()
+    counts = dict(
+        db.session.execute(
+            sa.select(Application.competition_id, sa.func.count(Application.id)).group_by(
+                Application.competition_id
+            )
+        ).all()
+    )
     return render_template("competitions/manage.html", comps=comps, counts=counts, now=utcnow())
 
 
@@ -70,6 +92,11 @@ def overview(competition_id: int):
     require(policies.can_manage(current_user))
     from venture.competitions.services import setup_problems
 
-    return render_template("competitions/overview.html", comp=comp, now=utcnow(), problems=setup_problems(comp),
-                           current=current_stage(comp),
-                           **overview_counts(comp))
+    return render_template(
+        "competitions/overview.html",
+        comp=comp,
+        now=utcnow(),
+        problems=setup_problems(comp),
+        current=current_stage(comp),
+        **overview_counts(comp),
+    )

@@ -15,13 +15,14 @@ DEMO_PASSWORD = "venture-demo"
 # Seeders in the order the story needs them ("package.module:function").
 SEEDERS = [
     "venture.demo.people:seed",
-    "venture.demo.places:seed",        # communities, organizations, social workers
-    "venture.demo.competition:seed",   # the competition and its applications in every status
-    "venture.demo.judging:seed",       # a finished online review and roadshow
-    "venture.demo.rankings:seed",      # computed snapshots and the funding line
-    "venture.demo.results:seed",       # decisions, public notice, objections, final results
-    "venture.demo.followup:seed",      # projects in every follow-up state
+    "venture.demo.places:seed",  # communities, organizations, social workers
+    "venture.demo.competition:seed",  # the competition and its applications in every status
+    "venture.demo.judging:seed",  # a finished online review and roadshow
+    "venture.demo.rankings:seed",  # computed snapshots and the funding line
+    "venture.demo.results:seed",  # decisions, public notice, objections, final results
+    "venture.demo.followup:seed",  # projects in every follow-up state
 ]
+
 
 def seed_demo() -> bool:
     """Seed everything that is missing. Returns True when anything was added."""
@@ -39,8 +40,10 @@ def print_logins(echo, base_url: str = "") -> None:
     the address of the page where that starts."""
     from venture.demo.people import login_table, other_accounts
 
-    echo(f"\n演示账号 Demo logins — 密码均为 password for all: {DEMO_PASSWORD}; "
-         "邮件写入 emails go to instance/mail.log\n")
+    echo(
+        f"\n演示账号 Demo logins — 密码均为 password for all: {DEMO_PASSWORD}; "
+        "邮件写入 emails go to instance/mail.log\n"
+    )
     for step, url in login_table(base_url):
         echo(f"  {step.role} · {step.email}" if step.email else f"  {step.role}")
         echo(f"      先试 {step.hint}")

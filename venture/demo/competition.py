@@ -50,47 +50,124 @@ CATEGORIES = ["为老服务", "助残服务", "儿童青少年", "社区治理",
 # project and the amounts applications ask for (元). The budgets fund about two thirds
 # of the shortlisted projects: the funding line leaves good projects on the waiting list.
 MONEY = {
-    "GY2025": {"budgets": (30, 20, 20, 20, 15), "cap": 100_000, "asks": range(50_000, 100_001, 10_000)},
+    "GY2025": {
+        "budgets": (30, 20, 20, 20, 15),
+        "cap": 100_000,
+        "asks": range(50_000, 100_001, 10_000),
+    },
     "WCT2026": {"budgets": (8, 6, 6, 6, 4), "cap": 30_000, "asks": range(10_000, 30_001, 5_000)},
-    "GY2027": {"budgets": (40, 30, 30, 25, 15), "cap": 100_000, "asks": range(50_000, 100_001, 10_000)},
+    "GY2027": {
+        "budgets": (40, 30, 30, 25, 15),
+        "cap": 100_000,
+        "asks": range(50_000, 100_001, 10_000),
+    },
     "CD2026": {"budgets": (6, 5, 5, 5, 3), "cap": 50_000, "asks": range(20_000, 50_001, 5_000)},
     "CX2026": {"budgets": (6, 5, 5, 5, 3), "cap": 50_000, "asks": range(20_000, 50_001, 5_000)},
     "HB2026": {"budgets": (6, 5, 5, 5, 3), "cap": 50_000, "asks": range(20_000, 50_001, 5_000)},
 }
 RUBRICS = {
-    StageKind.ONLINE_REVIEW: ("专家评审评分表", [("需求分析", 15), ("项目设计", 20), ("可行性", 15), ("创新性", 10),
-                                                 ("预算合理性", 15), ("机构能力", 15), ("社会效益", 10)]),
-    StageKind.ROADSHOW: ("路演评分表", [("项目陈述", 30), ("答辩表现", 30), ("可持续性", 20), ("团队能力", 20)]),
-    StageKind.MIDTERM: ("中期评估评分表", [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)]),
-    StageKind.FINAL: ("结项评估评分表", [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)]),
+    StageKind.ONLINE_REVIEW: (
+        "专家评审评分表",
+        [
+            ("需求分析", 15),
+            ("项目设计", 20),
+            ("可行性", 15),
+            ("创新性", 10),
+            ("预算合理性", 15),
+            ("机构能力", 15),
+            ("社会效益", 10),
+        ],
+    ),
+    StageKind.ROADSHOW: (
+        "路演评分表",
+        [("项目陈述", 30), ("答辩表现", 30), ("可持续性", 20), ("团队能力", 20)],
+    ),
+    StageKind.MIDTERM: (
+        "中期评估评分表",
+        [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)],
+    ),
+    StageKind.FINAL: (
+        "结项评估评分表",
+        [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)],
+    ),
 }
-TIE_BREAKS = [{"kind": "stage", "stage": "roadshow"}, {"kind": "criterion", "name": "需求分析", "stage": "online_review"},
-              {"kind": "requested_amount"}, {"kind": "submitted_at"}]
+TIE_BREAKS = [
+    {"kind": "stage", "stage": "roadshow"},
+    {"kind": "criterion", "name": "需求分析", "stage": "online_review"},
+    {"kind": "requested_amount"},
+    {"kind": "submitted_at"},
+]
 # How many applications of each status each competition holds.
 PLAN = {
     "GY2025": {S.PASSED: 32, S.REJECTED: 4},
     "WCT2026": {S.PASSED: 24, S.REJECTED: 4},
-    "GY2027": {S.DRAFT: 7, S.SUBMITTED: 12, S.RETURNED: 4, S.PASSED: 10, S.REJECTED: 3, S.WITHDRAWN: 3},
+    "GY2027": {
+        S.DRAFT: 7,
+        S.SUBMITTED: 12,
+        S.RETURNED: 4,
+        S.PASSED: 10,
+        S.REJECTED: 3,
+        S.WITHDRAWN: 3,
+    },
     # The districts' own rounds, each caught in the stage a visitor should try today.
-    "CD2026": {S.PASSED: 12, S.REJECTED: 2},                                  # 公示 open now
-    "HB2026": {S.PASSED: 12, S.REJECTED: 2},                                  # online review in progress
-    "CX2026": {S.SUBMITTED: 9, S.PASSED: 3, S.RETURNED: 1, S.REJECTED: 1},    # screening now
+    "CD2026": {S.PASSED: 12, S.REJECTED: 2},  # 公示 open now
+    "HB2026": {S.PASSED: 12, S.REJECTED: 2},  # online review in progress
+    "CX2026": {S.SUBMITTED: 9, S.PASSED: 3, S.RETURNED: 1, S.REJECTED: 1},  # screening now
 }
 # The district rounds: (prefix, name, theme, district, days from today of each stage's first
 # and last day). Stages open at 09:00 and close at 17:00 local time.
 DISTRICT_ROUNDS = [
-    ("CD2026", "澧阳市城东区2026年社区公益创投", "邻里守望，共建共享", "城东区",
-     {StageKind.APPLICATION: (-100, -70), StageKind.SCREENING: (-69, -60), StageKind.ONLINE_REVIEW: (-55, -35),
-      StageKind.ROADSHOW: (-20, -18), StageKind.PUBLICITY: (-2, 5), StageKind.AGREEMENT: (10, 25),
-      StageKind.IMPLEMENTATION: (26, 390), StageKind.MIDTERM: (200, 215), StageKind.FINAL: (395, 455)}),
-    ("HB2026", "澧阳市湖滨区2026年公益微创投", "小项目，大温暖", "湖滨区",
-     {StageKind.APPLICATION: (-60, -35), StageKind.SCREENING: (-34, -25), StageKind.ONLINE_REVIEW: (-7, 7),
-      StageKind.ROADSHOW: (14, 15), StageKind.PUBLICITY: (20, 27), StageKind.AGREEMENT: (30, 45),
-      StageKind.IMPLEMENTATION: (46, 410), StageKind.MIDTERM: (220, 235), StageKind.FINAL: (415, 475)}),
-    ("CX2026", "澧阳市城西区2026年社区公益创投", "三社联动，服务为民", "城西区",
-     {StageKind.APPLICATION: (-30, -3), StageKind.SCREENING: (-2, 7), StageKind.ONLINE_REVIEW: (10, 25),
-      StageKind.ROADSHOW: (32, 33), StageKind.PUBLICITY: (40, 47), StageKind.AGREEMENT: (50, 60),
-      StageKind.IMPLEMENTATION: (61, 425), StageKind.MIDTERM: (240, 255), StageKind.FINAL: (430, 490)}),
+    (
+        "CD2026",
+        "澧阳市城东区2026年社区公益创投",
+        "邻里守望，共建共享",
+        "城东区",
+        {
+            StageKind.APPLICATION: (-100, -70),
+            StageKind.SCREENING: (-69, -60),
+            StageKind.ONLINE_REVIEW: (-55, -35),
+            StageKind.ROADSHOW: (-20, -18),
+            StageKind.PUBLICITY: (-2, 5),
+            StageKind.AGREEMENT: (10, 25),
+            StageKind.IMPLEMENTATION: (26, 390),
+            StageKind.MIDTERM: (200, 215),
+            StageKind.FINAL: (395, 455),
+        },
+    ),
+    (
+        "HB2026",
+        "澧阳市湖滨区2026年公益微创投",
+        "小项目，大温暖",
+        "湖滨区",
+        {
+            StageKind.APPLICATION: (-60, -35),
+            StageKind.SCREENING: (-34, -25),
+            StageKind.ONLINE_REVIEW: (-7, 7),
+            StageKind.ROADSHOW: (14, 15),
+            StageKind.PUBLICITY: (20, 27),
+            StageKind.AGREEMENT: (30, 45),
+            StageKind.IMPLEMENTATION: (46, 410),
+            StageKind.MIDTERM: (220, 235),
+            StageKind.FINAL: (415, 475),
+        },
+    ),
+    (
+        "CX2026",
+        "澧阳市城西区2026年社区公益创投",
+        "三社联动，服务为民",
+        "城西区",
+        {
+            StageKind.APPLICATION: (-30, -3),
+            StageKind.SCREENING: (-2, 7),
+            StageKind.ONLINE_REVIEW: (10, 25),
+            StageKind.ROADSHOW: (32, 33),
+            StageKind.PUBLICITY: (40, 47),
+            StageKind.AGREEMENT: (50, 60),
+            StageKind.IMPLEMENTATION: (61, 425),
+            StageKind.MIDTERM: (240, 255),
+            StageKind.FINAL: (430, 490),
+        },
+    ),
 ]
 
 
@@ -135,10 +212,20 @@ def _stages_gy2025(now):
 
 
 def _stages_wct2026(now):
-    return _relative_stages(now, {
-        StageKind.APPLICATION: (-120, -90), StageKind.SCREENING: (-89, -75), StageKind.ONLINE_REVIEW: (-70, -20),
-        StageKind.ROADSHOW: (-3, 14), StageKind.PUBLICITY: (20, 27), StageKind.AGREEMENT: (30, 45),
-        StageKind.IMPLEMENTATION: (45, 410), StageKind.MIDTERM: (200, 215), StageKind.FINAL: (420, 480)})
+    return _relative_stages(
+        now,
+        {
+            StageKind.APPLICATION: (-120, -90),
+            StageKind.SCREENING: (-89, -75),
+            StageKind.ONLINE_REVIEW: (-70, -20),
+            StageKind.ROADSHOW: (-3, 14),
+            StageKind.PUBLICITY: (20, 27),
+            StageKind.AGREEMENT: (30, 45),
+            StageKind.IMPLEMENTATION: (45, 410),
+            StageKind.MIDTERM: (200, 215),
+            StageKind.FINAL: (420, 480),
+        },
+    )
 
 
 def _stages_gy2027(now):
@@ -158,42 +245,93 @@ def _stages_gy2027(now):
 
 
 def _competition(prefix, name, year, status, stages, organizer, *, theme, area, max_per_org=2):
-    where = "" if area is None else name.removeprefix("澧阳市")[:3]  # a district round: its district
-    comp = Competition(name=name, year=year, theme=theme, code_prefix=prefix, status=status, area_id=area,
-                       description=f"{name}围绕“{theme}”，面向在澧阳市民政部门登记的社会组织征集{where}社区公益服务项目，"
-                                   "通过专家评审和路演答辩择优资助，并对资助项目进行全过程跟踪评估。",
-                       max_amount_fen=MONEY[prefix]["cap"] * 100, max_share_pct=Decimal("60"), min_cofunding_pct=Decimal("0"),
-                       group_caps={"management": "10"},
-                       forbidden_items="固定资产购置\n直接发放给服务对象的现金或购物卡\n与项目无关的人员工资",
-                       allowed_org_types=["social_group", "pne", "foundation"], require_verified=True,
-                       abnormal_years=1, dishonest_years=2, max_applications_per_org=max_per_org,
-                       min_registration_months=12, required_attachments=["registration"], max_file_mb=20,
-                       max_total_mb=100, created_by_id=organizer.id if organizer else None)
+    where = (
+        "" if area is None else name.removeprefix("澧阳市")[:3]
+    )  # a district round: its district
+    comp = Competition(
+        name=name,
+        year=year,
+        theme=theme,
+        code_prefix=prefix,
+        status=status,
+        area_id=area,
+        description=f"{name}围绕“{theme}”，面向在澧阳市民政部门登记的社会组织征集{where}社区公益服务项目，"
+        "通过专家评审和路演答辩择优资助，并对资助项目进行全过程跟踪评估。",
+        max_amount_fen=MONEY[prefix]["cap"] * 100,
+        max_share_pct=Decimal("60"),
+        min_cofunding_pct=Decimal("0"),
+        group_caps={"management": "10"},
+        forbidden_items="固定资产购置\n直接发放给服务对象的现金或购物卡\n与项目无关的人员工资",
+        allowed_org_types=["social_group", "pne", "foundation"],
+        require_verified=True,
+        abnormal_years=1,
+        dishonest_years=2,
+        max_applications_per_org=max_per_org,
+        min_registration_months=12,
+        required_attachments=["registration"],
+        max_file_mb=20,
+        max_total_mb=100,
+        created_by_id=organizer.id if organizer else None,
+    )
     for position, (cname, wan) in enumerate(zip(CATEGORIES, MONEY[prefix]["budgets"], strict=True)):
-        comp.categories.append(Category(name=cname, budget_fen=wan * 1_000_000, position=position,
-                                        description=f"{cname}类公益服务项目"))
+        comp.categories.append(
+            Category(
+                name=cname,
+                budget_fen=wan * 1_000_000,
+                position=position,
+                description=f"{cname}类公益服务项目",
+            )
+        )
     for position, (group, line, cap) in enumerate(DEFAULT_BUDGET_RULES):
-        comp.budget_rules.append(BudgetLineRule(line_group=group, name=line, max_share_pct=cap, position=position))
+        comp.budget_rules.append(
+            BudgetLineRule(line_group=group, name=line, max_share_pct=cap, position=position)
+        )
     rubrics = {}
     for kind, (rname, criteria) in RUBRICS.items():
         rubric = Rubric(name=rname, stage_kind=kind, version=1)
         for i, (cname, maximum) in enumerate(criteria):
-            rubric.criteria.append(RubricCriterion(position=i, name=cname, max_score=Decimal(maximum),
-                                                   description=f"评价{cname}：依据申报材料和答辩情况综合打分。",
-                                                   allow_na=cname == "创新性"))
+            rubric.criteria.append(
+                RubricCriterion(
+                    position=i,
+                    name=cname,
+                    max_score=Decimal(maximum),
+                    description=f"评价{cname}：依据申报材料和答辩情况综合打分。",
+                    allow_na=cname == "创新性",
+                )
+            )
         comp.rubrics.append(rubric)
         rubrics[kind] = rubric
     for position, kind in enumerate(STAGE_ORDER):
         starts, ends = stages[kind]
-        comp.stages.append(Stage(
-            kind=kind, position=position, starts_at=starts, ends_at=ends, rubric=rubrics.get(kind),
-            judges_per_application=5 if kind == StageKind.ONLINE_REVIEW else 7 if kind == StageKind.ROADSHOW else 3,
-            blind=kind == StageKind.ONLINE_REVIEW, method=Method.TRIMMED, trim_k=1,
-            weight=Decimal("0.4") if kind == StageKind.ONLINE_REVIEW else Decimal("0.6") if kind == StageKind.ROADSHOW
-            else Decimal("0"),
-            advance_rule=AdvanceRule.TOP_N if kind == StageKind.ONLINE_REVIEW else AdvanceRule.NONE,
-            advance_top_n=8 if kind == StageKind.ONLINE_REVIEW else None,
-            tie_breaks=TIE_BREAKS if kind in (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW) else []))
+        comp.stages.append(
+            Stage(
+                kind=kind,
+                position=position,
+                starts_at=starts,
+                ends_at=ends,
+                rubric=rubrics.get(kind),
+                judges_per_application=5
+                if kind == StageKind.ONLINE_REVIEW
+                else 7
+                if kind == StageKind.ROADSHOW
+                else 3,
+                blind=kind == StageKind.ONLINE_REVIEW,
+                method=Method.TRIMMED,
+                trim_k=1,
+                weight=Decimal("0.4")
+                if kind == StageKind.ONLINE_REVIEW
+                else Decimal("0.6")
+                if kind == StageKind.ROADSHOW
+                else Decimal("0"),
+                advance_rule=AdvanceRule.TOP_N
+                if kind == StageKind.ONLINE_REVIEW
+                else AdvanceRule.NONE,
+                advance_top_n=8 if kind == StageKind.ONLINE_REVIEW else None,
+                tie_breaks=TIE_BREAKS
+                if kind in (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW)
+                else [],
+            )
+        )
     db.session.add(comp)
     return comp
 
@@ -202,20 +340,44 @@ def _budget(rng, comp, requested_yuan):
     """Budget lines that keep every rule: about 55% requested, 管理费 ≤ 10%."""
     rules = {r.name: r for r in comp.budget_rules}
     requested = requested_yuan * 100  # fen
-    total = -(-requested * 100 // rng.choice([55, 58, 60]) // 100) * 100  # rounded up: the share stays ≤ cap
-    shares = [("宣传费", "宣传折页与海报", 8), ("活动物料费", "活动物料与场地布置", 30), ("专家劳务费", "督导与专家讲座", 12),
-              ("人员补贴", "项目社工补贴", 30), ("交通及场地费", "交通与场地租用", 8), ("管理费", "项目管理", 8)]
+    total = (
+        -(-requested * 100 // rng.choice([55, 58, 60]) // 100) * 100
+    )  # rounded up: the share stays ≤ cap
+    shares = [
+        ("宣传费", "宣传折页与海报", 8),
+        ("活动物料费", "活动物料与场地布置", 30),
+        ("专家劳务费", "督导与专家讲座", 12),
+        ("人员补贴", "项目社工补贴", 30),
+        ("交通及场地费", "交通与场地租用", 8),
+        ("管理费", "项目管理", 8),
+    ]
     lines, used = [], 0
     for i, (line, item, share) in enumerate(shares):
         amount = total * share // 100 // 100 * 100
         if i == len(shares) - 1:
             amount = total - used - total * 4 // 100 // 100 * 100
-        lines.append(BudgetLine(position=i, rule=rules[line], rule_id=rules[line].id, item=item, amount_fen=amount,
-                                note="按实际需要测算"))
+        lines.append(
+            BudgetLine(
+                position=i,
+                rule=rules[line],
+                rule_id=rules[line].id,
+                item=item,
+                amount_fen=amount,
+                note="按实际需要测算",
+            )
+        )
         used += amount
     tax = total - used
-    lines.append(BudgetLine(position=len(lines), rule=rules["税费"], rule_id=rules["税费"].id, item="税费",
-                            amount_fen=tax, note="按规定税率"))
+    lines.append(
+        BudgetLine(
+            position=len(lines),
+            rule=rules["税费"],
+            rule_id=rules["税费"].id,
+            item="税费",
+            amount_fen=tax,
+            note="按规定税率",
+        )
+    )
     return lines, requested, total - requested
 
 
@@ -232,7 +394,16 @@ def _project(rng, comp, category, org) -> tuple[str, str, str]:
     name, target, summary = rng.choice(fresh or choices)
     if not fresh:
         short = org.name.removeprefix("澧阳市")
-        for suffix in ("社会工作服务中心", "服务中心", "基金会", "协会", "促进会", "研究会", "联合会", "中心"):
+        for suffix in (
+            "社会工作服务中心",
+            "服务中心",
+            "基金会",
+            "协会",
+            "促进会",
+            "研究会",
+            "联合会",
+            "中心",
+        ):
             short = short.removesuffix(suffix)
         name = f"{name}（{short}）"
     used.add(name)
@@ -242,9 +413,17 @@ def _project(rng, comp, category, org) -> tuple[str, str, str]:
 def _application(rng, comp, org, category, status, seq, communities, *, when, filled=True):
     name, target, summary = _project(rng, comp, category, org)
     months = 12
-    app = Application(competition=comp, organization=org, category=category, status=status,
-                      project_name=name, period_months=months if filled else None,
-                      created_at=when, updated_at=when, version=1 + seq % 3)
+    app = Application(
+        competition=comp,
+        organization=org,
+        category=category,
+        status=status,
+        project_name=name,
+        period_months=months if filled else None,
+        created_at=when,
+        updated_at=when,
+        version=1 + seq % 3,
+    )
     app.communities = rng.sample(communities, k=min(len(communities), rng.choice([1, 1, 2])))
     n = rng.choice([80, 120, 150, 200, 300])
     app.summary = summary
@@ -254,22 +433,38 @@ def _application(rng, comp, org, category, status, seq, communities, *, when, fi
     app.direct_beneficiaries, app.indirect_beneficiaries = n, n * 4
     app.beneficiary_description = texts.beneficiaries(target)
     app.overall_goal = texts.goal(category.name, target, months)
-    app.specific_goals = texts.specific(target, n * 6, volunteers=rng.choice([20, 30, 50]),
-                                               groups=rng.choice([8, 12, 16]), events=rng.choice([4, 6, 8]))
+    app.specific_goals = texts.specific(
+        target,
+        n * 6,
+        volunteers=rng.choice([20, 30, 50]),
+        groups=rng.choice([8, 12, 16]),
+        events=rng.choice([4, 6, 8]),
+    )
     app.implementation_plan = texts.PLAN.format(mid=9, late=10, months=months)
     app.features, app.risks, app.pledge = texts.FEATURES, texts.RISKS, True
     for i, (mname, month, deliverable) in enumerate(texts.MILESTONES):
-        app.milestones.append(PlanMilestone(position=i, name=mname, month=month, deliverable=deliverable))
+        app.milestones.append(
+            PlanMilestone(position=i, name=mname, month=month, deliverable=deliverable)
+        )
     workers = [w for w in org.social_workers if w.active][:3]
     for i in range(3):
         worker = workers[i] if i < len(workers) else None
-        app.team.append(TeamMember(position=i, social_worker=worker, social_worker_id=worker.id if worker else None,
-                                   name=worker.name if worker else rng.choice(texts.NAMES),
-                                   education=(worker.education if worker else "") or texts.EDUCATION[i],
-                                   qualification=worker.qualification if worker else
-                                   rng.choice([Qualification.ASSISTANT, Qualification.SOCIAL_WORKER]),
-                                   role=texts.ROLES[i]))
-    app.budget_lines, app.requested_fen, app.cofunding_fen = _budget(rng, comp, rng.choice(MONEY[comp.code_prefix]["asks"]))
+        app.team.append(
+            TeamMember(
+                position=i,
+                social_worker=worker,
+                social_worker_id=worker.id if worker else None,
+                name=worker.name if worker else rng.choice(texts.NAMES),
+                education=(worker.education if worker else "") or texts.EDUCATION[i],
+                qualification=worker.qualification
+                if worker
+                else rng.choice([Qualification.ASSISTANT, Qualification.SOCIAL_WORKER]),
+                role=texts.ROLES[i],
+            )
+        )
+    app.budget_lines, app.requested_fen, app.cofunding_fen = _budget(
+        rng, comp, rng.choice(MONEY[comp.code_prefix]["asks"])
+    )
     return app
 
 
@@ -281,11 +476,21 @@ def _stored_pdf(name: str):
     from venture.files.models import StoredFile
     from venture.files.services import upload_root
 
-    body = (b"%PDF-1.4\n% " + name.encode("utf-8") + b"\n1 0 obj<</Type/Catalog>>endobj\ntrailer<<>>\n%%EOF\n")
+    body = (
+        b"%PDF-1.4\n% "
+        + name.encode("utf-8")
+        + b"\n1 0 obj<</Type/Catalog>>endobj\ntrailer<<>>\n%%EOF\n"
+    )
     stored_name = secrets.token_hex(20)
     (upload_root() / stored_name).write_bytes(body)
-    return StoredFile(original_name=name, stored_name=stored_name, content_type="application/pdf", kind="pdf",
-                      size=len(body), sha256=hashlib.sha256(body).hexdigest())
+    return StoredFile(
+        original_name=name,
+        stored_name=stored_name,
+        content_type="application/pdf",
+        kind="pdf",
+        size=len(body),
+        sha256=hashlib.sha256(body).hexdigest(),
+    )
 
 
 def _submit(app, seq, when, member):
@@ -294,23 +499,38 @@ def _submit(app, seq, when, member):
     app.code = f"{comp.code_prefix}-{seq:03d}"
     app.revision = 1
     app.submitted_at = app.last_submitted_at = when
-    app.attachments.append(Attachment(kind=AttachmentKind.REGISTRATION, identifying=True,
-                                      file=_stored_pdf(f"{app.organization.name}登记证书.pdf")))
-    app.attachments.append(Attachment(kind=AttachmentKind.PLAN, identifying=False,
-                                      file=_stored_pdf(f"{app.project_name}项目计划书.pdf")))
+    app.attachments.append(
+        Attachment(
+            kind=AttachmentKind.REGISTRATION,
+            identifying=True,
+            file=_stored_pdf(f"{app.organization.name}登记证书.pdf"),
+        )
+    )
+    app.attachments.append(
+        Attachment(
+            kind=AttachmentKind.PLAN,
+            identifying=False,
+            file=_stored_pdf(f"{app.project_name}项目计划书.pdf"),
+        )
+    )
     data = build_snapshot(app, 1)
     data["frozen_at"] = when.isoformat()
-    app.revisions.append(ApplicationRevision(number=1, data=data, created_at=when,
-                                             created_by_id=member.id if member else None))
+    app.revisions.append(
+        ApplicationRevision(
+            number=1, data=data, created_at=when, created_by_id=member.id if member else None
+        )
+    )
 
 
 # What an organization does, from its name: an elderly-care centre applies for 为老服务,
 # a children's centre for 儿童青少年; generalists (social-work centres, volunteer
 # associations, foundations) apply in any category.
-FOCUS = [(("养老", "夕阳", "乐龄", "颐和", "老年", "敬老", "助老", "长者", "银龄"), "为老服务"),
-         (("助残",), "助残服务"),
-         (("儿童", "青少年", "童心", "启明星", "春蕾", "新芽", "家庭教育", "助学"), "儿童青少年"),
-         (("社区", "邻里", "善邻", "和美", "邻家", "书画"), "社区治理")]
+FOCUS = [
+    (("养老", "夕阳", "乐龄", "颐和", "老年", "敬老", "助老", "长者", "银龄"), "为老服务"),
+    (("助残",), "助残服务"),
+    (("儿童", "青少年", "童心", "启明星", "春蕾", "新芽", "家庭教育", "助学"), "儿童青少年"),
+    (("社区", "邻里", "善邻", "和美", "邻家", "书画"), "社区治理"),
+]
 
 
 def _category_for(rng, comp, org):
@@ -321,19 +541,25 @@ def _category_for(rng, comp, org):
     return comp.categories[rng.randrange(len(comp.categories))]
 
 
-def _fill(rng, comp, orgs, communities, members, *, opened, closed, screened, organizer, special=None):
+def _fill(
+    rng, comp, orgs, communities, members, *, opened, closed, screened, organizer, special=None
+):
     """The competition's applications, status by status, with codes in submission order."""
     plan = PLAN[comp.code_prefix]
     slots = [status for status, count in plan.items() for _ in range(count)]
     capacity = len(orgs) * comp.max_applications_per_org
     slots = slots[:capacity]
-    order = [org for _ in range(comp.max_applications_per_org) for org in rng.sample(orgs, len(orgs))]
+    order = [
+        org for _ in range(comp.max_applications_per_org) for org in rng.sample(orgs, len(orgs))
+    ]
     apps = []
     seq = 0
     span = (closed - opened).total_seconds()
     timeline = sorted(opened + timedelta(seconds=rng.uniform(0.05, 0.98) * span) for _ in slots)
     for status, org, when in zip(slots, order, timeline, strict=False):
-        app = _application(rng, comp, org, _category_for(rng, comp, org), status, len(apps), communities, when=when)
+        app = _application(
+            rng, comp, org, _category_for(rng, comp, org), status, len(apps), communities, when=when
+        )
         if status != S.DRAFT:
             seq += 1
             _submit(app, seq, when, members.get(org.id))
@@ -359,8 +585,11 @@ def _decide(rng, app, status, screened, organizer):
         app.withdrawn_at = min(utcnow(), (app.submitted_at or utcnow()) + timedelta(days=3))
 
 
-FIRST_PHASE = ("夕阳红·长者守望互助计划", ["丹桂社区", "桂花社区"],
-               "组织低龄老人与社区志愿者结对探访高龄独居老人，建立“时间银行”互助积分，提供助餐、陪诊和应急联络。")
+FIRST_PHASE = (
+    "夕阳红·长者守望互助计划",
+    ["丹桂社区", "桂花社区"],
+    "组织低龄老人与社区志愿者结对探访高龄独居老人，建立“时间银行”互助积分，提供助餐、陪诊和应急联络。",
+)
 
 
 def _applicant_first_phase(apps, org, member) -> None:
@@ -385,12 +614,29 @@ def _applicant_pieces(rng, comp, org, communities, member, now):
 
     def build(seq):
         categories = {c.name: c for c in comp.categories}
-        draft = _application(rng, comp, org, categories["为老服务"], S.DRAFT, 0, communities,
-                             when=now - timedelta(days=2), filled=False)
+        draft = _application(
+            rng,
+            comp,
+            org,
+            categories["为老服务"],
+            S.DRAFT,
+            0,
+            communities,
+            when=now - timedelta(days=2),
+            filled=False,
+        )
         draft.project_name = FIRST_PHASE[0] + "（二期）"
         draft.created_by_id = draft.updated_by_id = member.id if member else None
-        returned = _application(rng, comp, org, categories["为老服务"], S.RETURNED, 1, communities,
-                                when=now - timedelta(days=20))
+        returned = _application(
+            rng,
+            comp,
+            org,
+            categories["为老服务"],
+            S.RETURNED,
+            1,
+            communities,
+            when=now - timedelta(days=20),
+        )
         returned.project_name = "夕阳红·认知症家庭照护者喘息服务"
         returned.summary = "为认知症老人家庭提供照护技能培训、上门喘息服务和照护者互助小组。"
         _submit(returned, seq + 1, local_at(now, -20, 15, 12), member)
@@ -403,48 +649,125 @@ def _applicant_pieces(rng, comp, org, communities, member, now):
 
 
 def seed() -> bool:
-    if db.session.scalar(sa.select(Competition.id).where(Competition.code_prefix == "GY2027")) is not None:
+    if (
+        db.session.scalar(sa.select(Competition.id).where(Competition.code_prefix == "GY2027"))
+        is not None
+    ):
         return False
     _USED_NAMES.clear()
-    orgs = list(db.session.scalars(sa.select(Organization).order_by(Organization.id)
-                                   .options(sa.orm.selectinload(Organization.social_workers))))
+    orgs = list(
+        db.session.scalars(
+            sa.select(Organization)
+            .order_by(Organization.id)
+            .options(sa.orm.selectinload(Organization.social_workers))
+        )
+    )
     if not orgs:
         return False
     from venture.accounts.models import User
 
     organizer = db.session.scalar(sa.select(User).where(User.email == "organizer@demo.venture"))
     applicant = db.session.scalar(sa.select(User).where(User.email == "applicant@demo.venture"))
-    communities = list(db.session.scalars(sa.select(Area).where(Area.level == AreaLevel.COMMUNITY)
-                                          .options(sa.orm.joinedload(Area.parent).joinedload(Area.parent))
-                                          .order_by(Area.id)))
+    communities = list(
+        db.session.scalars(
+            sa.select(Area)
+            .where(Area.level == AreaLevel.COMMUNITY)
+            .options(sa.orm.joinedload(Area.parent).joinedload(Area.parent))
+            .order_by(Area.id)
+        )
+    )
     city = None  # the whole city: every district takes part
-    members = {m.organization_id: m.user for m in db.session.scalars(
-        sa.select(Membership).options(sa.orm.joinedload(Membership.user)).order_by(Membership.id))}
-    mine = next((m.organization for m in db.session.scalars(sa.select(Membership).where(
-        Membership.user_id == applicant.id))), None) if applicant else None
+    members = {
+        m.organization_id: m.user
+        for m in db.session.scalars(
+            sa.select(Membership)
+            .options(sa.orm.joinedload(Membership.user))
+            .order_by(Membership.id)
+        )
+    }
+    mine = (
+        next(
+            (
+                m.organization
+                for m in db.session.scalars(
+                    sa.select(Membership).where(Membership.user_id == applicant.id)
+                )
+            ),
+            None,
+        )
+        if applicant
+        else None
+    )
     # Eligible organizations apply; the applicant's own is handled by hand in GY2027.
     applying = [o for o in orgs if o.is_verified] or orgs
     rng = random.Random(2027)
     now = utcnow()
 
-    gy2025 = _competition("GY2025", "澧阳市2025年公益创投大赛", 2025, CompetitionStatus.ARCHIVED,
-                          _stages_gy2025(now), organizer, theme="三社联动，全民共享", area=city)
-    wct = _competition("WCT2026", "澧阳市2026年社区微创投", 2026, CompetitionStatus.OPEN, _stages_wct2026(now),
-                       organizer, theme="小切口，大民生", area=city)
-    gy2027 = _competition("GY2027", "澧阳市2027年度公益创投大赛", 2027, CompetitionStatus.OPEN, _stages_gy2027(now),
-                          organizer, theme="三社联动，共建共治共享", area=city)
+    gy2025 = _competition(
+        "GY2025",
+        "澧阳市2025年公益创投大赛",
+        2025,
+        CompetitionStatus.ARCHIVED,
+        _stages_gy2025(now),
+        organizer,
+        theme="三社联动，全民共享",
+        area=city,
+    )
+    wct = _competition(
+        "WCT2026",
+        "澧阳市2026年社区微创投",
+        2026,
+        CompetitionStatus.OPEN,
+        _stages_wct2026(now),
+        organizer,
+        theme="小切口，大民生",
+        area=city,
+    )
+    gy2027 = _competition(
+        "GY2027",
+        "澧阳市2027年度公益创投大赛",
+        2027,
+        CompetitionStatus.OPEN,
+        _stages_gy2027(now),
+        organizer,
+        theme="三社联动，共建共治共享",
+        area=city,
+    )
     db.session.flush()
     for comp in (gy2025, wct):
         window = comp.stage(StageKind.APPLICATION)
-        apps = _fill(rng, comp, applying, communities, members, opened=window.starts_at, closed=window.ends_at,
-                     screened=comp.stage(StageKind.SCREENING).ends_at - timedelta(days=1), organizer=organizer)
+        apps = _fill(
+            rng,
+            comp,
+            applying,
+            communities,
+            members,
+            opened=window.starts_at,
+            closed=window.ends_at,
+            screened=comp.stage(StageKind.SCREENING).ends_at - timedelta(days=1),
+            organizer=organizer,
+        )
         if comp is gy2025 and mine is not None:
             _applicant_first_phase(apps, mine, applicant)
     window = gy2027.stage(StageKind.APPLICATION)
     others = [o for o in applying if mine is None or o.id != mine.id]
-    special = _applicant_pieces(rng, gy2027, mine, communities, applicant, now) if mine is not None else None
-    _fill(rng, gy2027, others, communities, members, opened=window.starts_at, closed=min(now, window.ends_at),
-          screened=local_at(now, -1, 11), organizer=organizer, special=special)
+    special = (
+        _applicant_pieces(rng, gy2027, mine, communities, applicant, now)
+        if mine is not None
+        else None
+    )
+    _fill(
+        rng,
+        gy2027,
+        others,
+        communities,
+        members,
+        opened=window.starts_at,
+        closed=min(now, window.ends_at),
+        screened=local_at(now, -1, 11),
+        organizer=organizer,
+        special=special,
+    )
     db.session.flush()
     _seed_district_rounds(rng, others, communities, members, organizer, now)
     return True
@@ -452,17 +775,42 @@ def seed() -> bool:
 
 def _seed_district_rounds(rng, orgs, communities, members, organizer, now) -> None:
     """The districts' rounds (DISTRICT_ROUNDS): projects in the district's communities only."""
-    districts = {a.name: a for a in db.session.scalars(sa.select(Area).where(Area.level == AreaLevel.DISTRICT))}
+    districts = {
+        a.name: a
+        for a in db.session.scalars(sa.select(Area).where(Area.level == AreaLevel.DISTRICT))
+    }
     for prefix, name, theme, district_name, offsets in DISTRICT_ROUNDS:
         district = districts.get(district_name)
-        inside = [c for c in communities if c.parent is not None and c.parent.parent_id == getattr(district, "id", None)]
+        inside = [
+            c
+            for c in communities
+            if c.parent is not None and c.parent.parent_id == getattr(district, "id", None)
+        ]
         if district is None or not inside:
             continue
-        comp = _competition(prefix, name, 2026, CompetitionStatus.OPEN, _relative_stages(now, offsets), organizer,
-                            theme=theme, area=district.id, max_per_org=1)
+        comp = _competition(
+            prefix,
+            name,
+            2026,
+            CompetitionStatus.OPEN,
+            _relative_stages(now, offsets),
+            organizer,
+            theme=theme,
+            area=district.id,
+            max_per_org=1,
+        )
         db.session.flush()
         window, screening = comp.stage(StageKind.APPLICATION), comp.stage(StageKind.SCREENING)
         screened = min(screening.ends_at - timedelta(days=1), local_at(now, -1, 11))
-        _fill(rng, comp, orgs, inside, members, opened=window.starts_at, closed=window.ends_at, screened=screened,
-              organizer=organizer)
+        _fill(
+            rng,
+            comp,
+            orgs,
+            inside,
+            members,
+            opened=window.starts_at,
+            closed=window.ends_at,
+            screened=screened,
+            organizer=organizer,
+        )
     db.session.flush()

@@ -84,7 +84,14 @@ ACTIVITIES = {
     ],
 }
 SUMMARY = "本期按计划开展{n}场活动，服务居民{p}人次；志愿者队伍稳定，下一阶段将重点跟进个案需求。"
-COLOURS = [(214, 92, 62), (62, 140, 214), (90, 170, 90), (230, 180, 40), (150, 90, 190), (40, 160, 160)]
+COLOURS = [
+    (214, 92, 62),
+    (62, 140, 214),
+    (90, 170, 90),
+    (230, 180, 40),
+    (150, 90, 190),
+    (40, 160, 160),
+]
 EVALUATION_CRITERIA = [("项目实施", 30), ("人力物资投入", 20), ("财务管理", 20), ("项目成效", 30)]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -93,11 +100,17 @@ def tiny_png(rgb: tuple[int, int, int] = (60, 130, 90), size: int = 8) -> bytes:
     """A small valid PNG of one colour, made in memory (no binary files in the repository)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     row = b"\x00" + bytes(rgb) * size
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(row * size)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(row * size))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _store(data: bytes, name: str, user):
@@ -114,7 +127,14 @@ def _ledger(project) -> bytes:
     sheet.append(["日期", "预算科目", "事项", "金额（元）"])
     for line in project.budget:
         for expense in line.expenses:
-            sheet.append([expense.spent_on.isoformat(), line.name, expense.description, expense.amount_fen / 100])
+            sheet.append(
+                [
+                    expense.spent_on.isoformat(),
+                    line.name,
+                    expense.description,
+                    expense.amount_fen / 100,
+                ]
+            )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -127,6 +147,7 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 # --- what the earlier seeders made ----------------------------------------------------
 
+
 def _competition():
     from venture.competitions.models import Competition
 
@@ -137,17 +158,29 @@ def _has_final_decisions(competition) -> bool:
     from venture.rankings.models import FundingOutcome
     from venture.results.models import Decision
 
-    return competition.results_final_at is not None and db.session.scalar(
-        sa.select(Decision.id).where(Decision.competition_id == competition.id,
-                                     Decision.outcome == FundingOutcome.FUNDED)) is not None
+    return (
+        competition.results_final_at is not None
+        and db.session.scalar(
+            sa.select(Decision.id).where(
+                Decision.competition_id == competition.id, Decision.outcome == FundingOutcome.FUNDED
+            )
+        )
+        is not None
+    )
 
 
 def _already_seeded(competition) -> bool:
     """Projects may exist already (made at finalize); ours are the ones past the agreement."""
     from venture.followup.models import Project, ProjectStatus
 
-    return db.session.scalar(sa.select(Project.id).where(Project.competition_id == competition.id,
-                                                         Project.status != ProjectStatus.AGREEMENT)) is not None
+    return (
+        db.session.scalar(
+            sa.select(Project.id).where(
+                Project.competition_id == competition.id, Project.status != ProjectStatus.AGREEMENT
+            )
+        )
+        is not None
+    )
 
 
 def _ensure_evaluation_stages(competition) -> None:
@@ -155,17 +188,26 @@ def _ensure_evaluation_stages(competition) -> None:
     normally sets them up; this only fills a gap)."""
     from venture.competitions.models import Rubric, RubricCriterion, Stage, StageKind
 
-    defaults = {StageKind.MIDTERM: (date(2026, 1, 1), date(2026, 2, 1), "中期评估评分表"),
-                StageKind.FINAL: (date(2026, 7, 1), date(2026, 10, 1), "结项评估评分表")}
+    defaults = {
+        StageKind.MIDTERM: (date(2026, 1, 1), date(2026, 2, 1), "中期评估评分表"),
+        StageKind.FINAL: (date(2026, 7, 1), date(2026, 10, 1), "结项评估评分表"),
+    }
     for kind, (start, end, name) in defaults.items():
         stage = competition.stage(kind)
         if stage is None:
-            stage = Stage(kind=kind, position=len(competition.stages), starts_at=_at(start, 0), ends_at=_at(end, 0))
+            stage = Stage(
+                kind=kind,
+                position=len(competition.stages),
+                starts_at=_at(start, 0),
+                ends_at=_at(end, 0),
+            )
             competition.stages.append(stage)
         if stage.rubric_id is None:
             rubric = Rubric(competition_id=competition.id, name=name, stage_kind=kind)
-            rubric.criteria = [RubricCriterion(position=i, name=n, max_score=Decimal(m), description=f"{n}情况")
-                               for i, (n, m) in enumerate(EVALUATION_CRITERIA)]
+            rubric.criteria = [
+                RubricCriterion(position=i, name=n, max_score=Decimal(m), description=f"{n}情况")
+                for i, (n, m) in enumerate(EVALUATION_CRITERIA)
+            ]
             db.session.add(rubric)
             db.session.flush()
             stage.rubric_id = rubric.id
@@ -181,11 +223,16 @@ def _user(email: str, name: str, role: Role) -> User:
 def _org_of(email: str) -> int | None:
     from venture.orgs.models import Membership
 
-    return db.session.scalar(sa.select(Membership.organization_id).join(User, User.id == Membership.user_id)
-                             .where(User.email == email).limit(1))
+    return db.session.scalar(
+        sa.select(Membership.organization_id)
+        .join(User, User.id == Membership.user_id)
+        .where(User.email == email)
+        .limit(1)
+    )
 
 
 # --- building the states ----------------------------------------------------------------
+
 
 class Seeder:
     def __init__(self, competition):
@@ -201,8 +248,11 @@ class Seeder:
     def sign(self, project, *, confirm: bool = True) -> None:
         agreement = project.agreement
         agreement.signed_on = (agreement.starts_on or self.today) - timedelta(days=5)
-        agreement.signed_copy = _store(PDF, "项目协议（盖章版）.pdf", project.organization.members[0].user
-                                       if project.organization.members else None)
+        agreement.signed_copy = _store(
+            PDF,
+            "项目协议（盖章版）.pdf",
+            project.organization.members[0].user if project.organization.members else None,
+        )
         if confirm:
             from venture.followup.models import ProjectStatus
 
@@ -218,8 +268,15 @@ class Seeder:
         tranche.released_at = _at(on)
 
     # reports, activities, spending
-    def file_reports(self, project, *, open_from: int | None = None, pending_from: int | None = None,
-                     dispute: int | None = None, photos: bool = False) -> None:
+    def file_reports(
+        self,
+        project,
+        *,
+        open_from: int | None = None,
+        pending_from: int | None = None,
+        dispute: int | None = None,
+        photos: bool = False,
+    ) -> None:
         """Submit the reports before index ``open_from`` (the rest stay open); activities
         of reports from ``pending_from`` on wait for the liaison."""
         from venture.followup.models import (
@@ -243,10 +300,18 @@ class Seeder:
                 community = communities[(index + k) % len(communities)] if communities else None
                 if community is None:
                     continue
-                held = report.period_start + timedelta(days=min(12 + 25 * k, (report.period_end - report.period_start).days))
+                held = report.period_start + timedelta(
+                    days=min(12 + 25 * k, (report.period_end - report.period_start).days)
+                )
                 people = 18 + (project.id * 7 + index * 5 + k * 3) % 25
-                activity = Activity(community_id=community.id, held_on=held, activity_type=kind, participants=people,
-                                    residents=people - 3 - k, description=text)
+                activity = Activity(
+                    community_id=community.id,
+                    held_on=held,
+                    activity_type=kind,
+                    participants=people,
+                    residents=people - 3 - k,
+                    description=text,
+                )
                 liaisons = list(community.liaisons)
                 if liaisons and (pending_from is None or index < pending_from):
                     activity.liaison_status = LiaisonStatus.CONFIRMED
@@ -254,8 +319,15 @@ class Seeder:
                     activity.reviewed_at = self.past(_at(report.period_end + timedelta(days=12)))
                 if photos:
                     self.colour += 1
-                    activity.photos.append(ActivityPhoto(file=_store(tiny_png(COLOURS[self.colour % len(COLOURS)]),
-                                                                     f"活动照片{self.colour}.png", None)))
+                    activity.photos.append(
+                        ActivityPhoto(
+                            file=_store(
+                                tiny_png(COLOURS[self.colour % len(COLOURS)]),
+                                f"活动照片{self.colour}.png",
+                                None,
+                            )
+                        )
+                    )
                 activities.append(activity)
             reviewed = [a for a in activities if a.reviewed_by_id]
             if dispute == index and reviewed:  # the liaison disputes the last record they reviewed
@@ -263,11 +335,21 @@ class Seeder:
                 disputed.liaison_status = LiaisonStatus.DISPUTED
                 disputed.liaison_note = "当天社区未开展此活动，签到表人数与实际不符。"
                 # An open dispute, waiting for the organization's answer (it holds a tranche).
-                disputed.dispute = ActivityDispute(steps=[DisputeEntry(
-                    step=DisputeStep.OPENED, author_id=disputed.reviewed_by_id, text=disputed.liaison_note,
-                    created_at=disputed.reviewed_at)], created_at=disputed.reviewed_at)
+                disputed.dispute = ActivityDispute(
+                    steps=[
+                        DisputeEntry(
+                            step=DisputeStep.OPENED,
+                            author_id=disputed.reviewed_by_id,
+                            text=disputed.liaison_note,
+                            created_at=disputed.reviewed_at,
+                        )
+                    ],
+                    created_at=disputed.reviewed_at,
+                )
             report.activities = activities
-            report.summary = SUMMARY.format(n=len(activities), p=sum(a.participants for a in activities))
+            report.summary = SUMMARY.format(
+                n=len(activities), p=sum(a.participants for a in activities)
+            )
             report.status = ReportStatus.SUBMITTED
             report.submitted_at = self.past(_at(report.period_end + timedelta(days=6)))
 
@@ -278,19 +360,32 @@ class Seeder:
         start = project.agreement.starts_on or self.today
         for i, line in enumerate(project.budget):
             # Spending in whole ten yuan, as receipts read (¥3,520.00, not ¥3,517.43).
-            amount = int((Decimal(line.approved_fen) * share / 1000).quantize(Decimal(1), ROUND_HALF_UP)) * 1000
+            amount = (
+                int((Decimal(line.approved_fen) * share / 1000).quantize(Decimal(1), ROUND_HALF_UP))
+                * 1000
+            )
             if over_line and i == 0:
                 amount = line.approved_fen + 35_000
             if amount <= 0:
                 continue
             spent_on = min(start + timedelta(days=40 + 30 * i), self.today)
-            db.session.add(Expense(project_id=project.id, line=line, amount_fen=amount, spent_on=spent_on,
-                                   description=f"{line.name}支出", recorded_by_id=None,
-                                   voucher=_store(PDF, f"凭证-{line.name}.pdf", None)))
+            db.session.add(
+                Expense(
+                    project_id=project.id,
+                    line=line,
+                    amount_fen=amount,
+                    spent_on=spent_on,
+                    description=f"{line.name}支出",
+                    recorded_by_id=None,
+                    voucher=_store(PDF, f"凭证-{line.name}.pdf", None),
+                )
+            )
         if project.milestones:
             milestone = project.milestones[0]
             milestone.done_at = _at(start + timedelta(days=20))
-            milestone.evidence_note = "项目启动会已召开，社区居民代表、社区两委成员参加，签到表已存档。"
+            milestone.evidence_note = (
+                "项目启动会已召开，社区居民代表、社区两委成员参加，签到表已存档。"
+            )
 
     # evaluations
     def past(self, moment: datetime) -> datetime:
@@ -306,9 +401,13 @@ class Seeder:
         from venture.followup.models import EvaluationStatus
 
         project = evaluation.project
-        evaluation.self_assessment = "项目按计划推进：服务覆盖率达到预期，志愿者队伍稳定，资金按预算使用。"
+        evaluation.self_assessment = (
+            "项目按计划推进：服务覆盖率达到预期，志愿者队伍稳定，资金按预算使用。"
+        )
         evaluation.self_score = Decimal(score)
-        evaluation.report_file = _store(PDF, f"{'中期' if evaluation.kind == 'midterm' else '结项'}报告.pdf", None)
+        evaluation.report_file = _store(
+            PDF, f"{'中期' if evaluation.kind == 'midterm' else '结项'}报告.pdf", None
+        )
         evaluation.ledger_file = _store(_ledger(project), "支出台账.xlsx", None)
         evaluation.status = EvaluationStatus.SUBMITTED
         evaluation.submitted_at = self.clock(evaluation) - timedelta(days=3)
@@ -327,12 +426,22 @@ class Seeder:
 
         for i, assignment in enumerate(active_assignments(evaluation)[:sheets]):
             target = total - 8 if assignment.judge_id == self.judge7.id else total + (i - 1) * 2
-            sheet = ScoreSheet(stage_id=stage.id, application_id=application.id, judge_id=assignment.judge_id,
-                               rubric_id=stage.rubric_id, status=SheetStatus.SUBMITTED, confidence=4,
-                               submitted_at=self.clock(evaluation) + timedelta(days=10 + i))
+            sheet = ScoreSheet(
+                stage_id=stage.id,
+                application_id=application.id,
+                judge_id=assignment.judge_id,
+                rubric_id=stage.rubric_id,
+                status=SheetStatus.SUBMITTED,
+                confidence=4,
+                submitted_at=self.clock(evaluation) + timedelta(days=10 + i),
+            )
             for criterion in stage.rubric.criteria:
-                value = (criterion.max_score * Decimal(target) / 100 * 2).quantize(Decimal(1), ROUND_HALF_UP) / 2
-                sheet.scores.append(SheetScore(criterion_id=criterion.id, score=min(value, criterion.max_score)))
+                value = (criterion.max_score * Decimal(target) / 100 * 2).quantize(
+                    Decimal(1), ROUND_HALF_UP
+                ) / 2
+                sheet.scores.append(
+                    SheetScore(criterion_id=criterion.id, score=min(value, criterion.max_score))
+                )
             db.session.add(sheet)
         db.session.flush()
 
@@ -386,11 +495,17 @@ def _roles(projects, liaison, applicant_org) -> dict:
     if applicant is not None:
         roles["applicant"] = applicant
         rest.remove(applicant)
-    story = next((p for p in rest if {c.id for c in p.application.communities} & liaison_areas), rest[0] if rest else None)
+    story = next(
+        (p for p in rest if {c.id for c in p.application.communities} & liaison_areas),
+        rest[0] if rest else None,
+    )
     if story is not None:
         roles["story"] = story
         rest.remove(story)
-        if not {c.id for c in story.application.communities} & liaison_areas and story.application.communities:
+        if (
+            not {c.id for c in story.application.communities} & liaison_areas
+            and story.application.communities
+        ):
             story.application.communities[0].liaisons.append(liaison)
     for role in ("terminated", "suspended", "agreement"):
         if rest:
@@ -440,8 +555,13 @@ def seed() -> bool:
             midterm, final = _evaluations(project)
             seeder.sign(project)
             seeder.release(project, 1, project.agreement.confirmed_at.date() + timedelta(days=10))
-            seeder.file_reports(project, open_from=len(project.reports) - 1, pending_from=len(project.reports) - 2,
-                                dispute=1, photos=True)
+            seeder.file_reports(
+                project,
+                open_from=len(project.reports) - 1,
+                pending_from=len(project.reports) - 2,
+                dispute=1,
+                photos=True,
+            )
             seeder.spend(project, Decimal("0.55"), over_line=True)
             seeder.self_assess(midterm, "86")
             seeder.score(midterm, 86)
@@ -495,12 +615,22 @@ def seed() -> bool:
             midterm.decided_at = midterm.due_at + timedelta(hours=1)
             released = project.tranches[0].amount_fen
             recovery = released * 6 // 10 // 10_000 * 10_000
-            terminate_project(project, reason="未按期提交中期自评材料，中期评估不合格；经主办方研究决定终止项目，"
-                                              "追回未使用资金。", recovery_fen=recovery, actor=seeder.organizer)
+            terminate_project(
+                project,
+                reason="未按期提交中期自评材料，中期评估不合格；经主办方研究决定终止项目，"
+                "追回未使用资金。",
+                recovery_fen=recovery,
+                actor=seeder.organizer,
+            )
             project.terminated_at = midterm.due_at + timedelta(days=25)
             if recovery:
-                record_recovery(project, amount_fen=recovery // 2, received_on=local_date(project.terminated_at)
-                                + timedelta(days=30), note="第一期退款", actor=seeder.organizer)
+                record_recovery(
+                    project,
+                    amount_fen=recovery // 2,
+                    received_on=local_date(project.terminated_at) + timedelta(days=30),
+                    note="第一期退款",
+                    actor=seeder.organizer,
+                )
     return True
 
 
@@ -509,7 +639,12 @@ def _projects(competition) -> list:
     from venture.followup.models import Project
     from venture.followup.queries import project_options
 
-    return list(db.session.scalars(
-        sa.select(Project).join(Application, Application.id == Project.application_id)
-        .where(Project.competition_id == competition.id).options(*project_options())
-        .order_by(Application.code, Project.id)).unique())
+    return list(
+        db.session.scalars(
+            sa.select(Project)
+            .join(Application, Application.id == Project.application_id)
+            .where(Project.competition_id == competition.id)
+            .options(*project_options())
+            .order_by(Application.code, Project.id)
+        ).unique()
+    )

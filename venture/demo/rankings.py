@@ -23,7 +23,9 @@ ORGANIZER = "organizer@demo.venture"
 def seed() -> bool:
     added = False
     for prefix in DEMO_COMPETITIONS:
-        competition = db.session.scalar(sa.select(Competition).where(Competition.code_prefix == prefix))
+        competition = db.session.scalar(
+            sa.select(Competition).where(Competition.code_prefix == prefix)
+        )
         if competition is not None:
             added = _seed(competition) or added
     return added
@@ -34,7 +36,10 @@ def _seed(competition) -> bool:
     from venture.rankings.compute import compute_stage_snapshot
     from venture.rankings.services import build_final_snapshot
 
-    online, roadshow = competition.stage(StageKind.ONLINE_REVIEW), competition.stage(StageKind.ROADSHOW)
+    online, roadshow = (
+        competition.stage(StageKind.ONLINE_REVIEW),
+        competition.stage(StageKind.ROADSHOW),
+    )
     if online is None or roadshow is None or _has_snapshot(competition):
         return False
     if not _submitted(online.id) or not _submitted(roadshow.id):
@@ -67,8 +72,11 @@ def _date_snapshots(competition, roadshow) -> None:
 
     if roadshow.ends_at is None:
         return
-    snapshots = db.session.scalars(sa.select(ResultSnapshot).where(ResultSnapshot.competition_id == competition.id)
-                                   .order_by(ResultSnapshot.created_at, ResultSnapshot.id)).all()
+    snapshots = db.session.scalars(
+        sa.select(ResultSnapshot)
+        .where(ResultSnapshot.competition_id == competition.id)
+        .order_by(ResultSnapshot.created_at, ResultSnapshot.id)
+    ).all()
     first = local_at(roadshow.ends_at, 2, 10)
     for i, snapshot in enumerate(snapshots):
         snapshot.created_at = first + timedelta(minutes=30 * i)
@@ -79,13 +87,25 @@ def _date_snapshots(competition, roadshow) -> None:
 
 
 def _has_snapshot(competition: Competition) -> bool:
-    return db.session.scalar(
-        sa.select(ResultSnapshot.id).where(ResultSnapshot.competition_id == competition.id).limit(1)) is not None
+    return (
+        db.session.scalar(
+            sa.select(ResultSnapshot.id)
+            .where(ResultSnapshot.competition_id == competition.id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _submitted(stage_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count(ScoreSheet.id)).where(
-        ScoreSheet.stage_id == stage_id, ScoreSheet.status == SheetStatus.SUBMITTED)) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(ScoreSheet.id)).where(
+                ScoreSheet.stage_id == stage_id, ScoreSheet.status == SheetStatus.SUBMITTED
+            )
+        )
+        or 0
+    )
 
 
 def _shortlist_rule(online, roadshow) -> None:
@@ -97,7 +117,9 @@ def _shortlist_rule(online, roadshow) -> None:
     per_category = db.session.execute(
         sa.select(Application.category_id, sa.func.count(sa.distinct(ScoreSheet.application_id)))
         .join(Application, Application.id == ScoreSheet.application_id)
-        .where(ScoreSheet.stage_id == roadshow.id).group_by(Application.category_id)).all()
+        .where(ScoreSheet.stage_id == roadshow.id)
+        .group_by(Application.category_id)
+    ).all()
     top = max((count for _category, count in per_category), default=0)
     if top:
         online.advance_rule, online.advance_top_n = AdvanceRule.TOP_N, top

@@ -31,13 +31,16 @@ EMPTY_XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"/>'
 OOXML_PROPERTIES = {
     "docProps/core.xml": (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"/>'),
+        b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"/>'
+    ),
     "docProps/app.xml": (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"/>'),
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"/>'
+    ),
     "docProps/custom.xml": (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"/>'),
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"/>'
+    ),
 }
 
 JPEG_DROPPED = {0xE1, 0xED, 0xFE}  # APP1 (EXIF, XMP), APP13 (IPTC), COM
@@ -59,21 +62,26 @@ def without_properties(data: bytes, kind: str, content_type: str) -> bytes:
 
 # --- PDF ---------------------------------------------------------------------------
 
+
 def _pdf(data: bytes) -> bytes:
     out = bytearray(data)
     for key in re.finditer(PDF_INFO_KEYS, data):
         start = key.end()
-        if start < len(data) and data[start:start + 1] == b"(":
+        if start < len(data) and data[start : start + 1] == b"(":
             end = _literal_end(data, start)
-            out[start + 1:end] = b" " * (end - start - 1)
-        elif start < len(data) and data[start:start + 1] == b"<" and data[start + 1:start + 2] != b"<":
+            out[start + 1 : end] = b" " * (end - start - 1)
+        elif (
+            start < len(data)
+            and data[start : start + 1] == b"<"
+            and data[start + 1 : start + 2] != b"<"
+        ):
             end = data.find(b">", start)
             if end > start:
-                out[start + 1:end] = (b"20" * (end - start))[:end - start - 1]
+                out[start + 1 : end] = (b"20" * (end - start))[: end - start - 1]
     for packet in XMP_PACKET.finditer(data):
         length = packet.end() - packet.start()
         blank = EMPTY_XMP if length >= len(EMPTY_XMP) else b""
-        out[packet.start():packet.end()] = blank + b" " * (length - len(blank))
+        out[packet.start() : packet.end()] = blank + b" " * (length - len(blank))
     return bytes(out)
 
 
@@ -97,6 +105,7 @@ def _literal_end(data: bytes, start: int) -> int:
 
 # --- Office (OOXML) ------------------------------------------------------------------
 
+
 def _ooxml(data: bytes) -> bytes:
     try:
         source = zipfile.ZipFile(io.BytesIO(data))
@@ -112,6 +121,7 @@ def _ooxml(data: bytes) -> bytes:
 
 # --- images --------------------------------------------------------------------------
 
+
 def _jpeg(data: bytes) -> bytes:
     if not data.startswith(b"\xff\xd8"):
         return data
@@ -120,9 +130,9 @@ def _jpeg(data: bytes) -> bytes:
         marker = data[i + 1]
         if marker == 0xDA:  # start of scan: the image data follows, no more metadata
             break
-        length = struct.unpack(">H", data[i + 2:i + 4])[0]
+        length = struct.unpack(">H", data[i + 2 : i + 4])[0]
         if marker not in JPEG_DROPPED:
-            out += data[i:i + 2 + length]
+            out += data[i : i + 2 + length]
         i += 2 + length
     out += data[i:]
     return bytes(out)
@@ -134,9 +144,9 @@ def _png(data: bytes) -> bytes:
         return data
     out, i = bytearray(signature), len(signature)
     while i + 8 <= len(data):
-        length = struct.unpack(">I", data[i:i + 4])[0]
-        kind = data[i + 4:i + 8]
-        chunk = data[i:i + 12 + length]
+        length = struct.unpack(">I", data[i : i + 4])[0]
+        kind = data[i + 4 : i + 8]
+        chunk = data[i : i + 12 + length]
         if kind not in PNG_DROPPED:
             out += chunk
         i += 12 + length

@@ -45,8 +45,12 @@ class Detected:
 
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
 OFFICE_ZIP = {
-    "word/": Detected("word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-    "xl/": Detected("excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "word/": Detected(
+        "word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"
+    ),
+    "xl/": Detected(
+        "excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+    ),
 }
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
 
@@ -91,8 +95,9 @@ def upload_root() -> Path:
     return root
 
 
-def store_upload(upload, *, user=None, allowed_kinds=("pdf", "image", "word", "excel"),
-                 max_bytes: int = 20 * MB) -> StoredFile:
+def store_upload(
+    upload, *, user=None, allowed_kinds=("pdf", "image", "word", "excel"), max_bytes: int = 20 * MB
+) -> StoredFile:
     """Check and store one uploaded file (a werkzeug FileStorage); adds a StoredFile row.
 
     Raises UploadRejected/UploadTooLarge with a message naming the file.
@@ -109,11 +114,22 @@ def store_upload(upload, *, user=None, allowed_kinds=("pdf", "image", "word", "e
     detected = detect(head, target, name)
     if detected is None or detected.kind not in allowed_kinds:
         target.unlink(missing_ok=True)
-        raise UploadRejected(_("%(name)s is not an accepted file type. Accepted: %(kinds)s.",
-                               name=name, kinds=", ".join(_kind_label(k) for k in allowed_kinds)))
-    row = StoredFile(original_name=_clean_name(name), stored_name=stored_name,
-                     content_type=detected.content_type, kind=detected.kind, size=size, sha256=digest,
-                     uploaded_by_id=user.id if user is not None else None)
+        raise UploadRejected(
+            _(
+                "%(name)s is not an accepted file type. Accepted: %(kinds)s.",
+                name=name,
+                kinds=", ".join(_kind_label(k) for k in allowed_kinds),
+            )
+        )
+    row = StoredFile(
+        original_name=_clean_name(name),
+        stored_name=stored_name,
+        content_type=detected.content_type,
+        kind=detected.kind,
+        size=size,
+        sha256=digest,
+        uploaded_by_id=user.id if user is not None else None,
+    )
     db.session.add(row)
     _remove_on_rollback(target)
     return row
@@ -128,7 +144,9 @@ def _copy_limited(stream, target: Path, max_bytes: int, name: str) -> tuple[int,
             if size > max_bytes:
                 out.close()
                 target.unlink(missing_ok=True)
-                raise UploadTooLarge(_("%(name)s is larger than %(mb)d MB.", name=name, mb=max_bytes // MB))
+                raise UploadTooLarge(
+                    _("%(name)s is larger than %(mb)d MB.", name=name, mb=max_bytes // MB)
+                )
             digest.update(chunk)
             out.write(chunk)
     return size, digest.hexdigest()
@@ -140,7 +158,12 @@ def _clean_name(name: str) -> str:
 
 
 def _kind_label(kind: str) -> str:
-    return {"pdf": "PDF", "image": _("images (JPEG, PNG, GIF, WebP)"), "word": "Word", "excel": "Excel"}.get(kind, kind)
+    return {
+        "pdf": "PDF",
+        "image": _("images (JPEG, PNG, GIF, WebP)"),
+        "word": "Word",
+        "excel": "Excel",
+    }.get(kind, kind)
 
 
 UPLOADS_KEY = "venture_new_uploads"
@@ -172,7 +195,9 @@ def path_of(stored: StoredFile) -> Path:
 # The extension a download is saved under, from the type detected at upload (never the
 # name the client sent: a PDF uploaded as "x.html" downloads as "x.pdf").
 EXTENSIONS = {
-    "application/pdf": "pdf", "application/msword": "doc", "application/vnd.ms-excel": "xls",
+    "application/pdf": "pdf",
+    "application/msword": "doc",
+    "application/vnd.ms-excel": "xls",
     **{mime: extension for mime, extension in IMAGE_TYPES.items()},
     **{d.content_type: d.extension for d in OFFICE_ZIP.values()},
 }
@@ -197,11 +222,23 @@ def download(stored: StoredFile, *, name: str | None = None, blind: bool = False
     download_name = name or served_name(stored)
     if blind:
         data = without_properties(path_of(stored).read_bytes(), stored.kind, stored.content_type)
-        response = send_file(io.BytesIO(data), mimetype=stored.content_type, as_attachment=True,
-                             download_name=download_name, max_age=0, etag=False, last_modified=None)
+        response = send_file(
+            io.BytesIO(data),
+            mimetype=stored.content_type,
+            as_attachment=True,
+            download_name=download_name,
+            max_age=0,
+            etag=False,
+            last_modified=None,
+        )
     else:
-        response = send_file(path_of(stored), mimetype=stored.content_type, as_attachment=True,
-                             download_name=download_name, max_age=0)
+        response = send_file(
+            path_of(stored),
+            mimetype=stored.content_type,
+            as_attachment=True,
+            download_name=download_name,
+            max_age=0,
+        )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"

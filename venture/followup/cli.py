@@ -43,7 +43,9 @@ def create_projects_command(code_prefix: str):
     from venture.extensions import db
     from venture.followup.services import create_projects_from_results
 
-    competition = db.session.scalar(sa.select(Competition).where(Competition.code_prefix == code_prefix))
+    competition = db.session.scalar(
+        sa.select(Competition).where(Competition.code_prefix == code_prefix)
+    )
     if competition is None:
         raise click.ClickException(f"no competition with the code prefix {code_prefix!r}")
     try:

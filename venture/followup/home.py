@@ -23,8 +23,11 @@ def organization_panel(user):
     if not projects:
         return None
     rows = queries.project_rows(projects)
-    return {"template": "followup/_home_organization.html", "followup_rows": rows,
-            "followup_received": sum(r.money.paid for r in rows)}
+    return {
+        "template": "followup/_home_organization.html",
+        "followup_rows": rows,
+        "followup_received": sum(r.money.paid for r in rows),
+    }
 
 
 def liaison_panel(user):
@@ -33,10 +36,12 @@ def liaison_panel(user):
     community_ids = communities_of_liaison(user)
     if not community_ids:
         return None
-    return {"template": "followup/_home_liaison.html",
-            "followup_projects": queries.liaison_projects(community_ids),
-            "followup_waiting": queries.activities_waiting(community_ids, limit=10),
-            "followup_answered": queries.disputes_answered(community_ids)}
+    return {
+        "template": "followup/_home_liaison.html",
+        "followup_projects": queries.liaison_projects(community_ids),
+        "followup_waiting": queries.activities_waiting(community_ids, limit=10),
+        "followup_answered": queries.disputes_answered(community_ids),
+    }
 
 
 HOME_PANELS.extend([organizer_panel, organization_panel, liaison_panel])

@@ -40,15 +40,21 @@ def stage_pool(stage, category_id: int | None) -> list[int]:
     from venture.judging.models import Panel, panel_member
 
     panels = db.session.execute(
-        sa.select(Panel.id, Panel.category_id).where(Panel.stage_id == stage.id)).all()
-    chosen = [pid for pid, cid in panels if cid == category_id and cid is not None] or \
-             [pid for pid, cid in panels if cid is None]
+        sa.select(Panel.id, Panel.category_id).where(Panel.stage_id == stage.id)
+    ).all()
+    chosen = [pid for pid, cid in panels if cid == category_id and cid is not None] or [
+        pid for pid, cid in panels if cid is None
+    ]
     if chosen:
         ids = db.session.scalars(
-            sa.select(panel_member.c.judge_id).join(User, User.id == panel_member.c.judge_id)
-            .where(panel_member.c.panel_id.in_(chosen), User.active.is_(True)))
+            sa.select(panel_member.c.judge_id)
+            .join(User, User.id == panel_member.c.judge_id)
+            .where(panel_member.c.panel_id.in_(chosen), User.active.is_(True))
+        )
     else:
-        ids = db.session.scalars(sa.select(User.id).where(User.role == Role.JUDGE, User.active.is_(True)))
+        ids = db.session.scalars(
+            sa.select(User.id).where(User.role == Role.JUDGE, User.active.is_(True))
+        )
     return sorted(set(ids))
 
 
@@ -65,18 +71,28 @@ def choose_evaluators(stage, application, k: int) -> tuple[list[int], list[int]]
     """
     from venture.judging.models import Assignment, AssignmentStatus
 
-    assigned = list(db.session.scalars(
-        sa.select(Assignment.judge_id).where(Assignment.stage_id == stage.id,
-                                             Assignment.application_id == application.id,
-                                             Assignment.status == AssignmentStatus.ACTIVE)))
+    assigned = list(
+        db.session.scalars(
+            sa.select(Assignment.judge_id).where(
+                Assignment.stage_id == stage.id,
+                Assignment.application_id == application.id,
+                Assignment.status == AssignmentStatus.ACTIVE,
+            )
+        )
+    )
     wanted = max(k - len(assigned), 0)
     pool = [j for j in stage_pool(stage, application.category_id) if j not in assigned]
     pool_ok = [j for j in pool if j not in conflicted_judges(application, pool)]
-    loads = dict(db.session.execute(
-        sa.select(Assignment.judge_id, sa.func.count(Assignment.id))
-        .where(Assignment.stage_id == stage.id, Assignment.status == AssignmentStatus.ACTIVE)
-        .group_by(Assignment.judge_id)).all())
-    pool_ok.sort(key=lambda j: (loads.get(j, 0), _tiebreak(stage.assignment_seed, application.id, j)))
+    loads = dict(
+        db.session.execute(
+            sa.select(Assignment.judge_id, sa.func.count(Assignment.id))
+            .where(Assignment.stage_id == stage.id, Assignment.status == AssignmentStatus.ACTIVE)
+            .group_by(Assignment.judge_id)
+        ).all()
+    )
+    pool_ok.sort(
+        key=lambda j: (loads.get(j, 0), _tiebreak(stage.assignment_seed, application.id, j))
+    )
     return assigned, pool_ok[:wanted]
 
 
@@ -87,7 +103,9 @@ def assign_evaluators(stage, application, k: int) -> list:
     from venture.judging.models import Assignment
 
     _assigned, chosen = choose_evaluators(stage, application, k)
-    rows = [Assignment(stage_id=stage.id, application_id=application.id, judge_id=j) for j in chosen]
+    rows = [
+        Assignment(stage_id=stage.id, application_id=application.id, judge_id=j) for j in chosen
+    ]
     db.session.add_all(rows)
     return rows
 
@@ -108,11 +126,15 @@ def evaluation_candidates(stage) -> list:
     from venture.applications.models import Application
     from venture.followup.models import Evaluation, EvaluationStatus, Project
 
-    return list(db.session.scalars(
-        sa.select(Application).join(Project, Project.application_id == Application.id)
-        .join(Evaluation, Evaluation.project_id == Project.id)
-        .where(Evaluation.stage_id == stage.id, Evaluation.status == EvaluationStatus.SUBMITTED)
-        .order_by(Application.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .join(Project, Project.application_id == Application.id)
+            .join(Evaluation, Evaluation.project_id == Project.id)
+            .where(Evaluation.stage_id == stage.id, Evaluation.status == EvaluationStatus.SUBMITTED)
+            .order_by(Application.id)
+        )
+    )
 
 
 def _decide_on_submit(sheet) -> None:

@@ -17,11 +17,11 @@ from venture.extensions import db
 
 
 class ProjectStatus(enum.StrEnum):
-    AGREEMENT = "agreement"    # waiting for the signed agreement
-    ACTIVE = "active"          # being implemented
-    SUSPENDED = "suspended"    # a failed evaluation stopped payments
+    AGREEMENT = "agreement"  # waiting for the signed agreement
+    ACTIVE = "active"  # being implemented
+    SUSPENDED = "suspended"  # a failed evaluation stopped payments
     TERMINATED = "terminated"  # ended early, possibly with an amount to recover (追回)
-    CLOSED = "closed"          # finished with its grade
+    CLOSED = "closed"  # finished with its grade
 
 
 class TrancheCondition(enum.StrEnum):
@@ -53,7 +53,7 @@ class EvaluationKind(enum.StrEnum):
 
 
 class EvaluationStatus(enum.StrEnum):
-    OPEN = "open"            # waiting for the self-assessment
+    OPEN = "open"  # waiting for the self-assessment
     SUBMITTED = "submitted"  # self-assessment in; evaluators scoring
     PASSED = "passed"
     FAILED = "failed"
@@ -63,12 +63,19 @@ class Project(TimestampMixin, db.Model):
     __tablename__ = "project"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id"), unique=True, nullable=False)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id"), nullable=False, index=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), nullable=False, index=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id"), unique=True, nullable=False
+    )
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition.id"), nullable=False, index=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id"), nullable=False, index=True
+    )
     approved_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
-    status: Mapped[ProjectStatus] = mapped_column(enum_type(ProjectStatus, 12), nullable=False,
-                                                  default=ProjectStatus.AGREEMENT, index=True)
+    status: Mapped[ProjectStatus] = mapped_column(
+        enum_type(ProjectStatus, 12), nullable=False, default=ProjectStatus.AGREEMENT, index=True
+    )
     grade: Mapped[str] = mapped_column(sa.String(2), nullable=False, default="")
     final_score: Mapped[Decimal | None] = mapped_column(sa.Numeric(8, 2))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -80,26 +87,39 @@ class Project(TimestampMixin, db.Model):
     application = relationship("Application")
     competition = relationship("Competition")
     organization = relationship("Organization")
-    budget: Mapped[list[ProjectBudgetLine]] = relationship(back_populates="project", cascade="all, delete-orphan",
-                                                           order_by="ProjectBudgetLine.position")
-    milestones: Mapped[list[ProjectMilestone]] = relationship(back_populates="project",
-                                                              cascade="all, delete-orphan",
-                                                              order_by="ProjectMilestone.position")
-    tranches: Mapped[list[Tranche]] = relationship(back_populates="project", cascade="all, delete-orphan",
-                                                   order_by="Tranche.position")
-    reports: Mapped[list[ProgressReport]] = relationship(back_populates="project", cascade="all, delete-orphan",
-                                                         order_by="ProgressReport.period_start")
-    evaluations: Mapped[list[Evaluation]] = relationship(back_populates="project", cascade="all, delete-orphan",
-                                                         order_by="Evaluation.due_at")
-    agreement: Mapped[Agreement | None] = relationship(back_populates="project", cascade="all, delete-orphan",
-                                                       uselist=False)
-    recoveries: Mapped[list[RecoveryPayment]] = relationship(back_populates="project",
-                                                             cascade="all, delete-orphan",
-                                                             order_by="RecoveryPayment.received_on")
+    budget: Mapped[list[ProjectBudgetLine]] = relationship(
+        back_populates="project",
+        cascade="all, delete-orphan",
+        order_by="ProjectBudgetLine.position",
+    )
+    milestones: Mapped[list[ProjectMilestone]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="ProjectMilestone.position"
+    )
+    tranches: Mapped[list[Tranche]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="Tranche.position"
+    )
+    reports: Mapped[list[ProgressReport]] = relationship(
+        back_populates="project",
+        cascade="all, delete-orphan",
+        order_by="ProgressReport.period_start",
+    )
+    evaluations: Mapped[list[Evaluation]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="Evaluation.due_at"
+    )
+    agreement: Mapped[Agreement | None] = relationship(
+        back_populates="project", cascade="all, delete-orphan", uselist=False
+    )
+    recoveries: Mapped[list[RecoveryPayment]] = relationship(
+        back_populates="project",
+        cascade="all, delete-orphan",
+        order_by="RecoveryPayment.received_on",
+    )
 
     __table_args__ = (
         sa.CheckConstraint("approved_fen >= 0", name="approved_non_negative"),
-        sa.CheckConstraint("recovery_fen >= 0 AND recovered_fen >= 0", name="recovery_non_negative"),
+        sa.CheckConstraint(
+            "recovery_fen >= 0 AND recovered_fen >= 0", name="recovery_non_negative"
+        ),
     )
 
 
@@ -110,23 +130,27 @@ class ProjectBudgetLine(db.Model):
     __table_args__ = (sa.CheckConstraint("approved_fen >= 0", name="approved_non_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("budget_line_rule.id"))
     position: Mapped[int] = mapped_column(nullable=False, default=0)
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     approved_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
 
     project: Mapped[Project] = relationship(back_populates="budget")
-    expenses: Mapped[list[Expense]] = relationship(back_populates="line", order_by="Expense.spent_on")
+    expenses: Mapped[list[Expense]] = relationship(
+        back_populates="line", order_by="Expense.spent_on"
+    )
 
 
 class ProjectMilestone(db.Model):
     __tablename__ = "project_milestone"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     position: Mapped[int] = mapped_column(nullable=False, default=0)
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     month: Mapped[int] = mapped_column(nullable=False)
@@ -143,8 +167,9 @@ class Agreement(db.Model):
     __tablename__ = "agreement"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), unique=True,
-                                            nullable=False)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), unique=True, nullable=False
+    )
     signed_on: Mapped[date | None] = mapped_column(sa.Date)
     starts_on: Mapped[date | None] = mapped_column(sa.Date)
     ends_on: Mapped[date | None] = mapped_column(sa.Date)
@@ -158,8 +183,11 @@ class Agreement(db.Model):
     project: Mapped[Project] = relationship(back_populates="agreement")
     signed_copy = relationship("StoredFile")
 
-    __table_args__ = (sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on > starts_on",
-                                         name="dates_ordered"),)
+    __table_args__ = (
+        sa.CheckConstraint(
+            "ends_on IS NULL OR starts_on IS NULL OR ends_on > starts_on", name="dates_ordered"
+        ),
+    )
 
 
 class Tranche(db.Model):
@@ -170,14 +198,18 @@ class Tranche(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     position: Mapped[int] = mapped_column(nullable=False)
     share_pct: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False)
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
-    condition: Mapped[TrancheCondition] = mapped_column(enum_type(TrancheCondition, 20), nullable=False)
-    status: Mapped[TrancheStatus] = mapped_column(enum_type(TrancheStatus, 10), nullable=False,
-                                                  default=TrancheStatus.PENDING)
+    condition: Mapped[TrancheCondition] = mapped_column(
+        enum_type(TrancheCondition, 20), nullable=False
+    )
+    status: Mapped[TrancheStatus] = mapped_column(
+        enum_type(TrancheStatus, 10), nullable=False, default=TrancheStatus.PENDING
+    )
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     released_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
@@ -189,20 +221,23 @@ class ProgressReport(db.Model):
     __table_args__ = (sa.UniqueConstraint("project_id", "period_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     period_start: Mapped[date] = mapped_column(sa.Date, nullable=False)
     period_end: Mapped[date] = mapped_column(sa.Date, nullable=False)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
-    status: Mapped[ReportStatus] = mapped_column(enum_type(ReportStatus, 10), nullable=False,
-                                                 default=ReportStatus.DUE)
+    status: Mapped[ReportStatus] = mapped_column(
+        enum_type(ReportStatus, 10), nullable=False, default=ReportStatus.DUE
+    )
     summary: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     project: Mapped[Project] = relationship(back_populates="reports")
-    activities: Mapped[list[Activity]] = relationship(back_populates="report", cascade="all, delete-orphan",
-                                                      order_by="Activity.held_on")
+    activities: Mapped[list[Activity]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Activity.held_on"
+    )
 
 
 class Activity(db.Model):
@@ -210,21 +245,27 @@ class Activity(db.Model):
 
     __tablename__ = "activity"
     __table_args__ = (
-        sa.CheckConstraint("participants >= 0 AND residents >= 0 AND residents <= participants",
-                           name="participants_consistent"),
+        sa.CheckConstraint(
+            "participants >= 0 AND residents >= 0 AND residents <= participants",
+            name="participants_consistent",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(sa.ForeignKey("progress_report.id", ondelete="CASCADE"), nullable=False,
-                                           index=True)
+    report_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id"), nullable=False, index=True)
     held_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     activity_type: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     participants: Mapped[int] = mapped_column(nullable=False, default=0)
-    residents: Mapped[int] = mapped_column(nullable=False, default=0)  # of whom residents of the community
+    residents: Mapped[int] = mapped_column(
+        nullable=False, default=0
+    )  # of whom residents of the community
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
-    liaison_status: Mapped[LiaisonStatus] = mapped_column(enum_type(LiaisonStatus, 10), nullable=False,
-                                                          default=LiaisonStatus.PENDING, index=True)
+    liaison_status: Mapped[LiaisonStatus] = mapped_column(
+        enum_type(LiaisonStatus, 10), nullable=False, default=LiaisonStatus.PENDING, index=True
+    )
     liaison_note: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -232,16 +273,18 @@ class Activity(db.Model):
     report: Mapped[ProgressReport] = relationship(back_populates="activities")
     community = relationship("Area")
     photos: Mapped[list[ActivityPhoto]] = relationship(cascade="all, delete-orphan")
-    dispute: Mapped[ActivityDispute | None] = relationship(back_populates="activity", cascade="all, delete-orphan",
-                                                           uselist=False)
+    dispute: Mapped[ActivityDispute | None] = relationship(
+        back_populates="activity", cascade="all, delete-orphan", uselist=False
+    )
 
 
 class ActivityPhoto(db.Model):
     __tablename__ = "activity_photo"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"), nullable=False,
-                                             index=True)
+    activity_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     stored_file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
 
     file = relationship("StoredFile")
@@ -252,9 +295,12 @@ class Expense(db.Model):
     __table_args__ = (sa.CheckConstraint("amount_fen > 0", name="amount_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
-    line_id: Mapped[int] = mapped_column(sa.ForeignKey("project_budget_line.id"), nullable=False, index=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    line_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project_budget_line.id"), nullable=False, index=True
+    )
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
     spent_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     description: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
@@ -273,13 +319,15 @@ class Evaluation(TimestampMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("project_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     kind: Mapped[EvaluationKind] = mapped_column(enum_type(EvaluationKind, 10), nullable=False)
     stage_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stage.id"))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    status: Mapped[EvaluationStatus] = mapped_column(enum_type(EvaluationStatus, 10), nullable=False,
-                                                     default=EvaluationStatus.OPEN, index=True)
+    status: Mapped[EvaluationStatus] = mapped_column(
+        enum_type(EvaluationStatus, 10), nullable=False, default=EvaluationStatus.OPEN, index=True
+    )
     self_assessment: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     self_score: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
     report_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
@@ -303,8 +351,9 @@ class RecoveryPayment(db.Model):
     __table_args__ = (sa.CheckConstraint("amount_fen > 0", name="amount_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
     received_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     note: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
@@ -317,11 +366,11 @@ class RecoveryPayment(db.Model):
 class DisputeStatus(enum.StrEnum):
     """Where a community's dispute of an activity record stands."""
 
-    OPEN = "open"            # the liaison disputed; waiting for the organization's answer
-    ANSWERED = "answered"    # the organization answered; waiting for the liaison
-    KEPT = "kept"            # the liaison keeps the dispute; waiting for the organizer's decision
-    RESOLVED = "resolved"    # the liaison confirmed the activity after the answer
-    UPHELD = "upheld"        # the organizer upheld the dispute: the activity is not counted
+    OPEN = "open"  # the liaison disputed; waiting for the organization's answer
+    ANSWERED = "answered"  # the organization answered; waiting for the liaison
+    KEPT = "kept"  # the liaison keeps the dispute; waiting for the organizer's decision
+    RESOLVED = "resolved"  # the liaison confirmed the activity after the answer
+    UPHELD = "upheld"  # the organizer upheld the dispute: the activity is not counted
     DISMISSED = "dismissed"  # the organizer dismissed the dispute: the activity is confirmed
 
     @property
@@ -350,15 +399,18 @@ class ActivityDispute(TimestampMixin, db.Model):
     __tablename__ = "activity_dispute"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"), unique=True,
-                                             nullable=False)
-    status: Mapped[DisputeStatus] = mapped_column(enum_type(DisputeStatus, 10), nullable=False,
-                                                  default=DisputeStatus.OPEN, index=True)
+    activity_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), unique=True, nullable=False
+    )
+    status: Mapped[DisputeStatus] = mapped_column(
+        enum_type(DisputeStatus, 10), nullable=False, default=DisputeStatus.OPEN, index=True
+    )
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     activity: Mapped[Activity] = relationship(back_populates="dispute")
-    steps: Mapped[list[DisputeEntry]] = relationship(back_populates="dispute", cascade="all, delete-orphan",
-                                                     order_by="DisputeEntry.id")
+    steps: Mapped[list[DisputeEntry]] = relationship(
+        back_populates="dispute", cascade="all, delete-orphan", order_by="DisputeEntry.id"
+    )
 
 
 class DisputeEntry(db.Model):
@@ -367,8 +419,9 @@ class DisputeEntry(db.Model):
     __tablename__ = "dispute_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dispute_id: Mapped[int] = mapped_column(sa.ForeignKey("activity_dispute.id", ondelete="CASCADE"),
-                                            nullable=False, index=True)
+    dispute_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activity_dispute.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     step: Mapped[DisputeStep] = mapped_column(enum_type(DisputeStep, 10), nullable=False)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     text: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
@@ -376,8 +429,9 @@ class DisputeEntry(db.Model):
 
     dispute: Mapped[ActivityDispute] = relationship(back_populates="steps")
     author = relationship("User")
-    evidence: Mapped[list[DisputeEvidence]] = relationship(cascade="all, delete-orphan",
-                                                           order_by="DisputeEvidence.id")
+    evidence: Mapped[list[DisputeEvidence]] = relationship(
+        cascade="all, delete-orphan", order_by="DisputeEvidence.id"
+    )
 
 
 class DisputeEvidence(db.Model):
@@ -386,8 +440,9 @@ class DisputeEvidence(db.Model):
     __tablename__ = "dispute_evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("dispute_entry.id", ondelete="CASCADE"), nullable=False,
-                                          index=True)
+    entry_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("dispute_entry.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     stored_file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
 
     file = relationship("StoredFile")
@@ -399,6 +454,10 @@ Project.open_disputes = relationship(
     ActivityDispute,
     secondary=sa.join(Activity, ProgressReport, Activity.report_id == ProgressReport.id),
     primaryjoin=Project.id == ProgressReport.project_id,
-    secondaryjoin=sa.and_(ActivityDispute.activity_id == Activity.id,
-                          ActivityDispute.status.in_(OPEN_DISPUTE_STATUSES)),
-    order_by=ActivityDispute.id, viewonly=True)
+    secondaryjoin=sa.and_(
+        ActivityDispute.activity_id == Activity.id,
+        ActivityDispute.status.in_(OPEN_DISPUTE_STATUSES),
+    ),
+    order_by=ActivityDispute.id,
+    viewonly=True,
+)

@@ -30,7 +30,8 @@ def is_project_member(user, project) -> bool:
 
 def is_project_liaison(user, project) -> bool:
     return bool(getattr(user, "is_liaison", False)) and bool(
-        host_community_ids(project) & communities_of_liaison(user))
+        host_community_ids(project) & communities_of_liaison(user)
+    )
 
 
 def can_view_project(user, project) -> bool:
@@ -52,12 +53,17 @@ def can_change_agreement_dates(user, project) -> bool:
     the competition, while the project is still running."""
     from venture.followup.models import ProjectStatus
 
-    return _organizer(user) and project.status in (ProjectStatus.AGREEMENT, ProjectStatus.ACTIVE,
-                                                   ProjectStatus.SUSPENDED)
+    return _organizer(user) and project.status in (
+        ProjectStatus.AGREEMENT,
+        ProjectStatus.ACTIVE,
+        ProjectStatus.SUSPENDED,
+    )
 
 
 def can_review_activity(user, activity) -> bool:
-    return bool(getattr(user, "is_liaison", False)) and activity.community_id in communities_of_liaison(user)
+    return bool(
+        getattr(user, "is_liaison", False)
+    ) and activity.community_id in communities_of_liaison(user)
 
 
 def is_evaluator(user, evaluation) -> bool:
@@ -65,25 +71,38 @@ def is_evaluator(user, evaluation) -> bool:
 
     if not getattr(user, "is_judge", False) or evaluation.stage_id is None:
         return False
-    return db.session.scalar(
-        sa.select(Assignment.id).where(Assignment.stage_id == evaluation.stage_id,
-                                       Assignment.application_id == evaluation.project.application_id,
-                                       Assignment.judge_id == user.id,
-                                       Assignment.status == AssignmentStatus.ACTIVE)) is not None
+    return (
+        db.session.scalar(
+            sa.select(Assignment.id).where(
+                Assignment.stage_id == evaluation.stage_id,
+                Assignment.application_id == evaluation.project.application_id,
+                Assignment.judge_id == user.id,
+                Assignment.status == AssignmentStatus.ACTIVE,
+            )
+        )
+        is not None
+    )
 
 
 def can_view_evaluation(user, evaluation) -> bool:
-    return (_organizer(user) or is_project_member(user, evaluation.project)
-            or is_evaluator(user, evaluation))
+    return (
+        _organizer(user)
+        or is_project_member(user, evaluation.project)
+        or is_evaluator(user, evaluation)
+    )
 
 
 # --- disputes of activity records -----------------------------------------------------
 
+
 def can_view_dispute(user, dispute) -> bool:
     """The two sides (the organization, the community's liaison) and those who decide."""
     activity = dispute.activity
-    return (can_decide_dispute(user, dispute) or is_project_member(user, activity.report.project)
-            or can_review_activity(user, activity))
+    return (
+        can_decide_dispute(user, dispute)
+        or is_project_member(user, activity.report.project)
+        or can_review_activity(user, activity)
+    )
 
 
 def can_answer_dispute(user, dispute) -> bool:

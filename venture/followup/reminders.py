@@ -39,11 +39,16 @@ def report_reminders(now: datetime):
     from venture.followup.services._common import external, org_people
 
     reports = db.session.scalars(
-        sa.select(ProgressReport).join(Project, Project.id == ProgressReport.project_id)
-        .where(ProgressReport.status == ReportStatus.DUE, Project.status == ProjectStatus.ACTIVE,
-               ProgressReport.due_at <= now + WINDOW)
+        sa.select(ProgressReport)
+        .join(Project, Project.id == ProgressReport.project_id)
+        .where(
+            ProgressReport.status == ReportStatus.DUE,
+            Project.status == ProjectStatus.ACTIVE,
+            ProgressReport.due_at <= now + WINDOW,
+        )
         .options(joinedload(ProgressReport.project).joinedload(Project.application))
-        .order_by(ProgressReport.due_at, ProgressReport.id)).all()
+        .order_by(ProgressReport.due_at, ProgressReport.id)
+    ).all()
     for report in reports:
         window = report_window(report.due_at, now)
         if window is None:
@@ -51,12 +56,18 @@ def report_reminders(now: datetime):
         kind = "report_overdue" if window == "overdue" else "report_due"
         for person in org_people(report.project.organization_id):
             yield Reminder(
-                user=person, kind=kind, dedupe_key=f"report-due:{report.id}:{person.id}:{window}",
+                user=person,
+                kind=kind,
+                dedupe_key=f"report-due:{report.id}:{person.id}:{window}",
                 link=external("followup.report", report_id=report.id),
                 competition_id=report.project.competition_id,
-                context={"project_name": report.project.application.project_name,
-                         "period_start": report.period_start.isoformat(),
-                         "period_end": report.period_end.isoformat(), "due_at": format_local(report.due_at)})
+                context={
+                    "project_name": report.project.application.project_name,
+                    "period_start": report.period_start.isoformat(),
+                    "period_end": report.period_end.isoformat(),
+                    "due_at": format_local(report.due_at),
+                },
+            )
 
 
 def due_report_reminders(now: datetime | None = None) -> int:

@@ -80,7 +80,9 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(LOCAL_TZ).date()
 
 
-def local_dates_of(starts_at: datetime | None, ends_at: datetime | None) -> tuple[date | None, date | None]:
+def local_dates_of(
+    starts_at: datetime | None, ends_at: datetime | None
+) -> tuple[date | None, date | None]:
     """The first and last local day of a stage whose end is exclusive (an end at local
     midnight belongs to the day before)."""
     first = local_date(starts_at) if starts_at else None

@@ -31,7 +31,9 @@ class Job(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(60), nullable=False, index=True)
-    status: Mapped[JobStatus] = mapped_column(enum_type(JobStatus, 10), nullable=False, default=JobStatus.QUEUED)
+    status: Mapped[JobStatus] = mapped_column(
+        enum_type(JobStatus, 10), nullable=False, default=JobStatus.QUEUED
+    )
     progress: Mapped[int] = mapped_column(nullable=False, default=0)
     message: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     params: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
@@ -51,7 +53,9 @@ class Job(db.Model):
     # The running worker's last sign of life (JOB_HEARTBEAT_SECONDS apart).
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    __table_args__ = (sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),)
+    __table_args__ = (
+        sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+    )
 
     created_by = db.relationship("User")
 
@@ -71,8 +75,9 @@ class Job(db.Model):
         """Its worker died: marked so by the sweep, or running without a recent heartbeat."""
         if self.status == JobStatus.FAILED:
             return bool((self.result or {}).get("lost"))
-        return (self.status == JobStatus.RUNNING
-                and self.last_sign_of_life() < now - timedelta(seconds=lost_after_seconds))
+        return self.status == JobStatus.RUNNING and self.last_sign_of_life() < now - timedelta(
+            seconds=lost_after_seconds
+        )
 
     @property
     def state(self) -> str:

@@ -32,11 +32,19 @@ def task_name(task) -> str:
     return task if isinstance(task, str) else task.name
 
 
-def start_job(kind: str, task, *, params: dict, user=None, competition_id: int | None = None) -> Job:
+def start_job(
+    kind: str, task, *, params: dict, user=None, competition_id: int | None = None
+) -> Job:
     """Record a job in the current transaction; its task is enqueued after commit (and
     re-sent by the sweep if the broker does not take it)."""
-    job = Job(kind=kind, task_name=task_name(task), params=params, created_by_id=user.id if user else None,
-              competition_id=competition_id, enqueued_at=utcnow())
+    job = Job(
+        kind=kind,
+        task_name=task_name(task),
+        params=params,
+        created_by_id=user.id if user else None,
+        competition_id=competition_id,
+        enqueued_at=utcnow(),
+    )
     db.session.add(job)
     db.session.flush()
     after_commit(task, job.id)
@@ -68,9 +76,15 @@ class _Heartbeat(threading.Thread):
         while not self.stopped.wait(self.interval):
             try:
                 with self.engine.begin() as conn:
-                    conn.execute(sa.update(Job).where(Job.id == self.job_id, Job.attempts == self.attempt,
-                                                      Job.status == JobStatus.RUNNING)
-                                 .values(heartbeat_at=utcnow()))
+                    conn.execute(
+                        sa.update(Job)
+                        .where(
+                            Job.id == self.job_id,
+                            Job.attempts == self.attempt,
+                            Job.status == JobStatus.RUNNING,
+                        )
+                        .values(heartbeat_at=utcnow())
+                    )
             except Exception as exc:  # a busy database: the next beat tries again
                 log.warning("job %s heartbeat failed: %s", self.job_id, exc)
 
@@ -95,12 +109,22 @@ class JobRunner:
     def _claim(self) -> bool:
         now = utcnow()
         claimed = self.session.execute(
-            sa.update(Job).where(
+            sa.update(Job)
+            .where(
                 Job.id == self.job_id,
-                sa.or_(Job.status == JobStatus.QUEUED,
-                       sa.and_(Job.status == JobStatus.RUNNING, _sign_of_life() < _lost_before(now))))
-            .values(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=Job.attempts + 1,
-                    progress=0, message="")
+                sa.or_(
+                    Job.status == JobStatus.QUEUED,
+                    sa.and_(Job.status == JobStatus.RUNNING, _sign_of_life() < _lost_before(now)),
+                ),
+            )
+            .values(
+                status=JobStatus.RUNNING,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=Job.attempts + 1,
+                progress=0,
+                message="",
+            )
             .execution_options(synchronize_session=False)
         ).rowcount
         if claimed:
@@ -117,8 +141,9 @@ class JobRunner:
         if not self._claim():
             self.session.close()
             raise NotClaimed(self.job_id)
-        self._heartbeat = _Heartbeat(db.engine, self.job_id, self.attempt,
-                                     current_app.config["JOB_HEARTBEAT_SECONDS"])
+        self._heartbeat = _Heartbeat(
+            db.engine, self.job_id, self.attempt, current_app.config["JOB_HEARTBEAT_SECONDS"]
+        )
         self._heartbeat.start()
         return self
 
@@ -127,14 +152,24 @@ class JobRunner:
 
     def progress(self, percent: int, message: str = "") -> None:
         self.session.execute(
-            self._mine().where(Job.status == JobStatus.RUNNING)
-            .values(progress=max(0, min(100, int(percent))), message=message, heartbeat_at=utcnow()))
+            self._mine()
+            .where(Job.status == JobStatus.RUNNING)
+            .values(progress=max(0, min(100, int(percent))), message=message, heartbeat_at=utcnow())
+        )
         self.session.commit()
 
     def done(self, *, result: dict | None = None, file_path: str = "", file_name: str = "") -> None:
-        self.session.execute(self._mine().values(
-            status=JobStatus.DONE, progress=100, finished_at=utcnow(), result=result or {},
-            file_path=file_path, file_name=file_name, message=""))
+        self.session.execute(
+            self._mine().values(
+                status=JobStatus.DONE,
+                progress=100,
+                finished_at=utcnow(),
+                result=result or {},
+                file_path=file_path,
+                file_name=file_name,
+                message="",
+            )
+        )
         self.session.commit()
 
     def __exit__(self, exc_type, exc, tb) -> bool:
@@ -142,8 +177,16 @@ class JobRunner:
             self._heartbeat.stop()
         if exc is not None:
             self.session.rollback()
-            self.session.execute(self._mine().where(Job.status != JobStatus.DONE).values(
-                status=JobStatus.FAILED, finished_at=utcnow(), message=str(exc)[:2000], result={}))
+            self.session.execute(
+                self._mine()
+                .where(Job.status != JobStatus.DONE)
+                .values(
+                    status=JobStatus.FAILED,
+                    finished_at=utcnow(),
+                    message=str(exc)[:2000],
+                    result={},
+                )
+            )
             self.session.commit()
         self.session.close()
         return False
@@ -163,6 +206,7 @@ def get_job(job_id: int) -> Job:
 
 # --- the sweep (beat) ------------------------------------------------------------------------
 
+
 @dataclass
 class Sweep:
     requeue: list[tuple[int, str]] = field(default_factory=list)  # (job id, task name)
@@ -178,18 +222,33 @@ def sweep(session: Session) -> Sweep:
     stale = sa.and_(Job.status == JobStatus.RUNNING, _sign_of_life() < _lost_before(now))
     result.lost = list(session.scalars(sa.select(Job.id).where(stale).order_by(Job.id)))
     if result.lost:
-        session.execute(sa.update(Job).where(Job.id.in_(result.lost), stale).values(
-            status=JobStatus.FAILED, finished_at=now, message="", result={"lost": True})
-            .execution_options(synchronize_session=False))
+        session.execute(
+            sa.update(Job)
+            .where(Job.id.in_(result.lost), stale)
+            .values(status=JobStatus.FAILED, finished_at=now, message="", result={"lost": True})
+            .execution_options(synchronize_session=False)
+        )
     age = timedelta(seconds=current_app.config["JOB_SWEEP_AGE_SECONDS"])
-    result.requeue = [tuple(row) for row in session.execute(
-        sa.select(Job.id, Job.task_name).where(
-            Job.status == JobStatus.QUEUED, Job.task_name != "",
-            sa.or_(Job.enqueued_at.is_(None), Job.enqueued_at <= now - age))
-        .order_by(Job.id).limit(200))]
+    result.requeue = [
+        tuple(row)
+        for row in session.execute(
+            sa.select(Job.id, Job.task_name)
+            .where(
+                Job.status == JobStatus.QUEUED,
+                Job.task_name != "",
+                sa.or_(Job.enqueued_at.is_(None), Job.enqueued_at <= now - age),
+            )
+            .order_by(Job.id)
+            .limit(200)
+        )
+    ]
     if result.requeue:
-        session.execute(sa.update(Job).where(Job.id.in_([i for i, _ in result.requeue]))
-                        .values(enqueued_at=now).execution_options(synchronize_session=False))
+        session.execute(
+            sa.update(Job)
+            .where(Job.id.in_([i for i, _ in result.requeue]))
+            .values(enqueued_at=now)
+            .execution_options(synchronize_session=False)
+        )
     session.commit()
     for job_id in result.lost:
         log.warning("job %s lost: its worker stopped beating", job_id)
@@ -197,6 +256,7 @@ def sweep(session: Session) -> Sweep:
 
 
 # --- retrying --------------------------------------------------------------------------------
+
 
 @service
 def retry_job(job: Job, actor) -> Job:
@@ -207,18 +267,33 @@ def retry_job(job: Job, actor) -> Job:
     now = utcnow()
     lost = job.state == "lost"
     queued = db.session.execute(
-        sa.update(Job).where(
+        sa.update(Job)
+        .where(
             Job.id == job.id,
-            sa.or_(Job.status == JobStatus.FAILED,
-                   sa.and_(Job.status == JobStatus.RUNNING, _sign_of_life() < _lost_before(now))))
-        .values(status=JobStatus.QUEUED, progress=0, message="", result={}, finished_at=None,
-                enqueued_at=now)
-        .execution_options(synchronize_session=False)).rowcount
+            sa.or_(
+                Job.status == JobStatus.FAILED,
+                sa.and_(Job.status == JobStatus.RUNNING, _sign_of_life() < _lost_before(now)),
+            ),
+        )
+        .values(
+            status=JobStatus.QUEUED,
+            progress=0,
+            message="",
+            result={},
+            finished_at=None,
+            enqueued_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not queued:  # another click, or the worker came back meanwhile
         raise Conflict(_retry_refused())
     db.session.refresh(job)
-    record("jobs.retry", job, actor=actor, changes={"status": ["lost" if lost else "failed", "queued"],
-                                                   "attempts": job.attempts})
+    record(
+        "jobs.retry",
+        job,
+        actor=actor,
+        changes={"status": ["lost" if lost else "failed", "queued"], "attempts": job.attempts},
+    )
     after_commit(job.task_name, job.id)
     return job
 

@@ -23,18 +23,48 @@ def judge_panel(user) -> dict | None:
     if not getattr(user, "is_authenticated", False) or not user.is_judge:
         return None
     now = utcnow()
-    submitted = sa.select(ScoreSheet.id).where(
-        ScoreSheet.stage_id == Assignment.stage_id, ScoreSheet.application_id == Assignment.application_id,
-        ScoreSheet.judge_id == Assignment.judge_id, ScoreSheet.status == SheetStatus.SUBMITTED).exists()
+    submitted = (
+        sa.select(ScoreSheet.id)
+        .where(
+            ScoreSheet.stage_id == Assignment.stage_id,
+            ScoreSheet.application_id == Assignment.application_id,
+            ScoreSheet.judge_id == Assignment.judge_id,
+            ScoreSheet.status == SheetStatus.SUBMITTED,
+        )
+        .exists()
+    )
     waiting, deadline = db.session.execute(
         sa.select(sa.func.count(Assignment.id), sa.func.min(closes_sql()))
         .join(Stage, Stage.id == Assignment.stage_id)
-        .where(Assignment.judge_id == user.id, Assignment.status == AssignmentStatus.ACTIVE, ~submitted,
-               sa.or_(closes_sql().is_(None), closes_sql() > now))).one()
-    live = list(db.session.scalars(
-        sa.select(RoadshowSession).join(RoadshowSlot, RoadshowSlot.session_id == RoadshowSession.id)
-        .join(Assignment, sa.and_(Assignment.application_id == RoadshowSlot.application_id,
-                                  Assignment.stage_id == RoadshowSession.stage_id))
-        .where(RoadshowSession.status == RoadshowStatus.LIVE, Assignment.judge_id == user.id,
-               Assignment.status == AssignmentStatus.ACTIVE).distinct()))
-    return {"template": "judging/_home.html", "waiting": waiting, "deadline": deadline, "live": live}
+        .where(
+            Assignment.judge_id == user.id,
+            Assignment.status == AssignmentStatus.ACTIVE,
+            ~submitted,
+            sa.or_(closes_sql().is_(None), closes_sql() > now),
+        )
+    ).one()
+    live = list(
+        db.session.scalars(
+            sa.select(RoadshowSession)
+            .join(RoadshowSlot, RoadshowSlot.session_id == RoadshowSession.id)
+            .join(
+                Assignment,
+                sa.and_(
+                    Assignment.application_id == RoadshowSlot.application_id,
+                    Assignment.stage_id == RoadshowSession.stage_id,
+                ),
+            )
+            .where(
+                RoadshowSession.status == RoadshowStatus.LIVE,
+                Assignment.judge_id == user.id,
+                Assignment.status == AssignmentStatus.ACTIVE,
+            )
+            .distinct()
+        )
+    )
+    return {
+        "template": "judging/_home.html",
+        "waiting": waiting,
+        "deadline": deadline,
+        "live": live,
+    }

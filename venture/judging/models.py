@@ -23,8 +23,8 @@ class TieKind(enum.StrEnum):
 
 
 class ConflictSource(enum.StrEnum):
-    DETECTED = "detected"    # membership, same employer code, or a declared tie
-    DECLARED = "declared"    # the judge declared it before opening the application
+    DETECTED = "detected"  # membership, same employer code, or a declared tie
+    DECLARED = "declared"  # the judge declared it before opening the application
     ORGANIZER = "organizer"  # recorded by hand
 
 
@@ -60,10 +60,14 @@ class JudgeProfile(TimestampMixin, db.Model):
     __tablename__ = "judge_profile"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), unique=True, nullable=False)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), unique=True, nullable=False
+    )
     title: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
     employer: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
-    employer_uscc: Mapped[str] = mapped_column(sa.String(18), nullable=False, default="", index=True)
+    employer_uscc: Mapped[str] = mapped_column(
+        sa.String(18), nullable=False, default="", index=True
+    )
     expertise: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)  # category names
     phone: Mapped[str] = mapped_column(sa.String(30), nullable=False, default="")
 
@@ -77,9 +81,12 @@ class JudgeTie(db.Model):
     __table_args__ = (sa.UniqueConstraint("judge_id", "organization_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    judge_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"),
-                                                 nullable=False, index=True)
+    judge_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     kind: Mapped[TieKind] = mapped_column(enum_type(TieKind, 12), nullable=False)
     note: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
@@ -103,8 +110,12 @@ class Panel(db.Model):
     __table_args__ = (sa.UniqueConstraint("stage_id", "category_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stage.id", ondelete="CASCADE"), nullable=False, index=True)
-    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id", ondelete="CASCADE"))
+    stage_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("stage.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    category_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("category.id", ondelete="CASCADE")
+    )
     name: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
 
     stage = relationship("Stage")
@@ -119,9 +130,12 @@ class Conflict(db.Model):
     __table_args__ = (sa.UniqueConstraint("judge_id", "application_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    judge_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
+    judge_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     source: Mapped[ConflictSource] = mapped_column(enum_type(ConflictSource, 12), nullable=False)
     reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
@@ -139,12 +153,18 @@ class Assignment(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stage.id", ondelete="CASCADE"), nullable=False, index=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
-    judge_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
-    status: Mapped[AssignmentStatus] = mapped_column(enum_type(AssignmentStatus, 10), nullable=False,
-                                                     default=AssignmentStatus.ACTIVE)
+    stage_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("stage.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    judge_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False
+    )
+    status: Mapped[AssignmentStatus] = mapped_column(
+        enum_type(AssignmentStatus, 10), nullable=False, default=AssignmentStatus.ACTIVE
+    )
     is_anchor: Mapped[bool] = mapped_column(nullable=False, default=False)
     no_conflict_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
@@ -166,7 +186,11 @@ def encode_tenths(criterion_ids, scores: dict) -> str:
     parts = []
     for cid in sorted(criterion_ids):
         score = scores[cid]
-        tenths = NOT_APPLICABLE_TENTHS if score is None else int((Decimal(score) * 10).to_integral_value())
+        tenths = (
+            NOT_APPLICABLE_TENTHS
+            if score is None
+            else int((Decimal(score) * 10).to_integral_value())
+        )
         parts.append(f"{tenths:04d}")
     return "".join(parts)
 
@@ -177,20 +201,29 @@ class ScoreSheet(TimestampMixin, db.Model):
     __tablename__ = "score_sheet"
     __table_args__ = (
         sa.UniqueConstraint("stage_id", "application_id", "judge_id"),
-        sa.CheckConstraint("confidence IS NULL OR (confidence >= 1 AND confidence <= 5)", name="confidence_range"),
+        sa.CheckConstraint(
+            "confidence IS NULL OR (confidence >= 1 AND confidence <= 5)", name="confidence_range"
+        ),
         # A submitted sheet carries its scores in one column too (see encode_tenths), so a
         # stage is read from this table alone when it is computed.
-        sa.CheckConstraint("status <> 'submitted' OR tenths IS NOT NULL", name="submitted_has_tenths"),
+        sa.CheckConstraint(
+            "status <> 'submitted' OR tenths IS NOT NULL", name="submitted_has_tenths"
+        ),
         sa.Index("ix_score_sheet_stage_status", "stage_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stage.id", ondelete="CASCADE"), nullable=False, index=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
+    stage_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("stage.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     judge_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False, index=True)
     rubric_id: Mapped[int] = mapped_column(sa.ForeignKey("rubric.id"), nullable=False)
-    status: Mapped[SheetStatus] = mapped_column(enum_type(SheetStatus, 10), nullable=False, default=SheetStatus.DRAFT)
+    status: Mapped[SheetStatus] = mapped_column(
+        enum_type(SheetStatus, 10), nullable=False, default=SheetStatus.DRAFT
+    )
     confidence: Mapped[int | None] = mapped_column()
     recommendation: Mapped[Recommendation | None] = mapped_column(enum_type(Recommendation, 10))
     overall_comment: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
@@ -203,7 +236,9 @@ class ScoreSheet(TimestampMixin, db.Model):
     application = relationship("Application")
     judge = relationship("User")
     rubric = relationship("Rubric")
-    scores: Mapped[list[SheetScore]] = relationship(back_populates="sheet", cascade="all, delete-orphan")
+    scores: Mapped[list[SheetScore]] = relationship(
+        back_populates="sheet", cascade="all, delete-orphan"
+    )
 
     @property
     def is_submitted(self) -> bool:
@@ -214,8 +249,10 @@ class ScoreSheet(TimestampMixin, db.Model):
         changes them; bulk inserts that bypass the session call encode_tenths)."""
         scores = [s for s in self.scores if s not in removed]
         if scores and all(s.score is not None or s.not_applicable for s in scores):
-            self.tenths = encode_tenths([s.criterion_id for s in scores],
-                                        {s.criterion_id: None if s.not_applicable else s.score for s in scores})
+            self.tenths = encode_tenths(
+                [s.criterion_id for s in scores],
+                {s.criterion_id: None if s.not_applicable else s.score for s in scores},
+            )
         else:
             self.tenths = None
 
@@ -229,8 +266,9 @@ class SheetScore(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = mapped_column(sa.ForeignKey("score_sheet.id", ondelete="CASCADE"), nullable=False,
-                                          index=True)
+    sheet_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("score_sheet.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("rubric_criterion.id"), nullable=False)
     score: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 1))
     not_applicable: Mapped[bool] = mapped_column(nullable=False, default=False)
@@ -244,21 +282,28 @@ class RoadshowSession(db.Model):
     __tablename__ = "roadshow_session"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stage.id", ondelete="CASCADE"), nullable=False, index=True)
+    stage_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("stage.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     name: Mapped[str] = mapped_column(sa.String(120), nullable=False, default="")
     venue: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[RoadshowStatus] = mapped_column(enum_type(RoadshowStatus, 10), nullable=False,
-                                                   default=RoadshowStatus.SCHEDULED)
+    status: Mapped[RoadshowStatus] = mapped_column(
+        enum_type(RoadshowStatus, 10), nullable=False, default=RoadshowStatus.SCHEDULED
+    )
     current_slot_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("roadshow_slot.id", use_alter=True, ondelete="SET NULL"))
+        sa.ForeignKey("roadshow_slot.id", use_alter=True, ondelete="SET NULL")
+    )
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     stage = relationship("Stage")
-    slots: Mapped[list[RoadshowSlot]] = relationship(back_populates="session", cascade="all, delete-orphan",
-                                                     order_by="RoadshowSlot.position",
-                                                     foreign_keys="RoadshowSlot.session_id")
+    slots: Mapped[list[RoadshowSlot]] = relationship(
+        back_populates="session",
+        cascade="all, delete-orphan",
+        order_by="RoadshowSlot.position",
+        foreign_keys="RoadshowSlot.session_id",
+    )
     current_slot = relationship("RoadshowSlot", foreign_keys=[current_slot_id], post_update=True)
 
 
@@ -267,15 +312,22 @@ class RoadshowSlot(db.Model):
     __table_args__ = (sa.UniqueConstraint("session_id", "application_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("roadshow_session.id", ondelete="CASCADE"),
-                                            nullable=False, index=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("roadshow_session.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False
+    )
     position: Mapped[int] = mapped_column(nullable=False, default=0)
-    status: Mapped[SlotStatus] = mapped_column(enum_type(SlotStatus, 12), nullable=False, default=SlotStatus.WAITING)
+    status: Mapped[SlotStatus] = mapped_column(
+        enum_type(SlotStatus, 12), nullable=False, default=SlotStatus.WAITING
+    )
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    session: Mapped[RoadshowSession] = relationship(back_populates="slots", foreign_keys=[session_id])
+    session: Mapped[RoadshowSession] = relationship(
+        back_populates="slots", foreign_keys=[session_id]
+    )
     application = relationship("Application")
 
 

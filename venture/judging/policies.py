@@ -49,24 +49,35 @@ def _remembered(key, compute):
 
 @sa.event.listens_for(Session, "before_flush")
 def _forget_on_change(session, _context, _instances) -> None:
-    if has_request_context() and any(isinstance(o, Assignment | Conflict)
-                                     for o in (*session.new, *session.dirty, *session.deleted)):
+    if has_request_context() and any(
+        isinstance(o, Assignment | Conflict)
+        for o in (*session.new, *session.dirty, *session.deleted)
+    ):
         g.pop(_MEMO_KEY, None)
 
 
 def active_assignment(user, stage_id: int, application_id: int) -> Assignment | None:
     if not _is_judge(user):
         return None
-    return _remembered(("assignment", user.id, stage_id, application_id), lambda: db.session.scalar(
-        sa.select(Assignment).where(
-            Assignment.stage_id == stage_id, Assignment.application_id == application_id,
-            Assignment.judge_id == user.id, Assignment.status == AssignmentStatus.ACTIVE)))
+    return _remembered(
+        ("assignment", user.id, stage_id, application_id),
+        lambda: db.session.scalar(
+            sa.select(Assignment).where(
+                Assignment.stage_id == stage_id,
+                Assignment.application_id == application_id,
+                Assignment.judge_id == user.id,
+                Assignment.status == AssignmentStatus.ACTIVE,
+            )
+        ),
+    )
 
 
 def is_conflicted(user, application) -> bool:
     from venture.judging.services.conflicts import is_conflicted as detected
 
-    return _remembered(("conflict", user.id, application.id), lambda: detected(user.id, application))
+    return _remembered(
+        ("conflict", user.id, application.id), lambda: detected(user.id, application)
+    )
 
 
 def is_blind_for(user, stage) -> bool:
@@ -83,7 +94,9 @@ def can_open_application(user, stage, application) -> bool:
         return False
     if _is_organizer(user):
         return True
-    return active_assignment(user, stage.id, application.id) is not None and not is_conflicted(user, application)
+    return active_assignment(user, stage.id, application.id) is not None and not is_conflicted(
+        user, application
+    )
 
 
 def can_score(user, stage, application) -> bool:
@@ -91,7 +104,9 @@ def can_score(user, stage, application) -> bool:
 
 
 def can_download_attachment(user, stage, application, attachment) -> bool:
-    if attachment.application_id != application.id or not can_open_application(user, stage, application):
+    if attachment.application_id != application.id or not can_open_application(
+        user, stage, application
+    ):
         return False
     if not has_confirmed_no_conflict(user, stage, application):
         return False
@@ -105,9 +120,16 @@ def has_confirmed_no_conflict(user, stage, application) -> bool:
 
 
 def was_assigned(user, stage_id: int, application_id: int) -> bool:
-    return db.session.scalar(sa.select(Assignment.id).where(
-        Assignment.stage_id == stage_id, Assignment.application_id == application_id,
-        Assignment.judge_id == user.id)) is not None
+    return (
+        db.session.scalar(
+            sa.select(Assignment.id).where(
+                Assignment.stage_id == stage_id,
+                Assignment.application_id == application_id,
+                Assignment.judge_id == user.id,
+            )
+        )
+        is not None
+    )
 
 
 def can_view_all_sheets(user, stage, application) -> bool:
@@ -138,19 +160,33 @@ def can_reopen(user, sheet) -> bool:
 
 # --- roadshow -----------------------------------------------------------------------------
 
+
 def is_session_judge(user, session) -> bool:
     """A judge on the roadshow stage's panel or assigned to one of the session's projects."""
     if not _is_judge(user):
         return False
     assigned = db.session.scalar(
-        sa.select(Assignment.id).join(RoadshowSlot, RoadshowSlot.application_id == Assignment.application_id)
-        .where(RoadshowSlot.session_id == session.id, Assignment.stage_id == session.stage_id,
-               Assignment.judge_id == user.id, Assignment.status == AssignmentStatus.ACTIVE).limit(1))
+        sa.select(Assignment.id)
+        .join(RoadshowSlot, RoadshowSlot.application_id == Assignment.application_id)
+        .where(
+            RoadshowSlot.session_id == session.id,
+            Assignment.stage_id == session.stage_id,
+            Assignment.judge_id == user.id,
+            Assignment.status == AssignmentStatus.ACTIVE,
+        )
+        .limit(1)
+    )
     if assigned is not None:
         return True
-    return db.session.scalar(
-        sa.select(panel_member.c.judge_id).join(Panel, Panel.id == panel_member.c.panel_id)
-        .where(Panel.stage_id == session.stage_id, panel_member.c.judge_id == user.id).limit(1)) is not None
+    return (
+        db.session.scalar(
+            sa.select(panel_member.c.judge_id)
+            .join(Panel, Panel.id == panel_member.c.panel_id)
+            .where(Panel.stage_id == session.stage_id, panel_member.c.judge_id == user.id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def can_view_session(user, session) -> bool:
@@ -158,8 +194,11 @@ def can_view_session(user, session) -> bool:
 
 
 def can_score_slot(user, slot) -> bool:
-    return _is_judge(user) and active_assignment(user, slot.session.stage_id, slot.application_id) is not None \
+    return (
+        _is_judge(user)
+        and active_assignment(user, slot.session.stage_id, slot.application_id) is not None
         and not is_conflicted(user, slot.application)
+    )
 
 
 def can_view_slot_results(user, slot) -> bool:

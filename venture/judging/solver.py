@@ -28,16 +28,16 @@ TIE_BREAK_RANGE = 1000
 @dataclass(frozen=True)
 class AppSpec:
     id: int
-    label: str                      # e.g. GY2026-014
-    group: str                      # the panel it draws from, for messages ("category 助残服务")
-    eligible: frozenset[int]        # judges of its panel without a conflict
+    label: str  # e.g. GY2026-014
+    group: str  # the panel it draws from, for messages ("category 助残服务")
+    eligible: frozenset[int]  # judges of its panel without a conflict
     fixed: frozenset[int] = frozenset()  # judges kept from before (they started a sheet)
 
 
 @dataclass
 class Problem:
     apps: list[AppSpec]
-    panels: dict[str, frozenset[int]]   # group -> the panel's judges
+    panels: dict[str, frozenset[int]]  # group -> the panel's judges
     judge_names: dict[int, str]
     k: int
     max_load: int | None = None
@@ -47,9 +47,9 @@ class Problem:
 
 @dataclass
 class Solution:
-    pairs: set[tuple[int, int]]              # (application id, judge id), fixed ones included
-    anchors: set[tuple[int, int]]            # the anchor pairs (a subset of pairs)
-    loads: dict[int, int]                    # judge id -> number of applications
+    pairs: set[tuple[int, int]]  # (application id, judge id), fixed ones included
+    anchors: set[tuple[int, int]]  # the anchor pairs (a subset of pairs)
+    loads: dict[int, int]  # judge id -> number of applications
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -89,10 +89,16 @@ def choose_anchors(problem: Problem) -> dict[str, list[AppSpec]]:
         clean = [a for a in by_group[group] if panel and panel <= a.eligible]
         rng.shuffle(clean)
         if len(clean) < problem.anchor_count:
-            reasons.append(_("%(group)s: only %(n)d applications have no conflict with any judge of the panel; "
-                             "%(anchors)d anchors are needed.", group=group, n=len(clean),
-                             anchors=problem.anchor_count))
-        chosen[group] = sorted(clean[:problem.anchor_count], key=lambda a: a.id)
+            reasons.append(
+                _(
+                    "%(group)s: only %(n)d applications have no conflict with any judge of the panel; "
+                    "%(anchors)d anchors are needed.",
+                    group=group,
+                    n=len(clean),
+                    anchors=problem.anchor_count,
+                )
+            )
+        chosen[group] = sorted(clean[: problem.anchor_count], key=lambda a: a.id)
     if reasons:
         raise Infeasible(reasons)
     return chosen
@@ -103,12 +109,25 @@ def solve(problem: Problem) -> Solution:
     reasons = []
     for app in sorted(problem.apps, key=lambda a: a.label):
         if len(app.eligible | app.fixed) < k:
-            reasons.append(_("%(group)s: %(n)d judges without conflict, %(k)d needed for %(app)s.",
-                             group=app.group, n=len(app.eligible | app.fixed), k=k, app=app.label))
+            reasons.append(
+                _(
+                    "%(group)s: %(n)d judges without conflict, %(k)d needed for %(app)s.",
+                    group=app.group,
+                    n=len(app.eligible | app.fixed),
+                    k=k,
+                    app=app.label,
+                )
+            )
         if len(app.fixed) > k:  # judges who started a sheet stay; they cannot be cut down to k
-            reasons.append(_("%(app)s already has %(n)d judges who started a sheet, more than the %(k)d per "
-                             "application: remove some by hand or raise the number of judges per application.",
-                             app=app.label, n=len(app.fixed), k=k))
+            reasons.append(
+                _(
+                    "%(app)s already has %(n)d judges who started a sheet, more than the %(k)d per "
+                    "application: remove some by hand or raise the number of judges per application.",
+                    app=app.label,
+                    n=len(app.fixed),
+                    k=k,
+                )
+            )
     if reasons:
         raise Infeasible(reasons)
 
@@ -123,7 +142,9 @@ def solve(problem: Problem) -> Solution:
     fixed_pairs = {(a.id, j) for a in problem.apps for j in a.fixed}
     for _a, j in fixed_pairs | anchor_pairs:
         base[j] += 1
-    judges = sorted(set().union(*problem.panels.values(), *(a.eligible for a in problem.apps), base))
+    judges = sorted(
+        set().union(*problem.panels.values(), *(a.eligible for a in problem.apps), base)
+    )
 
     demand = {a.id: 0 if a.id in anchor_ids else max(0, k - len(a.fixed)) for a in problem.apps}
     total = sum(demand.values())
@@ -132,15 +153,30 @@ def solve(problem: Problem) -> Solution:
     if max_load is not None:
         over = [j for j in judges if capacity[j] < 0]
         for j in over:
-            reasons.append(_("%(judge)s already has %(n)d applications (anchors and started sheets), above the "
-                             "maximum load of %(max)d.", judge=problem.judge_names.get(j, j), n=base[j],
-                             max=max_load))
+            reasons.append(
+                _(
+                    "%(judge)s already has %(n)d applications (anchors and started sheets), above the "
+                    "maximum load of %(max)d.",
+                    judge=problem.judge_names.get(j, j),
+                    n=base[j],
+                    max=max_load,
+                )
+            )
         room = sum(max(0, c) for c in capacity.values())
         if room < total:
-            reasons.append(_("Total capacity below demand: %(judges)d judges with a maximum load of %(max)d can "
-                             "take %(room)d more applications, %(total)d are needed (%(apps)d applications × "
-                             "%(k)d judges).", judges=len(judges), max=max_load, room=room, total=total,
-                             apps=len(problem.apps), k=k))
+            reasons.append(
+                _(
+                    "Total capacity below demand: %(judges)d judges with a maximum load of %(max)d can "
+                    "take %(room)d more applications, %(total)d are needed (%(apps)d applications × "
+                    "%(k)d judges).",
+                    judges=len(judges),
+                    max=max_load,
+                    room=room,
+                    total=total,
+                    apps=len(problem.apps),
+                    k=k,
+                )
+            )
         if reasons:
             raise Infeasible(reasons)
 
@@ -161,9 +197,14 @@ def solve(problem: Problem) -> Solution:
     solution = Solution(pairs=pairs, anchors=anchor_pairs, loads=_loads(pairs, judges))
     verify(problem, solution)
     if solution.spread > 1:
-        solution.notes.append(_("Loads range from %(low)d to %(high)d: the panels, conflicts and maximum load "
-                                "do not allow a more even split.", low=min(solution.loads.values()),
-                                high=max(solution.loads.values())))
+        solution.notes.append(
+            _(
+                "Loads range from %(low)d to %(high)d: the panels, conflicts and maximum load "
+                "do not allow a more even split.",
+                low=min(solution.loads.values()),
+                high=max(solution.loads.values()),
+            )
+        )
     return solution
 
 
@@ -180,7 +221,9 @@ def _network(problem: Problem, demand, capacity, base, judges) -> nx.MultiDiGrap
             continue
         graph.add_edge("s", ("a", app.id), capacity=demand[app.id], weight=0)
         for j in sorted(app.eligible - app.fixed):
-            graph.add_edge(("a", app.id), ("j", j), capacity=1, weight=rng.randrange(TIE_BREAK_RANGE))
+            graph.add_edge(
+                ("a", app.id), ("j", j), capacity=1, weight=rng.randrange(TIE_BREAK_RANGE)
+            )
             useful[j] += 1
     for j in judges:
         for t in range(1, min(capacity[j], useful[j]) + 1):
@@ -212,10 +255,15 @@ def _bottleneck(problem: Problem, graph, flow, missing: int) -> str:
     reachable = nx.descendants(residual, "s") if "s" in residual else set()
     apps = [a for a in problem.apps if ("a", a.id) in reachable]
     judges = {n[1] for n in reachable if isinstance(n, tuple) and n[0] == "j"}
-    return _("%(apps)s cannot get their %(k)d judges: their judges without conflict (%(judges)s) all reach the "
-             "maximum load of %(max)d; %(missing)d more assignments are needed than they can take.",
-             apps=_labels(apps), k=problem.k, judges=_names(judges, problem.judge_names),
-             max=problem.max_load or 0, missing=missing)
+    return _(
+        "%(apps)s cannot get their %(k)d judges: their judges without conflict (%(judges)s) all reach the "
+        "maximum load of %(max)d; %(missing)d more assignments are needed than they can take.",
+        apps=_labels(apps),
+        k=problem.k,
+        judges=_names(judges, problem.judge_names),
+        max=problem.max_load or 0,
+        missing=missing,
+    )
 
 
 def _loads(pairs, judges) -> dict[int, int]:
@@ -235,8 +283,12 @@ def verify(problem: Problem, solution: Solution) -> None:
         judges = per_app[app.id]
         assert judges <= (app.eligible | app.fixed), f"conflicted judge on {app.label}"
         if app.id not in anchor_apps:
-            assert len(judges) == problem.k, f"{app.label} has {len(judges)} judges, not {problem.k}"
+            assert len(judges) == problem.k, (
+                f"{app.label} has {len(judges)} judges, not {problem.k}"
+            )
         else:
             assert len(judges) >= problem.k, f"anchor {app.label} has too few judges"
     if problem.max_load is not None:
-        assert all(load <= problem.max_load for load in solution.loads.values()), "max load exceeded"
+        assert all(load <= problem.max_load for load in solution.loads.values()), (
+            "max load exceeded"
+        )

@@ -13,7 +13,9 @@ from pathlib import Path
 log = logging.getLogger("venture.mail")
 
 
-def build_message(config: dict, *, to: str, subject: str, body: str, message_key: str) -> EmailMessage:
+def build_message(
+    config: dict, *, to: str, subject: str, body: str, message_key: str
+) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = config["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
@@ -32,7 +34,9 @@ def send_email(config: dict, msg: EmailMessage) -> None:
         _write_to_log(config, msg)
         return
     smtp_class = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
-    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+    with smtp_class(
+        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
+    ) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
@@ -42,8 +46,10 @@ def send_email(config: dict, msg: EmailMessage) -> None:
 
 def _write_to_log(config: dict, msg: EmailMessage) -> None:
     path = Path(config["INSTANCE_PATH"]) / "mail.log"
-    text = (f"=== {msg['Date']} ===\nTo: {msg['To']}\nSubject: {msg['Subject']}\n"
-            f"Message-ID: {msg['Message-ID']}\n\n{msg.get_content()}\n")
+    text = (
+        f"=== {msg['Date']} ===\nTo: {msg['To']}\nSubject: {msg['Subject']}\n"
+        f"Message-ID: {msg['Message-ID']}\n\n{msg.get_content()}\n"
+    )
     with path.open("a", encoding="utf-8") as f:
         f.write(text)
     log.info("mail to %s: %s (written to %s)", msg["To"], msg["Subject"], path)

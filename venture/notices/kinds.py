@@ -33,7 +33,9 @@ def get(name: str) -> NoticeKind:
 
 register("verify_email", _l("Email address verification"), security=True)
 register("password_reset", _l("Password reset"), security=True)
-register("password_reset_unknown", _l("Password reset for an address without an account"), security=True)
+register(
+    "password_reset_unknown", _l("Password reset for an address without an account"), security=True
+)
 register("invitation", _l("Invitation"), security=True)
 register("welcome", _l("Welcome"))
 register("export_ready", _l("Export ready for download"))

@@ -13,11 +13,11 @@ from venture.extensions import db
 
 
 class EmailStatus(enum.StrEnum):
-    QUEUED = "queued"      # waiting for (another) delivery attempt
-    SENDING = "sending"    # claimed by a worker
+    QUEUED = "queued"  # waiting for (another) delivery attempt
+    SENDING = "sending"  # claimed by a worker
     SENT = "sent"
-    FAILED = "failed"      # gave up after the last attempt; an organizer may re-send
-    SKIPPED = "skipped"    # the recipient switched this kind of email off
+    FAILED = "failed"  # gave up after the last attempt; an organizer may re-send
+    SKIPPED = "skipped"  # the recipient switched this kind of email off
 
 
 class Notice(db.Model):
@@ -39,11 +39,14 @@ class Notice(db.Model):
     # second beat run (or a second beat process) unable to write it again.
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     competition_id: Mapped[int | None] = mapped_column(index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, nullable=False, index=True
+    )
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    email_status: Mapped[EmailStatus] = mapped_column(enum_type(EmailStatus, 10), nullable=False,
-                                                      default=EmailStatus.QUEUED)
+    email_status: Mapped[EmailStatus] = mapped_column(
+        enum_type(EmailStatus, 10), nullable=False, default=EmailStatus.QUEUED
+    )
     attempts: Mapped[int] = mapped_column(nullable=False, default=0)
     last_error: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -65,6 +68,8 @@ class NoticePreference(db.Model):
     __table_args__ = (sa.UniqueConstraint("user_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False
+    )
     kind: Mapped[str] = mapped_column(sa.String(60), nullable=False)
     email_enabled: Mapped[bool] = mapped_column(nullable=False, default=True)

@@ -48,9 +48,9 @@ RULE_MODULES: list[str] = ["venture.notices.reminders", "venture.followup.remind
 
 @dataclass
 class Reminder:
-    user: object                  # an accounts.User
-    kind: str                     # a registered notice kind with its template
-    dedupe_key: str               # person + item + window: written once
+    user: object  # an accounts.User
+    kind: str  # a registered notice kind with its template
+    dedupe_key: str  # person + item + window: written once
     link: str = ""
     competition_id: int | None = None
     context: dict = field(default_factory=dict)
@@ -114,8 +114,14 @@ def run_rules(now: datetime | None = None, names: Iterable[str] | None = None) -
             with unit_of_work():
                 count = 0
                 for r in rule.collect(now):
-                    notice = notify(r.user, r.kind, link=r.link, dedupe_key=r.dedupe_key,
-                                    competition_id=r.competition_id, **r.context)
+                    notice = notify(
+                        r.user,
+                        r.kind,
+                        link=r.link,
+                        dedupe_key=r.dedupe_key,
+                        competition_id=r.competition_id,
+                        **r.context,
+                    )
                     count += notice is not None
         except Exception:
             log.exception("reminder rule %s failed", name)
@@ -142,7 +148,9 @@ def _link(candidates: Sequence[tuple[str, dict]]) -> str:
 
 # --- built-in rules ---------------------------------------------------------------------
 
-kinds.register("judge_deadline_reminder", _l("Reminder: score sheets due before a judging deadline"))
+kinds.register(
+    "judge_deadline_reminder", _l("Reminder: score sheets due before a judging deadline")
+)
 kinds.register("draft_deadline_reminder", _l("Reminder: an application draft is not submitted yet"))
 
 JUDGE_WINDOWS = (72, 24)
@@ -165,36 +173,66 @@ def judges_behind(now: datetime):
     from venture.judging.models import Assignment, AssignmentStatus, ScoreSheet, SheetStatus
 
     horizon = now + timedelta(hours=max(JUDGE_WINDOWS))
-    stages = list(db.session.scalars(
-        sa.select(Stage).join(Competition)
-        .where(Stage.kind.in_([StageKind.ONLINE_REVIEW, *EVALUATION_STAGES]),
-               closes_sql() > now, closes_sql() <= horizon, Competition.status != CompetitionStatus.DRAFT,
-               # the results lock the review, not the evaluations that follow them
-               sa.or_(Stage.kind.in_(EVALUATION_STAGES), Competition.results_final_at.is_(None)))
-        .options(joinedload(Stage.competition))))
+    stages = list(
+        db.session.scalars(
+            sa.select(Stage)
+            .join(Competition)
+            .where(
+                Stage.kind.in_([StageKind.ONLINE_REVIEW, *EVALUATION_STAGES]),
+                closes_sql() > now,
+                closes_sql() <= horizon,
+                Competition.status != CompetitionStatus.DRAFT,
+                # the results lock the review, not the evaluations that follow them
+                sa.or_(Stage.kind.in_(EVALUATION_STAGES), Competition.results_final_at.is_(None)),
+            )
+            .options(joinedload(Stage.competition))
+        )
+    )
     if not stages:
         return
     submitted = sa.exists().where(
-        ScoreSheet.stage_id == Assignment.stage_id, ScoreSheet.application_id == Assignment.application_id,
-        ScoreSheet.judge_id == Assignment.judge_id, ScoreSheet.status == SheetStatus.SUBMITTED)
+        ScoreSheet.stage_id == Assignment.stage_id,
+        ScoreSheet.application_id == Assignment.application_id,
+        ScoreSheet.judge_id == Assignment.judge_id,
+        ScoreSheet.status == SheetStatus.SUBMITTED,
+    )
     behind = db.session.execute(
         sa.select(Assignment.stage_id, Assignment.judge_id, sa.func.count(Assignment.id))
-        .where(Assignment.stage_id.in_([s.id for s in stages]), Assignment.status == AssignmentStatus.ACTIVE,
-               ~submitted)
-        .group_by(Assignment.stage_id, Assignment.judge_id)).all()
-    judges = {u.id: u for u in db.session.scalars(
-        sa.select(User).where(User.id.in_({judge_id for _s, judge_id, _n in behind}), User.active.is_(True)))}
+        .where(
+            Assignment.stage_id.in_([s.id for s in stages]),
+            Assignment.status == AssignmentStatus.ACTIVE,
+            ~submitted,
+        )
+        .group_by(Assignment.stage_id, Assignment.judge_id)
+    ).all()
+    judges = {
+        u.id: u
+        for u in db.session.scalars(
+            sa.select(User).where(
+                User.id.in_({judge_id for _s, judge_id, _n in behind}), User.active.is_(True)
+            )
+        )
+    }
     by_id = {s.id: s for s in stages}
     for stage_id, judge_id, count in behind:
         stage, judge = by_id[stage_id], judges.get(judge_id)
         window = window_label(stage.closes_at, now, JUDGE_WINDOWS)
         if judge is None or window is None:
             continue
-        yield Reminder(judge, "judge_deadline_reminder", f"judge_deadline:{stage.id}:{judge.id}:{window}",
-                       link=_link([("judging.my_sheets", {}), ("judging.index", {})]),
-                       competition_id=stage.competition_id,
-                       context={"competition": stage.competition, "stage_kind": stage.kind.value,
-                                "deadline": format_local(stage.closes_at), "count": count, "window": window})
+        yield Reminder(
+            judge,
+            "judge_deadline_reminder",
+            f"judge_deadline:{stage.id}:{judge.id}:{window}",
+            link=_link([("judging.my_sheets", {}), ("judging.index", {})]),
+            competition_id=stage.competition_id,
+            context={
+                "competition": stage.competition,
+                "stage_kind": stage.kind.value,
+                "deadline": format_local(stage.closes_at),
+                "count": count,
+                "window": window,
+            },
+        )
 
 
 @reminder_rule("draft_deadline")
@@ -207,19 +245,38 @@ def drafts_not_submitted(now: datetime):
     from venture.orgs.models import Membership
 
     horizon = now + timedelta(hours=max(DRAFT_WINDOWS))
-    stages = {s.competition_id: s for s in db.session.scalars(
-        sa.select(Stage).join(Competition)
-        .where(Stage.kind == StageKind.APPLICATION, closes_sql() > now, closes_sql() <= horizon,
-               Competition.status == CompetitionStatus.OPEN)
-        .options(joinedload(Stage.competition)))}
+    stages = {
+        s.competition_id: s
+        for s in db.session.scalars(
+            sa.select(Stage)
+            .join(Competition)
+            .where(
+                Stage.kind == StageKind.APPLICATION,
+                closes_sql() > now,
+                closes_sql() <= horizon,
+                Competition.status == CompetitionStatus.OPEN,
+            )
+            .options(joinedload(Stage.competition))
+        )
+    }
     if not stages:
         return
-    drafts = list(db.session.scalars(
-        sa.select(Application).where(Application.competition_id.in_(stages), Application.status == ApplicationStatus.DRAFT)
-        .order_by(Application.id)))
+    drafts = list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(
+                Application.competition_id.in_(stages),
+                Application.status == ApplicationStatus.DRAFT,
+            )
+            .order_by(Application.id)
+        )
+    )
     members: dict[int, list] = {}
-    for m in db.session.scalars(sa.select(Membership).where(
-            Membership.organization_id.in_({a.organization_id for a in drafts})).options(joinedload(Membership.user))):
+    for m in db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.organization_id.in_({a.organization_id for a in drafts}))
+        .options(joinedload(Membership.user))
+    ):
         if m.user.active:
             members.setdefault(m.organization_id, []).append(m.user)
     for app in drafts:
@@ -227,10 +284,22 @@ def drafts_not_submitted(now: datetime):
         window = window_label(stage.closes_at, now, DRAFT_WINDOWS)
         if window is None:
             continue
-        link = _link([("applications.edit", {"application_id": app.id}),
-                      ("applications.show", {"application_id": app.id})])
+        link = _link(
+            [
+                ("applications.edit", {"application_id": app.id}),
+                ("applications.show", {"application_id": app.id}),
+            ]
+        )
         for user in members.get(app.organization_id, ()):
-            yield Reminder(user, "draft_deadline_reminder", f"draft_deadline:{app.id}:{user.id}:{window}",
-                           link=link, competition_id=app.competition_id,
-                           context={"competition": stage.competition, "project": app.project_name,
-                                    "deadline": format_local(stage.closes_at)})
+            yield Reminder(
+                user,
+                "draft_deadline_reminder",
+                f"draft_deadline:{app.id}:{user.id}:{window}",
+                link=link,
+                competition_id=app.competition_id,
+                context={
+                    "competition": stage.competition,
+                    "project": app.project_name,
+                    "deadline": format_local(stage.closes_at),
+                },
+            )

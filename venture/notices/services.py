@@ -29,6 +29,7 @@ log = logging.getLogger("venture.notices")
 
 # --- recording -----------------------------------------------------------------------
 
+
 def render_notice(kind: str, locale: str, context: dict) -> tuple[str, str]:
     """Render a kind's template in the recipient's language: (subject, body)."""
     kinds.get(kind)
@@ -51,8 +52,15 @@ def email_wanted(user, kind: str) -> bool:
     return pref is None or pref
 
 
-def notify(user, kind: str, *, link: str = "", dedupe_key: str | None = None,
-           competition_id: int | None = None, **context) -> Notice | None:
+def notify(
+    user,
+    kind: str,
+    *,
+    link: str = "",
+    dedupe_key: str | None = None,
+    competition_id: int | None = None,
+    **context,
+) -> Notice | None:
     """Record a notice for a user in the current transaction.
 
     Returns None when ``dedupe_key`` was used before (the notice already exists).
@@ -62,8 +70,15 @@ def notify(user, kind: str, *, link: str = "", dedupe_key: str | None = None,
     subject, body = render_notice(kind, user.locale, {"user": user, "link": link, **context})
     wants_email = email_wanted(user, kind)
     notice = Notice(
-        user=user, user_id=user.id, email=user.email, locale=user.locale, kind=kind,
-        subject=subject, body=body, link=link, dedupe_key=dedupe_key,
+        user=user,
+        user_id=user.id,
+        email=user.email,
+        locale=user.locale,
+        kind=kind,
+        subject=subject,
+        body=body,
+        link=link,
+        dedupe_key=dedupe_key,
         competition_id=competition_id,
         email_status=EmailStatus.QUEUED if wants_email else EmailStatus.SKIPPED,
         next_attempt_at=utcnow() if wants_email else None,
@@ -71,17 +86,32 @@ def notify(user, kind: str, *, link: str = "", dedupe_key: str | None = None,
     return _queue(notice)
 
 
-def notify_address(email: str, locale: str, kind: str, *, link: str = "",
-                   dedupe_key: str | None = None, competition_id: int | None = None,
-                   **context) -> Notice | None:
+def notify_address(
+    email: str,
+    locale: str,
+    kind: str,
+    *,
+    link: str = "",
+    dedupe_key: str | None = None,
+    competition_id: int | None = None,
+    **context,
+) -> Notice | None:
     """Record an email notice for someone without an account (e.g. an objector)."""
     if dedupe_key and _dedupe_key_exists(dedupe_key):
         return None
     subject, body = render_notice(kind, locale, {"user": None, "link": link, **context})
     notice = Notice(
-        user_id=None, email=email, locale=locale, kind=kind, subject=subject, body=body,
-        link=link, dedupe_key=dedupe_key, competition_id=competition_id,
-        email_status=EmailStatus.QUEUED, next_attempt_at=utcnow(),
+        user_id=None,
+        email=email,
+        locale=locale,
+        kind=kind,
+        subject=subject,
+        body=body,
+        link=link,
+        dedupe_key=dedupe_key,
+        competition_id=competition_id,
+        email_status=EmailStatus.QUEUED,
+        next_attempt_at=utcnow(),
     )
     return _queue(notice)
 
@@ -116,6 +146,7 @@ def _queue(notice: Notice) -> Notice | None:
 
 
 # --- delivery (runs in a worker, in its own session) ---------------------------------
+
 
 def _claim(session: Session, notice_id: int) -> bool:
     """Take the row for this attempt; False if another attempt has it or it is done."""
@@ -152,8 +183,13 @@ def deliver(notice_id: int) -> str:
             status = session.scalar(sa.select(Notice.email_status).where(Notice.id == notice_id))
             return str(status or "missing")
         notice = session.get(Notice, notice_id)
-        msg = build_message(config, to=notice.email, subject=notice.subject, body=notice.body,
-                            message_key=f"notice-{notice.id}")
+        msg = build_message(
+            config,
+            to=notice.email,
+            subject=notice.subject,
+            body=notice.body,
+            message_key=f"notice-{notice.id}",
+        )
         try:
             send_email(config, msg)
         except Exception as exc:
@@ -185,7 +221,9 @@ def _record_failure(session: Session, notice: Notice, exc: Exception) -> str:
     notice.next_attempt_at = utcnow() + timedelta(seconds=delay)
     notice.enqueued_at = utcnow()
     session.commit()
-    log.warning("notice %s attempt %s failed, retry in %ss: %s", notice.id, notice.attempts, delay, error)
+    log.warning(
+        "notice %s attempt %s failed, retry in %ss: %s", notice.id, notice.attempts, delay, error
+    )
     raise DeliveryFailed(notice.id, delay, error)
 
 
@@ -195,18 +233,23 @@ def due_for_sweep(session: Session, limit: int = 500) -> list[int]:
     now = utcnow()
     age = timedelta(seconds=current_app.config["NOTICE_SWEEP_AGE_SECONDS"])
     stale = now - timedelta(seconds=current_app.config["NOTICE_CLAIM_TIMEOUT_SECONDS"])
-    return list(session.scalars(
-        sa.select(Notice.id).where(
-            sa.or_(
-                sa.and_(
-                    Notice.email_status == EmailStatus.QUEUED,
-                    Notice.next_attempt_at <= now,
-                    sa.or_(Notice.enqueued_at.is_(None), Notice.enqueued_at <= now - age),
-                ),
-                sa.and_(Notice.email_status == EmailStatus.SENDING, Notice.claimed_at < stale),
+    return list(
+        session.scalars(
+            sa.select(Notice.id)
+            .where(
+                sa.or_(
+                    sa.and_(
+                        Notice.email_status == EmailStatus.QUEUED,
+                        Notice.next_attempt_at <= now,
+                        sa.or_(Notice.enqueued_at.is_(None), Notice.enqueued_at <= now - age),
+                    ),
+                    sa.and_(Notice.email_status == EmailStatus.SENDING, Notice.claimed_at < stale),
+                )
             )
-        ).order_by(Notice.id).limit(limit)
-    ))
+            .order_by(Notice.id)
+            .limit(limit)
+        )
+    )
 
 
 def mark_enqueued(session: Session, ids: list[int]) -> None:
@@ -217,10 +260,16 @@ def mark_enqueued(session: Session, ids: list[int]) -> None:
 
 # --- the inbox and the organizer's delivery log --------------------------------------
 
+
 def unread_count(user) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Notice.id)).where(Notice.user_id == user.id, Notice.read_at.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Notice.id)).where(
+                Notice.user_id == user.id, Notice.read_at.is_(None)
+            )
+        )
+        or 0
+    )
 
 
 def inbox_page(user, page: int, per_page: int = 20):
@@ -246,7 +295,9 @@ def mark_read(user, notice_id: int) -> Notice:
 @service
 def mark_all_read(user) -> int:
     return db.session.execute(
-        sa.update(Notice).where(Notice.user_id == user.id, Notice.read_at.is_(None)).values(read_at=utcnow())
+        sa.update(Notice)
+        .where(Notice.user_id == user.id, Notice.read_at.is_(None))
+        .values(read_at=utcnow())
     ).rowcount
 
 
@@ -259,8 +310,12 @@ def set_preferences(user, enabled_kinds: set[str]) -> None:
     # One save at a time per person: a double click's second save waits, then finds the
     # rows the first one added (instead of adding them again and failing on the key).
     db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
-    existing = {p.kind: p for p in db.session.scalars(
-        sa.select(NoticePreference).where(NoticePreference.user_id == user.id))}
+    existing = {
+        p.kind: p
+        for p in db.session.scalars(
+            sa.select(NoticePreference).where(NoticePreference.user_id == user.id)
+        )
+    }
     changed = {}
     for kind in kinds.KINDS.values():
         if kind.security:
@@ -279,9 +334,13 @@ def set_preferences(user, enabled_kinds: set[str]) -> None:
 
 
 def email_preferences(user) -> dict[str, bool]:
-    stored = dict(db.session.execute(
-        sa.select(NoticePreference.kind, NoticePreference.email_enabled)
-        .where(NoticePreference.user_id == user.id)).all())
+    stored = dict(
+        db.session.execute(
+            sa.select(NoticePreference.kind, NoticePreference.email_enabled).where(
+                NoticePreference.user_id == user.id
+            )
+        ).all()
+    )
     return {k.name: stored.get(k.name, True) for k in kinds.KINDS.values() if not k.security}
 
 
@@ -306,8 +365,15 @@ def resend(notice_id: int, actor) -> Notice:
     return notice
 
 
-def delivery_log(*, status: str | None, kind: str | None, q: str | None, page: int, per_page: int = 50,
-                 competition_id: int | None = None):
+def delivery_log(
+    *,
+    status: str | None,
+    kind: str | None,
+    q: str | None,
+    page: int,
+    per_page: int = 50,
+    competition_id: int | None = None,
+):
     query = sa.select(Notice).order_by(Notice.id.desc())
     if competition_id:
         query = query.where(Notice.competition_id == competition_id)
@@ -324,7 +390,15 @@ def log_competitions() -> list[tuple[int, str]]:
     """(id, name) of the competitions that have notices, for the delivery log's filter."""
     from venture.competitions.models import Competition
 
-    return [tuple(r) for r in db.session.execute(
-        sa.select(Competition.id, Competition.name)
-        .where(Competition.id.in_(sa.select(Notice.competition_id).where(Notice.competition_id.is_not(None))))
-        .order_by(Competition.id.desc())).all()]
+    return [
+        tuple(r)
+        for r in db.session.execute(
+            sa.select(Competition.id, Competition.name)
+            .where(
+                Competition.id.in_(
+                    sa.select(Notice.competition_id).where(Notice.competition_id.is_not(None))
+                )
+            )
+            .order_by(Competition.id.desc())
+        ).all()
+    ]

@@ -33,7 +33,11 @@ def show(notice_id: int):
 def open_notice(notice_id: int):
     """Mark as read and follow the notice's link."""
     notice = services.mark_read(current_user, notice_id)
-    return redirect(safe_next(notice.link.removeprefix(_base_url()), url_for("notices.show", notice_id=notice.id)))
+    return redirect(
+        safe_next(
+            notice.link.removeprefix(_base_url()), url_for("notices.show", notice_id=notice.id)
+        )
+    )
 
 
 @bp.route("/inbox/<int:notice_id>/read", methods=["POST"])
@@ -62,11 +66,25 @@ def delivery_log():
         kind = None
     q = (request.args.get("q") or "").strip() or None
     competition_id = request.args.get("competition", type=coerce_id)
-    page = services.delivery_log(status=status, kind=kind, q=q, page=request.args.get("page", 1, type=page_number),
-                                 competition_id=competition_id)
-    return render_template("notices/delivery_log.html", page=page, status=status, kind=kind, q=q or "",
-                           statuses=list(EmailStatus), kinds=kinds.KINDS, form=ConfirmForm(),
-                           competitions=services.log_competitions(), competition_id=competition_id)
+    page = services.delivery_log(
+        status=status,
+        kind=kind,
+        q=q,
+        page=request.args.get("page", 1, type=page_number),
+        competition_id=competition_id,
+    )
+    return render_template(
+        "notices/delivery_log.html",
+        page=page,
+        status=status,
+        kind=kind,
+        q=q or "",
+        statuses=list(EmailStatus),
+        kinds=kinds.KINDS,
+        form=ConfirmForm(),
+        competitions=services.log_competitions(),
+        competition_id=competition_id,
+    )
 
 
 @bp.route("/admin/notices/<int:notice_id>/resend", methods=["POST"])
@@ -74,8 +92,11 @@ def delivery_log():
 def resend(notice_id: int):
     services.resend(notice_id, actor=current_user)
     flash(_("The notice has been queued to be sent again."), "success")
-    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
-                    else url_for("notices.delivery_log"))
+    return redirect(
+        request.referrer
+        if request.referrer and request.referrer.startswith(request.host_url)
+        else url_for("notices.delivery_log")
+    )
 
 
 def _base_url() -> str:

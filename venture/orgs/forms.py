@@ -23,37 +23,78 @@ _email = Email(message=_l("Enter a valid email address."))
 
 
 class OrganizationForm(FlaskForm):
-    name = StringField(FIELD_LABELS["name"], validators=[DataRequired(), Length(max=200)],
-                       description=_l("The full name as on the registration certificate."))
-    uscc = StringField(FIELD_LABELS["uscc"], validators=[DataRequired(), Length(max=40)],
-                       description=_l("18 characters, on the registration certificate. The type of the "
-                                      "organization is read from it."))
-    registration_authority = StringField(FIELD_LABELS["registration_authority"],
-                                         validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        FIELD_LABELS["name"],
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("The full name as on the registration certificate."),
+    )
+    uscc = StringField(
+        FIELD_LABELS["uscc"],
+        validators=[DataRequired(), Length(max=40)],
+        description=_l(
+            "18 characters, on the registration certificate. The type of the "
+            "organization is read from it."
+        ),
+    )
+    registration_authority = StringField(
+        FIELD_LABELS["registration_authority"], validators=[DataRequired(), Length(max=200)]
+    )
     registration_date = DateField(FIELD_LABELS["registration_date"], validators=[DataRequired()])
-    legal_representative = StringField(FIELD_LABELS["legal_representative"],
-                                       validators=[DataRequired(), Length(max=100)])
-    contact_name = StringField(FIELD_LABELS["contact_name"], validators=[DataRequired(), Length(max=100)])
-    contact_phone = StringField(FIELD_LABELS["contact_phone"], validators=[DataRequired(), Length(max=30)])
-    contact_email = EmailField(FIELD_LABELS["contact_email"], validators=[Optional(), _email, Length(max=254)])
+    legal_representative = StringField(
+        FIELD_LABELS["legal_representative"], validators=[DataRequired(), Length(max=100)]
+    )
+    contact_name = StringField(
+        FIELD_LABELS["contact_name"], validators=[DataRequired(), Length(max=100)]
+    )
+    contact_phone = StringField(
+        FIELD_LABELS["contact_phone"], validators=[DataRequired(), Length(max=30)]
+    )
+    contact_email = EmailField(
+        FIELD_LABELS["contact_email"], validators=[Optional(), _email, Length(max=254)]
+    )
     address = StringField(FIELD_LABELS["address"], validators=[Optional(), Length(max=300)])
     bank_name = StringField(FIELD_LABELS["bank_name"], validators=[Optional(), Length(max=200)])
-    bank_account_name = StringField(FIELD_LABELS["bank_account_name"], validators=[Optional(), Length(max=200)])
-    bank_account = StringField(FIELD_LABELS["bank_account"], validators=[Optional(), Length(max=40)])
+    bank_account_name = StringField(
+        FIELD_LABELS["bank_account_name"], validators=[Optional(), Length(max=200)]
+    )
+    bank_account = StringField(
+        FIELD_LABELS["bank_account"], validators=[Optional(), Length(max=40)]
+    )
     rating = SelectField(FIELD_LABELS["rating"], choices=choices(Rating), default=Rating.NONE.value)
-    rating_date = DateField(FIELD_LABELS["rating_date"], validators=[Optional()],
-                            description=_l("A rating is valid for five years."))
-    annual_inspection = SelectField(FIELD_LABELS["annual_inspection"], choices=choices(InspectionResult),
-                                    default=InspectionResult.NOT_INSPECTED.value)
-    annual_inspection_year = IntegerField(FIELD_LABELS["annual_inspection_year"], validators=[Optional()])
-    charter_scope = TextAreaField(FIELD_LABELS["charter_scope"], validators=[Optional(), Length(max=5000)],
-                                  render_kw={"rows": 3})
-    party_org = SelectField(FIELD_LABELS["party_org"], choices=choices(PartyOrg), default=PartyOrg.NONE.value)
-    party_members = IntegerField(FIELD_LABELS["party_members"],
-                                 validators=[Optional(), NumberRange(min=0, max=100000)], default=0)
-    party_instructor = StringField(FIELD_LABELS["party_instructor"], validators=[Optional(), Length(max=100)])
-    past_awards = TextAreaField(FIELD_LABELS["past_awards"], validators=[Optional(), Length(max=5000)],
-                                render_kw={"rows": 3})
+    rating_date = DateField(
+        FIELD_LABELS["rating_date"],
+        validators=[Optional()],
+        description=_l("A rating is valid for five years."),
+    )
+    annual_inspection = SelectField(
+        FIELD_LABELS["annual_inspection"],
+        choices=choices(InspectionResult),
+        default=InspectionResult.NOT_INSPECTED.value,
+    )
+    annual_inspection_year = IntegerField(
+        FIELD_LABELS["annual_inspection_year"], validators=[Optional()]
+    )
+    charter_scope = TextAreaField(
+        FIELD_LABELS["charter_scope"],
+        validators=[Optional(), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+    party_org = SelectField(
+        FIELD_LABELS["party_org"], choices=choices(PartyOrg), default=PartyOrg.NONE.value
+    )
+    party_members = IntegerField(
+        FIELD_LABELS["party_members"],
+        validators=[Optional(), NumberRange(min=0, max=100000)],
+        default=0,
+    )
+    party_instructor = StringField(
+        FIELD_LABELS["party_instructor"], validators=[Optional(), Length(max=100)]
+    )
+    past_awards = TextAreaField(
+        FIELD_LABELS["past_awards"],
+        validators=[Optional(), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
 
     def validate_uscc(self, field):
         """The code's own rules (length, characters, check character, civil affairs) checked
@@ -77,33 +118,50 @@ class OrganizationForm(FlaskForm):
 
 class InviteMemberForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), _email, Length(max=254)])
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=100)],
-                       description=_l("For a new account; an existing account keeps its name."))
+    name = StringField(
+        _l("Name"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("For a new account; an existing account keeps its name."),
+    )
     locale = SelectField(_l("Language of the invitation"), choices=LOCALE_CHOICES)
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
-                           description=_l("Sent to every member of the organization."), render_kw={"rows": 3})
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(max=2000)],
+        description=_l("Sent to every member of the organization."),
+        render_kw={"rows": 3},
+    )
 
 
 class FlagForm(FlaskForm):
     kind = SelectField(_l("List"), choices=choices(FlagKind))
     listed_on = DateField(_l("Listed on"), validators=[DataRequired()])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Note"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class EndFlagForm(FlaskForm):
     removed_on = DateField(_l("Removed from the list on"), validators=[DataRequired()])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Note"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class SocialWorkerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    qualification = SelectField(_l("Social-work qualification"), choices=choices(Qualification),
-                                default=Qualification.NONE.value)
-    certificate_no = StringField(_l("Certificate number"), validators=[Optional(), Length(max=60)],
-                                 description=_l("Required unless the person has no qualification."))
+    qualification = SelectField(
+        _l("Social-work qualification"),
+        choices=choices(Qualification),
+        default=Qualification.NONE.value,
+    )
+    certificate_no = StringField(
+        _l("Certificate number"),
+        validators=[Optional(), Length(max=60)],
+        description=_l("Required unless the person has no qualification."),
+    )
     education = StringField(_l("Education"), validators=[Optional(), Length(max=60)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
 
@@ -125,4 +183,6 @@ class InviteLiaisonForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Excel sheet (.xlsx)"), validators=[FileRequired(message=_l("Choose a file."))])
+    file = FileField(
+        _l("Excel sheet (.xlsx)"), validators=[FileRequired(message=_l("Choose a file."))]
+    )

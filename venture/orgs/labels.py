@@ -84,8 +84,12 @@ FIELD_LABELS = {
 }
 
 # Fields whose stored value is one of this domain's enums (for display of audit values).
-ENUM_FIELDS = {"org_type": OrgType, "rating": Rating, "annual_inspection": InspectionResult,
-               "party_org": PartyOrg}
+ENUM_FIELDS = {
+    "org_type": OrgType,
+    "rating": Rating,
+    "annual_inspection": InspectionResult,
+    "party_org": PartyOrg,
+}
 
 
 def field_value_label(field: str, value) -> str:

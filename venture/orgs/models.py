@@ -16,10 +16,10 @@ from venture.extensions import db
 class OrgType(enum.StrEnum):
     """Position 2 of a civil-affairs 统一社会信用代码 (position 1 = '5')."""
 
-    SOCIAL_GROUP = "social_group"          # 1 社会团体
-    PRIVATE_NON_ENTERPRISE = "pne"         # 2 民办非企业单位 (社会服务机构)
-    FOUNDATION = "foundation"              # 3 基金会
-    OTHER = "other"                        # 9 其他
+    SOCIAL_GROUP = "social_group"  # 1 社会团体
+    PRIVATE_NON_ENTERPRISE = "pne"  # 2 民办非企业单位 (社会服务机构)
+    FOUNDATION = "foundation"  # 3 基金会
+    OTHER = "other"  # 9 其他
 
 
 class VerificationStatus(enum.StrEnum):
@@ -38,16 +38,16 @@ class Rating(enum.StrEnum):
 
 
 class InspectionResult(enum.StrEnum):
-    QUALIFIED = "qualified"                # 合格
-    BASIC = "basically_qualified"          # 基本合格
-    UNQUALIFIED = "unqualified"            # 不合格
-    NOT_INSPECTED = "not_inspected"        # 未参检
+    QUALIFIED = "qualified"  # 合格
+    BASIC = "basically_qualified"  # 基本合格
+    UNQUALIFIED = "unqualified"  # 不合格
+    NOT_INSPECTED = "not_inspected"  # 未参检
 
 
 class PartyOrg(enum.StrEnum):
-    INDEPENDENT = "independent"            # 单独建立
-    JOINT = "joint"                        # 联合建立
-    NONE = "none"                          # 未建立
+    INDEPENDENT = "independent"  # 单独建立
+    JOINT = "joint"  # 联合建立
+    NONE = "none"  # 未建立
 
 
 class MemberRole(enum.StrEnum):
@@ -56,21 +56,21 @@ class MemberRole(enum.StrEnum):
 
 
 class FlagKind(enum.StrEnum):
-    ABNORMAL = "abnormal"                  # 活动异常名录
-    DISHONEST = "dishonest"                # 严重违法失信名单
+    ABNORMAL = "abnormal"  # 活动异常名录
+    DISHONEST = "dishonest"  # 严重违法失信名单
 
 
 class Qualification(enum.StrEnum):
-    ASSISTANT = "assistant"                # 助理社会工作师
-    SOCIAL_WORKER = "social_worker"        # 社会工作师
-    SENIOR = "senior"                      # 高级社会工作师
+    ASSISTANT = "assistant"  # 助理社会工作师
+    SOCIAL_WORKER = "social_worker"  # 社会工作师
+    SENIOR = "senior"  # 高级社会工作师
     NONE = "none"
 
 
 class AreaLevel(enum.StrEnum):
-    DISTRICT = "district"                  # 区县
-    STREET = "street"                      # 街道/乡镇
-    COMMUNITY = "community"                # 社区/村
+    DISTRICT = "district"  # 区县
+    STREET = "street"  # 街道/乡镇
+    COMMUNITY = "community"  # 社区/村
 
 
 class Organization(TimestampMixin, db.Model):
@@ -91,19 +91,28 @@ class Organization(TimestampMixin, db.Model):
     bank_name: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
     bank_account_name: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
     bank_account: Mapped[str] = mapped_column(sa.String(40), nullable=False, default="")
-    rating: Mapped[Rating] = mapped_column(enum_type(Rating, 10), nullable=False, default=Rating.NONE)
+    rating: Mapped[Rating] = mapped_column(
+        enum_type(Rating, 10), nullable=False, default=Rating.NONE
+    )
     rating_date: Mapped[date | None] = mapped_column(sa.Date)
     annual_inspection: Mapped[InspectionResult] = mapped_column(
-        enum_type(InspectionResult), nullable=False, default=InspectionResult.NOT_INSPECTED)
+        enum_type(InspectionResult), nullable=False, default=InspectionResult.NOT_INSPECTED
+    )
     annual_inspection_year: Mapped[int | None] = mapped_column()
     charter_scope: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
-    party_org: Mapped[PartyOrg] = mapped_column(enum_type(PartyOrg), nullable=False, default=PartyOrg.NONE)
+    party_org: Mapped[PartyOrg] = mapped_column(
+        enum_type(PartyOrg), nullable=False, default=PartyOrg.NONE
+    )
     party_members: Mapped[int] = mapped_column(nullable=False, default=0)
     party_instructor: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
     past_awards: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
 
     verification_status: Mapped[VerificationStatus] = mapped_column(
-        enum_type(VerificationStatus), nullable=False, default=VerificationStatus.PENDING, index=True)
+        enum_type(VerificationStatus),
+        nullable=False,
+        default=VerificationStatus.PENDING,
+        index=True,
+    )
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     rejection_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
@@ -111,11 +120,15 @@ class Organization(TimestampMixin, db.Model):
     unverified_fields: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
-    members: Mapped[list[Membership]] = relationship(back_populates="organization", cascade="all, delete-orphan")
-    flags: Mapped[list[OrgFlag]] = relationship(back_populates="organization", cascade="all, delete-orphan",
-                                                order_by="OrgFlag.listed_on")
-    social_workers: Mapped[list[SocialWorker]] = relationship(back_populates="organization",
-                                                              order_by="SocialWorker.name")
+    members: Mapped[list[Membership]] = relationship(
+        back_populates="organization", cascade="all, delete-orphan"
+    )
+    flags: Mapped[list[OrgFlag]] = relationship(
+        back_populates="organization", cascade="all, delete-orphan", order_by="OrgFlag.listed_on"
+    )
+    social_workers: Mapped[list[SocialWorker]] = relationship(
+        back_populates="organization", order_by="SocialWorker.name"
+    )
 
     __table_args__ = (sa.CheckConstraint("party_members >= 0", name="party_members_non_negative"),)
 
@@ -132,10 +145,15 @@ class Membership(db.Model):
     __table_args__ = (sa.UniqueConstraint("organization_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"),
-                                                 nullable=False, index=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
-    role: Mapped[MemberRole] = mapped_column(enum_type(MemberRole, 10), nullable=False, default=MemberRole.MEMBER)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    role: Mapped[MemberRole] = mapped_column(
+        enum_type(MemberRole, 10), nullable=False, default=MemberRole.MEMBER
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     organization: Mapped[Organization] = relationship(back_populates="members")
@@ -148,8 +166,9 @@ class OrgFlag(db.Model):
     __tablename__ = "org_flag"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"),
-                                                 nullable=False, index=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     kind: Mapped[FlagKind] = mapped_column(enum_type(FlagKind, 10), nullable=False)
     listed_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     removed_on: Mapped[date | None] = mapped_column(sa.Date)
@@ -159,18 +178,22 @@ class OrgFlag(db.Model):
 
     organization: Mapped[Organization] = relationship(back_populates="flags")
 
-    __table_args__ = (sa.CheckConstraint("removed_on IS NULL OR removed_on >= listed_on", name="dates_ordered"),)
+    __table_args__ = (
+        sa.CheckConstraint("removed_on IS NULL OR removed_on >= listed_on", name="dates_ordered"),
+    )
 
 
 class SocialWorker(TimestampMixin, db.Model):
     __tablename__ = "social_worker"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"),
-                                                 nullable=False, index=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
-    qualification: Mapped[Qualification] = mapped_column(enum_type(Qualification), nullable=False,
-                                                         default=Qualification.NONE)
+    qualification: Mapped[Qualification] = mapped_column(
+        enum_type(Qualification), nullable=False, default=Qualification.NONE
+    )
     certificate_no: Mapped[str] = mapped_column(sa.String(60), nullable=False, default="")
     education: Mapped[str] = mapped_column(sa.String(60), nullable=False, default="")
     phone: Mapped[str] = mapped_column(sa.String(30), nullable=False, default="")
@@ -194,12 +217,19 @@ class Area(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("parent_id", "name"),
         # NULLs are distinct in a unique constraint: top-level districts need their own index.
-        sa.Index("uq_area_district_name", "name", unique=True,
-                 sqlite_where=sa.text("parent_id IS NULL"), postgresql_where=sa.text("parent_id IS NULL")),
+        sa.Index(
+            "uq_area_district_name",
+            "name",
+            unique=True,
+            sqlite_where=sa.text("parent_id IS NULL"),
+            postgresql_where=sa.text("parent_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id", ondelete="RESTRICT"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("area.id", ondelete="RESTRICT"), index=True
+    )
     level: Mapped[AreaLevel] = mapped_column(enum_type(AreaLevel, 10), nullable=False)
     name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     code: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="")

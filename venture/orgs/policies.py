@@ -11,23 +11,39 @@ from venture.orgs.models import MemberRole, Membership
 def member_org_ids(user) -> set[int]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(db.session.scalars(sa.select(Membership.organization_id).where(Membership.user_id == user.id)))
+    return set(
+        db.session.scalars(
+            sa.select(Membership.organization_id).where(Membership.user_id == user.id)
+        )
+    )
 
 
 def is_member(user, organization_id: int) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return db.session.scalar(
-        sa.select(Membership.id).where(Membership.user_id == user.id,
-                                       Membership.organization_id == organization_id)) is not None
+    return (
+        db.session.scalar(
+            sa.select(Membership.id).where(
+                Membership.user_id == user.id, Membership.organization_id == organization_id
+            )
+        )
+        is not None
+    )
 
 
 def is_owner(user, organization_id: int) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return db.session.scalar(
-        sa.select(Membership.id).where(Membership.user_id == user.id, Membership.organization_id == organization_id,
-                                       Membership.role == MemberRole.OWNER)) is not None
+    return (
+        db.session.scalar(
+            sa.select(Membership.id).where(
+                Membership.user_id == user.id,
+                Membership.organization_id == organization_id,
+                Membership.role == MemberRole.OWNER,
+            )
+        )
+        is not None
+    )
 
 
 def can_view_organization(user, organization_id: int) -> bool:

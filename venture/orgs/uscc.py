@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUES = {ch: i for i, ch in enumerate(ALPHABET)}
-WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28
+WEIGHTS = [
+    pow(3, i, 31) for i in range(17)
+]  # 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28
 LENGTH = 18
 
 CIVIL_AFFAIRS = "5"
@@ -22,11 +24,11 @@ CIVIL_AFFAIRS_TYPES = {"1": "social_group", "2": "pne", "3": "foundation", "9": 
 @dataclass(frozen=True)
 class USCC:
     code: str
-    authority: str          # position 1, e.g. "5" for 民政 (civil affairs)
-    type_code: str          # position 2
-    region_code: str        # positions 3–8
+    authority: str  # position 1, e.g. "5" for 民政 (civil affairs)
+    type_code: str  # position 2
+    region_code: str  # positions 3–8
     organization_code: str  # positions 9–17
-    check: str              # position 18
+    check: str  # position 18
 
     @property
     def is_civil_affairs(self) -> bool:
@@ -39,8 +41,17 @@ class USCCError(ValueError):
     The attributes let a caller say the same thing in the user's language.
     """
 
-    def __init__(self, message: str, *, reason: str, length: int = 0, position: int = 0,
-                 char: str = "", expected: str = "", found: str = ""):
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str,
+        length: int = 0,
+        position: int = 0,
+        char: str = "",
+        expected: str = "",
+        found: str = "",
+    ):
         super().__init__(message)
         self.reason = reason
         self.length = length
@@ -63,19 +74,36 @@ def parse_uscc(code: str) -> USCC:
     """Parse and validate a code; raises ValueError saying what is wrong."""
     text = normalize(code)
     if len(text) != LENGTH:
-        raise USCCError(f"a 统一社会信用代码 has 18 characters; this one has {len(text)}",
-                        reason="length", length=len(text))
+        raise USCCError(
+            f"a 统一社会信用代码 has 18 characters; this one has {len(text)}",
+            reason="length",
+            length=len(text),
+        )
     for position, ch in enumerate(text, start=1):
         if ch not in VALUES:
-            raise USCCError(f"character {position} ({ch!r}) is not allowed: "
-                            f"the alphabet is {ALPHABET} (no I, O, S, V, Z)",
-                            reason="character", position=position, char=ch)
+            raise USCCError(
+                f"character {position} ({ch!r}) is not allowed: "
+                f"the alphabet is {ALPHABET} (no I, O, S, V, Z)",
+                reason="character",
+                position=position,
+                char=ch,
+            )
     expected = check_character(text[:17])
     if text[17] != expected:
-        raise USCCError(f"the check character is wrong: expected {expected}, found {text[17]}",
-                        reason="check", expected=expected, found=text[17])
-    return USCC(code=text, authority=text[0], type_code=text[1], region_code=text[2:8],
-                organization_code=text[8:17], check=text[17])
+        raise USCCError(
+            f"the check character is wrong: expected {expected}, found {text[17]}",
+            reason="check",
+            expected=expected,
+            found=text[17],
+        )
+    return USCC(
+        code=text,
+        authority=text[0],
+        type_code=text[1],
+        region_code=text[2:8],
+        organization_code=text[8:17],
+        check=text[17],
+    )
 
 
 def is_valid_uscc(code: str) -> bool:

@@ -40,5 +40,7 @@ def compute_command(stage_id: int):
             raise click.ClickException(str(error.message)) from None
         bar.update(100 - done[0])
     snapshot = db.session.get(ResultSnapshot, snapshot_id)
-    click.echo(f"Snapshot {snapshot.id}: method {snapshot.method}, {len(snapshot.entries)} applications, "
-               f"{snapshot.sheet_count} sheets, input digest {snapshot.input_digest}")
+    click.echo(
+        f"Snapshot {snapshot.id}: method {snapshot.method}, {len(snapshot.entries)} applications, "
+        f"{snapshot.sheet_count} sheets, input digest {snapshot.input_digest}"
+    )

@@ -79,8 +79,9 @@ class Computed:
     source_snapshot_ids: list[int]
 
 
-def compute_stage_snapshot(stage_id: int, *, actor_id: int | None = None, job_id: int | None = None,
-                           progress=None) -> int:
+def compute_stage_snapshot(
+    stage_id: int, *, actor_id: int | None = None, job_id: int | None = None, progress=None
+) -> int:
     """Compute the stage and store its snapshot; returns the snapshot id.
 
     With ``job_id`` it is idempotent: a snapshot of that job already there is returned.
@@ -114,8 +115,13 @@ def _compute(stage_id: int, actor_id, job_id, report) -> int:
         done = _snapshot_of_job(job_id)
         if done is not None:
             return done
-    ensure_unlocked(stage.competition, action="rankings.compute", object_type="stage",
-                    object_id=stage.id, actor=actor)
+    ensure_unlocked(
+        stage.competition,
+        action="rankings.compute",
+        object_type="stage",
+        object_id=stage.id,
+        actor=actor,
+    )
     report(10, _l("Loading the submitted sheets"))
     sheets = load_stage_sheets(stage)
     if not sheets.n_sheets:
@@ -123,8 +129,9 @@ def _compute(stage_id: int, actor_id, job_id, report) -> int:
     report(40, _l("Computing every method and the diagnostics"))
     computed = rank_stage(stage, sheets)
     report(75, _l("Writing the results snapshot"))
-    return write_snapshot(stage.competition, stage, SnapshotKind.STAGE, computed, actor=actor,
-                          job_id=job_id)
+    return write_snapshot(
+        stage.competition, stage, SnapshotKind.STAGE, computed, actor=actor, job_id=job_id
+    )
 
 
 def no_sheets_message() -> str:
@@ -137,6 +144,7 @@ def _snapshot_of_job(job_id: int) -> int | None:
 
 # --- the engine ----------------------------------------------------------------------------
 
+
 def rank_stage(stage: Stage, sheets: StageSheets) -> Computed:
     """Every method on the stage's sheets, and the snapshot's rows (no writing)."""
     totals = _engine_totals(sheets)
@@ -145,13 +153,22 @@ def rank_stage(stage: Stage, sheets: StageSheets) -> Computed:
     app_ids = apps.ids.tolist()
     criterion_index = {c.id: i for i, c in enumerate(sheets.criteria)}
     context = ChainContext(
-        stage, app_ids, apps.requested_fen, lambda: [apps.submitted_at.by_id().get(a) for a in app_ids],
-        criterion_average=lambda cid: averages_from_tenths(sheets.key, sheets.tenths[:, criterion_index[cid]],
-                                                           n_keys))
+        stage,
+        app_ids,
+        apps.requested_fen,
+        lambda: [apps.submitted_at.by_id().get(a) for a in app_ids],
+        criterion_average=lambda cid: averages_from_tenths(
+            sheets.key, sheets.tenths[:, criterion_index[cid]], n_keys
+        ),
+    )
     tie_breaks, sources = build_chain(stage.tie_breaks, context)
     method, trim = str(stage.method), int(stage.trim_k)
-    comparison = compute_all(totals, trim=trim, disagreement_threshold=stage.disagreement_threshold,
-                             tie_breaks=tie_breaks)
+    comparison = compute_all(
+        totals,
+        trim=trim,
+        disagreement_threshold=stage.disagreement_threshold,
+        tie_breaks=tie_breaks,
+    )
     if method in comparison.refused:
         raise ValidationError(refusal_message(comparison.refused[method], apps.codes))
     chosen = comparison.results[method]
@@ -161,14 +178,23 @@ def rank_stage(stage: Stage, sheets: StageSheets) -> Computed:
     by_method = _by_method(comparison, n_keys)
     rows = _entry_rows(apps, order, totals, trim, by_method, advanced)
     params = {
-        "method": method, "trim": trim, "disagreement_threshold": str(stage.disagreement_threshold),
-        "tie_breaks": list(stage.tie_breaks or []), "tie_break_sources": sources,
-        "advance_rule": str(stage.advance_rule), "advance_top_n": stage.advance_top_n,
-        "advance_threshold": None if stage.advance_threshold is None else str(stage.advance_threshold),
-        "funding_mode": str(stage.competition.funding_mode), "digest_form": "venture-sheets-v1",
+        "method": method,
+        "trim": trim,
+        "disagreement_threshold": str(stage.disagreement_threshold),
+        "tie_breaks": list(stage.tie_breaks or []),
+        "tie_break_sources": sources,
+        "advance_rule": str(stage.advance_rule),
+        "advance_top_n": stage.advance_top_n,
+        "advance_threshold": None
+        if stage.advance_threshold is None
+        else str(stage.advance_threshold),
+        "funding_mode": str(stage.competition.funding_mode),
+        "digest_form": "venture-sheets-v1",
     }
     diagnostics = stage_diagnostics(sheets, totals, comparison, chosen, by_method, app_ids)
-    sources_used = sorted({v for k, v in sources.items() if k.startswith("stage:") and v is not None})
+    sources_used = sorted(
+        {v for k, v in sources.items() if k.startswith("stage:") and v is not None}
+    )
     return Computed(method, params, sheets.digest, sheets.n_sheets, diagnostics, rows, sources_used)
 
 
@@ -176,7 +202,9 @@ def _engine_totals(sheets: StageSheets):
     """Sheet totals for the engine, keyed by application key (code order) and judge id."""
     answered = ~np.isnan(sheets.total)
     totals = sheet_totals(sheets.key[answered], sheets.judge[answered], sheets.total[answered])
-    empty = tuple(zip(sheets.key[~answered].tolist(), sheets.judge[~answered].tolist(), strict=True))
+    empty = tuple(
+        zip(sheets.key[~answered].tolist(), sheets.judge[~answered].tolist(), strict=True)
+    )
     if not empty:
         return totals
     scored = set(totals.applications)
@@ -189,13 +217,22 @@ def refusal_message(error, codes: list[str]) -> str:
     if isinstance(error, DisconnectedPanelError):
         names = _judge_names({j for c in error.components for j in c.judges})
         groups = "; ".join(
-            _("group %(number)s: %(applications)s with judges %(judges)s", number=n,
-              applications=", ".join(codes[k] for k in c.applications[:20]) + ("…" if len(c.applications) > 20 else ""),
-              judges=", ".join(names.get(j, f"#{j}") for j in c.judges))
-            for n, c in enumerate(error.components, start=1))
-        return _("Bias calibration needs judges linked by shared applications, but the panel splits "
-                 "into %(count)s separate groups: %(groups)s. Choose another method or add sheets "
-                 "that link the groups.", count=len(error.components), groups=groups)
+            _(
+                "group %(number)s: %(applications)s with judges %(judges)s",
+                number=n,
+                applications=", ".join(codes[k] for k in c.applications[:20])
+                + ("…" if len(c.applications) > 20 else ""),
+                judges=", ".join(names.get(j, f"#{j}") for j in c.judges),
+            )
+            for n, c in enumerate(error.components, start=1)
+        )
+        return _(
+            "Bias calibration needs judges linked by shared applications, but the panel splits "
+            "into %(count)s separate groups: %(groups)s. Choose another method or add sheets "
+            "that link the groups.",
+            count=len(error.components),
+            groups=groups,
+        )
     return str(error)
 
 
@@ -204,7 +241,9 @@ def _judge_names(ids) -> dict[int, str]:
 
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(list(ids)))).all())
+    return dict(
+        db.session.execute(sa.select(User.id, User.name).where(User.id.in_(list(ids)))).all()
+    )
 
 
 def _advancement(stage: Stage, chosen: StageResult, categories: list[str]) -> set[int]:
@@ -217,7 +256,9 @@ def _advancement(stage: Stage, chosen: StageResult, categories: list[str]) -> se
 
 
 def budgets_of(competition) -> dict[str, CategoryBudget]:
-    budgets = {str(c.id): CategoryBudget(int(c.budget_fen), c.max_projects) for c in competition.categories}
+    budgets = {
+        str(c.id): CategoryBudget(int(c.budget_fen), c.max_projects) for c in competition.categories
+    }
     budgets[NO_CATEGORY] = CategoryBudget(0)
     return budgets
 
@@ -239,7 +280,9 @@ def _by_method(comparison: MethodComparison, n_keys: int):
     return (methods, np.column_stack(scores).tolist(), np.column_stack(ranks).tolist(), ranks)
 
 
-def _entry_rows(apps, order, totals, trim: int, by_method, advanced: set) -> Iterator[writing.EntryRow]:
+def _entry_rows(
+    apps, order, totals, trim: int, by_method, advanced: set
+) -> Iterator[writing.EntryRow]:
     """One row per application: the ranked ones in ranking order, then the unscored.
 
     A generator: on PostgreSQL the rows are made while the database is already busy
@@ -259,16 +302,43 @@ def _entry_rows(apps, order, totals, trim: int, by_method, advanced: set) -> Ite
         code = engine_code[key]
         start = starts[code]
         end = start + counts[code]
-        dropped = judges[start:start + trim] + judges[end - trim:end] \
-            if trim and counts[code] >= 2 * trim + 1 else []
-        details = {"scores": scores_by_key[key], "ranks": ranks_by_key[key], "judges": judges[start:end],
-                   "totals": sheet_totals_sorted[start:end], "dropped": dropped}
-        yield row(app_ids[key], category_ids[key], position + 1, category_rank[position], order.ranks[position],
-                  str(order.scores[position]), exact[position], order.sheets[position],
-                  flags_json(order.flags[position]), dumps(details), key in advanced, None, None)
+        dropped = (
+            judges[start : start + trim] + judges[end - trim : end]
+            if trim and counts[code] >= 2 * trim + 1
+            else []
+        )
+        details = {
+            "scores": scores_by_key[key],
+            "ranks": ranks_by_key[key],
+            "judges": judges[start:end],
+            "totals": sheet_totals_sorted[start:end],
+            "dropped": dropped,
+        }
+        yield row(
+            app_ids[key],
+            category_ids[key],
+            position + 1,
+            category_rank[position],
+            order.ranks[position],
+            str(order.scores[position]),
+            exact[position],
+            order.sheets[position],
+            flags_json(order.flags[position]),
+            dumps(details),
+            key in advanced,
+            None,
+            None,
+        )
     for number, key in enumerate(totals.unscored, start=len(order.applications) + 1):
-        yield writing.entry(application_id=app_ids[key], category_id=category_ids[key], position=number,
-                            rank=None, overall_rank=None, score=None, flags=("sheet_without_total",))
+        yield writing.entry(
+            application_id=app_ids[key],
+            category_id=category_ids[key],
+            position=number,
+            rank=None,
+            overall_rank=None,
+            score=None,
+            flags=("sheet_without_total",),
+        )
 
 
 def _category_ranks(keys: list, overall_ranks: list, category_ids: list) -> list[int]:
@@ -288,8 +358,16 @@ def _category_ranks(keys: list, overall_ranks: list, category_ids: list) -> list
 
 # --- writing -------------------------------------------------------------------------------
 
-def write_snapshot(competition, stage, kind: SnapshotKind, computed: Computed, *, actor=None,
-                   job_id: int | None = None) -> int:
+
+def write_snapshot(
+    competition,
+    stage,
+    kind: SnapshotKind,
+    computed: Computed,
+    *,
+    actor=None,
+    job_id: int | None = None,
+) -> int:
     """The snapshot and its entries in one transaction (with the audit entry and notice).
 
     Two deliveries of one job racing to the end: the unique job id lets one commit; the
@@ -309,20 +387,34 @@ def _write(competition, stage, kind, computed, actor, job_id) -> int:
 
     with unit_of_work():
         snapshot = ResultSnapshot(
-            competition_id=competition.id, stage_id=stage.id if stage is not None else None, kind=kind,
-            method=computed.method, params=computed.params, input_digest=computed.digest,
-            sheet_count=computed.sheet_count, diagnostics=computed.diagnostics,
-            source_snapshot_ids=computed.source_snapshot_ids, job_id=job_id,
-            created_by_id=actor.id if actor is not None else None)
+            competition_id=competition.id,
+            stage_id=stage.id if stage is not None else None,
+            kind=kind,
+            method=computed.method,
+            params=computed.params,
+            input_digest=computed.digest,
+            sheet_count=computed.sheet_count,
+            diagnostics=computed.diagnostics,
+            source_snapshot_ids=computed.source_snapshot_ids,
+            job_id=job_id,
+            created_by_id=actor.id if actor is not None else None,
+        )
         db.session.add(snapshot)
         db.session.flush()
         count = writing.insert_entries(snapshot.id, computed.rows)
-        record("rankings.snapshot_computed", snapshot, actor=actor, changes={
-            "kind": [None, str(kind)], "method": [None, computed.method],
-            "input_digest": [None, computed.digest], "entries": [None, count]})
+        record(
+            "rankings.snapshot_computed",
+            snapshot,
+            actor=actor,
+            changes={
+                "kind": [None, str(kind)],
+                "method": [None, computed.method],
+                "input_digest": [None, computed.digest],
+                "entries": [None, count],
+            },
+        )
         if actor is not None:
             from venture.rankings.services import snapshot_ready
 
             snapshot_ready(actor, snapshot)
         return snapshot.id
-

@@ -26,29 +26,63 @@ import numpy as np
 from venture.scoring import DisconnectedPanelError, MethodComparison, StageResult
 
 
-def stage_diagnostics(sheets, totals, comparison: MethodComparison, chosen: StageResult, by_method,
-                      app_ids: list[int]) -> dict:
+def stage_diagnostics(
+    sheets, totals, comparison: MethodComparison, chosen: StageResult, by_method, app_ids: list[int]
+) -> dict:
     diagnostics = chosen.diagnostics
     bias = comparison.results["bias"].judge_bias if "bias" in comparison.results else {}
-    unstandardised = dict(comparison.results["zscore"].unstandardised_judges) \
-        if "zscore" in comparison.results else {}
+    unstandardised = (
+        dict(comparison.results["zscore"].unstandardised_judges)
+        if "zscore" in comparison.results
+        else {}
+    )
     reliability = diagnostics.reliability
     methods, _scores, _ranks, rank_arrays = by_method
     return {
         "methods": methods,
         "criteria": [[c.id, c.name, str(c.max_score)] for c in sheets.criteria],
-        "counts": {"applications": totals.n_applications, "unscored": len(totals.unscored),
-                   "sheets": sheets.n_sheets, "judges": totals.n_judges},
-        "stage": {"mean": float(totals.total.mean()) if totals.n_sheets else None,
-                  "sd": float(totals.total.std()) if totals.n_sheets else None},
-        "judges": [{"id": s.judge, "count": s.count, "mean": s.mean, "sd": s.std, "severity": s.severity,
-                    "bias": bias.get(s.judge), "unstandardised": unstandardised.get(s.judge)}
-                   for s in diagnostics.judges],
-        "icc": {"icc1": reliability.icc1, "icc1k": reliability.icc1k, "k": reliability.k,
-                "bms": reliability.between_ms, "wms": reliability.within_ms},
-        "outliers": [[app_ids[o.application], o.judge, round(o.total, 4), round(o.median, 4), round(o.mad, 4)]
-                     for o in diagnostics.outliers],
-        "disagreements": [[app_ids[d.application], round(d.spread, 4)] for d in diagnostics.disagreements],
+        "counts": {
+            "applications": totals.n_applications,
+            "unscored": len(totals.unscored),
+            "sheets": sheets.n_sheets,
+            "judges": totals.n_judges,
+        },
+        "stage": {
+            "mean": float(totals.total.mean()) if totals.n_sheets else None,
+            "sd": float(totals.total.std()) if totals.n_sheets else None,
+        },
+        "judges": [
+            {
+                "id": s.judge,
+                "count": s.count,
+                "mean": s.mean,
+                "sd": s.std,
+                "severity": s.severity,
+                "bias": bias.get(s.judge),
+                "unstandardised": unstandardised.get(s.judge),
+            }
+            for s in diagnostics.judges
+        ],
+        "icc": {
+            "icc1": reliability.icc1,
+            "icc1k": reliability.icc1k,
+            "k": reliability.k,
+            "bms": reliability.between_ms,
+            "wms": reliability.within_ms,
+        },
+        "outliers": [
+            [
+                app_ids[o.application],
+                o.judge,
+                round(o.total, 4),
+                round(o.median, 4),
+                round(o.mad, 4),
+            ]
+            for o in diagnostics.outliers
+        ],
+        "disagreements": [
+            [app_ids[d.application], round(d.spread, 4)] for d in diagnostics.disagreements
+        ],
         "disagreement_threshold": str(diagnostics.disagreement_threshold),
         "empty_sheets": [[app_ids[k], j] for k, j in totals.empty_sheets],
         "refused": {m: refusal_detail(e, app_ids) for m, e in comparison.refused.items()},
@@ -58,8 +92,12 @@ def stage_diagnostics(sheets, totals, comparison: MethodComparison, chosen: Stag
 
 def refusal_detail(error, app_ids) -> dict:
     if isinstance(error, DisconnectedPanelError):
-        return {"groups": [{"applications": [app_ids[k] for k in c.applications], "judges": list(c.judges)}
-                           for c in error.components]}
+        return {
+            "groups": [
+                {"applications": [app_ids[k] for k in c.applications], "judges": list(c.judges)}
+                for c in error.components
+            ]
+        }
     return {"message": str(error)}
 
 
@@ -71,7 +109,10 @@ def comparison_summary(method: str, methods: list[str], rank_arrays: list[np.nda
         if other == method:
             continue
         change = base - ranks  # places gained under the other method
-        summary[other] = {"moved": int((change != 0).sum()), "up": int((change > 0).sum()),
-                          "down": int((change < 0).sum()),
-                          "largest": int(np.abs(change).max()) if len(change) else 0}
+        summary[other] = {
+            "moved": int((change != 0).sum()),
+            "up": int((change > 0).sum()),
+            "down": int((change < 0).sum()),
+            "largest": int(np.abs(change).max()) if len(change) else 0,
+        }
     return summary

@@ -67,17 +67,36 @@ class SnapshotFigures:
     def sheets(self, entry) -> list[SheetLine]:
         details = entry.details or {}
         dropped = set(details.get("dropped") or [])
-        return [SheetLine(judge, self.name(judge), total, judge in dropped, self.zscore(judge, total),
-                          self.bias_adjusted(judge, total), (entry.application_id, judge) in self.outliers)
-                for judge, total in zip(details.get("judges") or [], details.get("totals") or [], strict=True)]
+        return [
+            SheetLine(
+                judge,
+                self.name(judge),
+                total,
+                judge in dropped,
+                self.zscore(judge, total),
+                self.bias_adjusted(judge, total),
+                (entry.application_id, judge) in self.outliers,
+            )
+            for judge, total in zip(
+                details.get("judges") or [], details.get("totals") or [], strict=True
+            )
+        ]
 
     def method_lines(self, entry) -> list[MethodLine]:
         sheets = self.sheets(entry)
         lines = []
         for m in self.methods:
             score = self.score_of(entry, m)
-            lines.append(MethodLine(m, method_label(m), score, self.rank_of(entry, m),
-                                    arithmetic(m, sheets, score), m == self.snapshot.method))
+            lines.append(
+                MethodLine(
+                    m,
+                    method_label(m),
+                    score,
+                    self.rank_of(entry, m),
+                    arithmetic(m, sheets, score),
+                    m == self.snapshot.method,
+                )
+            )
         return lines
 
     def rank_of(self, entry, method: str) -> int | None:
@@ -99,22 +118,33 @@ class SnapshotFigures:
         sheets = self.sheets(entry)
         if not sheets or method == base:
             return ""
-        calibrated = method if method in ("zscore", "bias") else base if base in ("zscore", "bias") else None
+        calibrated = (
+            method if method in ("zscore", "bias") else base if base in ("zscore", "bias") else None
+        )
         if calibrated is not None:
             judge = self._strongest_judge(sheets, calibrated)
             if judge is not None:
                 name, value = judge
                 if calibrated == "bias":
-                    text = _("judge %(name)s's bias %(value)s removed", name=name, value=signed(value))
+                    text = _(
+                        "judge %(name)s's bias %(value)s removed", name=name, value=signed(value)
+                    )
                 else:
-                    text = _("judge %(name)s's severity %(value)s calibrated", name=name,
-                             value=severity_points(value))
-                return text if calibrated == method else _("without calibration: %(text)s", text=text)
+                    text = _(
+                        "judge %(name)s's severity %(value)s calibrated",
+                        name=name,
+                        value=severity_points(value),
+                    )
+                return (
+                    text if calibrated == method else _("without calibration: %(text)s", text=text)
+                )
         dropped = [s for s in sheets if s.dropped]
         if {base, method} == {"trimmed", "mean"} and dropped:
             values = ", ".join(number(s.total) for s in dropped)
             if method == "mean":
-                return _("the mean keeps the totals the trimmed mean drops: %(values)s", values=values)
+                return _(
+                    "the mean keeps the totals the trimmed mean drops: %(values)s", values=values
+                )
             return _("the trimmed mean drops the totals %(values)s", values=values)
         if method == "median" or base == "median":
             return _("the median uses only the middle total(s), not the extremes")
@@ -122,8 +152,11 @@ class SnapshotFigures:
 
     def _strongest_judge(self, sheets, method: str):
         key = "bias" if method == "bias" else "severity"
-        candidates = [(abs(self.judges[s.judge_id][key]), s.judge, self.judges[s.judge_id][key])
-                      for s in sheets if self.judges.get(s.judge_id, {}).get(key) is not None]
+        candidates = [
+            (abs(self.judges[s.judge_id][key]), s.judge, self.judges[s.judge_id][key])
+            for s in sheets
+            if self.judges.get(s.judge_id, {}).get(key) is not None
+        ]
         if not candidates:
             return None
         _size, name, value = max(candidates)
@@ -143,7 +176,9 @@ def arithmetic(method: str, sheets: list[SheetLine], score) -> str:
         shown[high] = shown[high] + "]"
         if low == high:
             return f"{', '.join(shown)} → {score}"
-        return f"{', '.join(shown)} → ({number(totals[low])} + {number(totals[high])}) ÷ 2 = {score}"
+        return (
+            f"{', '.join(shown)} → ({number(totals[low])} + {number(totals[high])}) ÷ 2 = {score}"
+        )
     if method == "trimmed":
         kept = [s.total for s in sheets if not s.dropped]
         return f"({' + '.join(number(t) for t in kept)}) ÷ {len(kept)} = {score}"
@@ -189,10 +224,20 @@ def severity_sentence(name: str, value: float) -> str:
     """The same figure in words: how far a judge scores below or above the others."""
     points, shown = judge_points(abs(value)), severity_points(value)
     if value < 0:
-        return _("%(name)s scores %(points)s points below the other judges of the same applications "
-                 "(severity %(value)s).", name=name, points=points, value=shown)
-    return _("%(name)s scores %(points)s points above the other judges of the same applications "
-             "(severity %(value)s).", name=name, points=points, value=shown)
+        return _(
+            "%(name)s scores %(points)s points below the other judges of the same applications "
+            "(severity %(value)s).",
+            name=name,
+            points=points,
+            value=shown,
+        )
+    return _(
+        "%(name)s scores %(points)s points above the other judges of the same applications "
+        "(severity %(value)s).",
+        name=name,
+        points=points,
+        value=shown,
+    )
 
 
 def signed(value: float | None) -> str:
@@ -213,7 +258,10 @@ def icc_level(value: float | None) -> str | None:
 
 def icc_words(level: str | None) -> str:
     return {
-        "excellent": _("excellent"), "good": _("good"), "moderate": _("moderate"), "poor": _("poor"),
+        "excellent": _("excellent"),
+        "good": _("good"),
+        "moderate": _("moderate"),
+        "poor": _("poor"),
     }.get(level or "", _("not computable"))
 
 
@@ -226,6 +274,9 @@ ICC_MIN_APPLICATIONS = 5
 def icc_verdict(value: float | None, applications_with_two_sheets: int) -> str:
     """The ICC in words: its level, or that there are too few sheets to judge."""
     if value is not None and applications_with_two_sheets < ICC_MIN_APPLICATIONS:
-        return _("too few applications to judge: %(n)d scored by two judges or more, at least %(min)d needed",
-                 n=applications_with_two_sheets, min=ICC_MIN_APPLICATIONS)
+        return _(
+            "too few applications to judge: %(n)d scored by two judges or more, at least %(min)d needed",
+            n=applications_with_two_sheets,
+            min=ICC_MIN_APPLICATIONS,
+        )
     return icc_words(icc_level(value))

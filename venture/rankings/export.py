@@ -53,19 +53,36 @@ def rank_rows(stage: Stage) -> tuple[tuple[str, ...], list[tuple]]:
     """The ``tie:LINK`` column names of the stage's tie-break chain, and the rows (application
     code, judge pseudonym, criterion, score or None for n/a, max, the chain's cells), sorted."""
     rows = db.session.execute(
-        sa.select(Application.code, Application.id, ScoreSheet.judge_id, RubricCriterion.position,
-                  RubricCriterion.id, RubricCriterion.name, SheetScore.score, SheetScore.not_applicable,
-                  RubricCriterion.max_score)
+        sa.select(
+            Application.code,
+            Application.id,
+            ScoreSheet.judge_id,
+            RubricCriterion.position,
+            RubricCriterion.id,
+            RubricCriterion.name,
+            SheetScore.score,
+            SheetScore.not_applicable,
+            RubricCriterion.max_score,
+        )
         .join(ScoreSheet, ScoreSheet.id == SheetScore.sheet_id)
         .join(Application, Application.id == ScoreSheet.application_id)
         .join(RubricCriterion, RubricCriterion.id == SheetScore.criterion_id)
-        .where(ScoreSheet.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED)).all()
+        .where(ScoreSheet.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED)
+    ).all()
     labels = judge_labels(r[2] for r in rows)
     rows.sort(key=lambda r: (r[0] or f"#{r[1]}", labels[r[2]], r[3], r[4]))
     ties = tie_columns(stage, {r[1] for r in rows})
-    return ties.names, [(code or f"#{app_id}", labels[judge], name, None if na or score is None else score, maximum,
-                         ties.row(app_id))
-                        for code, app_id, judge, _position, _cid, name, score, na, maximum in rows]
+    return ties.names, [
+        (
+            code or f"#{app_id}",
+            labels[judge],
+            name,
+            None if na or score is None else score,
+            maximum,
+            ties.row(app_id),
+        )
+        for code, app_id, judge, _position, _cid, name, score, na, maximum in rows
+    ]
 
 
 def rows_csv(tie_names, rows) -> str:
@@ -74,8 +91,16 @@ def rows_csv(tie_names, rows) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER + tuple(safe_cell(name) for name in tie_names))
     for code, judge, criterion, score, maximum, cells in rows:
-        writer.writerow((safe_cell(code), judge, safe_cell(criterion), "NA" if score is None else _tenths(score),
-                         _tenths(maximum), *cells))
+        writer.writerow(
+            (
+                safe_cell(code),
+                judge,
+                safe_cell(criterion),
+                "NA" if score is None else _tenths(score),
+                _tenths(maximum),
+                *cells,
+            )
+        )
     return buffer.getvalue()
 
 
@@ -84,6 +109,7 @@ def sheets_csv(stage: Stage) -> str:
 
 
 # --- the tie-break chain --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TieColumns:
@@ -117,8 +143,13 @@ def tie_columns(stage: Stage, app_ids: set[int]) -> TieColumns:
         try:
             cli_link = stored_link(link, str(stage.kind))
         except LinkError:
-            raise ValidationError(_("Tie-break %(number)s of the stage is not understood: %(link)s",
-                                    number=number, link=link)) from None
+            raise ValidationError(
+                _(
+                    "Tie-break %(number)s of the stage is not understood: %(link)s",
+                    number=number,
+                    link=link,
+                )
+            ) from None
         links.append(cli_link)
         if cli_link.column is not None:
             columns.append((cli_link.column, _link_cells(stage, link, cli_link, sources, app_ids)))
@@ -127,18 +158,22 @@ def tie_columns(stage: Stage, app_ids: set[int]) -> TieColumns:
 
 def _link_cells(stage: Stage, link: dict, cli_link: Link, sources: dict, app_ids: set[int]) -> dict:
     if cli_link.kind == "requested_amount":
-        rows = db.session.execute(sa.select(Application.id, Application.requested_fen)
-                                  .where(Application.id.in_(app_ids))).all()
+        rows = db.session.execute(
+            sa.select(Application.id, Application.requested_fen).where(Application.id.in_(app_ids))
+        ).all()
         return {a: str(Decimal(fen).scaleb(-2)) for a, fen in rows}
     if cli_link.kind == "submitted_at":
-        rows = db.session.execute(sa.select(Application.id, Application.submitted_at)
-                                  .where(Application.id.in_(app_ids))).all()
+        rows = db.session.execute(
+            sa.select(Application.id, Application.submitted_at).where(Application.id.in_(app_ids))
+        ).all()
         return {a: at.isoformat(timespec="microseconds") for a, at in rows if at is not None}
     other = tiebreaks.named_stage(stage.competition, link.get("stage"))
     if cli_link.kind == "stage":
         key = f"stage:{link.get('stage')}"
         snapshot_id = sources[key] if key in sources else tiebreaks.latest_stage_snapshot(other)
-        return {a: format(score, "f") for a, score in tiebreaks.snapshot_scores(snapshot_id).items()}
+        return {
+            a: format(score, "f") for a, score in tiebreaks.snapshot_scores(snapshot_id).items()
+        }
     averages = tiebreaks.criterion_averages(other, tiebreaks.criterion_of(other, link.get("name")))
     return {a: repr(value) for a, value in averages.items()}
 
@@ -169,4 +204,3 @@ def command_line(snapshot, file_name: str = "sheets.csv") -> str:
 
 def _tenths(value) -> str:
     return str(Decimal(str(value)).quantize(TENTH))
-

@@ -42,8 +42,11 @@ COMBINED_STAGES = (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW)
 
 
 def weighted_stages(competition: Competition) -> list:
-    return [s for s in (competition.stage(k) for k in COMBINED_STAGES)
-            if s is not None and Decimal(s.weight) > 0]
+    return [
+        s
+        for s in (competition.stage(k) for k in COMBINED_STAGES)
+        if s is not None and Decimal(s.weight) > 0
+    ]
 
 
 def compute_final(competition: Competition) -> Computed:
@@ -51,15 +54,23 @@ def compute_final(competition: Competition) -> Computed:
     weights = {str(s.kind): Decimal(s.weight) for s in stages}
     total = sum(weights.values(), Decimal(0))
     if not stages or total != 1:
-        raise ValidationError(_("The weights of the online review and the roadshow must add up to "
-                                "100%% (now %(total)s%%). Set them in the stage settings.",
-                                total=format((total * 100).normalize(), "f")))
+        raise ValidationError(
+            _(
+                "The weights of the online review and the roadshow must add up to "
+                "100%% (now %(total)s%%). Set them in the stage settings.",
+                total=format((total * 100).normalize(), "f"),
+            )
+        )
     sources = {}
     for stage in stages:
         snapshot = _latest(stage)
         if snapshot is None:
-            raise ValidationError(_("Compute the %(stage)s first: the final ranking combines its scores.",
-                                    stage=_stage_label(stage.kind)))
+            raise ValidationError(
+                _(
+                    "Compute the %(stage)s first: the final ranking combines its scores.",
+                    stage=_stage_label(stage.kind),
+                )
+            )
         sources[str(stage.kind)] = snapshot
     scores = _source_scores(sources)
     app_ids = sorted({a for per_stage in scores.values() for a in per_stage})
@@ -67,42 +78,78 @@ def compute_final(competition: Competition) -> Computed:
     app_ids.sort(key=lambda a: apps[a].code or f"#{a}")  # key = place in code order
     codes = [apps[a].code or f"#{a}" for a in app_ids]
     chain_stage = stages[-1]
-    context = ChainContext(chain_stage, app_ids, [apps[a].requested_fen for a in app_ids],
-                           lambda: [apps[a].submitted_at for a in app_ids])
+    context = ChainContext(
+        chain_stage,
+        app_ids,
+        [apps[a].requested_fen for a in app_ids],
+        lambda: [apps[a].submitted_at for a in app_ids],
+    )
     tie_breaks, tie_sources = build_chain(chain_stage.tie_breaks, context)
-    per_stage = {kind: {k: scores[kind][a] for k, a in enumerate(app_ids) if a in scores[kind]}
-                 for kind in sources}
+    per_stage = {
+        kind: {k: scores[kind][a] for k, a in enumerate(app_ids) if a in scores[kind]}
+        for kind in sources
+    }
     ranking = combine_stages(per_stage, weights, incomplete="exclude", tie_breaks=tie_breaks)
-    categories = [str(apps[a].category_id) if apps[a].category_id is not None else NO_CATEGORY
-                  for a in app_ids]
-    requests = {k: FundingRequest(categories[k], int(apps[a].requested_fen or 0)) for k, a in enumerate(app_ids)}
+    categories = [
+        str(apps[a].category_id) if apps[a].category_id is not None else NO_CATEGORY
+        for a in app_ids
+    ]
+    requests = {
+        k: FundingRequest(categories[k], int(apps[a].requested_fen or 0))
+        for k, a in enumerate(app_ids)
+    }
     budgets = budgets_of(competition)
     mode = str(competition.funding_mode)
     funding = funding_line(ranking, requests, budgets, mode=mode)
     rows = _rows(ranking, funding, app_ids, apps, per_stage, weights, sources)
-    digest = final_digest(sources, weights, budgets, mode, chain_stage.tie_breaks, codes,
-                          [apps[a].requested_fen for a in app_ids])
-    params = {"weights": {k: str(v) for k, v in weights.items()}, "incomplete": "exclude",
-              "funding_mode": mode, "tie_breaks": list(chain_stage.tie_breaks or []),
-              "tie_break_stage": str(chain_stage.kind), "tie_break_sources": tie_sources,
-              "digest_form": "venture-final-v1"}
+    digest = final_digest(
+        sources,
+        weights,
+        budgets,
+        mode,
+        chain_stage.tie_breaks,
+        codes,
+        [apps[a].requested_fen for a in app_ids],
+    )
+    params = {
+        "weights": {k: str(v) for k, v in weights.items()},
+        "incomplete": "exclude",
+        "funding_mode": mode,
+        "tie_breaks": list(chain_stage.tie_breaks or []),
+        "tie_break_stage": str(chain_stage.kind),
+        "tie_break_sources": tie_sources,
+        "digest_form": "venture-final-v1",
+    }
     diagnostics = {
         "sources": {k: s.id for k, s in sources.items()},
         "budgets": {k: [b.budget, b.max_count] for k, b in budgets.items() if k != NO_CATEGORY},
         "remaining": {k: v for k, v in funding.remaining.items() if k != NO_CATEGORY},
-        "funded": {k: sum(1 for d in funding.decisions if d.category == k and d.status == "funded")
-                   for k in budgets if k != NO_CATEGORY},
-        "ranked": len(ranking), "incomplete": len(app_ids) - len(ranking),
+        "funded": {
+            k: sum(1 for d in funding.decisions if d.category == k and d.status == "funded")
+            for k in budgets
+            if k != NO_CATEGORY
+        },
+        "ranked": len(ranking),
+        "incomplete": len(app_ids) - len(ranking),
     }
-    return Computed("weighted", params, digest, sum(s.sheet_count for s in sources.values()), diagnostics,
-                    rows, sorted(s.id for s in sources.values()))
+    return Computed(
+        "weighted",
+        params,
+        digest,
+        sum(s.sheet_count for s in sources.values()),
+        diagnostics,
+        rows,
+        sorted(s.id for s in sources.values()),
+    )
 
 
 def _latest(stage) -> ResultSnapshot | None:
     return db.session.scalar(
-        sa.select(ResultSnapshot).where(ResultSnapshot.stage_id == stage.id,
-                                        ResultSnapshot.kind == SnapshotKind.STAGE)
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1))
+        sa.select(ResultSnapshot)
+        .where(ResultSnapshot.stage_id == stage.id, ResultSnapshot.kind == SnapshotKind.STAGE)
+        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
+        .limit(1)
+    )
 
 
 def _stage_label(kind) -> str:
@@ -115,8 +162,13 @@ def _source_scores(sources: dict) -> dict[str, dict[int, Decimal]]:
     """stage -> {application id: published score} (one query for all sources)."""
     kind_of = {s.id: kind for kind, s in sources.items()}
     rows = db.session.execute(
-        sa.select(SnapshotEntry.snapshot_id, SnapshotEntry.application_id, SnapshotEntry.score, SnapshotEntry.sheets)
-        .where(SnapshotEntry.snapshot_id.in_(list(kind_of)), SnapshotEntry.score.is_not(None))).all()
+        sa.select(
+            SnapshotEntry.snapshot_id,
+            SnapshotEntry.application_id,
+            SnapshotEntry.score,
+            SnapshotEntry.sheets,
+        ).where(SnapshotEntry.snapshot_id.in_(list(kind_of)), SnapshotEntry.score.is_not(None))
+    ).all()
     scores: dict[str, dict[int, Decimal]] = {kind: {} for kind in sources}
     for snapshot_id, app_id, score, _sheets in rows:
         scores[kind_of[snapshot_id]][app_id] = Decimal(str(score)).quantize(Decimal("0.01"))
@@ -127,40 +179,75 @@ def _applications(app_ids: list[int]) -> dict:
     if not app_ids:
         return {}
     rows = db.session.execute(
-        sa.select(Application.id, Application.code, Application.category_id, Application.requested_fen,
-                  Application.submitted_at).where(Application.id.in_(app_ids))).all()
+        sa.select(
+            Application.id,
+            Application.code,
+            Application.category_id,
+            Application.requested_fen,
+            Application.submitted_at,
+        ).where(Application.id.in_(app_ids))
+    ).all()
     return {row.id: row for row in rows}
 
 
 def _rows(ranking, funding, app_ids, apps, per_stage, weights, sources) -> list:
     decisions = {d.application: d for d in funding.decisions}
     columns = ranking.columns()
-    category_rank = _category_ranks(columns.applications, columns.ranks,
-                                    [apps[a].category_id for a in app_ids])
+    category_rank = _category_ranks(
+        columns.applications, columns.ranks, [apps[a].category_id for a in app_ids]
+    )
     weight_text = {k: _weight(w) for k, w in weights.items()}
     rows = []
     for position, key in enumerate(columns.applications):
         app = apps[app_ids[key]]
         decision = decisions.get(key)
-        stage_scores = {kind: str(per_stage[kind][key]) for kind in sources if key in per_stage[kind]}
-        rows.append(writing.entry(
-            application_id=app.id, category_id=app.category_id, position=position + 1,
-            rank=category_rank[position], overall_rank=columns.ranks[position], score=columns.scores[position],
-            exact_score=str(columns.exact[position]),
-            details={"stages": stage_scores, "weights": weight_text, "exact": str(columns.exact[position])},
-            funding=FundingOutcome(decision.status) if decision else FundingOutcome.NOT_FUNDED,
-            funded_fen=decision.granted if decision else 0))
+        stage_scores = {
+            kind: str(per_stage[kind][key]) for kind in sources if key in per_stage[kind]
+        }
+        rows.append(
+            writing.entry(
+                application_id=app.id,
+                category_id=app.category_id,
+                position=position + 1,
+                rank=category_rank[position],
+                overall_rank=columns.ranks[position],
+                score=columns.scores[position],
+                exact_score=str(columns.exact[position]),
+                details={
+                    "stages": stage_scores,
+                    "weights": weight_text,
+                    "exact": str(columns.exact[position]),
+                },
+                funding=FundingOutcome(decision.status) if decision else FundingOutcome.NOT_FUNDED,
+                funded_fen=decision.granted if decision else 0,
+            )
+        )
     ranked = set(columns.applications)
     for key, app_id in enumerate(app_ids):
         if key in ranked:
             continue
         app = apps[app_id]
-        rows.append(writing.entry(
-            application_id=app.id, category_id=app.category_id, position=len(rows) + 1, rank=None,
-            overall_rank=None, score=None, flags=(INCOMPLETE_STAGES,),
-            details={"stages": {kind: str(per_stage[kind][key]) for kind in sources if key in per_stage[kind]},
-                     "weights": weight_text},
-            funding=FundingOutcome.NOT_FUNDED, funded_fen=0))
+        rows.append(
+            writing.entry(
+                application_id=app.id,
+                category_id=app.category_id,
+                position=len(rows) + 1,
+                rank=None,
+                overall_rank=None,
+                score=None,
+                flags=(INCOMPLETE_STAGES,),
+                details={
+                    "stages": {
+                        kind: str(per_stage[kind][key])
+                        for kind in sources
+                        if key in per_stage[kind]
+                    },
+                    "weights": weight_text,
+                },
+                funding=FundingOutcome.NOT_FUNDED,
+                funded_fen=0,
+            )
+        )
     return rows
 
 
@@ -172,12 +259,18 @@ def final_digest(sources, weights, budgets, mode, tie_breaks, codes, requested) 
     canonical = {
         "form": "venture-final-v1",
         # Which snapshot a tie-break read is an id, not an input: left out.
-        "sources": {k: {"digest": s.input_digest, "method": s.method,
-                        "params": {p: v for p, v in s.params.items() if p != "tie_break_sources"}}
-                    for k, s in sources.items()},
+        "sources": {
+            k: {
+                "digest": s.input_digest,
+                "method": s.method,
+                "params": {p: v for p, v in s.params.items() if p != "tie_break_sources"},
+            }
+            for k, s in sources.items()
+        },
         "weights": {k: str(v) for k, v in weights.items()},
         "budgets": {k: [b.budget, b.max_count] for k, b in budgets.items()},
-        "mode": mode, "tie_breaks": list(tie_breaks or []),
+        "mode": mode,
+        "tie_breaks": list(tie_breaks or []),
         "requests": [[code, int(fen or 0)] for code, fen in zip(codes, requested, strict=True)],
     }
     text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -10,13 +10,15 @@ from venture.competitions.models import SCORING_STAGES, StageKind
 from venture.labels import LABELS
 from venture.rankings.models import FundingOutcome, SnapshotKind
 
-LABELS.update({
-    FundingOutcome.FUNDED: _l("Funded"),
-    FundingOutcome.WAITLIST: _l("Waitlist"),
-    FundingOutcome.NOT_FUNDED: _l("Not funded"),
-    SnapshotKind.STAGE: _l("Stage ranking"),
-    SnapshotKind.FINAL: _l("Final ranking"),
-})
+LABELS.update(
+    {
+        FundingOutcome.FUNDED: _l("Funded"),
+        FundingOutcome.WAITLIST: _l("Waitlist"),
+        FundingOutcome.NOT_FUNDED: _l("Not funded"),
+        SnapshotKind.STAGE: _l("Stage ranking"),
+        SnapshotKind.FINAL: _l("Final ranking"),
+    }
+)
 
 # One label per stage kind, everywhere: the competitions' table (a clerk saw the same stage as
 # "专家评审" on one page and "网络评审" on another when each part kept its own).
@@ -34,10 +36,14 @@ METHODS = {
 METHOD_HELP = {
     "mean": _l("The average of the sheet totals."),
     "median": _l("The middle total (the average of the two middle ones for an even count)."),
-    "zscore": _l("Each judge's totals are put on the scale of the whole stage (their mean and spread "
-                 "matched to the stage's), then averaged."),
-    "bias": _l("Each judge's constant leniency or severity is estimated from the applications they "
-               "share with other judges and removed, then the totals are averaged."),
+    "zscore": _l(
+        "Each judge's totals are put on the scale of the whole stage (their mean and spread "
+        "matched to the stage's), then averaged."
+    ),
+    "bias": _l(
+        "Each judge's constant leniency or severity is estimated from the applications they "
+        "share with other judges and removed, then the totals are averaged."
+    ),
     "weighted": _l("The stages' published scores, weighted."),
 }
 
@@ -77,20 +83,33 @@ def flag_label(flag: str) -> str:
 def flag_help(flag: str, threshold: str = "20") -> str:
     """Why an application carries a flag, in plain words."""
     if flag == "disagreement":
-        return _("The highest and lowest sheet totals differ by more than %(threshold)s points.",
-                 threshold=threshold)
-    return str({
-        "outlier_sheet": _l("A sheet total is far from the others: more than 3 median absolute "
-                            "deviations from the median."),
-        "sheet_without_total": _l("A judge marked every criterion not applicable: that sheet has no "
-                                  "total and is left out."),
-        "too_few_sheets_to_trim": _l("Fewer sheets than needed to drop the highest and lowest: the plain "
-                                     "mean is used."),
-        "unstandardised_sheet": _l("A judge with fewer than 3 sheets or with all totals equal: their totals "
-                                   "were not standardised."),
-        "incomplete_stages": _l("Not scored in every weighted stage (e.g. not shortlisted for the roadshow): "
-                                "not in the final ranking."),
-    }.get(flag, flag))
+        return _(
+            "The highest and lowest sheet totals differ by more than %(threshold)s points.",
+            threshold=threshold,
+        )
+    return str(
+        {
+            "outlier_sheet": _l(
+                "A sheet total is far from the others: more than 3 median absolute "
+                "deviations from the median."
+            ),
+            "sheet_without_total": _l(
+                "A judge marked every criterion not applicable: that sheet has no "
+                "total and is left out."
+            ),
+            "too_few_sheets_to_trim": _l(
+                "Fewer sheets than needed to drop the highest and lowest: the plain mean is used."
+            ),
+            "unstandardised_sheet": _l(
+                "A judge with fewer than 3 sheets or with all totals equal: their totals "
+                "were not standardised."
+            ),
+            "incomplete_stages": _l(
+                "Not scored in every weighted stage (e.g. not shortlisted for the roadshow): "
+                "not in the final ranking."
+            ),
+        }.get(flag, flag)
+    )
 
 
 def tie_break_label(link) -> str:
@@ -99,8 +118,11 @@ def tie_break_label(link) -> str:
     if kind == "stage":
         return _("higher score in the %(stage)s", stage=stage_label(link.get("stage")))
     if kind == "criterion" and link.get("stage"):
-        return _("higher average on %(criterion)s in the %(stage)s", criterion=link.get("name", ""),
-                 stage=stage_label(link.get("stage")))
+        return _(
+            "higher average on %(criterion)s in the %(stage)s",
+            criterion=link.get("name", ""),
+            stage=stage_label(link.get("stage")),
+        )
     if kind == "criterion":
         return _("higher average on %(criterion)s", criterion=link.get("name", ""))
     if kind == "requested_amount":

@@ -98,10 +98,14 @@ class SheetDataError(ValidationError):
 
 def stage_criteria(stage: Stage) -> list[Criterion]:
     rows = db.session.execute(
-        sa.select(RubricCriterion.id, RubricCriterion.name, RubricCriterion.max_score)
-        .where(RubricCriterion.rubric_id == stage.rubric_id)).all()
-    return [Criterion(cid, name, int((Decimal(str(maximum)) * 10).to_integral_value()))
-            for cid, name, maximum in rows]
+        sa.select(RubricCriterion.id, RubricCriterion.name, RubricCriterion.max_score).where(
+            RubricCriterion.rubric_id == stage.rubric_id
+        )
+    ).all()
+    return [
+        Criterion(cid, name, int((Decimal(str(maximum)) * 10).to_integral_value()))
+        for cid, name, maximum in rows
+    ]
 
 
 def load_stage_sheets(stage: Stage) -> StageSheets:
@@ -110,15 +114,24 @@ def load_stage_sheets(stage: Stage) -> StageSheets:
 
     criteria = stage_criteria(stage) if stage.rubric_id else []
     if not criteria:
-        raise SheetDataError(_("The stage has no rubric with criteria: there is nothing to compute."))
+        raise SheetDataError(
+            _("The stage has no rubric with criteria: there is nothing to compute.")
+        )
     criteria = tuple(sorted(criteria, key=lambda c: c.id))
     rows = _fetch_sheets(stage.id)
     apps = _application_info(stage.competition_id)
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
-        return StageSheets(stage.id, criteria, _subset(apps, empty), empty, empty,
-                           np.zeros((0, len(criteria)), dtype=np.int64), np.zeros(0),
-                           digest_of(criteria, [], empty, empty, np.zeros((0, len(criteria)))))
+        return StageSheets(
+            stage.id,
+            criteria,
+            _subset(apps, empty),
+            empty,
+            empty,
+            np.zeros((0, len(criteria)), dtype=np.int64),
+            np.zeros(0),
+            digest_of(criteria, [], empty, empty, np.zeros((0, len(criteria)))),
+        )
     app_ids, judges, rubrics, texts = zip(*rows, strict=True)
     app_ids, judges = np.array(app_ids, dtype=np.int64), np.array(judges, dtype=np.int64)
     rubric_id = stage.rubric_id  # read once: an ORM attribute costs a call per sheet
@@ -134,10 +147,17 @@ def load_stage_sheets(stage: Stage) -> StageSheets:
     keys = key_of_used[np.searchsorted(used, app_ids)]
     order = np.lexsort((judges, keys))
     keys, judges, tenths = keys[order], judges[order], tenths[order]
-    return StageSheets(stage.id, criteria, sub, keys, judges, tenths,
-                       sheet_totals_from_tenths(criteria, tenths),
-                       digest_of(criteria, sub.codes, keys, judges, tenths),
-                       Decimal(sum(c.max_tenths for c in criteria)).scaleb(-1))
+    return StageSheets(
+        stage.id,
+        criteria,
+        sub,
+        keys,
+        judges,
+        tenths,
+        sheet_totals_from_tenths(criteria, tenths),
+        digest_of(criteria, sub.codes, keys, judges, tenths),
+        Decimal(sum(c.max_tenths for c in criteria)).scaleb(-1),
+    )
 
 
 def sheet_totals_from_tenths(criteria, tenths: np.ndarray) -> np.ndarray:
@@ -158,16 +178,23 @@ def _check_one_rubric(others: int) -> None:
     from flask_babel import gettext as _
 
     if others:
-        raise SheetDataError(_("%(count)s submitted sheets of this stage use another rubric than the "
-                               "stage's: they cannot be ranked together.", count=others))
+        raise SheetDataError(
+            _(
+                "%(count)s submitted sheets of this stage use another rubric than the "
+                "stage's: they cannot be ranked together.",
+                count=others,
+            )
+        )
 
 
 def _fetch_sheets(stage_id: int) -> list[tuple]:
     """One row per submitted sheet: application, judge, rubric, scores text."""
     cursor = db.session.connection().connection.dbapi_connection.cursor()
     try:
-        cursor.execute("SELECT application_id, judge_id, rubric_id, tenths FROM score_sheet "
-                       f"WHERE stage_id = {int(stage_id)} AND status = '{SheetStatus.SUBMITTED.value}'")
+        cursor.execute(
+            "SELECT application_id, judge_id, rubric_id, tenths FROM score_sheet "
+            f"WHERE stage_id = {int(stage_id)} AND status = '{SheetStatus.SUBMITTED.value}'"
+        )
         return cursor.fetchall()  # plain tuples: no Row objects for 70,000 sheets
     finally:
         cursor.close()
@@ -179,7 +206,10 @@ def _decode(texts, n_criteria: int) -> tuple[np.ndarray, np.ndarray]:
     width = n_criteria * 4
     counts = np.fromiter((len(t or "") // 4 for t in texts), dtype=np.int64, count=len(texts))
     whole = [t if t and len(t) == width else "9" * width for t in texts]
-    digits = np.frombuffer("".join(whole).encode("ascii", "replace"), dtype=np.uint8).astype(np.int64) - 48
+    digits = (
+        np.frombuffer("".join(whole).encode("ascii", "replace"), dtype=np.uint8).astype(np.int64)
+        - 48
+    )
     if len(digits) and (digits.min() < 0 or digits.max() > 9):
         raise SheetDataError(_scores_unreadable())
     tenths = digits.reshape(len(texts), n_criteria, 4) @ DIGITS
@@ -202,11 +232,24 @@ def _check_sheets(criteria, counts, tenths, app_ids, judges, apps: AppInfo) -> N
         i = int(bad[0])
         code = _code_of(apps, int(app_ids[i]))
         if counts[i] != len(criteria):
-            raise SheetDataError(_("The sheet of judge #%(judge)s for %(code)s has %(count)s criterion "
-                                   "scores; the rubric has %(expected)s.", judge=int(judges[i]),
-                                   code=code, count=int(counts[i]), expected=len(criteria)))
-        raise SheetDataError(_("The sheet of judge #%(judge)s for %(code)s has a score above its "
-                               "criterion's maximum.", judge=int(judges[i]), code=code))
+            raise SheetDataError(
+                _(
+                    "The sheet of judge #%(judge)s for %(code)s has %(count)s criterion "
+                    "scores; the rubric has %(expected)s.",
+                    judge=int(judges[i]),
+                    code=code,
+                    count=int(counts[i]),
+                    expected=len(criteria),
+                )
+            )
+        raise SheetDataError(
+            _(
+                "The sheet of judge #%(judge)s for %(code)s has a score above its "
+                "criterion's maximum.",
+                judge=int(judges[i]),
+                code=code,
+            )
+        )
 
 
 def _code_of(apps: AppInfo, app_id: int) -> str:
@@ -221,14 +264,21 @@ def _application_info(competition_id: int) -> AppInfo:
     connection = db.session.connection()
     cursor = connection.connection.dbapi_connection.cursor()
     try:  # plain tuples: 10,000 applications, no Row objects
-        cursor.execute("SELECT id, code, category_id, requested_fen FROM application "
-                       f"WHERE competition_id = {int(competition_id)} ORDER BY id")
+        cursor.execute(
+            "SELECT id, code, category_id, requested_fen FROM application "
+            f"WHERE competition_id = {int(competition_id)} ORDER BY id"
+        )
         rows = cursor.fetchall()
     finally:
         cursor.close()
     ids, codes, categories, requested = zip(*rows, strict=True) if rows else ((), (), (), ())
-    return AppInfo(np.array(ids, dtype=np.int64), [c or f"#{i}" for i, c in zip(ids, codes, strict=True)],
-                   list(categories), list(requested), _Lazy(competition_id))
+    return AppInfo(
+        np.array(ids, dtype=np.int64),
+        [c or f"#{i}" for i, c in zip(ids, codes, strict=True)],
+        list(categories),
+        list(requested),
+        _Lazy(competition_id),
+    )
 
 
 class _Lazy:
@@ -240,9 +290,13 @@ class _Lazy:
 
     def by_id(self) -> dict:
         if self._values is None:
-            self._values = dict(db.session.execute(
-                sa.select(Application.id, Application.submitted_at)
-                .where(Application.competition_id == self.competition_id)).all())
+            self._values = dict(
+                db.session.execute(
+                    sa.select(Application.id, Application.submitted_at).where(
+                        Application.competition_id == self.competition_id
+                    )
+                ).all()
+            )
         return self._values
 
 
@@ -251,15 +305,21 @@ def _subset(apps: AppInfo, ids: np.ndarray) -> AppInfo:
     index = np.searchsorted(apps.ids, ids) if len(apps.ids) else np.zeros(0, dtype=np.int64)
     index = [int(i) for i in index]
     index.sort(key=apps.codes.__getitem__)
-    return AppInfo(apps.ids[index] if index else np.zeros(0, dtype=np.int64),
-                   [apps.codes[i] for i in index], [apps.category_ids[i] for i in index],
-                   [apps.requested_fen[i] for i in index], apps.submitted_at)
+    return AppInfo(
+        apps.ids[index] if index else np.zeros(0, dtype=np.int64),
+        [apps.codes[i] for i in index],
+        [apps.category_ids[i] for i in index],
+        [apps.requested_fen[i] for i in index],
+        apps.submitted_at,
+    )
 
 
 # --- the digest -------------------------------------------------------------------------
 
-def digest_of(criteria, codes: list[str], keys: np.ndarray, judges: np.ndarray,
-              tenths: np.ndarray) -> str:
+
+def digest_of(
+    criteria, codes: list[str], keys: np.ndarray, judges: np.ndarray, tenths: np.ndarray
+) -> str:
     """SHA-256 of the canonical form (module docstring); sheets sorted by (key, judge)."""
     n_criteria = len(criteria)
     records = np.empty((len(keys), n_criteria, 4), dtype="<i4")
@@ -275,8 +335,10 @@ def digest_of(criteria, codes: list[str], keys: np.ndarray, judges: np.ndarray,
 
 def reference_digest(items: Iterable[tuple[str, int, int, Decimal | None]]) -> str:
     """The digest from plain (code, judge id, criterion id, score or None) tuples."""
-    items = sorted((code, judge, criterion, -1 if score is None else int(Decimal(score) * 10))
-                   for code, judge, criterion, score in items)
+    items = sorted(
+        (code, judge, criterion, -1 if score is None else int(Decimal(score) * 10))
+        for code, judge, criterion, score in items
+    )
     codes = sorted({item[0] for item in items})
     index = {code: i for i, code in enumerate(codes)}
     digest = hashlib.sha256(DIGEST_HEADER)

@@ -35,8 +35,9 @@ class ResultSnapshot(db.Model):
     __table_args__ = (sa.Index("ix_result_snapshot_stage_created", "stage_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     stage_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stage.id", ondelete="CASCADE"))
     kind: Mapped[SnapshotKind] = mapped_column(enum_type(SnapshotKind, 10), nullable=False)
     method: Mapped[str] = mapped_column(sa.String(20), nullable=False)
@@ -47,15 +48,18 @@ class ResultSnapshot(db.Model):
     diagnostics: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
     source_snapshot_ids: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
     # The job that computed it: one snapshot per job (a re-delivered task finds it and stops).
-    job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job.id", ondelete="SET NULL"), unique=True)
+    job_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("job.id", ondelete="SET NULL"), unique=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     competition = relationship("Competition")
     stage = relationship("Stage")
     created_by = relationship("User")
-    entries: Mapped[list[SnapshotEntry]] = relationship(back_populates="snapshot", cascade="all, delete-orphan",
-                                                        order_by="SnapshotEntry.position")
+    entries: Mapped[list[SnapshotEntry]] = relationship(
+        back_populates="snapshot", cascade="all, delete-orphan", order_by="SnapshotEntry.position"
+    )
 
 
 class SnapshotEntry(db.Model):
@@ -64,9 +68,12 @@ class SnapshotEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Indexed by the unique (snapshot_id, application_id) constraint.
-    snapshot_id: Mapped[int] = mapped_column(sa.ForeignKey("result_snapshot.id", ondelete="CASCADE"),
-                                             nullable=False)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False)
+    snapshot_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("result_snapshot.id", ondelete="CASCADE"), nullable=False
+    )
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False
+    )
     # The application's category when the snapshot was computed: a copy kept with the
     # immutable record, not a foreign key (on PostgreSQL, checking one per entry locks
     # the same few category rows 10,000 times and doubles the time to write a snapshot).
@@ -74,8 +81,8 @@ class SnapshotEntry(db.Model):
     position: Mapped[int] = mapped_column(nullable=False)  # order in the whole ranking (1, 2, ...)
     # Ranks are None, and the score too, for an application left out of the ranking
     # (every sheet "not applicable"; or, in a FINAL snapshot, not scored in every stage).
-    rank: Mapped[int | None] = mapped_column()             # rank within the category
-    overall_rank: Mapped[int | None] = mapped_column()     # rank among all the snapshot's applications
+    rank: Mapped[int | None] = mapped_column()  # rank within the category
+    overall_rank: Mapped[int | None] = mapped_column()  # rank among all the snapshot's applications
     score: Mapped[Decimal | None] = mapped_column(sa.Numeric(8, 2))  # published: two decimals
     exact_score: Mapped[str] = mapped_column(sa.String(40), nullable=False, default="")
     sheets: Mapped[int] = mapped_column(nullable=False, default=0)
@@ -83,11 +90,16 @@ class SnapshotEntry(db.Model):
     # per-method scores and ranks, the sheet totals and which were trimmed (stage); the
     # stage scores and weights (final). Calibrated totals and the arithmetic follow from them.
     details: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
-    advanced: Mapped[bool] = mapped_column(nullable=False, default=False)  # made the next stage's shortlist
-    funding: Mapped[FundingOutcome | None] = mapped_column(enum_type(FundingOutcome, 12))  # FINAL only
+    advanced: Mapped[bool] = mapped_column(
+        nullable=False, default=False
+    )  # made the next stage's shortlist
+    funding: Mapped[FundingOutcome | None] = mapped_column(
+        enum_type(FundingOutcome, 12)
+    )  # FINAL only
     funded_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     snapshot: Mapped[ResultSnapshot] = relationship(back_populates="entries")
     application = relationship("Application")
-    category = relationship("Category", primaryjoin="foreign(SnapshotEntry.category_id) == Category.id",
-                            viewonly=True)
+    category = relationship(
+        "Category", primaryjoin="foreign(SnapshotEntry.category_id) == Category.id", viewonly=True
+    )

@@ -23,9 +23,15 @@ NO_CATEGORY = "none"
 
 
 def get_snapshot(snapshot_id: int) -> ResultSnapshot:
-    snapshot = db.session.get(ResultSnapshot, snapshot_id,
-                              options=[joinedload(ResultSnapshot.stage), joinedload(ResultSnapshot.competition),
-                                       joinedload(ResultSnapshot.created_by)])
+    snapshot = db.session.get(
+        ResultSnapshot,
+        snapshot_id,
+        options=[
+            joinedload(ResultSnapshot.stage),
+            joinedload(ResultSnapshot.competition),
+            joinedload(ResultSnapshot.created_by),
+        ],
+    )
     if snapshot is None:
         raise NotFound()
     return snapshot
@@ -39,8 +45,11 @@ def get_stage(stage_id: int) -> Stage:
 
 
 def get_competition(competition_id: int) -> Competition:
-    competition = db.session.get(Competition, competition_id,
-                                 options=[selectinload(Competition.stages), selectinload(Competition.categories)])
+    competition = db.session.get(
+        Competition,
+        competition_id,
+        options=[selectinload(Competition.stages), selectinload(Competition.categories)],
+    )
     if competition is None:
         raise NotFound()
     return competition
@@ -48,34 +57,47 @@ def get_competition(competition_id: int) -> Competition:
 
 # --- overview ------------------------------------------------------------------------------
 
+
 def latest_by_stage(competition_ids: list[int]) -> dict[int, ResultSnapshot]:
     """The latest stage snapshot of every stage of these competitions (one query)."""
     if not competition_ids:
         return {}
-    newest = (sa.select(sa.func.max(ResultSnapshot.id))
-              .where(ResultSnapshot.competition_id.in_(competition_ids),
-                     ResultSnapshot.kind == SnapshotKind.STAGE)
-              .group_by(ResultSnapshot.stage_id))
+    newest = (
+        sa.select(sa.func.max(ResultSnapshot.id))
+        .where(
+            ResultSnapshot.competition_id.in_(competition_ids),
+            ResultSnapshot.kind == SnapshotKind.STAGE,
+        )
+        .group_by(ResultSnapshot.stage_id)
+    )
     snapshots = db.session.scalars(sa.select(ResultSnapshot).where(ResultSnapshot.id.in_(newest)))
     return {s.stage_id: s for s in snapshots}
 
 
 def competitions() -> list[Competition]:
-    return list(db.session.scalars(
-        sa.select(Competition).options(selectinload(Competition.stages))
-        .order_by(Competition.year.desc(), Competition.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Competition)
+            .options(selectinload(Competition.stages))
+            .order_by(Competition.year.desc(), Competition.id.desc())
+        )
+    )
 
 
 def sheet_counts(stage_ids: list[int]) -> dict[int, int]:
     if not stage_ids:
         return {}
-    return dict(db.session.execute(
-        sa.select(ScoreSheet.stage_id, sa.func.count(ScoreSheet.id))
-        .where(ScoreSheet.stage_id.in_(stage_ids), ScoreSheet.status == SheetStatus.SUBMITTED)
-        .group_by(ScoreSheet.stage_id)).all())
+    return dict(
+        db.session.execute(
+            sa.select(ScoreSheet.stage_id, sa.func.count(ScoreSheet.id))
+            .where(ScoreSheet.stage_id.in_(stage_ids), ScoreSheet.status == SheetStatus.SUBMITTED)
+            .group_by(ScoreSheet.stage_id)
+        ).all()
+    )
 
 
 # --- a snapshot's ranking ------------------------------------------------------------------
+
 
 @dataclass
 class CategoryTab:
@@ -88,18 +110,33 @@ class CategoryTab:
 
 
 def category_tabs(snapshot: ResultSnapshot) -> list[CategoryTab]:
-    counts = dict(db.session.execute(
-        sa.select(SnapshotEntry.category_id, sa.func.count(SnapshotEntry.id))
-        .where(SnapshotEntry.snapshot_id == snapshot.id).group_by(SnapshotEntry.category_id)).all())
+    counts = dict(
+        db.session.execute(
+            sa.select(SnapshotEntry.category_id, sa.func.count(SnapshotEntry.id))
+            .where(SnapshotEntry.snapshot_id == snapshot.id)
+            .group_by(SnapshotEntry.category_id)
+        ).all()
+    )
     diagnostics = snapshot.diagnostics or {}
-    budgets, remaining, funded = (diagnostics.get("budgets") or {}, diagnostics.get("remaining") or {},
-                                  diagnostics.get("funded") or {})
+    budgets, remaining, funded = (
+        diagnostics.get("budgets") or {},
+        diagnostics.get("remaining") or {},
+        diagnostics.get("funded") or {},
+    )
     tabs = []
     for category in snapshot.competition.categories:
         if category.id in counts:
             key = str(category.id)
-            tabs.append(CategoryTab(key, category.name, counts[category.id],
-                                    (budgets.get(key) or [None])[0], remaining.get(key), funded.get(key)))
+            tabs.append(
+                CategoryTab(
+                    key,
+                    category.name,
+                    counts[category.id],
+                    (budgets.get(key) or [None])[0],
+                    remaining.get(key),
+                    funded.get(key),
+                )
+            )
     if None in counts:
         from flask_babel import gettext as _
 
@@ -114,9 +151,12 @@ def _category_filter(category_key: str):
 
 
 def ranking_page(snapshot: ResultSnapshot, category_key: str, page: int):
-    query = (sa.select(SnapshotEntry).options(joinedload(SnapshotEntry.application))
-             .where(SnapshotEntry.snapshot_id == snapshot.id, _category_filter(category_key))
-             .order_by(SnapshotEntry.position))
+    query = (
+        sa.select(SnapshotEntry)
+        .options(joinedload(SnapshotEntry.application))
+        .where(SnapshotEntry.snapshot_id == snapshot.id, _category_filter(category_key))
+        .order_by(SnapshotEntry.position)
+    )
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
 
 
@@ -125,23 +165,36 @@ def funding_line_after(snapshot: ResultSnapshot, category_key: str) -> int | Non
     if snapshot.kind != SnapshotKind.FINAL:
         return None
     return db.session.scalar(
-        sa.select(sa.func.max(SnapshotEntry.position))
-        .where(SnapshotEntry.snapshot_id == snapshot.id, _category_filter(category_key),
-               SnapshotEntry.funding == FundingOutcome.FUNDED))
+        sa.select(sa.func.max(SnapshotEntry.position)).where(
+            SnapshotEntry.snapshot_id == snapshot.id,
+            _category_filter(category_key),
+            SnapshotEntry.funding == FundingOutcome.FUNDED,
+        )
+    )
 
 
 def applications_with_two_sheets(snapshot: ResultSnapshot) -> int:
     """How many of the snapshot's applications were scored by two judges or more (what an ICC needs)."""
-    return db.session.scalar(sa.select(sa.func.count(SnapshotEntry.id)).where(
-        SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.sheets >= 2)) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(SnapshotEntry.id)).where(
+                SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.sheets >= 2
+            )
+        )
+        or 0
+    )
 
 
 def judge_names(ids) -> dict[int, str]:
     ids = [i for i in set(ids) if i is not None]
     if not ids:
         return {}
-    return {i: name or email for i, name, email in db.session.execute(
-        sa.select(User.id, User.name, User.email).where(User.id.in_(ids))).all()}
+    return {
+        i: name or email
+        for i, name, email in db.session.execute(
+            sa.select(User.id, User.name, User.email).where(User.id.in_(ids))
+        ).all()
+    }
 
 
 def figures(snapshot: ResultSnapshot) -> SnapshotFigures:
@@ -172,19 +225,35 @@ def judge_rows(fig: SnapshotFigures) -> list[JudgeRow]:
         name = fig.name(j["id"])
         severity = j.get("severity")
         label = _("%(name)s: severity %(value)s", name=name, value=severity_points(severity))
-        rows.append(JudgeRow(j["id"], name, j["count"], j["mean"], j["sd"], severity, j.get("bias"),
-                             j.get("unstandardised"), severity_bar(severity, scale, label)))
+        rows.append(
+            JudgeRow(
+                j["id"],
+                name,
+                j["count"],
+                j["mean"],
+                j["sd"],
+                severity,
+                j.get("bias"),
+                j.get("unstandardised"),
+                severity_bar(severity, scale, label),
+            )
+        )
     return rows
 
 
 def category_entries(snapshot: ResultSnapshot, category_key: str) -> list[SnapshotEntry]:
-    return list(db.session.scalars(
-        sa.select(SnapshotEntry).options(joinedload(SnapshotEntry.application))
-        .where(SnapshotEntry.snapshot_id == snapshot.id, _category_filter(category_key))
-        .order_by(SnapshotEntry.position)))
+    return list(
+        db.session.scalars(
+            sa.select(SnapshotEntry)
+            .options(joinedload(SnapshotEntry.application))
+            .where(SnapshotEntry.snapshot_id == snapshot.id, _category_filter(category_key))
+            .order_by(SnapshotEntry.position)
+        )
+    )
 
 
 # --- side by side, compare, score card -----------------------------------------------------
+
 
 @dataclass
 class MethodCell:
@@ -205,7 +274,9 @@ class MoverRow:
 def side_by_side(fig: SnapshotFigures, entries: list[SnapshotEntry]) -> list[MoverRow]:
     """Each entry under every method, with category ranks, sorted by the largest move."""
     ranked = [e for e in entries if e.score is not None]
-    category_rank = {m: _category_ranks(ranked, lambda e, m=m: fig.rank_of(e, m)) for m in fig.methods}
+    category_rank = {
+        m: _category_ranks(ranked, lambda e, m=m: fig.rank_of(e, m)) for m in fig.methods
+    }
     base = fig.snapshot.method
     rows = []
     for entry in ranked:
@@ -224,7 +295,9 @@ def side_by_side(fig: SnapshotFigures, entries: list[SnapshotEntry]) -> list[Mov
 
 def _category_ranks(entries: list[SnapshotEntry], overall) -> dict[int, int]:
     """Rank within the category from overall ranks (equal overall ranks stay equal)."""
-    ordered = sorted((e for e in entries if overall(e) is not None), key=lambda e: (overall(e), e.position))
+    ordered = sorted(
+        (e for e in entries if overall(e) is not None), key=lambda e: (overall(e), e.position)
+    )
     ranks, previous, rank = {}, None, 0
     for place, entry in enumerate(ordered, start=1):
         if overall(entry) != previous:
@@ -241,13 +314,23 @@ class CompareRow:
 
     @property
     def change(self) -> int | None:
-        if self.before is None or self.after is None or self.before.rank is None or self.after.rank is None:
+        if (
+            self.before is None
+            or self.after is None
+            or self.before.rank is None
+            or self.after.rank is None
+        ):
             return None
         return self.before.rank - self.after.rank
 
     @property
     def score_change(self):
-        if self.before is None or self.after is None or self.before.score is None or self.after.score is None:
+        if (
+            self.before is None
+            or self.after is None
+            or self.before.score is None
+            or self.after.score is None
+        ):
             return None
         return self.after.score - self.before.score
 
@@ -263,8 +346,12 @@ def compare(snapshot: ResultSnapshot, other: ResultSnapshot, category_key: str) 
 
 def get_entry(snapshot: ResultSnapshot, application_id: int) -> SnapshotEntry:
     entry = db.session.scalar(
-        sa.select(SnapshotEntry).options(joinedload(SnapshotEntry.application), joinedload(SnapshotEntry.category))
-        .where(SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.application_id == application_id))
+        sa.select(SnapshotEntry)
+        .options(joinedload(SnapshotEntry.application), joinedload(SnapshotEntry.category))
+        .where(
+            SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.application_id == application_id
+        )
+    )
     if entry is None:
         raise NotFound()
     return entry
@@ -272,10 +359,17 @@ def get_entry(snapshot: ResultSnapshot, application_id: int) -> SnapshotEntry:
 
 def live_sheets(stage: Stage, application_id: int) -> list[ScoreSheet]:
     """The application's submitted sheets as they are now, with their criterion scores."""
-    return list(db.session.scalars(
-        sa.select(ScoreSheet).options(selectinload(ScoreSheet.scores).joinedload(SheetScore.criterion))
-        .where(ScoreSheet.stage_id == stage.id, ScoreSheet.application_id == application_id,
-               ScoreSheet.status == SheetStatus.SUBMITTED)))
+    return list(
+        db.session.scalars(
+            sa.select(ScoreSheet)
+            .options(selectinload(ScoreSheet.scores).joinedload(SheetScore.criterion))
+            .where(
+                ScoreSheet.stage_id == stage.id,
+                ScoreSheet.application_id == application_id,
+                ScoreSheet.status == SheetStatus.SUBMITTED,
+            )
+        )
+    )
 
 
 def source_entries(snapshot: ResultSnapshot, application_id: int) -> list[SnapshotEntry]:
@@ -283,6 +377,12 @@ def source_entries(snapshot: ResultSnapshot, application_id: int) -> list[Snapsh
     ids = list((snapshot.diagnostics or {}).get("sources", {}).values())
     if not ids:
         return []
-    return list(db.session.scalars(
-        sa.select(SnapshotEntry).options(joinedload(SnapshotEntry.snapshot).joinedload(ResultSnapshot.stage))
-        .where(SnapshotEntry.snapshot_id.in_(ids), SnapshotEntry.application_id == application_id)))
+    return list(
+        db.session.scalars(
+            sa.select(SnapshotEntry)
+            .options(joinedload(SnapshotEntry.snapshot).joinedload(ResultSnapshot.stage))
+            .where(
+                SnapshotEntry.snapshot_id.in_(ids), SnapshotEntry.application_id == application_id
+            )
+        )
+    )

@@ -45,26 +45,36 @@ JOB_KIND = "compute_stage"
 
 # --- reading ---------------------------------------------------------------------------------
 
+
 def latest_snapshot(stage: Stage) -> ResultSnapshot | None:
     """The stage's most recent snapshot (None before the first computation)."""
     return db.session.scalar(
-        sa.select(ResultSnapshot).where(ResultSnapshot.stage_id == stage.id,
-                                        ResultSnapshot.kind == SnapshotKind.STAGE)
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1))
+        sa.select(ResultSnapshot)
+        .where(ResultSnapshot.stage_id == stage.id, ResultSnapshot.kind == SnapshotKind.STAGE)
+        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
+        .limit(1)
+    )
 
 
 def latest_final_snapshot(competition: Competition) -> ResultSnapshot | None:
     return db.session.scalar(
-        sa.select(ResultSnapshot).where(ResultSnapshot.competition_id == competition.id,
-                                        ResultSnapshot.kind == SnapshotKind.FINAL)
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1))
+        sa.select(ResultSnapshot)
+        .where(
+            ResultSnapshot.competition_id == competition.id,
+            ResultSnapshot.kind == SnapshotKind.FINAL,
+        )
+        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
+        .limit(1)
+    )
 
 
 def previous_snapshot(snapshot: ResultSnapshot) -> ResultSnapshot | None:
     """The snapshot of the same stage (or FINAL of the competition) made just before."""
-    query = sa.select(ResultSnapshot).where(ResultSnapshot.kind == snapshot.kind,
-                                            ResultSnapshot.competition_id == snapshot.competition_id,
-                                            ResultSnapshot.id < snapshot.id)
+    query = sa.select(ResultSnapshot).where(
+        ResultSnapshot.kind == snapshot.kind,
+        ResultSnapshot.competition_id == snapshot.competition_id,
+        ResultSnapshot.id < snapshot.id,
+    )
     if snapshot.stage_id is not None:
         query = query.where(ResultSnapshot.stage_id == snapshot.stage_id)
     return db.session.scalar(query.order_by(ResultSnapshot.id.desc()).limit(1))
@@ -73,10 +83,14 @@ def previous_snapshot(snapshot: ResultSnapshot) -> ResultSnapshot | None:
 def snapshot_history(stage: Stage | None, competition: Competition) -> list[ResultSnapshot]:
     query = sa.select(ResultSnapshot).options(selectinload(ResultSnapshot.created_by))
     if stage is not None:
-        query = query.where(ResultSnapshot.stage_id == stage.id, ResultSnapshot.kind == SnapshotKind.STAGE)
+        query = query.where(
+            ResultSnapshot.stage_id == stage.id, ResultSnapshot.kind == SnapshotKind.STAGE
+        )
     else:
-        query = query.where(ResultSnapshot.competition_id == competition.id,
-                            ResultSnapshot.kind == SnapshotKind.FINAL)
+        query = query.where(
+            ResultSnapshot.competition_id == competition.id,
+            ResultSnapshot.kind == SnapshotKind.FINAL,
+        )
     return list(db.session.scalars(query.order_by(ResultSnapshot.id.desc())))
 
 
@@ -85,22 +99,34 @@ def shortlist(stage: Stage) -> list[int]:
     snapshot = latest_snapshot(stage)
     if snapshot is None:
         return []
-    return list(db.session.scalars(
-        sa.select(SnapshotEntry.application_id)
-        .where(SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.advanced.is_(True))
-        .order_by(SnapshotEntry.position)))
+    return list(
+        db.session.scalars(
+            sa.select(SnapshotEntry.application_id)
+            .where(SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.advanced.is_(True))
+            .order_by(SnapshotEntry.position)
+        )
+    )
 
 
 def submitted_sheet_count(stage: Stage) -> int:
-    return db.session.scalar(sa.select(sa.func.count(ScoreSheet.id)).where(
-        ScoreSheet.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED)) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(ScoreSheet.id)).where(
+                ScoreSheet.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED
+            )
+        )
+        or 0
+    )
 
 
 def stage_jobs(competition: Competition, limit: int = 30) -> dict[int, Job]:
     """The latest computation job of each stage of the competition (one query)."""
     jobs = db.session.scalars(
-        sa.select(Job).where(Job.kind == JOB_KIND, Job.competition_id == competition.id)
-        .order_by(Job.id.desc()).limit(limit))
+        sa.select(Job)
+        .where(Job.kind == JOB_KIND, Job.competition_id == competition.id)
+        .order_by(Job.id.desc())
+        .limit(limit)
+    )
     latest: dict[int, Job] = {}
     for job in jobs:
         stage_id = (job.params or {}).get("stage_id")
@@ -111,6 +137,7 @@ def stage_jobs(competition: Competition, limit: int = 30) -> dict[int, Job]:
 
 # --- computing -------------------------------------------------------------------------------
 
+
 def is_computing(job: Job | None) -> bool:
     """The stage's latest job waits for a worker or runs on a live one (a lost one does not
     block: its worker stopped beating, see venture.jobs)."""
@@ -119,26 +146,40 @@ def is_computing(job: Job | None) -> bool:
 
 def can_request_computation(stage: Stage, job: Job | None, sheet_count: int) -> bool:
     """What request_computation accepts, for the page to offer the button only then."""
-    return not stage.competition.is_locked and stage.is_scoring and sheet_count > 0 and not is_computing(job)
+    return (
+        not stage.competition.is_locked
+        and stage.is_scoring
+        and sheet_count > 0
+        and not is_computing(job)
+    )
 
 
 @service
 def request_computation(stage: Stage, actor) -> Job:
     """Start computing the stage in a worker; the job reports its progress."""
     competition = stage.competition
-    ensure_unlocked(competition, action="rankings.compute", object_type="stage", object_id=stage.id,
-                    actor=actor)
+    ensure_unlocked(
+        competition, action="rankings.compute", object_type="stage", object_id=stage.id, actor=actor
+    )
     if not stage.is_scoring:
-        raise ValidationError(_("Only a scoring stage (online review, roadshow, evaluations) can be "
-                                "computed."))
+        raise ValidationError(
+            _("Only a scoring stage (online review, roadshow, evaluations) can be computed.")
+        )
     if not submitted_sheet_count(stage):
         raise ValidationError(no_sheets_message())
     if is_computing(stage_jobs(competition).get(stage.id)):
-        raise Conflict(_("This stage is being computed already; wait for that computation to finish."))
+        raise Conflict(
+            _("This stage is being computed already; wait for that computation to finish.")
+        )
     from workers.tasks.scores import compute_stage
 
-    job = start_job(JOB_KIND, compute_stage, params={"stage_id": stage.id}, user=actor,
-                    competition_id=competition.id)
+    job = start_job(
+        JOB_KIND,
+        compute_stage,
+        params={"stage_id": stage.id},
+        user=actor,
+        competition_id=competition.id,
+    )
     record("rankings.compute_requested", stage, actor=actor, changes={"job": [None, job.id]})
     return job
 
@@ -150,10 +191,17 @@ def retry_computation(job: Job, actor) -> Job:
     stage = db.session.get(Stage, stage_id) if isinstance(stage_id, int) else None
     if job.kind != JOB_KIND or stage is None:
         raise NotFound()
-    ensure_unlocked(stage.competition, action="rankings.compute", object_type="stage", object_id=stage.id,
-                    actor=actor)
+    ensure_unlocked(
+        stage.competition,
+        action="rankings.compute",
+        object_type="stage",
+        object_id=stage.id,
+        actor=actor,
+    )
     if is_computing(stage_jobs(stage.competition).get(stage.id)):
-        raise Conflict(_("This stage is being computed already; wait for that computation to finish."))
+        raise Conflict(
+            _("This stage is being computed already; wait for that computation to finish.")
+        )
     return retry_job(job, actor)
 
 
@@ -168,11 +216,16 @@ def run_computation_job(job_id: int) -> str:
     locale = actor.locale if actor is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
     try:
         with force_locale(locale), JobRunner(job_id) as runner:
+
             def progress(percent, message):
                 runner.progress(percent, str(message))
 
-            snapshot_id = compute_stage_snapshot(runner.params["stage_id"], actor_id=job.created_by_id,
-                                                 job_id=job_id, progress=progress)
+            snapshot_id = compute_stage_snapshot(
+                runner.params["stage_id"],
+                actor_id=job.created_by_id,
+                job_id=job_id,
+                progress=progress,
+            )
             runner.done(result={"snapshot_id": snapshot_id})
     except NotClaimed:
         return "skipped"  # a duplicate task: another worker runs (or ran) this job
@@ -185,8 +238,13 @@ def build_final_snapshot(competition: Competition, actor) -> ResultSnapshot:
     from venture.rankings.compute import write_snapshot
     from venture.rankings.final import compute_final
 
-    ensure_unlocked(competition, action="rankings.final", object_type="competition",
-                    object_id=competition.id, actor=actor)
+    ensure_unlocked(
+        competition,
+        action="rankings.final",
+        object_type="competition",
+        object_id=competition.id,
+        actor=actor,
+    )
     computed = compute_final(competition)
     snapshot_id = write_snapshot(competition, None, SnapshotKind.FINAL, computed, actor=actor)
     return db.session.get(ResultSnapshot, snapshot_id)
@@ -199,9 +257,15 @@ def snapshot_ready(user, snapshot: ResultSnapshot) -> None:
     link = current_app.config["BASE_URL"] + _path("rankings.snapshot", snapshot_id=snapshot.id)
     # Lazy labels: the notice is written in the recipient's language.
     stage = STAGES.get(snapshot.stage.kind) if snapshot.stage is not None else _l("Final ranking")
-    notify(user, "scores_computed", link=link, competition_id=snapshot.competition_id,
-           competition=snapshot.competition.name, stage=stage,
-           method=METHODS.get(snapshot.method, snapshot.method))
+    notify(
+        user,
+        "scores_computed",
+        link=link,
+        competition_id=snapshot.competition_id,
+        competition=snapshot.competition.name,
+        stage=stage,
+        method=METHODS.get(snapshot.method, snapshot.method),
+    )
 
 
 def _path(endpoint: str, **values) -> str:
@@ -212,6 +276,7 @@ def _path(endpoint: str, **values) -> str:
 
 
 # --- export ----------------------------------------------------------------------------------
+
 
 def export_sheets_csv(stage: Stage) -> str:
     """The stage's submitted sheets as ``venture rank`` reads them (judges as J01, J02...)."""

@@ -47,8 +47,13 @@ def build_chain(links: list, context: ChainContext) -> tuple[list[TieBreak], dic
     for number, link in enumerate(links or [], start=1):
         kind = link.get("kind") if isinstance(link, dict) else None
         if kind == "requested_amount":
-            tie_breaks.append(TieBreak(dict(enumerate(context.requested_fen)), descending=False,
-                                       name="requested_amount"))
+            tie_breaks.append(
+                TieBreak(
+                    dict(enumerate(context.requested_fen)),
+                    descending=False,
+                    name="requested_amount",
+                )
+            )
         elif kind == "submitted_at":
             values = {k: v for k, v in enumerate(context.submitted_at()) if v is not None}
             tie_breaks.append(TieBreak(values, descending=False, name="submitted_at"))
@@ -61,8 +66,13 @@ def build_chain(links: list, context: ChainContext) -> tuple[list[TieBreak], dic
             sources[f"criterion:{link.get('name')}"] = criterion_id
             tie_breaks.append(TieBreak(values, name=f"criterion:{link.get('name')}"))
         else:
-            raise ValidationError(_("Tie-break %(number)s of the stage is not understood: %(link)s",
-                                    number=number, link=link))
+            raise ValidationError(
+                _(
+                    "Tie-break %(number)s of the stage is not understood: %(link)s",
+                    number=number,
+                    link=link,
+                )
+            )
     return tie_breaks, sources
 
 
@@ -77,8 +87,12 @@ def named_stage(competition, kind_name) -> Stage:
         kind = None
     stage = competition.stage(kind) if kind else None
     if stage is None:
-        raise ValidationError(_("The tie-break names a stage that this competition does not have: "
-                                "%(stage)s", stage=kind_name))
+        raise ValidationError(
+            _(
+                "The tie-break names a stage that this competition does not have: %(stage)s",
+                stage=kind_name,
+            )
+        )
     return stage
 
 
@@ -86,9 +100,11 @@ def latest_stage_snapshot(stage: Stage) -> int | None:
     from venture.rankings.models import ResultSnapshot, SnapshotKind
 
     return db.session.scalar(
-        sa.select(ResultSnapshot.id).where(ResultSnapshot.stage_id == stage.id,
-                                           ResultSnapshot.kind == SnapshotKind.STAGE)
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1))
+        sa.select(ResultSnapshot.id)
+        .where(ResultSnapshot.stage_id == stage.id, ResultSnapshot.kind == SnapshotKind.STAGE)
+        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
+        .limit(1)
+    )
 
 
 def snapshot_scores(snapshot_id: int | None) -> dict:
@@ -97,9 +113,13 @@ def snapshot_scores(snapshot_id: int | None) -> dict:
 
     if snapshot_id is None:
         return {}
-    return dict(db.session.execute(
-        sa.select(SnapshotEntry.application_id, SnapshotEntry.score)
-        .where(SnapshotEntry.snapshot_id == snapshot_id, SnapshotEntry.score.is_not(None))).all())
+    return dict(
+        db.session.execute(
+            sa.select(SnapshotEntry.application_id, SnapshotEntry.score).where(
+                SnapshotEntry.snapshot_id == snapshot_id, SnapshotEntry.score.is_not(None)
+            )
+        ).all()
+    )
 
 
 def _stage_scores(link: dict, context: ChainContext) -> tuple[int | None, dict]:
@@ -119,11 +139,14 @@ def _criterion_average(link: dict, context: ChainContext) -> tuple[int, dict]:
 
 def criterion_of(stage: Stage, name) -> int:
     criterion_id = db.session.scalar(
-        sa.select(RubricCriterion.id).where(RubricCriterion.rubric_id == stage.rubric_id,
-                                            RubricCriterion.name == name))
+        sa.select(RubricCriterion.id).where(
+            RubricCriterion.rubric_id == stage.rubric_id, RubricCriterion.name == name
+        )
+    )
     if criterion_id is None:
-        raise ValidationError(_("The tie-break names a criterion that the rubric does not have: "
-                                "%(name)s", name=name))
+        raise ValidationError(
+            _("The tie-break names a criterion that the rubric does not have: %(name)s", name=name)
+        )
     return criterion_id
 
 
@@ -131,13 +154,24 @@ def criterion_averages(stage: Stage, criterion_id: int) -> dict:
     """Application id -> average on the criterion over the stage's submitted sheets (n/a
     left out), as ``averages_from_tenths`` computes it."""
     rows = db.session.execute(
-        sa.select(ScoreSheet.application_id, sa.func.sum(SheetScore.score), sa.func.count(SheetScore.score))
+        sa.select(
+            ScoreSheet.application_id,
+            sa.func.sum(SheetScore.score),
+            sa.func.count(SheetScore.score),
+        )
         .join(ScoreSheet, ScoreSheet.id == SheetScore.sheet_id)
-        .where(ScoreSheet.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED,
-               SheetScore.criterion_id == criterion_id)
-        .group_by(ScoreSheet.application_id)).all()
-    return {a: float(int((Decimal(str(total)) * 10).to_integral_value())) / float(count) / 10
-            for a, total, count in rows if count}
+        .where(
+            ScoreSheet.stage_id == stage.id,
+            ScoreSheet.status == SheetStatus.SUBMITTED,
+            SheetScore.criterion_id == criterion_id,
+        )
+        .group_by(ScoreSheet.application_id)
+    ).all()
+    return {
+        a: float(int((Decimal(str(total)) * 10).to_integral_value())) / float(count) / 10
+        for a, total, count in rows
+        if count
+    }
 
 
 def averages_from_tenths(keys: np.ndarray, tenths_column: np.ndarray, n_keys: int) -> dict:

@@ -38,10 +38,19 @@ bp = Blueprint("rankings", __name__)
 
 @bp.context_processor
 def _helpers():
-    return {"method_label": labels.method_label, "method_help": labels.method_help,
-            "tie_break_label": labels.tie_break_label, "flag_label": labels.flag_label,
-            "flag_help": labels.flag_help, "stage_label": labels.stage_label, "number": number,
-            "signed": signed, "severity_points": severity_points, "judge_points": judge_points, "rank_command": services.rank_command}
+    return {
+        "method_label": labels.method_label,
+        "method_help": labels.method_help,
+        "tie_break_label": labels.tie_break_label,
+        "flag_label": labels.flag_label,
+        "flag_help": labels.flag_help,
+        "stage_label": labels.stage_label,
+        "number": number,
+        "signed": signed,
+        "severity_points": severity_points,
+        "judge_points": judge_points,
+        "rank_command": services.rank_command,
+    }
 
 
 def _check(competition) -> None:
@@ -78,10 +87,20 @@ def competition(competition_id: int):
     _check(comp)
     stages = [s for s in comp.stages if s.is_scoring]
     counts, jobs = queries.sheet_counts([s.id for s in stages]), services.stage_jobs(comp)
-    computable = {s.id: services.can_request_computation(s, jobs.get(s.id), counts.get(s.id, 0)) for s in stages}
+    computable = {
+        s.id: services.can_request_computation(s, jobs.get(s.id), counts.get(s.id, 0))
+        for s in stages
+    }
     return render_template(
-        "rankings/competition.html", competition=comp, stages=stages, latest=queries.latest_by_stage([comp.id]),
-        counts=counts, jobs=jobs, computable=computable, final=services.latest_final_snapshot(comp))
+        "rankings/competition.html",
+        competition=comp,
+        stages=stages,
+        latest=queries.latest_by_stage([comp.id]),
+        counts=counts,
+        jobs=jobs,
+        computable=computable,
+        final=services.latest_final_snapshot(comp),
+    )
 
 
 @bp.route("/rankings/stages/<int:stage_id>/compute", methods=["POST"])
@@ -111,8 +130,14 @@ def job_status(job_id: int):
     if job.kind != services.JOB_KIND:
         raise NotFound()
     require(policies.can_view_rankings(current_user, None))
-    return jsonify({"status": job.state, "progress": job.progress, "message": job.message,
-                    "snapshot_id": (job.result or {}).get("snapshot_id")})
+    return jsonify(
+        {
+            "status": job.state,
+            "progress": job.progress,
+            "message": job.message,
+            "snapshot_id": (job.result or {}).get("snapshot_id"),
+        }
+    )
 
 
 @bp.route("/rankings/jobs/<int:job_id>/retry", methods=["POST"])
@@ -148,15 +173,26 @@ def snapshot(snapshot_id: int):
     category = _category(tabs)
     tab = next((t for t in tabs if t.key == category), None)
     page = queries.ranking_page(snap, category, _page())
-    context = {"snapshot": snap, "tabs": tabs, "tab": tab, "category": category, "page": page,
-               "line_after": queries.funding_line_after(snap, category)}
+    context = {
+        "snapshot": snap,
+        "tabs": tabs,
+        "tab": tab,
+        "category": category,
+        "page": page,
+        "line_after": queries.funding_line_after(snap, category),
+    }
     if snap.kind == SnapshotKind.STAGE:
         fig = queries.figures(snap)
         icc = (snap.diagnostics or {}).get("icc") or {}
         scored_twice = queries.applications_with_two_sheets(snap)
-        context.update(figures=fig, judges=queries.judge_rows(fig), icc=icc, icc_minimum=ICC_MIN_APPLICATIONS,
-                       icc1_level=icc_verdict(icc.get("icc1"), scored_twice),
-                       icc1k_level=icc_verdict(icc.get("icc1k"), scored_twice))
+        context.update(
+            figures=fig,
+            judges=queries.judge_rows(fig),
+            icc=icc,
+            icc_minimum=ICC_MIN_APPLICATIONS,
+            icc1_level=icc_verdict(icc.get("icc1"), scored_twice),
+            icc1k_level=icc_verdict(icc.get("icc1k"), scored_twice),
+        )
     return render_template("rankings/snapshot.html", **context)
 
 
@@ -172,9 +208,17 @@ def methods(snapshot_id: int):
     fig = queries.figures(snap)
     rows = queries.side_by_side(fig, queries.category_entries(snap, category))
     page, per_page = _page(), 50
-    return render_template("rankings/methods.html", snapshot=snap, tabs=tabs, category=category,
-                           figures=fig, rows=rows[(page - 1) * per_page: page * per_page],
-                           page=page, pages=max(1, -(-len(rows) // per_page)), moved=sum(1 for r in rows if r.largest))
+    return render_template(
+        "rankings/methods.html",
+        snapshot=snap,
+        tabs=tabs,
+        category=category,
+        figures=fig,
+        rows=rows[(page - 1) * per_page : page * per_page],
+        page=page,
+        pages=max(1, -(-len(rows) // per_page)),
+        moved=sum(1 for r in rows if r.largest),
+    )
 
 
 @bp.route("/rankings/snapshots/<int:snapshot_id>/applications/<int:application_id>")
@@ -187,9 +231,14 @@ def card(snapshot_id: int, application_id: int):
     if snap.kind == SnapshotKind.STAGE:
         fig = queries.figures(snap)
         sheets = queries.live_sheets(snap.stage, application_id)
-        context.update(figures=fig, sheets=fig.sheets(entry), method_lines=fig.method_lines(entry),
-                       live=sheets, live_names=queries.judge_names(s.judge_id for s in sheets),
-                       criteria=(snap.diagnostics or {}).get("criteria") or [])
+        context.update(
+            figures=fig,
+            sheets=fig.sheets(entry),
+            method_lines=fig.method_lines(entry),
+            live=sheets,
+            live_names=queries.judge_names(s.judge_id for s in sheets),
+            criteria=(snap.diagnostics or {}).get("criteria") or [],
+        )
     else:
         context.update(sources=queries.source_entries(snap, application_id))
     return render_template("rankings/card.html", **context)
@@ -200,8 +249,12 @@ def card(snapshot_id: int, application_id: int):
 def history(stage_id: int):
     stage = queries.get_stage(stage_id)
     _check(stage.competition)
-    return render_template("rankings/history.html", competition=stage.competition, stage=stage,
-                           snapshots=services.snapshot_history(stage, stage.competition))
+    return render_template(
+        "rankings/history.html",
+        competition=stage.competition,
+        stage=stage,
+        snapshots=services.snapshot_history(stage, stage.competition),
+    )
 
 
 @bp.route("/rankings/competitions/<int:competition_id>/final/history")
@@ -209,8 +262,12 @@ def history(stage_id: int):
 def final_history(competition_id: int):
     comp = queries.get_competition(competition_id)
     _check(comp)
-    return render_template("rankings/history.html", competition=comp, stage=None,
-                           snapshots=services.snapshot_history(None, comp))
+    return render_template(
+        "rankings/history.html",
+        competition=comp,
+        stage=None,
+        snapshots=services.snapshot_history(None, comp),
+    )
 
 
 @bp.route("/rankings/snapshots/<int:snapshot_id>/compare")
@@ -220,14 +277,24 @@ def compare(snapshot_id: int):
     _check(snap.competition)
     other_id = request.args.get("with", type=coerce_id)
     other = queries.get_snapshot(other_id) if other_id else services.previous_snapshot(snap)
-    if other is not None and (other.competition_id != snap.competition_id or other.kind != snap.kind
-                              or other.stage_id != snap.stage_id):
+    if other is not None and (
+        other.competition_id != snap.competition_id
+        or other.kind != snap.kind
+        or other.stage_id != snap.stage_id
+    ):
         raise NotFound()
     tabs = queries.category_tabs(snap)
     category = _category(tabs)
     rows = queries.compare(snap, other, category) if other is not None else []
-    return render_template("rankings/compare.html", snapshot=snap, other=other, tabs=tabs, category=category,
-                           rows=rows, changed=sum(1 for r in rows if r.change or r.before is None or r.after is None))
+    return render_template(
+        "rankings/compare.html",
+        snapshot=snap,
+        other=other,
+        tabs=tabs,
+        category=category,
+        rows=rows,
+        changed=sum(1 for r in rows if r.change or r.before is None or r.after is None),
+    )
 
 
 @bp.route("/rankings/stages/<int:stage_id>/sheets.csv")
@@ -255,5 +322,8 @@ def published_sheets(competition_id: int, stage_kind: str):
 def _csv_response(text: str, stage) -> Response:
     name = services.sheets_file_name(stage)
     # A BOM so spreadsheet programs read UTF-8; `venture rank` accepts it.
-    return Response("\ufeff" + text, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        "\ufeff" + text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

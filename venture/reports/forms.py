@@ -8,4 +8,6 @@ from flask_wtf.file import FileField, FileRequired
 
 
 class ImportUploadForm(FlaskForm):
-    file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired(message=_l("Choose a file."))])
+    file = FileField(
+        _l("Excel file (.xlsx)"), validators=[FileRequired(message=_l("Choose a file."))]
+    )

@@ -28,7 +28,9 @@ log = logging.getLogger("venture.reports")
 JOB_KIND = "export"
 
 
-def export_request(competition_id: int, stage_id: int | None = None, filters: dict | None = None) -> ExportRequest:
+def export_request(
+    competition_id: int, stage_id: int | None = None, filters: dict | None = None
+) -> ExportRequest:
     """What to export, checked: the stage (when given) is a scoring stage of the competition."""
     competition = db.session.get(Competition, competition_id)
     if competition is None:
@@ -42,9 +44,13 @@ def export_request(competition_id: int, stage_id: int | None = None, filters: di
 
 
 def _params(kind: ExportKind, request: ExportRequest, locale: str) -> dict:
-    return {"export": kind.name, "competition_id": request.competition.id,
-            "stage_id": request.stage.id if request.stage else None,
-            "filters": {k: str(v) for k, v in request.filters.items() if v not in (None, "")}, "locale": locale}
+    return {
+        "export": kind.name,
+        "competition_id": request.competition.id,
+        "stage_id": request.stage.id if request.stage else None,
+        "filters": {k: str(v) for k, v in request.filters.items() if v not in (None, "")},
+        "locale": locale,
+    }
 
 
 @service
@@ -53,10 +59,20 @@ def start_export(kind: ExportKind, request: ExportRequest, *, actor, locale: str
     from workers.tasks.exports import run_export
 
     params = _params(kind, request, locale)
-    job = start_job(JOB_KIND, run_export, params=params, user=actor, competition_id=request.competition.id)
-    record("reports.export", job, actor=actor, changes={
-        "export": [None, kind.name], "stage_id": [None, params["stage_id"]], "filters": [None, params["filters"]],
-        "background": [None, True]})
+    job = start_job(
+        JOB_KIND, run_export, params=params, user=actor, competition_id=request.competition.id
+    )
+    record(
+        "reports.export",
+        job,
+        actor=actor,
+        changes={
+            "export": [None, kind.name],
+            "stage_id": [None, params["stage_id"]],
+            "filters": [None, params["filters"]],
+            "background": [None, True],
+        },
+    )
     return job
 
 
@@ -72,9 +88,18 @@ def retry_export(job: Job, actor) -> Job:
 def record_download(kind: ExportKind, request: ExportRequest, *, actor, rows: int) -> None:
     """A small export streamed at once: only the audit entry is stored."""
     params = _params(kind, request, "")
-    record("reports.export", object_type="competition", object_id=request.competition.id, actor=actor, changes={
-        "export": [None, kind.name], "stage_id": [None, params["stage_id"]], "filters": [None, params["filters"]],
-        "rows": [None, rows]})
+    record(
+        "reports.export",
+        object_type="competition",
+        object_id=request.competition.id,
+        actor=actor,
+        changes={
+            "export": [None, kind.name],
+            "stage_id": [None, params["stage_id"]],
+            "filters": [None, params["filters"]],
+            "rows": [None, rows],
+        },
+    )
 
 
 def export_root() -> Path:
@@ -87,8 +112,12 @@ def export_path(job: Job) -> Path:
     """The file of a finished export job, or 404 (not finished, not an export, removed)."""
     name = job.file_path or ""
     if job.kind == JOB_KIND and job.purged:
-        raise NotFound(_("This export was removed after %(days)d days. Export it again.",
-                         days=current_app.config["EXPORT_KEEP_DAYS"]))
+        raise NotFound(
+            _(
+                "This export was removed after %(days)d days. Export it again.",
+                days=current_app.config["EXPORT_KEEP_DAYS"],
+            )
+        )
     if job.kind != JOB_KIND or job.status != JobStatus.DONE or not name or Path(name).name != name:
         raise NotFound()
     path = export_root() / name
@@ -113,14 +142,27 @@ def _mark_exports_purged(now: datetime) -> list[str]:
     import sqlalchemy as sa
 
     cutoff = now - timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
-    jobs = list(db.session.scalars(sa.select(Job).where(
-        Job.kind == JOB_KIND, Job.status == JobStatus.DONE, Job.file_path != "", Job.finished_at < cutoff)))
+    jobs = list(
+        db.session.scalars(
+            sa.select(Job).where(
+                Job.kind == JOB_KIND,
+                Job.status == JobStatus.DONE,
+                Job.file_path != "",
+                Job.finished_at < cutoff,
+            )
+        )
+    )
     names = []
     for job in jobs:
-        if Path(job.file_path).name == job.file_path:  # only our own random names, inside EXPORT_FOLDER
+        if (
+            Path(job.file_path).name == job.file_path
+        ):  # only our own random names, inside EXPORT_FOLDER
             names.append(job.file_path)
-        record("reports.export_purged", job, changes={"file_path": [job.file_path, ""], "finished_at":
-                                                      job.finished_at})
+        record(
+            "reports.export_purged",
+            job,
+            changes={"file_path": [job.file_path, ""], "finished_at": job.finished_at},
+        )
         job.file_path, job.result = "", {**(job.result or {}), "purged": True}
     return names
 
@@ -141,14 +183,19 @@ def run_export(job_id: int) -> None:
             params = runner.params
             kind = registry()[params["export"]]
             with force_locale(params.get("locale") or "zh_CN"):
-                request = export_request(params["competition_id"], params.get("stage_id"), params.get("filters"))
+                request = export_request(
+                    params["competition_id"], params.get("stage_id"), params.get("filters")
+                )
                 runner.progress(5, "")
                 result = kind.build(request, runner.progress)
             suffix = ".csv" if result.name.endswith(".csv") else ".xlsx"
             stored = secrets.token_hex(20) + suffix
             (export_root() / stored).write_bytes(result.data)
-            runner.done(result={"export": kind.name, "rows": result.rows, "mimetype": result.mimetype},
-                        file_path=stored, file_name=result.name)
+            runner.done(
+                result={"export": kind.name, "rows": result.rows, "mimetype": result.mimetype},
+                file_path=stored,
+                file_name=result.name,
+            )
     except DomainError as refused:
         log.info("export job %s refused: %s", job_id, refused.message)
         return
@@ -163,14 +210,25 @@ def _notify_ready(job_id: int) -> None:
     with unit_of_work():
         job = db.session.get(Job, job_id, populate_existing=True)
         if job.created_by is not None:
-            notify(job.created_by, "export_ready", link=external("reports.download_export", job_id=job.id),
-                   competition_id=job.competition_id, file_name=job.file_name)
+            notify(
+                job.created_by,
+                "export_ready",
+                link=external("reports.download_export", job_id=job.id),
+                competition_id=job.competition_id,
+                file_name=job.file_name,
+            )
 
 
 def recent_exports(competition_id: int, limit: int = 10) -> list[Job]:
     import sqlalchemy as sa
     from sqlalchemy.orm import joinedload
 
-    return list(db.session.scalars(
-        sa.select(Job).where(Job.kind == JOB_KIND, Job.competition_id == competition_id)
-        .options(joinedload(Job.created_by)).order_by(Job.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(Job)
+            .where(Job.kind == JOB_KIND, Job.competition_id == competition_id)
+            .options(joinedload(Job.created_by))
+            .order_by(Job.id.desc())
+            .limit(limit)
+        )
+    )

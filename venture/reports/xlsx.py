@@ -48,8 +48,14 @@ class Column:
     width: int | None = None
 
 
-NUMBER_FORMATS = {"int": "0", "decimal": "0.00", "money": "#,##0.00", "date": "yyyy-mm-dd",
-                  "datetime": "yyyy-mm-dd hh:mm", "percent": "0.00%"}
+NUMBER_FORMATS = {
+    "int": "0",
+    "decimal": "0.00",
+    "money": "#,##0.00",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "percent": "0.00%",
+}
 
 
 def _convert(value, kind: str):
@@ -124,7 +130,7 @@ def _save(book: Workbook) -> bytes:
 
 
 def _sheet_title(title: str) -> str:
-    cleaned = "".join(ch for ch in str(title) if ch not in '[]:*?/\\')
+    cleaned = "".join(ch for ch in str(title) if ch not in "[]:*?/\\")
     return cleaned[:31] or "Sheet"
 
 
@@ -167,8 +173,8 @@ class ImportColumn:
 
 @dataclass
 class RowError:
-    row: int        # the spreadsheet's row number (the header is row 1); 0 when no row applies
-    column: str     # the column's name as in the file (or the expected one); "" for the whole row
+    row: int  # the spreadsheet's row number (the header is row 1); 0 when no row applies
+    column: str  # the column's name as in the file (or the expected one); "" for the whole row
     message: str
     sheet: str = ""  # the worksheet, when a file has several
 
@@ -179,7 +185,9 @@ class RowError:
 
 @dataclass
 class ImportResult:
-    rows: list[tuple[int, dict]] = field(default_factory=list)  # (row number, values): every cell parsed
+    rows: list[tuple[int, dict]] = field(
+        default_factory=list
+    )  # (row number, values): every cell parsed
     errors: list[RowError] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # column key -> its name in the file
     # Every non-empty row with the cells that parsed (a failed or missing cell is absent), so
@@ -213,8 +221,12 @@ def extra_columns_warning(names: Sequence[str]) -> list[str]:
     would otherwise vanish without a word)."""
     if not names:
         return []
-    return [_("The file has column(s) the import does not read, so their cells were not imported: %(names)s.",
-              names="、".join(names))]
+    return [
+        _(
+            "The file has column(s) the import does not read, so their cells were not imported: %(names)s.",
+            names="、".join(names),
+        )
+    ]
 
 
 class ImportRejected(ValidationError):
@@ -224,8 +236,10 @@ class ImportRejected(ValidationError):
     def __init__(self, errors: list[RowError], message=None, *, warnings: Sequence[str] = ()):
         self.errors = sort_errors(errors)
         self.warnings = list(warnings)
-        super().__init__(message or _("Nothing was imported: %(count)d problem(s) in the file.",
-                                      count=len(errors)))
+        super().__init__(
+            message
+            or _("Nothing was imported: %(count)d problem(s) in the file.", count=len(errors))
+        )
 
 
 def sort_errors(errors: Iterable[RowError], column_order: Sequence[str] = ()) -> list[RowError]:
@@ -234,13 +248,16 @@ def sort_errors(errors: Iterable[RowError], column_order: Sequence[str] = ()) ->
     return sorted(errors, key=lambda e: (e.sheet, e.row, order.get(e.column, len(order))))
 
 
-def template_bytes(columns: Sequence[ImportColumn], title: str, *, notes: Sequence[str] = ()) -> bytes:
+def template_bytes(
+    columns: Sequence[ImportColumn], title: str, *, notes: Sequence[str] = ()
+) -> bytes:
     """A downloadable template: the header row to fill in, and an instructions sheet
     with notes and an example row (kept apart, so nobody imports the example)."""
     sheet = Sheet(title=title, columns=[Column(c.header) for c in columns], rows=[])
     book = _workbook([sheet])
-    help_sheet = book.create_sheet(INSTRUCTIONS_TITLES[0] if current_locale_code() == "zh_CN"
-                                   else INSTRUCTIONS_TITLES[1])
+    help_sheet = book.create_sheet(
+        INSTRUCTIONS_TITLES[0] if current_locale_code() == "zh_CN" else INSTRUCTIONS_TITLES[1]
+    )
     for line in notes:
         help_sheet.append([str(line)])
     help_sheet.append([])
@@ -254,17 +271,23 @@ def template_bytes(columns: Sequence[ImportColumn], title: str, *, notes: Sequen
 def open_workbook(data: bytes):
     """A read-only workbook, after refusing files that are too big, not xlsx, or zip bombs."""
     if len(data) > MAX_IMPORT_BYTES:
-        raise ImportRefused(_("The file is larger than %(mb)d MB.", mb=MAX_IMPORT_BYTES // (1024 * 1024)))
+        raise ImportRefused(
+            _("The file is larger than %(mb)d MB.", mb=MAX_IMPORT_BYTES // (1024 * 1024))
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
                 raise ImportRefused(_("The file unpacks to an unreasonable size; it is refused."))
     except zipfile.BadZipFile:
-        raise ImportRefused(_("This is not an Excel (.xlsx) file. Save it as .xlsx and try again.")) from None
+        raise ImportRefused(
+            _("This is not an Excel (.xlsx) file. Save it as .xlsx and try again.")
+        ) from None
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for broken files
-        raise ImportRefused(_("The Excel file could not be read. Save it again as .xlsx and retry.")) from None
+        raise ImportRefused(
+            _("The Excel file could not be read. Save it again as .xlsx and retry.")
+        ) from None
 
 
 def data_sheets(book) -> list:
@@ -272,33 +295,51 @@ def data_sheets(book) -> list:
     return [ws for ws in book.worksheets if ws.title not in INSTRUCTIONS_TITLES]
 
 
-def read_rows(data: bytes, columns: Sequence[ImportColumn], *, max_rows: int = MAX_IMPORT_ROWS) -> ImportResult:
+def read_rows(
+    data: bytes, columns: Sequence[ImportColumn], *, max_rows: int = MAX_IMPORT_ROWS
+) -> ImportResult:
     """Parse every row of the first sheet; collect every error; never raise for a bad cell."""
     book = open_workbook(data)
     try:
-        return read_table(book.worksheets[0].iter_rows(values_only=True), columns, max_rows=max_rows)
+        return read_table(
+            book.worksheets[0].iter_rows(values_only=True), columns, max_rows=max_rows
+        )
     finally:
         book.close()
 
 
-def read_table(rows: Iterable[Sequence], columns: Sequence[ImportColumn], *, header_row: int = 1,
-               sheet: str = "", max_rows: int = MAX_IMPORT_ROWS) -> ImportResult:
+def read_table(
+    rows: Iterable[Sequence],
+    columns: Sequence[ImportColumn],
+    *,
+    header_row: int = 1,
+    sheet: str = "",
+    max_rows: int = MAX_IMPORT_ROWS,
+) -> ImportResult:
     """Parse a table whose first row (numbered ``header_row``) holds the column names."""
     rows = iter(rows)
     header = next(rows, None)
     if not header or not any(_cell(h) for h in header):
-        raise ImportRefused(_("Row %(row)d should hold the column names; it is empty. Download the template.",
-                              row=header_row))
+        raise ImportRefused(
+            _(
+                "Row %(row)d should hold the column names; it is empty. Download the template.",
+                row=header_row,
+            )
+        )
     names = [_cell(h) for h in header]
     positions = _match_header(names, columns)
     used = {i for i in positions.values() if i is not None}
-    result = ImportResult(headers={key: names[i] for key, i in positions.items() if i is not None},
-                          extra_columns=[name for i, name in enumerate(names) if name and i not in used])
+    result = ImportResult(
+        headers={key: names[i] for key, i in positions.items() if i is not None},
+        extra_columns=[name for i, name in enumerate(names) if name and i not in used],
+    )
     for number, values in enumerate(rows, start=header_row + 1):
         if values is None or all(_cell(v) == "" for v in values):
             continue
         if len(result.rows) + len({e.row for e in result.errors}) >= max_rows:
-            raise ImportRefused(_("The file has more than %(n)d rows; split it into smaller files.", n=max_rows))
+            raise ImportRefused(
+                _("The file has more than %(n)d rows; split it into smaller files.", n=max_rows)
+            )
         parsed, ok, failed = {}, True, set()
         for column in columns:
             index = positions.get(column.key)
@@ -308,7 +349,9 @@ def read_table(rows: Iterable[Sequence], columns: Sequence[ImportColumn], *, hea
             name = result.column_name(column.key, columns)
             if raw is None or raw == "":
                 if column.required:
-                    result.errors.append(RowError(number, name, _("This value is required."), sheet))
+                    result.errors.append(
+                        RowError(number, name, _("This value is required."), sheet)
+                    )
                     ok = False
                     failed.add(column.key)
                 parsed[column.key] = None
@@ -347,12 +390,17 @@ def _match_header(header: list[str], columns: Sequence[ImportColumn]) -> dict[st
         if index is None and column.required:
             missing.append(column.header)
     if missing:
-        raise ImportRefused(_("Missing column(s): %(names)s. Download the template to see the expected columns.",
-                              names="、".join(missing)))
+        raise ImportRefused(
+            _(
+                "Missing column(s): %(names)s. Download the template to see the expected columns.",
+                names="、".join(missing),
+            )
+        )
     return positions
 
 
 # --- parsers for ImportColumn.parse ----------------------------------------------------------
+
 
 def cell_text(value) -> str:
     """A cell as text: 439901002001.0 (how Excel keeps numbers) reads 439901002001."""

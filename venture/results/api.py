@@ -56,32 +56,44 @@ def _cacheable(payload: dict, validator: str):
 def _where(competition) -> dict:
     """The competition's phase and current stage today (they move with time and controls)."""
     stage = current_stage(competition)
-    return {"phase": competition_phase(competition), "current_stage": stage.kind.value if stage else None}
+    return {
+        "phase": competition_phase(competition),
+        "current_stage": stage.kind.value if stage else None,
+    }
 
 
 def _validator(publication) -> str:
     where = _where(publication.competition)
-    return (f"{publication.competition_id}:{publication.version}:{publication.snapshot_id}:{_status(publication)}"
-            f":{where['phase']}:{where['current_stage']}")
+    return (
+        f"{publication.competition_id}:{publication.version}:{publication.snapshot_id}:{_status(publication)}"
+        f":{where['phase']}:{where['current_stage']}"
+    )
 
 
 @bp.route("/competitions")
 @public
 def competitions():
     publications = queries.public_publications()
-    payload = {"competitions": [{
-        "id": p.competition.id,
-        "name": p.competition.name,
-        "year": p.competition.year,
-        "code_prefix": p.competition.code_prefix,
-        "status": _status(p),
-        **_where(p.competition),
-        "publicity_starts_at": _iso(p.publicity_starts_at),
-        "publicity_ends_at": _iso(p.publicity_ends_at),
-        "finalized_at": _iso(p.finalized_at),
-        "results_url": _absolute("api.results", competition_id=p.competition_id),
-        "public_page_url": _absolute("results.public_notice", competition_id=p.competition_id),
-    } for p in publications]}
+    payload = {
+        "competitions": [
+            {
+                "id": p.competition.id,
+                "name": p.competition.name,
+                "year": p.competition.year,
+                "code_prefix": p.competition.code_prefix,
+                "status": _status(p),
+                **_where(p.competition),
+                "publicity_starts_at": _iso(p.publicity_starts_at),
+                "publicity_ends_at": _iso(p.publicity_ends_at),
+                "finalized_at": _iso(p.finalized_at),
+                "results_url": _absolute("api.results", competition_id=p.competition_id),
+                "public_page_url": _absolute(
+                    "results.public_notice", competition_id=p.competition_id
+                ),
+            }
+            for p in publications
+        ]
+    }
     return _cacheable(payload, "list|" + "|".join(_validator(p) for p in publications))
 
 
@@ -104,24 +116,32 @@ def results(competition_id: int):
     competition = publication.competition
     status = _status(publication)
     starts, ends = _iso(publication.publicity_starts_at), _iso(publication.publicity_ends_at)
-    rows = [{
-        "code": d.application.display_code,
-        "project": d.application.project_name,
-        "organization": d.application.organization.name,
-        "category": d.category.name if d.category else "",
-        "communities": [c.path for c in d.application.communities],
-        "rank": d.rank,
-        "score": _score(d.score),
-        "outcome": d.outcome.value,
-        "amount_yuan": _yuan(d.approved_fen),
-        "amount_fen": d.approved_fen,
-        "status": status,
-        "publicity_starts_at": starts,
-        "publicity_ends_at": ends,
-    } for d in services.decisions_of(competition)]
+    rows = [
+        {
+            "code": d.application.display_code,
+            "project": d.application.project_name,
+            "organization": d.application.organization.name,
+            "category": d.category.name if d.category else "",
+            "communities": [c.path for c in d.application.communities],
+            "rank": d.rank,
+            "score": _score(d.score),
+            "outcome": d.outcome.value,
+            "amount_yuan": _yuan(d.approved_fen),
+            "amount_fen": d.approved_fen,
+            "status": status,
+            "publicity_starts_at": starts,
+            "publicity_ends_at": ends,
+        }
+        for d in services.decisions_of(competition)
+    ]
     payload = {
-        "competition": {"id": competition.id, "name": competition.name, "year": competition.year,
-                        "code_prefix": competition.code_prefix, **_where(competition)},
+        "competition": {
+            "id": competition.id,
+            "name": competition.name,
+            "year": competition.year,
+            "code_prefix": competition.code_prefix,
+            **_where(competition),
+        },
         "status": status,
         "publicity_starts_at": starts,
         "publicity_ends_at": ends,

@@ -41,7 +41,9 @@ def yuan_to_fen(text: str | None, *, field: str = "amount") -> int | None:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise ValidationError(_("Enter the amount in yuan, e.g. 50000 or 50000.50."), field=field) from None
+        raise ValidationError(
+            _("Enter the amount in yuan, e.g. 50000 or 50000.50."), field=field
+        ) from None
     if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2:
         raise ValidationError(_("Enter the amount in yuan, e.g. 50000 or 50000.50."), field=field)
     if value > Decimal("100000000000"):
@@ -57,10 +59,16 @@ def outcome_choices():
 
 class DecisionForm(FlaskForm):
     outcome = SelectField(_l("Outcome"), validate_choice=False)
-    amount = StringField(_l("Approved amount (yuan)"), validators=[Length(max=30)],
-                         description=_l("At most the requested amount; empty unless funded."))
-    reason = TextAreaField(_l("Reason for the change"), validators=[Length(max=2000)],
-                           description=_l("Shown beside the decision wherever it differs from the funding line."))
+    amount = StringField(
+        _l("Approved amount (yuan)"),
+        validators=[Length(max=30)],
+        description=_l("At most the requested amount; empty unless funded."),
+    )
+    reason = TextAreaField(
+        _l("Reason for the change"),
+        validators=[Length(max=2000)],
+        description=_l("Shown beside the decision wherever it differs from the funding line."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,48 +78,88 @@ class DecisionForm(FlaskForm):
 class ApproveForm(FlaskForm):
     days = StringField(_l("Length of the public notice (days)"), validators=[Length(max=3)])
     open_now = BooleanField(_l("Open the public notice now instead of on its planned dates"))
-    instructions = TextAreaField(_l("How to object (shown on the public page)"), validators=[Length(max=4000)],
-                                 description=_l("Optional: e.g. the address for written objections with a seal, "
-                                                "or a telephone number for questions."))
+    instructions = TextAreaField(
+        _l("How to object (shown on the public page)"),
+        validators=[Length(max=4000)],
+        description=_l(
+            "Optional: e.g. the address for written objections with a seal, "
+            "or a telephone number for questions."
+        ),
+    )
 
 
 class ObjectionForm(FlaskForm):
-    application_id = SelectField(_l("Project objected to"), coerce=_int_or_none, validate_choice=False)
-    objector_kind = RadioField(_l("You object"), validate_choice=False,
-                               choices=[(ObjectorKind.PERSON.value, _l("As a person")),
-                                        (ObjectorKind.ORGANIZATION.value, _l("On behalf of an organization"))],
-                               default=ObjectorKind.PERSON.value)
-    organization_name = StringField(_l("Name of the organization"), validators=[Length(max=200)],
-                                    description=_l("Required when you object for an organization."))
+    application_id = SelectField(
+        _l("Project objected to"), coerce=_int_or_none, validate_choice=False
+    )
+    objector_kind = RadioField(
+        _l("You object"),
+        validate_choice=False,
+        choices=[
+            (ObjectorKind.PERSON.value, _l("As a person")),
+            (ObjectorKind.ORGANIZATION.value, _l("On behalf of an organization")),
+        ],
+        default=ObjectorKind.PERSON.value,
+    )
+    organization_name = StringField(
+        _l("Name of the organization"),
+        validators=[Length(max=200)],
+        description=_l("Required when you object for an organization."),
+    )
     real_name = StringField(_l("Your real name"), validators=[Length(max=100)])
-    phone = StringField(_l("Phone"), validators=[Length(max=30)],
-                        description=_l("A mainland mobile number or a landline with its area code."))
-    email = StringField(_l("Email (optional)"), validators=[Length(max=254)],
-                        description=_l("If given, the reply is also sent to this address."))
+    phone = StringField(
+        _l("Phone"),
+        validators=[Length(max=30)],
+        description=_l("A mainland mobile number or a landline with its area code."),
+    )
+    email = StringField(
+        _l("Email (optional)"),
+        validators=[Length(max=254)],
+        description=_l("If given, the reply is also sent to this address."),
+    )
     content = TextAreaField(_l("Your objection and its grounds"), validators=[Length(max=5000)])
-    evidence = MultipleFileField(_l("Evidence (optional)"),
-                                 description=_l("Up to 5 files, PDF or images, 10 MB each."))
+    evidence = MultipleFileField(
+        _l("Evidence (optional)"), description=_l("Up to 5 files, PDF or images, 10 MB each.")
+    )
 
 
 class AnswerForm(FlaskForm):
-    verdict = RadioField(_l("Verdict"), validate_choice=False,
-                         choices=[("dismissed", _l("Dismiss")), ("upheld", _l("Uphold"))])
-    reply = TextAreaField(_l("Reply to the objector"), validators=[Length(max=5000)],
-                          description=_l("Sent to the objector's email if given (otherwise tell them by phone and "
-                                         "record the call below), and shown to them on the public lookup page "
-                                         "with their receipt code."))
+    verdict = RadioField(
+        _l("Verdict"),
+        validate_choice=False,
+        choices=[("dismissed", _l("Dismiss")), ("upheld", _l("Uphold"))],
+    )
+    reply = TextAreaField(
+        _l("Reply to the objector"),
+        validators=[Length(max=5000)],
+        description=_l(
+            "Sent to the objector's email if given (otherwise tell them by phone and "
+            "record the call below), and shown to them on the public lookup page "
+            "with their receipt code."
+        ),
+    )
     change = BooleanField(_l("Upholding this objection changes the decision on the project"))
     outcome = SelectField(_l("New outcome"), validate_choice=False)
     amount = StringField(_l("New approved amount (yuan)"), validators=[Length(max=30)])
-    change_reason = TextAreaField(_l("Reason for the change"), validators=[Length(max=2000)],
-                                  description=_l("Empty: the reply is used as the reason."))
-    no_change_reason = TextAreaField(_l("Why no decision changes"), validators=[Length(max=2000)],
-                                     description=_l("Required when the objection is upheld without changing "
-                                                    "the decision."))
-    phone_note = TextAreaField(_l("Reply given by phone"), validators=[Length(max=1000)],
-                               description=_l("Required when the objector gave no email: who called them "
-                                              "and what came of the call (e.g. Zhang Wei called the number "
-                                              "given and read the reply out; the objector accepted it)."))
+    change_reason = TextAreaField(
+        _l("Reason for the change"),
+        validators=[Length(max=2000)],
+        description=_l("Empty: the reply is used as the reason."),
+    )
+    no_change_reason = TextAreaField(
+        _l("Why no decision changes"),
+        validators=[Length(max=2000)],
+        description=_l("Required when the objection is upheld without changing the decision."),
+    )
+    phone_note = TextAreaField(
+        _l("Reply given by phone"),
+        validators=[Length(max=1000)],
+        description=_l(
+            "Required when the objector gave no email: who called them "
+            "and what came of the call (e.g. Zhang Wei called the number "
+            "given and read the reply out; the objector accepted it)."
+        ),
+    )
     phone_replied_at = LocalDateTimeField(_l("Date and time of the call (Beijing time)"))
 
     def __init__(self, *args, **kwargs):

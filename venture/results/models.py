@@ -15,9 +15,9 @@ from venture.rankings.models import FundingOutcome
 
 
 class PublicationStatus(enum.StrEnum):
-    PROPOSED = "proposed"    # decisions generated, being reviewed by the organizer
+    PROPOSED = "proposed"  # decisions generated, being reviewed by the organizer
     PUBLICITY = "publicity"  # approved and on public notice; objections accepted in the window
-    FINAL = "final"          # finalized and locked
+    FINAL = "final"  # finalized and locked
 
 
 class ObjectionStatus(enum.StrEnum):
@@ -37,11 +37,13 @@ class Publication(TimestampMixin, db.Model):
     __tablename__ = "publication"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id", ondelete="CASCADE"),
-                                                unique=True, nullable=False)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition.id", ondelete="CASCADE"), unique=True, nullable=False
+    )
     snapshot_id: Mapped[int] = mapped_column(sa.ForeignKey("result_snapshot.id"), nullable=False)
-    status: Mapped[PublicationStatus] = mapped_column(enum_type(PublicationStatus, 10), nullable=False,
-                                                      default=PublicationStatus.PROPOSED)
+    status: Mapped[PublicationStatus] = mapped_column(
+        enum_type(PublicationStatus, 10), nullable=False, default=PublicationStatus.PROPOSED
+    )
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     publicity_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -49,7 +51,9 @@ class Publication(TimestampMixin, db.Model):
     objection_instructions: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finalized_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    version: Mapped[int] = mapped_column(nullable=False, default=1)  # bumps on every change (API ETag)
+    version: Mapped[int] = mapped_column(
+        nullable=False, default=1
+    )  # bumps on every change (API ETag)
 
     competition = relationship("Competition")
     snapshot = relationship("ResultSnapshot")
@@ -78,18 +82,25 @@ class Decision(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False
+    )
     snapshot_id: Mapped[int] = mapped_column(sa.ForeignKey("result_snapshot.id"), nullable=False)
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id"))
     rank: Mapped[int | None] = mapped_column()
     score: Mapped[Decimal | None] = mapped_column(sa.Numeric(8, 2))
-    proposed_outcome: Mapped[FundingOutcome] = mapped_column(enum_type(FundingOutcome, 12), nullable=False)
+    proposed_outcome: Mapped[FundingOutcome] = mapped_column(
+        enum_type(FundingOutcome, 12), nullable=False
+    )
     proposed_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
     outcome: Mapped[FundingOutcome] = mapped_column(enum_type(FundingOutcome, 12), nullable=False)
     approved_fen: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
-    reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")  # why it differs from the line
+    reason: Mapped[str] = mapped_column(
+        sa.Text, nullable=False, default=""
+    )  # why it differs from the line
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     application = relationship("Application")
@@ -105,9 +116,12 @@ class Objection(TimestampMixin, db.Model):
     __tablename__ = "objection"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competition.id", ondelete="CASCADE"),
-                                                nullable=False, index=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False
+    )
     objector_kind: Mapped[ObjectorKind] = mapped_column(enum_type(ObjectorKind, 15), nullable=False)
     real_name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     phone: Mapped[str] = mapped_column(sa.String(30), nullable=False)
@@ -115,8 +129,9 @@ class Objection(TimestampMixin, db.Model):
     organization_name: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
     content: Mapped[str] = mapped_column(sa.Text, nullable=False)
     locale: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="zh_CN")
-    status: Mapped[ObjectionStatus] = mapped_column(enum_type(ObjectionStatus, 10), nullable=False,
-                                                    default=ObjectionStatus.OPEN, index=True)
+    status: Mapped[ObjectionStatus] = mapped_column(
+        enum_type(ObjectionStatus, 10), nullable=False, default=ObjectionStatus.OPEN, index=True
+    )
     reply: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
@@ -124,7 +139,9 @@ class Objection(TimestampMixin, db.Model):
     # Shown once after filing: with the phone number it looks up the reply on the public site.
     receipt_code: Mapped[str] = mapped_column(sa.String(20), unique=True, nullable=False)
     # The decision an upheld objection changed (None when dismissed or upheld without a change).
-    changed_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id", ondelete="SET NULL"))
+    changed_decision_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("decision.id", ondelete="SET NULL")
+    )
     # Upheld without changing any decision: why nothing changes (required then).
     no_change_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     # An objector who gave no email is answered by phone: who called, the outcome, and when.
@@ -141,8 +158,9 @@ class ObjectionFile(db.Model):
     __tablename__ = "objection_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    objection_id: Mapped[int] = mapped_column(sa.ForeignKey("objection.id", ondelete="CASCADE"), nullable=False,
-                                              index=True)
+    objection_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("objection.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     stored_file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 

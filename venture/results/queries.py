@@ -25,18 +25,25 @@ PUBLIC_STATUSES = (PublicationStatus.PUBLICITY, PublicationStatus.FINAL)
 
 def public_publications() -> list[Publication]:
     """Competitions with results on public notice or final, newest first."""
-    return list(db.session.scalars(
-        sa.select(Publication).where(Publication.status.in_(PUBLIC_STATUSES))
-        # the competition's stages: its phase and current stage (API)
-        .options(joinedload(Publication.competition).selectinload(Competition.stages))
-        .order_by(Publication.approved_at.desc(), Publication.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Publication)
+            .where(Publication.status.in_(PUBLIC_STATUSES))
+            # the competition's stages: its phase and current stage (API)
+            .options(joinedload(Publication.competition).selectinload(Competition.stages))
+            .order_by(Publication.approved_at.desc(), Publication.id.desc())
+        )
+    )
 
 
 def public_publication(competition_id: int) -> Publication | None:
     return db.session.scalar(
-        sa.select(Publication).where(Publication.competition_id == competition_id,
-                                     Publication.status.in_(PUBLIC_STATUSES))
-        .options(joinedload(Publication.competition)))
+        sa.select(Publication)
+        .where(
+            Publication.competition_id == competition_id, Publication.status.in_(PUBLIC_STATUSES)
+        )
+        .options(joinedload(Publication.competition))
+    )
 
 
 @dataclass
@@ -48,48 +55,98 @@ class ManagedCompetition:
 
 
 def managed_competitions() -> list[ManagedCompetition]:
-    competitions = list(db.session.scalars(
-        sa.select(Competition).where(Competition.status != CompetitionStatus.DRAFT)
-        .order_by(Competition.year.desc(), Competition.id.desc())))
+    competitions = list(
+        db.session.scalars(
+            sa.select(Competition)
+            .where(Competition.status != CompetitionStatus.DRAFT)
+            .order_by(Competition.year.desc(), Competition.id.desc())
+        )
+    )
     ids = [c.id for c in competitions]
-    publications = {p.competition_id: p for p in db.session.scalars(
-        sa.select(Publication).where(Publication.competition_id.in_(ids)))} if ids else {}
-    open_counts = dict(db.session.execute(
-        sa.select(Objection.competition_id, sa.func.count(Objection.id))
-        .where(Objection.competition_id.in_(ids), Objection.status == ObjectionStatus.OPEN)
-        .group_by(Objection.competition_id)).all()) if ids else {}
-    with_snapshot = set(db.session.scalars(
-        sa.select(ResultSnapshot.competition_id).where(ResultSnapshot.competition_id.in_(ids),
-                                                       ResultSnapshot.kind == SnapshotKind.FINAL)
-        .distinct())) if ids else set()
-    return [ManagedCompetition(c, publications.get(c.id), open_counts.get(c.id, 0), c.id in with_snapshot)
-            for c in competitions]
+    publications = (
+        {
+            p.competition_id: p
+            for p in db.session.scalars(
+                sa.select(Publication).where(Publication.competition_id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
+    open_counts = (
+        dict(
+            db.session.execute(
+                sa.select(Objection.competition_id, sa.func.count(Objection.id))
+                .where(Objection.competition_id.in_(ids), Objection.status == ObjectionStatus.OPEN)
+                .group_by(Objection.competition_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    with_snapshot = (
+        set(
+            db.session.scalars(
+                sa.select(ResultSnapshot.competition_id)
+                .where(
+                    ResultSnapshot.competition_id.in_(ids),
+                    ResultSnapshot.kind == SnapshotKind.FINAL,
+                )
+                .distinct()
+            )
+        )
+        if ids
+        else set()
+    )
+    return [
+        ManagedCompetition(
+            c, publications.get(c.id), open_counts.get(c.id, 0), c.id in with_snapshot
+        )
+        for c in competitions
+    ]
 
 
 def objections_page(competition, *, status: str | None, page: int, per_page: int = 20):
-    query = (sa.select(Objection).where(Objection.competition_id == competition.id)
-             .options(joinedload(Objection.application).joinedload(Application.organization),
-                      selectinload(Objection.files).joinedload(ObjectionFile.file))
-             # open ones first: they need an answer
-             .order_by(sa.case((Objection.status == ObjectionStatus.OPEN, 0), else_=1), Objection.id.desc()))
+    query = (
+        sa.select(Objection)
+        .where(Objection.competition_id == competition.id)
+        .options(
+            joinedload(Objection.application).joinedload(Application.organization),
+            selectinload(Objection.files).joinedload(ObjectionFile.file),
+        )
+        # open ones first: they need an answer
+        .order_by(
+            sa.case((Objection.status == ObjectionStatus.OPEN, 0), else_=1), Objection.id.desc()
+        )
+    )
     if status:
         query = query.where(Objection.status == status)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def objection_counts(competition) -> dict[str, int]:
-    rows = dict(db.session.execute(
-        sa.select(Objection.status, sa.func.count(Objection.id))
-        .where(Objection.competition_id == competition.id).group_by(Objection.status)).all())
+    rows = dict(
+        db.session.execute(
+            sa.select(Objection.status, sa.func.count(Objection.id))
+            .where(Objection.competition_id == competition.id)
+            .group_by(Objection.status)
+        ).all()
+    )
     return {s.value: rows.get(s, 0) for s in ObjectionStatus}
 
 
 def answered_objections(competition) -> list[Objection]:
     """Answered objections, for the public page's summary (no personal data is shown)."""
-    return list(db.session.scalars(
-        sa.select(Objection).where(Objection.competition_id == competition.id,
-                                   Objection.status != ObjectionStatus.OPEN)
-        .options(joinedload(Objection.application)).order_by(Objection.answered_at)))
+    return list(
+        db.session.scalars(
+            sa.select(Objection)
+            .where(
+                Objection.competition_id == competition.id, Objection.status != ObjectionStatus.OPEN
+            )
+            .options(joinedload(Objection.application))
+            .order_by(Objection.answered_at)
+        )
+    )
 
 
 def member_results(user) -> list[tuple]:
@@ -104,7 +161,8 @@ def member_results(user) -> list[tuple]:
         .join(Membership, Membership.organization_id == Application.organization_id)
         .where(Membership.user_id == user.id, Publication.status.in_(PUBLIC_STATUSES))
         .options(joinedload(Application.competition), joinedload(Application.organization))
-        .order_by(Publication.approved_at.desc(), Application.id)).all()
+        .order_by(Publication.approved_at.desc(), Application.id)
+    ).all()
     return [tuple(r) for r in rows]
 
 
@@ -113,21 +171,30 @@ def open_objections_by_competition() -> list[tuple[Competition, int]]:
         sa.select(Competition, sa.func.count(Objection.id))
         .join(Objection, Objection.competition_id == Competition.id)
         .where(Objection.status == ObjectionStatus.OPEN)
-        .group_by(Competition.id).order_by(Competition.id)).all()
+        .group_by(Competition.id)
+        .order_by(Competition.id)
+    ).all()
     return [tuple(r) for r in rows]
 
 
 def publications_in_progress() -> list[Publication]:
-    return list(db.session.scalars(
-        sa.select(Publication).where(Publication.status != PublicationStatus.FINAL)
-        .options(joinedload(Publication.competition)).order_by(Publication.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Publication)
+            .where(Publication.status != PublicationStatus.FINAL)
+            .options(joinedload(Publication.competition))
+            .order_by(Publication.id)
+        )
+    )
 
 
 def reply_notice(objection: Objection) -> Notice | None:
     """The email that carried an answered objection's reply (with its delivery status), if any."""
     from venture.results.services.objections import reply_dedupe_key
 
-    return db.session.scalar(sa.select(Notice).where(Notice.dedupe_key == reply_dedupe_key(objection)))
+    return db.session.scalar(
+        sa.select(Notice).where(Notice.dedupe_key == reply_dedupe_key(objection))
+    )
 
 
 def unranked_notes(decisions) -> tuple[dict[int, int], list[str]]:
@@ -146,22 +213,33 @@ def unranked_notes(decisions) -> tuple[dict[int, int], list[str]]:
     unranked = [d for d in decisions if d.rank is None]
     if not unranked:
         return {}, []
-    entries = {(e.snapshot_id, e.application_id): e for e in db.session.scalars(
-        sa.select(SnapshotEntry).where(
-            SnapshotEntry.snapshot_id.in_({d.snapshot_id for d in unranked}),
-            SnapshotEntry.application_id.in_({d.application_id for d in unranked})))}
+    entries = {
+        (e.snapshot_id, e.application_id): e
+        for e in db.session.scalars(
+            sa.select(SnapshotEntry).where(
+                SnapshotEntry.snapshot_id.in_({d.snapshot_id for d in unranked}),
+                SnapshotEntry.application_id.in_({d.application_id for d in unranked}),
+            )
+        )
+    }
     numbers: dict[int, int] = {}
     notes: list[str] = []
     for decision in unranked:
         entry = entries.get((decision.snapshot_id, decision.application_id))
         details = (entry.details or {}) if entry is not None else {}
-        missing = [stage for stage in details.get("weights", {}) if stage not in details.get("stages", {})]
+        missing = [
+            stage for stage in details.get("weights", {}) if stage not in details.get("stages", {})
+        ]
         if entry is not None and INCOMPLETE_STAGES in (entry.flags or []) and missing:
-            note = _("Not scored in the %(stages)s (not shortlisted for it): only the projects scored in "
-                     "every stage get a final rank and score.",
-                     stages=_(", ").join(stage_label(s) for s in missing))
+            note = _(
+                "Not scored in the %(stages)s (not shortlisted for it): only the projects scored in "
+                "every stage get a final rank and score.",
+                stages=_(", ").join(stage_label(s) for s in missing),
+            )
         else:
-            note = _("No final score: no judge's sheet gave this project a total, so it has no rank.")
+            note = _(
+                "No final score: no judge's sheet gave this project a total, so it has no rank."
+            )
         if note not in notes:
             notes.append(note)
         numbers[decision.id] = notes.index(note) + 1

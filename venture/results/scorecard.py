@@ -56,6 +56,7 @@ class ExpertComments:
 @dataclass
 class SheetTotal:
     """One sheet as the stage snapshot used it; the judge only as a letter."""
+
     letter: str
     total: str
     dropped: bool  # by the trimmed mean
@@ -65,6 +66,7 @@ class SheetTotal:
 @dataclass
 class StageResult:
     """The stage snapshot's figures for the application: sheets to published score."""
+
     method: str
     label: str
     help: str
@@ -109,7 +111,9 @@ def letters(n: int) -> str:
 
 def _anonymous_key(application_id: int, stage_id: int, judge_id: int) -> str:
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"scorecard:{application_id}:{stage_id}:{judge_id}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        key, f"scorecard:{application_id}:{stage_id}:{judge_id}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def expert_letters(application_id: int, stage_id: int, judge_ids) -> dict[int, str]:
@@ -121,12 +125,20 @@ def expert_letters(application_id: int, stage_id: int, judge_ids) -> dict[int, s
 def scorecard(application, final_snapshot=None) -> list[StageCard]:
     """The stage cards; with ``final_snapshot`` (the published results' FINAL snapshot),
     each stage it combined also carries its figures (``StageCard.result``)."""
-    sheets = list(db.session.scalars(
-        sa.select(ScoreSheet)
-        .where(ScoreSheet.application_id == application.id, ScoreSheet.status == SheetStatus.SUBMITTED)
-        .options(selectinload(ScoreSheet.stage),
-                 selectinload(ScoreSheet.scores).joinedload(SheetScore.criterion),
-                 selectinload(ScoreSheet.rubric))))
+    sheets = list(
+        db.session.scalars(
+            sa.select(ScoreSheet)
+            .where(
+                ScoreSheet.application_id == application.id,
+                ScoreSheet.status == SheetStatus.SUBMITTED,
+            )
+            .options(
+                selectinload(ScoreSheet.stage),
+                selectinload(ScoreSheet.scores).joinedload(SheetScore.criterion),
+                selectinload(ScoreSheet.rubric),
+            )
+        )
+    )
     by_stage: dict[int, list[ScoreSheet]] = {}
     stages = {}
     for sheet in sheets:
@@ -136,8 +148,12 @@ def scorecard(application, final_snapshot=None) -> list[StageCard]:
     for stage_id, entry in entries.items():
         stages.setdefault(stage_id, entry.snapshot.stage)
     criteria_of = _criteria({s.rubric_id for s in sheets})
-    return [_stage_card(application.id, stage, by_stage.get(stage.id, []), criteria_of, entries.get(stage.id))
-            for stage in sorted(stages.values(), key=lambda s: s.position)]
+    return [
+        _stage_card(
+            application.id, stage, by_stage.get(stage.id, []), criteria_of, entries.get(stage.id)
+        )
+        for stage in sorted(stages.values(), key=lambda s: s.position)
+    ]
 
 
 def source_entries(final_snapshot, application_id: int) -> list[SnapshotEntry]:
@@ -146,15 +162,21 @@ def source_entries(final_snapshot, application_id: int) -> list[SnapshotEntry]:
         return []
     from venture.rankings.queries import source_entries as entries_of
 
-    return [e for e in entries_of(final_snapshot, application_id) if e.snapshot.stage_id is not None]
+    return [
+        e for e in entries_of(final_snapshot, application_id) if e.snapshot.stage_id is not None
+    ]
 
 
 def final_arithmetic(final_snapshot, application_id: int) -> str:
     """weight × stage score + … = exact → final score, from the FINAL snapshot's entry."""
     if final_snapshot is None or final_snapshot.kind != SnapshotKind.FINAL:
         return ""
-    entry = db.session.scalar(sa.select(SnapshotEntry).where(SnapshotEntry.snapshot_id == final_snapshot.id,
-                                                              SnapshotEntry.application_id == application_id))
+    entry = db.session.scalar(
+        sa.select(SnapshotEntry).where(
+            SnapshotEntry.snapshot_id == final_snapshot.id,
+            SnapshotEntry.application_id == application_id,
+        )
+    )
     if entry is None or entry.score is None:
         return ""
     details = entry.details or {}
@@ -168,14 +190,22 @@ def final_arithmetic(final_snapshot, application_id: int) -> str:
 def _criteria(rubric_ids: set[int]) -> dict[int, list[RubricCriterion]]:
     found: dict[int, list[RubricCriterion]] = {}
     if rubric_ids:
-        for c in db.session.scalars(sa.select(RubricCriterion).where(RubricCriterion.rubric_id.in_(rubric_ids))
-                                    .order_by(RubricCriterion.position)):
+        for c in db.session.scalars(
+            sa.select(RubricCriterion)
+            .where(RubricCriterion.rubric_id.in_(rubric_ids))
+            .order_by(RubricCriterion.position)
+        ):
             found.setdefault(c.rubric_id, []).append(c)
     return found
 
 
-def _stage_card(application_id: int, stage, sheets: list[ScoreSheet],
-                criteria_of: dict[int, list[RubricCriterion]], entry: SnapshotEntry | None) -> StageCard:
+def _stage_card(
+    application_id: int,
+    stage,
+    sheets: list[ScoreSheet],
+    criteria_of: dict[int, list[RubricCriterion]],
+    entry: SnapshotEntry | None,
+) -> StageCard:
     values: dict[int, list[Decimal]] = {}
     for sheet in sheets:
         for score in sheet.scores:
@@ -192,15 +222,27 @@ def _stage_card(application_id: int, stage, sheets: list[ScoreSheet],
             answers = values.get(c.id, [])
             criteria.append(CriterionAverage(c.name, c.max_score, _mean(answers), len(answers)))
     snapshot_judges = list((entry.details or {}).get("judges") or []) if entry is not None else []
-    letter_of = expert_letters(application_id, stage.id, [s.judge_id for s in sheets] + snapshot_judges)
+    letter_of = expert_letters(
+        application_id, stage.id, [s.judge_id for s in sheets] + snapshot_judges
+    )
     experts = []
     for sheet in sorted(sheets, key=lambda s: (len(letter_of[s.judge_id]), letter_of[s.judge_id])):
-        by_criterion = [(s.criterion.name, s.comment.strip())
-                        for s in sorted(sheet.scores, key=lambda s: s.criterion.position) if s.comment.strip()]
-        experts.append(ExpertComments(letter_of[sheet.judge_id], sheet.overall_comment.strip(), by_criterion))
-    return StageCard(kind=stage.kind, name=stage_label(stage.kind), sheets=len(sheets),
-                     criteria=criteria, experts=experts,
-                     result=_stage_result(entry, letter_of) if entry is not None else None)
+        by_criterion = [
+            (s.criterion.name, s.comment.strip())
+            for s in sorted(sheet.scores, key=lambda s: s.criterion.position)
+            if s.comment.strip()
+        ]
+        experts.append(
+            ExpertComments(letter_of[sheet.judge_id], sheet.overall_comment.strip(), by_criterion)
+        )
+    return StageCard(
+        kind=stage.kind,
+        name=stage_label(stage.kind),
+        sheets=len(sheets),
+        criteria=criteria,
+        experts=experts,
+        result=_stage_result(entry, letter_of) if entry is not None else None,
+    )
 
 
 def _stage_result(entry: SnapshotEntry, letter_of: dict[int, str]) -> StageResult:
@@ -213,8 +255,22 @@ def _stage_result(entry: SnapshotEntry, letter_of: dict[int, str]) -> StageResul
     lines = figures.sheets(entry)
     sheets = []
     for line in lines:
-        calibrated = line.zscore if method == "zscore" else line.bias_adjusted if method == "bias" else None
-        sheets.append(SheetTotal(letter_of[line.judge_id], number(line.total), line.dropped,
-                                 number(calibrated) or None))
-    return StageResult(method, method_label(method), method_help(method, figures.trim), score, sheets,
-                       arithmetic(method, lines, score))
+        calibrated = (
+            line.zscore if method == "zscore" else line.bias_adjusted if method == "bias" else None
+        )
+        sheets.append(
+            SheetTotal(
+                letter_of[line.judge_id],
+                number(line.total),
+                line.dropped,
+                number(calibrated) or None,
+            )
+        )
+    return StageResult(
+        method,
+        method_label(method),
+        method_help(method, figures.trim),
+        score,
+        sheets,
+        arithmetic(method, lines, score),
+    )

@@ -70,11 +70,16 @@ def _public_or_404(competition_id: int):
 
 # --- the public notice ---------------------------------------------------------------
 
+
 @bp.route("/results")
 @public
 def public_index():
-    return render_template("results/public_index.html", publications=queries.public_publications(),
-                           now=utcnow(), audit_head=published_head())
+    return render_template(
+        "results/public_index.html",
+        publications=queries.public_publications(),
+        now=utcnow(),
+        audit_head=published_head(),
+    )
 
 
 @bp.route("/results/<int:competition_id>")
@@ -84,11 +89,18 @@ def public_notice(competition_id: int):
     competition = publication.competition
     decisions = services.decisions_of(competition)
     note_of, notes = queries.unranked_notes(decisions)
-    return render_template("results/public_notice.html", publication=publication, competition=competition,
-                           groups=_by_category(decisions), note_of=note_of, notes=notes,
-                           window=publication.window_state(utcnow()),
-                           counts=queries.objection_counts(competition),
-                           published=_published_sheets(competition), audit_head=published_head())
+    return render_template(
+        "results/public_notice.html",
+        publication=publication,
+        competition=competition,
+        groups=_by_category(decisions),
+        note_of=note_of,
+        notes=notes,
+        window=publication.window_state(utcnow()),
+        counts=queries.objection_counts(competition),
+        published=_published_sheets(competition),
+        audit_head=published_head(),
+    )
 
 
 def _published_sheets(competition) -> list:
@@ -114,20 +126,31 @@ def objection_new(competition_id: int):
     window = publication.window_state(utcnow())
     form = ObjectionForm()
     form.application_id.choices = [(None, _("Choose a project"))] + [
-        (d.application_id, f"{d.application.display_code} · {d.application.project_name}"
-                           f"（{d.application.organization.name}）")
-        for d in services.decisions_of(competition)]
+        (
+            d.application_id,
+            f"{d.application.display_code} · {d.application.project_name}"
+            f"（{d.application.organization.name}）",
+        )
+        for d in services.decisions_of(competition)
+    ]
     if request.method == "GET" and request.args.get("application", type=coerce_id):
         form.application_id.data = request.args.get("application", type=coerce_id)
     status = None
     if form.validate_on_submit():
         try:
             objection = services.file_objection(
-                competition, application_id=form.application_id.data, objector_kind=form.objector_kind.data,
-                real_name=form.real_name.data, phone=form.phone.data, email=form.email.data,
-                organization_name=form.organization_name.data, content=form.content.data,
-                files=request.files.getlist(form.evidence.name), ip=request.remote_addr or "",
-                locale=_locale())
+                competition,
+                application_id=form.application_id.data,
+                objector_kind=form.objector_kind.data,
+                real_name=form.real_name.data,
+                phone=form.phone.data,
+                email=form.email.data,
+                organization_name=form.organization_name.data,
+                content=form.content.data,
+                files=request.files.getlist(form.evidence.name),
+                ip=request.remote_addr or "",
+                locale=_locale(),
+            )
         except DeadlinePassed as error:
             flash(str(error.message), "danger")
             status = error.status
@@ -136,10 +159,19 @@ def objection_new(competition_id: int):
             attach_error(form, error)
             status = error.status if not error.field else 422
         else:
-            session["objection_receipt"] = {"code": objection.receipt_code, "competition_id": competition.id}
+            session["objection_receipt"] = {
+                "code": objection.receipt_code,
+                "competition_id": competition.id,
+            }
             return redirect(url_for("results.objection_filed", competition_id=competition.id))
-    return render_form("results/objection_form.html", form, status=status, publication=publication,
-                       competition=competition, window=window)
+    return render_form(
+        "results/objection_form.html",
+        form,
+        status=status,
+        publication=publication,
+        competition=competition,
+        window=window,
+    )
 
 
 def _locale() -> str:
@@ -155,8 +187,12 @@ def objection_filed(competition_id: int):
     receipt = session.get("objection_receipt")
     if not receipt or receipt.get("competition_id") != competition_id:
         return redirect(url_for("results.public_notice", competition_id=competition_id))
-    return render_template("results/objection_filed.html", publication=publication,
-                           competition=publication.competition, receipt_code=receipt["code"]), 201
+    return render_template(
+        "results/objection_filed.html",
+        publication=publication,
+        competition=publication.competition,
+        receipt_code=receipt["code"],
+    ), 201
 
 
 @bp.route("/results/objections/lookup", methods=["GET", "POST"])
@@ -176,6 +212,7 @@ def objection_lookup():
 
 # --- the organizer's results ----------------------------------------------------------
 
+
 @bp.route("/manage/results")
 @organizer_only
 def manage_index():
@@ -188,11 +225,19 @@ def _decisions_context(competition, **extra):
     latest = services.latest_final_snapshot(competition)
     now = utcnow()
     return dict(
-        competition=competition, publication=publication, decisions=decisions,
-        budgets=services.budget_summary(competition, decisions), latest_snapshot=latest,
+        competition=competition,
+        publication=publication,
+        decisions=decisions,
+        budgets=services.budget_summary(competition, decisions),
+        latest_snapshot=latest,
         newer_snapshot=bool(publication and latest and latest.id != publication.snapshot_id),
-        counts=queries.objection_counts(competition), blockers=services.finalize_blockers(competition, publication, now),
-        confirm=ConfirmForm(), now=now, planned_publicity=services.planned_publicity(competition, now), **extra)
+        counts=queries.objection_counts(competition),
+        blockers=services.finalize_blockers(competition, publication, now),
+        confirm=ConfirmForm(),
+        now=now,
+        planned_publicity=services.planned_publicity(competition, now),
+        **extra,
+    )
 
 
 @bp.route("/competitions/<int:competition_id>/decisions")
@@ -202,7 +247,9 @@ def decisions(competition_id: int):
     form = ApproveForm()
     if not form.days.data:
         form.days.data = str(competition.publicity_days)
-    return render_template("results/decisions.html", **_decisions_context(competition, approve_form=form))
+    return render_template(
+        "results/decisions.html", **_decisions_context(competition, approve_form=form)
+    )
 
 
 @bp.route("/competitions/<int:competition_id>/decisions/generate", methods=["POST"])
@@ -226,16 +273,25 @@ def decision_edit(competition_id: int, decision_id: int):
         form.amount.data = f"{decision.approved_fen / 100:.2f}" if decision.approved_fen else ""
     if form.validate_on_submit():
         try:
-            services.change_decision(decision, outcome=form.outcome.data, approved_fen=yuan_to_fen(form.amount.data),
-                                     reason=form.reason.data, actor=current_user)
+            services.change_decision(
+                decision,
+                outcome=form.outcome.data,
+                approved_fen=yuan_to_fen(form.amount.data),
+                reason=form.reason.data,
+                actor=current_user,
+            )
         except DomainError as error:
             if not error.field:
                 raise
             attach_error(form, error)
         else:
             flash(_("The decision has been changed."), "success")
-            return redirect(url_for("results.decisions", competition_id=competition.id) + f"#d{decision.id}")
-    return render_form("results/decision_edit.html", form, competition=competition, decision=decision)
+            return redirect(
+                url_for("results.decisions", competition_id=competition.id) + f"#d{decision.id}"
+            )
+    return render_form(
+        "results/decision_edit.html", form, competition=competition, decision=decision
+    )
 
 
 @bp.route("/competitions/<int:competition_id>/decisions/approve", methods=["POST"])
@@ -249,12 +305,21 @@ def approve(competition_id: int):
         if raw and days is None:
             days = -1  # not a sane number of days: the service refuses it with its message
         try:
-            services.approve(competition, current_user, days=days, instructions=form.instructions.data,
-                             open_now=bool(form.open_now.data))
+            services.approve(
+                competition,
+                current_user,
+                days=days,
+                instructions=form.instructions.data,
+                open_now=bool(form.open_now.data),
+            )
         except DomainError as error:
             attach_error(form, error)
-            return render_form("results/decisions.html", form, status=error.status if not error.field else 422,
-                               **_decisions_context(competition, approve_form=form))
+            return render_form(
+                "results/decisions.html",
+                form,
+                status=error.status if not error.field else 422,
+                **_decisions_context(competition, approve_form=form),
+            )
         flash(_("The results are on public notice now."), "success")
     return redirect(url_for("results.decisions", competition_id=competition.id))
 
@@ -276,12 +341,22 @@ def objections(competition_id: int):
     status = request.args.get("status") or None
     if status not in {s.value for s in ObjectionStatus}:
         status = None
-    page = queries.objections_page(competition, status=status, page=request.args.get("page", 1, type=page_number))
-    return render_template("results/objections.html", competition=competition, page=page, status=status,
-                           statuses=list(ObjectionStatus), counts=queries.objection_counts(competition))
+    page = queries.objections_page(
+        competition, status=status, page=request.args.get("page", 1, type=page_number)
+    )
+    return render_template(
+        "results/objections.html",
+        competition=competition,
+        page=page,
+        status=status,
+        statuses=list(ObjectionStatus),
+        counts=queries.objection_counts(competition),
+    )
 
 
-@bp.route("/competitions/<int:competition_id>/objections/<int:objection_id>", methods=["GET", "POST"])
+@bp.route(
+    "/competitions/<int:competition_id>/objections/<int:objection_id>", methods=["GET", "POST"]
+)
 @organizer_only
 def objection_detail(competition_id: int, objection_id: int):
     competition = get_or_404(Competition, competition_id)
@@ -296,13 +371,22 @@ def objection_detail(competition_id: int, objection_id: int):
             if form.verdict.data not in ("upheld", "dismissed"):
                 from venture.errors import ValidationError
 
-                raise ValidationError(_("Choose whether the objection is upheld or dismissed."), field="verdict")
-            services.answer_objection(objection, upheld=form.verdict.data == "upheld", reply=form.reply.data,
-                                      actor=current_user, change=form.change.data, outcome=form.outcome.data,
-                                      approved_fen=yuan_to_fen(form.amount.data),
-                                      change_reason=form.change_reason.data,
-                                      no_change_reason=form.no_change_reason.data, phone_note=form.phone_note.data,
-                                      phone_replied_at=local_to_utc(form.phone_replied_at.data))
+                raise ValidationError(
+                    _("Choose whether the objection is upheld or dismissed."), field="verdict"
+                )
+            services.answer_objection(
+                objection,
+                upheld=form.verdict.data == "upheld",
+                reply=form.reply.data,
+                actor=current_user,
+                change=form.change.data,
+                outcome=form.outcome.data,
+                approved_fen=yuan_to_fen(form.amount.data),
+                change_reason=form.change_reason.data,
+                no_change_reason=form.no_change_reason.data,
+                phone_note=form.phone_note.data,
+                phone_replied_at=local_to_utc(form.phone_replied_at.data),
+            )
         except DomainError as error:
             if not error.field:
                 raise
@@ -312,8 +396,14 @@ def objection_detail(competition_id: int, objection_id: int):
         else:
             flash(_("The objection has been answered."), "success")
             return redirect(url_for("results.objections", competition_id=competition.id))
-    return render_form("results/objection_detail.html", form, competition=competition, objection=objection,
-                       decision=decision, reply_notice=queries.reply_notice(objection))
+    return render_form(
+        "results/objection_detail.html",
+        form,
+        competition=competition,
+        objection=objection,
+        decision=decision,
+        reply_notice=queries.reply_notice(objection),
+    )
 
 
 @bp.route("/competitions/<int:competition_id>/objections/<int:objection_id>/files/<int:file_id>")
@@ -328,6 +418,7 @@ def objection_file(competition_id: int, objection_id: int, file_id: int):
 
 
 # --- members: outcome and score card ------------------------------------------------
+
 
 @bp.route("/my/results")
 @signed_in
@@ -344,13 +435,21 @@ def scorecard(application_id: int):
     publication = services.publication_of(application.competition)
     require(policies.can_view_scorecard(current_user, application, publication))
     decision = services.decision_for(application)
-    final = publication.snapshot if publication is not None else None  # what the results were computed from
-    return render_template("results/scorecard.html", application=application, publication=publication,
-                           decision=decision, cards=build_scorecard(application, final),
-                           final_arithmetic=final_arithmetic(final, application.id))
+    final = (
+        publication.snapshot if publication is not None else None
+    )  # what the results were computed from
+    return render_template(
+        "results/scorecard.html",
+        application=application,
+        publication=publication,
+        decision=decision,
+        cards=build_scorecard(application, final),
+        final_arithmetic=final_arithmetic(final, application.id),
+    )
 
 
 # --- home page panels -----------------------------------------------------------------
+
 
 def _organizer_panel(user):
     if not policies.can_manage_results(user):
@@ -359,8 +458,11 @@ def _organizer_panel(user):
     in_progress = queries.publications_in_progress()
     if not open_objections and not in_progress:
         return None
-    return {"template": "results/_home_organizer.html", "open_objections": open_objections,
-            "in_progress": in_progress}
+    return {
+        "template": "results/_home_organizer.html",
+        "open_objections": open_objections,
+        "in_progress": in_progress,
+    }
 
 
 def _member_panel(user):
@@ -374,7 +476,11 @@ def _public_panel(user):
     if getattr(user, "is_authenticated", False):
         return None
     publications = queries.public_publications()
-    return {"template": "results/_home_public.html", "public_publications": publications} if publications else None
+    return (
+        {"template": "results/_home_public.html", "public_publications": publications}
+        if publications
+        else None
+    )
 
 
 HOME_PANELS.extend([_organizer_panel, _member_panel, _public_panel])

@@ -34,17 +34,36 @@ class BadInput(click.ClickException):
 
 @click.command("rank")
 @click.argument("sheets", type=click.Path(path_type=Path))
-@click.option("--method", type=click.Choice(METHODS), default="trimmed", show_default=True,
-              help="How an application's sheet totals become its score.")
-@click.option("--trim", type=click.IntRange(min=0), default=1, show_default=True, metavar="K",
-              help="trimmed: drop the K highest and K lowest totals.")
-@click.option("--tie-break", "tie_breaks", multiple=True, metavar="LINK",
-              callback=lambda _ctx, _param, values: _links(values),
-              help=f"Separate equal scores, in the order given (repeatable): {SYNTAX}. "
-                   "All but criterion:NAME read the column tie:LINK of SHEETS.")
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
-              show_default=True)
-def rank_command(sheets: Path, method: str, trim: int, tie_breaks: tuple[Link, ...], output_format: str) -> None:
+@click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default="trimmed",
+    show_default=True,
+    help="How an application's sheet totals become its score.",
+)
+@click.option(
+    "--trim",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    metavar="K",
+    help="trimmed: drop the K highest and K lowest totals.",
+)
+@click.option(
+    "--tie-break",
+    "tie_breaks",
+    multiple=True,
+    metavar="LINK",
+    callback=lambda _ctx, _param, values: _links(values),
+    help=f"Separate equal scores, in the order given (repeatable): {SYNTAX}. "
+    "All but criterion:NAME read the column tie:LINK of SHEETS.",
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), default="table", show_default=True
+)
+def rank_command(
+    sheets: Path, method: str, trim: int, tie_breaks: tuple[Link, ...], output_format: str
+) -> None:
     """Rank the applications of one stage from SHEETS (.csv or .xlsx).
 
     Columns: application, judge, criterion, score (empty or NA = not applicable) and
@@ -59,7 +78,9 @@ def rank_command(sheets: Path, method: str, trim: int, tie_breaks: tuple[Link, .
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         click.echo(_as_table(rows, result, tie_breaks))
-    for note in _notes(result) + [f"column {c} is not used: add --tie-break {c[4:]} to use it" for c in unused]:
+    for note in _notes(result) + [
+        f"column {c} is not used: add --tie-break {c[4:]} to use it" for c in unused
+    ]:
         click.echo(f"note: {note}", err=True)
 
 
@@ -70,7 +91,9 @@ def _links(values) -> tuple[Link, ...]:
         raise click.BadParameter(str(error), param_hint="--tie-break") from None
 
 
-def _score_file(path: Path, method: str, trim: int, links: tuple[Link, ...]) -> tuple[StageResult, list[str]]:
+def _score_file(
+    path: Path, method: str, trim: int, links: tuple[Link, ...]
+) -> tuple[StageResult, list[str]]:
     try:
         sheet_file = read_sheets(path)
         tie_breaks = [_tie_break(sheet_file, link) for link in links]
@@ -92,16 +115,24 @@ def _tie_break(sheet_file: SheetFile, link: Link) -> TieBreak:
         return TieBreak(_criterion_averages(sheet_file, link.name), name=link.text)
     column = sheet_file.tie_values.get(link.column)
     if column is None:
-        raise BadInput(f"--tie-break {link.text} needs the column {link.column} in the sheets file "
-                       f"({_NEEDS[link.kind]} of each application); the platform's sheets export has it")
-    values = {application: _tie_value(link, text, line)
-              for application, (text, line) in column.items() if text}
+        raise BadInput(
+            f"--tie-break {link.text} needs the column {link.column} in the sheets file "
+            f"({_NEEDS[link.kind]} of each application); the platform's sheets export has it"
+        )
+    values = {
+        application: _tie_value(link, text, line)
+        for application, (text, line) in column.items()
+        if text
+    }
     return TieBreak(values, descending=link.descending, name=link.text)
 
 
-_NEEDS = {"criterion": "the average on that criterion in that stage",
-          "stage": "the published score in that stage", "requested_amount": "the amount requested",
-          "submitted_at": "the time of the first submission"}
+_NEEDS = {
+    "criterion": "the average on that criterion in that stage",
+    "stage": "the published score in that stage",
+    "requested_amount": "the amount requested",
+    "submitted_at": "the time of the first submission",
+}
 
 
 def _criterion_averages(sheet_file: SheetFile, name: str) -> dict:
@@ -131,9 +162,13 @@ def _tie_value(link: Link, text: str, line: int):
 
 
 def _row(entry) -> dict:
-    return {"rank": entry.rank, "application": str(entry.application),
-            "score": format(entry.score, "f"), "sheets": entry.sheets,
-            "flags": list(entry.flags)}
+    return {
+        "rank": entry.rank,
+        "application": str(entry.application),
+        "score": format(entry.score, "f"),
+        "sheets": entry.sheets,
+        "flags": list(entry.flags),
+    }
 
 
 def _as_csv(rows: list[dict]) -> str:
@@ -141,8 +176,9 @@ def _as_csv(rows: list[dict]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIELDS)
     for row in rows:
-        writer.writerow([row["rank"], row["application"], row["score"], row["sheets"],
-                         ";".join(row["flags"])])
+        writer.writerow(
+            [row["rank"], row["application"], row["score"], row["sheets"], ";".join(row["flags"])]
+        )
     return buffer.getvalue()
 
 
@@ -161,17 +197,22 @@ def describe_method(result: StageResult) -> str:
 def _as_table(rows: list[dict], result: StageResult, links: tuple[Link, ...] = ()) -> str:
     judges = len(result.diagnostics.judges)
     sheets = sum(row["sheets"] for row in rows)
-    header = (f"Method: {describe_method(result)} | {len(rows)} applications, "
-              f"{sheets} sheets, {judges} judges")
+    header = (
+        f"Method: {describe_method(result)} | {len(rows)} applications, "
+        f"{sheets} sheets, {judges} judges"
+    )
     if links:
         header += " | ties broken by " + " → ".join(link.text for link in links)
     cells = [["Rank", "Application", "Score", "Sheets", "Flags"]] + [
         [str(r["rank"]), r["application"], r["score"], str(r["sheets"]), ", ".join(r["flags"])]
-        for r in rows]
+        for r in rows
+    ]
     widths = [max(_width(line[i]) for line in cells) for i in range(len(cells[0]))]
     right = (True, False, True, True, False)
-    lines = ["  ".join(_pad(text, widths[i], right[i]) for i, text in enumerate(line)).rstrip()
-             for line in cells]
+    lines = [
+        "  ".join(_pad(text, widths[i], right[i]) for i, text in enumerate(line)).rstrip()
+        for line in cells
+    ]
     return "\n".join([header, "", *lines, *_reliability_line(result)])
 
 
@@ -179,15 +220,22 @@ def _reliability_line(result: StageResult) -> list[str]:
     reliability = result.diagnostics.reliability
     if reliability.icc1 is None or reliability.icc1k is None:
         return ["", "Reliability: ICC cannot be computed for this stage."]
-    return ["", f"Reliability: ICC(1) = {reliability.icc1:.2f}, "
-                f"ICC(1,k) = {reliability.icc1k:.2f} with k = {reliability.k:.2f}"]
+    return [
+        "",
+        f"Reliability: ICC(1) = {reliability.icc1:.2f}, "
+        f"ICC(1,k) = {reliability.icc1k:.2f} with k = {reliability.k:.2f}",
+    ]
 
 
 def _notes(result: StageResult) -> list[str]:
-    notes = [f"application {a} has no sheet with a score (all criteria n/a): not ranked"
-             for a in result.unscored]
-    notes += [f"judge {judge}'s totals were not standardised: {why}"
-              for judge, why in result.unstandardised_judges]
+    notes = [
+        f"application {a} has no sheet with a score (all criteria n/a): not ranked"
+        for a in result.unscored
+    ]
+    notes += [
+        f"judge {judge}'s totals were not standardised: {why}"
+        for judge, why in result.unstandardised_judges
+    ]
     return notes
 
 

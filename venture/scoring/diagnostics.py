@@ -82,8 +82,9 @@ class Diagnostics:
     app_flags: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
 
-def diagnose(totals: SheetTotals,
-             disagreement_threshold: float = DEFAULT_DISAGREEMENT_THRESHOLD) -> Diagnostics:
+def diagnose(
+    totals: SheetTotals, disagreement_threshold: float = DEFAULT_DISAGREEMENT_THRESHOLD
+) -> Diagnostics:
     """Every diagnostic of a stage, plus boolean flag arrays per application code."""
     disagreement_threshold = float(disagreement_threshold)  # a Decimal is welcome too
     spread = _spread(totals)
@@ -94,17 +95,28 @@ def diagnose(totals: SheetTotals,
     has_empty = _has_empty_sheet(totals)
     return Diagnostics(
         judges=judge_stats(totals),
-        outliers=tuple(OutlierSheet(totals.applications[totals.app[i]],
-                                    totals.judges[totals.judge[i]], float(totals.total[i]),
-                                    float(medians[totals.app[i]]), float(mads[totals.app[i]]))
-                       for i in outlier_index.tolist()),
-        disagreements=tuple(Disagreement(totals.applications[a], float(spread[a]))
-                            for a in np.flatnonzero(disagree).tolist()),
+        outliers=tuple(
+            OutlierSheet(
+                totals.applications[totals.app[i]],
+                totals.judges[totals.judge[i]],
+                float(totals.total[i]),
+                float(medians[totals.app[i]]),
+                float(mads[totals.app[i]]),
+            )
+            for i in outlier_index.tolist()
+        ),
+        disagreements=tuple(
+            Disagreement(totals.applications[a], float(spread[a]))
+            for a in np.flatnonzero(disagree).tolist()
+        ),
         reliability=reliability(totals),
         empty_sheets=totals.empty_sheets,
         disagreement_threshold=disagreement_threshold,
-        app_flags={DISAGREEMENT: disagree, OUTLIER_SHEET: has_outlier,
-                   SHEET_WITHOUT_TOTAL: has_empty},
+        app_flags={
+            DISAGREEMENT: disagree,
+            OUTLIER_SHEET: has_outlier,
+            SHEET_WITHOUT_TOTAL: has_empty,
+        },
     )
 
 
@@ -127,8 +139,13 @@ def judge_stats(totals: SheetTotals) -> tuple[JudgeStats, ...]:
     std = np.sqrt(np.bincount(judge, (total - mean[judge]) ** 2, n) / count)
     severity = _severity(totals)
     return tuple(
-        JudgeStats(totals.judges[j], int(count[j]), float(mean[j]), float(std[j]),
-                   None if np.isnan(severity[j]) else float(severity[j]))
+        JudgeStats(
+            totals.judges[j],
+            int(count[j]),
+            float(mean[j]),
+            float(std[j]),
+            None if np.isnan(severity[j]) else float(severity[j]),
+        )
         for j in range(n)
     )
 
@@ -142,8 +159,9 @@ def _severity(totals: SheetTotals) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         others_mean = (app_sum - total) / (counts - 1)
         difference = np.where(shared, total - others_mean, 0.0)
-        return (np.bincount(judge, difference, totals.n_judges)
-                / np.bincount(judge, shared, totals.n_judges))
+        return np.bincount(judge, difference, totals.n_judges) / np.bincount(
+            judge, shared, totals.n_judges
+        )
 
 
 def _spread(totals: SheetTotals) -> np.ndarray:
@@ -165,7 +183,8 @@ def _outlier_sheets(totals: SheetTotals) -> tuple[np.ndarray, np.ndarray, np.nda
     sorted_deviation = deviation[np.lexsort((deviation, groups.app))]
     mad = grouped_median(sorted_deviation, groups.counts, groups.starts)
     is_outlier = (mad[groups.app] > 0) & (
-        deviation > OUTLIER_MAD_FACTOR * mad[groups.app] + TOLERANCE)
+        deviation > OUTLIER_MAD_FACTOR * mad[groups.app] + TOLERANCE
+    )
     index = groups.order[is_outlier]
     index = index[np.lexsort((totals.judge[index], totals.app[index]))]
     return index, median, mad

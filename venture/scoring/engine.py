@@ -28,8 +28,13 @@ from venture.scoring.ranking import Ranking, TieBreak, compare_rankings, rank_ro
 from venture.scoring.totals import CriterionScore, SheetTotals, aggregate
 
 # The order in which flags are listed on an application.
-FLAG_ORDER = (DISAGREEMENT, OUTLIER_SHEET, SHEET_WITHOUT_TOTAL, TOO_FEW_TO_TRIM,
-              UNSTANDARDISED_SHEET)
+FLAG_ORDER = (
+    DISAGREEMENT,
+    OUTLIER_SHEET,
+    SHEET_WITHOUT_TOTAL,
+    TOO_FEW_TO_TRIM,
+    UNSTANDARDISED_SHEET,
+)
 
 Sheets = Iterable[CriterionScore] | SheetTotals
 
@@ -63,9 +68,14 @@ class MethodComparison:
         return compare_rankings(self.results[before].ranking, self.results[after].ranking)
 
 
-def score_stage(sheets: Sheets, method: str = "trimmed", *, trim: int = 1,
-                disagreement_threshold: float = DEFAULT_DISAGREEMENT_THRESHOLD,
-                tie_breaks: Sequence[TieBreak] = ()) -> StageResult:
+def score_stage(
+    sheets: Sheets,
+    method: str = "trimmed",
+    *,
+    trim: int = 1,
+    disagreement_threshold: float = DEFAULT_DISAGREEMENT_THRESHOLD,
+    tie_breaks: Sequence[TieBreak] = (),
+) -> StageResult:
     """Score one stage with one method.
 
     ``sheets`` is either criterion records (checked and summed, see ``aggregate``) or
@@ -77,9 +87,14 @@ def score_stage(sheets: Sheets, method: str = "trimmed", *, trim: int = 1,
     return _result(totals, method, trim, diagnostics, tie_breaks)
 
 
-def compute_all(sheets: Sheets, methods: Sequence[str] = METHODS, *, trim: int = 1,
-                disagreement_threshold: float = DEFAULT_DISAGREEMENT_THRESHOLD,
-                tie_breaks: Sequence[TieBreak] = ()) -> MethodComparison:
+def compute_all(
+    sheets: Sheets,
+    methods: Sequence[str] = METHODS,
+    *,
+    trim: int = 1,
+    disagreement_threshold: float = DEFAULT_DISAGREEMENT_THRESHOLD,
+    tie_breaks: Sequence[TieBreak] = (),
+) -> MethodComparison:
     """Run several methods on the same sheets, sharing aggregation and diagnostics."""
     totals = as_totals(sheets)
     for method in methods:
@@ -101,36 +116,55 @@ def as_totals(sheets: Sheets) -> SheetTotals:
 def _check_params(method: str, trim: int, disagreement_threshold: float) -> None:
     if method not in METHODS:
         raise InvalidParameterError(
-            f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+            f"unknown method {method!r}; choose one of {', '.join(METHODS)}"
+        )
     if isinstance(trim, bool) or not isinstance(trim, int | np.integer) or trim < 0:
         raise InvalidParameterError("the trim K must be a whole number, 0 or more")
     if not disagreement_threshold >= 0:
         raise InvalidParameterError("the disagreement threshold must be 0 or more")
 
 
-def _result(totals: SheetTotals, method: str, trim: int, diagnostics: Diagnostics,
-            tie_breaks: Sequence[TieBreak]) -> StageResult:
+def _result(
+    totals: SheetTotals,
+    method: str,
+    trim: int,
+    diagnostics: Diagnostics,
+    tie_breaks: Sequence[TieBreak],
+) -> StageResult:
     params = {"trim": int(trim)} if method == "trimmed" else {}
     params["disagreement_threshold"] = diagnostics.disagreement_threshold
     if totals.n_sheets == 0:
         return StageResult(method, params, Ranking(()), diagnostics, totals.unscored)
     output = run_method(method, totals, trim=trim)
-    ranking = rank_rows(list(totals.applications), output.scores,
-                        tie_breaks=tie_breaks,
-                        sheets=totals.sheets_per_application.tolist(),
-                        flags=_application_flags(totals.n_applications, diagnostics, output))
-    return StageResult(method, params, ranking, diagnostics, totals.unscored,
-                       output.judge_bias, output.unstandardised_judges)
+    ranking = rank_rows(
+        list(totals.applications),
+        output.scores,
+        tie_breaks=tie_breaks,
+        sheets=totals.sheets_per_application.tolist(),
+        flags=_application_flags(totals.n_applications, diagnostics, output),
+    )
+    return StageResult(
+        method,
+        params,
+        ranking,
+        diagnostics,
+        totals.unscored,
+        output.judge_bias,
+        output.unstandardised_judges,
+    )
 
 
-def _application_flags(n_applications: int, diagnostics: Diagnostics,
-                       output: MethodOutput) -> list[tuple[str, ...]]:
+def _application_flags(
+    n_applications: int, diagnostics: Diagnostics, output: MethodOutput
+) -> list[tuple[str, ...]]:
     """Each application's flag names, in FLAG_ORDER (via one bit pattern per application)."""
     masks = {**diagnostics.app_flags, **output.flags}
     names = [name for name in FLAG_ORDER if name in masks]
     bits = np.zeros(n_applications, dtype=np.int64)
     for bit, name in enumerate(names):
         bits |= masks[name].astype(np.int64) << bit
-    patterns = {int(pattern): tuple(name for bit, name in enumerate(names) if pattern >> bit & 1)
-                for pattern in np.unique(bits)}
+    patterns = {
+        int(pattern): tuple(name for bit, name in enumerate(names) if pattern >> bit & 1)
+        for pattern in np.unique(bits)
+    }
     return [patterns[pattern] for pattern in bits.tolist()]

@@ -63,14 +63,19 @@ class FundingResult:
         return self._with(WAITLIST, category)
 
     def _with(self, status: str, category: str | None) -> list[Hashable]:
-        return [d.application for d in self.decisions
-                if d.status == status and category in (None, d.category)]
+        return [
+            d.application
+            for d in self.decisions
+            if d.status == status and category in (None, d.category)
+        ]
 
 
-def funding_line(ranking: Ranking,
-                 requests: Mapping[Hashable, FundingRequest | tuple[str, int]],
-                 budgets: Mapping[str, CategoryBudget | int | tuple[int, int | None]],
-                 mode: str = "skip") -> FundingResult:
+def funding_line(
+    ranking: Ranking,
+    requests: Mapping[Hashable, FundingRequest | tuple[str, int]],
+    budgets: Mapping[str, CategoryBudget | int | tuple[int, int | None]],
+    mode: str = "skip",
+) -> FundingResult:
     """Decide funded / waitlist for every scored application of the ranking."""
     if mode not in MODES:
         raise InvalidParameterError(f"mode must be one of {', '.join(MODES)}")
@@ -90,13 +95,17 @@ def funding_line(ranking: Ranking,
         if category not in closed and fits:
             remaining[category] -= request.amount
             funded_count[category] += 1
-            decisions.append(FundingDecision(entry.application, category, entry.rank, FUNDED,
-                                             request.amount, request.amount))
+            decisions.append(
+                FundingDecision(
+                    entry.application, category, entry.rank, FUNDED, request.amount, request.amount
+                )
+            )
             continue
         if mode == "stop":
             closed.add(category)
-        decisions.append(FundingDecision(entry.application, category, entry.rank, WAITLIST,
-                                         request.amount, 0))
+        decisions.append(
+            FundingDecision(entry.application, category, entry.rank, WAITLIST, request.amount, 0)
+        )
     return FundingResult(tuple(decisions), remaining)
 
 
@@ -121,10 +130,12 @@ def _request(application: Hashable, requests, budgets) -> FundingRequest:
         request = FundingRequest(*request)
     if request.category not in budgets:
         raise InvalidParameterError(
-            f"application {application} asks in category {request.category!r}, which has no budget")
+            f"application {application} asks in category {request.category!r}, which has no budget"
+        )
     if not _is_fen(request.amount):
         raise InvalidParameterError(
-            f"application {application} must request a whole number of fen ≥ 0")
+            f"application {application} must request a whole number of fen ≥ 0"
+        )
     return request
 
 

@@ -47,8 +47,7 @@ def run_method(method: str, totals: SheetTotals, *, trim: int = 1) -> MethodOutp
         return zscore_output(totals)
     if method == "bias":
         scores, bias = bias_scores(totals)
-        return MethodOutput(scores, judge_bias=dict(zip(totals.judges, bias.tolist(),
-                                                        strict=True)))
+        return MethodOutput(scores, judge_bias=dict(zip(totals.judges, bias.tolist(), strict=True)))
     raise InvalidParameterError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
 
 
@@ -109,16 +108,24 @@ def zscore_output(totals: SheetTotals) -> MethodOutput:
     standardise = ~too_few & ~flat
     safe_std = np.where(standardise, judge_std, 1.0)
     stage_mean, stage_std = total.mean(), total.std()
-    adjusted = np.where(standardise[judge],
-                        stage_mean + stage_std * (total - judge_mean[judge]) / safe_std[judge],
-                        total)
-    unstandardised_sheet = np.bincount(totals.app, ~standardise[judge],
-                                       totals.n_applications) > 0
-    reasons = [(totals.judges[j], f"fewer than {ZSCORE_MIN_TOTALS} totals" if too_few[j]
-                else "all totals equal") for j in np.flatnonzero(~standardise).tolist()]
-    return MethodOutput(_per_app_mean(totals, adjusted),
-                        {UNSTANDARDISED_SHEET: unstandardised_sheet},
-                        unstandardised_judges=tuple(reasons))
+    adjusted = np.where(
+        standardise[judge],
+        stage_mean + stage_std * (total - judge_mean[judge]) / safe_std[judge],
+        total,
+    )
+    unstandardised_sheet = np.bincount(totals.app, ~standardise[judge], totals.n_applications) > 0
+    reasons = [
+        (
+            totals.judges[j],
+            f"fewer than {ZSCORE_MIN_TOTALS} totals" if too_few[j] else "all totals equal",
+        )
+        for j in np.flatnonzero(~standardise).tolist()
+    ]
+    return MethodOutput(
+        _per_app_mean(totals, adjusted),
+        {UNSTANDARDISED_SHEET: unstandardised_sheet},
+        unstandardised_judges=tuple(reasons),
+    )
 
 
 def bias_scores(totals: SheetTotals) -> tuple[np.ndarray, np.ndarray]:
@@ -153,16 +160,21 @@ def panel_components(totals: SheetTotals) -> list[PanelComponent]:
     n_apps, n_judges = totals.n_applications, totals.n_judges
     if totals.n_sheets == 0:
         return []
-    graph = csr_matrix((np.ones(totals.n_sheets), (totals.app, n_apps + totals.judge)),
-                       shape=(n_apps + n_judges, n_apps + n_judges))
+    graph = csr_matrix(
+        (np.ones(totals.n_sheets), (totals.app, n_apps + totals.judge)),
+        shape=(n_apps + n_judges, n_apps + n_judges),
+    )
     count, labels = connected_components(graph, directed=False)
     if count == 1:
         return [PanelComponent(totals.applications, totals.judges)]
     app_labels, judge_labels = labels[:n_apps], labels[n_apps:]
-    return [PanelComponent(
-        tuple(totals.applications[i] for i in np.flatnonzero(app_labels == label).tolist()),
-        tuple(totals.judges[j] for j in np.flatnonzero(judge_labels == label).tolist()),
-    ) for label in range(count)]
+    return [
+        PanelComponent(
+            tuple(totals.applications[i] for i in np.flatnonzero(app_labels == label).tolist()),
+            tuple(totals.judges[j] for j in np.flatnonzero(judge_labels == label).tolist()),
+        )
+        for label in range(count)
+    ]
 
 
 def _per_app_mean(totals: SheetTotals, values: np.ndarray) -> np.ndarray:

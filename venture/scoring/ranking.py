@@ -146,16 +146,23 @@ class Ranking:
     def cents_and_ranks(self) -> RankingCents:
         """The lightest bulk view: published scores as integer cents, and ranks."""
         entries = self.entries
-        return RankingCents([e.application for e in entries],
-                            [None if e.score is None else int(e.score.scaleb(2)) for e in entries],
-                            [e.rank for e in entries])
+        return RankingCents(
+            [e.application for e in entries],
+            [None if e.score is None else int(e.score.scaleb(2)) for e in entries],
+            [e.rank for e in entries],
+        )
 
     def columns(self) -> RankingColumns:
         """The ranking as parallel lists in ranking order (for bulk readers)."""
         entries = self.entries
-        return RankingColumns([e.application for e in entries], [e.rank for e in entries],
-                              [e.score for e in entries], [e.exact for e in entries],
-                              [e.sheets for e in entries], [e.flags for e in entries])
+        return RankingColumns(
+            [e.application for e in entries],
+            [e.rank for e in entries],
+            [e.score for e in entries],
+            [e.exact for e in entries],
+            [e.sheets for e in entries],
+            [e.flags for e in entries],
+        )
 
 
 @dataclass(frozen=True)
@@ -188,8 +195,9 @@ class _ArrayRanking(Ranking):
     """
 
     def __init__(self, applications, order, rank_list, cents, exact, sheets, flags):
-        object.__setattr__(self, "_parts", (applications, order, rank_list, cents, exact,
-                                            sheets, flags))
+        object.__setattr__(
+            self, "_parts", (applications, order, rank_list, cents, exact, sheets, flags)
+        )
 
     @cached_property
     def _published(self) -> list[Decimal]:
@@ -204,36 +212,56 @@ class _ArrayRanking(Ranking):
     def entries(self) -> tuple[RankedApplication, ...]:  # type: ignore[override]
         applications, order, rank_list, _cents, exact, sheets, flags = self._parts
         published = self._published
-        return tuple(RankedApplication(rank, applications[i], published[i], exact[i], sheets[i], flags[i])
-                     for i, rank in zip(order, rank_list, strict=True))
+        return tuple(
+            RankedApplication(rank, applications[i], published[i], exact[i], sheets[i], flags[i])
+            for i, rank in zip(order, rank_list, strict=True)
+        )
 
     def cents_and_ranks(self) -> RankingCents:
         applications, order, rank_list, cents, *_rest = self._parts
-        return RankingCents([applications[i] for i in order], [cents[i] for i in order], list(rank_list))
+        return RankingCents(
+            [applications[i] for i in order], [cents[i] for i in order], list(rank_list)
+        )
 
     def columns(self) -> RankingColumns:
         applications, order, rank_list, _cents, exact, sheets, flags = self._parts
         published = self._published
-        return RankingColumns([applications[i] for i in order], list(rank_list),
-                              [published[i] for i in order], [exact[i] for i in order],
-                              [sheets[i] for i in order], [flags[i] for i in order])
+        return RankingColumns(
+            [applications[i] for i in order],
+            list(rank_list),
+            [published[i] for i in order],
+            [exact[i] for i in order],
+            [sheets[i] for i in order],
+            [flags[i] for i in order],
+        )
 
 
-def rank_scores(scores: Mapping[Hashable, Exact], *,
-                tie_breaks: Sequence[TieBreak] = (),
-                sheets: Mapping[Hashable, int] | None = None,
-                flags: Mapping[Hashable, Sequence[str]] | None = None) -> Ranking:
+def rank_scores(
+    scores: Mapping[Hashable, Exact],
+    *,
+    tie_breaks: Sequence[TieBreak] = (),
+    sheets: Mapping[Hashable, int] | None = None,
+    flags: Mapping[Hashable, Sequence[str]] | None = None,
+) -> Ranking:
     """Rank applications by their scores (exact values; published here)."""
     applications = list(scores)
-    return rank_rows(applications, [scores[a] for a in applications], tie_breaks=tie_breaks,
-                     sheets=[sheets.get(a) for a in applications] if sheets else None,
-                     flags=[tuple(flags.get(a, ())) for a in applications] if flags else None)
+    return rank_rows(
+        applications,
+        [scores[a] for a in applications],
+        tie_breaks=tie_breaks,
+        sheets=[sheets.get(a) for a in applications] if sheets else None,
+        flags=[tuple(flags.get(a, ())) for a in applications] if flags else None,
+    )
 
 
-def rank_rows(applications: Sequence[Hashable], exact: Sequence[Exact] | np.ndarray, *,
-              tie_breaks: Sequence[TieBreak] = (),
-              sheets: Sequence[int | None] | None = None,
-              flags: Sequence[tuple[str, ...]] | None = None) -> Ranking:
+def rank_rows(
+    applications: Sequence[Hashable],
+    exact: Sequence[Exact] | np.ndarray,
+    *,
+    tie_breaks: Sequence[TieBreak] = (),
+    sheets: Sequence[int | None] | None = None,
+    flags: Sequence[tuple[str, ...]] | None = None,
+) -> Ranking:
     """Like :func:`rank_scores` on parallel sequences (the engine's fast path)."""
     if sheets is None:
         sheets = [None] * len(applications)
@@ -253,8 +281,9 @@ def rank_rows(applications: Sequence[Hashable], exact: Sequence[Exact] | np.ndar
         key = ties_key(i)
         if key != previous_key:
             rank, previous_key = position, key
-        entries.append(RankedApplication(rank, applications[i], published[i], exact[i],
-                                         sheets[i], flags[i]))
+        entries.append(
+            RankedApplication(rank, applications[i], published[i], exact[i], sheets[i], flags[i])
+        )
     return Ranking(tuple(entries))
 
 
@@ -327,8 +356,15 @@ def compare_rankings(before: Ranking, after: Ranking) -> tuple[Movement, ...]:
     movements = []
     for entry in after:
         old = before.get(entry.application)
-        movements.append(Movement(entry.application, old.rank if old else None, entry.rank,
-                                  old.score if old else None, entry.score))
+        movements.append(
+            Movement(
+                entry.application,
+                old.rank if old else None,
+                entry.rank,
+                old.score if old else None,
+                entry.score,
+            )
+        )
     for entry in before:
         if after.get(entry.application) is None:
             movements.append(Movement(entry.application, entry.rank, None, entry.score, None))

@@ -57,8 +57,9 @@ def read_sheets(path: str | Path) -> SheetFile:
     rows = _csv_rows(path) if path.suffix.lower() == ".csv" else _xlsx_rows(path)
     header = next(rows, None)
     if header is None:
-        raise SheetFileError(f"{path.name} is empty: expected a header row "
-                             f"({', '.join(REQUIRED_COLUMNS)}[, max])")
+        raise SheetFileError(
+            f"{path.name} is empty: expected a header row ({', '.join(REQUIRED_COLUMNS)}[, max])"
+        )
     columns = _columns(header[1])
     tie_columns = _tie_columns(header[1])
     has_max = MAX_COLUMN in columns
@@ -67,8 +68,13 @@ def read_sheets(path: str | Path) -> SheetFile:
         record = _record(line, cells, columns, has_max)
         records.append(record)
         for name, position in tie_columns.items():
-            _tie_value(tie_values[name], name, record.application,
-                       _cell_text(cells[position] if position < len(cells) else None), line)
+            _tie_value(
+                tie_values[name],
+                name,
+                record.application,
+                _cell_text(cells[position] if position < len(cells) else None),
+                line,
+            )
     if not records:
         raise SheetFileError(f"{path.name} has a header but no score rows", line=1)
     return SheetFile(records, has_max, tie_values)
@@ -79,8 +85,8 @@ def _tie_columns(header: list[Any]) -> dict[str, int]:
     columns: dict[str, int] = {}
     for position, cell in enumerate(header):
         name = _text(cell)
-        if name[:len(COLUMN_PREFIX)].lower() == COLUMN_PREFIX:
-            name = COLUMN_PREFIX + name[len(COLUMN_PREFIX):].strip()
+        if name[: len(COLUMN_PREFIX)].lower() == COLUMN_PREFIX:
+            name = COLUMN_PREFIX + name[len(COLUMN_PREFIX) :].strip()
             if name in columns:
                 raise SheetFileError(f"column {name!r} appears twice", line=1)
             columns[name] = position
@@ -90,9 +96,11 @@ def _tie_columns(header: list[Any]) -> dict[str, int]:
 def _tie_value(values: dict, column: str, application: str, value: str, line: int) -> None:
     seen = values.setdefault(application, (value, line))
     if seen[0] != value:
-        raise SheetFileError(f"application {application} has {column} {value or 'empty'!r} here but "
-                             f"{seen[0] or 'empty'!r} on line {seen[1]}: one value per application",
-                             line=line)
+        raise SheetFileError(
+            f"application {application} has {column} {value or 'empty'!r} here but "
+            f"{seen[0] or 'empty'!r} on line {seen[1]}: one value per application",
+            line=line,
+        )
 
 
 def _cell_text(value: Any) -> str:
@@ -129,8 +137,9 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     except OSError as error:
         raise SheetFileError(f"cannot read {path}: {error.strerror or error}") from None
     except Exception as error:  # zipfile, XML and openpyxl errors alike: not a workbook
-        raise SheetFileError(f"cannot read {path.name} as an .xlsx workbook "
-                             f"({type(error).__name__})") from None
+        raise SheetFileError(
+            f"cannot read {path.name} as an .xlsx workbook ({type(error).__name__})"
+        ) from None
     sheet = workbook.worksheets[0]
     for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
         if any(_text(cell) for cell in cells):
@@ -147,8 +156,11 @@ def _columns(header: list[Any]) -> dict[str, int]:
             columns[name] = position
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        raise SheetFileError(f"missing column(s): {', '.join(missing)} (the header needs "
-                             f"{', '.join(REQUIRED_COLUMNS)}, and optionally max)", line=1)
+        raise SheetFileError(
+            f"missing column(s): {', '.join(missing)} (the header needs "
+            f"{', '.join(REQUIRED_COLUMNS)}, and optionally max)",
+            line=1,
+        )
     return columns
 
 
@@ -166,8 +178,11 @@ def _record(line: int, cells: list[Any], columns: dict[str, int], has_max: bool)
     score = _number(cell("score"), "score", line, allow_not_applicable=True)
     maximum = _number(cell(MAX_COLUMN), "max", line) if has_max else None
     if score is None and not has_max:
-        raise SheetFileError("the score is not applicable (NA), and the max column is needed "
-                             "for not-applicable rescaling: add a max column", line=line)
+        raise SheetFileError(
+            "the score is not applicable (NA), and the max column is needed "
+            "for not-applicable rescaling: add a max column",
+            line=line,
+        )
     if maximum is not None and maximum <= 0:
         raise SheetFileError(f"max {maximum} must be above 0", line=line)
     return CriterionScore(*ids, score=score, max=maximum, line=line)

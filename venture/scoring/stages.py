@@ -27,9 +27,13 @@ INCOMPLETE_POLICIES = ("exclude", "rank_last")
 StageScores = Ranking | StageResult | Mapping[Hashable, Decimal]
 
 
-def combine_stages(stages: Mapping[str, StageScores], weights: Mapping[str, Decimal], *,
-                   incomplete: str = "exclude",
-                   tie_breaks: Sequence[TieBreak] = ()) -> Ranking:
+def combine_stages(
+    stages: Mapping[str, StageScores],
+    weights: Mapping[str, Decimal],
+    *,
+    incomplete: str = "exclude",
+    tie_breaks: Sequence[TieBreak] = (),
+) -> Ranking:
     """Final ranking from weighted stage scores, e.g. {"online": 0.4, "roadshow": 0.6}."""
     if incomplete not in INCOMPLETE_POLICIES:
         raise InvalidParameterError(f"incomplete must be one of {', '.join(INCOMPLETE_POLICIES)}")
@@ -37,14 +41,17 @@ def combine_stages(stages: Mapping[str, StageScores], weights: Mapping[str, Deci
     per_stage = {name: _stage_scores(stages[name]) for name in weighted}
     everyone = set().union(*per_stage.values()) if per_stage else set()
     complete = sorted(a for a in everyone if all(a in s for s in per_stage.values()))
-    exact = [sum((weights[name] * per_stage[name][a] for name in weighted), Decimal(0))
-             for a in complete]
+    exact = [
+        sum((weights[name] * per_stage[name][a] for name in weighted), Decimal(0)) for a in complete
+    ]
     ranking = rank_rows(complete, exact, tie_breaks=tie_breaks)
     if incomplete == "exclude":
         return ranking
     last_rank = len(complete) + 1
-    left_out = tuple(RankedApplication(last_rank, a, None, None, None, (INCOMPLETE_STAGES,))
-                     for a in sorted(everyone - set(complete)))
+    left_out = tuple(
+        RankedApplication(last_rank, a, None, None, None, (INCOMPLETE_STAGES,))
+        for a in sorted(everyone - set(complete))
+    )
     return Ranking(ranking.entries + left_out)
 
 
@@ -52,12 +59,14 @@ def _check_weights(stages: Mapping[str, StageScores], weights: Mapping[str, Deci
     for name, weight in weights.items():
         if not isinstance(weight, Decimal) or not weight.is_finite() or weight < 0:
             raise InvalidParameterError(
-                f"the weight of stage {name!r} must be a Decimal of 0 or more, got {weight!r}")
+                f"the weight of stage {name!r} must be a Decimal of 0 or more, got {weight!r}"
+            )
         if name not in stages:
             raise InvalidParameterError(f"stage {name!r} has a weight but no scores")
     if sum(weights.values(), Decimal(0)) != 1:
         raise InvalidParameterError(
-            f"the stage weights must sum to 1, they sum to {sum(weights.values(), Decimal(0))}")
+            f"the stage weights must sum to 1, they sum to {sum(weights.values(), Decimal(0))}"
+        )
     return [name for name, weight in weights.items() if weight > 0]
 
 
@@ -70,13 +79,19 @@ def _stage_scores(stage: StageScores) -> dict[Hashable, Decimal]:
     for application, value in stage.items():
         if not isinstance(value, Decimal | int) or isinstance(value, bool):
             raise InvalidParameterError(
-                f"stage score of {application} must be a Decimal, got {value!r}")
+                f"stage score of {application} must be a Decimal, got {value!r}"
+            )
         scores[application] = Decimal(value)
     return scores
 
 
-def advance_top_n(ranking: Ranking, categories: Mapping[Hashable, str],
-                  n: int | Mapping[str, int], *, include_ties: bool = True) -> list[Hashable]:
+def advance_top_n(
+    ranking: Ranking,
+    categories: Mapping[Hashable, str],
+    n: int | Mapping[str, int],
+    *,
+    include_ties: bool = True,
+) -> list[Hashable]:
     """The first N of each category, in ranking order.
 
     Ranks within a category follow the overall ranking (equal ranks stay equal). With
@@ -102,8 +117,11 @@ def advance_top_n(ranking: Ranking, categories: Mapping[Hashable, str],
     return shortlist
 
 
-def advance_by_threshold(ranking: Ranking, threshold: Decimal | int | Mapping[str, Decimal],
-                         categories: Mapping[Hashable, str] | None = None) -> list[Hashable]:
+def advance_by_threshold(
+    ranking: Ranking,
+    threshold: Decimal | int | Mapping[str, Decimal],
+    categories: Mapping[Hashable, str] | None = None,
+) -> list[Hashable]:
     """Applications whose published score is at least the threshold, in ranking order.
 
     The threshold is one number, or one per category (then ``categories`` is needed and a

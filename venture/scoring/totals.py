@@ -94,9 +94,11 @@ class SheetTotals:
         return AppGroups(order, app_sorted, self.total[order], counts, starts, position)
 
 
-def sheet_totals(applications: Sequence[Hashable] | np.ndarray,
-                 judges: Sequence[Hashable] | np.ndarray,
-                 totals: Sequence[float] | np.ndarray) -> SheetTotals:
+def sheet_totals(
+    applications: Sequence[Hashable] | np.ndarray,
+    judges: Sequence[Hashable] | np.ndarray,
+    totals: Sequence[float] | np.ndarray,
+) -> SheetTotals:
     """Sheet totals already aggregated (e.g. by SQL): one (application, judge, total) each.
 
     Ids are str or int (one kind per column). A total must be finite; an
@@ -115,7 +117,9 @@ def sheet_totals(applications: Sequence[Hashable] | np.ndarray,
     if repeated is not None:
         raise InvalidTotalError(
             f"judge {judge_ids[judge[repeated]]} has two sheets for application "
-            f"{app_ids[app[repeated]]}", index=repeated)
+            f"{app_ids[app[repeated]]}",
+            index=repeated,
+        )
     return SheetTotals(app_ids, judge_ids, app.astype(np.intp), judge.astype(np.intp), total)
 
 
@@ -133,21 +137,25 @@ def aggregate(records: Iterable[CriterionScore]) -> SheetTotals:
     )
 
 
-def aggregate_arrays(applications: Sequence[Hashable] | np.ndarray,
-                     judges: Sequence[Hashable] | np.ndarray,
-                     criteria: Sequence[Hashable] | np.ndarray,
-                     scores: Sequence[float] | np.ndarray,
-                     maxima: Sequence[float] | np.ndarray | None = None) -> SheetTotals:
+def aggregate_arrays(
+    applications: Sequence[Hashable] | np.ndarray,
+    judges: Sequence[Hashable] | np.ndarray,
+    criteria: Sequence[Hashable] | np.ndarray,
+    scores: Sequence[float] | np.ndarray,
+    maxima: Sequence[float] | np.ndarray | None = None,
+) -> SheetTotals:
     """Like :func:`aggregate` on parallel arrays; NaN score = n/a, NaN max = unknown."""
     scores = np.asarray(scores, dtype=np.float64)
     if maxima is None:
         maxima = np.full(len(scores), np.nan)
-    return _aggregate(applications, judges, criteria, scores,
-                      np.asarray(maxima, dtype=np.float64), None)
+    return _aggregate(
+        applications, judges, criteria, scores, np.asarray(maxima, dtype=np.float64), None
+    )
 
 
-def _aggregate(applications, judges, criteria, score: np.ndarray, maximum: np.ndarray,
-               records: list | None) -> SheetTotals:
+def _aggregate(
+    applications, judges, criteria, score: np.ndarray, maximum: np.ndarray, records: list | None
+) -> SheetTotals:
     app_ids, app = _codes(applications)
     judge_ids, judge = _codes(judges)
     criterion_ids, criterion = _codes(criteria)
@@ -168,22 +176,34 @@ def _aggregate(applications, judges, criteria, score: np.ndarray, maximum: np.nd
     if problems:
         index, error_class, message = min(problems, key=lambda p: p[0])
         record = records[index] if records is not None else None
-        context = f"application {app_ids[app[index]]}, judge {judge_ids[judge[index]]}, " \
-                  f"criterion {criterion_ids[criterion[index]]}: "
+        context = (
+            f"application {app_ids[app[index]]}, judge {judge_ids[judge[index]]}, "
+            f"criterion {criterion_ids[criterion[index]]}: "
+        )
         raise error_class(context + message, record=record, index=index)
 
     total, answered = _sheet_sums(sheet, len(sheet_ids), criterion, score, rubric_max)
     sheet_app, sheet_judge = np.divmod(sheet_ids, len(judge_ids))
-    empty = [(app_ids[a], judge_ids[j]) for a, j in zip(sheet_app[~answered].tolist(),
-                                                        sheet_judge[~answered].tolist(),
-                                                        strict=True)]
-    result = sheet_totals(np.asarray(app_ids, dtype=object)[sheet_app[answered]],
-                          np.asarray(judge_ids, dtype=object)[sheet_judge[answered]],
-                          total[answered])
+    empty = [
+        (app_ids[a], judge_ids[j])
+        for a, j in zip(sheet_app[~answered].tolist(), sheet_judge[~answered].tolist(), strict=True)
+    ]
+    result = sheet_totals(
+        np.asarray(app_ids, dtype=object)[sheet_app[answered]],
+        np.asarray(judge_ids, dtype=object)[sheet_judge[answered]],
+        total[answered],
+    )
     scored = set(result.applications)
     unscored = tuple(sorted({a for a, _ in empty if a not in scored}))
-    return SheetTotals(result.applications, result.judges, result.app, result.judge,
-                       result.total, tuple(empty), unscored)
+    return SheetTotals(
+        result.applications,
+        result.judges,
+        result.app,
+        result.judge,
+        result.total,
+        tuple(empty),
+        unscored,
+    )
 
 
 def _sheet_sums(sheet, n_sheets, criterion, score, rubric_max):
@@ -196,8 +216,9 @@ def _sheet_sums(sheet, n_sheets, criterion, score, rubric_max):
     partial = (answered_count < n_criteria) & (answered_count > 0)
     if partial.any():
         # Only reached when every maximum is known (checked before).
-        answered_max = np.bincount(sheet, np.where(is_answered, rubric_max[criterion], 0.0),
-                                   n_sheets)
+        answered_max = np.bincount(
+            sheet, np.where(is_answered, rubric_max[criterion], 0.0), n_sheets
+        )
         rescaled = answered_sum * rubric_max.sum() / np.where(partial, answered_max, 1.0)
         total = np.where(partial, rescaled, answered_sum)
     return total, answered_count > 0
@@ -211,6 +232,7 @@ def _rubric_maxima(criterion: np.ndarray, maximum: np.ndarray, n_criteria: int) 
 
 
 # Each check returns (index of the first offending row, error class, message) or None.
+
 
 def _check_numbers(score, maximum):
     bad_score = np.isinf(score)
@@ -229,9 +251,14 @@ def _check_maxima(criterion, maximum, rubric_max, criterion_ids):
     index = _first(differs)
     if index is None:
         return None
-    return index, InconsistentMaximumError, (
-        f"maximum {_show(maximum[index])} differs from {_show(expected[index])} given "
-        f"for the same criterion before")
+    return (
+        index,
+        InconsistentMaximumError,
+        (
+            f"maximum {_show(maximum[index])} differs from {_show(expected[index])} given "
+            f"for the same criterion before"
+        ),
+    )
 
 
 def _check_not_applicable(score, rubric_max):
@@ -240,9 +267,14 @@ def _check_not_applicable(score, rubric_max):
     index = _first(np.isnan(score))
     if index is None:
         return None
-    return index, MissingMaximumError, (
-        "a not-applicable score needs every criterion's maximum (the max column) "
-        "to rescale the total")
+    return (
+        index,
+        MissingMaximumError,
+        (
+            "a not-applicable score needs every criterion's maximum (the max column) "
+            "to rescale the total"
+        ),
+    )
 
 
 def _check_range(score, maximum):
@@ -253,8 +285,11 @@ def _check_range(score, maximum):
         return None
     if below[index]:
         return index, ScoreOutOfRangeError, f"score {_show(score[index])} is below 0"
-    return index, ScoreOutOfRangeError, (
-        f"score {_show(score[index])} is above the maximum {_show(maximum[index])}")
+    return (
+        index,
+        ScoreOutOfRangeError,
+        (f"score {_show(score[index])} is above the maximum {_show(maximum[index])}"),
+    )
 
 
 def _check_duplicates(sheet, criterion, n_criteria):
@@ -273,8 +308,11 @@ def _check_complete(sheet, criterion, criterion_ids):
     index = int(rows_of_short[0])  # the earliest row of an incomplete sheet
     present = set(criterion[sheet == sheet[index]].tolist())
     missing = [str(criterion_ids[c]) for c in range(len(criterion_ids)) if c not in present]
-    return index, MissingCriterionError, (
-        f"this sheet lacks criterion {', '.join(missing)} that other sheets of the stage have")
+    return (
+        index,
+        MissingCriterionError,
+        (f"this sheet lacks criterion {', '.join(missing)} that other sheets of the stage have"),
+    )
 
 
 def _codes(values) -> tuple[tuple[Hashable, ...], np.ndarray]:

@@ -55,17 +55,47 @@ def revision_data(application, number: int | None = None, *, blind: bool = False
     revisions = application.revisions
     if not revisions:
         return None
-    chosen = revisions[-1] if number is None else next((r for r in revisions if r.number == number), None)
+    chosen = (
+        revisions[-1]
+        if number is None
+        else next((r for r in revisions if r.number == number), None)
+    )
     if chosen is None:
         return None
     return blind_copy(chosen.data) if blind else chosen.data
 
 
 __all__ = [
-    "ORG_DOCUMENT_KINDS", "documents_on_file", "reuse_documents", "BulkResult", "StaleEdit", "SubmissionRefused", "accepting_applications", "add_attachment", "allocate_code",
-    "blind_copy", "build_snapshot", "bulk_pass", "checklist", "diff_snapshots", "edit_deadline", "ensure_editable",
-    "load_for_checks", "member_users", "my_organizations", "notify_members", "pass_application",
-    "reject_application", "remove_attachment", "return_application", "revision_data", "save_section",
-    "set_attachment_identifying", "start_application", "submission_problems", "submit_application",
-    "withdraw_application", "withdraw_deadline",
+    "ORG_DOCUMENT_KINDS",
+    "documents_on_file",
+    "reuse_documents",
+    "BulkResult",
+    "StaleEdit",
+    "SubmissionRefused",
+    "accepting_applications",
+    "add_attachment",
+    "allocate_code",
+    "blind_copy",
+    "build_snapshot",
+    "bulk_pass",
+    "checklist",
+    "diff_snapshots",
+    "edit_deadline",
+    "ensure_editable",
+    "load_for_checks",
+    "member_users",
+    "my_organizations",
+    "notify_members",
+    "pass_application",
+    "reject_application",
+    "remove_attachment",
+    "return_application",
+    "revision_data",
+    "save_section",
+    "set_attachment_identifying",
+    "start_application",
+    "submission_problems",
+    "submit_application",
+    "withdraw_application",
+    "withdraw_deadline",
 ]

@@ -39,7 +39,12 @@ from venture.templating import format_local
 
 EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
 # Statuses that hold one of the organization's places in a competition.
-ACTIVE = (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED, ApplicationStatus.PASSED)
+ACTIVE = (
+    ApplicationStatus.DRAFT,
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.RETURNED,
+    ApplicationStatus.PASSED,
+)
 
 
 class StaleEdit(Conflict):
@@ -48,27 +53,45 @@ class StaleEdit(Conflict):
     def __init__(self, application: Application):
         from venture.accounts.models import User
 
-        editor = db.session.get(User, application.updated_by_id) if application.updated_by_id else None
+        editor = (
+            db.session.get(User, application.updated_by_id) if application.updated_by_id else None
+        )
         who = editor.display_name if editor else _("Another member")
         when = format_local(application.updated_at, "%H:%M:%S")
-        super().__init__(_("%(name)s saved this application at %(time)s, after you opened it. Your changes have "
-                           "not been saved, so nothing of theirs was overwritten; your text is still in the form. "
-                           "Reload to see their changes, or save again to replace them with yours.",
-                           name=who, time=when))
+        super().__init__(
+            _(
+                "%(name)s saved this application at %(time)s, after you opened it. Your changes have "
+                "not been saved, so nothing of theirs was overwritten; your text is still in the form. "
+                "Reload to see their changes, or save again to replace them with yours.",
+                name=who,
+                time=when,
+            )
+        )
         self.current_version = application.version
 
 
 def my_organizations(user) -> list[Organization]:
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(db.session.scalars(sa.select(Organization).join(Membership)
-                                   .where(Membership.user_id == user.id).order_by(Organization.name)))
+    return list(
+        db.session.scalars(
+            sa.select(Organization)
+            .join(Membership)
+            .where(Membership.user_id == user.id)
+            .order_by(Organization.name)
+        )
+    )
 
 
 def accepting_applications(competition: Competition, now: datetime) -> bool:
     window = competition.stage(StageKind.APPLICATION)
-    return (competition.status == CompetitionStatus.OPEN and window is not None
-            and window.starts_at is not None and window.ends_at is not None and window.is_open_at(now))
+    return (
+        competition.status == CompetitionStatus.OPEN
+        and window is not None
+        and window.starts_at is not None
+        and window.ends_at is not None
+        and window.is_open_at(now)
+    )
 
 
 def edit_deadline(application: Application) -> datetime | None:
@@ -78,26 +101,41 @@ def edit_deadline(application: Application) -> datetime | None:
     if application.status == ApplicationStatus.DRAFT:
         window = application.competition.stage(StageKind.APPLICATION)
         # the real closing, or the organization's own extension (competitions.gates)
-        return closes_at_for(window, organization_id=application.organization_id) if window else None
+        return (
+            closes_at_for(window, organization_id=application.organization_id) if window else None
+        )
     return None
 
 
 def ensure_editable(application: Application, now: datetime | None = None) -> None:
     now = now or utcnow()
     if application.status not in EDITABLE:
-        raise Conflict(_("This application has been %(status)s and can no longer be changed.",
-                         status=_status_word(application.status)))
+        raise Conflict(
+            _(
+                "This application has been %(status)s and can no longer be changed.",
+                status=_status_word(application.status),
+            )
+        )
     deadline = edit_deadline(application)
     if application.status == ApplicationStatus.DRAFT:
         window = application.competition.stage(StageKind.APPLICATION)
         if application.competition.status != CompetitionStatus.OPEN or window is None:
             raise Conflict(_("This competition does not accept applications."))
         if window.opens_at is not None and now < window.opens_at:
-            raise Conflict(_("The application window opens on %(when)s (Beijing time).",
-                             when=format_local(window.opens_at)))
+            raise Conflict(
+                _(
+                    "The application window opens on %(when)s (Beijing time).",
+                    when=format_local(window.opens_at),
+                )
+            )
     if deadline is not None and now >= deadline:
-        raise DeadlinePassed(_("The deadline was %(when)s (Beijing time); the application can no longer be "
-                               "changed or submitted.", when=format_local(deadline)))
+        raise DeadlinePassed(
+            _(
+                "The deadline was %(when)s (Beijing time); the application can no longer be "
+                "changed or submitted.",
+                when=format_local(deadline),
+            )
+        )
 
 
 def _status_word(status: ApplicationStatus) -> str:
@@ -107,28 +145,49 @@ def _status_word(status: ApplicationStatus) -> str:
 
 
 @service
-def start_application(competition: Competition, organization: Organization, *, actor,
-                      now: datetime | None = None) -> Application:
+def start_application(
+    competition: Competition, organization: Organization, *, actor, now: datetime | None = None
+) -> Application:
     """A new draft of an organization in a competition."""
     from venture.orgs.policies import is_member
 
     now = now or utcnow()
     if not is_member(actor, organization.id):
-        raise Forbidden(_("Only members of %(org)s can apply on its behalf.", org=organization.name))
+        raise Forbidden(
+            _("Only members of %(org)s can apply on its behalf.", org=organization.name)
+        )
     if not accepting_applications(competition, now):
         raise DeadlinePassed(_("This competition is not accepting applications now."))
-    active = db.session.scalar(sa.select(sa.func.count(Application.id)).where(
-        Application.competition_id == competition.id, Application.organization_id == organization.id,
-        Application.status.in_(ACTIVE)))
+    active = db.session.scalar(
+        sa.select(sa.func.count(Application.id)).where(
+            Application.competition_id == competition.id,
+            Application.organization_id == organization.id,
+            Application.status.in_(ACTIVE),
+        )
+    )
     if active >= competition.max_applications_per_org:
-        raise Conflict(_("%(org)s already has %(count)d application(s) in this competition; at most %(max)d are "
-                         "allowed.", org=organization.name, count=active, max=competition.max_applications_per_org))
-    app = Application(competition_id=competition.id, organization_id=organization.id, status=ApplicationStatus.DRAFT,
-                      created_by_id=actor.id, updated_by_id=actor.id,
-                      category_id=competition.categories[0].id if len(competition.categories) == 1 else None)
+        raise Conflict(
+            _(
+                "%(org)s already has %(count)d application(s) in this competition; at most %(max)d are "
+                "allowed.",
+                org=organization.name,
+                count=active,
+                max=competition.max_applications_per_org,
+            )
+        )
+    app = Application(
+        competition_id=competition.id,
+        organization_id=organization.id,
+        status=ApplicationStatus.DRAFT,
+        created_by_id=actor.id,
+        updated_by_id=actor.id,
+        category_id=competition.categories[0].id if len(competition.categories) == 1 else None,
+    )
     db.session.add(app)
     db.session.flush()
-    record("application.created", app, actor=actor, changes={"organization": [None, organization.name]})
+    record(
+        "application.created", app, actor=actor, changes={"organization": [None, organization.name]}
+    )
     # The organization's registration certificate and charter, still valid, come with it.
     from venture.applications.services.attachments import reuse_documents
 
@@ -138,12 +197,15 @@ def start_application(competition: Competition, organization: Organization, *, a
 
 # --- saving a section ---------------------------------------------------------------------------
 
+
 def loaded_version(version) -> int:
     """The version an editor names, checked: a value that is no version is refused (400-range)
     rather than reaching the database, which cannot compare it (or cannot hold it)."""
     number = parse_version(version) if not isinstance(version, int) else version
     if number is None or not 0 <= number <= MAX_VERSION:
-        raise ValidationError(_("This page is out of date or was altered: reload it to continue."), field="version")
+        raise ValidationError(
+            _("This page is out of date or was altered: reload it to continue."), field="version"
+        )
     return number
 
 
@@ -153,9 +215,11 @@ def _bump_version(application: Application, version: int, actor) -> None:
     On PostgreSQL the row lock it takes also makes a concurrent save wait and then fail.
     """
     bumped = db.session.execute(
-        sa.update(Application).where(Application.id == application.id, Application.version == version)
+        sa.update(Application)
+        .where(Application.id == application.id, Application.version == version)
         .values(version=Application.version + 1, updated_by_id=actor.id, updated_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not bumped:
         db.session.refresh(application)
         raise StaleEdit(application)
@@ -180,7 +244,9 @@ def _int(values: dict, key: str, low: int, high: int, allow_none: bool = False) 
     except (TypeError, ValueError):
         raise ValidationError(_("Enter a whole number."), field=key) from None
     if not low <= value <= high:
-        raise ValidationError(_("Enter a number from %(low)d to %(high)d.", low=low, high=high), field=key)
+        raise ValidationError(
+            _("Enter a number from %(low)d to %(high)d.", low=low, high=high), field=key
+        )
     return value
 
 
@@ -206,8 +272,9 @@ def _fen(value, *, field: str) -> int:
     try:
         amount = int(value or 0)
     except (TypeError, ValueError):
-        raise ValidationError(_("Enter an amount in yuan with at most two decimals, e.g. 12345.50."),
-                              field=field) from None
+        raise ValidationError(
+            _("Enter an amount in yuan with at most two decimals, e.g. 12345.50."), field=field
+        ) from None
     if amount < 0:
         raise ValidationError(_("Amounts cannot be negative."), field=field)
     if amount > MAX_FEN:
@@ -247,7 +314,10 @@ def _apply_project(app: Application, values: dict) -> None:
         raise ValidationError(_("The end date must be after the start date."), field="end_date")
     if "communities" in values:
         message = _("Choose communities from the list.")
-        ids = {_row_id(i, field="communities", message=message) for i in values.get("communities") or []} - {None}
+        ids = {
+            _row_id(i, field="communities", message=message)
+            for i in values.get("communities") or []
+        } - {None}
         areas = list(db.session.scalars(sa.select(Area).where(Area.id.in_(ids)))) if ids else []
         if len(areas) != len(ids) or any(a.level != AreaLevel.COMMUNITY for a in areas):
             raise ValidationError(message, field="communities")
@@ -256,14 +326,24 @@ def _apply_project(app: Application, values: dict) -> None:
 
             outside = [a.name for a in areas if not _inside(a, comp.area_id)]
             if outside:
-                raise ValidationError(_("Outside the competition's area: %(names)s.", names="、".join(outside)),
-                                      field="communities")
+                raise ValidationError(
+                    _("Outside the competition's area: %(names)s.", names="、".join(outside)),
+                    field="communities",
+                )
         app.communities = sorted(areas, key=lambda a: a.name)
 
 
 def _apply_texts(app: Application, values: dict) -> None:
-    for key in ("beneficiary_description", "summary", "need_analysis", "overall_goal", "specific_goals",
-                "implementation_plan", "features", "risks"):
+    for key in (
+        "beneficiary_description",
+        "summary",
+        "need_analysis",
+        "overall_goal",
+        "specific_goals",
+        "implementation_plan",
+        "features",
+        "risks",
+    ):
         if key in values:
             setattr(app, key, _text(values, key, 2000 if key == "summary" else 20000))
     for key in ("direct_beneficiaries", "indirect_beneficiaries"):
@@ -274,24 +354,40 @@ def _apply_texts(app: Application, values: dict) -> None:
 def _apply_milestones(app: Application, rows: list[dict]) -> None:
     app.milestones.clear()
     db.session.flush()
-    for position, row in enumerate(r for r in rows if (r.get("name") or "").strip() or r.get("deliverable")):
+    for position, row in enumerate(
+        r for r in rows if (r.get("name") or "").strip() or r.get("deliverable")
+    ):
         name = (row.get("name") or "").strip()
         if not name:
             raise ValidationError(_("Every milestone needs a name."), field="milestones")
         month = _int(row, "month", 1, 60, allow_none=True)
         if month is None:
-            raise ValidationError(_("Every milestone needs its month (1 = the first month of the project)."),
-                                  field="milestones")
-        app.milestones.append(PlanMilestone(position=position, name=name[:200], month=month,
-                                            deliverable=(row.get("deliverable") or "").strip()[:500]))
+            raise ValidationError(
+                _("Every milestone needs its month (1 = the first month of the project)."),
+                field="milestones",
+            )
+        app.milestones.append(
+            PlanMilestone(
+                position=position,
+                name=name[:200],
+                month=month,
+                deliverable=(row.get("deliverable") or "").strip()[:500],
+            )
+        )
 
 
 def _apply_team(app: Application, rows: list[dict]) -> None:
-    workers = {w.id: w for w in db.session.scalars(
-        sa.select(SocialWorker).where(SocialWorker.organization_id == app.organization_id))}
+    workers = {
+        w.id: w
+        for w in db.session.scalars(
+            sa.select(SocialWorker).where(SocialWorker.organization_id == app.organization_id)
+        )
+    }
     app.team.clear()
     db.session.flush()
-    for position, row in enumerate(r for r in rows if (r.get("name") or "").strip() or r.get("social_worker_id")):
+    for position, row in enumerate(
+        r for r in rows if (r.get("name") or "").strip() or r.get("social_worker_id")
+    ):
         message = _("Choose a social worker of your organization.")
         worker_id = _row_id(row.get("social_worker_id"), field="team", message=message)
         worker = None
@@ -301,14 +397,24 @@ def _apply_team(app: Application, rows: list[dict]) -> None:
                 raise ValidationError(message, field="team")
         name = (row.get("name") or "").strip() or (worker.name if worker else "")
         try:
-            qualification = Qualification(row.get("qualification") or
-                                          (worker.qualification.value if worker else Qualification.NONE.value))
+            qualification = Qualification(
+                row.get("qualification")
+                or (worker.qualification.value if worker else Qualification.NONE.value)
+            )
         except ValueError:
-            raise ValidationError(_("Choose a qualification from the list."), field="team") from None
-        app.team.append(TeamMember(position=position, social_worker_id=worker.id if worker else None,
-                                   name=name[:100], education=(row.get("education") or
-                                                               (worker.education if worker else ""))[:60],
-                                   qualification=qualification, role=(row.get("role") or "").strip()[:100]))
+            raise ValidationError(
+                _("Choose a qualification from the list."), field="team"
+            ) from None
+        app.team.append(
+            TeamMember(
+                position=position,
+                social_worker_id=worker.id if worker else None,
+                name=name[:100],
+                education=(row.get("education") or (worker.education if worker else ""))[:60],
+                qualification=qualification,
+                role=(row.get("role") or "").strip()[:100],
+            )
+        )
 
 
 def _apply_budget(app: Application, values: dict) -> None:
@@ -316,24 +422,41 @@ def _apply_budget(app: Application, values: dict) -> None:
     if "budget_lines" in values:
         app.budget_lines.clear()
         db.session.flush()
-        rows = [r for r in values["budget_lines"] if (r.get("item") or "").strip() or r.get("amount_fen")]
+        rows = [
+            r
+            for r in values["budget_lines"]
+            if (r.get("item") or "").strip() or r.get("amount_fen")
+        ]
         for position, row in enumerate(rows):
             message = _("Choose the budget line of every row.")
             rule_id = _row_id(row.get("rule_id"), field="budget_lines", message=message)
             if rule_id is None or rule_id not in rules:
                 raise ValidationError(message, field="budget_lines")
             amount = _fen(row.get("amount_fen"), field="budget_lines")
-            app.budget_lines.append(BudgetLine(position=position, rule_id=rule_id, amount_fen=amount,
-                                               item=(row.get("item") or "").strip()[:200],
-                                               note=(row.get("note") or "").strip()[:500]))
+            app.budget_lines.append(
+                BudgetLine(
+                    position=position,
+                    rule_id=rule_id,
+                    amount_fen=amount,
+                    item=(row.get("item") or "").strip()[:200],
+                    note=(row.get("note") or "").strip()[:500],
+                )
+            )
     for key in ("requested_fen", "cofunding_fen"):
         if key in values:
             setattr(app, key, _fen(values.get(key), field=key))
 
 
 @service
-def save_section(application: Application, section: str, values: dict, *, version: int, actor,
-                 now: datetime | None = None) -> Application:
+def save_section(
+    application: Application,
+    section: str,
+    values: dict,
+    *,
+    version: int,
+    actor,
+    now: datetime | None = None,
+) -> Application:
     """Save one section of a draft (or of an application returned for amendment).
 
     ``values`` holds the section's fields as Python values (fen for money, lists of dicts
@@ -360,12 +483,17 @@ def save_section(application: Application, section: str, values: dict, *, versio
         application.pledge = bool(values["pledge"])
     db.session.flush()
     # The values stay in the revisions; the log records who saved which section when.
-    record("application.section_saved", application, actor=actor,
-           changes={"section": [None, section], "version": [version, application.version]})
+    record(
+        "application.section_saved",
+        application,
+        actor=actor,
+        changes={"section": [None, section], "version": [version, application.version]},
+    )
     return application
 
 
 # --- what still prevents submission --------------------------------------------------------------
+
 
 def submission_problems(application: Application) -> list[Problem]:
     """Everything missing or against the rules, each with the section it belongs to."""
@@ -380,7 +508,11 @@ def submission_problems(application: Application) -> list[Problem]:
     need(app.category_id, "project", _("Choose the category."))
     need(app.period_months, "project", _("Enter the project period in months."))
     need(app.communities, "project", _("Choose at least one host community."))
-    need(app.direct_beneficiaries > 0, "beneficiaries", _("Enter the number of direct beneficiaries."))
+    need(
+        app.direct_beneficiaries > 0,
+        "beneficiaries",
+        _("Enter the number of direct beneficiaries."),
+    )
     need(app.summary.strip(), "need", _("Write the summary."))
     need(app.need_analysis.strip(), "need", _("Write the need analysis."))
     need(app.overall_goal.strip(), "goals", _("Write the overall goal."))
@@ -388,12 +520,19 @@ def submission_problems(application: Application) -> list[Problem]:
     need(app.implementation_plan.strip(), "plan", _("Describe the implementation plan."))
     need(app.milestones, "plan", _("Add the milestones of the plan."))
     if app.period_months:
-        need(all(m.month <= app.period_months for m in app.milestones), "plan",
-             _("A milestone falls after the end of the project period."))
+        need(
+            all(m.month <= app.period_months for m in app.milestones),
+            "plan",
+            _("A milestone falls after the end of the project period."),
+        )
     need(app.risks.strip(), "features", _("Describe the risks and how they are controlled."))
     need(app.team, "team", _("Add the project team."))
-    for p in check_money(rules_of(app.competition), [Line(b.rule_id, b.amount_fen, b.item) for b in app.budget_lines],
-                         app.requested_fen, app.cofunding_fen):
+    for p in check_money(
+        rules_of(app.competition),
+        [Line(b.rule_id, b.amount_fen, b.item) for b in app.budget_lines],
+        app.requested_fen,
+        app.cofunding_fen,
+    ):
         problems.append(Problem(p.code, p.message, "budget"))
     today = local_date(utcnow())
     present = {a.kind.value for a in app.attachments if not a.expired(today)}
@@ -402,9 +541,20 @@ def submission_problems(application: Application) -> list[Problem]:
 
     for kind in app.competition.required_attachments or []:
         if kind not in present and kind in expired:
-            need(False, "attachments", _("%(kind)s expired on %(day)s: upload a current one.",
-                                         kind=label(AttachmentKind(kind)), day=expired[kind].isoformat()))
+            need(
+                False,
+                "attachments",
+                _(
+                    "%(kind)s expired on %(day)s: upload a current one.",
+                    kind=label(AttachmentKind(kind)),
+                    day=expired[kind].isoformat(),
+                ),
+            )
         else:
-            need(kind in present, "attachments", _("Attach: %(kind)s.", kind=label(AttachmentKind(kind))))
+            need(
+                kind in present,
+                "attachments",
+                _("Attach: %(kind)s.", kind=label(AttachmentKind(kind))),
+            )
     need(app.pledge, "submit", _("Confirm the truthfulness pledge."))
     return problems

@@ -24,11 +24,20 @@ from venture.templating import LOCAL_TZ, format_local
 def _check_screenable(application: Application, actor, action: str) -> None:
     if not getattr(actor, "is_organizer", False):
         raise Forbidden()
-    ensure_unlocked(application.competition, action=action, object_type="application",
-                    object_id=application.id, actor=actor)
+    ensure_unlocked(
+        application.competition,
+        action=action,
+        object_type="application",
+        object_id=application.id,
+        actor=actor,
+    )
     if application.status != ApplicationStatus.SUBMITTED:
-        raise Conflict(_("Only submitted applications can be screened; this one is %(status)s.",
-                         status=_label(application.status)))
+        raise Conflict(
+            _(
+                "Only submitted applications can be screened; this one is %(status)s.",
+                status=_label(application.status),
+            )
+        )
 
 
 def _label(value) -> str:
@@ -45,16 +54,25 @@ SCREENING_ACTIONS = {
 }
 
 
-def _decide(application: Application, status: ApplicationStatus, *, actor, reason: str, now: datetime) -> None:
+def _decide(
+    application: Application, status: ApplicationStatus, *, actor, reason: str, now: datetime
+) -> None:
     old = application.status
     application.status = status
     application.screening_reason = reason
     application.screened_at = now
     application.screened_by_id = actor.id
     application.version += 1
-    record(SCREENING_ACTIONS[status], application, actor=actor,
-           changes={"status": [old.value, status.value], "reason": [None, reason] if reason else [None, None],
-                    "revision": [None, application.revision]})
+    record(
+        SCREENING_ACTIONS[status],
+        application,
+        actor=actor,
+        changes={
+            "status": [old.value, status.value],
+            "reason": [None, reason] if reason else [None, None],
+            "revision": [None, application.revision],
+        },
+    )
 
 
 def today_local(now: datetime | None = None) -> date:
@@ -66,19 +84,35 @@ def checklist(application: Application, now: datetime | None = None) -> list[eli
 
 
 @service
-def pass_application(application: Application, *, actor, note: str = "", now: datetime | None = None) -> None:
+def pass_application(
+    application: Application, *, actor, note: str = "", now: datetime | None = None
+) -> None:
     _check_screenable(application, actor, "application.screening_passed")
-    _decide(application, ApplicationStatus.PASSED, actor=actor, reason=(note or "").strip(), now=now or utcnow())
-    notify_members(application, "screening_result", passed=True, reason=application.screening_reason)
+    _decide(
+        application,
+        ApplicationStatus.PASSED,
+        actor=actor,
+        reason=(note or "").strip(),
+        now=now or utcnow(),
+    )
+    notify_members(
+        application, "screening_result", passed=True, reason=application.screening_reason
+    )
 
 
 @service
-def reject_application(application: Application, *, actor, reason: str, now: datetime | None = None) -> None:
+def reject_application(
+    application: Application, *, actor, reason: str, now: datetime | None = None
+) -> None:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Give the reason for the rejection: the organization will read it."), field="reason")
+        raise ValidationError(
+            _("Give the reason for the rejection: the organization will read it."), field="reason"
+        )
     _check_screenable(application, actor, "application.screening_rejected")
-    _decide(application, ApplicationStatus.REJECTED, actor=actor, reason=reason, now=now or utcnow())
+    _decide(
+        application, ApplicationStatus.REJECTED, actor=actor, reason=reason, now=now or utcnow()
+    )
     notify_members(application, "screening_result", passed=False, reason=reason)
 
 
@@ -95,24 +129,35 @@ def default_resubmit_deadline(now: datetime | None = None) -> datetime:
 
 
 @service
-def return_application(application: Application, *, actor, reason: str, deadline: datetime,
-                       now: datetime | None = None) -> None:
+def return_application(
+    application: Application, *, actor, reason: str, deadline: datetime, now: datetime | None = None
+) -> None:
     """Send back for amendment; the organization may edit and re-submit until ``deadline``."""
     now = now or utcnow()
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Say what needs to be amended: the organization will read it."), field="reason")
+        raise ValidationError(
+            _("Say what needs to be amended: the organization will read it."), field="reason"
+        )
     if deadline is None or deadline.tzinfo is None:
         raise ValidationError(_("Set the re-submission deadline."), field="deadline")
     if deadline <= now:
-        raise ValidationError(_("The re-submission deadline must be in the future."), field="deadline")
+        raise ValidationError(
+            _("The re-submission deadline must be in the future."), field="deadline"
+        )
     _check_screenable(application, actor, "application.screening_returned")
     application.return_reason = reason
     application.resubmit_deadline = deadline
     _decide(application, ApplicationStatus.RETURNED, actor=actor, reason=reason, now=now)
-    record("application.resubmit_deadline_set", application, actor=actor,
-           changes={"resubmit_deadline": [None, deadline.isoformat()]})
-    notify_members(application, "application_returned", reason=reason, deadline=format_local(deadline))
+    record(
+        "application.resubmit_deadline_set",
+        application,
+        actor=actor,
+        changes={"resubmit_deadline": [None, deadline.isoformat()]},
+    )
+    notify_members(
+        application, "application_returned", reason=reason, deadline=format_local(deadline)
+    )
 
 
 @dataclass
@@ -139,12 +184,27 @@ def bulk_pass(competition, application_ids, *, actor, now: datetime | None = Non
     """Pass the chosen applications whose checklist is all green; the others are left as they are."""
     if not getattr(actor, "is_organizer", False):
         raise Forbidden()
-    ensure_unlocked(competition, action="application.bulk_pass", object_type="competition",
-                    object_id=competition.id, actor=actor)
+    ensure_unlocked(
+        competition,
+        action="application.bulk_pass",
+        object_type="competition",
+        object_id=competition.id,
+        actor=actor,
+    )
     ids = {int(i) for i in application_ids}
-    apps = list(db.session.scalars(load_for_checks(
-        sa.select(Application).where(Application.competition_id == competition.id, Application.id.in_(ids))
-        .order_by(Application.code))).unique()) if ids else []
+    apps = (
+        list(
+            db.session.scalars(
+                load_for_checks(
+                    sa.select(Application)
+                    .where(Application.competition_id == competition.id, Application.id.in_(ids))
+                    .order_by(Application.code)
+                )
+            ).unique()
+        )
+        if ids
+        else []
+    )
     counts = eligibility.org_application_counts(competition.id, {a.organization_id for a in apps})
     rules = rules_of(competition)
     result = BulkResult([], [])

@@ -33,10 +33,15 @@ class SubmissionRefused(ValidationError):
 
     def __init__(self, problems):
         self.problems = problems
-        super().__init__(_("The application cannot be submitted yet: %(first)s", first=problems[0].message)
-                         if len(problems) == 1 else
-                         _("The application cannot be submitted yet: %(count)d things need attention. %(first)s",
-                           count=len(problems), first=problems[0].message))
+        super().__init__(
+            _("The application cannot be submitted yet: %(first)s", first=problems[0].message)
+            if len(problems) == 1
+            else _(
+                "The application cannot be submitted yet: %(count)d things need attention. %(first)s",
+                count=len(problems),
+                first=problems[0].message,
+            )
+        )
 
 
 def allocate_code(competition: Competition) -> str:
@@ -46,38 +51,59 @@ def allocate_code(competition: Competition) -> str:
     makes a concurrent submission wait for this transaction, on SQLite the write lock
     does; if the submission rolls back, so does the counter.
     """
-    seq = db.session.execute(
-        sa.update(Competition).where(Competition.id == competition.id)
-        .values(next_application_seq=Competition.next_application_seq + 1)
-        .returning(Competition.next_application_seq)
-        .execution_options(synchronize_session=False)).scalar_one() - 1
+    seq = (
+        db.session.execute(
+            sa.update(Competition)
+            .where(Competition.id == competition.id)
+            .values(next_application_seq=Competition.next_application_seq + 1)
+            .returning(Competition.next_application_seq)
+            .execution_options(synchronize_session=False)
+        ).scalar_one()
+        - 1
+    )
     return f"{competition.code_prefix}-{seq:03d}"
 
 
 def member_users(application: Application) -> list:
     from venture.accounts.models import User
 
-    return list(db.session.scalars(
-        sa.select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.organization_id == application.organization_id, User.active.is_(True))
-        .order_by(User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organization_id == application.organization_id, User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
 
 
 def application_link(application: Application) -> str:
-    return current_app.config["BASE_URL"] + url_for("applications.show", application_id=application.id)
+    return current_app.config["BASE_URL"] + url_for(
+        "applications.show", application_id=application.id
+    )
 
 
 def notify_members(application: Application, kind: str, **context) -> None:
     link = application_link(application)
     for user in member_users(application):
-        notify(user, kind, link=link, competition_id=application.competition_id, application=application,
-               code=application.display_code, project=application.project_name,
-               organization=application.organization.name, competition=application.competition.name, **context)
+        notify(
+            user,
+            kind,
+            link=link,
+            competition_id=application.competition_id,
+            application=application,
+            code=application.display_code,
+            project=application.project_name,
+            organization=application.organization.name,
+            competition=application.competition.name,
+            **context,
+        )
 
 
 @service
-def submit_application(application: Application, *, actor, version: int | None = None,
-                       now: datetime | None = None) -> ApplicationRevision:
+def submit_application(
+    application: Application, *, actor, version: int | None = None, now: datetime | None = None
+) -> ApplicationRevision:
     """Check everything again, give the code (first time), freeze revision N, tell the members."""
     now = now or utcnow()
     if not policies.can_edit(actor, application):
@@ -86,7 +112,9 @@ def submit_application(application: Application, *, actor, version: int | None =
     problems = submission_problems(application)
     if problems:
         raise SubmissionRefused(problems)
-    _bump_version(application, application.version if version is None else loaded_version(version), actor)
+    _bump_version(
+        application, application.version if version is None else loaded_version(version), actor
+    )
     old_status = application.status
     if application.code is None:
         application.code = allocate_code(application.competition)
@@ -95,15 +123,29 @@ def submit_application(application: Application, *, actor, version: int | None =
     application.submitted_at = application.submitted_at or now
     application.last_submitted_at = now
     application.resubmit_deadline = None
-    revision = ApplicationRevision(number=application.revision, created_by_id=actor.id,
-                                   data=build_snapshot(application, application.revision))
+    revision = ApplicationRevision(
+        number=application.revision,
+        created_by_id=actor.id,
+        data=build_snapshot(application, application.revision),
+    )
     application.revisions.append(revision)
     db.session.flush()
-    record("application.submitted", application, actor=actor,
-           changes={"status": [old_status.value, "submitted"], "code": [None, application.code],
-                    "revision": [application.revision - 1, application.revision]})
-    notify_members(application, "application_submitted", revision=application.revision,
-                   submitted_at=format_local(now))
+    record(
+        "application.submitted",
+        application,
+        actor=actor,
+        changes={
+            "status": [old_status.value, "submitted"],
+            "code": [None, application.code],
+            "revision": [application.revision - 1, application.revision],
+        },
+    )
+    notify_members(
+        application,
+        "application_submitted",
+        revision=application.revision,
+        submitted_at=format_local(now),
+    )
     return revision
 
 
@@ -113,8 +155,9 @@ def withdraw_deadline(application: Application) -> datetime | None:
 
 
 @service
-def withdraw_application(application: Application, *, actor, reason: str = "",
-                         now: datetime | None = None) -> None:
+def withdraw_application(
+    application: Application, *, actor, reason: str = "", now: datetime | None = None
+) -> None:
     """The organization takes its application back, until the screening ends."""
     now = now or utcnow()
     if not policies.can_edit(actor, application):
@@ -123,11 +166,20 @@ def withdraw_application(application: Application, *, actor, reason: str = "",
         raise Conflict(_("This application can no longer be withdrawn."))
     deadline = withdraw_deadline(application)
     if deadline is not None and now >= deadline:
-        raise DeadlinePassed(_("The screening ended on %(when)s (Beijing time); the application can no longer "
-                               "be withdrawn.", when=format_local(deadline)))
+        raise DeadlinePassed(
+            _(
+                "The screening ended on %(when)s (Beijing time); the application can no longer "
+                "be withdrawn.",
+                when=format_local(deadline),
+            )
+        )
     old = application.status
     application.status = ApplicationStatus.WITHDRAWN
     application.withdrawn_at = now
     application.version += 1
-    record("application.withdrawn", application, actor=actor,
-           changes={"status": [old.value, "withdrawn"], "reason": [None, (reason or "").strip()]})
+    record(
+        "application.withdrawn",
+        application,
+        actor=actor,
+        changes={"status": [old.value, "withdrawn"], "reason": [None, (reason or "").strip()]},
+    )

@@ -31,15 +31,24 @@ def project_link(project) -> str:
 
 def org_people(organization_id: int) -> list[User]:
     """The organization's active members, owners first."""
-    return list(db.session.scalars(
-        sa.select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.organization_id == organization_id, User.active.is_(True))
-        .order_by(sa.case((Membership.role == MemberRole.OWNER, 0), else_=1), User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organization_id == organization_id, User.active.is_(True))
+            .order_by(sa.case((Membership.role == MemberRole.OWNER, 0), else_=1), User.id)
+        )
+    )
 
 
 def organizers() -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).where(User.role == Role.ORGANIZER, User.active.is_(True)).order_by(User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role == Role.ORGANIZER, User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
 
 
 def notify_all(users, kind: str, *, competition_id: int | None = None, **context) -> None:

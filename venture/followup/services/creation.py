@@ -57,8 +57,9 @@ def implementation_dates(competition, application) -> tuple[date, date]:
     start, end = rules.local_dates_of(stage.starts_at, stage.ends_at) if stage else (None, None)
     start = start or application.start_date or rules.local_date(utcnow())
     if end is None:
-        end = application.end_date or (rules.add_months(start, application.period_months or 12)
-                                       - timedelta(days=1))
+        end = application.end_date or (
+            rules.add_months(start, application.period_months or 12) - timedelta(days=1)
+        )
     return start, max(end, start)
 
 
@@ -70,31 +71,54 @@ def _budget_lines(application, approved_fen: int) -> list[ProjectBudgetLine]:
     result = []
     for position, (line, amount) in enumerate(zip(lines, amounts, strict=True)):
         rule_name = line.rule.name if line.rule else ""
-        name = line.item if not rule_name or line.item in ("", rule_name) else f"{rule_name} · {line.item}"
-        result.append(ProjectBudgetLine(position=position, rule_id=line.rule_id, name=(name or rule_name)[:200],
-                                        approved_fen=amount))
+        name = (
+            line.item
+            if not rule_name or line.item in ("", rule_name)
+            else f"{rule_name} · {line.item}"
+        )
+        result.append(
+            ProjectBudgetLine(
+                position=position,
+                rule_id=line.rule_id,
+                name=(name or rule_name)[:200],
+                approved_fen=amount,
+            )
+        )
     return result
 
 
 def _build_project(competition, decision, plan) -> Project:
     application = decision.application
     start, end = implementation_dates(competition, application)
-    project = Project(application_id=application.id, competition_id=competition.id,
-                      organization_id=application.organization_id, approved_fen=decision.approved_fen)
+    project = Project(
+        application_id=application.id,
+        competition_id=competition.id,
+        organization_id=application.organization_id,
+        approved_fen=decision.approved_fen,
+    )
     project.budget = _budget_lines(application, decision.approved_fen)
-    project.milestones = [ProjectMilestone(position=m.position, name=m.name, month=m.month,
-                                           deliverable=m.deliverable) for m in application.milestones]
+    project.milestones = [
+        ProjectMilestone(position=m.position, name=m.name, month=m.month, deliverable=m.deliverable)
+        for m in application.milestones
+    ]
     amounts = rules.split_exact(decision.approved_fen, [share for share, _c in plan])
-    project.tranches = [Tranche(position=i + 1, share_pct=share, amount_fen=amount, condition=condition)
-                        for i, ((share, condition), amount) in enumerate(zip(plan, amounts, strict=True))]
-    project.agreement = Agreement(amount_fen=decision.approved_fen, starts_on=start,
-                                  ends_on=end if end > start else None)
+    project.tranches = [
+        Tranche(position=i + 1, share_pct=share, amount_fen=amount, condition=condition)
+        for i, ((share, condition), amount) in enumerate(zip(plan, amounts, strict=True))
+    ]
+    project.agreement = Agreement(
+        amount_fen=decision.approved_fen, starts_on=start, ends_on=end if end > start else None
+    )
     # A first schedule from the planned dates; signing the agreement rebuilds it from the agreement's.
     schedule = project_schedule(competition, start, end)
-    project.reports = [ProgressReport(period_start=ps, period_end=pe, due_at=rules.report_due_at(pe))
-                       for ps, pe in schedule.reports]
-    project.evaluations = [Evaluation(kind=kind, stage_id=stage.id if stage else None, due_at=due_at)
-                           for kind, (stage, due_at) in schedule.evaluations.items()]
+    project.reports = [
+        ProgressReport(period_start=ps, period_end=pe, due_at=rules.report_due_at(pe))
+        for ps, pe in schedule.reports
+    ]
+    project.evaluations = [
+        Evaluation(kind=kind, stage_id=stage.id if stage else None, due_at=due_at)
+        for kind, (stage, due_at) in schedule.evaluations.items()
+    ]
     return project
 
 
@@ -108,15 +132,25 @@ def create_projects_from_results(competition, actor=None) -> list[Project]:
     if competition.results_final_at is None:
         raise Conflict(_("The results of this competition are not final yet."))
     plan = tranche_plan(competition)
-    existing = set(db.session.scalars(
-        sa.select(Project.application_id).where(Project.competition_id == competition.id)))
+    existing = set(
+        db.session.scalars(
+            sa.select(Project.application_id).where(Project.competition_id == competition.id)
+        )
+    )
     decisions = db.session.scalars(
-        sa.select(Decision).join(Application, Application.id == Decision.application_id)
-        .where(Decision.competition_id == competition.id, Decision.outcome == FundingOutcome.FUNDED,
-               Decision.approved_fen > 0)
+        sa.select(Decision)
+        .join(Application, Application.id == Decision.application_id)
+        .where(
+            Decision.competition_id == competition.id,
+            Decision.outcome == FundingOutcome.FUNDED,
+            Decision.approved_fen > 0,
+        )
         .order_by(Application.code, Application.id)
-        .options(selectinload(Decision.application).selectinload(Application.budget_lines),
-                 selectinload(Decision.application).selectinload(Application.milestones))).all()
+        .options(
+            selectinload(Decision.application).selectinload(Application.budget_lines),
+            selectinload(Decision.application).selectinload(Application.milestones),
+        )
+    ).all()
     created = []
     for decision in decisions:
         if decision.application_id in existing:
@@ -126,13 +160,25 @@ def create_projects_from_results(competition, actor=None) -> list[Project]:
         created.append((project, decision.application))
     db.session.flush()
     for project, application in created:
-        record("followup.create_project", project, actor=actor,
-               changes={"application_id": project.application_id, "approved_fen": project.approved_fen,
-                        "tranches": [t.amount_fen for t in project.tranches],
-                        "reports": len(project.reports)})
-        notify_all(org_people(project.organization_id), "project_created", competition_id=competition.id,
-                   link=project_link(project), project_name=application.project_name,
-                   amount=format_money(project.approved_fen))
+        record(
+            "followup.create_project",
+            project,
+            actor=actor,
+            changes={
+                "application_id": project.application_id,
+                "approved_fen": project.approved_fen,
+                "tranches": [t.amount_fen for t in project.tranches],
+                "reports": len(project.reports),
+            },
+        )
+        notify_all(
+            org_people(project.organization_id),
+            "project_created",
+            competition_id=competition.id,
+            link=project_link(project),
+            project_name=application.project_name,
+            amount=format_money(project.approved_fen),
+        )
     return [project for project, _application in created]
 
 
@@ -143,9 +189,18 @@ def competitions_with_pending_projects() -> list[tuple]:
     missing = (
         sa.select(Decision.competition_id, sa.func.count(Decision.id))
         .outerjoin(Project, Project.application_id == Decision.application_id)
-        .where(Decision.outcome == FundingOutcome.FUNDED, Decision.approved_fen > 0, Project.id.is_(None))
-        .group_by(Decision.competition_id).subquery())
+        .where(
+            Decision.outcome == FundingOutcome.FUNDED,
+            Decision.approved_fen > 0,
+            Project.id.is_(None),
+        )
+        .group_by(Decision.competition_id)
+        .subquery()
+    )
     rows = db.session.execute(
-        sa.select(Competition, missing.c[1]).join(missing, missing.c.competition_id == Competition.id)
-        .where(Competition.results_final_at.is_not(None)).order_by(Competition.year.desc())).all()
+        sa.select(Competition, missing.c[1])
+        .join(missing, missing.c.competition_id == Competition.id)
+        .where(Competition.results_final_at.is_not(None))
+        .order_by(Competition.year.desc())
+    ).all()
     return [(c, n) for c, n in rows]

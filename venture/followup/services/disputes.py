@@ -53,9 +53,14 @@ def dispute_link(dispute) -> str:
 def _context(dispute) -> dict:
     activity = dispute.activity
     project = activity.report.project
-    return {"competition_id": project.competition_id, "link": dispute_link(dispute),
-            "project_name": project.application.project_name, "community": activity.community.name,
-            "held_on": activity.held_on.isoformat(), "activity_type": activity.activity_type}
+    return {
+        "competition_id": project.competition_id,
+        "link": dispute_link(dispute),
+        "project_name": project.application.project_name,
+        "community": activity.community.name,
+        "held_on": activity.held_on.isoformat(),
+        "activity_type": activity.activity_type,
+    }
 
 
 def _liaisons(activity) -> list:
@@ -76,8 +81,12 @@ def _ensure_open(dispute, *allowed: DisputeStatus) -> None:
     if dispute.status not in allowed:
         messages = {
             DisputeStatus.OPEN: _("The dispute waits for the organization's answer."),
-            DisputeStatus.ANSWERED: _("The organization has answered; the dispute waits for the community's liaison."),
-            DisputeStatus.KEPT: _("The community keeps the dispute; it waits for the organizer's decision."),
+            DisputeStatus.ANSWERED: _(
+                "The organization has answered; the dispute waits for the community's liaison."
+            ),
+            DisputeStatus.KEPT: _(
+                "The community keeps the dispute; it waits for the organizer's decision."
+            ),
         }
         raise Conflict(messages[dispute.status])
 
@@ -90,17 +99,26 @@ def _step(dispute, step: DisputeStep, text: str, actor) -> DisputeEntry:
 
 # --- the steps ------------------------------------------------------------------------
 
+
 def open_dispute(activity, *, note: str, actor) -> ActivityDispute:
     """Called by ``review_activity`` when the liaison disputes: in its transaction."""
     dispute = ActivityDispute(status=DisputeStatus.OPEN)
     activity.dispute = dispute
     _step(dispute, DisputeStep.OPENED, note, actor)
     db.session.flush()
-    record("followup.open_dispute", dispute, actor=actor,
-           changes={"activity_id": activity.id, "status": [None, DisputeStatus.OPEN], "note": note})
+    record(
+        "followup.open_dispute",
+        dispute,
+        actor=actor,
+        changes={"activity_id": activity.id, "status": [None, DisputeStatus.OPEN], "note": note},
+    )
     context = _context(dispute)
-    people = {u.id: u for u in [*organizers(), *org_people(activity.report.project.organization_id)]}
-    notify_all(people.values(), "activity_disputed", liaison=actor.display_name, note=note, **context)
+    people = {
+        u.id: u for u in [*organizers(), *org_people(activity.report.project.organization_id)]
+    }
+    notify_all(
+        people.values(), "activity_disputed", liaison=actor.display_name, note=note, **context
+    )
     return dispute
 
 
@@ -117,18 +135,32 @@ def answer_dispute(dispute, *, text: str, files=(), actor) -> DisputeEntry:
     entry = _step(dispute, DisputeStep.ANSWERED, text, actor)
     for upload in uploads:
         try:
-            stored = store_upload(upload, user=actor, allowed_kinds=EVIDENCE_KINDS, max_bytes=20 * MB)
+            stored = store_upload(
+                upload, user=actor, allowed_kinds=EVIDENCE_KINDS, max_bytes=20 * MB
+            )
         except DomainError as error:  # a wrong type or too large: said beside the files
             error.field = error.field or "evidence"
             raise
         entry.evidence.append(DisputeEvidence(file=stored))
     dispute.status = DisputeStatus.ANSWERED
     db.session.flush()
-    record("followup.answer_dispute", dispute, actor=actor,
-           changes={"status": [DisputeStatus.OPEN, DisputeStatus.ANSWERED], "text": text,
-                    "evidence": [e.file.id for e in entry.evidence]})
-    notify_all(_liaisons(dispute.activity), "dispute_answered", organization=_organization_name(dispute),
-               files=len(uploads), **_context(dispute))
+    record(
+        "followup.answer_dispute",
+        dispute,
+        actor=actor,
+        changes={
+            "status": [DisputeStatus.OPEN, DisputeStatus.ANSWERED],
+            "text": text,
+            "evidence": [e.file.id for e in entry.evidence],
+        },
+    )
+    notify_all(
+        _liaisons(dispute.activity),
+        "dispute_answered",
+        organization=_organization_name(dispute),
+        files=len(uploads),
+        **_context(dispute),
+    )
     return entry
 
 
@@ -149,18 +181,38 @@ def respond_to_answer(dispute, *, confirm: bool, note: str, actor) -> None:
     activity = dispute.activity
     if confirm:
         _step(dispute, DisputeStep.CONFIRMED, note, actor)
-        _close(dispute, DisputeStatus.RESOLVED, LiaisonStatus.CONFIRMED, actor=actor, note=note,
-               action="followup.resolve_dispute")
-        notify_all(_everyone_but_liaisons(activity), "dispute_resolved", liaison=actor.display_name, note=note,
-                   **_context(dispute))
+        _close(
+            dispute,
+            DisputeStatus.RESOLVED,
+            LiaisonStatus.CONFIRMED,
+            actor=actor,
+            note=note,
+            action="followup.resolve_dispute",
+        )
+        notify_all(
+            _everyone_but_liaisons(activity),
+            "dispute_resolved",
+            liaison=actor.display_name,
+            note=note,
+            **_context(dispute),
+        )
         return
     note = _text(note, "note", _("Say why the answer does not settle the dispute."))
     _step(dispute, DisputeStep.KEPT, note, actor)
     dispute.status = DisputeStatus.KEPT
-    record("followup.keep_dispute", dispute, actor=actor,
-           changes={"status": [DisputeStatus.ANSWERED, DisputeStatus.KEPT], "note": note})
-    notify_all(_everyone_but_liaisons(activity), "dispute_kept", liaison=actor.display_name, note=note,
-               **_context(dispute))
+    record(
+        "followup.keep_dispute",
+        dispute,
+        actor=actor,
+        changes={"status": [DisputeStatus.ANSWERED, DisputeStatus.KEPT], "note": note},
+    )
+    notify_all(
+        _everyone_but_liaisons(activity),
+        "dispute_kept",
+        liaison=actor.display_name,
+        note=note,
+        **_context(dispute),
+    )
 
 
 @service
@@ -171,16 +223,28 @@ def decide_dispute(dispute, *, uphold: bool, reason: str, actor) -> None:
         raise Forbidden()
     _ensure_open(dispute, *OPEN_DISPUTE_STATUSES)
     reason = _text(reason, "reason", _("Give the reason for the decision."))
-    step, status, liaison_status = ((DisputeStep.UPHELD, DisputeStatus.UPHELD, LiaisonStatus.DISPUTED) if uphold
-                                    else (DisputeStep.DISMISSED, DisputeStatus.DISMISSED, LiaisonStatus.CONFIRMED))
+    step, status, liaison_status = (
+        (DisputeStep.UPHELD, DisputeStatus.UPHELD, LiaisonStatus.DISPUTED)
+        if uphold
+        else (DisputeStep.DISMISSED, DisputeStatus.DISMISSED, LiaisonStatus.CONFIRMED)
+    )
     _step(dispute, step, reason, actor)
-    _close(dispute, status, liaison_status, actor=actor, note=reason, action="followup.decide_dispute")
+    _close(
+        dispute, status, liaison_status, actor=actor, note=reason, action="followup.decide_dispute"
+    )
     activity = dispute.activity
-    people = {u.id: u for u in [*org_people(activity.report.project.organization_id), *_liaisons(activity)]}
-    notify_all(people.values(), "dispute_decided", upheld=uphold, reason=reason, **_context(dispute))
+    people = {
+        u.id: u
+        for u in [*org_people(activity.report.project.organization_id), *_liaisons(activity)]
+    }
+    notify_all(
+        people.values(), "dispute_decided", upheld=uphold, reason=reason, **_context(dispute)
+    )
 
 
-def _close(dispute, status: DisputeStatus, liaison_status: LiaisonStatus, *, actor, note: str, action: str) -> None:
+def _close(
+    dispute, status: DisputeStatus, liaison_status: LiaisonStatus, *, actor, note: str, action: str
+) -> None:
     before = dispute.status
     activity = dispute.activity
     dispute.status = status
@@ -194,14 +258,18 @@ def _close(dispute, status: DisputeStatus, liaison_status: LiaisonStatus, *, act
 
 def _everyone_but_liaisons(activity) -> list:
     """The organization's people and the organizers."""
-    people = {u.id: u for u in [*org_people(activity.report.project.organization_id), *organizers()]}
+    people = {
+        u.id: u for u in [*org_people(activity.report.project.organization_id), *organizers()]
+    }
     return list(people.values())
 
 
 # --- the hold on the money ---------------------------------------------------------------
 
-_EVALUATION_OF = {TrancheCondition.MIDTERM_PASSED: EvaluationKind.MIDTERM,
-                  TrancheCondition.FINAL_PASSED: EvaluationKind.FINAL}
+_EVALUATION_OF = {
+    TrancheCondition.MIDTERM_PASSED: EvaluationKind.MIDTERM,
+    TrancheCondition.FINAL_PASSED: EvaluationKind.FINAL,
+}
 
 
 def _report_counts_for(report, tranche) -> bool:
@@ -221,7 +289,10 @@ def held_tranche(report):
     if not after_evaluation:
         return None
     own = next((t for t in after_evaluation if _report_counts_for(report, t)), after_evaluation[-1])
-    return next((t for t in tranches if t.position >= own.position and t.status == TrancheStatus.PENDING), None)
+    return next(
+        (t for t in tranches if t.position >= own.position and t.status == TrancheStatus.PENDING),
+        None,
+    )
 
 
 def holds_of(project) -> dict[int, list[ActivityDispute]]:
@@ -244,10 +315,20 @@ def dispute_hold_reason(tranche) -> str | None:
     if not held:
         return None
     first = held[0].activity
-    values = {"community": first.community.name, "date": first.held_on.isoformat(), "type": first.activity_type,
-              "n": len(held)}
+    values = {
+        "community": first.community.name,
+        "date": first.held_on.isoformat(),
+        "type": first.activity_type,
+        "n": len(held),
+    }
     if len(held) == 1:
-        return _("Held by an open dispute: %(community)s disputes the activity of %(date)s (%(type)s). "
-                 "The tranche can be released once the dispute ends.", **values)
-    return _("Held by %(n)d open disputes, the first over the activity of %(date)s in %(community)s "
-             "(%(type)s). The tranche can be released once they end.", **values)
+        return _(
+            "Held by an open dispute: %(community)s disputes the activity of %(date)s (%(type)s). "
+            "The tranche can be released once the dispute ends.",
+            **values,
+        )
+    return _(
+        "Held by %(n)d open disputes, the first over the activity of %(date)s in %(community)s "
+        "(%(type)s). The tranche can be released once they end.",
+        **values,
+    )

@@ -40,15 +40,26 @@ def evaluation_link(evaluation) -> str:
 def _ready_stage(evaluation):
     stage = evaluation.stage
     if stage is None or stage.rubric_id is None:
-        raise ValidationError(_("The evaluation stage has no rubric yet: set one up in the competition first."))
+        raise ValidationError(
+            _("The evaluation stage has no rubric yet: set one up in the competition first.")
+        )
     return stage
 
 
 # --- the organization's part ----------------------------------------------------------
 
+
 @service
-def submit_self_assessment(evaluation, *, text: str, self_score, report_upload=None, ledger_upload=None,
-                           actor, now: datetime | None = None) -> None:
+def submit_self_assessment(
+    evaluation,
+    *,
+    text: str,
+    self_score,
+    report_upload=None,
+    ledger_upload=None,
+    actor,
+    now: datetime | None = None,
+) -> None:
     """The organization submits its self-assessment and documents before the deadline."""
     now = now or utcnow()
     project = evaluation.project
@@ -63,9 +74,15 @@ def submit_self_assessment(evaluation, *, text: str, self_score, report_upload=N
         score = Decimal(str(self_score)) if self_score not in (None, "") else None
     except InvalidOperation:
         score = None
-    maximum = evaluation.stage.rubric.total_max if evaluation.stage and evaluation.stage.rubric else Decimal(100)
+    maximum = (
+        evaluation.stage.rubric.total_max
+        if evaluation.stage and evaluation.stage.rubric
+        else Decimal(100)
+    )
     if score is None or not Decimal(0) <= score <= maximum:
-        raise ValidationError(_("Enter a self score between 0 and %(max)s.", max=maximum), field="self_score")
+        raise ValidationError(
+            _("Enter a self score between 0 and %(max)s.", max=maximum), field="self_score"
+        )
     if not getattr(report_upload, "filename", ""):
         raise ValidationError(_("Attach the report (PDF or Word)."), field="report_file")
     if not getattr(ledger_upload, "filename", ""):
@@ -76,11 +93,19 @@ def submit_self_assessment(evaluation, *, text: str, self_score, report_upload=N
     evaluation.self_score = score.quantize(Decimal("0.01"))
     evaluation.status = EvaluationStatus.SUBMITTED
     evaluation.submitted_at = now
-    record("followup.submit_self_assessment", evaluation, actor=actor,
-           changes={"status": [EvaluationStatus.OPEN, EvaluationStatus.SUBMITTED], "self_score": score})
+    record(
+        "followup.submit_self_assessment",
+        evaluation,
+        actor=actor,
+        changes={
+            "status": [EvaluationStatus.OPEN, EvaluationStatus.SUBMITTED],
+            "self_score": score,
+        },
+    )
 
 
 # --- evaluators ---------------------------------------------------------------------
+
 
 @service
 def assign_evaluators(evaluation, *, k: int, actor) -> tuple[list[Assignment], int]:
@@ -99,9 +124,15 @@ def assign_evaluators(evaluation, *, k: int, actor) -> tuple[list[Assignment], i
     db.session.flush()
     assigned = len(active_assignments(evaluation))
     if assigned == 0:
-        raise ValidationError(_("No judge of this stage is free of a conflict with the organization."), field="k")
-    record("followup.assign_evaluators", evaluation, actor=actor,
-           changes={"judges": [r.judge_id for r in rows], "k": k})
+        raise ValidationError(
+            _("No judge of this stage is free of a conflict with the organization."), field="k"
+        )
+    record(
+        "followup.assign_evaluators",
+        evaluation,
+        actor=actor,
+        changes={"judges": [r.judge_id for r in rows], "k": k},
+    )
     integration.notify_evaluators(stage, rows)
     return rows, max(k - assigned, 0)
 
@@ -109,21 +140,35 @@ def assign_evaluators(evaluation, *, k: int, actor) -> tuple[list[Assignment], i
 def active_assignments(evaluation) -> list[Assignment]:
     if evaluation.stage_id is None:
         return []
-    return list(db.session.scalars(
-        sa.select(Assignment).where(Assignment.stage_id == evaluation.stage_id,
-                                    Assignment.application_id == evaluation.project.application_id,
-                                    Assignment.status == AssignmentStatus.ACTIVE)
-        .options(selectinload(Assignment.judge)).order_by(Assignment.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Assignment)
+            .where(
+                Assignment.stage_id == evaluation.stage_id,
+                Assignment.application_id == evaluation.project.application_id,
+                Assignment.status == AssignmentStatus.ACTIVE,
+            )
+            .options(selectinload(Assignment.judge))
+            .order_by(Assignment.id)
+        )
+    )
 
 
 def submitted_sheets(evaluation) -> list[ScoreSheet]:
     if evaluation.stage_id is None:
         return []
-    return list(db.session.scalars(
-        sa.select(ScoreSheet).where(ScoreSheet.stage_id == evaluation.stage_id,
-                                    ScoreSheet.application_id == evaluation.project.application_id,
-                                    ScoreSheet.status == SheetStatus.SUBMITTED)
-        .options(selectinload(ScoreSheet.scores), selectinload(ScoreSheet.judge)).order_by(ScoreSheet.id)))
+    return list(
+        db.session.scalars(
+            sa.select(ScoreSheet)
+            .where(
+                ScoreSheet.stage_id == evaluation.stage_id,
+                ScoreSheet.application_id == evaluation.project.application_id,
+                ScoreSheet.status == SheetStatus.SUBMITTED,
+            )
+            .options(selectinload(ScoreSheet.scores), selectinload(ScoreSheet.judge))
+            .order_by(ScoreSheet.id)
+        )
+    )
 
 
 def score_from_sheets(stage, sheets) -> Decimal | None:
@@ -132,16 +177,30 @@ def score_from_sheets(stage, sheets) -> Decimal | None:
     from venture.scoring import CriterionScore, ScoringError, publish_score, score_stage
 
     maxima = {c.id: c.max_score for c in stage.rubric.criteria}
-    records = [CriterionScore(application=sheet.application_id, judge=sheet.judge_id, criterion=s.criterion_id,
-                              score=None if s.not_applicable else s.score, max=maxima.get(s.criterion_id))
-               for sheet in sheets for s in sheet.scores]
+    records = [
+        CriterionScore(
+            application=sheet.application_id,
+            judge=sheet.judge_id,
+            criterion=s.criterion_id,
+            score=None if s.not_applicable else s.score,
+            max=maxima.get(s.criterion_id),
+        )
+        for sheet in sheets
+        for s in sheet.scores
+    ]
     if not records:
         return None
     try:
-        result = score_stage(records, stage.method.value, trim=stage.trim_k,
-                             disagreement_threshold=float(stage.disagreement_threshold))
+        result = score_stage(
+            records,
+            stage.method.value,
+            trim=stage.trim_k,
+            disagreement_threshold=float(stage.disagreement_threshold),
+        )
     except ScoringError as error:
-        raise ValidationError(_("The sheets cannot be scored: %(error)s", error=str(error))) from None
+        raise ValidationError(
+            _("The sheets cannot be scored: %(error)s", error=str(error))
+        ) from None
     entry = result.ranking.get(sheets[0].application_id)
     if entry is None or entry.exact is None:
         return None
@@ -150,12 +209,15 @@ def score_from_sheets(stage, sheets) -> Decimal | None:
 
 # --- results --------------------------------------------------------------------------
 
+
 @service
 def decide_evaluation(evaluation, *, actor=None, note: str = "") -> Evaluation:
     """Compute the result from the submitted sheets: passed or failed, score and grade."""
     stage = _ready_stage(evaluation)
     if evaluation.status != EvaluationStatus.SUBMITTED:
-        raise Conflict(_("Only an evaluation whose self-assessment is in and not yet decided can be decided."))
+        raise Conflict(
+            _("Only an evaluation whose self-assessment is in and not yet decided can be decided.")
+        )
     sheets = submitted_sheets(evaluation)
     score = score_from_sheets(stage, sheets) if sheets else None
     if score is None:
@@ -166,8 +228,12 @@ def decide_evaluation(evaluation, *, actor=None, note: str = "") -> Evaluation:
     evaluation.grade = rules.grade_for(score, competition.grade_a_min, competition.grade_b_min)
     if note:
         evaluation.note = note.strip()
-    _settle(evaluation, EvaluationStatus.PASSED if passed else EvaluationStatus.FAILED, actor,
-            {"score": score, "grade": evaluation.grade, "sheets": len(sheets)})
+    _settle(
+        evaluation,
+        EvaluationStatus.PASSED if passed else EvaluationStatus.FAILED,
+        actor,
+        {"score": score, "grade": evaluation.grade, "sheets": len(sheets)},
+    )
     return evaluation
 
 
@@ -176,24 +242,45 @@ def _settle(evaluation, status: EvaluationStatus, actor, details: dict) -> None:
     before = evaluation.status
     evaluation.status = status
     evaluation.decided_at = utcnow()
-    record("followup.decide_evaluation", evaluation, actor=actor,
-           changes={"status": [before, status], **details})
+    record(
+        "followup.decide_evaluation",
+        evaluation,
+        actor=actor,
+        changes={"status": [before, status], **details},
+    )
     if status == EvaluationStatus.FAILED and project.status == ProjectStatus.ACTIVE:
         project.status = ProjectStatus.SUSPENDED
-        record("followup.suspend_project", project, actor=actor,
-               changes={"status": [ProjectStatus.ACTIVE, ProjectStatus.SUSPENDED], "evaluation": evaluation.kind})
+        record(
+            "followup.suspend_project",
+            project,
+            actor=actor,
+            changes={
+                "status": [ProjectStatus.ACTIVE, ProjectStatus.SUSPENDED],
+                "evaluation": evaluation.kind,
+            },
+        )
     if status == EvaluationStatus.PASSED and evaluation.kind == EvaluationKind.FINAL:
         project.final_score = evaluation.score
         project.grade = evaluation.grade
         close_if_finished(project, actor=actor)
-    notify_all(org_people(project.organization_id), "evaluation_result", competition_id=project.competition_id,
-               link=evaluation_link(evaluation), project_name=project.application.project_name,
-               kind_label=LABELS[evaluation.kind], passed=status == EvaluationStatus.PASSED,
-               score=format_score(evaluation.score), grade=evaluation.grade, note=evaluation.note)
+    notify_all(
+        org_people(project.organization_id),
+        "evaluation_result",
+        competition_id=project.competition_id,
+        link=evaluation_link(evaluation),
+        project_name=project.application.project_name,
+        kind_label=LABELS[evaluation.kind],
+        passed=status == EvaluationStatus.PASSED,
+        score=format_score(evaluation.score),
+        grade=evaluation.grade,
+        note=evaluation.note,
+    )
 
 
 def _fail_missing(evaluation, actor=None) -> None:
-    evaluation.note = _("No self-assessment was submitted before the deadline: the evaluation counts as failed.")
+    evaluation.note = _(
+        "No self-assessment was submitted before the deadline: the evaluation counts as failed."
+    )
     _settle(evaluation, EvaluationStatus.FAILED, actor, {"reason": "missing_self_assessment"})
 
 
@@ -203,10 +290,15 @@ def expire_overdue_evaluations(now: datetime | None = None, *, actor=None) -> in
     the deadline (beat, or the organizer's button). Returns how many."""
     now = now or utcnow()
     overdue = db.session.scalars(
-        sa.select(Evaluation).join(Project, Project.id == Evaluation.project_id)
-        .where(Evaluation.status == EvaluationStatus.OPEN, Evaluation.due_at <= now,
-               Project.status == ProjectStatus.ACTIVE)
-        .order_by(Evaluation.due_at, Evaluation.id)).all()
+        sa.select(Evaluation)
+        .join(Project, Project.id == Evaluation.project_id)
+        .where(
+            Evaluation.status == EvaluationStatus.OPEN,
+            Evaluation.due_at <= now,
+            Project.status == ProjectStatus.ACTIVE,
+        )
+        .order_by(Evaluation.due_at, Evaluation.id)
+    ).all()
     for evaluation in overdue:
         _fail_missing(evaluation, actor)
     return len(overdue)
@@ -217,8 +309,10 @@ def decide_ready_evaluations(*, actor=None) -> int:
     """Decide every evaluation whose assigned evaluators have all submitted their sheets."""
     decided = 0
     candidates = db.session.scalars(
-        sa.select(Evaluation).where(Evaluation.status == EvaluationStatus.SUBMITTED,
-                                    Evaluation.stage_id.is_not(None)).order_by(Evaluation.id)).all()
+        sa.select(Evaluation)
+        .where(Evaluation.status == EvaluationStatus.SUBMITTED, Evaluation.stage_id.is_not(None))
+        .order_by(Evaluation.id)
+    ).all()
     for evaluation in candidates:
         if evaluation_is_complete(evaluation):
             decide_evaluation(evaluation, actor=actor)
@@ -239,9 +333,15 @@ def evaluation_is_complete(evaluation) -> bool:
 def decide_if_complete(stage_id: int, application_id: int) -> bool:
     """For the judging domain: call after a sheet of a mid-term/final stage is submitted."""
     evaluation = db.session.scalar(
-        sa.select(Evaluation).join(Project, Project.id == Evaluation.project_id)
-        .where(Evaluation.stage_id == stage_id, Project.application_id == application_id))
-    if evaluation is None or evaluation.status != EvaluationStatus.SUBMITTED or not evaluation_is_complete(evaluation):
+        sa.select(Evaluation)
+        .join(Project, Project.id == Evaluation.project_id)
+        .where(Evaluation.stage_id == stage_id, Project.application_id == application_id)
+    )
+    if (
+        evaluation is None
+        or evaluation.status != EvaluationStatus.SUBMITTED
+        or not evaluation_is_complete(evaluation)
+    ):
         return False
     decide_evaluation(evaluation)
     return True

@@ -34,7 +34,10 @@ from venture.followup.services._common import (
     today_local,
 )
 
-EVALUATION_STAGES = {EvaluationKind.MIDTERM: StageKind.MIDTERM, EvaluationKind.FINAL: StageKind.FINAL}
+EVALUATION_STAGES = {
+    EvaluationKind.MIDTERM: StageKind.MIDTERM,
+    EvaluationKind.FINAL: StageKind.FINAL,
+}
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,11 @@ def _evaluation_due(competition, kind: EvaluationKind, start: date, end: date):
     agreement puts it (the mid-term inside the implementation, the final at or after its
     end); otherwise mid-way through, or at the end of, the agreement's period."""
     stage = competition.stage(EVALUATION_STAGES[kind])
-    opens = rules.local_date(stage.starts_at) if stage is not None and stage.starts_at is not None else None
+    opens = (
+        rules.local_date(stage.starts_at)
+        if stage is not None and stage.starts_at is not None
+        else None
+    )
     if kind == EvaluationKind.MIDTERM:
         if opens is not None and start < opens <= end:
             return stage, stage.starts_at
@@ -62,36 +69,56 @@ def _evaluation_due(competition, kind: EvaluationKind, start: date, end: date):
     return stage, rules.local_end_of_day(end)
 
 
-def project_schedule(competition, starts_on: date, ends_on: date,
-                     report_period: ReportPeriod | str | None = None) -> Schedule:
+def project_schedule(
+    competition, starts_on: date, ends_on: date, report_period: ReportPeriod | str | None = None
+) -> Schedule:
     """The report periods and evaluation deadlines of a project running starts_on..ends_on."""
     period = ReportPeriod(report_period or competition.report_period)
     ends_on = max(ends_on, starts_on)
     return Schedule(
-        starts_on=starts_on, ends_on=ends_on, report_period=period,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        report_period=period,
         reports=rules.report_periods(starts_on, ends_on, period.value),
-        evaluations={kind: _evaluation_due(competition, kind, starts_on, ends_on) for kind in EVALUATION_STAGES})
+        evaluations={
+            kind: _evaluation_due(competition, kind, starts_on, ends_on)
+            for kind in EVALUATION_STAGES
+        },
+    )
 
 
 def agreement_schedule(project) -> Schedule:
     agreement = project.agreement
-    return project_schedule(project.competition, agreement.starts_on, agreement.ends_on or agreement.starts_on,
-                            agreement.report_period)
+    return project_schedule(
+        project.competition,
+        agreement.starts_on,
+        agreement.ends_on or agreement.starts_on,
+        agreement.report_period,
+    )
 
 
 # --- what a rebuild keeps ----------------------------------------------------------
 
+
 def report_is_started(report) -> bool:
-    return report.status != ReportStatus.DUE or bool(report.summary.strip()) or bool(report.activities)
+    return (
+        report.status != ReportStatus.DUE or bool(report.summary.strip()) or bool(report.activities)
+    )
 
 
 def evaluation_is_started(evaluation) -> bool:
-    return (evaluation.status != EvaluationStatus.OPEN or evaluation.submitted_at is not None
-            or bool(evaluation.self_assessment.strip()) or evaluation.report_file_id is not None
-            or evaluation.ledger_file_id is not None)
+    return (
+        evaluation.status != EvaluationStatus.OPEN
+        or evaluation.submitted_at is not None
+        or bool(evaluation.self_assessment.strip())
+        or evaluation.report_file_id is not None
+        or evaluation.ledger_file_id is not None
+    )
 
 
-def subtract_periods(period: tuple[date, date], taken: list[tuple[date, date]]) -> list[tuple[date, date]]:
+def subtract_periods(
+    period: tuple[date, date], taken: list[tuple[date, date]]
+) -> list[tuple[date, date]]:
     """The days of ``period`` not covered by any of ``taken``, as periods."""
     pieces = [period]
     for t_start, t_end in taken:
@@ -131,7 +158,9 @@ def apply_schedule(project, schedule: Schedule) -> dict:
     for start, end in wanted:
         report = replaceable.pop(start, None)
         if report is None:
-            project.reports.append(ProgressReport(period_start=start, period_end=end, due_at=_due_at(end)))
+            project.reports.append(
+                ProgressReport(period_start=start, period_end=end, due_at=_due_at(end))
+            )
         elif report.period_end != end:  # same start, new end: a new deadline too
             report.period_end, report.due_at = end, _due_at(end)
     for report in replaceable.values():
@@ -157,17 +186,28 @@ def apply_schedule(project, schedule: Schedule) -> dict:
 def schedule_notice_context(project) -> dict:
     """What a notice says about the schedule: every report period with its deadline, and
     the evaluations' deadlines (local dates)."""
-    periods = [(r.period_start.isoformat(), r.period_end.isoformat(), rules.local_date(r.due_at).isoformat())
-               for r in sorted(project.reports, key=lambda r: r.period_start)]
+    periods = [
+        (
+            r.period_start.isoformat(),
+            r.period_end.isoformat(),
+            rules.local_date(r.due_at).isoformat(),
+        )
+        for r in sorted(project.reports, key=lambda r: r.period_start)
+    ]
     due = {e.kind: rules.local_date(e.due_at).isoformat() for e in project.evaluations}
-    return {"reports": periods, "midterm_due": due.get(EvaluationKind.MIDTERM, ""),
-            "final_due": due.get(EvaluationKind.FINAL, "")}
+    return {
+        "reports": periods,
+        "midterm_due": due.get(EvaluationKind.MIDTERM, ""),
+        "final_due": due.get(EvaluationKind.FINAL, ""),
+    }
 
 
 # --- the organizer changes the agreement's dates -------------------------------------
 
-def checked_agreement_dates(starts_on: date | None, ends_on: date | None,
-                            report_period: str | None) -> ReportPeriod | None:
+
+def checked_agreement_dates(
+    starts_on: date | None, ends_on: date | None, report_period: str | None
+) -> ReportPeriod | None:
     """The agreement's dates as entered or changed: a start, an end after it, and the
     reporting period (None: the competition's)."""
     if starts_on is None:
@@ -177,12 +217,21 @@ def checked_agreement_dates(starts_on: date | None, ends_on: date | None,
     try:
         return ReportPeriod(report_period) if report_period else None
     except ValueError:
-        raise ValidationError(_("Choose monthly or quarterly reports."), field="report_period") from None
+        raise ValidationError(
+            _("Choose monthly or quarterly reports."), field="report_period"
+        ) from None
 
 
 @service
-def change_agreement_dates(project, *, starts_on: date | None, ends_on: date | None,
-                           report_period: str | None, reason: str, actor) -> dict:
+def change_agreement_dates(
+    project,
+    *,
+    starts_on: date | None,
+    ends_on: date | None,
+    report_period: str | None,
+    reason: str,
+    actor,
+) -> dict:
     """Those who run the competition change the agreement's dates (an amendment, 补充协议):
     a reason is required; the schedule is rebuilt, audited, and the organization told."""
     if not policies.can_manage_project(actor, project):
@@ -192,17 +241,39 @@ def change_agreement_dates(project, *, starts_on: date | None, ends_on: date | N
     period = checked_agreement_dates(starts_on, ends_on, report_period)
     reason = require_text(reason, "reason", _("Give the reason for changing the dates."))
     agreement = project.agreement
-    before = {"starts_on": agreement.starts_on, "ends_on": agreement.ends_on,
-              "report_period": agreement.report_period}
+    before = {
+        "starts_on": agreement.starts_on,
+        "ends_on": agreement.ends_on,
+        "report_period": agreement.report_period,
+    }
     after = {"starts_on": starts_on, "ends_on": ends_on, "report_period": period}
     if before == after:
         raise ValidationError(_("These are the agreement's dates already."), field="starts_on")
     agreement.starts_on, agreement.ends_on, agreement.report_period = starts_on, ends_on, period
     schedule_changes = apply_schedule(project, agreement_schedule(project))
-    record("followup.change_agreement_dates", agreement, actor=actor,
-           changes={**{k: [jsonable(before[k]), jsonable(after[k])] for k in before if before[k] != after[k]},
-                    "reason": reason, **schedule_changes})
-    notify_all(org_people(project.organization_id), "project_rescheduled", competition_id=project.competition_id,
-               link=project_link(project), project_name=project.application.project_name, reason=reason,
-               starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat(), **schedule_notice_context(project))
+    record(
+        "followup.change_agreement_dates",
+        agreement,
+        actor=actor,
+        changes={
+            **{
+                k: [jsonable(before[k]), jsonable(after[k])]
+                for k in before
+                if before[k] != after[k]
+            },
+            "reason": reason,
+            **schedule_changes,
+        },
+    )
+    notify_all(
+        org_people(project.organization_id),
+        "project_rescheduled",
+        competition_id=project.competition_id,
+        link=project_link(project),
+        project_name=project.application.project_name,
+        reason=reason,
+        starts_on=starts_on.isoformat(),
+        ends_on=ends_on.isoformat(),
+        **schedule_notice_context(project),
+    )
     return schedule_changes

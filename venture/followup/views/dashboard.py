@@ -24,10 +24,17 @@ from venture.policy import organizer_only, roles
 def dashboard():
     filters = queries.Filters.from_args(request.args)
     page, rows = queries.dashboard_page(filters, request.args.get("page", 1, type=page_number))
-    return render_template("followup/dashboard.html", page=page, rows=rows, filters=filters,
-                           choices=queries.filter_choices(), statuses=list(ProjectStatus),
-                           summary=queries.organizer_summary(),
-                           pending=services.competitions_with_pending_projects(), form=ConfirmForm())
+    return render_template(
+        "followup/dashboard.html",
+        page=page,
+        rows=rows,
+        filters=filters,
+        choices=queries.filter_choices(),
+        statuses=list(ProjectStatus),
+        summary=queries.organizer_summary(),
+        pending=services.competitions_with_pending_projects(),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/competitions/<int:competition_id>/projects", methods=["POST"])
@@ -36,8 +43,12 @@ def create_projects(competition_id: int):
     check_csrf()
     competition = get_or_404(Competition, competition_id)
     created = services.create_projects_from_results(competition, actor=current_user)
-    flash(_("%(n)d project(s) created from the final results.", n=len(created)) if created
-          else _("Every funded application already has its project."), "success")
+    flash(
+        _("%(n)d project(s) created from the final results.", n=len(created))
+        if created
+        else _("Every funded application already has its project."),
+        "success",
+    )
     return redirect(url_for("followup.dashboard", competition=competition.id))
 
 
@@ -49,8 +60,15 @@ def run_checks():
     check_csrf()
     failed = services.expire_overdue_evaluations(actor=current_user)
     decided = services.decide_ready_evaluations(actor=current_user)
-    flash(_("%(failed)d evaluation(s) failed for a missing self-assessment; %(decided)d decided from complete "
-            "sheets.", failed=failed, decided=decided), "info")
+    flash(
+        _(
+            "%(failed)d evaluation(s) failed for a missing self-assessment; %(decided)d decided from complete "
+            "sheets.",
+            failed=failed,
+            decided=decided,
+        ),
+        "info",
+    )
     return redirect(url_for("followup.dashboard"))
 
 
@@ -80,6 +98,9 @@ def my_projects():
 def liaison_home():
     community_ids = communities_of_liaison(current_user)
     projects = queries.liaison_projects(community_ids)
-    return render_template("followup/liaison.html", rows=queries.project_rows(projects),
-                           waiting=queries.activities_waiting(community_ids),
-                           disputes=queries.disputed_page(1, per_page=50, community_ids=community_ids))
+    return render_template(
+        "followup/liaison.html",
+        rows=queries.project_rows(projects),
+        waiting=queries.activities_waiting(community_ids),
+        disputes=queries.disputed_page(1, per_page=50, community_ids=community_ids),
+    )

@@ -23,30 +23,42 @@ def _dispute_or_404(dispute_id: int) -> ActivityDispute:
     if not 0 < dispute_id <= MAX_ID:
         raise NotFound()  # beyond what a database holds: no such dispute, not a 500
     dispute = db.session.scalar(
-        db.select(ActivityDispute).where(ActivityDispute.id == dispute_id)
-        .options(joinedload(ActivityDispute.activity).joinedload(Activity.community),
-                 joinedload(ActivityDispute.activity).selectinload(Activity.photos),
-                 selectinload(ActivityDispute.steps).joinedload(DisputeEntry.author),
-                 selectinload(ActivityDispute.steps).selectinload(DisputeEntry.evidence)
-                 .joinedload(DisputeEvidence.file)))
+        db.select(ActivityDispute)
+        .where(ActivityDispute.id == dispute_id)
+        .options(
+            joinedload(ActivityDispute.activity).joinedload(Activity.community),
+            joinedload(ActivityDispute.activity).selectinload(Activity.photos),
+            selectinload(ActivityDispute.steps).joinedload(DisputeEntry.author),
+            selectinload(ActivityDispute.steps)
+            .selectinload(DisputeEntry.evidence)
+            .joinedload(DisputeEvidence.file),
+        )
+    )
     if dispute is None:
         raise NotFound()
-    project_or_404(dispute.activity.report.project_id)  # the project with its tranches and evaluations
+    project_or_404(
+        dispute.activity.report.project_id
+    )  # the project with its tranches and evaluations
     return dispute
 
 
 def _render(dispute, *, answer_form=None, response_form=None, decision_form=None, status=None):
     project = dispute.activity.report.project
     return render_form(
-        "followup/dispute.html", answer_form or response_form or decision_form or forms.ConfirmForm(),
-        status=status, dispute=dispute, activity=dispute.activity, project=project,
+        "followup/dispute.html",
+        answer_form or response_form or decision_form or forms.ConfirmForm(),
+        status=status,
+        dispute=dispute,
+        activity=dispute.activity,
+        project=project,
         held=services.held_tranche(dispute.activity.report) if dispute.status.is_open else None,
         can_answer=policies.can_answer_dispute(current_user, dispute),
         can_respond=policies.can_respond_to_dispute(current_user, dispute),
         can_decide=policies.can_decide_dispute(current_user, dispute),
         answer_form=answer_form or forms.DisputeAnswerForm(prefix="answer"),
         response_form=response_form or forms.DisputeResponseForm(prefix="response"),
-        decision_form=decision_form or forms.DisputeDecisionForm(prefix="decision"))
+        decision_form=decision_form or forms.DisputeDecisionForm(prefix="decision"),
+    )
 
 
 def _refused(dispute_id: int, error: DomainError, form_name: str, form):
@@ -74,8 +86,12 @@ def dispute_answer(dispute_id: int):
     if not form.validate_on_submit():
         return _render(dispute, answer_form=form, status=422)
     try:
-        services.answer_dispute(dispute, text=form.text.data, files=request.files.getlist("answer-evidence"),
-                                actor=current_user)
+        services.answer_dispute(
+            dispute,
+            text=form.text.data,
+            files=request.files.getlist("answer-evidence"),
+            actor=current_user,
+        )
     except DomainError as error:
         return _refused(dispute_id, error, "answer_form", form)
     flash(_("Your answer has been sent to the community's liaison."), "success")
@@ -92,11 +108,17 @@ def dispute_respond(dispute_id: int):
         return _render(dispute, response_form=form, status=422)
     confirm = form.decision.data == "confirm"
     try:
-        services.respond_to_answer(dispute, confirm=confirm, note=form.note.data, actor=current_user)
+        services.respond_to_answer(
+            dispute, confirm=confirm, note=form.note.data, actor=current_user
+        )
     except DomainError as error:
         return _refused(dispute_id, error, "response_form", form)
-    flash(_("Thank you: the activity is confirmed and the dispute has ended.") if confirm
-          else _("You keep the dispute; the organizer will decide."), "success")
+    flash(
+        _("Thank you: the activity is confirmed and the dispute has ended.")
+        if confirm
+        else _("You keep the dispute; the organizer will decide."),
+        "success",
+    )
     return redirect(url_for("followup.dispute", dispute_id=dispute_id))
 
 
@@ -114,6 +136,10 @@ def dispute_decide(dispute_id: int):
         services.decide_dispute(dispute, uphold=uphold, reason=form.reason.data, actor=current_user)
     except DomainError as error:
         return _refused(dispute_id, error, "decision_form", form)
-    flash(_("The dispute is upheld: the activity is not counted.") if uphold
-          else _("The dispute is dismissed: the activity is confirmed."), "success")
+    flash(
+        _("The dispute is upheld: the activity is not counted.")
+        if uphold
+        else _("The dispute is dismissed: the activity is confirmed."),
+        "success",
+    )
     return redirect(url_for("followup.dispute", dispute_id=dispute_id))

@@ -22,22 +22,33 @@ def _evaluation_or_404(evaluation_id: int) -> Evaluation:
     evaluation = db.session.get(Evaluation, evaluation_id)
     if evaluation is None:
         raise NotFound()
-    project_or_404(evaluation.project_id)  # the project with its relations, for the page and the rules
+    project_or_404(
+        evaluation.project_id
+    )  # the project with its relations, for the page and the rules
     return evaluation
 
 
-def _render(evaluation, *, form=None, assign_form=None, decide_form=None, extend_form=None, status=None):
+def _render(
+    evaluation, *, form=None, assign_form=None, decide_form=None, extend_form=None, status=None
+):
     project = evaluation.project
     self_form = form or forms.SelfAssessmentForm(obj=evaluation)
     manage = policies.can_manage_project(current_user, project)
     return render_form(
-        "followup/evaluation.html", self_form, status=status, evaluation=evaluation, project=project, now=utcnow(),
-        can_work=policies.can_work_on_project(current_user, project), can_manage=manage,
+        "followup/evaluation.html",
+        self_form,
+        status=status,
+        evaluation=evaluation,
+        project=project,
+        now=utcnow(),
+        can_work=policies.can_work_on_project(current_user, project),
+        can_manage=manage,
         assignments=services.active_assignments(evaluation) if manage else [],
         sheets=services.submitted_sheets(evaluation) if manage else [],
         assign_form=assign_form or forms.AssignForm(prefix="assign", k=_default_k(evaluation)),
         decide_form=decide_form or forms.DecideForm(prefix="decide"),
-        extend_form=extend_form or forms.ExtendForm(prefix="extend"))
+        extend_form=extend_form or forms.ExtendForm(prefix="extend"),
+    )
 
 
 def _default_k(evaluation) -> int:
@@ -78,10 +89,22 @@ def self_assessment(evaluation_id: int):
     evaluation = _evaluation_or_404(evaluation_id)
     require(policies.can_work_on_project(current_user, evaluation.project))
     form = forms.SelfAssessmentForm()
-    return _act(evaluation, form, "form", lambda: services.submit_self_assessment(
-        evaluation, text=form.self_assessment.data, self_score=form.self_score.data,
-        report_upload=uploaded("report_file"), ledger_upload=uploaded("ledger_file"), actor=current_user),
-        _flash_success(_("The self-assessment has been submitted; evaluators will now score the project.")))
+    return _act(
+        evaluation,
+        form,
+        "form",
+        lambda: services.submit_self_assessment(
+            evaluation,
+            text=form.self_assessment.data,
+            self_score=form.self_score.data,
+            report_upload=uploaded("report_file"),
+            ledger_upload=uploaded("ledger_file"),
+            actor=current_user,
+        ),
+        _flash_success(
+            _("The self-assessment has been submitted; evaluators will now score the project.")
+        ),
+    )
 
 
 @bp.route("/evaluations/<int:evaluation_id>/assign", methods=["POST"])
@@ -94,11 +117,21 @@ def assign(evaluation_id: int):
         rows, missing = result
         flash(_("%(n)d evaluator(s) assigned.", n=len(rows)), "success")
         if missing:
-            flash(_("%(n)d more evaluator(s) could not be found without a conflict of interest.", n=missing),
-                  "warning")
+            flash(
+                _(
+                    "%(n)d more evaluator(s) could not be found without a conflict of interest.",
+                    n=missing,
+                ),
+                "warning",
+            )
 
-    return _act(evaluation, form, "assign_form",
-                lambda: services.assign_evaluators(evaluation, k=form.k.data, actor=current_user), assigned)
+    return _act(
+        evaluation,
+        form,
+        "assign_form",
+        lambda: services.assign_evaluators(evaluation, k=form.k.data, actor=current_user),
+        assigned,
+    )
 
 
 @bp.route("/evaluations/<int:evaluation_id>/decide", methods=["POST"])
@@ -106,9 +139,15 @@ def assign(evaluation_id: int):
 def decide(evaluation_id: int):
     evaluation = _evaluation_or_404(evaluation_id)
     form = forms.DecideForm(prefix="decide")
-    return _act(evaluation, form, "decide_form",
-                lambda: services.decide_evaluation(evaluation, actor=current_user, note=form.note.data or ""),
-                _flash_success(_("The evaluation result has been computed from the sheets.")))
+    return _act(
+        evaluation,
+        form,
+        "decide_form",
+        lambda: services.decide_evaluation(
+            evaluation, actor=current_user, note=form.note.data or ""
+        ),
+        _flash_success(_("The evaluation result has been computed from the sheets.")),
+    )
 
 
 @bp.route("/evaluations/<int:evaluation_id>/extend", methods=["POST"])
@@ -116,9 +155,13 @@ def decide(evaluation_id: int):
 def extend_evaluation(evaluation_id: int):
     evaluation = _evaluation_or_404(evaluation_id)
     form = forms.ExtendForm(prefix="extend")
-    return _act(evaluation, form, "extend_form",
-                lambda: services.extend_deadline(evaluation, due_on=form.due_on.data, actor=current_user),
-                _flash_success(_("The deadline has been moved.")))
+    return _act(
+        evaluation,
+        form,
+        "extend_form",
+        lambda: services.extend_deadline(evaluation, due_on=form.due_on.data, actor=current_user),
+        _flash_success(_("The deadline has been moved.")),
+    )
 
 
 @bp.route("/evaluations/<int:evaluation_id>/files/<which>")

@@ -38,18 +38,29 @@ def project(project_id: int):
     project = project_or_404(project_id)
     require(policies.can_view_project(current_user, project))
     return render_template(
-        "followup/project.html", project=project, now=utcnow(), next=queries.next_due(project),
-        money=queries.money_of(project), spending=queries.spending_by_line(project),
-        expenses=queries.expenses_of(project), reports=queries.reports_of(project), team=queries.team_of(project),
+        "followup/project.html",
+        project=project,
+        now=utcnow(),
+        next=queries.next_due(project),
+        money=queries.money_of(project),
+        spending=queries.spending_by_line(project),
+        expenses=queries.expenses_of(project),
+        reports=queries.reports_of(project),
+        team=queries.team_of(project),
         block_reasons={t.id: services.tranche_block_reason(t) for t in project.tranches},
         holds=services.holds_of(project),
         can_work=policies.can_work_on_project(current_user, project),
-        can_manage=policies.can_manage_project(current_user, project), form=forms.ConfirmForm(),
+        can_manage=policies.can_manage_project(current_user, project),
+        form=forms.ConfirmForm(),
         can_change_dates=policies.can_change_agreement_dates(current_user, project),
-        open_evaluations={e.id for e in project.evaluations if policies.can_view_evaluation(current_user, e)})
+        open_evaluations={
+            e.id for e in project.evaluations if policies.can_view_evaluation(current_user, e)
+        },
+    )
 
 
 # --- the agreement ------------------------------------------------------------------
+
 
 @bp.route("/projects/<int:project_id>/agreement", methods=["GET", "POST"])
 @signed_in
@@ -66,17 +77,32 @@ def agreement(project_id: int):
         require(can_work)
         if form.validate_on_submit():
             try:
-                services.submit_agreement(project, signed_on=form.signed_on.data, starts_on=form.starts_on.data,
-                                          ends_on=form.ends_on.data, report_period=form.report_period.data,
-                                          upload=uploaded("signed_copy"), actor=current_user)
+                services.submit_agreement(
+                    project,
+                    signed_on=form.signed_on.data,
+                    starts_on=form.starts_on.data,
+                    ends_on=form.ends_on.data,
+                    report_period=form.report_period.data,
+                    upload=uploaded("signed_copy"),
+                    actor=current_user,
+                )
             except DomainError as error:
                 attach_error(form, error)
                 status = error.status
             else:
-                return back_to_project(project.id, _("The agreement has been saved. The organizer will confirm it."))
-    return render_form("followup/agreement.html", form, status=status, project=project, can_work=can_work,
-                       plan=project.tranches, confirm_form=forms.ConfirmForm(),
-                       can_change_dates=policies.can_change_agreement_dates(current_user, project))
+                return back_to_project(
+                    project.id, _("The agreement has been saved. The organizer will confirm it.")
+                )
+    return render_form(
+        "followup/agreement.html",
+        form,
+        status=status,
+        project=project,
+        can_work=can_work,
+        plan=project.tranches,
+        confirm_form=forms.ConfirmForm(),
+        can_change_dates=policies.can_change_agreement_dates(current_user, project),
+    )
 
 
 def _period_value(agreement) -> str:
@@ -87,7 +113,8 @@ def _report_period_choices(project) -> list[tuple[str, str]]:
     """The competition's setting first (an empty value), then each period by name."""
     default = project.competition.report_period
     return [("", _("As the competition: %(period)s", period=label(default)))] + [
-        (p.value, label(p)) for p in ReportPeriod]
+        (p.value, label(p)) for p in ReportPeriod
+    ]
 
 
 @bp.route("/projects/<int:project_id>/agreement/dates", methods=["GET", "POST"])
@@ -95,8 +122,10 @@ def _report_period_choices(project) -> list[tuple[str, str]]:
 def agreement_dates(project_id: int):
     """Change the agreement's dates with a reason: the schedule is rebuilt."""
     project = project_or_404(project_id)
-    require(policies.can_change_agreement_dates(current_user, project),
-            _("The dates can change only while the project is running."))
+    require(
+        policies.can_change_agreement_dates(current_user, project),
+        _("The dates can change only while the project is running."),
+    )
     form = forms.AgreementDatesForm(obj=project.agreement)
     form.report_period.choices = _report_period_choices(project)
     if request.method == "GET":
@@ -104,17 +133,32 @@ def agreement_dates(project_id: int):
     status = None
     if form.validate_on_submit():
         try:
-            services.change_agreement_dates(project, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                                            report_period=form.report_period.data, reason=form.reason.data,
-                                            actor=current_user)
+            services.change_agreement_dates(
+                project,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                report_period=form.report_period.data,
+                reason=form.reason.data,
+                actor=current_user,
+            )
         except DomainError as error:
             attach_error(form, error)
             status = error.status
         else:
-            return back_to_project(project.id, _("The dates have changed; the reports that had not started "
-                                                 "follow them and the organization has been told."))
-    return render_form("followup/agreement_dates.html", form, status=status, project=project,
-                       reports=queries.reports_of(project))
+            return back_to_project(
+                project.id,
+                _(
+                    "The dates have changed; the reports that had not started "
+                    "follow them and the organization has been told."
+                ),
+            )
+    return render_form(
+        "followup/agreement_dates.html",
+        form,
+        status=status,
+        project=project,
+        reports=queries.reports_of(project),
+    )
 
 
 @bp.route("/projects/<int:project_id>/agreement/confirm", methods=["POST"])
@@ -123,10 +167,13 @@ def confirm_agreement(project_id: int):
     check_csrf()
     project = project_or_404(project_id)
     services.confirm_agreement(project, actor=current_user)
-    return back_to_project(project.id, _("The agreement is confirmed; the project is now being implemented."))
+    return back_to_project(
+        project.id, _("The agreement is confirmed; the project is now being implemented.")
+    )
 
 
 # --- tranches -------------------------------------------------------------------------
+
 
 @bp.route("/tranches/<int:tranche_id>/release", methods=["POST"])
 @organizer_only
@@ -135,10 +182,13 @@ def release_tranche(tranche_id: int):
     tranche = get_or_404(Tranche, tranche_id)
     project_or_404(tranche.project_id)  # loads the project with its evaluations and tranches
     services.release_tranche(tranche, actor=current_user)
-    return back_to_project(tranche.project_id, _("Tranche %(n)d has been released.", n=tranche.position))
+    return back_to_project(
+        tranche.project_id, _("Tranche %(n)d has been released.", n=tranche.position)
+    )
 
 
 # --- milestones and spending --------------------------------------------------------
+
 
 @bp.route("/milestones/<int:milestone_id>/done", methods=["GET", "POST"])
 @roles("applicant")
@@ -150,14 +200,17 @@ def milestone_done(milestone_id: int):
     status = None
     if form.validate_on_submit():
         try:
-            services.complete_milestone(milestone, note=form.note.data, upload=uploaded("evidence"),
-                                        actor=current_user)
+            services.complete_milestone(
+                milestone, note=form.note.data, upload=uploaded("evidence"), actor=current_user
+            )
         except DomainError as error:
             attach_error(form, error)
             status = error.status
         else:
             return back_to_project(project.id, _("The milestone is marked as done."))
-    return render_form("followup/milestone_form.html", form, status=status, project=project, milestone=milestone)
+    return render_form(
+        "followup/milestone_form.html", form, status=status, project=project, milestone=milestone
+    )
 
 
 @bp.route("/projects/<int:project_id>/expenses/new", methods=["GET", "POST"])
@@ -170,19 +223,31 @@ def expense_new(project_id: int):
     status = None
     if form.validate_on_submit():
         try:
-            services.record_expense(project, line_id=form.line_id.data, amount_fen=form.amount.fen,
-                                    spent_on=form.spent_on.data, description=form.description.data,
-                                    voucher=uploaded("voucher"), actor=current_user)
+            services.record_expense(
+                project,
+                line_id=form.line_id.data,
+                amount_fen=form.amount.fen,
+                spent_on=form.spent_on.data,
+                description=form.description.data,
+                voucher=uploaded("voucher"),
+                actor=current_user,
+            )
         except DomainError as error:
             attach_error(form, error)
             status = error.status
         else:
             return back_to_project(project.id, _("The expense has been recorded."))
-    return render_form("followup/expense_form.html", form, status=status, project=project,
-                       spending=queries.spending_by_line(project))
+    return render_form(
+        "followup/expense_form.html",
+        form,
+        status=status,
+        project=project,
+        spending=queries.spending_by_line(project),
+    )
 
 
 # --- termination and recovery -------------------------------------------------------
+
 
 @bp.route("/projects/<int:project_id>/terminate", methods=["GET", "POST"])
 @organizer_only
@@ -192,14 +257,24 @@ def terminate(project_id: int):
     status = None
     if form.validate_on_submit():
         try:
-            services.terminate_project(project, reason=form.reason.data, recovery_fen=form.recovery.fen or 0,
-                                       actor=current_user)
+            services.terminate_project(
+                project,
+                reason=form.reason.data,
+                recovery_fen=form.recovery.fen or 0,
+                actor=current_user,
+            )
         except DomainError as error:
             attach_error(form, error)
             status = error.status
         else:
             return back_to_project(project.id, _("The project has been terminated."))
-    return render_form("followup/terminate.html", form, status=status, project=project, money=queries.money_of(project))
+    return render_form(
+        "followup/terminate.html",
+        form,
+        status=status,
+        project=project,
+        money=queries.money_of(project),
+    )
 
 
 @bp.route("/projects/<int:project_id>/recoveries", methods=["GET", "POST"])
@@ -210,8 +285,13 @@ def recovery(project_id: int):
     status = None
     if form.validate_on_submit():
         try:
-            services.record_recovery(project, amount_fen=form.amount.fen, received_on=form.received_on.data,
-                                     note=form.note.data, actor=current_user)
+            services.record_recovery(
+                project,
+                amount_fen=form.amount.fen,
+                received_on=form.received_on.data,
+                note=form.note.data,
+                actor=current_user,
+            )
         except DomainError as error:
             attach_error(form, error)
             status = error.status
@@ -222,22 +302,33 @@ def recovery(project_id: int):
 
 # --- files of a project ---------------------------------------------------------------
 
+
 def _file_ids_of(project) -> set[int]:
     """Every stored file that belongs to this project (agreement, evidence, vouchers, photos,
     the evidence answering a dispute)."""
     ids = {project.agreement.signed_copy_id} if project.agreement else set()
     ids |= {m.evidence_file_id for m in project.milestones}
-    ids |= set(db.session.scalars(sa.select(Expense.voucher_id).where(Expense.project_id == project.id)))
-    ids |= set(db.session.scalars(
-        sa.select(ActivityPhoto.stored_file_id).join(Activity, Activity.id == ActivityPhoto.activity_id)
-        .join(ProgressReport, ProgressReport.id == Activity.report_id)
-        .where(ProgressReport.project_id == project.id)))
-    ids |= set(db.session.scalars(
-        sa.select(DisputeEvidence.stored_file_id).join(DisputeEntry, DisputeEntry.id == DisputeEvidence.entry_id)
-        .join(ActivityDispute, ActivityDispute.id == DisputeEntry.dispute_id)
-        .join(Activity, Activity.id == ActivityDispute.activity_id)
-        .join(ProgressReport, ProgressReport.id == Activity.report_id)
-        .where(ProgressReport.project_id == project.id)))
+    ids |= set(
+        db.session.scalars(sa.select(Expense.voucher_id).where(Expense.project_id == project.id))
+    )
+    ids |= set(
+        db.session.scalars(
+            sa.select(ActivityPhoto.stored_file_id)
+            .join(Activity, Activity.id == ActivityPhoto.activity_id)
+            .join(ProgressReport, ProgressReport.id == Activity.report_id)
+            .where(ProgressReport.project_id == project.id)
+        )
+    )
+    ids |= set(
+        db.session.scalars(
+            sa.select(DisputeEvidence.stored_file_id)
+            .join(DisputeEntry, DisputeEntry.id == DisputeEvidence.entry_id)
+            .join(ActivityDispute, ActivityDispute.id == DisputeEntry.dispute_id)
+            .join(Activity, Activity.id == ActivityDispute.activity_id)
+            .join(ProgressReport, ProgressReport.id == Activity.report_id)
+            .where(ProgressReport.project_id == project.id)
+        )
+    )
     ids.discard(None)
     return ids
 
@@ -254,4 +345,6 @@ def project_file(project_id: int, file_id: int):
 
 @bp.app_template_global("followup_file_url")
 def followup_file_url(project_id: int, file_id: int | None) -> str:
-    return url_for("followup.project_file", project_id=project_id, file_id=file_id) if file_id else ""
+    return (
+        url_for("followup.project_file", project_id=project_id, file_id=file_id) if file_id else ""
+    )

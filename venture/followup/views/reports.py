@@ -19,32 +19,56 @@ from venture.policy import organizer_only, require, roles, signed_in
 from venture.web import attach_error, render_form, safe_next
 
 # Suggestions for the activity type (the field stays free text).
-ACTIVITY_TYPES = ["入户探访", "小组活动", "社区活动", "技能培训", "志愿服务", "个案服务", "宣传倡导", "议事协商"]
+ACTIVITY_TYPES = [
+    "入户探访",
+    "小组活动",
+    "社区活动",
+    "技能培训",
+    "志愿服务",
+    "个案服务",
+    "宣传倡导",
+    "议事协商",
+]
 
 
 def _report_or_404(report_id: int) -> ProgressReport:
     report = db.session.scalar(
-        db.select(ProgressReport).where(ProgressReport.id == report_id)
-        .options(selectinload(ProgressReport.activities).joinedload(Activity.community),
-                 selectinload(ProgressReport.activities).joinedload(Activity.dispute),
-                 selectinload(ProgressReport.activities).selectinload(Activity.photos)))
+        db.select(ProgressReport)
+        .where(ProgressReport.id == report_id)
+        .options(
+            selectinload(ProgressReport.activities).joinedload(Activity.community),
+            selectinload(ProgressReport.activities).joinedload(Activity.dispute),
+            selectinload(ProgressReport.activities).selectinload(Activity.photos),
+        )
+    )
     if report is None:
         raise NotFound()
     return report
 
 
-def _render_report(report, project, form, status=None, *, extend_form=None, review_form=None, review_error=None):
+def _render_report(
+    report, project, form, status=None, *, extend_form=None, review_form=None, review_error=None
+):
     liaison_areas = set()
     if current_user.is_liaison:
         from venture.followup.integration import communities_of_liaison
 
         liaison_areas = communities_of_liaison(current_user)
-    return render_form("followup/report.html", form, status=status, report=report, project=project, now=utcnow(),
-                       can_work=policies.can_work_on_project(current_user, project),
-                       can_manage=policies.can_manage_project(current_user, project),
-                       liaison_areas=liaison_areas, review_form=review_form or forms.ReviewForm(),
-                       review_error=review_error or {}, extend_form=extend_form or forms.ExtendForm(prefix="extend"),
-                       confirm_form=forms.ConfirmForm())
+    return render_form(
+        "followup/report.html",
+        form,
+        status=status,
+        report=report,
+        project=project,
+        now=utcnow(),
+        can_work=policies.can_work_on_project(current_user, project),
+        can_manage=policies.can_manage_project(current_user, project),
+        liaison_areas=liaison_areas,
+        review_form=review_form or forms.ReviewForm(),
+        review_error=review_error or {},
+        extend_form=extend_form or forms.ExtendForm(prefix="extend"),
+        confirm_form=forms.ConfirmForm(),
+    )
 
 
 @bp.route("/reports/<int:report_id>", methods=["GET", "POST"])
@@ -60,9 +84,16 @@ def report(report_id: int):
             try:
                 if request.form.get("action") == "submit":
                     services.submit_report(report, summary=form.summary.data, actor=current_user)
-                    flash(_("The report has been submitted; the communities will confirm its activities."), "success")
+                    flash(
+                        _(
+                            "The report has been submitted; the communities will confirm its activities."
+                        ),
+                        "success",
+                    )
                 else:
-                    services.save_report_summary(report, summary=form.summary.data, actor=current_user)
+                    services.save_report_summary(
+                        report, summary=form.summary.data, actor=current_user
+                    )
                     flash(_("The summary has been saved."), "success")
             except DomainError as error:
                 db.session.rollback()
@@ -85,18 +116,31 @@ def activity_new(report_id: int):
     status = None
     if form.validate_on_submit():
         try:
-            services.add_activity(report, community_id=form.community_id.data, held_on=form.held_on.data,
-                                  activity_type=form.activity_type.data, participants=form.participants.data,
-                                  residents=form.residents.data, description=form.description.data,
-                                  photos=request.files.getlist("photos"), actor=current_user)
+            services.add_activity(
+                report,
+                community_id=form.community_id.data,
+                held_on=form.held_on.data,
+                activity_type=form.activity_type.data,
+                participants=form.participants.data,
+                residents=form.residents.data,
+                description=form.description.data,
+                photos=request.files.getlist("photos"),
+                actor=current_user,
+            )
         except DomainError as error:
             attach_error(form, error)
             status = error.status
         else:
             flash(_("The activity has been added to the report."), "success")
             return redirect(url_for("followup.report", report_id=report.id))
-    return render_form("followup/activity_form.html", form, status=status, report=report, project=project,
-                       activity_types=ACTIVITY_TYPES)
+    return render_form(
+        "followup/activity_form.html",
+        form,
+        status=status,
+        report=report,
+        project=project,
+        activity_types=ACTIVITY_TYPES,
+    )
 
 
 @bp.route("/activities/<int:activity_id>/remove", methods=["POST"])
@@ -115,27 +159,46 @@ def activity_remove(activity_id: int):
 @bp.route("/activities/<int:activity_id>/review", methods=["POST"])
 @roles("liaison")
 def activity_review(activity_id: int):
-    activity = db.session.scalar(db.select(Activity).where(Activity.id == activity_id)
-                                 .options(joinedload(Activity.community), joinedload(Activity.report)))
+    activity = db.session.scalar(
+        db.select(Activity)
+        .where(Activity.id == activity_id)
+        .options(joinedload(Activity.community), joinedload(Activity.report))
+    )
     if activity is None:
         raise NotFound()
     require(policies.can_review_activity(current_user, activity))
     form = forms.ReviewForm()
-    back = safe_next(request.form.get("next"), url_for("followup.report", report_id=activity.report_id))
+    back = safe_next(
+        request.form.get("next"), url_for("followup.report", report_id=activity.report_id)
+    )
     if not form.validate_on_submit():
         raise DomainError(_("The form has expired. Reload the page and try again."))
     try:
-        services.review_activity(activity, confirm=form.decision.data == "confirm", note=form.note.data,
-                                 actor=current_user)
+        services.review_activity(
+            activity,
+            confirm=form.decision.data == "confirm",
+            note=form.note.data,
+            actor=current_user,
+        )
     except DomainError as error:
         if error.status != 422:
             raise
         db.session.rollback()
         report = _report_or_404(activity.report_id)
-        return _render_report(report, project_or_404(report.project_id), forms.ReportForm(obj=report), status=422,
-                              review_form=form, review_error={activity_id: str(error.message)})
-    flash(_("Thank you: the activity record is confirmed.") if form.decision.data == "confirm"
-          else _("The activity record is disputed; the organizer has been told."), "success")
+        return _render_report(
+            report,
+            project_or_404(report.project_id),
+            forms.ReportForm(obj=report),
+            status=422,
+            review_form=form,
+            review_error={activity_id: str(error.message)},
+        )
+    flash(
+        _("Thank you: the activity record is confirmed.")
+        if form.decision.data == "confirm"
+        else _("The activity record is disputed; the organizer has been told."),
+        "success",
+    )
     return redirect(back)
 
 
@@ -157,4 +220,6 @@ def extend_report(report_id: int):
             return redirect(url_for("followup.report", report_id=report.id))
     db.session.rollback()
     report = _report_or_404(report_id)
-    return _render_report(report, project, forms.ReportForm(obj=report), status=status, extend_form=form)
+    return _render_report(
+        report, project, forms.ReportForm(obj=report), status=status, extend_form=form
+    )

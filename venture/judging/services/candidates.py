@@ -18,21 +18,30 @@ from venture.judging.models import RoadshowSession, RoadshowSlot
 
 def passed_applications(stage: Stage) -> list[Application]:
     """Online review: every application that passed screening."""
-    return list(db.session.scalars(
-        sa.select(Application)
-        .where(Application.competition_id == stage.competition_id, Application.status == ApplicationStatus.PASSED)
-        .order_by(Application.code, Application.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(
+                Application.competition_id == stage.competition_id,
+                Application.status == ApplicationStatus.PASSED,
+            )
+            .order_by(Application.code, Application.id)
+        )
+    )
 
 
 def roadshow_shortlist(stage: Stage) -> list[Application]:
     """Roadshow: the applications placed in the stage's sessions (the shortlist)."""
-    return list(db.session.scalars(
-        sa.select(Application)
-        .join(RoadshowSlot, RoadshowSlot.application_id == Application.id)
-        .join(RoadshowSession, RoadshowSession.id == RoadshowSlot.session_id)
-        .where(RoadshowSession.stage_id == stage.id)
-        .distinct()
-        .order_by(Application.code, Application.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .join(RoadshowSlot, RoadshowSlot.application_id == Application.id)
+            .join(RoadshowSession, RoadshowSession.id == RoadshowSlot.session_id)
+            .where(RoadshowSession.stage_id == stage.id)
+            .distinct()
+            .order_by(Application.code, Application.id)
+        )
+    )
 
 
 CANDIDATES: dict[StageKind, Callable[[Stage], list[Application]]] = {

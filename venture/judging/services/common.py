@@ -33,10 +33,20 @@ def organizers_for(competition) -> list[User]:
         creator = db.session.get(User, competition.created_by_id)
         if creator is not None and creator.active and creator.role == Role.ORGANIZER:
             return [creator]
-    return list(db.session.scalars(
-        sa.select(User).where(User.role == Role.ORGANIZER, User.active.is_(True)).order_by(User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role == Role.ORGANIZER, User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
 
 
 def active_judges() -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).where(User.role == Role.JUDGE, User.active.is_(True)).order_by(User.name, User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role == Role.JUDGE, User.active.is_(True))
+            .order_by(User.name, User.id)
+        )
+    )

@@ -51,7 +51,11 @@ def _email_label() -> str:
 
 def _criterion_header(criterion) -> str:
     # The note in brackets is ignored when the header is read back.
-    return _("%(name)s (max %(max)s)", name=criterion.name, max=format(criterion.max_score.normalize(), "f"))
+    return _(
+        "%(name)s (max %(max)s)",
+        name=criterion.name,
+        max=format(criterion.max_score.normalize(), "f"),
+    )
 
 
 def template(session: RoadshowSession) -> bytes:
@@ -67,24 +71,46 @@ def template(session: RoadshowSession) -> bytes:
         title = _sheet_title(judge.display_name if judge else _("Judge"), used_titles)
         ws = wb.create_sheet(title)
         ws["A1"], ws["B1"] = _("Judge"), xlsx.safe_cell(judge.display_name if judge else "")
-        ws[f"A{EMAIL_ROW}"], ws[EMAIL_CELL] = _email_label(), xlsx.safe_cell(judge.email if judge else "")
+        ws[f"A{EMAIL_ROW}"], ws[EMAIL_CELL] = (
+            _email_label(),
+            xlsx.safe_cell(judge.email if judge else ""),
+        )
         ws["A3"] = xlsx.safe_cell(f"{session.name}（{session.venue}）")
-        header = ([columns["code"].header, _("Project name")] + [_criterion_header(c) for c in criteria]
-                  + [columns["comment"].header])
+        header = (
+            [columns["code"].header, _("Project name")]
+            + [_criterion_header(c) for c in criteria]
+            + [columns["comment"].header]
+        )
         for column, text in enumerate(header, start=1):
             cell = ws.cell(row=HEADER_ROW, column=column, value=text)
             cell.font = Font(bold=True)
         for offset, slot in enumerate(sorted(session.slots, key=lambda s: s.position), start=1):
-            ws.cell(row=HEADER_ROW + offset, column=1, value=xlsx.safe_cell(slot.application.display_code))
-            ws.cell(row=HEADER_ROW + offset, column=2, value=xlsx.safe_cell(slot.application.project_name))
+            ws.cell(
+                row=HEADER_ROW + offset,
+                column=1,
+                value=xlsx.safe_cell(slot.application.display_code),
+            )
+            ws.cell(
+                row=HEADER_ROW + offset,
+                column=2,
+                value=xlsx.safe_cell(slot.application.project_name),
+            )
         ws.column_dimensions["A"].width = 14
         ws.column_dimensions["B"].width = 32
     notes = wb.create_sheet(xlsx.INSTRUCTIONS_TITLES[0 if current_locale_code() == "zh_CN" else 1])
-    for line in (_("One worksheet per judge; do not change rows 1–4, the application codes or the column names."),
-                 _("Each score is a number from 0 to the maximum in steps of 0.5; a criterion that allows it "
-                   "may be marked n/a."),
-                 _("Leave the whole row empty for a project the judge did not score; a scored project needs "
-                   "every criterion.")):
+    for line in (
+        _(
+            "One worksheet per judge; do not change rows 1–4, the application codes or the column names."
+        ),
+        _(
+            "Each score is a number from 0 to the maximum in steps of 0.5; a criterion that allows it "
+            "may be marked n/a."
+        ),
+        _(
+            "Leave the whole row empty for a project the judge did not score; a scored project needs "
+            "every criterion."
+        ),
+    ):
         notes.append([line])
     buffer = BytesIO()
     wb.save(buffer)
@@ -113,7 +139,9 @@ class PaperSheet:
 
 class PaperRejected(xlsx.ImportRejected):
     def __init__(self, errors: list[RowError]):
-        super().__init__(errors, _("Nothing was stored: %(count)d problem(s) in the file.", count=len(errors)))
+        super().__init__(
+            errors, _("Nothing was stored: %(count)d problem(s) in the file.", count=len(errors))
+        )
 
 
 NA = object()  # a cell marked not applicable
@@ -124,7 +152,9 @@ def _score_column(criterion) -> xlsx.ImportColumn:
         text = xlsx.cell_text(value)
         if text.lower() in NA_WORDS:
             if not criterion.allow_na:
-                raise ValueError(_("%(name)s cannot be marked not applicable.", name=criterion.name))
+                raise ValueError(
+                    _("%(name)s cannot be marked not applicable.", name=criterion.name)
+                )
             return NA
         score, problem = parse_score(text, criterion)
         if problem:
@@ -136,9 +166,11 @@ def _score_column(criterion) -> xlsx.ImportColumn:
 
 
 def _columns(criteria) -> list[xlsx.ImportColumn]:
-    return [xlsx.ImportColumn("code", CODE_NAMES, xlsx.cell_text, required=False),
-            *[_score_column(c) for c in criteria],
-            xlsx.ImportColumn("comment", COMMENT_NAMES, xlsx.parse_text(5000), required=False)]
+    return [
+        xlsx.ImportColumn("code", CODE_NAMES, xlsx.cell_text, required=False),
+        *[_score_column(c) for c in criteria],
+        xlsx.ImportColumn("comment", COMMENT_NAMES, xlsx.parse_text(5000), required=False),
+    ]
 
 
 def read_paper(session: RoadshowSession, data: bytes) -> tuple[list[PaperSheet], list[RowError]]:
@@ -155,19 +187,35 @@ def read_paper(session: RoadshowSession, data: bytes) -> tuple[list[PaperSheet],
         where = ws.title
         cells = rows[EMAIL_ROW - 1] if len(rows) >= EMAIL_ROW else ()
         email = xlsx.cell_text(cells[1]).lower() if len(cells) > 1 and cells[1] else ""
-        judge = db.session.scalar(sa.select(User).where(User.email == email, User.role == Role.JUDGE)) if email else None
+        judge = (
+            db.session.scalar(sa.select(User).where(User.email == email, User.role == Role.JUDGE))
+            if email
+            else None
+        )
         if judge is None:
-            errors.append(RowError(EMAIL_ROW, _email_label(), _("Unknown judge: %(email)s.", email=email or "—"),
-                                   where))
+            errors.append(
+                RowError(
+                    EMAIL_ROW,
+                    _email_label(),
+                    _("Unknown judge: %(email)s.", email=email or "—"),
+                    where,
+                )
+            )
             continue
         try:
-            result = xlsx.read_table(rows[HEADER_ROW - 1:], columns, header_row=HEADER_ROW, sheet=where)
+            result = xlsx.read_table(
+                rows[HEADER_ROW - 1 :], columns, header_row=HEADER_ROW, sheet=where
+            )
         except xlsx.ImportRefused as refused:
             errors.append(RowError(HEADER_ROW, "", str(refused.message), where))
             continue
         missing = [c for c in criteria if f"c{c.id}" not in result.headers]
         for c in missing:
-            errors.append(RowError(HEADER_ROW, c.name, _("The column for %(name)s is missing.", name=c.name), where))
+            errors.append(
+                RowError(
+                    HEADER_ROW, c.name, _("The column for %(name)s is missing.", name=c.name), where
+                )
+            )
         if missing:
             continue
         errors.extend(result.errors)
@@ -179,20 +227,46 @@ def read_paper(session: RoadshowSession, data: bytes) -> tuple[list[PaperSheet],
             code_column = result.column_name("code", columns)
             slot = slots.get(code)
             if slot is None:
-                errors.append(RowError(number, code_column,
-                                       _("Unknown application %(code)s: it is not in this session.",
-                                         code=code or "—"), where))
+                errors.append(
+                    RowError(
+                        number,
+                        code_column,
+                        _(
+                            "Unknown application %(code)s: it is not in this session.",
+                            code=code or "—",
+                        ),
+                        where,
+                    )
+                )
                 continue
-            sheet = PaperSheet(judge, slot.application_id, where, number, code_column,
-                               comment=values["comment"] or "")
+            sheet = PaperSheet(
+                judge,
+                slot.application_id,
+                where,
+                number,
+                code_column,
+                comment=values["comment"] or "",
+            )
             for c in criteria:
                 if scores[c.id] is None:
-                    errors.append(RowError(number, result.column_name(f"c{c.id}", columns),
-                                           _("%(name)s: give a score.", name=c.name), where))
+                    errors.append(
+                        RowError(
+                            number,
+                            result.column_name(f"c{c.id}", columns),
+                            _("%(name)s: give a score.", name=c.name),
+                            where,
+                        )
+                    )
                 sheet.scores[c.id] = (None, True) if scores[c.id] is NA else (scores[c.id], False)
             if (judge.id, slot.application_id) in seen:
-                errors.append(RowError(number, code_column, _("%(code)s is listed twice for this judge.", code=code),
-                                       where))
+                errors.append(
+                    RowError(
+                        number,
+                        code_column,
+                        _("%(code)s is listed twice for this judge.", code=code),
+                        where,
+                    )
+                )
             seen.add((judge.id, slot.application_id))
             sheets.append(sheet)
     book.close()
@@ -207,10 +281,21 @@ def _check_pairs(session: RoadshowSession, sheets: list[PaperSheet]) -> list[Row
     if not sheets:
         return []
     apps = {s.application.id: s.application for s in session.slots}
-    assigned = set(db.session.execute(sa.select(Assignment.application_id, Assignment.judge_id).where(
-        Assignment.stage_id == session.stage_id, Assignment.status == AssignmentStatus.ACTIVE)).all())
-    submitted = set(db.session.execute(sa.select(ScoreSheet.application_id, ScoreSheet.judge_id).where(
-        ScoreSheet.stage_id == session.stage_id, ScoreSheet.status == SheetStatus.SUBMITTED)).all())
+    assigned = set(
+        db.session.execute(
+            sa.select(Assignment.application_id, Assignment.judge_id).where(
+                Assignment.stage_id == session.stage_id,
+                Assignment.status == AssignmentStatus.ACTIVE,
+            )
+        ).all()
+    )
+    submitted = set(
+        db.session.execute(
+            sa.select(ScoreSheet.application_id, ScoreSheet.judge_id).where(
+                ScoreSheet.stage_id == session.stage_id, ScoreSheet.status == SheetStatus.SUBMITTED
+            )
+        ).all()
+    )
     conflicted = detect({s.judge.id for s in sheets}, list(apps.values()))
     errors = []
     for s in sheets:
@@ -231,8 +316,14 @@ def _check_pairs(session: RoadshowSession, sheets: list[PaperSheet]) -> list[Row
 @service
 def import_paper(session: RoadshowSession, upload, actor: User) -> int:
     """Store the paper sheets of a session as submitted score sheets: all or nothing."""
-    ensure_unlocked(session.stage.competition, action="judging.roadshow_paper", object_type="roadshow_session",
-                    object_id=session.id, actor=actor, stage_kind=session.stage.kind)
+    ensure_unlocked(
+        session.stage.competition,
+        action="judging.roadshow_paper",
+        object_type="roadshow_session",
+        object_id=session.id,
+        actor=actor,
+        stage_kind=session.stage.kind,
+    )
     if session.stage.rubric is None:
         raise ValidationError(_("This stage has no rubric yet."))
     stored = store_upload(upload, user=actor, allowed_kinds=("excel",), max_bytes=5 * 1024 * 1024)
@@ -242,12 +333,21 @@ def import_paper(session: RoadshowSession, upload, actor: User) -> int:
         raise PaperRejected(errors)
     rubric = session.stage.rubric
     for paper in sheets:
-        sheet = db.session.scalar(sa.select(ScoreSheet).where(
-            ScoreSheet.stage_id == session.stage_id, ScoreSheet.application_id == paper.application_id,
-            ScoreSheet.judge_id == paper.judge.id))
+        sheet = db.session.scalar(
+            sa.select(ScoreSheet).where(
+                ScoreSheet.stage_id == session.stage_id,
+                ScoreSheet.application_id == paper.application_id,
+                ScoreSheet.judge_id == paper.judge.id,
+            )
+        )
         if sheet is None:
-            sheet = ScoreSheet(stage_id=session.stage_id, application_id=paper.application_id,
-                               judge_id=paper.judge.id, rubric_id=rubric.id, version=0)
+            sheet = ScoreSheet(
+                stage_id=session.stage_id,
+                application_id=paper.application_id,
+                judge_id=paper.judge.id,
+                rubric_id=rubric.id,
+                version=0,
+            )
             db.session.add(sheet)
         sheet.scores.clear()
         db.session.flush()
@@ -258,8 +358,22 @@ def import_paper(session: RoadshowSession, upload, actor: User) -> int:
         sheet.submitted_at = utcnow()
         sheet.version += 1
         db.session.flush()
-        record("judging.sheet_paper", sheet, actor=actor, changes={
-            "judge_id": paper.judge.id, "application_id": paper.application_id,
-            "scores": {str(cid): "n/a" if na else score for cid, (score, na) in paper.scores.items()}})
-    record("judging.roadshow_paper", session, actor=actor, changes={"sheets": len(sheets), "file": stored.id})
+        record(
+            "judging.sheet_paper",
+            sheet,
+            actor=actor,
+            changes={
+                "judge_id": paper.judge.id,
+                "application_id": paper.application_id,
+                "scores": {
+                    str(cid): "n/a" if na else score for cid, (score, na) in paper.scores.items()
+                },
+            },
+        )
+    record(
+        "judging.roadshow_paper",
+        session,
+        actor=actor,
+        changes={"sheets": len(sheets), "file": stored.id},
+    )
     return len(sheets)

@@ -26,7 +26,16 @@ from venture.reports.xlsx import RowError
 
 PROFILE_FIELDS = ("title", "employer", "employer_uscc", "expertise", "phone")
 LIMITS = {"title": 100, "employer": 200, "phone": 30}
-COMMON_EXPERTISE = ["为老服务", "助残服务", "儿童青少年", "救助帮困", "社区治理", "党建引领", "财务管理", "项目管理"]
+COMMON_EXPERTISE = [
+    "为老服务",
+    "助残服务",
+    "儿童青少年",
+    "救助帮困",
+    "社区治理",
+    "党建引领",
+    "财务管理",
+    "项目管理",
+]
 
 
 def split_expertise(text) -> list[str]:
@@ -46,23 +55,33 @@ def profile_of(user: User) -> JudgeProfile | None:
 
 
 def clean_profile(*, title="", employer="", employer_uscc="", expertise=(), phone="") -> dict:
-    values = {"title": (title or "").strip(), "employer": (employer or "").strip(),
-              "employer_uscc": normalize(employer_uscc or ""), "expertise": split_expertise(expertise),
-              "phone": (phone or "").strip()}
+    values = {
+        "title": (title or "").strip(),
+        "employer": (employer or "").strip(),
+        "employer_uscc": normalize(employer_uscc or ""),
+        "expertise": split_expertise(expertise),
+        "phone": (phone or "").strip(),
+    }
     for name, limit in LIMITS.items():
         if len(values[name]) > limit:
             raise ValidationError(_("At most %(n)d characters.", n=limit), field=name)
     if values["employer_uscc"] and not is_valid_uscc(values["employer_uscc"]):
-        raise ValidationError(_("This is not a valid 统一社会信用代码 (18 characters, check character last)."),
-                              field="employer_uscc")
+        raise ValidationError(
+            _("This is not a valid 统一社会信用代码 (18 characters, check character last)."),
+            field="employer_uscc",
+        )
     return values
 
 
 @service
-def invite_judge(*, email: str, name: str, invited_by: User, locale: str = "zh_CN", **profile) -> User:
+def invite_judge(
+    *, email: str, name: str, invited_by: User, locale: str = "zh_CN", **profile
+) -> User:
     """Invite a judge by email (they choose a password from the link) with their profile."""
     values = clean_profile(**profile)
-    user = invite_user(email=email, name=name, role=Role.JUDGE, invited_by=invited_by, locale=locale)
+    user = invite_user(
+        email=email, name=name, role=Role.JUDGE, invited_by=invited_by, locale=locale
+    )
     if values["phone"] and not user.phone:
         user.phone = values["phone"]
     row = profile_of(user)
@@ -72,7 +91,9 @@ def invite_judge(*, email: str, name: str, invited_by: User, locale: str = "zh_C
     for key, value in values.items():
         setattr(row, key, value)
     db.session.flush()
-    record("judging.profile", row, actor=invited_by, changes={k: [None, v] for k, v in values.items()})
+    record(
+        "judging.profile", row, actor=invited_by, changes={k: [None, v] for k, v in values.items()}
+    )
     return user
 
 
@@ -101,29 +122,49 @@ def find_organization(text: str) -> Organization | None:
     if not text:
         return None
     code = normalize(text)
-    return db.session.scalar(sa.select(Organization).where(
-        sa.or_(Organization.uscc == code, Organization.name == text)).order_by(Organization.id).limit(1))
+    return db.session.scalar(
+        sa.select(Organization)
+        .where(sa.or_(Organization.uscc == code, Organization.name == text))
+        .order_by(Organization.id)
+        .limit(1)
+    )
 
 
 @service
 def add_tie(user: User, organization_text: str, kind: str, note: str = "") -> JudgeTie:
     organization = find_organization(organization_text)
     if organization is None:
-        raise ValidationError(_("No organization with this name or 统一社会信用代码 is registered."),
-                              field="organization")
+        raise ValidationError(
+            _("No organization with this name or 统一社会信用代码 is registered."),
+            field="organization",
+        )
     try:
         kind = TieKind(kind)
     except ValueError:
         raise ValidationError(_("Choose the kind of tie."), field="kind") from None
-    exists = db.session.scalar(sa.select(JudgeTie.id).where(
-        JudgeTie.judge_id == user.id, JudgeTie.organization_id == organization.id, JudgeTie.kind == kind))
+    exists = db.session.scalar(
+        sa.select(JudgeTie.id).where(
+            JudgeTie.judge_id == user.id,
+            JudgeTie.organization_id == organization.id,
+            JudgeTie.kind == kind,
+        )
+    )
     if exists is not None:
         raise Conflict(_("You have declared this tie already."), field="organization")
-    tie = JudgeTie(judge_id=user.id, organization_id=organization.id, kind=kind, note=(note or "").strip()[:300])
+    tie = JudgeTie(
+        judge_id=user.id,
+        organization_id=organization.id,
+        kind=kind,
+        note=(note or "").strip()[:300],
+    )
     db.session.add(tie)
     db.session.flush()
-    record("judging.tie_add", tie, actor=user, changes={"organization_id": organization.id, "kind": kind,
-                                                        "note": tie.note})
+    record(
+        "judging.tie_add",
+        tie,
+        actor=user,
+        changes={"organization_id": organization.id, "kind": kind, "note": tie.note},
+    )
     apply_new_conflicts(user)
     return tie
 
@@ -133,8 +174,12 @@ def remove_tie(user: User, tie_id: int) -> None:
     tie = db.session.get(JudgeTie, tie_id)
     if tie is None or tie.judge_id != user.id:
         raise NotFound()
-    record("judging.tie_remove", tie, actor=user, changes={"organization_id": tie.organization_id,
-                                                           "kind": tie.kind})
+    record(
+        "judging.tie_remove",
+        tie,
+        actor=user,
+        changes={"organization_id": tie.organization_id, "kind": tie.kind},
+    )
     db.session.delete(tie)
 
 
@@ -142,27 +187,41 @@ def profiles_for(users) -> dict[int, JudgeProfile]:
     ids = [u.id for u in users]
     if not ids:
         return {}
-    return {p.user_id: p for p in db.session.scalars(sa.select(JudgeProfile).where(JudgeProfile.user_id.in_(ids)))}
+    return {
+        p.user_id: p
+        for p in db.session.scalars(sa.select(JudgeProfile).where(JudgeProfile.user_id.in_(ids)))
+    }
 
 
 def pool_query(q: str | None = None, expertise: str | None = None):
-    query = (sa.select(User).outerjoin(JudgeProfile, JudgeProfile.user_id == User.id)
-             .where(User.role == Role.JUDGE).order_by(User.active.desc(), User.name, User.id))
+    query = (
+        sa.select(User)
+        .outerjoin(JudgeProfile, JudgeProfile.user_id == User.id)
+        .where(User.role == Role.JUDGE)
+        .order_by(User.active.desc(), User.name, User.id)
+    )
     if q:
         like = f"%{q.strip()}%"
-        query = query.where(sa.or_(User.name.ilike(like), User.email.ilike(like), JudgeProfile.employer.ilike(like)))
+        query = query.where(
+            sa.or_(User.name.ilike(like), User.email.ilike(like), JudgeProfile.employer.ilike(like))
+        )
     if expertise:
         # The JSON list is stored as text, with non-ASCII escaped (\uXXXX): match the quoted item.
         text = sa.cast(JudgeProfile.expertise, sa.String)
         item = expertise.strip()
-        query = query.where(sa.or_(text.contains(json.dumps(item), autoescape=True),
-                                   text.contains(json.dumps(item, ensure_ascii=False), autoescape=True)))
+        query = query.where(
+            sa.or_(
+                text.contains(json.dumps(item), autoescape=True),
+                text.contains(json.dumps(item, ensure_ascii=False), autoescape=True),
+            )
+        )
     return query
 
 
 # --- import from xlsx ----------------------------------------------------------------------
 # Reading, the template and the error report are the shared ones (venture.reports.xlsx);
 # this part adds the pool's rules: valid and new email addresses, valid employer codes.
+
 
 def _email(value) -> str:
     email = normalize_email(xlsx.cell_text(value))
@@ -183,13 +242,29 @@ def _employer_code(value) -> str:
 COLUMNS = [
     xlsx.ImportColumn("name", ("姓名", "Name"), xlsx.parse_text(100), example="陈晓东"),
     xlsx.ImportColumn("email", ("邮箱", "Email", "电子邮箱"), _email, example="chen@example.org"),
-    xlsx.ImportColumn("title", ("职称", "Title"), xlsx.parse_text(100), required=False, example="副教授"),
-    xlsx.ImportColumn("employer", ("工作单位", "Employer"), xlsx.parse_text(200), required=False,
-                      example="澧阳学院"),
-    xlsx.ImportColumn("employer_uscc", ("单位统一社会信用代码", "Employer code"), _employer_code, required=False),
-    xlsx.ImportColumn("expertise", ("专长领域", "Expertise"), split_expertise, required=False,
-                      example="为老服务、社区治理"),
-    xlsx.ImportColumn("phone", ("电话", "Phone"), xlsx.parse_text(30), required=False, example="13800000000"),
+    xlsx.ImportColumn(
+        "title", ("职称", "Title"), xlsx.parse_text(100), required=False, example="副教授"
+    ),
+    xlsx.ImportColumn(
+        "employer",
+        ("工作单位", "Employer"),
+        xlsx.parse_text(200),
+        required=False,
+        example="澧阳学院",
+    ),
+    xlsx.ImportColumn(
+        "employer_uscc", ("单位统一社会信用代码", "Employer code"), _employer_code, required=False
+    ),
+    xlsx.ImportColumn(
+        "expertise",
+        ("专长领域", "Expertise"),
+        split_expertise,
+        required=False,
+        example="为老服务、社区治理",
+    ),
+    xlsx.ImportColumn(
+        "phone", ("电话", "Phone"), xlsx.parse_text(30), required=False, example="13800000000"
+    ),
 ]
 IMPORT_COLUMNS = [c.names[0] for c in COLUMNS]
 
@@ -207,13 +282,21 @@ class ImportRejected(xlsx.ImportRejected):
 
 
 def import_template() -> bytes:
-    return xlsx.template_bytes(COLUMNS, _("Judges"), notes=(
-        _("One judge per row; keep the column names of the first row."),
-        _("Name and email are required; an email may not belong to an existing account or appear twice."),
-        _("Employer code: the 18-character unified social credit code, optional; when given it must be valid."),
-        _("Expertise: several areas separated by 、 or commas, e.g. 为老服务、社区治理."),
-        _("Each judge receives an invitation email to set a password."),
-    ))
+    return xlsx.template_bytes(
+        COLUMNS,
+        _("Judges"),
+        notes=(
+            _("One judge per row; keep the column names of the first row."),
+            _(
+                "Name and email are required; an email may not belong to an existing account or appear twice."
+            ),
+            _(
+                "Employer code: the 18-character unified social credit code, optional; when given it must be valid."
+            ),
+            _("Expertise: several areas separated by 、 or commas, e.g. 为老服务、社区治理."),
+            _("Each judge receives an invitation email to set a password."),
+        ),
+    )
 
 
 def read_import(data: bytes) -> tuple[list[ImportRow], list[RowError], list[str]]:
@@ -232,24 +315,53 @@ def read_import(data: bytes) -> tuple[list[ImportRow], list[RowError], list[str]
         if email is None:
             continue
         if email in seen:
-            errors.append(RowError(number, email_column, _("%(email)s appears already in row %(row)d.",
-                                                           email=email, row=seen[email])))
+            errors.append(
+                RowError(
+                    number,
+                    email_column,
+                    _("%(email)s appears already in row %(row)d.", email=email, row=seen[email]),
+                )
+            )
             continue
         seen[email] = number
         emails.append((number, email))
         if number in complete:
-            parsed.append(ImportRow(number, v["name"], email, {
-                "title": v["title"] or "", "employer": v["employer"] or "", "employer_uscc": v["employer_uscc"] or "",
-                "expertise": v["expertise"] or [], "phone": v["phone"] or ""}))
+            parsed.append(
+                ImportRow(
+                    number,
+                    v["name"],
+                    email,
+                    {
+                        "title": v["title"] or "",
+                        "employer": v["employer"] or "",
+                        "employer_uscc": v["employer_uscc"] or "",
+                        "expertise": v["expertise"] or [],
+                        "phone": v["phone"] or "",
+                    },
+                )
+            )
     wanted = [email for _number, email in emails]
-    existing = set(db.session.scalars(sa.select(User.email).where(User.email.in_(wanted)))) if wanted else set()
+    existing = (
+        set(db.session.scalars(sa.select(User.email).where(User.email.in_(wanted))))
+        if wanted
+        else set()
+    )
     for number, email in emails:
         if email in existing:
-            errors.append(RowError(number, email_column, _("An account with %(email)s exists already.",
-                                                           email=email)))
+            errors.append(
+                RowError(
+                    number,
+                    email_column,
+                    _("An account with %(email)s exists already.", email=email),
+                )
+            )
     if not result.partial and not errors:
         errors.append(RowError(2, "", _("The file lists no judges.")))
-    return parsed, xlsx.sort_errors(errors, [result.column_name(c.key, COLUMNS) for c in COLUMNS]), result.warnings
+    return (
+        parsed,
+        xlsx.sort_errors(errors, [result.column_name(c.key, COLUMNS) for c in COLUMNS]),
+        result.warnings,
+    )
 
 
 @dataclass
@@ -266,7 +378,9 @@ def import_judges(upload, actor: User, locale: str = "zh_CN") -> JudgeImport:
     rows, errors, warnings = read_import(path_of(stored).read_bytes())
     if errors:
         raise ImportRejected(errors, warnings=warnings)
-    users = [invite_judge(email=row.email, name=row.name, invited_by=actor, locale=locale, **row.profile)
-             for row in rows]
+    users = [
+        invite_judge(email=row.email, name=row.name, invited_by=actor, locale=locale, **row.profile)
+        for row in rows
+    ]
     record("judging.import_judges", stored, actor=actor, changes={"judges": len(users)})
     return JudgeImport(users, warnings)

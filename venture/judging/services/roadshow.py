@@ -45,9 +45,11 @@ def latest_review_snapshot(stage: Stage):
     if review is None:
         return None
     return db.session.scalar(
-        sa.select(ResultSnapshot).where(ResultSnapshot.stage_id == review.id,
-                                        ResultSnapshot.kind == SnapshotKind.STAGE)
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1))
+        sa.select(ResultSnapshot)
+        .where(ResultSnapshot.stage_id == review.id, ResultSnapshot.kind == SnapshotKind.STAGE)
+        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
+        .limit(1)
+    )
 
 
 def advanced_in_latest_review(stage: Stage) -> list[int]:
@@ -57,8 +59,13 @@ def advanced_in_latest_review(stage: Stage) -> list[int]:
     snapshot = latest_review_snapshot(stage)
     if snapshot is None:
         return []
-    return list(db.session.scalars(sa.select(SnapshotEntry.application_id).where(
-        SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.advanced.is_(True)).order_by(SnapshotEntry.position)))
+    return list(
+        db.session.scalars(
+            sa.select(SnapshotEntry.application_id)
+            .where(SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.advanced.is_(True))
+            .order_by(SnapshotEntry.position)
+        )
+    )
 
 
 def review_scores(snapshot) -> dict[int, Decimal]:
@@ -70,27 +77,50 @@ def review_scores(snapshot) -> dict[int, Decimal]:
 
     if snapshot is None:
         return {}
-    rows = db.session.execute(sa.select(SnapshotEntry.application_id, SnapshotEntry.score).where(
-        SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.score.is_not(None)))
+    rows = db.session.execute(
+        sa.select(SnapshotEntry.application_id, SnapshotEntry.score).where(
+            SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.score.is_not(None)
+        )
+    )
     return {application_id: score for application_id, score in rows}
 
 
 def pickable_applications(stage: Stage) -> list[Application]:
-    return list(db.session.scalars(sa.select(Application).where(
-        Application.competition_id == stage.competition_id, Application.status == ApplicationStatus.PASSED)
-        .order_by(Application.code, Application.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(
+                Application.competition_id == stage.competition_id,
+                Application.status == ApplicationStatus.PASSED,
+            )
+            .order_by(Application.code, Application.id)
+        )
+    )
 
 
 def session_judges(session: RoadshowSession) -> list[User]:
     """The stage's panel judges and anyone assigned to one of the session's projects."""
-    assigned = sa.select(Assignment.judge_id).join(
-        RoadshowSlot, RoadshowSlot.application_id == Assignment.application_id).where(
-        RoadshowSlot.session_id == session.id, Assignment.stage_id == session.stage_id,
-        Assignment.status == AssignmentStatus.ACTIVE)
-    panel = sa.select(panel_member.c.judge_id).join(Panel, Panel.id == panel_member.c.panel_id).where(
-        Panel.stage_id == session.stage_id)
-    return list(db.session.scalars(sa.select(User).where(
-        sa.or_(User.id.in_(assigned), User.id.in_(panel)), User.active.is_(True)).order_by(User.name, User.id)))
+    assigned = (
+        sa.select(Assignment.judge_id)
+        .join(RoadshowSlot, RoadshowSlot.application_id == Assignment.application_id)
+        .where(
+            RoadshowSlot.session_id == session.id,
+            Assignment.stage_id == session.stage_id,
+            Assignment.status == AssignmentStatus.ACTIVE,
+        )
+    )
+    panel = (
+        sa.select(panel_member.c.judge_id)
+        .join(Panel, Panel.id == panel_member.c.panel_id)
+        .where(Panel.stage_id == session.stage_id)
+    )
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(sa.or_(User.id.in_(assigned), User.id.in_(panel)), User.active.is_(True))
+            .order_by(User.name, User.id)
+        )
+    )
 
 
 def _check_stage(stage: Stage) -> None:
@@ -112,14 +142,24 @@ def _validate_fields(name: str, venue: str) -> tuple[str, str]:
 def _notify_schedule(session: RoadshowSession, rescheduled: bool) -> int:
     judges = session_judges(session)
     for judge in judges:
-        notify(judge, "roadshow_schedule", link=external("judging.roadshow_live", session_id=session.id),
-               competition_id=session.stage.competition_id, session=session, rescheduled=rescheduled, when=format_local(session.scheduled_at),
-               projects=len(session.slots), competition=session.stage.competition)
+        notify(
+            judge,
+            "roadshow_schedule",
+            link=external("judging.roadshow_live", session_id=session.id),
+            competition_id=session.stage.competition_id,
+            session=session,
+            rescheduled=rescheduled,
+            when=format_local(session.scheduled_at),
+            projects=len(session.slots),
+            competition=session.stage.competition,
+        )
     _notify_presenters(session, rescheduled)
     return len(judges)
 
 
-def _notify_presenters(session: RoadshowSession, rescheduled: bool, only: set[int] | None = None) -> None:
+def _notify_presenters(
+    session: RoadshowSession, rescheduled: bool, only: set[int] | None = None
+) -> None:
     """Each presenting organization's members hear their own slot: date, place and order
     (``only``: just these applications, e.g. the ones added to an existing session)."""
     slots = sorted(session.slots, key=lambda s: s.position)
@@ -128,35 +168,66 @@ def _notify_presenters(session: RoadshowSession, rescheduled: bool, only: set[in
         if only is not None and slot.application_id not in only:
             continue
         application = slot.application
-        link = external("applications.show", application_id=application.id)  # also outside a request
+        link = external(
+            "applications.show", application_id=application.id
+        )  # also outside a request
         for user in member_users(application):
-            notify(user, "roadshow_presenting", link=link, competition_id=competition.id, session=session,
-                   rescheduled=rescheduled, when=format_local(session.scheduled_at), venue=session.venue,
-                   position=slot.position, total=len(slots), code=application.display_code,
-                   project=application.project_name, competition=competition.name)
+            notify(
+                user,
+                "roadshow_presenting",
+                link=link,
+                competition_id=competition.id,
+                session=session,
+                rescheduled=rescheduled,
+                when=format_local(session.scheduled_at),
+                venue=session.venue,
+                position=slot.position,
+                total=len(slots),
+                code=application.display_code,
+                project=application.project_name,
+                competition=competition.name,
+            )
 
 
 @service
-def create_session(stage: Stage, actor: User, *, name: str, venue: str, scheduled_at: datetime | None,
-                   application_ids: list[int] | None = None) -> RoadshowSession:
+def create_session(
+    stage: Stage,
+    actor: User,
+    *,
+    name: str,
+    venue: str,
+    scheduled_at: datetime | None,
+    application_ids: list[int] | None = None,
+) -> RoadshowSession:
     _check_stage(stage)
-    ensure_unlocked(stage.competition, action="judging.roadshow_create", object_type="stage", object_id=stage.id,
-                    actor=actor, stage_kind=stage.kind)
+    ensure_unlocked(
+        stage.competition,
+        action="judging.roadshow_create",
+        object_type="stage",
+        object_id=stage.id,
+        actor=actor,
+        stage_kind=stage.kind,
+    )
     name, venue = _validate_fields(name, venue)
     session = RoadshowSession(stage_id=stage.id, name=name, venue=venue, scheduled_at=scheduled_at)
     db.session.add(session)
     db.session.flush()
     ids = application_ids if application_ids is not None else advanced_in_latest_review(stage)
     _place_slots(session, stage, ids)
-    record("judging.roadshow_create", session, actor=actor, changes={
-        "name": name, "venue": venue, "scheduled_at": scheduled_at, "applications": ids})
+    record(
+        "judging.roadshow_create",
+        session,
+        actor=actor,
+        changes={"name": name, "venue": venue, "scheduled_at": scheduled_at, "applications": ids},
+    )
     _notify_schedule(session, rescheduled=False)
     return session
 
 
 @service
-def update_session(session: RoadshowSession, actor: User, *, name: str, venue: str,
-                   scheduled_at: datetime | None) -> RoadshowSession:
+def update_session(
+    session: RoadshowSession, actor: User, *, name: str, venue: str, scheduled_at: datetime | None
+) -> RoadshowSession:
     if session.status == RoadshowStatus.CLOSED:
         raise Conflict(_("This session has ended."))
     name, venue = _validate_fields(name, venue)
@@ -172,8 +243,14 @@ def update_session(session: RoadshowSession, actor: User, *, name: str, venue: s
 
 def _place_slots(session: RoadshowSession, stage: Stage, application_ids: list[int]) -> None:
     ids = list(dict.fromkeys(int(i) for i in application_ids))
-    apps = {a.id: a for a in db.session.scalars(sa.select(Application).where(
-        Application.id.in_(ids), Application.competition_id == stage.competition_id))}
+    apps = {
+        a.id: a
+        for a in db.session.scalars(
+            sa.select(Application).where(
+                Application.id.in_(ids), Application.competition_id == stage.competition_id
+            )
+        )
+    }
     unknown = [i for i in ids if i not in apps]
     if unknown:
         raise ValidationError(_("Some chosen applications do not belong to this competition."))
@@ -181,8 +258,12 @@ def _place_slots(session: RoadshowSession, stage: Stage, application_ids: list[i
     for app_id, slot in list(existing.items()):
         if app_id not in apps:
             if slot.status != SlotStatus.WAITING:
-                raise Conflict(_("%(app)s has been presented already and stays in the session.",
-                                 app=slot.application.display_code))
+                raise Conflict(
+                    _(
+                        "%(app)s has been presented already and stays in the session.",
+                        app=slot.application.display_code,
+                    )
+                )
             session.slots.remove(slot)
     for position, app_id in enumerate(ids, start=1):
         slot = existing.get(app_id)
@@ -195,8 +276,14 @@ def _place_slots(session: RoadshowSession, stage: Stage, application_ids: list[i
 @service
 def set_slots(session: RoadshowSession, application_ids: list[int], actor: User) -> None:
     """Choose and order the session's projects."""
-    ensure_unlocked(session.stage.competition, action="judging.roadshow_slots", object_type="roadshow_session",
-                    object_id=session.id, actor=actor, stage_kind=session.stage.kind)
+    ensure_unlocked(
+        session.stage.competition,
+        action="judging.roadshow_slots",
+        object_type="roadshow_session",
+        object_id=session.id,
+        actor=actor,
+        stage_kind=session.stage.kind,
+    )
     if session.status == RoadshowStatus.CLOSED:
         raise Conflict(_("This session has ended."))
     before = [s.application_id for s in session.slots]
@@ -204,7 +291,12 @@ def set_slots(session: RoadshowSession, application_ids: list[int], actor: User)
     db.session.flush()
     after = [s.application_id for s in sorted(session.slots, key=lambda s: s.position)]
     if before != after:
-        record("judging.roadshow_slots", session, actor=actor, changes={"applications": [before, after]})
+        record(
+            "judging.roadshow_slots",
+            session,
+            actor=actor,
+            changes={"applications": [before, after]},
+        )
     added = set(after) - set(before)
     if added:
         _notify_presenters(session, rescheduled=False, only=added)
@@ -230,7 +322,9 @@ def start_session(session: RoadshowSession, actor: User) -> None:
         raise ValidationError(_("Add the projects before starting the session."))
     session.status = RoadshowStatus.LIVE
     session.started_at = utcnow()
-    record("judging.roadshow_start", session, actor=actor, changes={"status": ["scheduled", "live"]})
+    record(
+        "judging.roadshow_start", session, actor=actor, changes={"status": ["scheduled", "live"]}
+    )
 
 
 @service
@@ -242,19 +336,33 @@ def present(session: RoadshowSession, slot_id: int, actor: User) -> RoadshowSlot
     if slot is None:
         raise ValidationError(_("Unknown project."))
     if slot.status == SlotStatus.CLOSED:
-        raise Conflict(_("%(app)s has been closed; its scores are final.", app=slot.application.display_code))
+        raise Conflict(
+            _("%(app)s has been closed; its scores are final.", app=slot.application.display_code)
+        )
     for other in session.slots:
         if other.status == SlotStatus.PRESENTING and other.id != slot.id:
             other.status = SlotStatus.WAITING
     slot.status = SlotStatus.PRESENTING
     slot.started_at = slot.started_at or utcnow()
     session.current_slot = slot
-    record("judging.roadshow_present", slot, actor=actor, changes={"application_id": slot.application_id})
+    record(
+        "judging.roadshow_present",
+        slot,
+        actor=actor,
+        changes={"application_id": slot.application_id},
+    )
     return slot
 
 
 def next_waiting(session: RoadshowSession) -> RoadshowSlot | None:
-    return next((s for s in sorted(session.slots, key=lambda s: s.position) if s.status == SlotStatus.WAITING), None)
+    return next(
+        (
+            s
+            for s in sorted(session.slots, key=lambda s: s.position)
+            if s.status == SlotStatus.WAITING
+        ),
+        None,
+    )
 
 
 class UnsubmittedSheets(Conflict):
@@ -263,9 +371,15 @@ class UnsubmittedSheets(Conflict):
 
     def __init__(self, slot: RoadshowSlot, pending: list[User], total: int):
         self.slot, self.pending, self.total = slot, pending, total
-        super().__init__(_("%(n)d of %(total)d judges have not submitted their sheet for %(code)s yet: %(names)s.",
-                           n=len(pending), total=total, code=slot.application.display_code,
-                           names="、".join(j.display_name for j in pending)))
+        super().__init__(
+            _(
+                "%(n)d of %(total)d judges have not submitted their sheet for %(code)s yet: %(names)s.",
+                n=len(pending),
+                total=total,
+                code=slot.application.display_code,
+                names="、".join(j.display_name for j in pending),
+            )
+        )
 
 
 def pending_judges(session: RoadshowSession, slot: RoadshowSlot) -> tuple[list[User], int]:
@@ -289,17 +403,35 @@ def _check_pending(session: RoadshowSession, slot: RoadshowSlot, confirmed: bool
 @service
 def close_slot(session: RoadshowSession, actor: User, *, confirmed: bool = False) -> RoadshowSlot:
     """Close the project being presented: its scores are fixed and shown."""
-    ensure_unlocked(session.stage.competition, action="judging.roadshow_close_slot",
-                    object_type="roadshow_session", object_id=session.id, actor=actor, stage_kind=session.stage.kind)
+    ensure_unlocked(
+        session.stage.competition,
+        action="judging.roadshow_close_slot",
+        object_type="roadshow_session",
+        object_id=session.id,
+        actor=actor,
+        stage_kind=session.stage.kind,
+    )
     slot = session.current_slot
-    if session.status != RoadshowStatus.LIVE or slot is None or slot.status != SlotStatus.PRESENTING:
+    if (
+        session.status != RoadshowStatus.LIVE
+        or slot is None
+        or slot.status != SlotStatus.PRESENTING
+    ):
         raise Conflict(_("No project is being presented."))
     unsubmitted = _check_pending(session, slot, confirmed)
     slot.status = SlotStatus.CLOSED
     slot.closed_at = utcnow()
     submitted = submitted_judge_ids(session.stage_id, slot.application_id)
-    record("judging.roadshow_close_slot", slot, actor=actor,
-           changes={"status": ["presenting", "closed"], "sheets": len(submitted), "unsubmitted": unsubmitted})
+    record(
+        "judging.roadshow_close_slot",
+        slot,
+        actor=actor,
+        changes={
+            "status": ["presenting", "closed"],
+            "sheets": len(submitted),
+            "unsubmitted": unsubmitted,
+        },
+    )
     return slot
 
 
@@ -314,20 +446,39 @@ def close_session(session: RoadshowSession, actor: User, *, confirmed: bool = Fa
             slot.status, slot.closed_at = SlotStatus.CLOSED, utcnow()
     session.status = RoadshowStatus.CLOSED
     session.closed_at = utcnow()
-    record("judging.roadshow_close", session, actor=actor, changes={"status": ["live", "closed"],
-                                                                     "unsubmitted": unsubmitted})
+    record(
+        "judging.roadshow_close",
+        session,
+        actor=actor,
+        changes={"status": ["live", "closed"], "unsubmitted": unsubmitted},
+    )
 
 
 def submitted_judge_ids(stage_id: int, application_id: int) -> set[int]:
-    return set(db.session.scalars(sa.select(ScoreSheet.judge_id).where(
-        ScoreSheet.stage_id == stage_id, ScoreSheet.application_id == application_id,
-        ScoreSheet.status == SheetStatus.SUBMITTED)))
+    return set(
+        db.session.scalars(
+            sa.select(ScoreSheet.judge_id).where(
+                ScoreSheet.stage_id == stage_id,
+                ScoreSheet.application_id == application_id,
+                ScoreSheet.status == SheetStatus.SUBMITTED,
+            )
+        )
+    )
 
 
 def slot_judges(session: RoadshowSession, slot: RoadshowSlot) -> list[User]:
-    return list(db.session.scalars(sa.select(User).join(Assignment, Assignment.judge_id == User.id).where(
-        Assignment.stage_id == session.stage_id, Assignment.application_id == slot.application_id,
-        Assignment.status == AssignmentStatus.ACTIVE).order_by(User.name, User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Assignment, Assignment.judge_id == User.id)
+            .where(
+                Assignment.stage_id == session.stage_id,
+                Assignment.application_id == slot.application_id,
+                Assignment.status == AssignmentStatus.ACTIVE,
+            )
+            .order_by(User.name, User.id)
+        )
+    )
 
 
 def state(session: RoadshowSession, user) -> dict:
@@ -336,22 +487,38 @@ def state(session: RoadshowSession, user) -> dict:
     from venture.judging.services.sheets import get_sheet
 
     slot = session.current_slot
-    data = {"session": session.id, "status": str(session.status), "slot": None,
-            "done": sum(1 for s in session.slots if s.status == SlotStatus.CLOSED), "total": len(session.slots)}
+    data = {
+        "session": session.id,
+        "status": str(session.status),
+        "slot": None,
+        "done": sum(1 for s in session.slots if s.status == SlotStatus.CLOSED),
+        "total": len(session.slots),
+    }
     if slot is None:
         return data
-    data["slot"] = {"id": slot.id, "position": slot.position, "status": str(slot.status),
-                    "code": slot.application.display_code, "project": slot.application.project_name}
+    data["slot"] = {
+        "id": slot.id,
+        "position": slot.position,
+        "status": str(slot.status),
+        "code": slot.application.display_code,
+        "project": slot.application.project_name,
+    }
     if user.is_organizer:
         submitted = submitted_judge_ids(session.stage_id, slot.application_id)
-        data["judges"] = [{"id": j.id, "name": j.display_name, "submitted": j.id in submitted}
-                          for j in slot_judges(session, slot)]
-        data["recused"] = [{"id": j.id, "name": j.display_name, "reason": reason}
-                           for j, reason in recused_judges(session, slot)]
+        data["judges"] = [
+            {"id": j.id, "name": j.display_name, "submitted": j.id in submitted}
+            for j in slot_judges(session, slot)
+        ]
+        data["recused"] = [
+            {"id": j.id, "name": j.display_name, "reason": reason}
+            for j, reason in recused_judges(session, slot)
+        ]
     elif policies.can_score_slot(user, slot):
         sheet = get_sheet(session.stage_id, slot.application_id, user.id)
-        data["mine"] = {"status": str(sheet.status) if sheet else "not_started",
-                        "version": sheet.version if sheet else 0}
+        data["mine"] = {
+            "status": str(sheet.status) if sheet else "not_started",
+            "version": sheet.version if sheet else 0,
+        }
     else:
         data["mine"] = {"status": "not_assigned", "version": 0}
     return data
@@ -361,12 +528,22 @@ def recused_judges(session: RoadshowSession, slot: RoadshowSlot) -> list[tuple[U
     """Judges of the slot's project who stepped down for a conflict of interest (their
     assignment removed, the conflict on record), with the reason they gave."""
     rows = db.session.execute(
-        sa.select(User, ConflictRecord.reason).join(Assignment, Assignment.judge_id == User.id)
-        .join(ConflictRecord, sa.and_(ConflictRecord.judge_id == User.id,
-                                      ConflictRecord.application_id == slot.application_id))
-        .where(Assignment.stage_id == session.stage_id, Assignment.application_id == slot.application_id,
-               Assignment.status == AssignmentStatus.REMOVED)
-        .order_by(User.name, User.id)).all()
+        sa.select(User, ConflictRecord.reason)
+        .join(Assignment, Assignment.judge_id == User.id)
+        .join(
+            ConflictRecord,
+            sa.and_(
+                ConflictRecord.judge_id == User.id,
+                ConflictRecord.application_id == slot.application_id,
+            ),
+        )
+        .where(
+            Assignment.stage_id == session.stage_id,
+            Assignment.application_id == slot.application_id,
+            Assignment.status == AssignmentStatus.REMOVED,
+        )
+        .order_by(User.name, User.id)
+    ).all()
     return [(user, reason) for user, reason in rows]
 
 
@@ -377,10 +554,15 @@ class SlotResult:
     submitted: bool
 
 
-def slot_results(session: RoadshowSession, slot: RoadshowSlot) -> tuple[list[SlotResult], Decimal | None]:
+def slot_results(
+    session: RoadshowSession, slot: RoadshowSlot
+) -> tuple[list[SlotResult], Decimal | None]:
     from venture.judging.services.sheets import stage_sheet_totals
 
-    totals = {t.judge_id: t.total for t in stage_sheet_totals(session.stage, application_ids=[slot.application_id])}
+    totals = {
+        t.judge_id: t.total
+        for t in stage_sheet_totals(session.stage, application_ids=[slot.application_id])
+    }
     rows = [SlotResult(j, totals.get(j.id), j.id in totals) for j in slot_judges(session, slot)]
     values = [r.total for r in rows if r.total is not None]
     mean = (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01")) if values else None

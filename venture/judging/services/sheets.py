@@ -44,7 +44,9 @@ class SheetInvalid(ValidationError):
 
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
-        super().__init__(_("Please correct the marked answers: %(count)d problem(s).", count=len(errors)))
+        super().__init__(
+            _("Please correct the marked answers: %(count)d problem(s).", count=len(errors))
+        )
 
 
 @dataclass
@@ -81,8 +83,11 @@ def parse_score(raw: str, criterion: RubricCriterion) -> tuple[Decimal | None, s
     except InvalidOperation:
         return None, _("%(name)s: enter a number.", name=criterion.name)
     if not score.is_finite() or score < 0 or score > criterion.max_score:
-        return None, _("%(name)s: the score must be between 0 and %(max)s.", name=criterion.name,
-                       max=_plain(criterion.max_score))
+        return None, _(
+            "%(name)s: the score must be between 0 and %(max)s.",
+            name=criterion.name,
+            max=_plain(criterion.max_score),
+        )
     if (score / HALF) % 1 != 0:
         return None, _("%(name)s: use steps of 0.5.", name=criterion.name)
     return score, None
@@ -120,18 +125,25 @@ def parse_sheet(rubric: Rubric, data: Mapping) -> tuple[SheetInput, dict[str, st
             recommendation = Recommendation(raw)
         except ValueError:
             errors["recommendation"] = _("Choose a recommendation from the list.")
-    return SheetInput(answers, _text(data, "overall_comment", 20000), confidence, recommendation), errors
+    return SheetInput(
+        answers, _text(data, "overall_comment", 20000), confidence, recommendation
+    ), errors
 
 
-def completeness_errors(rubric: Rubric, sheet_input: SheetInput, *, require_opinion: bool = True) -> dict[str, str]:
+def completeness_errors(
+    rubric: Rubric, sheet_input: SheetInput, *, require_opinion: bool = True
+) -> dict[str, str]:
     """What a submission still lacks: every criterion, and the confidence and recommendation
     when the stage asks for them (``Stage.requires_opinion``)."""
     errors = {}
     for c in rubric.criteria:
         answer = sheet_input.answers[c.id]
         if answer.score is None and not answer.not_applicable:
-            errors[f"score-{c.id}"] = (_("%(name)s: give a score or mark it not applicable.", name=c.name)
-                                       if c.allow_na else _("%(name)s: give a score.", name=c.name))
+            errors[f"score-{c.id}"] = (
+                _("%(name)s: give a score or mark it not applicable.", name=c.name)
+                if c.allow_na
+                else _("%(name)s: give a score.", name=c.name)
+            )
     if not require_opinion:
         return errors
     if sheet_input.confidence is None:
@@ -142,32 +154,47 @@ def completeness_errors(rubric: Rubric, sheet_input: SheetInput, *, require_opin
 
 
 def get_sheet(stage_id: int, application_id: int, judge_id: int) -> ScoreSheet | None:
-    return db.session.scalar(sa.select(ScoreSheet).where(
-        ScoreSheet.stage_id == stage_id, ScoreSheet.application_id == application_id,
-        ScoreSheet.judge_id == judge_id))
+    return db.session.scalar(
+        sa.select(ScoreSheet).where(
+            ScoreSheet.stage_id == stage_id,
+            ScoreSheet.application_id == application_id,
+            ScoreSheet.judge_id == judge_id,
+        )
+    )
 
 
 def presenting_slot(stage: Stage, application_id: int) -> RoadshowSlot | None:
     return db.session.scalar(
-        sa.select(RoadshowSlot).join(RoadshowSession, RoadshowSession.id == RoadshowSlot.session_id)
-        .where(RoadshowSession.stage_id == stage.id, RoadshowSession.status == RoadshowStatus.LIVE,
-               RoadshowSlot.application_id == application_id, RoadshowSlot.status == SlotStatus.PRESENTING))
+        sa.select(RoadshowSlot)
+        .join(RoadshowSession, RoadshowSession.id == RoadshowSlot.session_id)
+        .where(
+            RoadshowSession.stage_id == stage.id,
+            RoadshowSession.status == RoadshowStatus.LIVE,
+            RoadshowSlot.application_id == application_id,
+            RoadshowSlot.status == SlotStatus.PRESENTING,
+        )
+    )
 
 
-def editable_problem(judge: User, stage: Stage, application: Application, sheet: ScoreSheet | None,
-                     now=None) -> DomainError | None:
+def editable_problem(
+    judge: User, stage: Stage, application: Application, sheet: ScoreSheet | None, now=None
+) -> DomainError | None:
     """Why the judge may not change this sheet now (None: they may)."""
     now = now or utcnow()
     assignment = policies.active_assignment(judge, stage.id, application.id)
     if assignment is None or policies.is_conflicted(judge, application):
         return Forbidden()
     if assignment.no_conflict_confirmed_at is None:
-        return Forbidden(_("Confirm first that you have no conflict of interest with this application."))
+        return Forbidden(
+            _("Confirm first that you have no conflict of interest with this application.")
+        )
     if sheet is not None and sheet.is_submitted:
         return Conflict(_("This sheet has been submitted and can no longer be changed."))
     if stage.kind == StageKind.ROADSHOW:
         if presenting_slot(stage, application.id) is None:
-            return Conflict(_("This project is not being presented now; its scores can no longer change."))
+            return Conflict(
+                _("This project is not being presented now; its scores can no longer change.")
+            )
         return None
     reopened = sheet is not None and bool(sheet.reopened_reason)
     if reopened:
@@ -176,7 +203,9 @@ def editable_problem(judge: User, stage: Stage, application: Application, sheet:
     if state == BEFORE:
         return Conflict(_("The review has not started yet."))
     if state == CLOSED:
-        return DeadlinePassed(_("The deadline of this stage has passed; the sheet can no longer be changed."))
+        return DeadlinePassed(
+            _("The deadline of this stage has passed; the sheet can no longer be changed.")
+        )
     return None
 
 
@@ -195,12 +224,21 @@ class SavedSheet:
 
 
 def _stale() -> Conflict:
-    return Conflict(_("This sheet was changed in another window or device. Reload to see the latest version."))
+    return Conflict(
+        _("This sheet was changed in another window or device. Reload to see the latest version.")
+    )
 
 
 @service
-def save_sheet(judge: User, stage: Stage, application: Application, data: Mapping, *, version: int,
-               submit: bool = False) -> SavedSheet:
+def save_sheet(
+    judge: User,
+    stage: Stage,
+    application: Application,
+    data: Mapping,
+    *,
+    version: int,
+    submit: bool = False,
+) -> SavedSheet:
     """Save the judge's answers as a draft, or submit them (every criterion answered).
 
     ``version`` is the sheet version the judge edited (0 for a sheet not started):
@@ -212,8 +250,14 @@ def save_sheet(judge: User, stage: Stage, application: Application, data: Mappin
     every few seconds); creation, submission and reopening are.
     """
     sheet = get_sheet(stage.id, application.id, judge.id)
-    ensure_unlocked(stage.competition, action="judging.sheet_save", object_type="score_sheet",
-                    object_id=sheet.id if sheet else f"{stage.id}:{application.id}:{judge.id}", actor=judge, stage_kind=stage.kind)
+    ensure_unlocked(
+        stage.competition,
+        action="judging.sheet_save",
+        object_type="score_sheet",
+        object_id=sheet.id if sheet else f"{stage.id}:{application.id}:{judge.id}",
+        actor=judge,
+        stage_kind=stage.kind,
+    )
     problem = editable_problem(judge, stage, application, sheet)
     if problem is not None:
         raise problem
@@ -225,14 +269,21 @@ def save_sheet(judge: User, stage: Stage, application: Application, data: Mappin
         raise DomainError(_("This stage has no rubric yet."))
     sheet_input, errors = parse_sheet(rubric, data)
     if submit:
-        errors = {**completeness_errors(rubric, sheet_input, require_opinion=stage.requires_opinion), **errors}
+        errors = {
+            **completeness_errors(rubric, sheet_input, require_opinion=stage.requires_opinion),
+            **errors,
+        }
         if errors:
             raise SheetInvalid(errors)
     if sheet is None:
         sheet = _create(stage, application, judge, rubric)
         if not submit:  # a sheet submitted at once is recorded once, as submitted
-            record("judging.sheet_start", sheet, actor=judge, changes={"application_id": application.id,
-                                                                       "stage_id": stage.id})
+            record(
+                "judging.sheet_start",
+                sheet,
+                actor=judge,
+                changes={"application_id": application.id, "stage_id": stage.id},
+            )
     else:
         _bump_version(sheet, version)
     _apply(sheet, rubric, sheet_input, keep=set(errors))
@@ -240,12 +291,27 @@ def save_sheet(judge: User, stage: Stage, application: Application, data: Mappin
         sheet.status = SheetStatus.SUBMITTED
         sheet.submitted_at = utcnow()
         db.session.flush()
-        record("judging.sheet_submit", sheet, actor=judge, changes={
-            "status": ["draft", "submitted"], "total": sheet_total(sheet),
-            "application_id": application.id, "stage_id": stage.id,
-            "scores": {str(c.id): ("n/a" if sheet_input.answers[c.id].not_applicable
-                                   else sheet_input.answers[c.id].score) for c in rubric.criteria},
-            "confidence": sheet.confidence, "recommendation": sheet.recommendation})
+        record(
+            "judging.sheet_submit",
+            sheet,
+            actor=judge,
+            changes={
+                "status": ["draft", "submitted"],
+                "total": sheet_total(sheet),
+                "application_id": application.id,
+                "stage_id": stage.id,
+                "scores": {
+                    str(c.id): (
+                        "n/a"
+                        if sheet_input.answers[c.id].not_applicable
+                        else sheet_input.answers[c.id].score
+                    )
+                    for c in rubric.criteria
+                },
+                "confidence": sheet.confidence,
+                "recommendation": sheet.recommendation,
+            },
+        )
         for hook in SHEET_SUBMITTED_HOOKS:
             hook(sheet)
     return SavedSheet(sheet, errors)
@@ -256,8 +322,15 @@ def _create(stage: Stage, application: Application, judge: User, rubric: Rubric)
     tabs) both found no sheet: the second insert meets the unique constraint and is
     refused like any stale version, not as a server error."""
     # scores=[]: a new sheet has none to load
-    sheet = ScoreSheet(stage_id=stage.id, application_id=application.id, judge_id=judge.id, rubric_id=rubric.id,
-                       status=SheetStatus.DRAFT, version=1, scores=[])
+    sheet = ScoreSheet(
+        stage_id=stage.id,
+        application_id=application.id,
+        judge_id=judge.id,
+        rubric_id=rubric.id,
+        status=SheetStatus.DRAFT,
+        version=1,
+        scores=[],
+    )
     db.session.flush()  # the caller's changes first: only the sheet is in the savepoint
     try:
         with db.session.begin_nested():
@@ -274,15 +347,20 @@ def _bump_version(sheet: ScoreSheet, expected: int) -> None:
     until commit, so a save arriving at the same moment waits, then finds it moved)."""
     now = utcnow()
     moved = db.session.execute(
-        sa.update(ScoreSheet).where(ScoreSheet.id == sheet.id, ScoreSheet.version == expected)
-        .values(version=expected + 1, updated_at=now).execution_options(synchronize_session=False))
+        sa.update(ScoreSheet)
+        .where(ScoreSheet.id == sheet.id, ScoreSheet.version == expected)
+        .values(version=expected + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
     if moved.rowcount != 1:
         raise _stale()
     set_committed_value(sheet, "version", expected + 1)
     set_committed_value(sheet, "updated_at", now)
 
 
-def _apply(sheet: ScoreSheet, rubric: Rubric, sheet_input: SheetInput, keep: set[str] = frozenset()) -> None:
+def _apply(
+    sheet: ScoreSheet, rubric: Rubric, sheet_input: SheetInput, keep: set[str] = frozenset()
+) -> None:
     """Write the answers; a field named in ``keep`` (its answer was not valid) keeps its
     stored value."""
     by_criterion = {s.criterion_id: s for s in sheet.scores}
@@ -309,39 +387,67 @@ def reopen_sheet(sheet: ScoreSheet, reason: str, actor: User) -> ScoreSheet:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for reopening the sheet."), field="reason")
-    ensure_unlocked(sheet.stage.competition, action="judging.sheet_reopen", object_type="score_sheet",
-                    object_id=sheet.id, actor=actor, stage_kind=sheet.stage.kind)
+    ensure_unlocked(
+        sheet.stage.competition,
+        action="judging.sheet_reopen",
+        object_type="score_sheet",
+        object_id=sheet.id,
+        actor=actor,
+        stage_kind=sheet.stage.kind,
+    )
     if not sheet.is_submitted:
         raise Conflict(_("Only a submitted sheet can be reopened."))
     sheet.status = SheetStatus.DRAFT
     sheet.submitted_at = None
     sheet.reopened_reason = reason
     sheet.version += 1
-    record("judging.sheet_reopen", sheet, actor=actor, changes={"status": ["submitted", "draft"], "reason": reason})
-    notify(sheet.judge, "sheet_reopened", competition_id=sheet.stage.competition_id,
-           link=external("judging.sheet", stage_id=sheet.stage_id, application_id=sheet.application_id),
-           application=sheet.application.display_code, reason=reason, stage=sheet.stage,
-           competition=sheet.stage.competition)
+    record(
+        "judging.sheet_reopen",
+        sheet,
+        actor=actor,
+        changes={"status": ["submitted", "draft"], "reason": reason},
+    )
+    notify(
+        sheet.judge,
+        "sheet_reopened",
+        competition_id=sheet.stage.competition_id,
+        link=external(
+            "judging.sheet", stage_id=sheet.stage_id, application_id=sheet.application_id
+        ),
+        application=sheet.application.display_code,
+        reason=reason,
+        stage=sheet.stage,
+        competition=sheet.stage.competition,
+    )
     return sheet
 
 
 # --- totals ---------------------------------------------------------------------------------
 
+
 def rescale(answered_sum: Decimal, answered_max: Decimal, total_max: Decimal) -> Decimal:
     """A sheet total: answered scores rescaled to the whole rubric when some are n/a."""
     if answered_max == total_max:
         return answered_sum
-    return (answered_sum * total_max / answered_max).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return (answered_sum * total_max / answered_max).quantize(
+        Decimal("0.0001"), rounding=ROUND_HALF_UP
+    )
 
 
 def sheet_total(sheet: ScoreSheet) -> Decimal | None:
     maxima = {c.id: c.max_score for c in sheet.rubric.criteria}
-    answered = [(s.score, maxima[s.criterion_id]) for s in sheet.scores
-                if not s.not_applicable and s.score is not None and s.criterion_id in maxima]
+    answered = [
+        (s.score, maxima[s.criterion_id])
+        for s in sheet.scores
+        if not s.not_applicable and s.score is not None and s.criterion_id in maxima
+    ]
     if not answered:
         return None
-    return rescale(sum((s for s, _m in answered), Decimal(0)), sum((m for _s, m in answered), Decimal(0)),
-                   sum(maxima.values(), Decimal(0)))
+    return rescale(
+        sum((s for s, _m in answered), Decimal(0)),
+        sum((m for _s, m in answered), Decimal(0)),
+        sum(maxima.values(), Decimal(0)),
+    )
 
 
 @dataclass(frozen=True)
@@ -352,30 +458,47 @@ class SheetTotal:
     total: Decimal
 
 
-def stage_sheet_totals(stage: Stage, *, application_ids=None, submitted_only: bool = True) -> list[SheetTotal]:
+def stage_sheet_totals(
+    stage: Stage, *, application_ids=None, submitted_only: bool = True
+) -> list[SheetTotal]:
     """Totals of the stage's sheets in two queries (n/a answers rescaled, never 0)."""
     answered = sa.and_(SheetScore.not_applicable.is_(False), SheetScore.score.is_not(None))
-    query = (sa.select(ScoreSheet.id, ScoreSheet.application_id, ScoreSheet.judge_id, ScoreSheet.rubric_id,
-                       sa.func.sum(sa.case((answered, SheetScore.score), else_=0)),
-                       sa.func.sum(sa.case((answered, RubricCriterion.max_score), else_=0)))
-             .join(SheetScore, SheetScore.sheet_id == ScoreSheet.id)
-             .join(RubricCriterion, RubricCriterion.id == SheetScore.criterion_id)
-             .where(ScoreSheet.stage_id == stage.id)
-             .group_by(ScoreSheet.id, ScoreSheet.application_id, ScoreSheet.judge_id, ScoreSheet.rubric_id)
-             .order_by(ScoreSheet.application_id, ScoreSheet.judge_id))
+    query = (
+        sa.select(
+            ScoreSheet.id,
+            ScoreSheet.application_id,
+            ScoreSheet.judge_id,
+            ScoreSheet.rubric_id,
+            sa.func.sum(sa.case((answered, SheetScore.score), else_=0)),
+            sa.func.sum(sa.case((answered, RubricCriterion.max_score), else_=0)),
+        )
+        .join(SheetScore, SheetScore.sheet_id == ScoreSheet.id)
+        .join(RubricCriterion, RubricCriterion.id == SheetScore.criterion_id)
+        .where(ScoreSheet.stage_id == stage.id)
+        .group_by(
+            ScoreSheet.id, ScoreSheet.application_id, ScoreSheet.judge_id, ScoreSheet.rubric_id
+        )
+        .order_by(ScoreSheet.application_id, ScoreSheet.judge_id)
+    )
     if submitted_only:
         query = query.where(ScoreSheet.status == SheetStatus.SUBMITTED)
     if application_ids is not None:
         query = query.where(ScoreSheet.application_id.in_(list(application_ids)))
     rows = db.session.execute(query).all()
-    rubric_max = dict(db.session.execute(
-        sa.select(RubricCriterion.rubric_id, sa.func.sum(RubricCriterion.max_score))
-        .where(RubricCriterion.rubric_id.in_({r[3] for r in rows} or {0})).group_by(RubricCriterion.rubric_id)).all())
+    rubric_max = dict(
+        db.session.execute(
+            sa.select(RubricCriterion.rubric_id, sa.func.sum(RubricCriterion.max_score))
+            .where(RubricCriterion.rubric_id.in_({r[3] for r in rows} or {0}))
+            .group_by(RubricCriterion.rubric_id)
+        ).all()
+    )
     out = []
     for sheet_id, app_id, judge_id, rubric_id, answered_sum, answered_max in rows:
         if not answered_max:
             continue
-        total = rescale(Decimal(answered_sum), Decimal(answered_max), Decimal(rubric_max[rubric_id]))
+        total = rescale(
+            Decimal(answered_sum), Decimal(answered_max), Decimal(rubric_max[rubric_id])
+        )
         out.append(SheetTotal(sheet_id, app_id, judge_id, total))
     return out
 

@@ -33,10 +33,15 @@ def sheet_values(sheet) -> dict:
     """The stored answers of a sheet as the sheet form's field values."""
     if sheet is None:
         return {}
-    values = {"overall_comment": sheet.overall_comment, "confidence": str(sheet.confidence or ""),
-              "recommendation": sheet.recommendation.value if sheet.recommendation else ""}
+    values = {
+        "overall_comment": sheet.overall_comment,
+        "confidence": str(sheet.confidence or ""),
+        "recommendation": sheet.recommendation.value if sheet.recommendation else "",
+    }
     for s in sheet.scores:
-        values[f"score-{s.criterion_id}"] = "" if s.score is None else format(s.score.normalize(), "f")
+        values[f"score-{s.criterion_id}"] = (
+            "" if s.score is None else format(s.score.normalize(), "f")
+        )
         values[f"na-{s.criterion_id}"] = s.not_applicable
         values[f"comment-{s.criterion_id}"] = s.comment
     return values

@@ -50,7 +50,11 @@ def manage():
 
 
 def _settings_form(stage, formdata=_AUTO):
-    form = StageSettingsForm(obj=stage) if formdata is _AUTO else StageSettingsForm(formdata, obj=stage)
+    form = (
+        StageSettingsForm(obj=stage)
+        if formdata is _AUTO
+        else StageSettingsForm(formdata, obj=stage)
+    )
     form.panel_mode.choices = [(m.value, label(m)) for m in PanelMode]
     if request.method == "GET" or formdata is None:
         form.panel_mode.data = stage.panel_mode.value
@@ -66,17 +70,25 @@ def stage(stage_id: int):
     if form.validate_on_submit():
         try:
             assignment_services.update_stage_settings(
-                current, current_user, judges_per_application=form.judges_per_application.data,
-                max_load=form.max_load.data, anchor_count=form.anchor_count.data or 0,
-                assignment_seed=form.assignment_seed.data, panel_mode=PanelMode(form.panel_mode.data),
-                blind=form.blind.data, reveal_after_close=form.reveal_after_close.data)
+                current,
+                current_user,
+                judges_per_application=form.judges_per_application.data,
+                max_load=form.max_load.data,
+                anchor_count=form.anchor_count.data or 0,
+                assignment_seed=form.assignment_seed.data,
+                panel_mode=PanelMode(form.panel_mode.data),
+                blind=form.blind.data,
+                reveal_after_close=form.reveal_after_close.data,
+            )
         except DomainError as error:
             attach_error(form, error)
             status = error.status
         else:
             flash(_("The settings have been saved."), "success")
             return redirect(url_for("judging.stage", stage_id=current.id))
-    return _stage_page(current, form, _ranking_form(current, formdata=None), 422 if form.errors else status)
+    return _stage_page(
+        current, form, _ranking_form(current, formdata=None), 422 if form.errors else status
+    )
 
 
 def _link_value(link) -> str:
@@ -98,14 +110,22 @@ def _chosen_link(value: str | None):
 
 def _ranking_form(stage, formdata=_AUTO):
     stored = [ranking_settings.normalized(stage, link) for link in stage.tie_breaks or []]
-    prefill = {f"tie_break_{n}": _link_value(stored[n - 1]) if n <= len(stored) else "" for n in range(1, 5)}
-    form = RankingSettingsForm(obj=stage, **prefill) if formdata is _AUTO else \
-        RankingSettingsForm(formdata, obj=stage, **prefill)
+    prefill = {
+        f"tie_break_{n}": _link_value(stored[n - 1]) if n <= len(stored) else ""
+        for n in range(1, 5)
+    }
+    form = (
+        RankingSettingsForm(obj=stage, **prefill)
+        if formdata is _AUTO
+        else RankingSettingsForm(formdata, obj=stage, **prefill)
+    )
     form.method.choices = [(m.value, method_label(m.value)) for m in Method]
     allowed = ranking_settings.allowed_links(stage)
     # a stored link no longer allowed (a criterion since removed) is shown, and refused on saving
-    links = [("", _("— none —"))] + [(_link_value(link), tie_break_label(link))
-                                    for link in allowed + [x for x in stored if x not in allowed]]
+    links = [("", _("— none —"))] + [
+        (_link_value(link), tie_break_label(link))
+        for link in allowed + [x for x in stored if x not in allowed]
+    ]
     for select in form.tie_break_fields:
         select.choices = links
     form.advance_rule.choices = [(r.value, label(r)) for r in AdvanceRule]
@@ -113,14 +133,23 @@ def _ranking_form(stage, formdata=_AUTO):
 
 
 def _stage_page(stage, form, ranking_form, status):
-    return render_template("judging/stage.html", stage=stage, form=form, ranking_form=ranking_form,
-                           ranked=stage.kind in ranking_settings.RANKED_STAGES,
-                           shortlists=stage.kind == ranking_settings.SHORTLIST_STAGE,
-                           chain=[tie_break_label(ranking_settings.normalized(stage, link))
-                                  for link in stage.tie_breaks or []],
-                           method_name=method_label(str(stage.method)),
-                           candidates=len(candidates_for(stage)), loads=assignment_services.stage_loads(stage),
-                           run_form=ConfirmForm(), panels=assignment_services.panel_judges(stage)), status
+    return render_template(
+        "judging/stage.html",
+        stage=stage,
+        form=form,
+        ranking_form=ranking_form,
+        ranked=stage.kind in ranking_settings.RANKED_STAGES,
+        shortlists=stage.kind == ranking_settings.SHORTLIST_STAGE,
+        chain=[
+            tie_break_label(ranking_settings.normalized(stage, link))
+            for link in stage.tie_breaks or []
+        ],
+        method_name=method_label(str(stage.method)),
+        candidates=len(candidates_for(stage)),
+        loads=assignment_services.stage_loads(stage),
+        run_form=ConfirmForm(),
+        panels=assignment_services.panel_judges(stage),
+    ), status
 
 
 @bp.route("/stages/<int:stage_id>/ranking", methods=["POST"])
@@ -132,17 +161,26 @@ def ranking(stage_id: int):
     if form.validate_on_submit():
         try:
             ranking_settings.update_ranking_settings(
-                current, current_user, method=form.method.data, trim_k=form.trim_k.data,
+                current,
+                current_user,
+                method=form.method.data,
+                trim_k=form.trim_k.data,
                 disagreement_threshold=form.disagreement_threshold.data,
                 tie_breaks=[_chosen_link(select.data) for select in form.tie_break_fields],
-                advance_rule=form.advance_rule.data, advance_top_n=form.advance_top_n.data,
-                advance_threshold=form.advance_threshold.data)
+                advance_rule=form.advance_rule.data,
+                advance_top_n=form.advance_top_n.data,
+                advance_threshold=form.advance_threshold.data,
+            )
         except DomainError as error:
             attach_error(form, error)
             status = 422 if any(f.errors for f in form) else error.status
         else:
-            flash(_("The ranking settings have been saved. They apply to the next computation of the stage."),
-                  "success")
+            flash(
+                _(
+                    "The ranking settings have been saved. They apply to the next computation of the stage."
+                ),
+                "success",
+            )
             return redirect(url_for("judging.stage", stage_id=current.id) + "#ranking")
     return _stage_page(current, _settings_form(current, formdata=None), form, status)
 
@@ -156,10 +194,22 @@ def run_assignment(stage_id: int):
         result = assignment_services.run_assignment(current, current_user)
     except assignment_services.AssignmentImpossible as error:
         flash(_("No valid assignment exists."), "danger")
-        return render_template("judging/assign_failed.html", stage=current, reasons=error.reasons), 422
-    flash(_("%(n)d assignments made (%(added)d new, %(kept)d kept, %(removed)d removed); loads from %(low)d to "
-            "%(high)d.", n=result.assigned, added=result.added, kept=result.kept, removed=result.removed,
-            low=min(result.loads.values(), default=0), high=max(result.loads.values(), default=0)), "success")
+        return render_template(
+            "judging/assign_failed.html", stage=current, reasons=error.reasons
+        ), 422
+    flash(
+        _(
+            "%(n)d assignments made (%(added)d new, %(kept)d kept, %(removed)d removed); loads from %(low)d to "
+            "%(high)d.",
+            n=result.assigned,
+            added=result.added,
+            kept=result.kept,
+            removed=result.removed,
+            low=min(result.loads.values(), default=0),
+            high=max(result.loads.values(), default=0),
+        ),
+        "success",
+    )
     for note in result.notes:
         flash(note, "warning")
     return redirect(url_for("judging.assignments", stage_id=current.id))
@@ -183,11 +233,21 @@ def panels(stage_id: int):
             flash(_("The panel has been saved."), "success")
         return redirect(url_for("judging.panels", stage_id=current.id))
     existing = assignment_services.panels_of(current)
-    groups = [(None, _("All categories"))] if current.panel_mode == PanelMode.ALL else \
-        [(c.id, c.name) for c in current.competition.categories]
+    groups = (
+        [(None, _("All categories"))]
+        if current.panel_mode == PanelMode.ALL
+        else [(c.id, c.name) for c in current.competition.categories]
+    )
     members = {cid: {j.id for j in p.judges} for cid, p in existing.items()}
-    return render_template("judging/panels.html", stage=current, groups=groups, members=members,
-                           judges=active_judges(), form=ConfirmForm(), has_panel=bool(existing))
+    return render_template(
+        "judging/panels.html",
+        stage=current,
+        groups=groups,
+        members=members,
+        judges=active_judges(),
+        form=ConfirmForm(),
+        has_panel=bool(existing),
+    )
 
 
 @bp.route("/stages/<int:stage_id>/assignments")
@@ -198,17 +258,29 @@ def assignments(stage_id: int):
     by_app = assignment_services.assignments_by_application(current)
     extra_ids = set(by_app) - {a.id for a in apps}
     if extra_ids:
-        apps += list(db.session.scalars(sa.select(Application).where(Application.id.in_(extra_ids))))
-    return render_template("judging/assignments.html", stage=current, applications=apps, by_app=by_app,
-                           loads=assignment_services.stage_loads(current), judges=active_judges(),
-                           acceptable=assignment_services.acceptable_judges(current, apps),
-                           replaceable_by_app=_replaceable(current, by_app), form=ConfirmForm())
+        apps += list(
+            db.session.scalars(sa.select(Application).where(Application.id.in_(extra_ids)))
+        )
+    return render_template(
+        "judging/assignments.html",
+        stage=current,
+        applications=apps,
+        by_app=by_app,
+        loads=assignment_services.stage_loads(current),
+        judges=active_judges(),
+        acceptable=assignment_services.acceptable_judges(current, apps),
+        replaceable_by_app=_replaceable(current, by_app),
+        form=ConfirmForm(),
+    )
 
 
 def _replaceable(stage, by_app: dict) -> dict[int, list]:
     """Assigned judges who can still be replaced (no submitted sheet for that application)."""
     submitted = assignment_services.submitted_pairs(stage)
-    return {app_id: [a for a in rows if (app_id, a.judge_id) not in submitted] for app_id, rows in by_app.items()}
+    return {
+        app_id: [a for a in rows if (app_id, a.judge_id) not in submitted]
+        for app_id, rows in by_app.items()
+    }
 
 
 @bp.route("/stages/<int:stage_id>/applications/<int:application_id>/judges", methods=["POST"])
@@ -226,8 +298,9 @@ def edit_judges(stage_id: int, application_id: int):
         if action == "add":
             assignment_services.add_judge(current, application, judge, current_user)
         elif action == "remove":
-            assignment_services.remove_judge(current, application, judge, current_user,
-                                             request.form.get("reason", ""))
+            assignment_services.remove_judge(
+                current, application, judge, current_user, request.form.get("reason", "")
+            )
         elif action == "swap":
             assignment_services.swap_judge(current, application, judge, new, current_user)
         else:
@@ -242,11 +315,23 @@ def edit_judges(stage_id: int, application_id: int):
 def _changed_message(action: str, application: Application, judge: User, new: User | None) -> str:
     """Which judge was added, removed or replaced by whom: the clerk reads it, not a generic "updated"."""
     if action == "add":
-        return _("%(judge)s has been added to %(app)s.", judge=judge.display_name, app=application.display_code)
+        return _(
+            "%(judge)s has been added to %(app)s.",
+            judge=judge.display_name,
+            app=application.display_code,
+        )
     if action == "swap":
-        return _("%(new)s replaces %(old)s on %(app)s.", new=new.display_name, old=judge.display_name,
-                 app=application.display_code)
-    return _("%(judge)s has been removed from %(app)s.", judge=judge.display_name, app=application.display_code)
+        return _(
+            "%(new)s replaces %(old)s on %(app)s.",
+            new=new.display_name,
+            old=judge.display_name,
+            app=application.display_code,
+        )
+    return _(
+        "%(judge)s has been removed from %(app)s.",
+        judge=judge.display_name,
+        app=application.display_code,
+    )
 
 
 @bp.route("/stages/<int:stage_id>/conflicts", methods=["GET", "POST"])
@@ -262,10 +347,15 @@ def conflicts(stage_id: int):
         judge = db.session.get(User, form.judge_id.data or 0)
         application = db.session.get(Application, form.application_id.data or 0)
         try:
-            if judge is None or application is None or application.competition_id != current.competition_id:
+            if (
+                judge is None
+                or application is None
+                or application.competition_id != current.competition_id
+            ):
                 raise DomainError(_("Choose a judge and an application."))
-            conflict_services.record_conflict(current_user, judge, application, form.reason.data,
-                                              stage_kind=current.kind)
+            conflict_services.record_conflict(
+                current_user, judge, application, form.reason.data, stage_kind=current.kind
+            )
         except DomainError as error:
             attach_error(form, error)
         else:
@@ -273,21 +363,34 @@ def conflicts(stage_id: int):
             return redirect(url_for("judging.conflicts", stage_id=current.id))
     if request.method == "POST":
         status = 422
-    rows = list(db.session.scalars(
-        sa.select(Conflict).join(Application, Application.id == Conflict.application_id)
-        .where(Application.competition_id == current.competition_id)
-        .options(joinedload(Conflict.judge), joinedload(Conflict.application).joinedload(Application.organization))
-        .order_by(Application.code, Conflict.id)))
-    return render_template("judging/conflicts.html", stage=current, conflicts=rows, form=form), status
+    rows = list(
+        db.session.scalars(
+            sa.select(Conflict)
+            .join(Application, Application.id == Conflict.application_id)
+            .where(Application.competition_id == current.competition_id)
+            .options(
+                joinedload(Conflict.judge),
+                joinedload(Conflict.application).joinedload(Application.organization),
+            )
+            .order_by(Application.code, Conflict.id)
+        )
+    )
+    return render_template(
+        "judging/conflicts.html", stage=current, conflicts=rows, form=form
+    ), status
 
 
 @bp.route("/stages/<int:stage_id>/progress")
 @organizer_only
 def progress(stage_id: int):
     current = load_stage(stage_id)
-    return render_template("judging/progress.html", stage=current,
-                           judges=progress_services.judge_progress(current),
-                           applications=progress_services.application_progress(current), form=ConfirmForm())
+    return render_template(
+        "judging/progress.html",
+        stage=current,
+        judges=progress_services.judge_progress(current),
+        applications=progress_services.application_progress(current),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/stages/<int:stage_id>/remind", methods=["POST"])
@@ -296,5 +399,10 @@ def remind(stage_id: int):
     current = load_stage(stage_id)
     _check_form()
     count = progress_services.remind_judges(current, current_user)
-    flash(_("%(n)d judges have been reminded.", n=count) if count else _("Every judge is up to date."), "success")
+    flash(
+        _("%(n)d judges have been reminded.", n=count)
+        if count
+        else _("Every judge is up to date."),
+        "success",
+    )
     return redirect(url_for("judging.progress", stage_id=current.id))

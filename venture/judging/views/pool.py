@@ -33,8 +33,14 @@ def _tie_form():
 
 
 def _ties_of(user):
-    return list(db.session.scalars(sa.select(JudgeTie).where(JudgeTie.judge_id == user.id)
-                                   .options(joinedload(JudgeTie.organization)).order_by(JudgeTie.id)))
+    return list(
+        db.session.scalars(
+            sa.select(JudgeTie)
+            .where(JudgeTie.judge_id == user.id)
+            .options(joinedload(JudgeTie.organization))
+            .order_by(JudgeTie.id)
+        )
+    )
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -48,16 +54,27 @@ def profile():
         form.phone.data = current_user.phone
     if form.validate_on_submit():
         try:
-            pool_services.update_profile(current_user, current_user, title=form.title.data,
-                                         employer=form.employer.data, employer_uscc=form.employer_uscc.data,
-                                         expertise=form.expertise.data, phone=form.phone.data)
+            pool_services.update_profile(
+                current_user,
+                current_user,
+                title=form.title.data,
+                employer=form.employer.data,
+                employer_uscc=form.employer_uscc.data,
+                expertise=form.expertise.data,
+                phone=form.phone.data,
+            )
         except DomainError as error:
             attach_error(form, error)
         else:
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("judging.profile"))
-    return render_form("judging/profile.html", form, tie_form=_tie_form(), ties=_ties_of(current_user),
-                       delete_form=ConfirmForm())
+    return render_form(
+        "judging/profile.html",
+        form,
+        tie_form=_tie_form(),
+        ties=_ties_of(current_user),
+        delete_form=ConfirmForm(),
+    )
 
 
 @bp.route("/profile/ties", methods=["POST"])
@@ -66,19 +83,30 @@ def add_tie():
     form = _tie_form()
     if form.validate_on_submit():
         try:
-            pool_services.add_tie(current_user, form.organization.data, form.kind.data, form.note.data)
+            pool_services.add_tie(
+                current_user, form.organization.data, form.kind.data, form.note.data
+            )
         except DomainError as error:
             attach_error(form, error)
         else:
-            flash(_("The tie has been recorded. You will not be given this organization's applications."),
-                  "success")
+            flash(
+                _(
+                    "The tie has been recorded. You will not be given this organization's applications."
+                ),
+                "success",
+            )
             return redirect(url_for("judging.profile"))
     row = pool_services.profile_of(current_user)
     profile_form = ProfileForm(obj=row, formdata=None)
     if row is not None:
         profile_form.expertise.data = "、".join(row.expertise or [])
-    return render_template("judging/profile.html", form=profile_form, tie_form=form, ties=_ties_of(current_user),
-                           delete_form=ConfirmForm()), 422
+    return render_template(
+        "judging/profile.html",
+        form=profile_form,
+        tie_form=form,
+        ties=_ties_of(current_user),
+        delete_form=ConfirmForm(),
+    ), 422
 
 
 @bp.route("/profile/ties/<int:tie_id>/delete", methods=["POST"])
@@ -96,11 +124,20 @@ def remove_tie(tie_id: int):
 def judges():
     q = (request.args.get("q") or "").strip()
     expertise = (request.args.get("expertise") or "").strip()
-    page = db.paginate(pool_services.pool_query(q, expertise), page=request.args.get("page", 1, type=page_number),
-                       per_page=50, error_out=False)
-    return render_template("judging/judges.html", page=page, q=q, expertise=expertise,
-                           profiles=pool_services.profiles_for(page.items),
-                           expertise_choices=pool_services.COMMON_EXPERTISE)
+    page = db.paginate(
+        pool_services.pool_query(q, expertise),
+        page=request.args.get("page", 1, type=page_number),
+        per_page=50,
+        error_out=False,
+    )
+    return render_template(
+        "judging/judges.html",
+        page=page,
+        q=q,
+        expertise=expertise,
+        profiles=pool_services.profiles_for(page.items),
+        expertise_choices=pool_services.COMMON_EXPERTISE,
+    )
 
 
 @bp.route("/judges/<int:user_id>")
@@ -109,10 +146,21 @@ def judge_detail(user_id: int):
     user = get_or_404(User, user_id)
     if user.role != Role.JUDGE:
         raise NotFound()
-    found = list(db.session.scalars(sa.select(Conflict).where(Conflict.judge_id == user.id)
-                                    .options(joinedload(Conflict.application)).order_by(Conflict.id)))
-    return render_template("judging/judge_detail.html", judge=user, profile=pool_services.profile_of(user),
-                           ties=_ties_of(user), conflicts=found)
+    found = list(
+        db.session.scalars(
+            sa.select(Conflict)
+            .where(Conflict.judge_id == user.id)
+            .options(joinedload(Conflict.application))
+            .order_by(Conflict.id)
+        )
+    )
+    return render_template(
+        "judging/judge_detail.html",
+        judge=user,
+        profile=pool_services.profile_of(user),
+        ties=_ties_of(user),
+        conflicts=found,
+    )
 
 
 @bp.route("/judges/invite", methods=["GET", "POST"])
@@ -121,10 +169,17 @@ def invite():
     form = InviteJudgeForm()
     if form.validate_on_submit():
         try:
-            pool_services.invite_judge(email=form.email.data, name=form.name.data, invited_by=current_user,
-                                       locale=form.locale.data, title=form.title.data, employer=form.employer.data,
-                                       employer_uscc=form.employer_uscc.data, expertise=form.expertise.data,
-                                       phone=form.phone.data)
+            pool_services.invite_judge(
+                email=form.email.data,
+                name=form.name.data,
+                invited_by=current_user,
+                locale=form.locale.data,
+                title=form.title.data,
+                employer=form.employer.data,
+                employer_uscc=form.employer_uscc.data,
+                expertise=form.expertise.data,
+                phone=form.phone.data,
+            )
         except DomainError as error:
             attach_error(form, error)
         else:
@@ -136,8 +191,11 @@ def invite():
 @bp.route("/judges/template.xlsx")
 @organizer_only
 def import_template():
-    return Response(pool_services.import_template(), mimetype=XLSX,
-                    headers={"Content-Disposition": "attachment; filename=judges-template.xlsx"})
+    return Response(
+        pool_services.import_template(),
+        mimetype=XLSX,
+        headers={"Content-Disposition": "attachment; filename=judges-template.xlsx"},
+    )
 
 
 @bp.route("/judges/import", methods=["GET", "POST"])
@@ -159,5 +217,10 @@ def import_judges():
                 flash(warning, "warning")
             return redirect(url_for("judging.judges"))
     status = 422 if request.method == "POST" else 200
-    return render_template("judging/import.html", form=form, errors=errors, import_warnings=warnings,
-                           columns=[c.header for c in pool_services.COLUMNS]), status
+    return render_template(
+        "judging/import.html",
+        form=form,
+        errors=errors,
+        import_warnings=warnings,
+        columns=[c.header for c in pool_services.COLUMNS],
+    ), status

@@ -62,23 +62,42 @@ def roadshow_sessions(stage_id: int):
         ids = record_ids(request.form.getlist("application_id"))
         try:
             session = roadshow_services.create_session(
-                stage, current_user, name=form.name.data, venue=form.venue.data or "",
-                scheduled_at=_utc(form.scheduled_at.data), application_ids=ids or None)
+                stage,
+                current_user,
+                name=form.name.data,
+                venue=form.venue.data or "",
+                scheduled_at=_utc(form.scheduled_at.data),
+                application_ids=ids or None,
+            )
         except DomainError as error:
             attach_error(form, error)
         else:
-            flash(_("The session has been created with %(n)d projects.", n=len(session.slots)), "success")
+            flash(
+                _("The session has been created with %(n)d projects.", n=len(session.slots)),
+                "success",
+            )
             return redirect(url_for("judging.roadshow_slots", session_id=session.id))
     sessions = stage_sessions(stage)
     advanced = roadshow_services.advanced_in_latest_review(stage)
     status = 422 if request.method == "POST" else 200
-    return render_template("judging/roadshow_sessions.html", stage=stage, sessions=sessions, form=form,
-                           advanced=len(advanced)), status
+    return render_template(
+        "judging/roadshow_sessions.html",
+        stage=stage,
+        sessions=sessions,
+        form=form,
+        advanced=len(advanced),
+    ), status
 
 
 def stage_sessions(stage):
-    return list(db.session.scalars(sa.select(RoadshowSession).where(RoadshowSession.stage_id == stage.id)
-                                   .options(selectinload(RoadshowSession.slots)).order_by(RoadshowSession.id)))
+    return list(
+        db.session.scalars(
+            sa.select(RoadshowSession)
+            .where(RoadshowSession.stage_id == stage.id)
+            .options(selectinload(RoadshowSession.slots))
+            .order_by(RoadshowSession.id)
+        )
+    )
 
 
 @bp.route("/roadshow/<int:session_id>/edit", methods=["GET", "POST"])
@@ -90,8 +109,13 @@ def roadshow_edit(session_id: int):
         form.scheduled_at.data = session.scheduled_at.astimezone(LOCAL_TZ).replace(tzinfo=None)
     if form.validate_on_submit():
         try:
-            roadshow_services.update_session(session, current_user, name=form.name.data, venue=form.venue.data or "",
-                                             scheduled_at=_utc(form.scheduled_at.data))
+            roadshow_services.update_session(
+                session,
+                current_user,
+                name=form.name.data,
+                venue=form.venue.data or "",
+                scheduled_at=_utc(form.scheduled_at.data),
+            )
         except DomainError as error:
             attach_error(form, error)
         else:
@@ -115,14 +139,22 @@ def roadshow_slots(session_id: int):
                 roadshow_services.set_slots(session, current, current_user)
             elif action == "remove":
                 target = request.form.get("application_id", type=coerce_id)
-                roadshow_services.set_slots(session, [a for a in current if a != target], current_user)
+                roadshow_services.set_slots(
+                    session, [a for a in current if a != target], current_user
+                )
             elif action in ("up", "down"):
-                roadshow_services.move_slot(session, request.form.get("slot_id", type=coerce_id) or 0,
-                                            -1 if action == "up" else 1, current_user)
+                roadshow_services.move_slot(
+                    session,
+                    request.form.get("slot_id", type=coerce_id) or 0,
+                    -1 if action == "up" else 1,
+                    current_user,
+                )
             elif action == "default":
                 advanced = roadshow_services.advanced_in_latest_review(session.stage)
                 if not advanced:
-                    raise DomainError(_("No online-review ranking has marked applications as advanced yet."))
+                    raise DomainError(
+                        _("No online-review ranking has marked applications as advanced yet.")
+                    )
                 roadshow_services.set_slots(session, advanced, current_user)
             else:
                 raise DomainError(_("Unknown action."))
@@ -132,10 +164,20 @@ def roadshow_slots(session_id: int):
     placed = {s.application_id for s in session.slots}
     ranking = roadshow_services.latest_review_snapshot(session.stage)
     scores = roadshow_services.review_scores(ranking)
-    pickable = [a for a in roadshow_services.pickable_applications(session.stage) if a.id not in placed]
+    pickable = [
+        a for a in roadshow_services.pickable_applications(session.stage) if a.id not in placed
+    ]
     pickable.sort(key=lambda a: -(scores.get(a.id) or 0))
-    return render_template("judging/roadshow_slots.html", session=session, pickable=pickable, scores=scores,
-                           ranking=ranking, method_label=method_label, form=ConfirmForm(), judges=roadshow_services.session_judges(session))
+    return render_template(
+        "judging/roadshow_slots.html",
+        session=session,
+        pickable=pickable,
+        scores=scores,
+        ranking=ranking,
+        method_label=method_label,
+        form=ConfirmForm(),
+        judges=roadshow_services.session_judges(session),
+    )
 
 
 @bp.route("/roadshow/<int:session_id>/control", methods=["GET", "POST"])
@@ -150,7 +192,9 @@ def roadshow_control(session_id: int):
             if action == "start":
                 roadshow_services.start_session(session, current_user)
             elif action == "present":
-                roadshow_services.present(session, request.form.get("slot_id", type=coerce_id) or 0, current_user)
+                roadshow_services.present(
+                    session, request.form.get("slot_id", type=coerce_id) or 0, current_user
+                )
             elif action == "next":
                 following = roadshow_services.next_waiting(session)
                 if following is None:
@@ -173,8 +217,14 @@ def roadshow_control(session_id: int):
 
 def _control_page(session, *, confirm=None, status: int = 200):
     state = roadshow_services.state(session, current_user)
-    return render_template("judging/roadshow_control.html", session=session, state=state, form=ConfirmForm(),
-                           next_slot=roadshow_services.next_waiting(session), confirm=confirm), status
+    return render_template(
+        "judging/roadshow_control.html",
+        session=session,
+        state=state,
+        form=ConfirmForm(),
+        next_slot=roadshow_services.next_waiting(session),
+        confirm=confirm,
+    ), status
 
 
 @bp.route("/roadshow/<int:session_id>/state.json")
@@ -201,7 +251,11 @@ def render_live(session: RoadshowSession, *, typed=None, status: int = 200):
     still the one on the page."""
     require(policies.can_view_session(current_user, session))
     slot = session.current_slot if session.status == RoadshowStatus.LIVE else None
-    context = {"session": session, "slot": None, "state": roadshow_services.state(session, current_user)}
+    context = {
+        "session": session,
+        "slot": None,
+        "state": roadshow_services.state(session, current_user),
+    }
     if slot is not None and policies.can_score_slot(current_user, slot):
         stage, application = session.stage, slot.application
         assignment = policies.active_assignment(current_user, stage.id, application.id)
@@ -209,11 +263,20 @@ def render_live(session: RoadshowSession, *, typed=None, status: int = 200):
         values, errors = sheet_values(sheet), {}
         if typed is not None and typed[0] == application.id:
             values, errors = typed[1], typed[2]
-        context.update(slot=slot, application=application, stage=stage, sheet=sheet,
-                       rubric=sheet.rubric if sheet else stage.rubric, values=values, errors=errors,
-                       confirmed=assignment.no_conflict_confirmed_at is not None,
-                       problem=sheet_services.editable_problem(current_user, stage, application, sheet),
-                       recommendations=list(Recommendation), declare_form=ReasonForm(), confirm_form=ConfirmForm())
+        context.update(
+            slot=slot,
+            application=application,
+            stage=stage,
+            sheet=sheet,
+            rubric=sheet.rubric if sheet else stage.rubric,
+            values=values,
+            errors=errors,
+            confirmed=assignment.no_conflict_confirmed_at is not None,
+            problem=sheet_services.editable_problem(current_user, stage, application, sheet),
+            recommendations=list(Recommendation),
+            declare_form=ReasonForm(),
+            confirm_form=ConfirmForm(),
+        )
     return render_template("judging/roadshow_live.html", **context), status
 
 
@@ -226,7 +289,9 @@ def roadshow_results(session_id: int, slot_id: int):
         raise NotFound()
     require(policies.can_view_slot_results(current_user, slot))
     rows, mean = roadshow_services.slot_results(session, slot)
-    return render_template("judging/roadshow_results.html", session=session, slot=slot, rows=rows, mean=mean)
+    return render_template(
+        "judging/roadshow_results.html", session=session, slot=slot, rows=rows, mean=mean
+    )
 
 
 @bp.route("/roadshow/<int:session_id>/paper.xlsx")
@@ -235,8 +300,11 @@ def roadshow_paper_template(session_id: int):
     session = _load_session(session_id)
     if session.stage.rubric is None:
         raise DomainError(_("This stage has no rubric yet."))
-    return Response(paper_services.template(session), mimetype=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename=roadshow-{session.id}-paper.xlsx"})
+    return Response(
+        paper_services.template(session),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f"attachment; filename=roadshow-{session.id}-paper.xlsx"},
+    )
 
 
 @bp.route("/roadshow/<int:session_id>/paper", methods=["GET", "POST"])
@@ -257,5 +325,6 @@ def roadshow_paper(session_id: int):
             flash(_("%(n)d paper sheets stored.", n=count), "success")
             return redirect(url_for("judging.roadshow_control", session_id=session.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("judging/roadshow_paper.html", session=session, form=form, errors=errors), status
-
+    return render_template(
+        "judging/roadshow_paper.html", session=session, form=form, errors=errors
+    ), status

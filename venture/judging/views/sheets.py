@@ -46,25 +46,37 @@ from venture.templating import LOCAL_TZ
 def dashboard():
     rows = db.session.execute(
         sa.select(Assignment, ScoreSheet)
-        .outerjoin(ScoreSheet, sa.and_(ScoreSheet.stage_id == Assignment.stage_id,
-                                       ScoreSheet.application_id == Assignment.application_id,
-                                       ScoreSheet.judge_id == Assignment.judge_id))
+        .outerjoin(
+            ScoreSheet,
+            sa.and_(
+                ScoreSheet.stage_id == Assignment.stage_id,
+                ScoreSheet.application_id == Assignment.application_id,
+                ScoreSheet.judge_id == Assignment.judge_id,
+            ),
+        )
         .join(Stage, Stage.id == Assignment.stage_id)
         .join(Application, Application.id == Assignment.application_id)
         .where(Assignment.judge_id == current_user.id, Assignment.status == AssignmentStatus.ACTIVE)
-        .options(joinedload(Assignment.stage).joinedload(Stage.competition),
-                 joinedload(Assignment.application).joinedload(Application.category))
-        .order_by(closes_sql().desc(), Application.code)).all()
+        .options(
+            joinedload(Assignment.stage).joinedload(Stage.competition),
+            joinedload(Assignment.application).joinedload(Application.category),
+        )
+        .order_by(closes_sql().desc(), Application.code)
+    ).all()
     conflicted = conflicts.detect({current_user.id}, [a.application for a, _s in rows])
     by_stage: dict[int, dict] = {}
     for assignment, sheet in rows:
         if (assignment.application_id, current_user.id) in conflicted:
             continue
-        group = by_stage.setdefault(assignment.stage_id, {"stage": assignment.stage, "rows": [], "done": 0})
+        group = by_stage.setdefault(
+            assignment.stage_id, {"stage": assignment.stage, "rows": [], "done": 0}
+        )
         group["rows"].append((assignment, sheet))
         group["done"] += 1 if sheet is not None and sheet.is_submitted else 0
     now = utcnow()
-    groups = sorted(by_stage.values(), key=lambda g: (g["stage"].has_ended(now), g["stage"].closes_at or now))
+    groups = sorted(
+        by_stage.values(), key=lambda g: (g["stage"].has_ended(now), g["stage"].closes_at or now)
+    )
     return render_template("judging/dashboard.html", groups=groups, now=now)
 
 
@@ -72,17 +84,28 @@ def _sheet_context(stage, application, sheet, *, values=None, errors=None):
     rubric = sheet.rubric if sheet is not None else stage.rubric
     if values is None:
         values = sheet_values(sheet)
-    return {"stage": stage, "application": application, "sheet": sheet, "rubric": rubric, "values": values,
-            "errors": errors or {}, "blind": policies.is_blind_for(current_user, stage),
-            "problem": sheet_services.editable_problem(current_user, stage, application, sheet),
-            "recommendations": list(Recommendation),
-            "attachments": _visible_attachments(stage, application)}
+    return {
+        "stage": stage,
+        "application": application,
+        "sheet": sheet,
+        "rubric": rubric,
+        "values": values,
+        "errors": errors or {},
+        "blind": policies.is_blind_for(current_user, stage),
+        "problem": sheet_services.editable_problem(current_user, stage, application, sheet),
+        "recommendations": list(Recommendation),
+        "attachments": _visible_attachments(stage, application),
+    }
 
 
 def _visible_attachments(stage, application):
     blind = policies.is_blind_for(current_user, stage)
-    items = db.session.scalars(sa.select(Attachment).where(Attachment.application_id == application.id)
-                               .options(joinedload(Attachment.file)).order_by(Attachment.id))
+    items = db.session.scalars(
+        sa.select(Attachment)
+        .where(Attachment.application_id == application.id)
+        .options(joinedload(Attachment.file))
+        .order_by(Attachment.id)
+    )
     return [a for a in items if not (blind and a.identifying)]
 
 
@@ -95,15 +118,20 @@ def _load_for_judge(stage_id: int, application_id: int):
 
 def _roadshow_session(stage, application) -> RoadshowSession:
     session = db.session.scalar(
-        sa.select(RoadshowSession).join(RoadshowSlot, RoadshowSlot.session_id == RoadshowSession.id)
-        .where(RoadshowSession.stage_id == stage.id, RoadshowSlot.application_id == application.id).limit(1))
+        sa.select(RoadshowSession)
+        .join(RoadshowSlot, RoadshowSlot.session_id == RoadshowSession.id)
+        .where(RoadshowSession.stage_id == stage.id, RoadshowSlot.application_id == application.id)
+        .limit(1)
+    )
     if session is None:
         raise Conflict(_("This project is not in a roadshow session yet."))
     return session
 
 
 def _roadshow_redirect(stage, application):
-    return redirect(url_for("judging.roadshow_live", session_id=_roadshow_session(stage, application).id))
+    return redirect(
+        url_for("judging.roadshow_live", session_id=_roadshow_session(stage, application).id)
+    )
 
 
 @bp.route("/stages/<int:stage_id>/applications/<int:application_id>", methods=["GET", "POST"])
@@ -116,12 +144,20 @@ def sheet(stage_id: int, application_id: int):
     if not policies.has_confirmed_no_conflict(current_user, stage, application):
         if roadshow:
             return _roadshow_redirect(stage, application)
-        return render_template("judging/declare.html", stage=stage, application=application,
-                               form=ReasonForm(), confirm_form=ConfirmForm(),
-                               blind=policies.is_blind_for(current_user, stage))
+        return render_template(
+            "judging/declare.html",
+            stage=stage,
+            application=application,
+            form=ReasonForm(),
+            confirm_form=ConfirmForm(),
+            blind=policies.is_blind_for(current_user, stage),
+        )
     if request.method == "POST":
         return _post_sheet(stage, application)
-    return render_template("judging/sheet.html", **_sheet_context(stage, application, _current_sheet(stage, application)))
+    return render_template(
+        "judging/sheet.html",
+        **_sheet_context(stage, application, _current_sheet(stage, application)),
+    )
 
 
 def _post_sheet(stage, application):
@@ -130,8 +166,14 @@ def _post_sheet(stage, application):
     drops them (online review, roadshow and evaluations alike)."""
     submit = request.form.get("action") == "submit"
     try:
-        saved = sheet_services.save_sheet(current_user, stage, application, request.form,
-                                          version=request.form.get("version", type=coerce_id) or 0, submit=submit)
+        saved = sheet_services.save_sheet(
+            current_user,
+            stage,
+            application,
+            request.form,
+            version=request.form.get("version", type=coerce_id) or 0,
+            submit=submit,
+        )
     except sheet_services.SheetInvalid as error:
         flash(str(error.message), "danger")
         return _typed_again(stage, application, errors=error.errors, status=error.status)
@@ -139,11 +181,20 @@ def _post_sheet(stage, application):
         flash(str(error.message), "danger")
         return _typed_again(stage, application, status=error.status)
     if saved.invalid:
-        flash(_("Your draft has been saved, except %(count)d marked answer(s): correct them and save again.",
-                count=len(saved.invalid)), "warning")
+        flash(
+            _(
+                "Your draft has been saved, except %(count)d marked answer(s): correct them and save again.",
+                count=len(saved.invalid),
+            ),
+            "warning",
+        )
         return _typed_again(stage, application, errors=saved.invalid, status=422)
-    flash(_("Your sheet has been submitted. Thank you.") if submit else _("Your draft has been saved."),
-          "success")
+    flash(
+        _("Your sheet has been submitted. Thank you.")
+        if submit
+        else _("Your draft has been saved."),
+        "success",
+    )
     if stage.kind == StageKind.ROADSHOW:
         return _roadshow_redirect(stage, application)
     if submit:
@@ -156,9 +207,14 @@ def _typed_again(stage, application, *, errors=None, status: int):
     so the next save is not refused as stale)."""
     values = _form_values()
     if stage.kind == StageKind.ROADSHOW:
-        return render_live(_roadshow_session(stage, application), typed=(application.id, values, errors or {}),
-                           status=status)
-    context = _sheet_context(stage, application, _current_sheet(stage, application), values=values, errors=errors)
+        return render_live(
+            _roadshow_session(stage, application),
+            typed=(application.id, values, errors or {}),
+            status=status,
+        )
+    context = _sheet_context(
+        stage, application, _current_sheet(stage, application), values=values, errors=errors
+    )
     return render_template("judging/sheet.html", **context), status
 
 
@@ -180,7 +236,9 @@ def confirm_no_conflict(stage_id: int, application_id: int):
     stage, application = _load_for_judge(stage_id, application_id)
     if not ConfirmForm().validate_on_submit():
         raise DomainError(_("The form has expired. Reload the page and try again."))
-    conflicts.confirm_no_conflict(current_user, policies.active_assignment(current_user, stage.id, application.id))
+    conflicts.confirm_no_conflict(
+        current_user, policies.active_assignment(current_user, stage.id, application.id)
+    )
     if stage.kind == StageKind.ROADSHOW:
         return _roadshow_redirect(stage, application)
     return redirect(url_for("judging.sheet", stage_id=stage.id, application_id=application.id))
@@ -194,23 +252,42 @@ def declare_conflict(stage_id: int, application_id: int):
     if form.validate_on_submit():
         try:
             replacement = conflicts.declare_conflict(
-                current_user, policies.active_assignment(current_user, stage.id, application.id), form.reason.data)
+                current_user,
+                policies.active_assignment(current_user, stage.id, application.id),
+                form.reason.data,
+            )
         except DomainError as error:
             flash(str(error.message), "danger")
         else:
             # The truth: a replacement exists only when one could be assigned.
             if replacement is not None:
-                flash(_("Your conflict of interest has been recorded; another judge has been assigned in your "
-                        "place."), "success")
+                flash(
+                    _(
+                        "Your conflict of interest has been recorded; another judge has been assigned in your "
+                        "place."
+                    ),
+                    "success",
+                )
             else:
-                flash(_("Your conflict of interest has been recorded and you no longer score this application. "
+                flash(
+                    _(
+                        "Your conflict of interest has been recorded and you no longer score this application. "
                         "No other judge could be assigned in your place: you are replaced only if the organizer "
-                        "assigns someone. The organizer has been told."), "warning")
+                        "assigns someone. The organizer has been told."
+                    ),
+                    "warning",
+                )
             if stage.kind == StageKind.ROADSHOW:
                 return _roadshow_redirect(stage, application)
             return redirect(url_for("judging.dashboard"))
-    return render_template("judging/declare.html", stage=stage, application=application, form=form,
-                           confirm_form=ConfirmForm(), blind=policies.is_blind_for(current_user, stage)), 422
+    return render_template(
+        "judging/declare.html",
+        stage=stage,
+        application=application,
+        form=form,
+        confirm_form=ConfirmForm(),
+        blind=policies.is_blind_for(current_user, stage),
+    ), 422
 
 
 def _payload() -> dict:
@@ -237,20 +314,35 @@ def autosave(stage_id: int, application_id: int):
     version = whole_number(data.get("version") or 0)  # "abc", 1e400 or 2**63: no version (a 409)
     version = -1 if version is None else version
     try:
-        saved = sheet_services.save_sheet(current_user, stage, application, data, version=version,
-                                          submit=str(data.get("action")) == "submit")
+        saved = sheet_services.save_sheet(
+            current_user,
+            stage,
+            application,
+            data,
+            version=version,
+            submit=str(data.get("action")) == "submit",
+        )
     except sheet_services.SheetInvalid as error:  # a submission with invalid or missing answers
         return json_error(error, errors=error.errors)
     except Conflict as error:
         current = sheet_services.get_sheet(stage.id, application.id, current_user.id)
-        return json_error(error, version=current.version if current else 0,
-                          status=str(current.status) if current else "not_started")
+        return json_error(
+            error,
+            version=current.version if current else 0,
+            status=str(current.status) if current else "not_started",
+        )
     except DomainError as error:
         return json_error(error)
     # A draft keeps every valid answer; the invalid ones are named so the page marks them.
-    return jsonify({"ok": True, "version": saved.sheet.version, "status": str(saved.sheet.status),
-                    "saved_at": saved.sheet.updated_at.astimezone(LOCAL_TZ).strftime("%H:%M:%S"),
-                    "errors": saved.invalid})
+    return jsonify(
+        {
+            "ok": True,
+            "version": saved.sheet.version,
+            "status": str(saved.sheet.status),
+            "saved_at": saved.sheet.updated_at.astimezone(LOCAL_TZ).strftime("%H:%M:%S"),
+            "errors": saved.invalid,
+        }
+    )
 
 
 @bp.route("/stages/<int:stage_id>/applications/<int:application_id>/sheet.json")
@@ -259,9 +351,14 @@ def sheet_json(stage_id: int, application_id: int):
     stage, application = _load_for_judge(stage_id, application_id)
     current = sheet_services.get_sheet(stage.id, application.id, current_user.id)
     problem = sheet_services.editable_problem(current_user, stage, application, current)
-    return jsonify({"version": current.version if current else 0,
-                    "status": str(current.status) if current else "not_started",
-                    "editable": problem is None, "values": sheet_values(current)})
+    return jsonify(
+        {
+            "version": current.version if current else 0,
+            "status": str(current.status) if current else "not_started",
+            "editable": problem is None,
+            "values": sheet_values(current),
+        }
+    )
 
 
 @bp.route("/stages/<int:stage_id>/applications/<int:application_id>/application")
@@ -272,12 +369,18 @@ def application_view(stage_id: int, application_id: int):
     require(policies.can_open_application(current_user, stage, application))
     if not policies.has_confirmed_no_conflict(current_user, stage, application):
         return redirect(url_for("judging.sheet", stage_id=stage.id, application_id=application.id))
-    return render_template("judging/application.html", stage=stage, application=application,
-                           blind=policies.is_blind_for(current_user, stage),
-                           attachments=_visible_attachments(stage, application))
+    return render_template(
+        "judging/application.html",
+        stage=stage,
+        application=application,
+        blind=policies.is_blind_for(current_user, stage),
+        attachments=_visible_attachments(stage, application),
+    )
 
 
-@bp.route("/stages/<int:stage_id>/applications/<int:application_id>/attachments/<int:attachment_id>")
+@bp.route(
+    "/stages/<int:stage_id>/applications/<int:application_id>/attachments/<int:attachment_id>"
+)
 @signed_in
 def attachment(stage_id: int, application_id: int, attachment_id: int):
     stage = load_stage(stage_id)
@@ -288,8 +391,12 @@ def attachment(stage_id: int, application_id: int, attachment_id: int):
         return download(item.file)
     # Blind: saved as the page names it ("Attachment 2"), without the applicant's file name
     # or the document properties that may name them.
-    number = next(i for i, a in enumerate(_visible_attachments(stage, application), 1) if a.id == item.id)
-    return download(item.file, name=served_name(item.file, blind_attachment_label(number)), blind=True)
+    number = next(
+        i for i, a in enumerate(_visible_attachments(stage, application), 1) if a.id == item.id
+    )
+    return download(
+        item.file, name=served_name(item.file, blind_attachment_label(number)), blind=True
+    )
 
 
 def blind_attachment_label(number: int) -> str:
@@ -302,10 +409,18 @@ def application_sheets(stage_id: int, application_id: int):
     stage = load_stage(stage_id)
     application = load_application(stage, application_id)
     require(policies.can_view_all_sheets(current_user, stage, application))
-    items = list(db.session.scalars(
-        sa.select(ScoreSheet).where(ScoreSheet.stage_id == stage.id, ScoreSheet.application_id == application.id)
-        .options(selectinload(ScoreSheet.scores), joinedload(ScoreSheet.judge), joinedload(ScoreSheet.rubric))
-        .order_by(ScoreSheet.id)))
+    items = list(
+        db.session.scalars(
+            sa.select(ScoreSheet)
+            .where(ScoreSheet.stage_id == stage.id, ScoreSheet.application_id == application.id)
+            .options(
+                selectinload(ScoreSheet.scores),
+                joinedload(ScoreSheet.judge),
+                joinedload(ScoreSheet.rubric),
+            )
+            .order_by(ScoreSheet.id)
+        )
+    )
     if not current_user.is_organizer:
         items = [s for s in items if s.is_submitted]
     totals = {s.id: sheet_services.sheet_total(s) for s in items}
@@ -314,9 +429,17 @@ def application_sheets(stage_id: int, application_id: int):
     for s in items:
         for row in s.scores:
             scores[s.id][row.criterion_id] = row
-    return render_template("judging/application_sheets.html", stage=stage, application=application, sheets=items,
-                           totals=totals, rubric=rubric, scores=scores,
-                           blind=policies.is_blind_for(current_user, stage), reopen_form=ReasonForm())
+    return render_template(
+        "judging/application_sheets.html",
+        stage=stage,
+        application=application,
+        sheets=items,
+        totals=totals,
+        rubric=rubric,
+        scores=scores,
+        blind=policies.is_blind_for(current_user, stage),
+        reopen_form=ReasonForm(),
+    )
 
 
 @bp.route("/sheets/<int:sheet_id>/reopen", methods=["POST"])
@@ -333,9 +456,18 @@ def reopen(sheet_id: int):
         flash(str(error.message), "danger")
     else:
         flash(_("The sheet has been reopened; the judge has been told."), "success")
-    return redirect(url_for("judging.application_sheets", stage_id=item.stage_id, application_id=item.application_id))
+    return redirect(
+        url_for(
+            "judging.application_sheets", stage_id=item.stage_id, application_id=item.application_id
+        )
+    )
 
 
 def competitions_with_scoring():
-    return list(db.session.scalars(sa.select(Competition).options(selectinload(Competition.stages))
-                                   .order_by(Competition.year.desc(), Competition.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Competition)
+            .options(selectinload(Competition.stages))
+            .order_by(Competition.year.desc(), Competition.id.desc())
+        )
+    )

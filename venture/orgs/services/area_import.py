@@ -34,11 +34,21 @@ def _code(value) -> str:
 
 COLUMNS = [
     xlsx.ImportColumn("district", ("区县", "District", "区/县"), _name, example="城东区"),
-    xlsx.ImportColumn("street", ("街道/乡镇", "Street / township", "街道", "乡镇", "street"), _name,
-                      example="丹桂街道"),
-    xlsx.ImportColumn("community", ("社区/村", "Community / village", "社区", "村", "community"), _name,
-                      example="丹桂社区"),
-    xlsx.ImportColumn("code", ("代码", "Code", "编码", "area code"), _code, required=False, example="439901001001"),
+    xlsx.ImportColumn(
+        "street",
+        ("街道/乡镇", "Street / township", "街道", "乡镇", "street"),
+        _name,
+        example="丹桂街道",
+    ),
+    xlsx.ImportColumn(
+        "community",
+        ("社区/村", "Community / village", "社区", "村", "community"),
+        _name,
+        example="丹桂社区",
+    ),
+    xlsx.ImportColumn(
+        "code", ("代码", "Code", "编码", "area code"), _code, required=False, example="439901001001"
+    ),
 ]
 HEADERS = tuple(c.names[0] for c in COLUMNS)
 
@@ -47,15 +57,20 @@ class AreaImportRejected(xlsx.ImportRejected):
     """The sheet has errors; ``errors`` lists them by row and column."""
 
     def __init__(self, errors: list[RowError], message=None, *, warnings=()):
-        super().__init__(errors, message or _("Nothing was imported: correct the rows below and import the "
-                                              "sheet again."), warnings=warnings)
+        super().__init__(
+            errors,
+            message
+            or _("Nothing was imported: correct the rows below and import the sheet again."),
+            warnings=warnings,
+        )
 
 
 @dataclass
 class ImportSummary:
     rows: int = 0
-    created: dict = field(default_factory=lambda: {AreaLevel.DISTRICT: 0, AreaLevel.STREET: 0,
-                                                   AreaLevel.COMMUNITY: 0})
+    created: dict = field(
+        default_factory=lambda: {AreaLevel.DISTRICT: 0, AreaLevel.STREET: 0, AreaLevel.COMMUNITY: 0}
+    )
     codes_set: int = 0
     warnings: list = field(default_factory=list)
 
@@ -81,11 +96,17 @@ class _Row:
 
 def template_bytes() -> bytes:
     """The xlsx template: the header row and a sheet that explains the columns."""
-    return xlsx.template_bytes(COLUMNS, _("Communities"), notes=(
-        _("One row per community or village; the first sheet is imported."),
-        _("District, street / township and community / village are required; the code is optional."),
-        _("Rows that exist already change nothing: the same sheet can be imported again."),
-    ))
+    return xlsx.template_bytes(
+        COLUMNS,
+        _("Communities"),
+        notes=(
+            _("One row per community or village; the first sheet is imported."),
+            _(
+                "District, street / township and community / village are required; the code is optional."
+            ),
+            _("Rows that exist already change nothing: the same sheet can be imported again."),
+        ),
+    )
 
 
 def _parse(data: bytes) -> tuple[list[_Row], list[_Row], list[RowError], dict, list[str]]:
@@ -93,10 +114,14 @@ def _parse(data: bytes) -> tuple[list[_Row], list[_Row], list[RowError], dict, l
     rows even when another cell failed, so every error shows in one pass), the errors, the
     columns' names in the file and the warnings."""
     result = xlsx.read_rows(data, COLUMNS)
-    rows = [_Row(number, v["district"], v["street"], v["community"], v["code"] or "")
-            for number, v in result.rows]
-    named = [_Row(number, v.get("district"), v.get("street"), v.get("community"), v.get("code") or "")
-             for number, v in result.partial]
+    rows = [
+        _Row(number, v["district"], v["street"], v["community"], v["code"] or "")
+        for number, v in result.rows
+    ]
+    named = [
+        _Row(number, v.get("district"), v.get("street"), v.get("community"), v.get("code") or "")
+        for number, v in result.partial
+    ]
     errors = list(result.errors)
     if not result.partial and not errors:
         errors.append(RowError(2, "", _("The sheet has no rows under the header.")))
@@ -133,25 +158,59 @@ def _cross_check(rows: list[_Row], tree: _Tree, code_label: str) -> list[RowErro
         if row.code:
             first = seen_code.setdefault(row.code, (key, row.number))
             if first[0] != key:
-                errors.append(RowError(row.number, code_label, _("The code %(code)s is given to another community "
-                                                                 "in row %(row)d.", code=row.code, row=first[1])))
+                errors.append(
+                    RowError(
+                        row.number,
+                        code_label,
+                        _(
+                            "The code %(code)s is given to another community in row %(row)d.",
+                            code=row.code,
+                            row=first[1],
+                        ),
+                    )
+                )
                 continue
             earlier = seen_community.setdefault(key, (row.code, row.number))
             if earlier[0] != row.code:
-                errors.append(RowError(row.number, code_label, _("Row %(row)d gives this community the code "
-                                                                 "%(code)s.", row=earlier[1], code=earlier[0])))
+                errors.append(
+                    RowError(
+                        row.number,
+                        code_label,
+                        _(
+                            "Row %(row)d gives this community the code %(code)s.",
+                            row=earlier[1],
+                            code=earlier[0],
+                        ),
+                    )
+                )
                 continue
         _district, _street, community = tree.find(row)
         if community is not None and row.code and community.code and community.code != row.code:
-            errors.append(RowError(row.number, code_label, _("This community exists with the code %(code)s.",
-                                                             code=community.code)))
+            errors.append(
+                RowError(
+                    row.number,
+                    code_label,
+                    _("This community exists with the code %(code)s.", code=community.code),
+                )
+            )
         elif row.code and row.code in tree.by_code and tree.by_code[row.code] is not community:
-            errors.append(RowError(row.number, code_label, _("The code %(code)s belongs to %(path)s.",
-                                                             code=row.code, path=tree.by_code[row.code].path)))
+            errors.append(
+                RowError(
+                    row.number,
+                    code_label,
+                    _(
+                        "The code %(code)s belongs to %(path)s.",
+                        code=row.code,
+                        path=tree.by_code[row.code].path,
+                    ),
+                )
+            )
     return errors
 
 
-def _get_or_create(tree: _Tree, parent: Area | None, name: str, level: AreaLevel, summary: ImportSummary) -> Area:
+def _get_or_create(
+    tree: _Tree, parent: Area | None, name: str, level: AreaLevel, summary: ImportSummary
+) -> Area:
     key = (parent.id if parent else None, name)
     area = tree.by_key.get(key)
     if area is None:
@@ -180,9 +239,17 @@ def import_areas(upload, *, actor) -> ImportSummary:
         if row.code and not community.code:
             community.code = row.code
             summary.codes_set += 1
-    record("orgs.areas_import", stored, actor=actor, changes={
-        "file": [None, stored.original_name], "rows": [None, summary.rows],
-        "districts": [None, summary.created[AreaLevel.DISTRICT]],
-        "streets": [None, summary.created[AreaLevel.STREET]],
-        "communities": [None, summary.created[AreaLevel.COMMUNITY]], "codes": [None, summary.codes_set]})
+    record(
+        "orgs.areas_import",
+        stored,
+        actor=actor,
+        changes={
+            "file": [None, stored.original_name],
+            "rows": [None, summary.rows],
+            "districts": [None, summary.created[AreaLevel.DISTRICT]],
+            "streets": [None, summary.created[AreaLevel.STREET]],
+            "communities": [None, summary.created[AreaLevel.COMMUNITY]],
+            "codes": [None, summary.codes_set],
+        },
+    )
     return summary

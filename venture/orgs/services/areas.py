@@ -19,8 +19,11 @@ from venture.errors import Conflict, DomainError, ValidationError
 from venture.extensions import db
 from venture.orgs.models import Area, AreaLevel, community_liaison
 
-CHILD_LEVEL = {None: AreaLevel.DISTRICT, AreaLevel.DISTRICT: AreaLevel.STREET,
-               AreaLevel.STREET: AreaLevel.COMMUNITY}
+CHILD_LEVEL = {
+    None: AreaLevel.DISTRICT,
+    AreaLevel.DISTRICT: AreaLevel.STREET,
+    AreaLevel.STREET: AreaLevel.COMMUNITY,
+}
 NAME_MAX, CODE_MAX = 100, 20
 
 # Tables that refer to areas, as users name them (for "cannot delete: used by ...").
@@ -32,6 +35,7 @@ USED_BY = {
 
 
 # --- reading the tree --------------------------------------------------------------------
+
 
 @dataclass
 class Node:
@@ -52,8 +56,10 @@ def area_tree() -> list[Node]:
         elif area.parent_id in nodes:
             nodes[area.parent_id].children.append(node)
     rows = db.session.execute(
-        sa.select(community_liaison.c.area_id, User).join(User, User.id == community_liaison.c.user_id)
-        .order_by(User.name, User.id))
+        sa.select(community_liaison.c.area_id, User)
+        .join(User, User.id == community_liaison.c.user_id)
+        .order_by(User.name, User.id)
+    )
     for area_id, user in rows:
         if area_id in nodes:
             nodes[area_id].liaisons.append(user)
@@ -83,14 +89,16 @@ def community_choices() -> dict[str, list[tuple[int, str]]]:
     areas = list(db.session.scalars(sa.select(Area).order_by(Area.name, Area.id)))
     paths = _paths(areas)
     groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for area in sorted((a for a in areas if a.level == AreaLevel.COMMUNITY),
-                       key=lambda a: (paths.get(a.parent_id, ""), a.name)):
+    for area in sorted(
+        (a for a in areas if a.level == AreaLevel.COMMUNITY),
+        key=lambda a: (paths.get(a.parent_id, ""), a.name),
+    ):
         groups[paths.get(area.parent_id, "")].append((area.id, area.name))
     return dict(groups)
 
 
 def community_paths(ids) -> dict[int, str]:
-    """"District / street / community" for some community ids (for display)."""
+    """ "District / street / community" for some community ids (for display)."""
     ids = set(ids)
     if not ids:
         return {}
@@ -103,10 +111,15 @@ def communities_of_liaison(user) -> list[Area]:
     if not getattr(user, "is_authenticated", False):
         return []
     parent = joinedload(Area.parent)
-    return sorted(db.session.scalars(
-        sa.select(Area).join(community_liaison, community_liaison.c.area_id == Area.id)
-        .where(community_liaison.c.user_id == user.id)
-        .options(parent.joinedload(Area.parent))).unique(), key=lambda a: a.path)
+    return sorted(
+        db.session.scalars(
+            sa.select(Area)
+            .join(community_liaison, community_liaison.c.area_id == Area.id)
+            .where(community_liaison.c.user_id == user.id)
+            .options(parent.joinedload(Area.parent))
+        ).unique(),
+        key=lambda a: a.path,
+    )
 
 
 def communities_under(area: Area | None) -> list[int]:
@@ -127,11 +140,17 @@ def communities_under(area: Area | None) -> list[int]:
 
 
 def liaison_candidates() -> list[User]:
-    return list(db.session.scalars(sa.select(User).where(User.role == Role.LIAISON, User.active.is_(True))
-                                   .order_by(User.name, User.email)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role == Role.LIAISON, User.active.is_(True))
+            .order_by(User.name, User.email)
+        )
+    )
 
 
 # --- editing the tree --------------------------------------------------------------------------
+
 
 def clean_area_name(name: str) -> str:
     name = " ".join((name or "").split())
@@ -150,15 +169,19 @@ def clean_area_code(code: str) -> str:
 
 
 def _sibling(parent_id: int | None, name: str, except_id: int | None = None) -> Area | None:
-    query = sa.select(Area).where(Area.parent_id.is_(None) if parent_id is None else Area.parent_id == parent_id,
-                                  Area.name == name)
+    query = sa.select(Area).where(
+        Area.parent_id.is_(None) if parent_id is None else Area.parent_id == parent_id,
+        Area.name == name,
+    )
     if except_id is not None:
         query = query.where(Area.id != except_id)
     return db.session.scalar(query)
 
 
 def _taken(name: str) -> Conflict:
-    return Conflict(_("“%(name)s” exists already at this place of the tree.", name=name), field="name")
+    return Conflict(
+        _("“%(name)s” exists already at this place of the tree.", name=name), field="name"
+    )
 
 
 def _flush(name: str) -> None:
@@ -180,8 +203,17 @@ def add_area(*, actor, parent: Area | None, name: str, code: str = "") -> Area:
     area = Area(parent_id=parent.id if parent else None, level=level, name=name, code=code)
     db.session.add(area)
     _flush(name)
-    record("orgs.area_add", area, actor=actor, changes={"name": [None, name], "level": [None, level],
-                                                        "parent_id": [None, area.parent_id], "code": [None, code]})
+    record(
+        "orgs.area_add",
+        area,
+        actor=actor,
+        changes={
+            "name": [None, name],
+            "level": [None, level],
+            "parent_id": [None, area.parent_id],
+            "code": [None, code],
+        },
+    )
     return area
 
 
@@ -202,11 +234,19 @@ def rename_area(area: Area, *, actor, name: str, code: str = "") -> dict:
 def area_usage(area: Area) -> list[str]:
     """Why an area cannot be deleted (empty when it can), in words for the user."""
     reasons = []
-    children = db.session.scalar(sa.select(sa.func.count(Area.id)).where(Area.parent_id == area.id)) or 0
+    children = (
+        db.session.scalar(sa.select(sa.func.count(Area.id)).where(Area.parent_id == area.id)) or 0
+    )
     if children:
         reasons.append(_("%(n)d place(s) under it; delete those first", n=children))
-    liaisons = db.session.scalar(sa.select(sa.func.count()).select_from(community_liaison)
-                                 .where(community_liaison.c.area_id == area.id)) or 0
+    liaisons = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(community_liaison)
+            .where(community_liaison.c.area_id == area.id)
+        )
+        or 0
+    )
     if liaisons:
         reasons.append(_("%(n)d liaison(s) attached; detach them first", n=liaisons))
     # Every other table with a foreign key to area.id (applications, competitions, activities...).
@@ -216,8 +256,12 @@ def area_usage(area: Area) -> list[str]:
         for fk in table.foreign_keys:
             if fk.column.table.name != "area":
                 continue
-            used = db.session.scalar(sa.select(sa.func.count()).select_from(table)
-                                     .where(fk.parent == area.id)) or 0
+            used = (
+                db.session.scalar(
+                    sa.select(sa.func.count()).select_from(table).where(fk.parent == area.id)
+                )
+                or 0
+            )
             if used:
                 what = USED_BY.get(table.name, _l("other records"))
                 reasons.append(_("used by %(what)s (%(n)d)", n=used, what=what))
@@ -228,15 +272,29 @@ def area_usage(area: Area) -> list[str]:
 def delete_area(area: Area, *, actor) -> None:
     reasons = area_usage(area)
     if reasons:
-        raise Conflict(_("“%(name)s” cannot be deleted: %(reasons)s.", name=area.name,
-                         reasons="; ".join(reasons)))
-    record("orgs.area_delete", area, actor=actor,
-           changes={"name": [area.name, None], "level": [area.level, None], "parent_id": [area.parent_id, None],
-                    "code": [area.code, None]})
+        raise Conflict(
+            _(
+                "“%(name)s” cannot be deleted: %(reasons)s.",
+                name=area.name,
+                reasons="; ".join(reasons),
+            )
+        )
+    record(
+        "orgs.area_delete",
+        area,
+        actor=actor,
+        changes={
+            "name": [area.name, None],
+            "level": [area.level, None],
+            "parent_id": [area.parent_id, None],
+            "code": [area.code, None],
+        },
+    )
     db.session.delete(area)
 
 
 # --- liaisons --------------------------------------------------------------------------------
+
 
 def _require_community(area: Area) -> None:
     if area.level != AreaLevel.COMMUNITY:
@@ -244,8 +302,14 @@ def _require_community(area: Area) -> None:
 
 
 def _is_attached(area: Area, user: User) -> bool:
-    return db.session.scalar(sa.select(community_liaison.c.user_id).where(
-        community_liaison.c.area_id == area.id, community_liaison.c.user_id == user.id)) is not None
+    return (
+        db.session.scalar(
+            sa.select(community_liaison.c.user_id).where(
+                community_liaison.c.area_id == area.id, community_liaison.c.user_id == user.id
+            )
+        )
+        is not None
+    )
 
 
 def _attach(area: Area, user: User, actor) -> bool:
@@ -254,7 +318,9 @@ def _attach(area: Area, user: User, actor) -> bool:
     try:
         db.session.execute(sa.insert(community_liaison).values(area_id=area.id, user_id=user.id))
     except IntegrityError:  # attached by a simultaneous request
-        raise Conflict(_("%(email)s is attached to this community already.", email=user.email)) from None
+        raise Conflict(
+            _("%(email)s is attached to this community already.", email=user.email)
+        ) from None
     record("orgs.liaison_attach", area, actor=actor, changes={"liaison": [None, user.email]})
     return True
 
@@ -264,7 +330,9 @@ def attach_liaison(area: Area, user: User, *, actor) -> bool:
     """Attach a liaison user to a community; False when attached already."""
     _require_community(area)
     if user.role != Role.LIAISON:
-        raise ValidationError(_("%(email)s is not a community liaison account.", email=user.email), field="user_id")
+        raise ValidationError(
+            _("%(email)s is not a community liaison account.", email=user.email), field="user_id"
+        )
     return _attach(area, user, actor)
 
 
@@ -272,8 +340,11 @@ def attach_liaison(area: Area, user: User, *, actor) -> bool:
 def detach_liaison(area: Area, user: User, *, actor) -> None:
     if not _is_attached(area, user):
         raise DomainError(_("%(email)s is not attached to this community.", email=user.email))
-    db.session.execute(sa.delete(community_liaison).where(community_liaison.c.area_id == area.id,
-                                                          community_liaison.c.user_id == user.id))
+    db.session.execute(
+        sa.delete(community_liaison).where(
+            community_liaison.c.area_id == area.id, community_liaison.c.user_id == user.id
+        )
+    )
     record("orgs.liaison_detach", area, actor=actor, changes={"liaison": [user.email, None]})
 
 
@@ -286,13 +357,23 @@ def invite_liaison(area: Area, *, actor, email: str, name: str, locale: str = "z
     user = find_user(email)
     if user is not None and user.has_password:
         if user.role != Role.LIAISON:
-            raise ValidationError(_("%(email)s has an account with another role.", email=email), field="email")
+            raise ValidationError(
+                _("%(email)s has an account with another role.", email=email), field="email"
+            )
         _attach(area, user, actor)
         return user
     if user is not None and user.role != Role.LIAISON:
-        raise ValidationError(_("%(email)s has been invited with another role.", email=email), field="email")
-    return invite_user(email=email, name=name, role=Role.LIAISON, invited_by=actor,
-                       payload={"community_id": area.id}, locale=locale)
+        raise ValidationError(
+            _("%(email)s has been invited with another role.", email=email), field="email"
+        )
+    return invite_user(
+        email=email,
+        name=name,
+        role=Role.LIAISON,
+        invited_by=actor,
+        payload={"community_id": area.id},
+        locale=locale,
+    )
 
 
 def on_invitation_accepted(user: User, payload: dict) -> None:

@@ -25,8 +25,12 @@ def flag_active_within(org: Organization, kind: FlagKind | str, years: int, on_d
     """
     kind = FlagKind(kind)
     start = years_before(on_date, years)
-    return any(f.kind == kind and f.listed_on <= on_date and (f.removed_on is None or f.removed_on >= start)
-               for f in org.flags)
+    return any(
+        f.kind == kind
+        and f.listed_on <= on_date
+        and (f.removed_on is None or f.removed_on >= start)
+        for f in org.flags
+    )
 
 
 def registration_months(org: Organization, on_date: date) -> int:

@@ -27,18 +27,35 @@ def admin_list():
     org_type = request.args.get("type") or None
     q = (request.args.get("q") or "").strip()
     query = services.organization_list_query(status=status, org_type=org_type, q=q)
-    page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
-    return render_template("orgs/admin_list.html", page=page, status=status, org_type=org_type, q=q,
-                           statuses=list(VerificationStatus), types=list(OrgType),
-                           changes_filter=services.CHANGES_TO_CONFIRM)
+    page = db.paginate(
+        query,
+        page=request.args.get("page", 1, type=page_number),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "orgs/admin_list.html",
+        page=page,
+        status=status,
+        org_type=org_type,
+        q=q,
+        statuses=list(VerificationStatus),
+        types=list(OrgType),
+        changes_filter=services.CHANGES_TO_CONFIRM,
+    )
 
 
 def _show_with_errors(org: Organization, status: int, **forms_):
     """Re-render the organization page with the organizer's forms and their errors."""
     context = {
-        "org": org, "members": services.members_of(org), "workers": services.social_workers_of(org),
-        "is_member": False, "field_labels": FIELD_LABELS, "changes": services.pending_changes(org),
-        "reject_form": forms.RejectForm(formdata=None), "flag_form": forms.FlagForm(formdata=None),
+        "org": org,
+        "members": services.members_of(org),
+        "workers": services.social_workers_of(org),
+        "is_member": False,
+        "field_labels": FIELD_LABELS,
+        "changes": services.pending_changes(org),
+        "reject_form": forms.RejectForm(formdata=None),
+        "flag_form": forms.FlagForm(formdata=None),
         "end_flag_form": forms.EndFlagForm(formdata=None),
     }
     context.update(forms_)
@@ -81,8 +98,13 @@ def add_flag(org_id: int):
     form = forms.FlagForm()
     if form.validate_on_submit():
         try:
-            services.add_flag(org, actor=current_user, kind=form.kind.data, listed_on=form.listed_on.data,
-                              note=form.note.data or "")
+            services.add_flag(
+                org,
+                actor=current_user,
+                kind=form.kind.data,
+                listed_on=form.listed_on.data,
+                note=form.note.data or "",
+            )
         except DomainError as error:
             attach_error(form, error)
             return _show_with_errors(org, error.status, flag_form=form)
@@ -101,7 +123,9 @@ def end_flag(org_id: int, flag_id: int):
     form = forms.EndFlagForm()
     if form.validate_on_submit():
         try:
-            services.end_flag(flag, actor=current_user, removed_on=form.removed_on.data, note=form.note.data or "")
+            services.end_flag(
+                flag, actor=current_user, removed_on=form.removed_on.data, note=form.note.data or ""
+            )
         except DomainError as error:
             attach_error(form, error)
             return _show_with_errors(org, error.status, end_flag_form=form)

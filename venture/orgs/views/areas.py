@@ -45,10 +45,14 @@ def add_area():
     parent = _parent_from(form.parent_id.data)
     if form.validate_on_submit():
         try:
-            area = services.add_area(actor=current_user, parent=parent, name=form.name.data, code=form.code.data or "")
+            area = services.add_area(
+                actor=current_user, parent=parent, name=form.name.data, code=form.code.data or ""
+            )
         except DomainError as error:
             attach_error(form, error)
-            return render_form("orgs/area_form.html", form, status=error.status, parent=parent, area=None)
+            return render_form(
+                "orgs/area_form.html", form, status=error.status, parent=parent, area=None
+            )
         flash(_("“%(name)s” has been added.", name=area.name), "success")
         return redirect(url_for("orgs.areas") + f"#area-{area.id}")
     return render_form("orgs/area_form.html", form, parent=parent, area=None)
@@ -66,10 +70,15 @@ def _area_page(node: Area, status: int = 200, **forms_):
     if node.level == AreaLevel.COMMUNITY:
         attach_form = forms_.pop("attach_form", None) or forms.AttachLiaisonForm(formdata=None)
         attached = {u.id for u in node.liaisons}
-        attach_form.user_id.choices = [(u.id, f"{u.display_name} <{u.email}>")
-                                       for u in services.liaison_candidates() if u.id not in attached]
-        context.update(attach_form=attach_form,
-                       invite_form=forms_.pop("invite_form", None) or forms.InviteLiaisonForm(formdata=None))
+        attach_form.user_id.choices = [
+            (u.id, f"{u.display_name} <{u.email}>")
+            for u in services.liaison_candidates()
+            if u.id not in attached
+        ]
+        context.update(
+            attach_form=attach_form,
+            invite_form=forms_.pop("invite_form", None) or forms.InviteLiaisonForm(formdata=None),
+        )
     return render_template("orgs/area.html", **context), status
 
 
@@ -80,10 +89,14 @@ def edit_area(area_id: int):
     form = forms.AreaForm(obj=node)
     if form.validate_on_submit():
         try:
-            services.rename_area(node, actor=current_user, name=form.name.data, code=form.code.data or "")
+            services.rename_area(
+                node, actor=current_user, name=form.name.data, code=form.code.data or ""
+            )
         except DomainError as error:
             attach_error(form, error)
-            return render_form("orgs/area_form.html", form, status=error.status, parent=node.parent, area=node)
+            return render_form(
+                "orgs/area_form.html", form, status=error.status, parent=node.parent, area=node
+            )
         flash(_("Saved."), "success")
         return redirect(url_for("orgs.areas") + f"#area-{node.id}")
     return render_form("orgs/area_form.html", form, parent=node.parent, area=node)
@@ -112,8 +125,14 @@ def attach_liaison(area_id: int):
         except DomainError as error:
             attach_error(form, error)
             return _area_page(node, error.status, attach_form=form)
-        flash(_("%(name)s is now a liaison of %(community)s.", name=user.display_name, community=node.name),
-              "success")
+        flash(
+            _(
+                "%(name)s is now a liaison of %(community)s.",
+                name=user.display_name,
+                community=node.name,
+            ),
+            "success",
+        )
         return redirect(url_for("orgs.area", area_id=node.id))
     return _area_page(node, 422, attach_form=form)
 
@@ -124,8 +143,14 @@ def detach_liaison(area_id: int, user_id: int):
     node = get_or_404(Area, area_id)
     user = get_or_404(User, user_id)
     services.detach_liaison(node, user, actor=current_user)
-    flash(_("%(name)s is no longer a liaison of %(community)s.", name=user.display_name, community=node.name),
-          "success")
+    flash(
+        _(
+            "%(name)s is no longer a liaison of %(community)s.",
+            name=user.display_name,
+            community=node.name,
+        ),
+        "success",
+    )
     return redirect(url_for("orgs.area", area_id=node.id))
 
 
@@ -136,17 +161,35 @@ def invite_liaison(area_id: int):
     form = forms.InviteLiaisonForm()
     if form.validate_on_submit():
         try:
-            user = services.invite_liaison(node, actor=current_user, email=form.email.data, name=form.name.data,
-                                           locale=form.locale.data)
+            user = services.invite_liaison(
+                node,
+                actor=current_user,
+                email=form.email.data,
+                name=form.name.data,
+                locale=form.locale.data,
+            )
         except DomainError as error:
             attach_error(form, error)
             return _area_page(node, error.status, invite_form=form)
         if user.has_password:
-            flash(_("%(name)s is now a liaison of %(community)s.", name=user.display_name, community=node.name),
-                  "success")
+            flash(
+                _(
+                    "%(name)s is now a liaison of %(community)s.",
+                    name=user.display_name,
+                    community=node.name,
+                ),
+                "success",
+            )
         else:
-            flash(_("The invitation has been sent to %(email)s. The liaison is attached to %(community)s "
-                    "on accepting it.", email=user.email, community=node.name), "success")
+            flash(
+                _(
+                    "The invitation has been sent to %(email)s. The liaison is attached to %(community)s "
+                    "on accepting it.",
+                    email=user.email,
+                    community=node.name,
+                ),
+                "success",
+            )
         return redirect(url_for("orgs.area", area_id=node.id))
     return _area_page(node, 422, invite_form=form)
 
@@ -160,17 +203,29 @@ def import_areas():
             summary = services.import_areas(form.file.data, actor=current_user)
         except services.AreaImportRejected as rejected:
             flash(str(rejected.message), "danger")
-            return render_form("orgs/area_import.html", form, status=422, errors=rejected.errors,
-                               import_warnings=rejected.warnings)
+            return render_form(
+                "orgs/area_import.html",
+                form,
+                status=422,
+                errors=rejected.errors,
+                import_warnings=rejected.warnings,
+            )
         except DomainError as error:
             attach_error(form, error)
             return render_form("orgs/area_import.html", form, status=error.status, errors=[])
         if summary.unchanged:
             flash(_("All %(n)d rows exist already; nothing was changed.", n=summary.rows), "info")
         else:
-            flash(_("Imported %(rows)d rows: %(d)d new districts, %(s)d new streets, %(c)d new communities.",
-                    rows=summary.rows, d=summary.created[AreaLevel.DISTRICT],
-                    s=summary.created[AreaLevel.STREET], c=summary.created[AreaLevel.COMMUNITY]), "success")
+            flash(
+                _(
+                    "Imported %(rows)d rows: %(d)d new districts, %(s)d new streets, %(c)d new communities.",
+                    rows=summary.rows,
+                    d=summary.created[AreaLevel.DISTRICT],
+                    s=summary.created[AreaLevel.STREET],
+                    c=summary.created[AreaLevel.COMMUNITY],
+                ),
+                "success",
+            )
         for warning in summary.warnings:
             flash(warning, "warning")
         return redirect(url_for("orgs.areas"))
@@ -180,5 +235,10 @@ def import_areas():
 @bp.route("/admin/areas/template.xlsx")
 @organizer_only
 def area_template():
-    return send_file(io.BytesIO(services.template_bytes()), mimetype=XLSX, as_attachment=True,
-                     download_name="communities-template.xlsx", max_age=0)
+    return send_file(
+        io.BytesIO(services.template_bytes()),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name="communities-template.xlsx",
+        max_age=0,
+    )

@@ -16,11 +16,19 @@ def organizations_panel(user) -> dict | None:
         pending, changes = services.pending_count(), services.changes_to_confirm_count()
         if not pending and not changes:
             return None
-        return {"template": "orgs/_home_organizer.html", "pending": pending, "changes": changes,
-                "changes_filter": services.CHANGES_TO_CONFIRM}
+        return {
+            "template": "orgs/_home_organizer.html",
+            "pending": pending,
+            "changes": changes,
+            "changes_filter": services.CHANGES_TO_CONFIRM,
+        }
     if user.is_liaison:
         communities = services.communities_of_liaison(user)
-        return {"template": "orgs/_home_liaison.html", "communities": communities} if communities else None
+        return (
+            {"template": "orgs/_home_liaison.html", "communities": communities}
+            if communities
+            else None
+        )
     return None
 
 

@@ -47,7 +47,10 @@ def register():
         except DomainError as error:
             attach_error(form, error)
             return render_form("orgs/form.html", form, status=_status_for(error), org=None)
-        flash(_("%(name)s is registered. The organizer will verify its data.", name=org.name), "success")
+        flash(
+            _("%(name)s is registered. The organizer will verify its data.", name=org.name),
+            "success",
+        )
         return redirect(url_for("orgs.show", org_id=org.id))
     return render_form("orgs/form.html", form, org=None)
 
@@ -64,8 +67,12 @@ def show(org_id: int):
         "field_labels": FIELD_LABELS,
     }
     if current_user.is_organizer:
-        context.update(changes=services.pending_changes(org), reject_form=forms.RejectForm(),
-                       flag_form=forms.FlagForm(), end_flag_form=forms.EndFlagForm())
+        context.update(
+            changes=services.pending_changes(org),
+            reject_form=forms.RejectForm(),
+            flag_form=forms.FlagForm(),
+            end_flag_form=forms.EndFlagForm(),
+        )
     return render_template("orgs/show.html", **context)
 
 
@@ -76,7 +83,10 @@ def edit(org_id: int):
     form = forms.OrganizationForm(obj=org)
     if request.method == "GET":
         form.rating.data, form.annual_inspection.data, form.party_org.data = (
-            org.rating.value, org.annual_inspection.value, org.party_org.value)
+            org.rating.value,
+            org.annual_inspection.value,
+            org.party_org.value,
+        )
     if form.validate_on_submit():
         try:
             changes = services.update_organization(org, actor=current_user, data=form.profile())
@@ -88,8 +98,12 @@ def edit(org_id: int):
         elif org.verification_status == VerificationStatus.PENDING and org.unverified_fields:
             flash(_("Saved. The changed data will be verified again by the organizer."), "warning")
         elif org.is_verified and set(org.unverified_fields or []) & set(changes):
-            flash(_("Saved. The organization stays verified; the organizer will confirm the changed data."),
-                  "info")
+            flash(
+                _(
+                    "Saved. The organization stays verified; the organizer will confirm the changed data."
+                ),
+                "info",
+            )
         else:
             flash(_("Saved."), "success")
         return redirect(url_for("orgs.show", org_id=org.id))
@@ -97,6 +111,7 @@ def edit(org_id: int):
 
 
 # --- members ------------------------------------------------------------------------------
+
 
 def _membership_of(org: Organization, membership_id: int) -> Membership:
     membership = get_or_404(Membership, membership_id)
@@ -113,9 +128,15 @@ def members(org_id: int):
 
 
 def _members_page(org: Organization, form, status: int | None = None):
-    return render_form("orgs/members.html", form, status=status, org=org, members=services.members_of(org),
-                       is_member=policies.is_member(current_user, org.id),
-                       is_owner=policies.is_owner(current_user, org.id))
+    return render_form(
+        "orgs/members.html",
+        form,
+        status=status,
+        org=org,
+        members=services.members_of(org),
+        is_member=policies.is_member(current_user, org.id),
+        is_owner=policies.is_owner(current_user, org.id),
+    )
 
 
 @bp.route("/orgs/<int:org_id>/members/invite", methods=["POST"])
@@ -126,16 +147,26 @@ def invite_member(org_id: int):
     form = forms.InviteMemberForm()
     if form.validate_on_submit():
         try:
-            membership = services.invite_member(org, actor=current_user, email=form.email.data,
-                                                name=form.name.data or "", locale=form.locale.data)
+            membership = services.invite_member(
+                org,
+                actor=current_user,
+                email=form.email.data,
+                name=form.name.data or "",
+                locale=form.locale.data,
+            )
         except DomainError as error:
             attach_error(form, error)
             return _members_page(org, form, status=_status_for(error))
         if membership.user.has_password:
             flash(_("%(email)s is now a member.", email=membership.user.email), "success")
         else:
-            flash(_("An invitation has been sent to %(email)s; the account is a member already.",
-                    email=membership.user.email), "success")
+            flash(
+                _(
+                    "An invitation has been sent to %(email)s; the account is a member already.",
+                    email=membership.user.email,
+                ),
+                "success",
+            )
         return redirect(url_for("orgs.members", org_id=org.id))
     return _members_page(org, form)
 

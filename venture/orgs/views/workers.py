@@ -32,8 +32,12 @@ def _worker_of(org: Organization, worker_id: int) -> SocialWorker:
 def workers(org_id: int):
     require(policies.can_view_social_workers(current_user, org_id))
     org = get_or_404(Organization, org_id)
-    return render_template("orgs/workers.html", org=org, workers=services.social_workers_of(org),
-                           can_edit=policies.can_edit_social_workers(current_user, org.id))
+    return render_template(
+        "orgs/workers.html",
+        org=org,
+        workers=services.social_workers_of(org),
+        can_edit=policies.can_edit_social_workers(current_user, org.id),
+    )
 
 
 @bp.route("/orgs/<int:org_id>/workers/new", methods=["GET", "POST"])
@@ -78,6 +82,10 @@ def worker_active(org_id: int, worker_id: int):
     worker = _worker_of(org, worker_id)
     active = request.form.get("active") == "1"
     services.set_social_worker_active(worker, active, actor=current_user)
-    flash(_("%(name)s is active again.", name=worker.name) if active
-          else _("%(name)s is marked as no longer working here.", name=worker.name), "success")
+    flash(
+        _("%(name)s is active again.", name=worker.name)
+        if active
+        else _("%(name)s is marked as no longer working here.", name=worker.name),
+        "success",
+    )
     return redirect(url_for("orgs.workers", org_id=org.id))

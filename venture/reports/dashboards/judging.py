@@ -38,8 +38,11 @@ HARSH, LENIENT = charts.PALETTE[5], charts.PALETTE[2]
 
 def latest_stage_snapshot(stage: Stage) -> ResultSnapshot | None:
     return db.session.scalar(
-        sa.select(ResultSnapshot).where(ResultSnapshot.stage_id == stage.id, ResultSnapshot.kind == SnapshotKind.STAGE)
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1))
+        sa.select(ResultSnapshot)
+        .where(ResultSnapshot.stage_id == stage.id, ResultSnapshot.kind == SnapshotKind.STAGE)
+        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
+        .limit(1)
+    )
 
 
 @dataclass
@@ -57,14 +60,32 @@ class StageData:
 
 def load(stage: Stage) -> StageData:
     totals = stage_sheet_totals(stage)
-    judges = {u.id: u for u in db.session.scalars(
-        sa.select(User).where(User.id.in_({t.judge_id for t in totals} or {0})))}
-    applications = {row.id: (row.code or f"#{row.id}", row.category_id) for row in db.session.execute(
-        sa.select(Application.id, Application.code, Application.category_id)
-        .where(Application.id.in_({t.application_id for t in totals} or {0})))}
+    judges = {
+        u.id: u
+        for u in db.session.scalars(
+            sa.select(User).where(User.id.in_({t.judge_id for t in totals} or {0}))
+        )
+    }
+    applications = {
+        row.id: (row.code or f"#{row.id}", row.category_id)
+        for row in db.session.execute(
+            sa.select(Application.id, Application.code, Application.category_id).where(
+                Application.id.in_({t.application_id for t in totals} or {0})
+            )
+        )
+    }
     snapshot = latest_stage_snapshot(stage)
-    entries = list(db.session.scalars(sa.select(SnapshotEntry).where(SnapshotEntry.snapshot_id == snapshot.id)
-                                      .order_by(SnapshotEntry.position))) if snapshot else []
+    entries = (
+        list(
+            db.session.scalars(
+                sa.select(SnapshotEntry)
+                .where(SnapshotEntry.snapshot_id == snapshot.id)
+                .order_by(SnapshotEntry.position)
+            )
+        )
+        if snapshot
+        else []
+    )
     return StageData(stage, totals, judges, applications, snapshot, entries)
 
 
@@ -74,10 +95,15 @@ def judging_charts(stage: Stage) -> list[Section]:
         empty = _("No submitted score sheet in this stage yet.")
         return [Section("judges", _("Sheet totals per judge"), None, empty)]
     scores = stage_scores(data, list(compared_methods(stage)))
-    return [judges_section(data), *category_sections(data, scores), rank_changes_section(data, scores)]
+    return [
+        judges_section(data),
+        *category_sections(data, scores),
+        rank_changes_section(data, scores),
+    ]
 
 
 # --- per judge ------------------------------------------------------------------------------
+
 
 def judges_section(data: StageData) -> Section:
     by_judge: dict[int, list[float]] = {}
@@ -90,33 +116,57 @@ def judges_section(data: StageData) -> Section:
     unusual = {j: s for j, s in severity.items() if abs(s) >= UNUSUAL_POINTS}
     chart = charts.box_plot(
         _("Sheet totals per judge"),
-        _("Each judge's submitted sheet totals: the box spans the middle half, the line is the median, every "
-          "dot a sheet; the dashed line is the median of all sheets. A judge whose box sits apart scores "
-          "harsher or more leniently than the others; judges whose severity (their totals against the other "
-          "judges' on the same applications) is %(points)d points or more are drawn in colour.",
-          points=UNUSUAL_POINTS),
-        {names[j]: by_judge[j] for j in order}, label_header=_("Judge"),
-        headers=(_("Sheets"), _("Lowest"), _("Lower quartile"), _("Median"), _("Upper quartile"), _("Highest")),
+        _(
+            "Each judge's submitted sheet totals: the box spans the middle half, the line is the median, every "
+            "dot a sheet; the dashed line is the median of all sheets. A judge whose box sits apart scores "
+            "harsher or more leniently than the others; judges whose severity (their totals against the other "
+            "judges' on the same applications) is %(points)d points or more are drawn in colour.",
+            points=UNUSUAL_POINTS,
+        ),
+        {names[j]: by_judge[j] for j in order},
+        label_header=_("Judge"),
+        headers=(
+            _("Sheets"),
+            _("Lowest"),
+            _("Lower quartile"),
+            _("Median"),
+            _("Upper quartile"),
+            _("Highest"),
+        ),
         highlight={names[j]: HARSH if d < 0 else LENIENT for j, d in unusual.items()},
-        digits=1)  # judge statistics: one decimal, like their severity (judge_points)
+        digits=1,
+    )  # judge statistics: one decimal, like their severity (judge_points)
     chart.headers.append(_("Against the other judges of the same applications"))
     for row, j in zip(chart.rows, order, strict=True):
         row.append(severity_points(severity.get(j)))
-    notes = [_("%(sheets)d sheets by %(judges)d judges; mean of all sheets %(mean)s.", sheets=len(data.totals),
-               judges=len(by_judge), mean=judge_points(statistics.fmean(float(t.total) for t in data.totals)))]
-    notes += [severity_sentence(names[j], value) for j, value in sorted(unusual.items(), key=lambda item: item[1])]
+    notes = [
+        _(
+            "%(sheets)d sheets by %(judges)d judges; mean of all sheets %(mean)s.",
+            sheets=len(data.totals),
+            judges=len(by_judge),
+            mean=judge_points(statistics.fmean(float(t.total) for t in data.totals)),
+        )
+    ]
+    notes += [
+        severity_sentence(names[j], value)
+        for j, value in sorted(unusual.items(), key=lambda item: item[1])
+    ]
     return Section("judges", _("Sheet totals per judge"), chart, note=" ".join(notes))
 
 
 def judge_severity(data: StageData) -> dict[int, float]:
     """Per judge: the mean difference between their totals and the other judges' totals of
     the same applications (the scoring engine's severity; negative = harsher)."""
-    totals = sheet_totals([t.application_id for t in data.totals], [t.judge_id for t in data.totals],
-                          [float(t.total) for t in data.totals])
+    totals = sheet_totals(
+        [t.application_id for t in data.totals],
+        [t.judge_id for t in data.totals],
+        [float(t.total) for t in data.totals],
+    )
     return {s.judge: s.severity for s in judge_stats(totals) if s.severity is not None}
 
 
 # --- scores: from the snapshot, or computed now -----------------------------------------------
+
 
 @dataclass
 class Scores:
@@ -138,14 +188,24 @@ def stage_scores(data: StageData, methods: list[str]) -> Scores:
                     ranks[m][entry.application_id] = int(entry_ranks[index])
         scores = {e.application_id: Decimal(e.score) for e in data.entries if e.score is not None}
         return Scores("snapshot", scores, ranks)
-    totals = sheet_totals([t.application_id for t in data.totals], [t.judge_id for t in data.totals],
-                          [float(t.total) for t in data.totals])
+    totals = sheet_totals(
+        [t.application_id for t in data.totals],
+        [t.judge_id for t in data.totals],
+        [float(t.total) for t in data.totals],
+    )
     stage = data.stage
     wanted = list(dict.fromkeys([stage.method.value, *methods]))
-    comparison = compute_all(totals, wanted, trim=stage.trim_k,
-                             disagreement_threshold=float(stage.disagreement_threshold))
-    ranks = {m: {e.application: e.rank for e in comparison[m].ranking if e.rank is not None}
-             for m in methods if m in comparison.results}
+    comparison = compute_all(
+        totals,
+        wanted,
+        trim=stage.trim_k,
+        disagreement_threshold=float(stage.disagreement_threshold),
+    )
+    ranks = {
+        m: {e.application: e.rank for e in comparison[m].ranking if e.rank is not None}
+        for m in methods
+        if m in comparison.results
+    }
     base = comparison.results.get(stage.method.value)
     scores = {e.application: e.score for e in base.ranking if e.score is not None} if base else {}
     problem = "; ".join(str(error) for error in comparison.refused.values())
@@ -164,8 +224,10 @@ def _source_note(scores: Scores, data: StageData) -> str:
         from venture.templating import format_local
 
         return _("From the ranking computed %(when)s.", when=format_local(data.snapshot.created_at))
-    return _("No ranking has been computed for this stage yet: computed here from the submitted sheets "
-             "with the stage's settings.")
+    return _(
+        "No ranking has been computed for this stage yet: computed here from the submitted sheets "
+        "with the stage's settings."
+    )
 
 
 def category_sections(data: StageData, scores: Scores) -> list[Section]:
@@ -176,35 +238,69 @@ def category_sections(data: StageData, scores: Scores) -> list[Section]:
         category = data.applications.get(application_id, ("", None))[1]
         by_category.setdefault(category, []).append(float(score))
     sections = []
-    for category_id, values in sorted(by_category.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
+    for category_id, values in sorted(
+        by_category.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)
+    ):
         name = names.get(category_id, _("No category"))
         lo = min(60.0, math.floor(min(values) / 10) * 10)
         chart = charts.histogram(
             _("Score distribution: %(category)s", category=name),
-            _("How many applications of %(category)s scored in each band of five points (%(n)d applications, "
-              "method: %(method)s).", category=name, n=len(values), method=method_label(method)),
-            values, bins=int((100 - lo) // 5), lo=lo, hi=100.0, headers=(_("Score band"), _("Applications")))
-        sections.append(Section(f"category-{category_id}", name, chart, note=_source_note(scores, data)))
+            _(
+                "How many applications of %(category)s scored in each band of five points (%(n)d applications, "
+                "method: %(method)s).",
+                category=name,
+                n=len(values),
+                method=method_label(method),
+            ),
+            values,
+            bins=int((100 - lo) // 5),
+            lo=lo,
+            hi=100.0,
+            headers=(_("Score band"), _("Applications")),
+        )
+        sections.append(
+            Section(f"category-{category_id}", name, chart, note=_source_note(scores, data))
+        )
     return sections
 
 
 def rank_changes_section(data: StageData, scores: Scores) -> Section:
     raw, calibrated = compared_methods(data.stage)
     before, after = scores.ranks.get(raw, {}), scores.ranks.get(calibrated, {})
-    moves = [(data.code(a), before[a] - after[a], before[a], after[a]) for a in after if a in before]
+    moves = [
+        (data.code(a), before[a] - after[a], before[a], after[a]) for a in after if a in before
+    ]
     moved = sorted((m for m in moves if m[1]), key=lambda m: (-abs(m[1]), m[0]))
-    title = _("Rank changes: %(raw)s → %(calibrated)s", raw=method_label(raw), calibrated=method_label(calibrated))
+    title = _(
+        "Rank changes: %(raw)s → %(calibrated)s",
+        raw=method_label(raw),
+        calibrated=method_label(calibrated),
+    )
     if not moves:
-        return Section("ranks", title, None, scores.problem or _("The calibrated ranking is not available."))
+        return Section(
+            "ranks", title, None, scores.problem or _("The calibrated ranking is not available.")
+        )
     chart = charts.diverging_bar_chart(
         title,
-        _("Places each application gains (right) or loses (left) in the overall ranking when judges are "
-          "calibrated (%(calibrated)s) instead of %(raw)s; %(moved)d of %(n)d applications move, the %(shown)d "
-          "largest moves are drawn.", calibrated=method_label(calibrated), raw=method_label(raw),
-          moved=len(moved), n=len(moves), shown=min(len(moved), MOVERS_SHOWN)),
+        _(
+            "Places each application gains (right) or loses (left) in the overall ranking when judges are "
+            "calibrated (%(calibrated)s) instead of %(raw)s; %(moved)d of %(n)d applications move, the %(shown)d "
+            "largest moves are drawn.",
+            calibrated=method_label(calibrated),
+            raw=method_label(raw),
+            moved=len(moved),
+            n=len(moves),
+            shown=min(len(moved), MOVERS_SHOWN),
+        ),
         [(code, change) for code, change, _b, _a in moved[:MOVERS_SHOWN]],
-        value_header=_("Places"), label_header=_("Application"), positive=_("Moves up"), negative=_("Moves down"))
+        value_header=_("Places"),
+        label_header=_("Application"),
+        positive=_("Moves up"),
+        negative=_("Moves down"),
+    )
     chart.headers = [_("Application"), _("Places"), method_label(raw), method_label(calibrated)]
     chart.rows = [[code, f"{change:+d}", b, a] for code, change, b, a in moved]
     empty_note = _("No application changes place.") if not moved else ""
-    return Section("ranks", title, chart, note=" ".join(filter(None, [_source_note(scores, data), empty_note])))
+    return Section(
+        "ranks", title, chart, note=" ".join(filter(None, [_source_note(scores, data), empty_note]))
+    )

@@ -29,7 +29,9 @@ def no_progress(_percent: int, _message: str = "") -> None:
 class ExportRequest:
     competition: Competition
     stage: Stage | None = None
-    filters: dict = field(default_factory=dict)  # the screening list's filters (query string values)
+    filters: dict = field(
+        default_factory=dict
+    )  # the screening list's filters (query string values)
 
 
 @dataclass

@@ -27,14 +27,30 @@ from venture.reports.views import bp
 @organizer_only
 def index():
     require(policies.can_view_reports(current_user))
-    competitions = list(db.session.scalars(
-        sa.select(Competition).options(selectinload(Competition.stages))
-        .order_by(Competition.year.desc(), Competition.id.desc())))
-    scored = set(db.session.scalars(sa.select(ScoreSheet.stage_id).where(ScoreSheet.status == SheetStatus.SUBMITTED)
-                                    .distinct()))
-    projects = dict(db.session.execute(sa.select(Project.competition_id, sa.func.count(Project.id))
-                                       .group_by(Project.competition_id)).all())
-    return render_template("reports/index.html", competitions=competitions, scored=scored, projects=projects)
+    competitions = list(
+        db.session.scalars(
+            sa.select(Competition)
+            .options(selectinload(Competition.stages))
+            .order_by(Competition.year.desc(), Competition.id.desc())
+        )
+    )
+    scored = set(
+        db.session.scalars(
+            sa.select(ScoreSheet.stage_id)
+            .where(ScoreSheet.status == SheetStatus.SUBMITTED)
+            .distinct()
+        )
+    )
+    projects = dict(
+        db.session.execute(
+            sa.select(Project.competition_id, sa.func.count(Project.id)).group_by(
+                Project.competition_id
+            )
+        ).all()
+    )
+    return render_template(
+        "reports/index.html", competitions=competitions, scored=scored, projects=projects
+    )
 
 
 @bp.route("/competitions/<int:competition_id>")
@@ -44,19 +60,28 @@ def overview(competition_id: int):
     comp = overview_dashboard.load_competition(competition_id)
     if comp is None:
         raise NotFound()
-    return render_template("reports/overview.html", comp=comp, sections=overview_dashboard.overview(comp))
+    return render_template(
+        "reports/overview.html", comp=comp, sections=overview_dashboard.overview(comp)
+    )
 
 
 @bp.route("/stages/<int:stage_id>/judging")
 @organizer_only
 def judging(stage_id: int):
     require(policies.can_view_reports(current_user))
-    stage = db.session.scalar(sa.select(Stage).where(Stage.id == stage_id).options(
-        joinedload(Stage.competition).selectinload(Competition.categories)))
+    stage = db.session.scalar(
+        sa.select(Stage)
+        .where(Stage.id == stage_id)
+        .options(joinedload(Stage.competition).selectinload(Competition.categories))
+    )
     if stage is None or not stage.is_scoring:
         raise NotFound()
-    return render_template("reports/judging.html", stage=stage, comp=stage.competition,
-                           sections=judging_dashboard.judging_charts(stage))
+    return render_template(
+        "reports/judging.html",
+        stage=stage,
+        comp=stage.competition,
+        sections=judging_dashboard.judging_charts(stage),
+    )
 
 
 @bp.route("/competitions/<int:competition_id>/followup")
@@ -64,4 +89,6 @@ def judging(stage_id: int):
 def followup(competition_id: int):
     require(policies.can_view_reports(current_user))
     comp = get_or_404(Competition, competition_id)
-    return render_template("reports/followup.html", comp=comp, sections=followup_dashboard.followup_charts(comp))
+    return render_template(
+        "reports/followup.html", comp=comp, sections=followup_dashboard.followup_charts(comp)
+    )

@@ -40,17 +40,28 @@ def _attachment(response):
 def exports(competition_id: int):
     require(policies.can_view_reports(current_user))
     comp = get_or_404(Competition, competition_id)
-    scored = set(db.session.scalars(
-        sa.select(ScoreSheet.stage_id).join(Stage, Stage.id == ScoreSheet.stage_id)
-        .where(Stage.competition_id == comp.id, ScoreSheet.status == SheetStatus.SUBMITTED).distinct()))
+    scored = set(
+        db.session.scalars(
+            sa.select(ScoreSheet.stage_id)
+            .join(Stage, Stage.id == ScoreSheet.stage_id)
+            .where(Stage.competition_id == comp.id, ScoreSheet.status == SheetStatus.SUBMITTED)
+            .distinct()
+        )
+    )
     stages = [s for s in comp.stages if s.is_scoring and s.id in scored]
     all_kinds = registry()
     kinds = all_kinds.values()
-    return render_template("reports/exports.html", comp=comp, stages=stages, all_kinds=all_kinds,
-                           background_rows=BACKGROUND_ROWS,
-                           competition_kinds=[k for k in kinds if k.scope == "competition"],
-                           stage_kinds=[k for k in kinds if k.scope == "stage"],
-                           jobs=services.recent_exports(comp.id), filters=_filters(request.args))
+    return render_template(
+        "reports/exports.html",
+        comp=comp,
+        stages=stages,
+        all_kinds=all_kinds,
+        background_rows=BACKGROUND_ROWS,
+        competition_kinds=[k for k in kinds if k.scope == "competition"],
+        stage_kinds=[k for k in kinds if k.scope == "stage"],
+        jobs=services.recent_exports(comp.id),
+        filters=_filters(request.args),
+    )
 
 
 def _filters(source) -> dict:
@@ -67,21 +78,32 @@ def export(competition_id: int, kind: str):
     stage_id = request.form.get("stage_id", type=coerce_id)
     if (export_kind.scope == "stage") != (stage_id is not None):
         raise NotFound()
-    export_request = services.export_request(competition_id, stage_id,
-                                             _filters(request.form) if export_kind.filtered else {})
-    back = safe_next(request.form.get("next"), url_for("reports.exports", competition_id=competition_id))
+    export_request = services.export_request(
+        competition_id, stage_id, _filters(request.form) if export_kind.filtered else {}
+    )
+    back = safe_next(
+        request.form.get("next"), url_for("reports.exports", competition_id=competition_id)
+    )
     try:
         if export_kind.in_background(export_request):
-            job = services.start_export(export_kind, export_request, actor=current_user,
-                                        locale=current_locale_code())
+            job = services.start_export(
+                export_kind, export_request, actor=current_user, locale=current_locale_code()
+            )
             return redirect(url_for("reports.export_job", job_id=job.id))
         result = export_kind.build(export_request, lambda *_a: None)
     except DomainError as error:
         flash(str(error.message), "warning")
         return redirect(back)
     services.record_download(export_kind, export_request, actor=current_user, rows=result.rows)
-    return _attachment(send_file(io.BytesIO(result.data), mimetype=result.mimetype, as_attachment=True,
-                                 download_name=result.name, max_age=0))
+    return _attachment(
+        send_file(
+            io.BytesIO(result.data),
+            mimetype=result.mimetype,
+            as_attachment=True,
+            download_name=result.name,
+            max_age=0,
+        )
+    )
 
 
 @bp.route("/exports/<int:job_id>")
@@ -90,8 +112,12 @@ def export_job(job_id: int):
     job = get_job(job_id)
     require(policies.can_download_export(current_user, job))
     comp = db.session.get(Competition, job.competition_id) if job.competition_id else None
-    return render_template("reports/export_job.html", job=job, comp=comp,
-                           kind=registry().get((job.params or {}).get("export")))
+    return render_template(
+        "reports/export_job.html",
+        job=job,
+        comp=comp,
+        kind=registry().get((job.params or {}).get("export")),
+    )
 
 
 @bp.route("/exports/<int:job_id>/status")
@@ -118,6 +144,13 @@ def download_export(job_id: int):
     job = get_job(job_id)
     require(policies.can_download_export(current_user, job))
     path = services.export_path(job)
-    return _attachment(send_file(path, mimetype=(job.result or {}).get("mimetype") or
-                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                 as_attachment=True, download_name=job.file_name, max_age=0))
+    return _attachment(
+        send_file(
+            path,
+            mimetype=(job.result or {}).get("mimetype")
+            or "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            as_attachment=True,
+            download_name=job.file_name,
+            max_age=0,
+        )
+    )

@@ -31,8 +31,11 @@ from venture.web import attach_error
 def imports():
     require(policies.can_view_reports(current_user))
     sessions = db.session.scalars(
-        sa.select(RoadshowSession).options(joinedload(RoadshowSession.stage).joinedload(Stage.competition))
-        .order_by(RoadshowSession.id.desc()).limit(20)).all()
+        sa.select(RoadshowSession)
+        .options(joinedload(RoadshowSession.stage).joinedload(Stage.competition))
+        .order_by(RoadshowSession.id.desc())
+        .limit(20)
+    ).all()
     return render_template("reports/imports.html", sessions=sessions)
 
 
@@ -45,8 +48,9 @@ def import_organizations():
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
-            summary = org_import.import_organizations(form.file.data, actor=current_user,
-                                                      locale=current_locale_code())
+            summary = org_import.import_organizations(
+                form.file.data, actor=current_user, locale=current_locale_code()
+            )
         except ImportRejected as rejected:
             errors, warnings = rejected.errors, rejected.warnings
             flash(str(rejected.message), "danger")
@@ -54,18 +58,34 @@ def import_organizations():
             attach_error(form, error)
             status = error.status
         else:
-            flash(_("%(n)d organizations imported as verified; %(invited)d members invited.",
-                    n=len(summary.organizations), invited=summary.invited), "success")
+            flash(
+                _(
+                    "%(n)d organizations imported as verified; %(invited)d members invited.",
+                    n=len(summary.organizations),
+                    invited=summary.invited,
+                ),
+                "success",
+            )
             for warning in summary.warnings:
                 flash(warning, "warning")
             return redirect(url_for("orgs.admin_list"))
-    return render_template("reports/import_organizations.html", form=form, errors=errors, import_warnings=warnings,
-                           columns=org_import.COLUMNS), status
+    return render_template(
+        "reports/import_organizations.html",
+        form=form,
+        errors=errors,
+        import_warnings=warnings,
+        columns=org_import.COLUMNS,
+    ), status
 
 
 @bp.route("/imports/organizations/template.xlsx")
 @organizer_only
 def organizations_template():
     require(policies.can_view_reports(current_user))
-    return send_file(io.BytesIO(org_import.template_bytes()), mimetype=XLSX, as_attachment=True,
-                     download_name="organizations-template.xlsx", max_age=0)
+    return send_file(
+        io.BytesIO(org_import.template_bytes()),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name="organizations-template.xlsx",
+        max_age=0,
+    )

@@ -34,31 +34,46 @@ MAX_INSTRUCTIONS_LENGTH = 4000
 def latest_final_snapshot(competition) -> ResultSnapshot | None:
     return db.session.scalar(
         sa.select(ResultSnapshot)
-        .where(ResultSnapshot.competition_id == competition.id, ResultSnapshot.kind == SnapshotKind.FINAL)
+        .where(
+            ResultSnapshot.competition_id == competition.id,
+            ResultSnapshot.kind == SnapshotKind.FINAL,
+        )
         .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
-        .limit(1))
+        .limit(1)
+    )
 
 
 def publication_of(competition) -> Publication | None:
-    return db.session.scalar(sa.select(Publication).where(Publication.competition_id == competition.id))
+    return db.session.scalar(
+        sa.select(Publication).where(Publication.competition_id == competition.id)
+    )
 
 
 def decisions_of(competition) -> list[Decision]:
     """Every decision of the competition, in category and rank order, with what the pages show."""
     from venture.orgs.models import Area
 
-    return list(db.session.scalars(
-        sa.select(Decision)
-        .where(Decision.competition_id == competition.id)
-        .options(
-            joinedload(Decision.category),
-            joinedload(Decision.changed_by),
-            joinedload(Decision.application).joinedload(Application.organization),
-            joinedload(Decision.application).selectinload(Application.communities)
-            .joinedload(Area.parent).joinedload(Area.parent),
-        )
-        .order_by(Decision.category_id, Decision.rank.is_(None), Decision.rank, Decision.application_id)
-    ).unique())
+    return list(
+        db.session.scalars(
+            sa.select(Decision)
+            .where(Decision.competition_id == competition.id)
+            .options(
+                joinedload(Decision.category),
+                joinedload(Decision.changed_by),
+                joinedload(Decision.application).joinedload(Application.organization),
+                joinedload(Decision.application)
+                .selectinload(Application.communities)
+                .joinedload(Area.parent)
+                .joinedload(Area.parent),
+            )
+            .order_by(
+                Decision.category_id,
+                Decision.rank.is_(None),
+                Decision.rank,
+                Decision.application_id,
+            )
+        ).unique()
+    )
 
 
 def _lock(competition, action: str, obj_type: str, obj_id, actor) -> None:
@@ -84,21 +99,41 @@ def generate_decisions(competition, actor) -> Publication:
     _lock(competition, "results.generate", "competition", competition.id, actor)
     snapshot = latest_final_snapshot(competition)
     if snapshot is None:
-        raise Conflict(_("There is no final ranking for this competition yet. Compute the final "
-                         "results (stages combined, with the funding line) first."))
+        raise Conflict(
+            _(
+                "There is no final ranking for this competition yet. Compute the final "
+                "results (stages combined, with the funding line) first."
+            )
+        )
     publication = publication_of(competition)
     if publication is not None and publication.status != PublicationStatus.PROPOSED:
-        raise Conflict(_("The results are already on public notice; decisions can no longer be generated again."))
+        raise Conflict(
+            _(
+                "The results are already on public notice; decisions can no longer be generated again."
+            )
+        )
     entries = snapshot.entries  # ordered by position
-    requested = dict(db.session.execute(
-        sa.select(Application.id, Application.requested_fen)
-        .where(Application.id.in_([e.application_id for e in entries]))).all())
-    existing = {d.application_id: d for d in db.session.scalars(
-        sa.select(Decision).where(Decision.competition_id == competition.id))}
+    requested = dict(
+        db.session.execute(
+            sa.select(Application.id, Application.requested_fen).where(
+                Application.id.in_([e.application_id for e in entries])
+            )
+        ).all()
+    )
+    existing = {
+        d.application_id: d
+        for d in db.session.scalars(
+            sa.select(Decision).where(Decision.competition_id == competition.id)
+        )
+    }
     old_snapshot = publication.snapshot_id if publication else None
     if publication is None:
-        publication = Publication(competition_id=competition.id, snapshot_id=snapshot.id,
-                                  status=PublicationStatus.PROPOSED, version=1)
+        publication = Publication(
+            competition_id=competition.id,
+            snapshot_id=snapshot.id,
+            status=PublicationStatus.PROPOSED,
+            version=1,
+        )
         db.session.add(publication)
     else:
         publication.snapshot_id = snapshot.id
@@ -125,35 +160,62 @@ def generate_decisions(competition, actor) -> Publication:
     for application_id, decision in existing.items():
         if application_id not in seen:
             db.session.delete(decision)
-    record("results.generate", publication, actor=actor,
-           changes={"snapshot_id": [old_snapshot, snapshot.id], "decisions": len(seen),
-                    "discarded_changes": discarded})
+    record(
+        "results.generate",
+        publication,
+        actor=actor,
+        changes={
+            "snapshot_id": [old_snapshot, snapshot.id],
+            "decisions": len(seen),
+            "discarded_changes": discarded,
+        },
+    )
     return publication
 
 
-def _validate_change(decision: Decision, outcome: FundingOutcome, approved_fen: int, reason: str) -> str:
+def _validate_change(
+    decision: Decision, outcome: FundingOutcome, approved_fen: int, reason: str
+) -> str:
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
-        raise ValidationError(_("Give the reason for this change (at least %(n)d characters).",
-                                n=MIN_REASON_LENGTH), field="reason")
+        raise ValidationError(
+            _("Give the reason for this change (at least %(n)d characters).", n=MIN_REASON_LENGTH),
+            field="reason",
+        )
     if outcome == FundingOutcome.FUNDED:
         requested = decision.application.requested_fen
         if approved_fen is None or approved_fen <= 0:
-            raise ValidationError(_("A funded project needs an approved amount above zero."), field="amount")
+            raise ValidationError(
+                _("A funded project needs an approved amount above zero."), field="amount"
+            )
         if approved_fen > requested:
             from venture.templating import format_money
 
-            raise ValidationError(_("The approved amount cannot exceed the requested amount (%(amount)s).",
-                                    amount=format_money(requested)), field="amount")
+            raise ValidationError(
+                _(
+                    "The approved amount cannot exceed the requested amount (%(amount)s).",
+                    amount=format_money(requested),
+                ),
+                field="amount",
+            )
     elif approved_fen:
         raise ValidationError(_("Only a funded project has an approved amount."), field="amount")
     if outcome == decision.outcome and (approved_fen or 0) == decision.approved_fen:
-        raise ValidationError(_("Nothing changed: choose another outcome or amount."), field="outcome")
+        raise ValidationError(
+            _("Nothing changed: choose another outcome or amount."), field="outcome"
+        )
     return reason
 
 
-def apply_change(decision: Decision, *, outcome: FundingOutcome, approved_fen: int | None, reason: str,
-                 actor, objection: Objection | None = None) -> Decision:
+def apply_change(
+    decision: Decision,
+    *,
+    outcome: FundingOutcome,
+    approved_fen: int | None,
+    reason: str,
+    actor,
+    objection: Objection | None = None,
+) -> Decision:
     """The one audited path for changing a decision (used directly and by upheld objections).
 
     Runs inside the caller's transaction."""
@@ -165,7 +227,9 @@ def apply_change(decision: Decision, *, outcome: FundingOutcome, approved_fen: i
     try:
         outcome = FundingOutcome(outcome)
     except ValueError:
-        raise ValidationError(_("Choose funded, waiting list or not funded."), field="outcome") from None
+        raise ValidationError(
+            _("Choose funded, waiting list or not funded."), field="outcome"
+        ) from None
     approved_fen = approved_fen or 0
     reason = _validate_change(decision, outcome, approved_fen, reason)
     changes = {
@@ -185,9 +249,13 @@ def apply_change(decision: Decision, *, outcome: FundingOutcome, approved_fen: i
 
 
 @service
-def change_decision(decision: Decision, *, outcome, approved_fen: int | None, reason: str, actor) -> Decision:
+def change_decision(
+    decision: Decision, *, outcome, approved_fen: int | None, reason: str, actor
+) -> Decision:
     """The organizer changes one proposal (outcome, amount), always with a reason."""
-    return apply_change(decision, outcome=outcome, approved_fen=approved_fen, reason=reason, actor=actor)
+    return apply_change(
+        decision, outcome=outcome, approved_fen=approved_fen, reason=reason, actor=actor
+    )
 
 
 @dataclass
@@ -210,7 +278,9 @@ class CategoryBudget:
 
 def budget_summary(competition, decisions: list[Decision]) -> list[CategoryBudget]:
     """Per category: the budget, what the decisions use, and what the funding line used."""
-    rows = {c.id: CategoryBudget(c.id, c.name, c.budget_fen, 0, 0, 0) for c in competition.categories}
+    rows = {
+        c.id: CategoryBudget(c.id, c.name, c.budget_fen, 0, 0, 0) for c in competition.categories
+    }
     for d in decisions:
         row = rows.get(d.category_id)
         if row is None:
@@ -226,24 +296,44 @@ def budget_summary(competition, decisions: list[Decision]) -> list[CategoryBudge
 def planned_publicity(competition, now: datetime):
     """The 公示 stage when its planned window is still ahead (None otherwise)."""
     stage = competition.stage(StageKind.PUBLICITY)
-    if stage is not None and stage.starts_at is not None and stage.ends_at is not None and now < stage.starts_at:
+    if (
+        stage is not None
+        and stage.starts_at is not None
+        and stage.ends_at is not None
+        and now < stage.starts_at
+    ):
         return stage
     return None
 
 
-def publicity_window(competition, now: datetime, days: int, *, open_now: bool = False) -> tuple[datetime, datetime]:
+def publicity_window(
+    competition, now: datetime, days: int, *, open_now: bool = False
+) -> tuple[datetime, datetime]:
     """The public notice's window: the one set up for the 公示 stage when the results are
     approved before it starts (unless the organizer opens it now), otherwise from the
     approval for ``days`` days."""
     stage = competition.stage(StageKind.PUBLICITY)
-    if not open_now and stage is not None and stage.starts_at is not None and stage.ends_at is not None and now < stage.starts_at:
+    if (
+        not open_now
+        and stage is not None
+        and stage.starts_at is not None
+        and stage.ends_at is not None
+        and now < stage.starts_at
+    ):
         return stage.starts_at, stage.ends_at
     return now, now + timedelta(days=days)
 
 
 @service
-def approve(competition, actor, *, days: int | None = None, instructions: str = "",
-            now: datetime | None = None, open_now: bool = False) -> Publication:
+def approve(
+    competition,
+    actor,
+    *,
+    days: int | None = None,
+    instructions: str = "",
+    now: datetime | None = None,
+    open_now: bool = False,
+) -> Publication:
     """Approve the proposals: the public notice opens for ``days`` days from now, or in the
     window set up for it when that is still ahead (``publicity_window``)."""
     _lock(competition, "results.approve", "competition", competition.id, actor)
@@ -258,15 +348,24 @@ def approve(competition, actor, *, days: int | None = None, instructions: str = 
         raise ValidationError(_("The public notice lasts between 1 and 60 days."), field="days")
     instructions = (instructions or "").strip()
     if len(instructions) > MAX_INSTRUCTIONS_LENGTH:
-        raise ValidationError(_("The instructions are too long (at most %(n)d characters).",
-                                n=MAX_INSTRUCTIONS_LENGTH), field="instructions")
+        raise ValidationError(
+            _(
+                "The instructions are too long (at most %(n)d characters).",
+                n=MAX_INSTRUCTIONS_LENGTH,
+            ),
+            field="instructions",
+        )
     decisions = decisions_of(competition)
     if not decisions:
         raise Conflict(_("There are no decisions to publish."))
     over = [b.name for b in budget_summary(competition, decisions) if b.over]
     if over:
-        raise Conflict(_("The funded amounts exceed the budget of: %(names)s. Change the decisions first.",
-                         names="、".join(over)))
+        raise Conflict(
+            _(
+                "The funded amounts exceed the budget of: %(names)s. Change the decisions first.",
+                names="、".join(over),
+            )
+        )
     starts, ends = publicity_window(competition, now, days, open_now=open_now)
     publication.status = PublicationStatus.PUBLICITY
     publication.approved_at = now
@@ -278,17 +377,29 @@ def approve(competition, actor, *, days: int | None = None, instructions: str = 
         stage.actual_opens_at, stage.actual_closes_at = starts, ends
     publication.objection_instructions = instructions
     publication.version += 1
-    record("results.approve", publication, actor=actor,
-           changes={"status": [PublicationStatus.PROPOSED, PublicationStatus.PUBLICITY],
-                    "publicity_starts_at": [None, publication.publicity_starts_at],
-                    "publicity_ends_at": [None, publication.publicity_ends_at]})
+    record(
+        "results.approve",
+        publication,
+        actor=actor,
+        changes={
+            "status": [PublicationStatus.PROPOSED, PublicationStatus.PUBLICITY],
+            "publicity_starts_at": [None, publication.publicity_starts_at],
+            "publicity_ends_at": [None, publication.publicity_ends_at],
+        },
+    )
     notify_members(decisions, "results_published", publication)
     return publication
 
 
 def open_objection_count(competition) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Objection.id)).where(
-        Objection.competition_id == competition.id, Objection.status == ObjectionStatus.OPEN)) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Objection.id)).where(
+                Objection.competition_id == competition.id, Objection.status == ObjectionStatus.OPEN
+            )
+        )
+        or 0
+    )
 
 
 def finalize_blockers(competition, publication: Publication | None, now: datetime) -> list[str]:
@@ -301,7 +412,12 @@ def finalize_blockers(competition, publication: Publication | None, now: datetim
     if publication.publicity_ends_at and now < publication.publicity_ends_at:
         from venture.templating import format_local
 
-        problems.append(_("The public notice runs until %(end)s.", end=format_local(publication.publicity_ends_at)))
+        problems.append(
+            _(
+                "The public notice runs until %(end)s.",
+                end=format_local(publication.publicity_ends_at),
+            )
+        )
     open_count = open_objection_count(competition)
     if open_count:
         problems.append(_("%(n)d objection(s) have not been answered yet.", n=open_count))
@@ -327,10 +443,18 @@ def finalize(competition, actor, *, now: datetime | None = None) -> Publication:
     competition.results_finalized_by_id = actor.id
     stage = competition.stage(StageKind.PUBLICITY)
     if stage is not None and publication.publicity_ends_at is not None:
-        stage.actual_closes_at = publication.publicity_ends_at  # the schedule shows when the 公示 really ended
-    record("results.finalize", competition, actor=actor,
-           changes={"results_final_at": [None, now], "publication_status":
-                    [PublicationStatus.PUBLICITY, PublicationStatus.FINAL]})
+        stage.actual_closes_at = (
+            publication.publicity_ends_at
+        )  # the schedule shows when the 公示 really ended
+    record(
+        "results.finalize",
+        competition,
+        actor=actor,
+        changes={
+            "results_final_at": [None, now],
+            "publication_status": [PublicationStatus.PUBLICITY, PublicationStatus.FINAL],
+        },
+    )
     notify_members(decisions_of(competition), "results_final", publication)
     from venture.followup.services import create_projects_from_results
 
@@ -339,14 +463,19 @@ def finalize(competition, actor, *, now: datetime | None = None) -> Publication:
 
 
 def get_decision(competition, decision_id: int) -> Decision:
-    decision = db.session.scalar(sa.select(Decision).where(
-        Decision.id == decision_id, Decision.competition_id == competition.id).options(
-        selectinload(Decision.application)))
+    decision = db.session.scalar(
+        sa.select(Decision)
+        .where(Decision.id == decision_id, Decision.competition_id == competition.id)
+        .options(selectinload(Decision.application))
+    )
     if decision is None:
         raise NotFound()
     return decision
 
 
 def decision_for(application) -> Decision | None:
-    return db.session.scalar(sa.select(Decision).where(Decision.application_id == application.id)
-                             .options(joinedload(Decision.category)))
+    return db.session.scalar(
+        sa.select(Decision)
+        .where(Decision.application_id == application.id)
+        .options(joinedload(Decision.category))
+    )

@@ -18,8 +18,11 @@ from venture.templating import format_local, format_money, format_score
 def members_by_org(org_ids) -> dict[int, list[User]]:
     found: dict[int, list[User]] = defaultdict(list)
     rows = db.session.scalars(
-        sa.select(Membership).where(Membership.organization_id.in_(set(org_ids)))
-        .options(joinedload(Membership.user)).order_by(Membership.id))
+        sa.select(Membership)
+        .where(Membership.organization_id.in_(set(org_ids)))
+        .options(joinedload(Membership.user))
+        .order_by(Membership.id)
+    )
     for m in rows:
         if m.user.active:
             found[m.organization_id].append(m.user)
@@ -37,18 +40,33 @@ def notify_members(decisions, kind: str, publication) -> int:
         link = external_url("results.scorecard", application_id=app.id)
         for user in members.get(app.organization_id, ()):
             notice = notify(
-                user, kind, link=link, competition_id=decision.competition_id,
+                user,
+                kind,
+                link=link,
+                competition_id=decision.competition_id,
                 dedupe_key=f"{kind}:{publication.id}:{app.id}:{user.id}",
-                competition=app.competition, project=app.project_name, code=app.display_code,
-                outcome=decision.outcome.value, amount=format_money(decision.approved_fen),
-                score=format_score(decision.score), rank=decision.rank or "",
+                competition=app.competition,
+                project=app.project_name,
+                code=app.display_code,
+                outcome=decision.outcome.value,
+                amount=format_money(decision.approved_fen),
+                score=format_score(decision.score),
+                rank=decision.rank or "",
                 category=decision.category.name if decision.category else "",
                 publicity_ends_at=format_local(publication.publicity_ends_at),
-                public_link=external_url("results.public_notice", competition_id=decision.competition_id))
+                public_link=external_url(
+                    "results.public_notice", competition_id=decision.competition_id
+                ),
+            )
             sent += notice is not None
     return sent
 
 
 def organizers() -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).where(User.role == Role.ORGANIZER, User.active.is_(True)).order_by(User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role == Role.ORGANIZER, User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
