@@ -46,8 +46,9 @@ def redirect_back(fallback_endpoint: str = "main.index", **values):
 
 
 def attach_error(form, error: DomainError) -> None:
-    """Show a domain error beside its field when it names one, else above the form."""
-    field = getattr(form, error.field, None) if error.field else None
+    """Show a domain error beside its field when it names one, else above the page (a
+    flash message; also when there is no form)."""
+    field = getattr(form, error.field, None) if form is not None and error.field else None
     if field is not None:
         field.errors = list(field.errors or []) + [str(error.message)]
     else:
@@ -70,12 +71,32 @@ def _has_field_errors(form) -> bool:
     return any(f.errors for f in form)
 
 
-def attempt(form, service, *args, **kwargs) -> bool:
-    """Call one service for a valid form. A refusal is shown beside its field (or above
-    the form) and False is returned; the caller then re-renders the form."""
+class Outcome:
+    """What ``attempt`` gives back: true when the service went through, with its result in
+    ``value``; false after a refusal, with the refusal in ``error``."""
+
+    __slots__ = ("value", "error")
+
+    def __init__(self, value=None, error: DomainError | None = None):
+        self.value = value
+        self.error = error
+
+    def __bool__(self) -> bool:
+        return self.error is None
+
+    @property
+    def status(self) -> int:
+        return self.error.status if self.error is not None else 200
+
+
+def attempt(form, service, *args, **kwargs) -> Outcome:
+    """The one way a view meets a refusal it wants to show on its own page: call one
+    service; a ``DomainError`` is shown beside its field of ``form`` (or flashed above the
+    page when ``form`` is None or names no such field) and the view goes on to re-render
+    or redirect. A view that has nothing of its own to show lets the refusal propagate:
+    the app's error handler renders it with its status (JSON under /api/)."""
     try:
-        service(*args, **kwargs)
+        return Outcome(service(*args, **kwargs))
     except DomainError as error:
         attach_error(form, error)
-        return False
-    return True
+        return Outcome(error=error)
