@@ -96,7 +96,6 @@ def check_money(
     rules: MoneyRules, lines: list[Line], requested_fen: int, cofunding_fen: int
 ) -> list[Problem]:
     """Every broken money rule, with a message naming the line, the amount and the cap."""
-    problems: list[Problem] = []
     total = sum(line.amount_fen for line in lines)
     if total <= 0:
         return [
@@ -104,6 +103,18 @@ def check_money(
                 "budget_empty", _("The budget table is empty: add its lines with their amounts.")
             )
         ]
+    by_rule, by_group = _sums(rules, lines)
+    return [
+        *_line_problems(rules, lines),
+        *_request_problems(rules, requested_fen, cofunding_fen, total),
+        *_line_cap_problems(rules, by_rule, total),
+        *_group_cap_problems(rules, by_rule, by_group, total),
+    ]
+
+
+def _line_problems(rules: MoneyRules, lines: list[Line]) -> list[Problem]:
+    """Lines that cannot be counted as they are: negative, or of a kind not allowed."""
+    problems: list[Problem] = []
     if any(line.amount_fen < 0 for line in lines):
         problems.append(Problem("negative", _("An amount in the budget table is negative.")))
     if any(line.rule_id not in rules.rules for line in lines):
@@ -112,6 +123,14 @@ def check_money(
                 "unknown_line", _("A budget line is of a kind this competition does not allow.")
             )
         )
+    return problems
+
+
+def _request_problems(
+    rules: MoneyRules, requested_fen: int, cofunding_fen: int, total: int
+) -> list[Problem]:
+    """The amount requested and the co-funding against the total and the competition's limits."""
+    problems: list[Problem] = []
     if requested_fen <= 0:
         problems.append(Problem("requested_missing", _("Enter the amount requested."), "requested"))
     if requested_fen + cofunding_fen != total:
@@ -167,6 +186,11 @@ def check_money(
                 "cofunding",
             )
         )
+    return problems
+
+
+def _sums(rules: MoneyRules, lines: list[Line]) -> tuple[dict[int, int], dict[str, int]]:
+    """The budget's amounts per line rule and per group (lines of unknown kinds left out)."""
     by_rule: dict[int, int] = defaultdict(int)
     by_group: dict[str, int] = defaultdict(int)
     for line in lines:
@@ -174,6 +198,11 @@ def check_money(
         if rule is not None:
             by_rule[rule.id] += line.amount_fen
             by_group[rule.group] += line.amount_fen
+    return by_rule, by_group
+
+
+def _line_cap_problems(rules: MoneyRules, by_rule: dict[int, int], total: int) -> list[Problem]:
+    problems: list[Problem] = []
     for rule_id, amount in by_rule.items():
         rule = rules.rules[rule_id]
         if rule.cap_pct is not None and amount * HUNDRED > rule.cap_pct * total:
@@ -189,6 +218,13 @@ def check_money(
                     ),
                 )
             )
+    return problems
+
+
+def _group_cap_problems(
+    rules: MoneyRules, by_rule: dict[int, int], by_group: dict[str, int], total: int
+) -> list[Problem]:
+    problems: list[Problem] = []
     for group, cap in rules.group_caps.items():
         amount = by_group.get(group, 0)
         if amount * HUNDRED > cap * total:

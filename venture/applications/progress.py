@@ -251,6 +251,11 @@ def _decision(app: Application, facts: Facts) -> NextStep:
 
 
 def _judging(app: Application, facts: Facts, now: datetime) -> NextStep:
+    return _roadshow_step(facts) or _review_step(app, now)
+
+
+def _roadshow_step(facts: Facts) -> NextStep | None:
+    """Where the roadshow stands for the application; None while it has no part in one."""
     if facts.roadshow_status == "live":
         return NextStep(
             "roadshow_live",
@@ -258,23 +263,7 @@ def _judging(app: Application, facts: Facts, now: datetime) -> NextStep:
             "info",
         )
     if facts.roadshow_status == "scheduled":
-        if facts.roadshow_at is not None and facts.roadshow_venue:
-            message = _(
-                "Selected for the roadshow on %(when)s (Beijing time) at %(venue)s: prepare the "
-                "presentation.",
-                when=format_local(facts.roadshow_at),
-                venue=facts.roadshow_venue,
-            )
-        elif facts.roadshow_at is not None:
-            message = _(
-                "Selected for the roadshow on %(when)s (Beijing time): prepare the presentation.",
-                when=format_local(facts.roadshow_at),
-            )
-        else:
-            message = _(
-                "Selected for the roadshow: its date will be announced; prepare the presentation."
-            )
-        return NextStep("roadshow", message, "success", deadline=facts.roadshow_at)
+        return NextStep("roadshow", _selected_message(facts), "success", deadline=facts.roadshow_at)
     if facts.roadshow_status == "closed":
         return NextStep(
             "roadshow_done",
@@ -286,6 +275,28 @@ def _judging(app: Application, facts: Facts, now: datetime) -> NextStep:
             _("Not selected for the roadshow: the results will be published on public notice."),
             "secondary",
         )
+    return None
+
+
+def _selected_message(facts: Facts) -> str:
+    """The roadshow's date and venue, as far as they are known."""
+    if facts.roadshow_at is not None and facts.roadshow_venue:
+        return _(
+            "Selected for the roadshow on %(when)s (Beijing time) at %(venue)s: prepare the "
+            "presentation.",
+            when=format_local(facts.roadshow_at),
+            venue=facts.roadshow_venue,
+        )
+    if facts.roadshow_at is not None:
+        return _(
+            "Selected for the roadshow on %(when)s (Beijing time): prepare the presentation.",
+            when=format_local(facts.roadshow_at),
+        )
+    return _("Selected for the roadshow: its date will be announced; prepare the presentation.")
+
+
+def _review_step(app: Application, now: datetime) -> NextStep:
+    """Before any roadshow: where the expert review stands, from its stage's dates."""
     starts, ends = _stage_dates(app, StageKind.ONLINE_REVIEW)
     if starts is not None and now < starts:
         return NextStep(

@@ -321,31 +321,67 @@ def readable(
             Markup("{}: {}").format(field_label(str(k)), readable(table, str(k), v, names, viewer))
             for k, v in list(value.items())[:MAX_ITEMS]
         )
-    if name.endswith("_fen") and isinstance(value, int):
+    if isinstance(value, int):
+        return _readable_number(name, value, names, viewer)
+    if isinstance(value, str):
+        return escape(_readable_text(table, name, value))
+    return _plain(value)
+
+
+def _readable_number(name: str, value: int, names: Names, viewer) -> Markup:
+    """An amount in fen as money, a row id as the row's name, any other number as it is."""
+    if name.endswith("_fen"):
         return escape(format_money(value))
-    if name in VALUE_REFS and isinstance(value, int):
+    if name in VALUE_REFS:
         return names.markup(VALUE_REFS[name], value, viewer)
-    if name in FIELD_NAME_LISTS and isinstance(value, str):
-        return escape(field_label(value))
+    return _plain(value)
+
+
+def _readable_text(table: str, name: str, value: str) -> str:
+    """A stored string by its label when it has one (field, section, enum value, fixed value),
+    a time in Beijing time, else the text itself (cut short)."""
+    if name in FIELD_NAME_LISTS:
+        return field_label(value)
     if name == "section" and _section_title(value):
-        return escape(_section_title(value))
+        return _section_title(value)
+    enum_label = _enum_label(table, name, value)
+    if enum_label is not None:
+        return enum_label
+    if (name, value) in VALUES:
+        return str(VALUES[(name, value)])
+    if value in _unique_enum_values():
+        return str(_unique_enum_values()[value])
+    local = _local_time(value)
+    return local if local is not None else _cut(value)
+
+
+def _enum_label(table: str, name: str, value: str) -> str | None:
+    """The label of the column's enum value; None when the column holds no enum or not this value."""
     enum_cls = _enum_of(table, name)
-    if enum_cls is not None and isinstance(value, str):
-        try:
-            return escape(label(enum_cls(value)))
-        except ValueError:
-            pass
-    if isinstance(value, str) and (name, value) in VALUES:
-        return escape(str(VALUES[(name, value)]))
-    if isinstance(value, str) and value in _unique_enum_values():
-        return escape(str(_unique_enum_values()[value]))
-    if isinstance(value, str) and _ISO_TIME.match(value):
-        try:
-            return escape(format_local(datetime.fromisoformat(value.replace("Z", "+00:00"))))
-        except ValueError:
-            pass
-    text = str(value)
-    return escape(text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…")
+    if enum_cls is None:
+        return None
+    try:
+        return label(enum_cls(value))
+    except ValueError:
+        return None
+
+
+def _local_time(value: str) -> str | None:
+    """An ISO time (as the audit log stores them) in Beijing time; None for any other text."""
+    if not _ISO_TIME.match(value):
+        return None
+    try:
+        return format_local(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
+
+
+def _plain(value) -> Markup:
+    return escape(_cut(str(value)))
 
 
 # --- entries ------------------------------------------------------------------------------

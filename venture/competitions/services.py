@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -523,30 +524,49 @@ def update_stage_dates(
 
     With ``shift_later`` the stages after the first moved one move by the same amount
     (unless they were changed too), so one change does not set off a chain of refusals."""
-    for start, end in dates.values():
-        for value in (start, end):
-            if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
-                raise ValidationError(_("Enter dates with a time zone."))
+    _check_time_zones(dates)
     moved = _moved_stage(competition, dates)
     if shift_later:
         dates = shift_later_stages(competition, dates)
     _check_not_final(competition, dates)
-    problems = stage_date_problems(dates)
-    if problems:
-        kind, message = problems[0]
-        if (
-            moved is not None
-            and not shift_later
-            and STAGE_ORDER.index(kind) > STAGE_ORDER.index(moved[0])
-        ):
-            message = _(
-                "%(problem)s Tick “Move the later stages by the same amount” to move them together.",
-                problem=message,
-            )
-        raise ValidationError(message, field=f"{kind.value}_starts_at")
+    _check_stage_order(dates, moved, shift_later=shift_later)
     changes = {}
     if shift_later and moved is not None:
         changes["shifted_later_by"] = str(moved[1])
+    changes |= _set_stage_dates(competition, dates)
+    if changes:
+        record("competition.stages_changed", competition, actor=actor, changes=changes)
+
+
+def _check_time_zones(dates: dict) -> None:
+    for start, end in dates.values():
+        for value in (start, end):
+            if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
+                raise ValidationError(_("Enter dates with a time zone."))
+
+
+def _check_stage_order(dates: dict, moved, *, shift_later: bool) -> None:
+    """Refuses the first problem with the dates; when it lies after the stage the organizer
+    moved, the message suggests moving the later stages too."""
+    problems = stage_date_problems(dates)
+    if not problems:
+        return
+    kind, message = problems[0]
+    if (
+        moved is not None
+        and not shift_later
+        and STAGE_ORDER.index(kind) > STAGE_ORDER.index(moved[0])
+    ):
+        message = _(
+            "%(problem)s Tick “Move the later stages by the same amount” to move them together.",
+            problem=message,
+        )
+    raise ValidationError(message, field=f"{kind.value}_starts_at")
+
+
+def _set_stage_dates(competition: Competition, dates: dict) -> dict:
+    """Sets the stages' new dates; returns their changes (for the audit entry)."""
+    changes = {}
     for stage in competition.stages:
         if stage.kind not in dates:
             continue
@@ -559,8 +579,7 @@ def update_stage_dates(
                 [_iso(start), _iso(end)],
             ]
             stage.starts_at, stage.ends_at = start, end
-    if changes:
-        record("competition.stages_changed", competition, actor=actor, changes=changes)
+    return changes
 
 
 def _iso(value):
@@ -580,52 +599,12 @@ def update_scoring(competition: Competition, settings: dict, *, actor) -> None:
     for stage in competition.stages:
         if stage.kind not in settings or stage.kind not in SCORING_STAGES:
             continue
-        wanted = settings[stage.kind]
-        rubric_id = wanted.get("rubric_id")
-        if rubric_id is not None:
-            rubric = rubrics.get(rubric_id)
-            if rubric is None or rubric.stage_kind != stage.kind:
-                raise ValidationError(
-                    _("Choose a rubric made for this stage."), field=f"{stage.kind.value}_rubric"
-                )
-            if rubric.total_max != RUBRIC_TOTAL:
-                raise ValidationError(
-                    _("The rubric %(name)s does not add up to 100 yet.", name=rubric.name),
-                    field=f"{stage.kind.value}_rubric",
-                )
-        weight = Decimal(str(wanted.get("weight", stage.weight)))
-        if weight < 0 or weight > 1:
-            raise ValidationError(
-                _("A weight is between 0 and 1."), field=f"{stage.kind.value}_weight"
-            )
+        wanted = _scoring_of(stage, settings[stage.kind], rubrics)
         if stage.kind in (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW):
-            selection_weight += weight
-        blind = bool(wanted.get("blind", stage.blind))
-        opinion = bool(wanted.get("opinion_required", stage.requires_opinion))
-        if (stage.rubric_id, stage.weight, stage.blind, stage.requires_opinion) == (
-            rubric_id,
-            weight,
-            blind,
-            opinion,
-        ):
+            selection_weight += wanted.weight
+        if (stage.rubric_id, stage.weight, stage.blind, stage.requires_opinion) == wanted:
             continue
-        ensure_unlocked(
-            competition,
-            action="competition.scoring_changed",
-            object_type="stage",
-            object_id=stage.id,
-            actor=actor,
-            stage_kind=stage.kind,
-        )
-        fields = ("rubric_id", "weight", "blind", "opinion_required")
-        before = snapshot(stage, fields)
-        stage.rubric_id, stage.weight, stage.blind, stage.opinion_required = (
-            rubric_id,
-            weight,
-            blind,
-            opinion,
-        )
-        changes[stage.kind.value] = changes_between(before, snapshot(stage, fields))
+        changes[stage.kind.value] = _set_scoring(competition, stage, wanted, actor=actor)
     if selection_weight not in (Decimal("0"), Decimal("1")):
         raise ValidationError(
             _(
@@ -636,6 +615,57 @@ def update_scoring(competition: Competition, settings: dict, *, actor) -> None:
         )
     if changes:
         record("competition.scoring_changed", competition, actor=actor, changes=changes)
+
+
+class StageScoring(NamedTuple):
+    """A scoring stage's settings, in the order of the stage's columns."""
+
+    rubric_id: int | None
+    weight: Decimal
+    blind: bool
+    opinion_required: bool
+
+
+def _scoring_of(stage, wanted: dict, rubrics: dict) -> StageScoring:
+    """The stage's wanted (rubric id, weight, blind, opinion required), checked; what is not
+    given stays as it is."""
+    rubric_id = wanted.get("rubric_id")
+    if rubric_id is not None:
+        _check_rubric(stage, rubrics.get(rubric_id))
+    weight = Decimal(str(wanted.get("weight", stage.weight)))
+    if weight < 0 or weight > 1:
+        raise ValidationError(_("A weight is between 0 and 1."), field=f"{stage.kind.value}_weight")
+    blind = bool(wanted.get("blind", stage.blind))
+    opinion = bool(wanted.get("opinion_required", stage.requires_opinion))
+    return StageScoring(rubric_id, weight, blind, opinion)
+
+
+def _check_rubric(stage, rubric) -> None:
+    if rubric is None or rubric.stage_kind != stage.kind:
+        raise ValidationError(
+            _("Choose a rubric made for this stage."), field=f"{stage.kind.value}_rubric"
+        )
+    if rubric.total_max != RUBRIC_TOTAL:
+        raise ValidationError(
+            _("The rubric %(name)s does not add up to 100 yet.", name=rubric.name),
+            field=f"{stage.kind.value}_rubric",
+        )
+
+
+def _set_scoring(competition: Competition, stage, wanted: StageScoring, *, actor) -> dict:
+    """Sets the stage's scoring once its stage is not locked; returns the changes."""
+    ensure_unlocked(
+        competition,
+        action="competition.scoring_changed",
+        object_type="stage",
+        object_id=stage.id,
+        actor=actor,
+        stage_kind=stage.kind,
+    )
+    fields = ("rubric_id", "weight", "blind", "opinion_required")
+    before = snapshot(stage, fields)
+    stage.rubric_id, stage.weight, stage.blind, stage.opinion_required = wanted
+    return changes_between(before, snapshot(stage, fields))
 
 
 # --- categories and budget lines -------------------------------------------------------------

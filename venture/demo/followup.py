@@ -518,12 +518,7 @@ def seed() -> bool:
     competition = _competition()
     if competition is None or not _has_final_decisions(competition) or _already_seeded(competition):
         return False
-    from venture.followup.services import (
-        create_projects_from_results,
-        expire_overdue_evaluations,
-        record_recovery,
-        terminate_project,
-    )
+    from venture.followup.services import create_projects_from_results
 
     with unit_of_work():
         _ensure_evaluation_stages(competition)
@@ -533,105 +528,132 @@ def seed() -> bool:
         for project in projects:
             _whole_yuan(project)
         roles = _roles(projects, seeder.liaison, _org_of("applicant@demo.venture"))
-
         for i, project in enumerate(roles["closed"]):
-            midterm, final = _evaluations(project)
-            seeder.sign(project)
-            seeder.release(project, 1, project.agreement.confirmed_at.date() + timedelta(days=10))
-            seeder.file_reports(project, photos=i == 0)
-            seeder.spend(project, Decimal("0.92"))
-            seeder.self_assess(midterm, "85")
-            seeder.score(midterm, 84 - i % 3 * 4)
-            seeder.decide(midterm)
-            seeder.release(project, 2, local_date(midterm.decided_at) + timedelta(days=10))
-            seeder.self_assess(final, "88")
-            seeder.score(final, 90 if i % 2 == 0 else 78)
-            seeder.decide(final)
-            seeder.release(project, 3, local_date(final.decided_at) + timedelta(days=10))
-            project.closed_at = final.decided_at + timedelta(days=10)
-
-        if "story" in roles:
-            project = roles["story"]
-            midterm, final = _evaluations(project)
-            seeder.sign(project)
-            seeder.release(project, 1, project.agreement.confirmed_at.date() + timedelta(days=10))
-            seeder.file_reports(
-                project,
-                open_from=len(project.reports) - 1,
-                pending_from=len(project.reports) - 2,
-                dispute=1,
-                photos=True,
-            )
-            seeder.spend(project, Decimal("0.55"), over_line=True)
-            seeder.self_assess(midterm, "86")
-            seeder.score(midterm, 86)
-            seeder.decide(midterm)
-            seeder.release(project, 2, local_date(midterm.decided_at) + timedelta(days=10))
-            seeder.self_assess(final, "88")
-            seeder.score(final, 87, sheets=2)
-
-        if "applicant" in roles:
-            project = roles["applicant"]
-            midterm, final = _evaluations(project)
-            seeder.sign(project)
-            seeder.release(project, 1, project.agreement.confirmed_at.date() + timedelta(days=10))
-            seeder.file_reports(project, open_from=max(len(project.reports) - 1, 0), photos=True)
-            seeder.spend(project, Decimal("0.85"))
-            seeder.self_assess(midterm, "82")
-            seeder.score(midterm, 81)
-            seeder.decide(midterm)
-            seeder.release(project, 2, local_date(midterm.decided_at) + timedelta(days=10))
-            # The last report (the weeks before the work ended) and with it the final
-            # self-assessment (due when the final evaluation opened) are late: the
-            # organizer gave the organization a few more days for each.
-            open_reports = [r for r in project.reports if r.status == "due"]
-            if open_reports:
-                seeder.extend(open_reports[-1], 5)
-            seeder.extend(final, 12)
-
-        if "suspended" in roles:
-            project = roles["suspended"]
-            midterm, _final = _evaluations(project)
-            seeder.sign(project)
-            seeder.release(project, 1, project.agreement.confirmed_at.date() + timedelta(days=10))
-            seeder.file_reports(project, open_from=2)
-            seeder.spend(project, Decimal("0.30"))
-            seeder.self_assess(midterm, "70")
-            seeder.score(midterm, 52)
-            seeder.decide(midterm)
-
-        if "agreement" in roles:
-            seeder.sign(roles["agreement"], confirm=False)
-
-        if "terminated" in roles:
-            project = roles["terminated"]
-            midterm, _final = _evaluations(project)
-            seeder.sign(project)
-            seeder.release(project, 1, project.agreement.confirmed_at.date() + timedelta(days=10))
-            seeder.file_reports(project, open_from=1)
-            seeder.spend(project, Decimal("0.20"))
-            # Nothing came for the mid-term: the deadline check fails it (as beat does).
-            expire_overdue_evaluations(midterm.due_at + timedelta(hours=1), actor=seeder.organizer)
-            midterm.decided_at = midterm.due_at + timedelta(hours=1)
-            released = project.tranches[0].amount_fen
-            recovery = released * 6 // 10 // 10_000 * 10_000
-            terminate_project(
-                project,
-                reason="未按期提交中期自评材料，中期评估不合格；经主办方研究决定终止项目，"
-                "追回未使用资金。",
-                recovery_fen=recovery,
-                actor=seeder.organizer,
-            )
-            project.terminated_at = midterm.due_at + timedelta(days=25)
-            if recovery:
-                record_recovery(
-                    project,
-                    amount_fen=recovery // 2,
-                    received_on=local_date(project.terminated_at) + timedelta(days=30),
-                    note="第一期退款",
-                    actor=seeder.organizer,
-                )
+            _play_closed(seeder, project, i)
+        # In this order: each part's dates and audit entries follow the one before.
+        for role, play in (
+            ("story", _play_story),
+            ("applicant", _play_applicant),
+            ("suspended", _play_suspended),
+            ("agreement", _play_agreement),
+            ("terminated", _play_terminated),
+        ):
+            if role in roles:
+                play(seeder, roles[role])
     return True
+
+
+def _play_closed(seeder: Seeder, project, i: int) -> None:
+    """A project run to its end: every tranche released, both evaluations decided."""
+    midterm, final = _evaluations(project)
+    seeder.sign(project)
+    seeder.release(project, 1, project.agreement.confirmed_at.date() + timedelta(days=10))
+    seeder.file_reports(project, photos=i == 0)
+    seeder.spend(project, Decimal("0.92"))
+    seeder.self_assess(midterm, "85")
+    seeder.score(midterm, 84 - i % 3 * 4)
+    seeder.decide(midterm)
+    seeder.release(project, 2, local_date(midterm.decided_at) + timedelta(days=10))
+    seeder.self_assess(final, "88")
+    seeder.score(final, 90 if i % 2 == 0 else 78)
+    seeder.decide(final)
+    seeder.release(project, 3, local_date(final.decided_at) + timedelta(days=10))
+    project.closed_at = final.decided_at + timedelta(days=10)
+
+
+def _play_story(seeder: Seeder, project) -> None:
+    """The liaison's project: reports open and pending, one disputed, the final evaluation
+    being scored."""
+    midterm, final = _evaluations(project)
+    seeder.sign(project)
+    seeder.release(project, 1, project.agreement.confirmed_at.date() + timedelta(days=10))
+    seeder.file_reports(
+        project,
+        open_from=len(project.reports) - 1,
+        pending_from=len(project.reports) - 2,
+        dispute=1,
+        photos=True,
+    )
+    seeder.spend(project, Decimal("0.55"), over_line=True)
+    seeder.self_assess(midterm, "86")
+    seeder.score(midterm, 86)
+    seeder.decide(midterm)
+    seeder.release(project, 2, local_date(midterm.decided_at) + timedelta(days=10))
+    seeder.self_assess(final, "88")
+    seeder.score(final, 87, sheets=2)
+
+
+def _play_applicant(seeder: Seeder, project) -> None:
+    """The demo applicant's project: the last report and the final self-assessment late,
+    with more days given."""
+    midterm, final = _evaluations(project)
+    seeder.sign(project)
+    seeder.release(project, 1, project.agreement.confirmed_at.date() + timedelta(days=10))
+    seeder.file_reports(project, open_from=max(len(project.reports) - 1, 0), photos=True)
+    seeder.spend(project, Decimal("0.85"))
+    seeder.self_assess(midterm, "82")
+    seeder.score(midterm, 81)
+    seeder.decide(midterm)
+    seeder.release(project, 2, local_date(midterm.decided_at) + timedelta(days=10))
+    # The last report (the weeks before the work ended) and with it the final
+    # self-assessment (due when the final evaluation opened) are late: the
+    # organizer gave the organization a few more days for each.
+    open_reports = [r for r in project.reports if r.status == "due"]
+    if open_reports:
+        seeder.extend(open_reports[-1], 5)
+    seeder.extend(final, 12)
+
+
+def _play_suspended(seeder: Seeder, project) -> None:
+    """A project suspended after a weak mid-term evaluation."""
+    midterm, _final = _evaluations(project)
+    seeder.sign(project)
+    seeder.release(project, 1, project.agreement.confirmed_at.date() + timedelta(days=10))
+    seeder.file_reports(project, open_from=2)
+    seeder.spend(project, Decimal("0.30"))
+    seeder.self_assess(midterm, "70")
+    seeder.score(midterm, 52)
+    seeder.decide(midterm)
+
+
+def _play_agreement(seeder: Seeder, project) -> None:
+    """A project whose agreement waits for the organization's confirmation."""
+    seeder.sign(project, confirm=False)
+
+
+def _play_terminated(seeder: Seeder, project) -> None:
+    """A project terminated after a missed mid-term, with part of the money recovered."""
+    from venture.followup.services import (
+        expire_overdue_evaluations,
+        record_recovery,
+        terminate_project,
+    )
+
+    midterm, _final = _evaluations(project)
+    seeder.sign(project)
+    seeder.release(project, 1, project.agreement.confirmed_at.date() + timedelta(days=10))
+    seeder.file_reports(project, open_from=1)
+    seeder.spend(project, Decimal("0.20"))
+    # Nothing came for the mid-term: the deadline check fails it (as beat does).
+    expire_overdue_evaluations(midterm.due_at + timedelta(hours=1), actor=seeder.organizer)
+    midterm.decided_at = midterm.due_at + timedelta(hours=1)
+    released = project.tranches[0].amount_fen
+    recovery = released * 6 // 10 // 10_000 * 10_000
+    terminate_project(
+        project,
+        reason="未按期提交中期自评材料，中期评估不合格；经主办方研究决定终止项目，追回未使用资金。",
+        recovery_fen=recovery,
+        actor=seeder.organizer,
+    )
+    project.terminated_at = midterm.due_at + timedelta(days=25)
+    if recovery:
+        record_recovery(
+            project,
+            amount_fen=recovery // 2,
+            received_on=local_date(project.terminated_at) + timedelta(days=30),
+            note="第一期退款",
+            actor=seeder.organizer,
+        )
 
 
 def _projects(competition) -> list:

@@ -80,6 +80,13 @@ class NextItem:
 def next_due(project: Project, now: datetime | None = None) -> NextItem | None:
     """What the project waits for next, with its deadline."""
     now = now or utcnow()
+    if project.status != ProjectStatus.ACTIVE:
+        return _next_outside_work(project)
+    return _dispute_waiting(project) or _earliest_due(project, now) or _next_in_work(project)
+
+
+def _next_outside_work(project: Project) -> NextItem | None:
+    """Before the work (the agreement), stopped (suspended) or ended (terminated, closed)."""
     if project.status == ProjectStatus.AGREEMENT:
         if project.agreement is None or project.agreement.signed_copy_id is None:
             return NextItem(
@@ -97,15 +104,13 @@ def next_due(project: Project, now: datetime | None = None) -> NextItem | None:
             _l("Decide on the project after the failed evaluation"),
             values={"project_id": project.id},
         )
-    if project.status == ProjectStatus.TERMINATED:
-        if project.recovered_fen < project.recovery_fen:
-            return NextItem(_l("Recover the amount due"), values={"project_id": project.id})
-        return None
-    if project.status == ProjectStatus.CLOSED:
-        return None
-    disputes = _dispute_waiting(project)
-    if disputes is not None:
-        return disputes
+    if project.status == ProjectStatus.TERMINATED and project.recovered_fen < project.recovery_fen:
+        return NextItem(_l("Recover the amount due"), values={"project_id": project.id})
+    return None
+
+
+def _earliest_due(project: Project, now: datetime) -> NextItem | None:
+    """The report or self-assessment due first, overdue or not."""
     candidates = [
         NextItem(
             _l(
@@ -132,8 +137,11 @@ def next_due(project: Project, now: datetime | None = None) -> NextItem | None:
         for e in project.evaluations
         if e.status == EvaluationStatus.OPEN
     ]
-    if candidates:
-        return min(candidates, key=lambda item: item.due_at)
+    return min(candidates, key=lambda item: item.due_at) if candidates else None
+
+
+def _next_in_work(project: Project) -> NextItem | None:
+    """Nothing due from the organization: a tranche to release, or the evaluators at work."""
     releasable = [t for t in project.tranches if tranche_block_reason(t) is None]
     if releasable:
         return NextItem(

@@ -106,6 +106,42 @@ def choose_anchors(problem: Problem) -> dict[str, list[AppSpec]]:
 
 def solve(problem: Problem) -> Solution:
     k, max_load = problem.k, problem.max_load
+    _check_enough_judges(problem)
+    anchor_pairs = _anchor_pairs(problem)
+    anchor_ids = {a for a, _j in anchor_pairs}
+
+    base: dict[int, int] = defaultdict(int)  # load before the flow: anchors and kept pairs
+    fixed_pairs = {(a.id, j) for a in problem.apps for j in a.fixed}
+    for _a, j in fixed_pairs | anchor_pairs:
+        base[j] += 1
+    judges = sorted(
+        set().union(*problem.panels.values(), *(a.eligible for a in problem.apps), base)
+    )
+
+    demand = {a.id: 0 if a.id in anchor_ids else max(0, k - len(a.fixed)) for a in problem.apps}
+    total = sum(demand.values())
+    capacity = {j: (max_load - base[j]) if max_load is not None else total for j in judges}
+    if max_load is not None:
+        _check_capacity(problem, judges, base, capacity, total)
+
+    pairs = set(fixed_pairs) | anchor_pairs | _flow_pairs(problem, demand, capacity, base, judges)
+    solution = Solution(pairs=pairs, anchors=anchor_pairs, loads=_loads(pairs, judges))
+    verify(problem, solution)
+    if solution.spread > 1:
+        solution.notes.append(
+            _(
+                "Loads range from %(low)d to %(high)d: the panels, conflicts and maximum load "
+                "do not allow a more even split.",
+                low=min(solution.loads.values()),
+                high=max(solution.loads.values()),
+            )
+        )
+    return solution
+
+
+def _check_enough_judges(problem: Problem) -> None:
+    """Every application can get its k judges from its panel, and has no more kept than k."""
+    k = problem.k
     reasons = []
     for app in sorted(problem.apps, key=lambda a: a.label):
         if len(app.eligible | app.fixed) < k:
@@ -131,55 +167,54 @@ def solve(problem: Problem) -> Solution:
     if reasons:
         raise Infeasible(reasons)
 
-    anchors_by_group = choose_anchors(problem)
-    anchor_pairs: set[tuple[int, int]] = set()
-    for group, apps in anchors_by_group.items():
+
+def _anchor_pairs(problem: Problem) -> set[tuple[int, int]]:
+    """Each anchor application with every judge of its panel."""
+    pairs: set[tuple[int, int]] = set()
+    for group, apps in choose_anchors(problem).items():
         for app in apps:
-            anchor_pairs |= {(app.id, j) for j in problem.panels[group]}
-    anchor_ids = {a for a, _j in anchor_pairs}
+            pairs |= {(app.id, j) for j in problem.panels[group]}
+    return pairs
 
-    base: dict[int, int] = defaultdict(int)  # load before the flow: anchors and kept pairs
-    fixed_pairs = {(a.id, j) for a in problem.apps for j in a.fixed}
-    for _a, j in fixed_pairs | anchor_pairs:
-        base[j] += 1
-    judges = sorted(
-        set().union(*problem.panels.values(), *(a.eligible for a in problem.apps), base)
-    )
 
-    demand = {a.id: 0 if a.id in anchor_ids else max(0, k - len(a.fixed)) for a in problem.apps}
+def _check_capacity(problem: Problem, judges, base, capacity, total: int) -> None:
+    """Under a maximum load: no judge above it already, and room enough for the demand."""
+    max_load = problem.max_load
+    reasons = []
+    over = [j for j in judges if capacity[j] < 0]
+    for j in over:
+        reasons.append(
+            _(
+                "%(judge)s already has %(n)d applications (anchors and started sheets), above the "
+                "maximum load of %(max)d.",
+                judge=problem.judge_names.get(j, j),
+                n=base[j],
+                max=max_load,
+            )
+        )
+    room = sum(max(0, c) for c in capacity.values())
+    if room < total:
+        reasons.append(
+            _(
+                "Total capacity below demand: %(judges)d judges with a maximum load of %(max)d can "
+                "take %(room)d more applications, %(total)d are needed (%(apps)d applications × "
+                "%(k)d judges).",
+                judges=len(judges),
+                max=max_load,
+                room=room,
+                total=total,
+                apps=len(problem.apps),
+                k=problem.k,
+            )
+        )
+    if reasons:
+        raise Infeasible(reasons)
+
+
+def _flow_pairs(problem: Problem, demand, capacity, base, judges) -> set[tuple[int, int]]:
+    """The pairs the min-cost flow adds; a max-flow check first names the bottleneck when the
+    demand cannot be met."""
     total = sum(demand.values())
-    capacity = {j: (max_load - base[j]) if max_load is not None else total for j in judges}
-
-    if max_load is not None:
-        over = [j for j in judges if capacity[j] < 0]
-        for j in over:
-            reasons.append(
-                _(
-                    "%(judge)s already has %(n)d applications (anchors and started sheets), above the "
-                    "maximum load of %(max)d.",
-                    judge=problem.judge_names.get(j, j),
-                    n=base[j],
-                    max=max_load,
-                )
-            )
-        room = sum(max(0, c) for c in capacity.values())
-        if room < total:
-            reasons.append(
-                _(
-                    "Total capacity below demand: %(judges)d judges with a maximum load of %(max)d can "
-                    "take %(room)d more applications, %(total)d are needed (%(apps)d applications × "
-                    "%(k)d judges).",
-                    judges=len(judges),
-                    max=max_load,
-                    room=room,
-                    total=total,
-                    apps=len(problem.apps),
-                    k=k,
-                )
-            )
-        if reasons:
-            raise Infeasible(reasons)
-
     graph = _network(problem, demand, capacity, base, judges)
     simple = _collapsed(graph)
     flow_value, flow = nx.maximum_flow(simple, "s", "t", capacity="capacity")
@@ -189,23 +224,12 @@ def solve(problem: Problem) -> Solution:
     graph.nodes["s"]["demand"] = -total
     graph.nodes["t"]["demand"] = total
     _cost, flow = nx.network_simplex(graph)
-    pairs = set(fixed_pairs) | anchor_pairs
+    pairs = set()
     for app in problem.apps:
         for j, edges in flow.get(("a", app.id), {}).items():
             if sum(edges.values()) > 0:
                 pairs.add((app.id, j[1]))
-    solution = Solution(pairs=pairs, anchors=anchor_pairs, loads=_loads(pairs, judges))
-    verify(problem, solution)
-    if solution.spread > 1:
-        solution.notes.append(
-            _(
-                "Loads range from %(low)d to %(high)d: the panels, conflicts and maximum load "
-                "do not allow a more even split.",
-                low=min(solution.loads.values()),
-                high=max(solution.loads.values()),
-            )
-        )
-    return solution
+    return pairs
 
 
 def _network(problem: Problem, demand, capacity, base, judges) -> nx.MultiDiGraph:

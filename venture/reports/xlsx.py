@@ -340,33 +340,43 @@ def read_table(
             raise ImportRefused(
                 _("The file has more than %(n)d rows; split it into smaller files.", n=max_rows)
             )
-        parsed, ok, failed = {}, True, set()
-        for column in columns:
-            index = positions.get(column.key)
-            raw = values[index] if index is not None and index < len(values) else None
-            if isinstance(raw, str):
-                raw = raw.strip()
-            name = result.column_name(column.key, columns)
-            if raw is None or raw == "":
-                if column.required:
-                    result.errors.append(
-                        RowError(number, name, _("This value is required."), sheet)
-                    )
-                    ok = False
-                    failed.add(column.key)
-                parsed[column.key] = None
-                continue
-            try:
-                parsed[column.key] = column.parse(raw)
-            except (ValueError, TypeError, InvalidOperation, ValidationError) as error:
-                message = getattr(error, "message", None) or str(error)
-                result.errors.append(RowError(number, name, str(message), sheet))
-                ok = False
-                failed.add(column.key)
+        parsed, failed = _parse_row(result, number, values, columns, positions, sheet)
         result.partial.append((number, {k: v for k, v in parsed.items() if k not in failed}))
-        if ok:
+        if not failed:
             result.rows.append((number, parsed))
     return result
+
+
+def _parse_row(
+    result: ImportResult,
+    number: int,
+    values: Sequence,
+    columns: Sequence[ImportColumn],
+    positions: dict[str, int | None],
+    sheet: str,
+) -> tuple[dict, set[str]]:
+    """One row's cells parsed by their columns, and the keys of those that failed (each
+    failure noted in ``result.errors``)."""
+    parsed, failed = {}, set()
+    for column in columns:
+        index = positions.get(column.key)
+        raw = values[index] if index is not None and index < len(values) else None
+        if isinstance(raw, str):
+            raw = raw.strip()
+        name = result.column_name(column.key, columns)
+        if raw is None or raw == "":
+            if column.required:
+                result.errors.append(RowError(number, name, _("This value is required."), sheet))
+                failed.add(column.key)
+            parsed[column.key] = None
+            continue
+        try:
+            parsed[column.key] = column.parse(raw)
+        except (ValueError, TypeError, InvalidOperation, ValidationError) as error:
+            message = getattr(error, "message", None) or str(error)
+            result.errors.append(RowError(number, name, str(message), sheet))
+            failed.add(column.key)
+    return parsed, failed
 
 
 def _cell(value) -> str:

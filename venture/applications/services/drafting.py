@@ -295,15 +295,10 @@ def _date(values: dict, key: str) -> date | None:
 
 
 def _apply_project(app: Application, values: dict) -> None:
-    comp = app.competition
     if "project_name" in values:
         app.project_name = _text(values, "project_name", 200)
     if "category_id" in values:
-        message = _("Choose one of the competition's categories.")
-        category_id = _row_id(values.get("category_id"), field="category_id", message=message)
-        if category_id is not None and category_id not in {c.id for c in comp.categories}:
-            raise ValidationError(message, field="category_id")
-        app.category_id = category_id
+        app.category_id = _category_id(app.competition, values)
     if "period_months" in values:
         app.period_months = _int(values, "period_months", 1, 36, allow_none=True)
     if "start_date" in values:
@@ -313,24 +308,37 @@ def _apply_project(app: Application, values: dict) -> None:
     if app.start_date and app.end_date and app.end_date <= app.start_date:
         raise ValidationError(_("The end date must be after the start date."), field="end_date")
     if "communities" in values:
-        message = _("Choose communities from the list.")
-        ids = {
-            _row_id(i, field="communities", message=message)
-            for i in values.get("communities") or []
-        } - {None}
-        areas = list(db.session.scalars(sa.select(Area).where(Area.id.in_(ids)))) if ids else []
-        if len(areas) != len(ids) or any(a.level != AreaLevel.COMMUNITY for a in areas):
-            raise ValidationError(message, field="communities")
-        if comp.area_id is not None:
-            from venture.applications.eligibility import _inside
+        app.communities = _communities(app.competition, values)
 
-            outside = [a.name for a in areas if not _inside(a, comp.area_id)]
-            if outside:
-                raise ValidationError(
-                    _("Outside the competition's area: %(names)s.", names="、".join(outside)),
-                    field="communities",
-                )
-        app.communities = sorted(areas, key=lambda a: a.name)
+
+def _category_id(comp, values: dict) -> int | None:
+    """The chosen category, one of the competition's (or none yet)."""
+    message = _("Choose one of the competition's categories.")
+    category_id = _row_id(values.get("category_id"), field="category_id", message=message)
+    if category_id is not None and category_id not in {c.id for c in comp.categories}:
+        raise ValidationError(message, field="category_id")
+    return category_id
+
+
+def _communities(comp, values: dict) -> list[Area]:
+    """The chosen communities, sorted by name: each a community inside the competition's area."""
+    message = _("Choose communities from the list.")
+    ids = {
+        _row_id(i, field="communities", message=message) for i in values.get("communities") or []
+    } - {None}
+    areas = list(db.session.scalars(sa.select(Area).where(Area.id.in_(ids)))) if ids else []
+    if len(areas) != len(ids) or any(a.level != AreaLevel.COMMUNITY for a in areas):
+        raise ValidationError(message, field="communities")
+    if comp.area_id is not None:
+        from venture.applications.eligibility import _inside
+
+        outside = [a.name for a in areas if not _inside(a, comp.area_id)]
+        if outside:
+            raise ValidationError(
+                _("Outside the competition's area: %(names)s.", names="、".join(outside)),
+                field="communities",
+            )
+    return sorted(areas, key=lambda a: a.name)
 
 
 def _apply_texts(app: Application, values: dict) -> None:

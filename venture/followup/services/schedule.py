@@ -148,13 +148,20 @@ def _due_at(period_end: date) -> datetime:
 def apply_schedule(project, schedule: Schedule) -> dict:
     """Rebuild the reports and evaluation deadlines that have not started; returns the
     changes (for the audit entry), empty when the schedule was already this one."""
+    changes = _rebuild_reports(project, schedule)
+    changes |= _move_evaluations(project, schedule)
+    return jsonable(changes)
+
+
+def _rebuild_reports(project, schedule: Schedule) -> dict:
+    """The schedule's report periods, less the days of the reports already started (kept):
+    a report not started is moved to its new period or removed, a missing one added."""
     reports = list(project.reports)
     old_periods = _periods(sorted(reports, key=lambda r: r.period_start))
     kept = [r for r in reports if report_is_started(r)]
     taken = [(r.period_start, r.period_end) for r in kept]
     wanted = [piece for period in schedule.reports for piece in subtract_periods(period, taken)]
     replaceable = {r.period_start: r for r in reports if not report_is_started(r)}
-    changes: dict = {}
     for start, end in wanted:
         report = replaceable.pop(start, None)
         if report is None:
@@ -166,11 +173,18 @@ def apply_schedule(project, schedule: Schedule) -> dict:
     for report in replaceable.values():
         project.reports.remove(report)
     db.session.flush()
-    new_reports = sorted(project.reports, key=lambda r: r.period_start)
-    if _periods(new_reports) != old_periods:
-        changes["reports"] = [old_periods, _periods(new_reports)]
-        if kept:
-            changes["reports_kept"] = _periods(kept)
+    new_periods = _periods(sorted(project.reports, key=lambda r: r.period_start))
+    if new_periods == old_periods:
+        return {}
+    changes = {"reports": [old_periods, new_periods]}
+    if kept:
+        changes["reports_kept"] = _periods(kept)
+    return changes
+
+
+def _move_evaluations(project, schedule: Schedule) -> dict:
+    """The new deadlines of the evaluations not started, tied to their stage if they were not."""
+    changes = {}
     for evaluation in project.evaluations:
         if evaluation.kind not in schedule.evaluations or evaluation_is_started(evaluation):
             continue
@@ -180,7 +194,7 @@ def apply_schedule(project, schedule: Schedule) -> dict:
             evaluation.due_at = due_at
         if stage is not None and evaluation.stage_id is None:
             evaluation.stage_id = stage.id
-    return jsonable(changes)
+    return changes
 
 
 def schedule_notice_context(project) -> dict:

@@ -173,107 +173,138 @@ def _columns(criteria) -> list[xlsx.ImportColumn]:
     ]
 
 
+@dataclass
+class _Reading:
+    """What read_paper gathers across a file's worksheets."""
+
+    criteria: list
+    columns: list[xlsx.ImportColumn]
+    slots: dict  # application code -> the session's slot
+    sheets: list[PaperSheet] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    seen: set[tuple[int, int]] = field(default_factory=set)  # (judge id, application id)
+
+
 def read_paper(session: RoadshowSession, data: bytes) -> tuple[list[PaperSheet], list[RowError]]:
     """Every worksheet (one per judge) read with the shared reader, then checked."""
     book = xlsx.open_workbook(data)
     criteria = session.stage.rubric.criteria
-    columns = _columns(criteria)
-    slots = {s.application.display_code: s for s in session.slots}
-    errors: list[RowError] = []
-    sheets: list[PaperSheet] = []
-    seen: set[tuple[int, int]] = set()
+    reading = _Reading(
+        criteria, _columns(criteria), {s.application.display_code: s for s in session.slots}
+    )
     for ws in xlsx.data_sheets(book):
-        rows = list(ws.iter_rows(values_only=True))
-        where = ws.title
-        cells = rows[EMAIL_ROW - 1] if len(rows) >= EMAIL_ROW else ()
-        email = xlsx.cell_text(cells[1]).lower() if len(cells) > 1 and cells[1] else ""
-        judge = (
-            db.session.scalar(sa.select(User).where(User.email == email, User.role == Role.JUDGE))
-            if email
-            else None
-        )
-        if judge is None:
-            errors.append(
-                RowError(
-                    EMAIL_ROW,
-                    _email_label(),
-                    _("Unknown judge: %(email)s.", email=email or "—"),
-                    where,
-                )
-            )
-            continue
-        try:
-            result = xlsx.read_table(
-                rows[HEADER_ROW - 1 :], columns, header_row=HEADER_ROW, sheet=where
-            )
-        except xlsx.ImportRefused as refused:
-            errors.append(RowError(HEADER_ROW, "", str(refused.message), where))
-            continue
-        missing = [c for c in criteria if f"c{c.id}" not in result.headers]
-        for c in missing:
-            errors.append(
-                RowError(
-                    HEADER_ROW, c.name, _("The column for %(name)s is missing.", name=c.name), where
-                )
-            )
-        if missing:
-            continue
-        errors.extend(result.errors)
-        for number, values in result.rows:
-            scores = {c.id: values[f"c{c.id}"] for c in criteria}
-            if all(v is None for v in scores.values()):
-                continue  # the judge did not score this project on paper
-            code = values["code"] or ""
-            code_column = result.column_name("code", columns)
-            slot = slots.get(code)
-            if slot is None:
-                errors.append(
-                    RowError(
-                        number,
-                        code_column,
-                        _(
-                            "Unknown application %(code)s: it is not in this session.",
-                            code=code or "—",
-                        ),
-                        where,
-                    )
-                )
-                continue
-            sheet = PaperSheet(
-                judge,
-                slot.application_id,
-                where,
-                number,
-                code_column,
-                comment=values["comment"] or "",
-            )
-            for c in criteria:
-                if scores[c.id] is None:
-                    errors.append(
-                        RowError(
-                            number,
-                            result.column_name(f"c{c.id}", columns),
-                            _("%(name)s: give a score.", name=c.name),
-                            where,
-                        )
-                    )
-                sheet.scores[c.id] = (None, True) if scores[c.id] is NA else (scores[c.id], False)
-            if (judge.id, slot.application_id) in seen:
-                errors.append(
-                    RowError(
-                        number,
-                        code_column,
-                        _("%(code)s is listed twice for this judge.", code=code),
-                        where,
-                    )
-                )
-            seen.add((judge.id, slot.application_id))
-            sheets.append(sheet)
+        _read_worksheet(reading, ws)
     book.close()
+    sheets, errors = reading.sheets, reading.errors
     errors.extend(_check_pairs(session, sheets))
     if not sheets and not errors:
         errors.append(RowError(HEADER_ROW + 1, "", _("The file holds no scores.")))
     return sheets, xlsx.sort_errors(errors)
+
+
+def _read_worksheet(reading: _Reading, ws) -> None:
+    """One judge's worksheet: the judge by the email at the top, then a row per project."""
+    rows = list(ws.iter_rows(values_only=True))
+    where = ws.title
+    cells = rows[EMAIL_ROW - 1] if len(rows) >= EMAIL_ROW else ()
+    email = xlsx.cell_text(cells[1]).lower() if len(cells) > 1 and cells[1] else ""
+    judge = (
+        db.session.scalar(sa.select(User).where(User.email == email, User.role == Role.JUDGE))
+        if email
+        else None
+    )
+    if judge is None:
+        reading.errors.append(
+            RowError(
+                EMAIL_ROW,
+                _email_label(),
+                _("Unknown judge: %(email)s.", email=email or "—"),
+                where,
+            )
+        )
+        return
+    result = _read_scores_table(reading, rows, where)
+    if result is None:
+        return
+    reading.errors.extend(result.errors)
+    for number, values in result.rows:
+        _read_row(reading, judge, result, where, number, values)
+
+
+def _read_scores_table(reading: _Reading, rows: list, where: str) -> xlsx.ImportResult | None:
+    """The worksheet's table; None (with the errors noted) when its headers are unusable or a
+    criterion's column is missing."""
+    try:
+        result = xlsx.read_table(
+            rows[HEADER_ROW - 1 :], reading.columns, header_row=HEADER_ROW, sheet=where
+        )
+    except xlsx.ImportRefused as refused:
+        reading.errors.append(RowError(HEADER_ROW, "", str(refused.message), where))
+        return None
+    missing = [c for c in reading.criteria if f"c{c.id}" not in result.headers]
+    for c in missing:
+        reading.errors.append(
+            RowError(
+                HEADER_ROW, c.name, _("The column for %(name)s is missing.", name=c.name), where
+            )
+        )
+    return None if missing else result
+
+
+def _read_row(
+    reading: _Reading, judge: User, result: xlsx.ImportResult, where: str, number: int, values
+) -> None:
+    """One project's row: a sheet for the judge, with an error for each score not given."""
+    criteria, columns = reading.criteria, reading.columns
+    scores = {c.id: values[f"c{c.id}"] for c in criteria}
+    if all(v is None for v in scores.values()):
+        return  # the judge did not score this project on paper
+    code = values["code"] or ""
+    code_column = result.column_name("code", columns)
+    slot = reading.slots.get(code)
+    if slot is None:
+        reading.errors.append(
+            RowError(
+                number,
+                code_column,
+                _(
+                    "Unknown application %(code)s: it is not in this session.",
+                    code=code or "—",
+                ),
+                where,
+            )
+        )
+        return
+    sheet = PaperSheet(
+        judge,
+        slot.application_id,
+        where,
+        number,
+        code_column,
+        comment=values["comment"] or "",
+    )
+    for c in criteria:
+        if scores[c.id] is None:
+            reading.errors.append(
+                RowError(
+                    number,
+                    result.column_name(f"c{c.id}", columns),
+                    _("%(name)s: give a score.", name=c.name),
+                    where,
+                )
+            )
+        sheet.scores[c.id] = (None, True) if scores[c.id] is NA else (scores[c.id], False)
+    if (judge.id, slot.application_id) in reading.seen:
+        reading.errors.append(
+            RowError(
+                number,
+                code_column,
+                _("%(code)s is listed twice for this judge.", code=code),
+                where,
+            )
+        )
+    reading.seen.add((judge.id, slot.application_id))
+    reading.sheets.append(sheet)
 
 
 def _check_pairs(session: RoadshowSession, sheets: list[PaperSheet]) -> list[RowError]:

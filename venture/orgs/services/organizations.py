@@ -219,61 +219,78 @@ def phone_problem(value: str) -> str | None:
     return None
 
 
+class _Problems(list):
+    """The profile's problems, one per field: the first that applies."""
+
+    def add(self, message, field: str) -> None:
+        if all(p.field != field for p in self):
+            self.append(ValidationError(message, field=field))
+
+
 def check_profile(data: dict) -> tuple[dict, list[ValidationError]]:
     """The profile's values, coerced, and every problem with them (each names its field):
     the registration form, the profile edit and the spreadsheet import share these rules."""
-    values, problems = {}, []
-
-    def problem(message, field):
-        if all(p.field != field for p in problems):  # one message per field: the first that applies
-            problems.append(ValidationError(message, field=field))
-
-    for field in PROFILE_FIELDS:
-        value = data.get(field)
-        if field in _ENUMS:
-            try:
-                value = _ENUMS[field](value) if value else _ENUM_DEFAULTS[field]
-            except ValueError:
-                problem(_("Choose a value from the list."), field)
-                value = _ENUM_DEFAULTS[field]
-        elif field in ("registration_date", "rating_date"):
-            value = value or None
-        elif field in ("annual_inspection_year", "party_members"):
-            try:
-                value = int(value) if value not in (None, "") else None
-            except (TypeError, ValueError):
-                problem(_("Enter a whole number."), field)
-                value = None
-        else:
-            value = (value or "").strip()
-        values[field] = value
-    for field, limit in _TEXT_LIMITS.items():
-        if len(values[field]) > limit:
-            problem(_("At most %(n)d characters.", n=limit), field)
-    if not values["name"]:
-        problem(_("Enter the organization's registered name."), "name")
-    if values["contact_phone"]:
-        message = phone_problem(values["contact_phone"])
-        if message:
-            problem(message, "contact_phone")
+    problems = _Problems()
+    values = {field: _coerced(field, data.get(field), problems) for field in PROFILE_FIELDS}
     today = local_today()
-    for field in ("registration_date", "rating_date"):
-        if values[field] and values[field] > today:
-            problem(_("This date is in the future."), field)
-    if values["rating"] != Rating.NONE and not values["rating_date"]:
-        problem(_("Give the date of the rating."), "rating_date")
-    year = values["annual_inspection_year"]
-    if values["annual_inspection"] != InspectionResult.NOT_INSPECTED and year is None:
-        problem(_("Give the year of the annual inspection."), "annual_inspection_year")
-    if year is not None and not 1990 <= year <= today.year:
-        problem(
-            _("Enter a year between 1990 and %(year)d.", year=today.year), "annual_inspection_year"
-        )
+    _check_texts(values, problems)
+    _check_dates(values, problems, today)
+    _check_inspection(values, problems, today)
     if values["party_members"] is None:
         values["party_members"] = 0
     if values["party_members"] < 0:
-        problem(_("The number cannot be negative."), "party_members")
-    return values, problems
+        problems.add(_("The number cannot be negative."), "party_members")
+    return values, list(problems)
+
+
+def _coerced(field: str, value, problems: _Problems):
+    """The field's value as stored: an enum member (its default when empty), a date or None,
+    a whole number or None, else stripped text."""
+    if field in _ENUMS:
+        try:
+            return _ENUMS[field](value) if value else _ENUM_DEFAULTS[field]
+        except ValueError:
+            problems.add(_("Choose a value from the list."), field)
+            return _ENUM_DEFAULTS[field]
+    if field in ("registration_date", "rating_date"):
+        return value or None
+    if field in ("annual_inspection_year", "party_members"):
+        try:
+            return int(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            problems.add(_("Enter a whole number."), field)
+            return None
+    return (value or "").strip()
+
+
+def _check_texts(values: dict, problems: _Problems) -> None:
+    for field, limit in _TEXT_LIMITS.items():
+        if len(values[field]) > limit:
+            problems.add(_("At most %(n)d characters.", n=limit), field)
+    if not values["name"]:
+        problems.add(_("Enter the organization's registered name."), "name")
+    if values["contact_phone"]:
+        message = phone_problem(values["contact_phone"])
+        if message:
+            problems.add(message, "contact_phone")
+
+
+def _check_dates(values: dict, problems: _Problems, today) -> None:
+    for field in ("registration_date", "rating_date"):
+        if values[field] and values[field] > today:
+            problems.add(_("This date is in the future."), field)
+    if values["rating"] != Rating.NONE and not values["rating_date"]:
+        problems.add(_("Give the date of the rating."), "rating_date")
+
+
+def _check_inspection(values: dict, problems: _Problems, today) -> None:
+    year = values["annual_inspection_year"]
+    if values["annual_inspection"] != InspectionResult.NOT_INSPECTED and year is None:
+        problems.add(_("Give the year of the annual inspection."), "annual_inspection_year")
+    if year is not None and not 1990 <= year <= today.year:
+        problems.add(
+            _("Enter a year between 1990 and %(year)d.", year=today.year), "annual_inspection_year"
+        )
 
 
 @service

@@ -123,21 +123,44 @@ def _validated(
             ),
             field="phone",
         )
+    email = _checked_email(email)
+    organization_name = _checked_organization_name(kind, organization_name)
+    content = _checked_content(content)
+    return {
+        "application_id": application_id,
+        "objector_kind": kind,
+        "real_name": real_name,
+        "phone": normalized_phone,
+        "email": email,
+        "organization_name": organization_name,
+        "content": content,
+    }
+
+
+def _checked_email(email: str | None) -> str:
+    """The email address normalized; empty when none is given (it is optional)."""
     email = _clean_text(email).lower()
-    if email:
-        try:
-            email = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError:
-            raise ValidationError(
-                _("Enter a valid email address, or leave it empty."), field="email"
-            ) from None
-    organization_name = _clean_text(organization_name)
-    if kind == ObjectorKind.ORGANIZATION and not 2 <= len(organization_name) <= 200:
+    if not email:
+        return email
+    try:
+        return validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValidationError(
+            _("Enter a valid email address, or leave it empty."), field="email"
+        ) from None
+
+
+def _checked_organization_name(kind: ObjectorKind, name: str | None) -> str:
+    """The organization objecting; empty for a person objecting."""
+    name = _clean_text(name)
+    if kind == ObjectorKind.ORGANIZATION and not 2 <= len(name) <= 200:
         raise ValidationError(
             _("Give the name of the organization you object for."), field="organization_name"
         )
-    if kind == ObjectorKind.PERSON:
-        organization_name = ""
+    return "" if kind == ObjectorKind.PERSON else name
+
+
+def _checked_content(content: str | None) -> str:
     content = _clean_text(content)
     if len(content) < MIN_CONTENT_LENGTH:
         raise ValidationError(
@@ -152,15 +175,7 @@ def _validated(
             _("The objection is too long (at most %(n)d characters).", n=MAX_CONTENT_LENGTH),
             field="content",
         )
-    return {
-        "application_id": application_id,
-        "objector_kind": kind,
-        "real_name": real_name,
-        "phone": normalized_phone,
-        "email": email,
-        "organization_name": organization_name,
-        "content": content,
-    }
+    return content
 
 
 @service
