@@ -206,7 +206,7 @@ def unranked_notes(decisions) -> tuple[dict[int, int], list[str]]:
     """
     from flask_babel import gettext as _
 
-    from venture.rankings.labels import stage_label
+    from venture.competitions.labels import stage_label
     from venture.rankings.models import SnapshotEntry
     from venture.scoring import INCOMPLETE_STAGES
 

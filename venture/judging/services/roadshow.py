@@ -39,17 +39,10 @@ from venture.templating import format_local
 
 def latest_review_snapshot(stage: Stage):
     """The competition's latest online-review ranking (the one the rankings pages publish), or None."""
-    from venture.rankings.models import ResultSnapshot, SnapshotKind
+    from venture.rankings.queries import latest_stage_snapshot
 
     review = stage.competition.stage(StageKind.ONLINE_REVIEW)
-    if review is None:
-        return None
-    return db.session.scalar(
-        sa.select(ResultSnapshot)
-        .where(ResultSnapshot.stage_id == review.id, ResultSnapshot.kind == SnapshotKind.STAGE)
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
-        .limit(1)
-    )
+    return latest_stage_snapshot(review) if review is not None else None
 
 
 def advanced_in_latest_review(stage: Stage) -> list[int]:
