@@ -135,20 +135,6 @@ def objection_counts(competition) -> dict[str, int]:
     return {s.value: rows.get(s, 0) for s in ObjectionStatus}
 
 
-def answered_objections(competition) -> list[Objection]:
-    """Answered objections, for the public page's summary (no personal data is shown)."""
-    return list(
-        db.session.scalars(
-            sa.select(Objection)
-            .where(
-                Objection.competition_id == competition.id, Objection.status != ObjectionStatus.OPEN
-            )
-            .options(joinedload(Objection.application))
-            .order_by(Objection.answered_at)
-        )
-    )
-
-
 def member_results(user) -> list[tuple]:
     """(application, decision, publication) for the user's organizations' published results."""
     from venture.orgs.models import Membership

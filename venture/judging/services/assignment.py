@@ -26,7 +26,6 @@ from venture.judging.models import (
     Panel,
     ScoreSheet,
     SheetStatus,
-    panel_member,
 )
 from venture.judging.services import conflicts
 from venture.judging.services.candidates import candidates_for
@@ -585,13 +584,3 @@ def assignments_by_application(stage: Stage) -> dict[int, list[Assignment]]:
     for row in rows:
         out[row.application_id].append(row)
     return out
-
-
-def panel_member_ids(stage: Stage) -> set[int]:
-    return set(
-        db.session.scalars(
-            sa.select(panel_member.c.judge_id)
-            .join(Panel, Panel.id == panel_member.c.panel_id)
-            .where(Panel.stage_id == stage.id)
-        )
-    )
