@@ -26,17 +26,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from venture.applications.models import Application
 from venture.competitions.models import RubricCriterion, Stage
-from venture.errors import ValidationError
 from venture.extensions import db
 from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
 from venture.rankings import tiebreaks
-from venture.rankings.queries import latest_stage_snapshot
+from venture.rankings.queries import latest_stage_snapshot, snapshot_scores
 from venture.reports.xlsx import safe_cell
-from venture.scoring.links import Link, LinkError, stored_link
+from venture.scoring.links import Link, stored_link
 
 HEADER = ("application", "judge", "criterion", "score", "max")
 TENTH = Decimal("0.1")
@@ -139,16 +137,7 @@ def tie_columns(stage: Stage, app_ids: set[int]) -> TieColumns:
     chain, sources = chain_of(stage)
     links, columns = [], []
     for number, link in enumerate(chain, start=1):
-        try:
-            cli_link = stored_link(link, str(stage.kind))
-        except LinkError:
-            raise ValidationError(
-                _(
-                    "Tie-break %(number)s of the stage is not understood: %(link)s",
-                    number=number,
-                    link=link,
-                )
-            ) from None
+        cli_link = tiebreaks.parsed_link(number, link, stage)
         links.append(cli_link)
         if cli_link.column is not None:
             columns.append((cli_link.column, _link_cells(stage, cli_link, sources, app_ids)))
@@ -172,9 +161,7 @@ def _link_cells(stage: Stage, cli_link: Link, sources: dict, app_ids: set[int]) 
         snapshot_id = (
             sources[key] if key in sources else getattr(latest_stage_snapshot(other), "id", None)
         )
-        return {
-            a: format(score, "f") for a, score in tiebreaks.snapshot_scores(snapshot_id).items()
-        }
+        return {a: format(score, "f") for a, score in snapshot_scores(snapshot_id).items()}
     other = tiebreaks.named_stage(stage.competition, cli_link.stage)
     averages = tiebreaks.criterion_averages(other, tiebreaks.criterion_of(other, cli_link.name))
     return {a: repr(value) for a, value in averages.items()}

@@ -86,6 +86,33 @@ def latest_final_snapshot(competition: Competition) -> ResultSnapshot | None:
     )
 
 
+def shortlist(stage: Stage) -> list[int]:
+    """Application ids that the stage's latest snapshot advanced, in ranking order."""
+    snapshot = latest_stage_snapshot(stage)
+    if snapshot is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(SnapshotEntry.application_id)
+            .where(SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.advanced.is_(True))
+            .order_by(SnapshotEntry.position)
+        )
+    )
+
+
+def snapshot_scores(snapshot_id: int | None) -> dict:
+    """Application id -> published score in that snapshot (those with one)."""
+    if snapshot_id is None:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(SnapshotEntry.application_id, SnapshotEntry.score).where(
+                SnapshotEntry.snapshot_id == snapshot_id, SnapshotEntry.score.is_not(None)
+            )
+        ).all()
+    )
+
+
 def latest_by_stage(competition_ids: list[int]) -> dict[int, ResultSnapshot]:
     """The latest stage snapshot of every stage of these competitions (one query)."""
     if not competition_ids:

@@ -37,7 +37,7 @@ from venture.notices.services import notify
 from venture.rankings import queries
 from venture.rankings.compute import compute_stage_snapshot, no_sheets_message
 from venture.rankings.export import command_line, reproduce_command, sheets_csv
-from venture.rankings.models import ResultSnapshot, SnapshotEntry, SnapshotKind
+from venture.rankings.models import ResultSnapshot, SnapshotKind
 
 kinds.register("scores_computed", _l("Scores computed"))
 
@@ -50,6 +50,7 @@ JOB_KIND = "compute_stage"
 # Read by other domains under these names; the queries live in rankings.queries.
 latest_snapshot = queries.latest_stage_snapshot
 latest_final_snapshot = queries.latest_final_snapshot
+shortlist = queries.shortlist
 
 
 def previous_snapshot(snapshot: ResultSnapshot) -> ResultSnapshot | None:
@@ -76,20 +77,6 @@ def snapshot_history(stage: Stage | None, competition: Competition) -> list[Resu
             ResultSnapshot.kind == SnapshotKind.FINAL,
         )
     return list(db.session.scalars(query.order_by(ResultSnapshot.id.desc())))
-
-
-def shortlist(stage: Stage) -> list[int]:
-    """Application ids that the stage's latest snapshot advanced, in ranking order."""
-    snapshot = latest_snapshot(stage)
-    if snapshot is None:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(SnapshotEntry.application_id)
-            .where(SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.advanced.is_(True))
-            .order_by(SnapshotEntry.position)
-        )
-    )
 
 
 def submitted_sheet_count(stage: Stage) -> int:

@@ -27,7 +27,7 @@ from venture.competitions.models import RubricCriterion, Stage, StageKind
 from venture.errors import ValidationError
 from venture.extensions import db
 from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
-from venture.rankings.queries import latest_stage_snapshot
+from venture.rankings.queries import latest_stage_snapshot, snapshot_scores
 from venture.scoring import TieBreak
 from venture.scoring.links import Link, LinkError, stored_link
 
@@ -47,7 +47,7 @@ def build_chain(links: list, context: ChainContext) -> tuple[list[TieBreak], dic
     """Engine tie-breaks and what they were computed from (for the snapshot's params)."""
     tie_breaks, sources = [], {}
     for number, stored in enumerate(links or [], start=1):
-        link = _parsed(number, stored, context.stage)
+        link = parsed_link(number, stored, context.stage)
         if link.kind == "requested_amount":
             tie_breaks.append(
                 TieBreak(
@@ -70,7 +70,8 @@ def build_chain(links: list, context: ChainContext) -> tuple[list[TieBreak], dic
     return tie_breaks, sources
 
 
-def _parsed(number: int, link, stage: Stage) -> Link:
+def parsed_link(number: int, link, stage: Stage) -> Link:
+    """The chain's link ``number`` as ``stored_link`` reads it for ranking ``stage``."""
     try:
         return stored_link(link, str(stage.kind))
     except LinkError:
@@ -97,21 +98,6 @@ def named_stage(competition, kind_name) -> Stage:
             )
         )
     return stage
-
-
-def snapshot_scores(snapshot_id: int | None) -> dict:
-    """Application id -> published score in that snapshot (those with one)."""
-    from venture.rankings.models import SnapshotEntry
-
-    if snapshot_id is None:
-        return {}
-    return dict(
-        db.session.execute(
-            sa.select(SnapshotEntry.application_id, SnapshotEntry.score).where(
-                SnapshotEntry.snapshot_id == snapshot_id, SnapshotEntry.score.is_not(None)
-            )
-        ).all()
-    )
 
 
 def _stage_scores(link: Link, context: ChainContext) -> tuple[int | None, dict]:

@@ -22,11 +22,11 @@ from venture.competitions.models import Method, Stage
 from venture.extensions import db
 from venture.judging.services.sheets import SheetTotal, stage_sheet_totals
 from venture.rankings.explain import judge_points, severity_points, severity_sentence
+from venture.rankings.labels import method_label
 from venture.rankings.models import ResultSnapshot, SnapshotEntry
 from venture.rankings.queries import latest_stage_snapshot
 from venture.reports import charts
 from venture.reports.dashboards import Section
-from venture.reports.labels import method_label
 from venture.scoring import METHODS, compute_all, sheet_totals
 from venture.scoring.diagnostics import judge_stats
 
