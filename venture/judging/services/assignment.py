@@ -329,17 +329,23 @@ def notify_assigned(stage: Stage, added_by_judge: Counter, loads: dict[int, int]
         sa.select(User).where(User.id.in_(added_by_judge)).order_by(User.id)
     )
     for judge in judges:
-        notify(
-            judge,
-            "judge_assigned",
-            link=external("judging.dashboard"),
-            competition_id=stage.competition_id,
-            count=loads.get(judge.id, added_by_judge[judge.id]),
-            added=added_by_judge[judge.id],
-            stage=stage,
-            competition=stage.competition,
-            deadline=format_local(stage.ends_at),
-        )
+        added = added_by_judge[judge.id]
+        notify_judge_assigned(judge, stage, added=added, count=loads.get(judge.id, added))
+
+
+def notify_judge_assigned(judge: User, stage: Stage, *, added: int, count: int) -> None:
+    """``added`` new applications for the judge in the stage, ``count`` in all."""
+    notify(
+        judge,
+        "judge_assigned",
+        link=external("judging.dashboard"),
+        competition_id=stage.competition_id,
+        count=count,
+        added=added,
+        stage=stage,
+        competition=stage.competition,
+        deadline=format_local(stage.ends_at),
+    )
 
 
 # --- manual edits ----------------------------------------------------------------------------
@@ -459,17 +465,7 @@ def add_judge(stage: Stage, application: Application, judge: User, actor: User) 
         actor=actor,
         changes={"judge_id": judge.id, "application_id": application.id},
     )
-    notify(
-        judge,
-        "judge_assigned",
-        link=external("judging.dashboard"),
-        competition_id=stage.competition_id,
-        count=stage_loads(stage)[judge.id],
-        added=1,
-        stage=stage,
-        competition=stage.competition,
-        deadline=format_local(stage.ends_at),
-    )
+    notify_judge_assigned(judge, stage, added=1, count=stage_loads(stage)[judge.id])
     return row
 
 

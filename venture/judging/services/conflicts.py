@@ -35,7 +35,6 @@ from venture.judging.services.common import external, organizers_for
 from venture.labels import label
 from venture.notices.services import notify
 from venture.orgs.models import Membership, Organization
-from venture.templating import format_local
 
 
 def detect(judge_ids, applications) -> dict[tuple[int, int], str]:
@@ -329,7 +328,12 @@ def _add_conflict(
 
 def remove_and_replace(assignment: Assignment, *, reason: str, actor: User) -> Assignment | None:
     """Remove an assignment and give the application another judge (same constraints)."""
-    from venture.judging.services.assignment import find_replacement, place, stage_loads
+    from venture.judging.services.assignment import (
+        find_replacement,
+        notify_judge_assigned,
+        place,
+        stage_loads,
+    )
 
     stage, application = assignment.stage, assignment.application
     assignment.status = AssignmentStatus.REMOVED
@@ -373,17 +377,7 @@ def remove_and_replace(assignment: Assignment, *, reason: str, actor: User) -> A
             },
         )
         # count: every application the replacement now scores in this stage, not just this one
-        notify(
-            replacement,
-            "judge_assigned",
-            link=external("judging.dashboard"),
-            competition_id=stage.competition_id,
-            count=stage_loads(stage)[replacement.id],
-            added=1,
-            stage=stage,
-            competition=stage.competition,
-            deadline=format_local(stage.ends_at),
-        )
+        notify_judge_assigned(replacement, stage, added=1, count=stage_loads(stage)[replacement.id])
     for organizer in organizers_for(stage.competition):
         notify(
             organizer,
