@@ -87,10 +87,6 @@ def service(fn):
     return wrapper
 
 
-def in_transaction() -> bool:
-    return _depth.get() > 0
-
-
 MAX_ID = 2**63 - 1  # the largest id a database holds: a bigger number in a URL names no row
 
 

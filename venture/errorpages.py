@@ -112,134 +112,114 @@ def error_response(status: int, message: str | None = None):
 
 
 def init_error_handlers(app) -> None:
-    @app.errorhandler(DomainError)
-    def _domain(error: DomainError):
-        return error_response(error.status, error.message)
+    app.register_error_handler(DomainError, _domain)
+    app.register_error_handler(CSRFError, _csrf)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(DataError, _database_refused_a_value)
+    app.register_error_handler(OverflowError, _number_beyond_the_database)
+    app.register_error_handler(IntegrityError, _database_refused_a_row)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
+    app.register_error_handler(Exception, _unexpected)
 
-    @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError):
-        return error_response(
-            400,
-            _(
-                "The form has expired or was not sent from this site. "
-                "Reload the page and try again."
-            ),
-        )
 
-    @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):
-        # A description given with abort(...) is ours and meant for the user;
-        # werkzeug's English defaults are replaced by translated ones.
-        custom = error.description if error.description != type(error).description else None
-        if error.code == 429:
-            custom = (
-                None  # the limiter's description is its rule ("10 per 1 minute"), not a message
-            )
-        body, status = error_response(error.code or 500, custom)
-        response = current_app.make_response((body, status))
-        # The exception's own headers belong to the answer: a 405's Allow (RFC 9110 15.5.6),
-        # a 401's WWW-Authenticate, a 503's Retry-After.
-        for name, value in error.get_headers():
-            if name.lower() != "content-type":
-                response.headers[name] = value
-        return response
+def _domain(error: DomainError):
+    return error_response(error.status, error.message)
 
-    @app.errorhandler(DataError)
-    def _database_refused_a_value(error: DataError):
-        # The database refused a value the forms let through (a number out of range, a
-        # malformed literal): the input is at fault, and nothing was written.
-        from venture.extensions import db
 
+def _csrf(error: CSRFError):
+    return error_response(
+        400,
+        _("The form has expired or was not sent from this site. Reload the page and try again."),
+    )
+
+
+def _http(error: HTTPException):
+    # A description given with abort(...) is ours and meant for the user;
+    # werkzeug's English defaults are replaced by translated ones.
+    custom = error.description if error.description != type(error).description else None
+    if error.code == 429:
+        custom = None  # the limiter's description is its rule ("10 per 1 minute"), not a message
+    body, status = error_response(error.code or 500, custom)
+    response = current_app.make_response((body, status))
+    # The exception's own headers belong to the answer: a 405's Allow (RFC 9110 15.5.6),
+    # a 401's WWW-Authenticate, a 503's Retry-After.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def _rollback() -> None:
+    """Drop the request's transaction (also when the connection is gone with it)."""
+    from venture.extensions import db
+
+    with contextlib.suppress(OperationalError, InterfaceError):
         db.session.rollback()
+
+
+def _database_refused_a_value(error: DataError):
+    # The database refused a value the forms let through (a number out of range, a
+    # malformed literal): the input is at fault, and nothing was written.
+    _rollback()
+    log.warning("database refused a value on %s %s: %s", request.method, request.path, error.orig)
+    return _refusal_response(OUT_OF_RANGE)
+
+
+def _number_beyond_the_database(error: OverflowError):
+    # SQLite's driver cannot bind an integer beyond 64 bits (PostgreSQL answers with a
+    # DataError, above): the forms bound their numbers, this catches any other path.
+    _rollback()
+    log.warning(
+        "a number too large for the database on %s %s: %s", request.method, request.path, error
+    )
+    return _refusal_response(OUT_OF_RANGE)
+
+
+def _database_refused_a_row(error: IntegrityError):
+    _rollback()
+    kind = database_refusal(error)
+    if kind is None:
+        return _unexpected(error)
+    log.warning(
+        "database refused a row (%s) on %s %s: %s", kind, request.method, request.path, error.orig
+    )
+    return _refusal_response(kind)
+
+
+def _database_unavailable(error):
+    _rollback()
+    if database_refusal(error) == BUSY:
         log.warning(
-            "database refused a value on %s %s: %s", request.method, request.path, error.orig
+            "simultaneous requests collided on %s %s: %s", request.method, request.path, error
         )
-        return error_response(
-            400, _("A value is out of range or not valid. Check the form and try again.")
+        return _refusal_response(BUSY)
+    # The database is down or restarting: nothing was written (the transaction is
+    # gone with the connection); the pool reconnects once it is back.
+    log.error("database unavailable on %s %s: %s", request.method, request.path, error)
+    message = _(
+        "The database is not reachable at the moment. Nothing was saved; please try again in a minute."
+    )
+    if wants_json():
+        response = current_app.make_response(error_response(503, message))
+    else:
+        # A page that needs no database (the usual layout reads the signed-in user).
+        page = UNAVAILABLE_PAGE.format(
+            title=escape(_titles()[503]),
+            message=escape(message),
+            lang="zh-CN" if current_locale_code() == "zh_CN" else "en",
         )
+        response = Response(page, status=503, mimetype="text/html")
+    response.headers["Retry-After"] = "30"
+    return response
 
-    @app.errorhandler(OverflowError)
-    def _number_beyond_the_database(error: OverflowError):
-        # SQLite's driver cannot bind an integer beyond 64 bits (PostgreSQL answers with a
-        # DataError, above): the forms bound their numbers, this catches any other path.
-        from venture.extensions import db
 
-        db.session.rollback()
-        log.warning(
-            "a number too large for the database on %s %s: %s", request.method, request.path, error
-        )
-        return error_response(
-            400, _("A value is out of range or not valid. Check the form and try again.")
-        )
+def _unexpected(error: Exception):
+    log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    from venture.extensions import db
 
-    @app.errorhandler(IntegrityError)
-    def _database_refused_a_row(error: IntegrityError):
-        from venture.extensions import db
-
-        db.session.rollback()
-        kind = database_refusal(error)
-        if kind is None:
-            return _unexpected(error)
-        log.warning(
-            "database refused a row (%s) on %s %s: %s",
-            kind,
-            request.method,
-            request.path,
-            error.orig,
-        )
-        return _refusal_response(kind)
-
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(InterfaceError)
-    def _database_unavailable(error):
-        if database_refusal(error) == BUSY:
-            from venture.extensions import db
-
-            with contextlib.suppress(OperationalError, InterfaceError):
-                db.session.rollback()
-            log.warning(
-                "simultaneous requests collided on %s %s: %s", request.method, request.path, error
-            )
-            return _refusal_response(BUSY)
-        # The database is down or restarting: nothing was written (the transaction is
-        # gone with the connection); the pool reconnects once it is back.
-        from venture.extensions import db
-
-        with contextlib.suppress(OperationalError, InterfaceError):
-            db.session.rollback()
-        log.error("database unavailable on %s %s: %s", request.method, request.path, error)
-        message = _(
-            "The database is not reachable at the moment. Nothing was saved; please try again in a minute."
-        )
-        if wants_json():
-            response = jsonify(
-                {
-                    "error": {
-                        "status": 503,
-                        "title": _("Temporarily unavailable"),
-                        "message": message,
-                    }
-                }
-            )
-        else:
-            # A page that needs no database (the usual layout reads the signed-in user).
-            page = UNAVAILABLE_PAGE.format(
-                title=escape(_("Temporarily unavailable")),
-                message=escape(message),
-                lang="zh-CN" if current_locale_code() == "zh_CN" else "en",
-            )
-            response = Response(page, mimetype="text/html")
-        response.status_code = 503
-        response.headers["Retry-After"] = "30"
-        return response
-
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
-        log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
-        from venture.extensions import db
-
-        db.session.rollback()
-        return error_response(500)
+    db.session.rollback()
+    return error_response(500)
 
 
 def _refusal_response(kind: str):

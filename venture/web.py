@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, render_template, request
 from werkzeug.routing import IntegerConverter
 
 from venture.errors import DomainError
@@ -34,15 +34,6 @@ def safe_next(target: str | None, fallback: str) -> str:
         ):
             return target
     return fallback
-
-
-def redirect_back(fallback_endpoint: str = "main.index", **values):
-    return redirect(
-        safe_next(
-            request.form.get("next") or request.args.get("next"),
-            url_for(fallback_endpoint, **values),
-        )
-    )
 
 
 def attach_error(form, error: DomainError) -> None:

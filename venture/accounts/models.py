@@ -128,9 +128,6 @@ class UserToken(db.Model):
 
     user: Mapped[User] = db.relationship()
 
-    def is_usable(self, now: datetime) -> bool:
-        return self.used_at is None and now < self.expires_at
-
 
 class UserSession(db.Model):
     """One signed-in browser. Its cookies carry a random token whose SHA-256 is stored

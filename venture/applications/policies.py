@@ -32,10 +32,6 @@ def can_edit(user, application) -> bool:
     return getattr(user, "is_authenticated", False) and is_member(user, application.organization_id)
 
 
-def can_screen(user, application=None) -> bool:
-    return _organizer(user)
-
-
 def can_download(user, attachment) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

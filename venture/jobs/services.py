@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -190,11 +189,6 @@ class JobRunner:
             self.session.commit()
         self.session.close()
         return False
-
-
-def run_job(job_id: int, work: Callable[[JobRunner], None]) -> None:
-    with JobRunner(job_id) as runner:
-        work(runner)
 
 
 def get_job(job_id: int) -> Job:

@@ -144,16 +144,6 @@ def can_view_all_sheets(user, stage, application) -> bool:
     return was_assigned(user, stage.id, application.id) and not is_conflicted(user, application)
 
 
-def can_view_sheet(user, sheet) -> bool:
-    if _is_organizer(user):
-        return True
-    if not _is_judge(user) or is_conflicted(user, sheet.application):
-        return False
-    if sheet.judge_id == user.id:
-        return True
-    return can_view_all_sheets(user, sheet.stage, sheet.application)
-
-
 def can_reopen(user, sheet) -> bool:
     return _is_organizer(user)
 

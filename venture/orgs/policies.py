@@ -77,7 +77,3 @@ def can_view_social_workers(user, organization_id: int) -> bool:
 
 def can_edit_social_workers(user, organization_id: int) -> bool:
     return is_member(user, organization_id)
-
-
-def can_verify_organization(user) -> bool:
-    return bool(getattr(user, "is_organizer", False))

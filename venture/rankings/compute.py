@@ -50,6 +50,7 @@ from venture.rankings import writing
 from venture.rankings.diagnostics import stage_diagnostics
 from venture.rankings.loading import StageSheets, load_stage_sheets
 from venture.rankings.models import ResultSnapshot, SnapshotKind
+from venture.rankings.queries import NO_CATEGORY, judge_names
 from venture.rankings.tiebreaks import ChainContext, averages_from_tenths, build_chain
 from venture.scoring import (
     METHODS,
@@ -62,8 +63,7 @@ from venture.scoring import (
     compute_all,
     sheet_totals,
 )
-
-NO_CATEGORY = "none"
+from venture.scoring.ranking import category_ranks
 
 
 @dataclass
@@ -215,7 +215,7 @@ def _engine_totals(sheets: StageSheets):
 def refusal_message(error, codes: list[str]) -> str:
     """A method the engine refused, in the user's words (bias on a split panel)."""
     if isinstance(error, DisconnectedPanelError):
-        names = _judge_names({j for c in error.components for j in c.judges})
+        names = judge_names({j for c in error.components for j in c.judges})
         groups = "; ".join(
             _(
                 "group %(number)s: %(applications)s with judges %(judges)s",
@@ -234,16 +234,6 @@ def refusal_message(error, codes: list[str]) -> str:
             groups=groups,
         )
     return str(error)
-
-
-def _judge_names(ids) -> dict[int, str]:
-    from venture.accounts.models import User
-
-    if not ids:
-        return {}
-    return dict(
-        db.session.execute(sa.select(User.id, User.name).where(User.id.in_(list(ids)))).all()
-    )
 
 
 def _advancement(stage: Stage, chosen: StageResult, categories: list[str]) -> set[int]:
@@ -294,7 +284,9 @@ def _entry_rows(
     sheet_totals_sorted = np.round(groups.total, 4).tolist()
     starts, counts = groups.starts.tolist(), groups.counts.tolist()
     engine_code = {key: code for code, key in enumerate(totals.applications)}
-    category_rank = _category_ranks(order.applications, order.ranks, apps.category_ids)
+    category_rank = category_ranks(
+        order.ranks, [apps.category_ids[key] for key in order.applications]
+    )
     app_ids, category_ids = apps.ids.tolist(), apps.category_ids
     exact = np.asarray(order.exact, dtype=np.float64).astype(str).tolist()
     row, flags_json, dumps = writing.EntryRow, writing.flags_json, writing.to_json
@@ -339,21 +331,6 @@ def _entry_rows(
             score=None,
             flags=("sheet_without_total",),
         )
-
-
-def _category_ranks(keys: list, overall_ranks: list, category_ids: list) -> list[int]:
-    """Rank within the category, following the overall order (equal ranks stay equal)."""
-    seen: dict = {}
-    last: dict = {}
-    out = []
-    for key, rank in zip(keys, overall_ranks, strict=True):
-        category = category_ids[key]
-        place = seen[category] = seen.get(category, 0) + 1
-        previous_rank, previous_category_rank = last.get(category, (None, 0))
-        category_rank = previous_category_rank if rank == previous_rank else place
-        last[category] = (rank, category_rank)
-        out.append(category_rank)
-    return out
 
 
 # --- writing -------------------------------------------------------------------------------

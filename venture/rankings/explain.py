@@ -193,6 +193,19 @@ def arithmetic(method: str, sheets: list[SheetLine], score) -> str:
     return f"({' + '.join(number(t) for t in terms)}) ÷ {len(terms)} = {score}"
 
 
+def final_arithmetic(entry) -> str:
+    """From the stages to a FINAL entry's score: weight × stage score + … = exact → score
+    ("" when the entry has no score or lacks a weighted stage's score)."""
+    if entry is None or entry.score is None:
+        return ""
+    details = entry.details or {}
+    stages, weights = details.get("stages") or {}, details.get("weights") or {}
+    if not weights or any(kind not in stages for kind in weights):
+        return ""
+    terms = " + ".join(f"{weight} × {stages[kind]}" for kind, weight in weights.items())
+    return f"{terms} = {details.get('exact', entry.exact_score)} → {entry.score:.2f}"
+
+
 def number(value: float | None) -> str:
     """Two decimals, or four when two would hide a digit (rescaled totals)."""
     if value is None:

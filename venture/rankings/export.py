@@ -26,16 +26,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from venture.applications.models import Application
 from venture.competitions.models import RubricCriterion, Stage
-from venture.errors import ValidationError
 from venture.extensions import db
 from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
 from venture.rankings import tiebreaks
+from venture.rankings.queries import latest_stage_snapshot, snapshot_scores
 from venture.reports.xlsx import safe_cell
-from venture.scoring.links import Link, LinkError, stored_link
+from venture.scoring.links import Link, stored_link
 
 HEADER = ("application", "judge", "criterion", "score", "max")
 TENTH = Decimal("0.1")
@@ -127,12 +126,10 @@ class TieColumns:
 def chain_of(stage: Stage) -> tuple[list, dict]:
     """The chain of the stage's latest snapshot and the snapshots it read (the stage's
     own chain, read now, before the first snapshot)."""
-    from venture.rankings.models import ResultSnapshot
-
-    snapshot_id = tiebreaks.latest_stage_snapshot(stage)
-    if snapshot_id is None:
+    snapshot = latest_stage_snapshot(stage)
+    if snapshot is None:
         return list(stage.tie_breaks or []), {}
-    params = db.session.get(ResultSnapshot, snapshot_id).params or {}
+    params = snapshot.params or {}
     return list(params.get("tie_breaks") or []), dict(params.get("tie_break_sources") or {})
 
 
@@ -140,23 +137,14 @@ def tie_columns(stage: Stage, app_ids: set[int]) -> TieColumns:
     chain, sources = chain_of(stage)
     links, columns = [], []
     for number, link in enumerate(chain, start=1):
-        try:
-            cli_link = stored_link(link, str(stage.kind))
-        except LinkError:
-            raise ValidationError(
-                _(
-                    "Tie-break %(number)s of the stage is not understood: %(link)s",
-                    number=number,
-                    link=link,
-                )
-            ) from None
+        cli_link = tiebreaks.parsed_link(number, link, stage)
         links.append(cli_link)
         if cli_link.column is not None:
-            columns.append((cli_link.column, _link_cells(stage, link, cli_link, sources, app_ids)))
+            columns.append((cli_link.column, _link_cells(stage, cli_link, sources, app_ids)))
     return TieColumns(links, columns)
 
 
-def _link_cells(stage: Stage, link: dict, cli_link: Link, sources: dict, app_ids: set[int]) -> dict:
+def _link_cells(stage: Stage, cli_link: Link, sources: dict, app_ids: set[int]) -> dict:
     if cli_link.kind == "requested_amount":
         rows = db.session.execute(
             sa.select(Application.id, Application.requested_fen).where(Application.id.in_(app_ids))
@@ -167,27 +155,23 @@ def _link_cells(stage: Stage, link: dict, cli_link: Link, sources: dict, app_ids
             sa.select(Application.id, Application.submitted_at).where(Application.id.in_(app_ids))
         ).all()
         return {a: at.isoformat(timespec="microseconds") for a, at in rows if at is not None}
-    other = tiebreaks.named_stage(stage.competition, link.get("stage"))
     if cli_link.kind == "stage":
-        key = f"stage:{link.get('stage')}"
-        snapshot_id = sources[key] if key in sources else tiebreaks.latest_stage_snapshot(other)
-        return {
-            a: format(score, "f") for a, score in tiebreaks.snapshot_scores(snapshot_id).items()
-        }
-    averages = tiebreaks.criterion_averages(other, tiebreaks.criterion_of(other, link.get("name")))
+        other = tiebreaks.named_stage(stage.competition, cli_link.name)
+        key = cli_link.text  # stage:KIND, as the snapshot's params name its source
+        snapshot_id = (
+            sources[key] if key in sources else getattr(latest_stage_snapshot(other), "id", None)
+        )
+        return {a: format(score, "f") for a, score in snapshot_scores(snapshot_id).items()}
+    other = tiebreaks.named_stage(stage.competition, cli_link.stage)
+    averages = tiebreaks.criterion_averages(other, tiebreaks.criterion_of(other, cli_link.name))
     return {a: repr(value) for a, value in averages.items()}
 
 
 def reproduce_command(stage: Stage, file_name: str = "sheets.csv") -> str | None:
     """``venture rank FILE --method M [--trim K] [--tie-break LINK ...] --format csv``
     for the stage's latest snapshot; None before the first."""
-    from venture.rankings.models import ResultSnapshot
-
-    snapshot_id = tiebreaks.latest_stage_snapshot(stage)
-    if snapshot_id is None:
-        return None
-    snapshot = db.session.get(ResultSnapshot, snapshot_id)
-    return command_line(snapshot, file_name)
+    snapshot = latest_stage_snapshot(stage)
+    return command_line(snapshot, file_name) if snapshot is not None else None
 
 
 def command_line(snapshot, file_name: str = "sheets.csv") -> str:

@@ -29,14 +29,17 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from venture.applications.models import Application
+from venture.competitions.labels import stage_label
 from venture.competitions.models import Competition, StageKind
 from venture.errors import ValidationError
 from venture.extensions import db
 from venture.rankings import writing
-from venture.rankings.compute import NO_CATEGORY, Computed, _category_ranks, budgets_of
-from venture.rankings.models import FundingOutcome, ResultSnapshot, SnapshotEntry, SnapshotKind
+from venture.rankings.compute import Computed, budgets_of
+from venture.rankings.models import FundingOutcome, SnapshotEntry
+from venture.rankings.queries import NO_CATEGORY, latest_stage_snapshot
 from venture.rankings.tiebreaks import ChainContext, build_chain
 from venture.scoring import INCOMPLETE_STAGES, FundingRequest, combine_stages, funding_line
+from venture.scoring.ranking import category_ranks
 
 COMBINED_STAGES = (StageKind.ONLINE_REVIEW, StageKind.ROADSHOW)
 
@@ -63,12 +66,12 @@ def compute_final(competition: Competition) -> Computed:
         )
     sources = {}
     for stage in stages:
-        snapshot = _latest(stage)
+        snapshot = latest_stage_snapshot(stage)
         if snapshot is None:
             raise ValidationError(
                 _(
                     "Compute the %(stage)s first: the final ranking combines its scores.",
-                    stage=_stage_label(stage.kind),
+                    stage=stage_label(stage.kind),
                 )
             )
         sources[str(stage.kind)] = snapshot
@@ -143,21 +146,6 @@ def compute_final(competition: Competition) -> Computed:
     )
 
 
-def _latest(stage) -> ResultSnapshot | None:
-    return db.session.scalar(
-        sa.select(ResultSnapshot)
-        .where(ResultSnapshot.stage_id == stage.id, ResultSnapshot.kind == SnapshotKind.STAGE)
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
-        .limit(1)
-    )
-
-
-def _stage_label(kind) -> str:
-    from venture.rankings.labels import stage_label
-
-    return stage_label(kind)
-
-
 def _source_scores(sources: dict) -> dict[str, dict[int, Decimal]]:
     """stage -> {application id: published score} (one query for all sources)."""
     kind_of = {s.id: kind for kind, s in sources.items()}
@@ -193,8 +181,8 @@ def _applications(app_ids: list[int]) -> dict:
 def _rows(ranking, funding, app_ids, apps, per_stage, weights, sources) -> list:
     decisions = {d.application: d for d in funding.decisions}
     columns = ranking.columns()
-    category_rank = _category_ranks(
-        columns.applications, columns.ranks, [apps[a].category_id for a in app_ids]
+    category_rank = category_ranks(
+        columns.ranks, [apps[app_ids[key]].category_id for key in columns.applications]
     )
     weight_text = {k: _weight(w) for k, w in weights.items()}
     rows = []

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from venture.competitions.labels import STAGE_KIND
-from venture.competitions.models import SCORING_STAGES, StageKind
+from venture.competitions.labels import stage_label
 from venture.labels import LABELS
 from venture.rankings.models import FundingOutcome, SnapshotKind
+from venture.scoring.links import LinkError, stored_link
 
 LABELS.update(
     {
@@ -19,10 +19,6 @@ LABELS.update(
         SnapshotKind.FINAL: _l("Final ranking"),
     }
 )
-
-# One label per stage kind, everywhere: the competitions' table (a clerk saw the same stage as
-# "专家评审" on one page and "网络评审" on another when each part kept its own).
-STAGES = {kind: STAGE_KIND[kind] for kind in SCORING_STAGES}
 
 METHODS = {
     "mean": _l("Mean"),
@@ -55,15 +51,6 @@ FLAGS = {
     "unstandardised_sheet": _l("Not standardised"),
     "incomplete_stages": _l("Not in every stage"),
 }
-
-
-def stage_label(kind) -> str:
-    try:
-        kind = StageKind(kind)
-    except ValueError:
-        return str(kind)
-    label = STAGES.get(kind) or LABELS.get(kind)
-    return str(label) if label is not None else str(kind)
 
 
 def method_label(method: str) -> str:
@@ -114,19 +101,20 @@ def flag_help(flag: str, threshold: str = "20") -> str:
 
 def tie_break_label(link) -> str:
     """One link of a stage's tie-break chain, in words."""
-    kind = link.get("kind") if isinstance(link, dict) else None
-    if kind == "stage":
-        return _("higher score in the %(stage)s", stage=stage_label(link.get("stage")))
-    if kind == "criterion" and link.get("stage"):
+    try:
+        parsed = stored_link(link)
+    except LinkError:
+        return str(link)
+    if parsed.kind == "stage":
+        return _("higher score in the %(stage)s", stage=stage_label(parsed.name))
+    if parsed.kind == "criterion" and parsed.stage:
         return _(
             "higher average on %(criterion)s in the %(stage)s",
-            criterion=link.get("name", ""),
-            stage=stage_label(link.get("stage")),
+            criterion=parsed.name,
+            stage=stage_label(parsed.stage),
         )
-    if kind == "criterion":
-        return _("higher average on %(criterion)s", criterion=link.get("name", ""))
-    if kind == "requested_amount":
+    if parsed.kind == "criterion":
+        return _("higher average on %(criterion)s", criterion=parsed.name)
+    if parsed.kind == "requested_amount":
         return _("lower amount requested")
-    if kind == "submitted_at":
-        return _("earlier submission")
-    return str(link)
+    return _("earlier submission")

@@ -17,6 +17,7 @@ from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
 from venture.rankings.explain import SnapshotFigures, severity_points
 from venture.rankings.models import FundingOutcome, ResultSnapshot, SnapshotEntry, SnapshotKind
 from venture.rankings.svg import severity_bar
+from venture.scoring.ranking import category_ranks
 
 PER_PAGE = 100
 NO_CATEGORY = "none"
@@ -58,18 +59,78 @@ def get_competition(competition_id: int) -> Competition:
 # --- overview ------------------------------------------------------------------------------
 
 
+# The one order of "latest": newest computation first, the later row on equal times.
+NEWEST_FIRST = (ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
+
+
+def latest_stage_snapshot(stage: Stage) -> ResultSnapshot | None:
+    """The stage's most recent snapshot (None before the first computation)."""
+    return db.session.scalar(
+        sa.select(ResultSnapshot)
+        .where(ResultSnapshot.stage_id == stage.id, ResultSnapshot.kind == SnapshotKind.STAGE)
+        .order_by(*NEWEST_FIRST)
+        .limit(1)
+    )
+
+
+def latest_final_snapshot(competition: Competition) -> ResultSnapshot | None:
+    """The competition's most recent FINAL snapshot (None before the first)."""
+    return db.session.scalar(
+        sa.select(ResultSnapshot)
+        .where(
+            ResultSnapshot.competition_id == competition.id,
+            ResultSnapshot.kind == SnapshotKind.FINAL,
+        )
+        .order_by(*NEWEST_FIRST)
+        .limit(1)
+    )
+
+
+def shortlist(stage: Stage) -> list[int]:
+    """Application ids that the stage's latest snapshot advanced, in ranking order."""
+    snapshot = latest_stage_snapshot(stage)
+    if snapshot is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(SnapshotEntry.application_id)
+            .where(SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.advanced.is_(True))
+            .order_by(SnapshotEntry.position)
+        )
+    )
+
+
+def snapshot_scores(snapshot_id: int | None) -> dict:
+    """Application id -> published score in that snapshot (those with one)."""
+    if snapshot_id is None:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(SnapshotEntry.application_id, SnapshotEntry.score).where(
+                SnapshotEntry.snapshot_id == snapshot_id, SnapshotEntry.score.is_not(None)
+            )
+        ).all()
+    )
+
+
 def latest_by_stage(competition_ids: list[int]) -> dict[int, ResultSnapshot]:
     """The latest stage snapshot of every stage of these competitions (one query)."""
     if not competition_ids:
         return {}
-    newest = (
-        sa.select(sa.func.max(ResultSnapshot.id))
+    place = (
+        sa.func.row_number()
+        .over(partition_by=ResultSnapshot.stage_id, order_by=NEWEST_FIRST)
+        .label("place")
+    )
+    ranked = (
+        sa.select(ResultSnapshot.id, place)
         .where(
             ResultSnapshot.competition_id.in_(competition_ids),
             ResultSnapshot.kind == SnapshotKind.STAGE,
         )
-        .group_by(ResultSnapshot.stage_id)
+        .subquery()
     )
+    newest = sa.select(ranked.c.id).where(ranked.c.place == 1)
     snapshots = db.session.scalars(sa.select(ResultSnapshot).where(ResultSnapshot.id.in_(newest)))
     return {s.stage_id: s for s in snapshots}
 
@@ -294,16 +355,12 @@ def side_by_side(fig: SnapshotFigures, entries: list[SnapshotEntry]) -> list[Mov
 
 
 def _category_ranks(entries: list[SnapshotEntry], overall) -> dict[int, int]:
-    """Rank within the category from overall ranks (equal overall ranks stay equal)."""
+    """Entry id -> rank within its category from overall ranks (equal ranks stay equal)."""
     ordered = sorted(
         (e for e in entries if overall(e) is not None), key=lambda e: (overall(e), e.position)
     )
-    ranks, previous, rank = {}, None, 0
-    for place, entry in enumerate(ordered, start=1):
-        if overall(entry) != previous:
-            rank, previous = place, overall(entry)
-        ranks[entry.id] = rank
-    return ranks
+    ranks = category_ranks([overall(e) for e in ordered], [e.category_id for e in ordered])
+    return {entry.id: rank for entry, rank in zip(ordered, ranks, strict=True)}
 
 
 @dataclass

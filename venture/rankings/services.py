@@ -34,9 +34,10 @@ from venture.jobs.services import JobRunner, NotClaimed, retry_job, start_job
 from venture.judging.models import ScoreSheet, SheetStatus
 from venture.notices import kinds
 from venture.notices.services import notify
+from venture.rankings import queries
 from venture.rankings.compute import compute_stage_snapshot, no_sheets_message
 from venture.rankings.export import command_line, reproduce_command, sheets_csv
-from venture.rankings.models import ResultSnapshot, SnapshotEntry, SnapshotKind
+from venture.rankings.models import ResultSnapshot, SnapshotKind
 
 kinds.register("scores_computed", _l("Scores computed"))
 
@@ -46,26 +47,10 @@ JOB_KIND = "compute_stage"
 # --- reading ---------------------------------------------------------------------------------
 
 
-def latest_snapshot(stage: Stage) -> ResultSnapshot | None:
-    """The stage's most recent snapshot (None before the first computation)."""
-    return db.session.scalar(
-        sa.select(ResultSnapshot)
-        .where(ResultSnapshot.stage_id == stage.id, ResultSnapshot.kind == SnapshotKind.STAGE)
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
-        .limit(1)
-    )
-
-
-def latest_final_snapshot(competition: Competition) -> ResultSnapshot | None:
-    return db.session.scalar(
-        sa.select(ResultSnapshot)
-        .where(
-            ResultSnapshot.competition_id == competition.id,
-            ResultSnapshot.kind == SnapshotKind.FINAL,
-        )
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
-        .limit(1)
-    )
+# Read by other domains under these names; the queries live in rankings.queries.
+latest_snapshot = queries.latest_stage_snapshot
+latest_final_snapshot = queries.latest_final_snapshot
+shortlist = queries.shortlist
 
 
 def previous_snapshot(snapshot: ResultSnapshot) -> ResultSnapshot | None:
@@ -92,20 +77,6 @@ def snapshot_history(stage: Stage | None, competition: Competition) -> list[Resu
             ResultSnapshot.kind == SnapshotKind.FINAL,
         )
     return list(db.session.scalars(query.order_by(ResultSnapshot.id.desc())))
-
-
-def shortlist(stage: Stage) -> list[int]:
-    """Application ids that the stage's latest snapshot advanced, in ranking order."""
-    snapshot = latest_snapshot(stage)
-    if snapshot is None:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(SnapshotEntry.application_id)
-            .where(SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.advanced.is_(True))
-            .order_by(SnapshotEntry.position)
-        )
-    )
 
 
 def submitted_sheet_count(stage: Stage) -> int:
@@ -252,11 +223,14 @@ def build_final_snapshot(competition: Competition, actor) -> ResultSnapshot:
 
 def snapshot_ready(user, snapshot: ResultSnapshot) -> None:
     """Tell the organizer who asked that the snapshot is there (in the same transaction)."""
-    from venture.rankings.labels import METHODS, STAGES
+    from venture.competitions.labels import STAGE_KIND
+    from venture.rankings.labels import METHODS
 
     link = current_app.config["BASE_URL"] + _path("rankings.snapshot", snapshot_id=snapshot.id)
     # Lazy labels: the notice is written in the recipient's language.
-    stage = STAGES.get(snapshot.stage.kind) if snapshot.stage is not None else _l("Final ranking")
+    stage = (
+        STAGE_KIND.get(snapshot.stage.kind) if snapshot.stage is not None else _l("Final ranking")
+    )
     notify(
         user,
         "scores_computed",

@@ -27,7 +27,9 @@ from venture.competitions.models import RubricCriterion, Stage, StageKind
 from venture.errors import ValidationError
 from venture.extensions import db
 from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
+from venture.rankings.queries import latest_stage_snapshot, snapshot_scores
 from venture.scoring import TieBreak
+from venture.scoring.links import Link, LinkError, stored_link
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,9 @@ class ChainContext:
 def build_chain(links: list, context: ChainContext) -> tuple[list[TieBreak], dict]:
     """Engine tie-breaks and what they were computed from (for the snapshot's params)."""
     tie_breaks, sources = [], {}
-    for number, link in enumerate(links or [], start=1):
-        kind = link.get("kind") if isinstance(link, dict) else None
-        if kind == "requested_amount":
+    for number, stored in enumerate(links or [], start=1):
+        link = parsed_link(number, stored, context.stage)
+        if link.kind == "requested_amount":
             tie_breaks.append(
                 TieBreak(
                     dict(enumerate(context.requested_fen)),
@@ -54,30 +56,32 @@ def build_chain(links: list, context: ChainContext) -> tuple[list[TieBreak], dic
                     name="requested_amount",
                 )
             )
-        elif kind == "submitted_at":
+        elif link.kind == "submitted_at":
             values = {k: v for k, v in enumerate(context.submitted_at()) if v is not None}
             tie_breaks.append(TieBreak(values, descending=False, name="submitted_at"))
-        elif kind == "stage":
+        elif link.kind == "stage":
             snapshot_id, values = _stage_scores(link, context)
-            sources[f"stage:{link['stage']}"] = snapshot_id
-            tie_breaks.append(TieBreak(values, name=f"stage:{link['stage']}"))
-        elif kind == "criterion":
+            sources[link.text] = snapshot_id
+            tie_breaks.append(TieBreak(values, name=link.text))
+        else:  # a criterion, keyed by its name alone (as the snapshots' params have it)
             criterion_id, values = _criterion_average(link, context)
-            sources[f"criterion:{link.get('name')}"] = criterion_id
-            tie_breaks.append(TieBreak(values, name=f"criterion:{link.get('name')}"))
-        else:
-            raise ValidationError(
-                _(
-                    "Tie-break %(number)s of the stage is not understood: %(link)s",
-                    number=number,
-                    link=link,
-                )
-            )
+            sources[f"criterion:{link.name}"] = criterion_id
+            tie_breaks.append(TieBreak(values, name=f"criterion:{link.name}"))
     return tie_breaks, sources
 
 
-def _named_stage(link: dict, context: ChainContext) -> Stage:
-    return named_stage(context.stage.competition, link.get("stage"))
+def parsed_link(number: int, link, stage: Stage) -> Link:
+    """The chain's link ``number`` as ``stored_link`` reads it for ranking ``stage``."""
+    try:
+        return stored_link(link, str(stage.kind))
+    except LinkError:
+        raise ValidationError(
+            _(
+                "Tie-break %(number)s of the stage is not understood: %(link)s",
+                number=number,
+                link=link,
+            )
+        ) from None
 
 
 def named_stage(competition, kind_name) -> Stage:
@@ -96,41 +100,16 @@ def named_stage(competition, kind_name) -> Stage:
     return stage
 
 
-def latest_stage_snapshot(stage: Stage) -> int | None:
-    from venture.rankings.models import ResultSnapshot, SnapshotKind
-
-    return db.session.scalar(
-        sa.select(ResultSnapshot.id)
-        .where(ResultSnapshot.stage_id == stage.id, ResultSnapshot.kind == SnapshotKind.STAGE)
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
-        .limit(1)
-    )
-
-
-def snapshot_scores(snapshot_id: int | None) -> dict:
-    """Application id -> published score in that snapshot (those with one)."""
-    from venture.rankings.models import SnapshotEntry
-
-    if snapshot_id is None:
-        return {}
-    return dict(
-        db.session.execute(
-            sa.select(SnapshotEntry.application_id, SnapshotEntry.score).where(
-                SnapshotEntry.snapshot_id == snapshot_id, SnapshotEntry.score.is_not(None)
-            )
-        ).all()
-    )
-
-
-def _stage_scores(link: dict, context: ChainContext) -> tuple[int | None, dict]:
-    snapshot_id = latest_stage_snapshot(_named_stage(link, context))
+def _stage_scores(link: Link, context: ChainContext) -> tuple[int | None, dict]:
+    stage = named_stage(context.stage.competition, link.name)
+    snapshot_id = getattr(latest_stage_snapshot(stage), "id", None)
     scores = snapshot_scores(snapshot_id)
     return snapshot_id, {k: scores[a] for k, a in enumerate(context.app_ids) if a in scores}
 
 
-def _criterion_average(link: dict, context: ChainContext) -> tuple[int, dict]:
-    stage = _named_stage(link, context) if link.get("stage") else context.stage
-    criterion_id = criterion_of(stage, link.get("name"))
+def _criterion_average(link: Link, context: ChainContext) -> tuple[int, dict]:
+    stage = named_stage(context.stage.competition, link.stage) if link.stage else context.stage
+    criterion_id = criterion_of(stage, link.name)
     if stage.id == context.stage.id and context.criterion_average is not None:
         return criterion_id, context.criterion_average(criterion_id)
     averages = criterion_averages(stage, criterion_id)

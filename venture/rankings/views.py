@@ -22,7 +22,7 @@ from venture.errors import NotFound
 from venture.forms import coerce_id, page_number
 from venture.jobs.services import get_job
 from venture.policy import organizer_only, public, require
-from venture.rankings import labels, policies, queries, services
+from venture.rankings import explain, labels, policies, queries, services
 from venture.rankings.explain import (
     ICC_MIN_APPLICATIONS,
     icc_verdict,
@@ -240,7 +240,10 @@ def card(snapshot_id: int, application_id: int):
             criteria=(snap.diagnostics or {}).get("criteria") or [],
         )
     else:
-        context.update(sources=queries.source_entries(snap, application_id))
+        context.update(
+            sources=queries.source_entries(snap, application_id),
+            arithmetic=explain.final_arithmetic(entry),
+        )
     return render_template("rankings/card.html", **context)
 
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from venture.accounts.models import Role, User
-from venture.accounts.services import normalize_email
 from venture.audit.services import record, snapshot
 from venture.db import service, utcnow
 from venture.extensions import db
@@ -31,15 +29,6 @@ from venture.reports.xlsx import ImportColumn, RowError
 
 def _code(value) -> object:
     return check_code(xlsx.cell_text(value).upper())  # a ValidationError says what is wrong
-
-
-def _email(value) -> str:
-    email = normalize_email(xlsx.cell_text(value))
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError:
-        raise ValueError(_("%(email)s is not a valid email address.", email=email)) from None
-    return email
 
 
 def _past_date(value):
@@ -115,7 +104,7 @@ COLUMNS = [
     ImportColumn(
         "contact_email",
         ("联系邮箱", "Contact email"),
-        _email,
+        xlsx.parse_email,
         required=False,
         example="org@example.org",
     ),
@@ -181,7 +170,7 @@ COLUMNS = [
     ImportColumn(
         "member_email",
         ("成员邮箱", "Member email"),
-        _email,
+        xlsx.parse_email,
         required=False,
         example="member@example.org",
     ),

@@ -1,10 +1,10 @@
-"""Labels the reports show: every domain's enums (their label modules register them),
-the scoring methods and the ranking flags (named as the rankings pages name them)."""
+"""Labels the reports show: every domain's enums (their label modules register them);
+the scoring methods and the ranking flags are named by ``rankings.labels``, as the
+rankings pages name them."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 # Importing the domains' label modules registers their enums' labels.
 from venture.applications import labels as _applications  # noqa: F401
@@ -13,27 +13,8 @@ from venture.followup import labels as _followup  # noqa: F401
 from venture.judging import labels as _judging  # noqa: F401
 from venture.labels import label  # noqa: F401  (re-exported for the reports)
 from venture.orgs import labels as _orgs  # noqa: F401
+from venture.rankings.labels import FLAGS
 from venture.results import labels as _results  # noqa: F401
-
-METHODS = {
-    "mean": _l("Mean"),
-    "median": _l("Median"),
-    "trimmed": _l("Trimmed mean"),
-    "zscore": _l("Z-score calibration"),
-    "bias": _l("Judge-bias calibration"),
-}
-
-FLAGS = {
-    "disagreement": _l("Judges disagree"),
-    "outlier_sheet": _l("Outlier sheet"),
-    "sheet_without_total": _l("Sheet without total"),
-    "too_few_sheets_to_trim": _l("Too few sheets to trim"),
-    "unstandardised_sheet": _l("Not standardised"),
-}
-
-
-def method_label(method: str) -> str:
-    return str(METHODS.get(method, method))
 
 
 def flags_text(flags) -> str:

@@ -17,11 +17,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from venture.accounts.services import normalize_email
 from venture.errors import ValidationError
 from venture.i18n import current_locale_code
 
@@ -448,6 +450,16 @@ def parse_choice(choices: dict[str, object]) -> Callable[[object], object]:
         return found
 
     return parse
+
+
+def parse_email(value) -> str:
+    """An email address, normalized as accounts store them."""
+    email = normalize_email(cell_text(value))
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValueError(_("%(email)s is not a valid email address.", email=email)) from None
+    return email
 
 
 def parse_int(value) -> int:

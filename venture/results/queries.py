@@ -135,20 +135,6 @@ def objection_counts(competition) -> dict[str, int]:
     return {s.value: rows.get(s, 0) for s in ObjectionStatus}
 
 
-def answered_objections(competition) -> list[Objection]:
-    """Answered objections, for the public page's summary (no personal data is shown)."""
-    return list(
-        db.session.scalars(
-            sa.select(Objection)
-            .where(
-                Objection.competition_id == competition.id, Objection.status != ObjectionStatus.OPEN
-            )
-            .options(joinedload(Objection.application))
-            .order_by(Objection.answered_at)
-        )
-    )
-
-
 def member_results(user) -> list[tuple]:
     """(application, decision, publication) for the user's organizations' published results."""
     from venture.orgs.models import Membership
@@ -206,7 +192,7 @@ def unranked_notes(decisions) -> tuple[dict[int, int], list[str]]:
     """
     from flask_babel import gettext as _
 
-    from venture.rankings.labels import stage_label
+    from venture.competitions.labels import stage_label
     from venture.rankings.models import SnapshotEntry
     from venture.scoring import INCOMPLETE_STAGES
 

@@ -27,6 +27,7 @@ from venture.competitions.labels import stage_label
 from venture.competitions.models import RubricCriterion, StageKind
 from venture.extensions import db
 from venture.judging.models import ScoreSheet, SheetScore, SheetStatus
+from venture.rankings import explain
 from venture.rankings.explain import SnapshotFigures, arithmetic, number
 from venture.rankings.labels import method_help, method_label
 from venture.rankings.models import SnapshotEntry, SnapshotKind
@@ -177,14 +178,7 @@ def final_arithmetic(final_snapshot, application_id: int) -> str:
             SnapshotEntry.application_id == application_id,
         )
     )
-    if entry is None or entry.score is None:
-        return ""
-    details = entry.details or {}
-    stages, weights = details.get("stages") or {}, details.get("weights") or {}
-    if not weights or any(kind not in stages for kind in weights):
-        return ""
-    terms = " + ".join(f"{weight} × {stages[kind]}" for kind, weight in weights.items())
-    return f"{terms} = {details.get('exact', entry.exact_score)} → {entry.score:.2f}"
+    return explain.final_arithmetic(entry)
 
 
 def _criteria(rubric_ids: set[int]) -> dict[int, list[RubricCriterion]]:

@@ -64,8 +64,9 @@ def parse_link(text: str) -> Link:
     raise LinkError(f"tie-break {text!r} is not understood: use {SYNTAX}")
 
 
-def stored_link(link: dict, stage: str) -> Link:
-    """A stage's stored link (JSON) as written for ranking that stage's sheets: a
+def stored_link(link: dict, stage: str = "") -> Link:
+    """A stage's stored link (JSON, ``rankings.tiebreaks``) as a ``Link``: the one reading
+    of that format. With ``stage``, as written for ranking that stage's sheets: a
     criterion of the stage itself is read from its sheets."""
     kind = link.get("kind") if isinstance(link, dict) else None
     if kind == "criterion":

@@ -329,6 +329,21 @@ def _tie_break_key(applications, tie_break: TieBreak):
     return key
 
 
+def category_ranks(overall_ranks: Sequence[int], categories: Sequence[Hashable]) -> list[int]:
+    """Rank within each category, from a ranking's overall ranks in its order (equal
+    overall ranks stay equal): the i-th result is the i-th application's."""
+    seen: dict = {}
+    last: dict = {}
+    out = []
+    for rank, category in zip(overall_ranks, categories, strict=True):
+        place = seen[category] = seen.get(category, 0) + 1
+        previous_rank, previous_category_rank = last.get(category, (None, 0))
+        category_rank = previous_category_rank if rank == previous_rank else place
+        last[category] = (rank, category_rank)
+        out.append(category_rank)
+    return out
+
+
 @dataclass(frozen=True)
 class Movement:
     """One application's place in two rankings (None where it is absent)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from venture.applications.models import Application
 from venture.audit.services import record
 from venture.competitions.models import StageKind
+from venture.competitions.services import check_tranche_plan
 from venture.db import service, utcnow
 from venture.errors import Conflict, ValidationError
 from venture.extensions import db
@@ -34,20 +35,13 @@ from venture.templating import format_money
 
 
 def tranche_plan(competition) -> list[tuple[Decimal, TrancheCondition]]:
-    """The competition's tranche plan, checked: known conditions, shares adding up to 100."""
-    plan = []
+    """The competition's tranche plan, checked by the rules its settings form applies."""
     try:
-        for entry in competition.tranche_plan or []:
-            share = Decimal(str(entry["share"]))
-            condition = TrancheCondition(entry["condition"])
-            if share <= 0:
-                raise ValueError
-            plan.append((share, condition))
-    except (KeyError, TypeError, ValueError, InvalidOperation):
-        raise ValidationError(_("The tranche plan of this competition is not valid.")) from None
-    if not plan or sum(share for share, _c in plan) != 100:
-        raise ValidationError(_("The shares of the tranche plan must add up to 100%."))
-    return plan
+        plan = check_tranche_plan(list(competition.tranche_plan or []))
+    except ValidationError as error:
+        # the settings' own message, above the page that asked (not beside a form field)
+        raise ValidationError(error.message) from None
+    return [(Decimal(entry["share"]), TrancheCondition(entry["condition"])) for entry in plan]
 
 
 def implementation_dates(competition, application) -> tuple[date, date]:

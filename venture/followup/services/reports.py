@@ -49,10 +49,6 @@ def _ensure_draft(report) -> None:
         raise Conflict(_("This report has been submitted and can no longer change."))
 
 
-def report_link(report) -> str:
-    return external("followup.report", report_id=report.id)
-
-
 def host_community_ids(project) -> set[int]:
     return {c.id for c in project.application.communities}
 

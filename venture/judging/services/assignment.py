@@ -26,7 +26,6 @@ from venture.judging.models import (
     Panel,
     ScoreSheet,
     SheetStatus,
-    panel_member,
 )
 from venture.judging.services import conflicts
 from venture.judging.services.candidates import candidates_for
@@ -330,17 +329,23 @@ def notify_assigned(stage: Stage, added_by_judge: Counter, loads: dict[int, int]
         sa.select(User).where(User.id.in_(added_by_judge)).order_by(User.id)
     )
     for judge in judges:
-        notify(
-            judge,
-            "judge_assigned",
-            link=external("judging.dashboard"),
-            competition_id=stage.competition_id,
-            count=loads.get(judge.id, added_by_judge[judge.id]),
-            added=added_by_judge[judge.id],
-            stage=stage,
-            competition=stage.competition,
-            deadline=format_local(stage.ends_at),
-        )
+        added = added_by_judge[judge.id]
+        notify_judge_assigned(judge, stage, added=added, count=loads.get(judge.id, added))
+
+
+def notify_judge_assigned(judge: User, stage: Stage, *, added: int, count: int) -> None:
+    """``added`` new applications for the judge in the stage, ``count`` in all."""
+    notify(
+        judge,
+        "judge_assigned",
+        link=external("judging.dashboard"),
+        competition_id=stage.competition_id,
+        count=count,
+        added=added,
+        stage=stage,
+        competition=stage.competition,
+        deadline=format_local(stage.ends_at),
+    )
 
 
 # --- manual edits ----------------------------------------------------------------------------
@@ -460,17 +465,7 @@ def add_judge(stage: Stage, application: Application, judge: User, actor: User) 
         actor=actor,
         changes={"judge_id": judge.id, "application_id": application.id},
     )
-    notify(
-        judge,
-        "judge_assigned",
-        link=external("judging.dashboard"),
-        competition_id=stage.competition_id,
-        count=stage_loads(stage)[judge.id],
-        added=1,
-        stage=stage,
-        competition=stage.competition,
-        deadline=format_local(stage.ends_at),
-    )
+    notify_judge_assigned(judge, stage, added=1, count=stage_loads(stage)[judge.id])
     return row
 
 
@@ -585,13 +580,3 @@ def assignments_by_application(stage: Stage) -> dict[int, list[Assignment]]:
     for row in rows:
         out[row.application_id].append(row)
     return out
-
-
-def panel_member_ids(stage: Stage) -> set[int]:
-    return set(
-        db.session.scalars(
-            sa.select(panel_member.c.judge_id)
-            .join(Panel, Panel.id == panel_member.c.panel_id)
-            .where(Panel.stage_id == stage.id)
-        )
-    )

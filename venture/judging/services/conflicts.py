@@ -35,11 +35,11 @@ from venture.judging.services.common import external, organizers_for
 from venture.labels import label
 from venture.notices.services import notify
 from venture.orgs.models import Membership, Organization
-from venture.templating import format_local
 
 
 def detect(judge_ids, applications) -> dict[tuple[int, int], str]:
-    """Every (application id, judge id) with a conflict, and why, in four queries."""
+    """Every (application id, judge id) with a conflict, and why, in four queries (one per
+    source; the first source that finds a pair gives its reason)."""
     judge_ids = set(judge_ids)
     apps = list(applications)
     if not judge_ids or not apps:
@@ -48,72 +48,63 @@ def detect(judge_ids, applications) -> dict[tuple[int, int], str]:
     for app in apps:
         org_apps[app.organization_id].append(app.id)
     found: dict[tuple[int, int], str] = {}
+    for source in (_recorded, _members, _employees, _declared_ties):
+        for pair, reason in source(judge_ids, apps, org_apps):
+            found.setdefault(pair, reason)
+    return found
+
+
+def _recorded(judge_ids, apps, _org_apps):
+    """Conflicts on record (declared, recorded by an organizer, detected before)."""
     for judge_id, app_id, source, reason in db.session.execute(
         sa.select(
             Conflict.judge_id, Conflict.application_id, Conflict.source, Conflict.reason
         ).where(Conflict.application_id.in_([a.id for a in apps]), Conflict.judge_id.in_(judge_ids))
     ):
-        found[(app_id, judge_id)] = reason or str(source)
+        yield (app_id, judge_id), reason or str(source)
+
+
+def _members(judge_ids, _apps, org_apps):
     for user_id, org_id in db.session.execute(
         sa.select(Membership.user_id, Membership.organization_id).where(
             Membership.user_id.in_(judge_ids), Membership.organization_id.in_(org_apps)
         )
     ):
         for app_id in org_apps[org_id]:
-            found.setdefault((app_id, user_id), _("member of the applicant organization"))
-    uscc_orgs: dict[str, list[int]] = defaultdict(list)
-    for org_id, code in db.session.execute(
-        sa.select(Organization.id, Organization.uscc).where(Organization.id.in_(org_apps))
-    ):
-        uscc_orgs[code].append(org_id)
-    for user_id, code in db.session.execute(
-        sa.select(JudgeProfile.user_id, JudgeProfile.employer_uscc).where(
-            JudgeProfile.user_id.in_(judge_ids), JudgeProfile.employer_uscc.in_(uscc_orgs)
+            yield (app_id, user_id), _("member of the applicant organization")
+
+
+def _employees(judge_ids, _apps, org_apps):
+    """Judges whose employer's 统一社会信用代码 is the applicant's (one query, joined)."""
+    for user_id, org_id in db.session.execute(
+        sa.select(JudgeProfile.user_id, Organization.id)
+        .join(Organization, Organization.uscc == JudgeProfile.employer_uscc)
+        .where(
+            JudgeProfile.user_id.in_(judge_ids),
+            Organization.id.in_(org_apps),
+            JudgeProfile.employer_uscc != "",
         )
     ):
-        for org_id in uscc_orgs[code]:
-            for app_id in org_apps[org_id]:
-                found.setdefault((app_id, user_id), _("employed by the applicant organization"))
+        for app_id in org_apps[org_id]:
+            yield (app_id, user_id), _("employed by the applicant organization")
+
+
+def _declared_ties(judge_ids, _apps, org_apps):
     for user_id, org_id, kind in db.session.execute(
         sa.select(JudgeTie.judge_id, JudgeTie.organization_id, JudgeTie.kind).where(
             JudgeTie.judge_id.in_(judge_ids), JudgeTie.organization_id.in_(org_apps)
         )
     ):
         for app_id in org_apps[org_id]:
-            found.setdefault(
+            yield (
                 (app_id, user_id),
                 _("declared tie to the applicant organization (%(kind)s)", kind=label(kind)),
             )
-    return found
 
 
 def is_conflicted(judge_id: int, application: Application) -> bool:
-    """The same four sources as :func:`detect`, for one pair, in one query (asked on
-    every sheet request, so it is kept to one round trip)."""
-    org_id = application.organization_id
-    recorded = sa.select(Conflict.id).where(
-        Conflict.judge_id == judge_id, Conflict.application_id == application.id
-    )
-    member = sa.select(Membership.id).where(
-        Membership.user_id == judge_id, Membership.organization_id == org_id
-    )
-    employed = (
-        sa.select(JudgeProfile.id)
-        .join(Organization, Organization.uscc == JudgeProfile.employer_uscc)
-        .where(
-            JudgeProfile.user_id == judge_id,
-            Organization.id == org_id,
-            JudgeProfile.employer_uscc != "",
-        )
-    )
-    tied = sa.select(JudgeTie.id).where(
-        JudgeTie.judge_id == judge_id, JudgeTie.organization_id == org_id
-    )
-    return bool(
-        db.session.scalar(
-            sa.select(sa.or_(recorded.exists(), member.exists(), employed.exists(), tied.exists()))
-        )
-    )
+    """Whether :func:`detect` finds a conflict for this one pair."""
+    return bool(detect([judge_id], [application]))
 
 
 def record_detected(found: dict[tuple[int, int], str]) -> int:
@@ -337,7 +328,12 @@ def _add_conflict(
 
 def remove_and_replace(assignment: Assignment, *, reason: str, actor: User) -> Assignment | None:
     """Remove an assignment and give the application another judge (same constraints)."""
-    from venture.judging.services.assignment import find_replacement, place, stage_loads
+    from venture.judging.services.assignment import (
+        find_replacement,
+        notify_judge_assigned,
+        place,
+        stage_loads,
+    )
 
     stage, application = assignment.stage, assignment.application
     assignment.status = AssignmentStatus.REMOVED
@@ -381,17 +377,7 @@ def remove_and_replace(assignment: Assignment, *, reason: str, actor: User) -> A
             },
         )
         # count: every application the replacement now scores in this stage, not just this one
-        notify(
-            replacement,
-            "judge_assigned",
-            link=external("judging.dashboard"),
-            competition_id=stage.competition_id,
-            count=stage_loads(stage)[replacement.id],
-            added=1,
-            stage=stage,
-            competition=stage.competition,
-            deadline=format_local(stage.ends_at),
-        )
+        notify_judge_assigned(replacement, stage, added=1, count=stage_loads(stage)[replacement.id])
     for organizer in organizers_for(stage.competition):
         notify(
             organizer,

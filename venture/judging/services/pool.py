@@ -7,11 +7,10 @@ import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from venture.accounts.models import Role, User
-from venture.accounts.services import invite_user, normalize_email
+from venture.accounts.services import invite_user
 from venture.audit.services import changes_between, record, snapshot
 from venture.db import service
 from venture.errors import Conflict, NotFound, ValidationError
@@ -223,15 +222,6 @@ def pool_query(q: str | None = None, expertise: str | None = None):
 # this part adds the pool's rules: valid and new email addresses, valid employer codes.
 
 
-def _email(value) -> str:
-    email = normalize_email(xlsx.cell_text(value))
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError:
-        raise ValueError(_("%(email)s is not a valid email address.", email=email)) from None
-    return email
-
-
 def _employer_code(value) -> str:
     code = normalize(xlsx.cell_text(value))
     if code and not is_valid_uscc(code):
@@ -241,7 +231,9 @@ def _employer_code(value) -> str:
 
 COLUMNS = [
     xlsx.ImportColumn("name", ("姓名", "Name"), xlsx.parse_text(100), example="陈晓东"),
-    xlsx.ImportColumn("email", ("邮箱", "Email", "电子邮箱"), _email, example="chen@example.org"),
+    xlsx.ImportColumn(
+        "email", ("邮箱", "Email", "电子邮箱"), xlsx.parse_email, example="chen@example.org"
+    ),
     xlsx.ImportColumn(
         "title", ("职称", "Title"), xlsx.parse_text(100), required=False, example="副教授"
     ),

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from venture.accounts.models import User
-from venture.applications.models import Application, ApplicationStatus
+from venture.applications.models import Application
 from venture.applications.services.submission import member_users
 from venture.audit.services import record
 from venture.competitions.locks import ensure_unlocked
@@ -32,6 +32,7 @@ from venture.judging.models import (
     panel_member,
 )
 from venture.judging.models import Conflict as ConflictRecord
+from venture.judging.services.candidates import passed_applications
 from venture.judging.services.common import external
 from venture.notices.services import notify
 from venture.templating import format_local
@@ -39,33 +40,18 @@ from venture.templating import format_local
 
 def latest_review_snapshot(stage: Stage):
     """The competition's latest online-review ranking (the one the rankings pages publish), or None."""
-    from venture.rankings.models import ResultSnapshot, SnapshotKind
+    from venture.rankings.queries import latest_stage_snapshot
 
     review = stage.competition.stage(StageKind.ONLINE_REVIEW)
-    if review is None:
-        return None
-    return db.session.scalar(
-        sa.select(ResultSnapshot)
-        .where(ResultSnapshot.stage_id == review.id, ResultSnapshot.kind == SnapshotKind.STAGE)
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
-        .limit(1)
-    )
+    return latest_stage_snapshot(review) if review is not None else None
 
 
 def advanced_in_latest_review(stage: Stage) -> list[int]:
     """Applications marked advanced in the latest online-review snapshot (in ranking order)."""
-    from venture.rankings.models import SnapshotEntry
+    from venture.rankings.queries import shortlist
 
-    snapshot = latest_review_snapshot(stage)
-    if snapshot is None:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(SnapshotEntry.application_id)
-            .where(SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.advanced.is_(True))
-            .order_by(SnapshotEntry.position)
-        )
-    )
+    review = stage.competition.stage(StageKind.ONLINE_REVIEW)
+    return shortlist(review) if review is not None else []
 
 
 def review_scores(snapshot) -> dict[int, Decimal]:
@@ -73,29 +59,13 @@ def review_scores(snapshot) -> dict[int, Decimal]:
 
     The same figure as the ranking (not a raw mean of the sheets, which differs as soon as
     the method trims or calibrates); applications left out of the ranking have none."""
-    from venture.rankings.models import SnapshotEntry
+    from venture.rankings.queries import snapshot_scores
 
-    if snapshot is None:
-        return {}
-    rows = db.session.execute(
-        sa.select(SnapshotEntry.application_id, SnapshotEntry.score).where(
-            SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.score.is_not(None)
-        )
-    )
-    return {application_id: score for application_id, score in rows}
+    return snapshot_scores(snapshot.id if snapshot is not None else None)
 
 
-def pickable_applications(stage: Stage) -> list[Application]:
-    return list(
-        db.session.scalars(
-            sa.select(Application)
-            .where(
-                Application.competition_id == stage.competition_id,
-                Application.status == ApplicationStatus.PASSED,
-            )
-            .order_by(Application.code, Application.id)
-        )
-    )
+# The roadshow's picker offers what the online review judged: every passed application.
+pickable_applications = passed_applications
 
 
 def session_judges(session: RoadshowSession) -> list[User]:

@@ -22,10 +22,11 @@ from venture.competitions.models import Method, Stage
 from venture.extensions import db
 from venture.judging.services.sheets import SheetTotal, stage_sheet_totals
 from venture.rankings.explain import judge_points, severity_points, severity_sentence
-from venture.rankings.models import ResultSnapshot, SnapshotEntry, SnapshotKind
+from venture.rankings.labels import method_label
+from venture.rankings.models import ResultSnapshot, SnapshotEntry
+from venture.rankings.queries import latest_stage_snapshot
 from venture.reports import charts
 from venture.reports.dashboards import Section
-from venture.reports.labels import method_label
 from venture.scoring import METHODS, compute_all, sheet_totals
 from venture.scoring.diagnostics import judge_stats
 
@@ -34,15 +35,6 @@ MOVERS_SHOWN = 20
 # A judge this many points from a typical judge (on the same applications) is drawn in colour.
 UNUSUAL_POINTS = 5
 HARSH, LENIENT = charts.PALETTE[5], charts.PALETTE[2]
-
-
-def latest_stage_snapshot(stage: Stage) -> ResultSnapshot | None:
-    return db.session.scalar(
-        sa.select(ResultSnapshot)
-        .where(ResultSnapshot.stage_id == stage.id, ResultSnapshot.kind == SnapshotKind.STAGE)
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
-        .limit(1)
-    )
 
 
 @dataclass

@@ -21,10 +21,6 @@ BACKGROUND_ROWS = 2000
 Progress = Callable[[int, str], None]
 
 
-def no_progress(_percent: int, _message: str = "") -> None:
-    """The direct download reports progress to nobody."""
-
-
 @dataclass
 class ExportRequest:
     competition: Competition

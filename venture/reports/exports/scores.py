@@ -19,10 +19,11 @@ from venture.judging.models import Assignment, AssignmentStatus, ScoreSheet, She
 from venture.judging.services.sheets import stage_sheet_totals
 from venture.orgs.models import Organization
 from venture.rankings import export
+from venture.rankings.labels import method_label
 from venture.rankings.models import SnapshotEntry
-from venture.reports.dashboards.judging import latest_stage_snapshot
+from venture.rankings.queries import latest_stage_snapshot
 from venture.reports.exports import CSV, ExportFile, ExportKind, ExportRequest, Progress, file_name
-from venture.reports.labels import flags_text, method_label, yes_no
+from venture.reports.labels import flags_text, yes_no
 from venture.reports.xlsx import Column, Sheet, workbook_bytes
 from venture.scoring import METHODS
 

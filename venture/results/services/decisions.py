@@ -17,7 +17,8 @@ from venture.competitions.models import MAX_PUBLICITY_DAYS, StageKind
 from venture.db import service, utcnow
 from venture.errors import Conflict, NotFound, ValidationError
 from venture.extensions import db
-from venture.rankings.models import FundingOutcome, ResultSnapshot, SnapshotKind
+from venture.rankings.models import FundingOutcome
+from venture.rankings.queries import latest_final_snapshot
 from venture.results.models import (
     Decision,
     Objection,
@@ -29,18 +30,6 @@ from venture.results.services.recipients import notify_members
 
 MIN_REASON_LENGTH = 4
 MAX_INSTRUCTIONS_LENGTH = 4000
-
-
-def latest_final_snapshot(competition) -> ResultSnapshot | None:
-    return db.session.scalar(
-        sa.select(ResultSnapshot)
-        .where(
-            ResultSnapshot.competition_id == competition.id,
-            ResultSnapshot.kind == SnapshotKind.FINAL,
-        )
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
-        .limit(1)
-    )
 
 
 def publication_of(competition) -> Publication | None:
