@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from venture.competitions.models import StageKind
 from venture.db import utcnow
 from venture.extensions import db
+from venture.judging.models import Conflict, ConflictSource, RoadshowSession, RoadshowSlot
 from venture.notices.models import EmailStatus, Notice
 
 
@@ -119,3 +121,92 @@ def test_the_judges_dashboard_over_competitions_and_stages(make, login, count_qu
     few = count_queries.get(client, "/judging/")
     add(2)
     assert count_queries.get(client, "/judging/") == few
+
+
+def test_the_competition_lists(make, login, client, count_queries):
+    """The public list, the rankings' and the judging's lists of competitions."""
+    boss = make.organizer()
+    organizer = login(boss)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            comp = make.competition(organizer=boss)
+            make.review_stage(comp, k=1)
+            make.application(comp, make.organization(), status="submitted")
+
+    def counts() -> list[int]:
+        return [
+            count_queries.get(client, "/competitions/"),
+            count_queries.get(organizer, "/rankings/"),
+            count_queries.get(organizer, "/judging/manage"),
+        ]
+
+    add(2)
+    few = counts()
+    add(4)
+    assert counts() == few
+
+
+def test_a_stages_judging_lists(make, login, count_queries):
+    """Panels, assignments, conflicts and roadshow sessions of one stage, with more
+    applications and judges."""
+    boss = make.organizer()
+    comp = make.competition(organizer=boss)
+    stage = make.review_stage(comp, k=1)
+    client = login(boss)
+    scores = {name: 5 for name, _m in make.DEFAULT_CRITERIA}
+
+    roadshow = comp.stage(StageKind.ROADSHOW)
+
+    def add(n: int) -> None:
+        session = RoadshowSession(stage_id=roadshow.id, name=f"场次{n}")
+        db.session.add(session)
+        for i in range(n):
+            judge = make.judge_with_profile(expertise=["为老服务"])
+            app = make.application(comp, make.organization(), status="passed")
+            make.confirmed_assignment(stage, app, judge)
+            make.sheet(stage, app, judge, scores, submitted=bool(i % 2))
+            other = make.judge_with_profile()
+            db.session.add(
+                Conflict(
+                    judge_id=other.id,
+                    application_id=app.id,
+                    source=ConflictSource.DECLARED,
+                    reason="曾在该机构任职",
+                )
+            )
+            session.slots.append(RoadshowSlot(application_id=app.id, position=i))
+        db.session.commit()
+
+    urls = [
+        f"/judging/stages/{stage.id}",
+        f"/judging/stages/{stage.id}/panels",
+        f"/judging/stages/{stage.id}/assignments",
+        f"/judging/stages/{stage.id}/conflicts",
+        f"/judging/stages/{roadshow.id}/roadshow",
+    ]
+    add(2)
+    few = [count_queries.get(client, url) for url in urls]
+    add(4)
+    assert [count_queries.get(client, url) for url in urls] == few
+
+
+def test_the_organization_lists(make, login, count_queries):
+    """The areas, a member's organizations, an organization's members and social workers."""
+    member = make.applicant()
+    org = make.organization(members=[member])
+    boss, own = login(make.organizer()), login(member)
+    urls = [(boss, "/admin/areas/"), (own, "/orgs/"), (own, f"/orgs/{org.id}/members")]
+    urls.append((own, f"/orgs/{org.id}/workers"))
+
+    def add(n: int) -> None:
+        for i in range(n):
+            make.area_tree(f"测试{n}区{i}", {"测试街道": ["测试社区"]})
+            make.organization(members=[member])
+            make.membership(org, make.applicant())
+            make.social_worker(org)
+
+    add(2)
+    few = [count_queries.get(client, url) for client, url in urls]
+    add(4)
+    assert [count_queries.get(client, url) for client, url in urls] == few
