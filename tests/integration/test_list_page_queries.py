@@ -1,7 +1,8 @@
 """Query-count guards of the list pages that have no module of their own for them: the users,
-the inbox, the delivery log, the organizer's competitions and the judge's dashboard. Each page
-is counted with some rows and with three times as many: the count must not grow (an N+1
-would). The other list pages are guarded beside their own tests (grep ``count_queries``)."""
+the inbox, the delivery log, the lists of competitions, the judge's dashboard, a stage's judging
+lists and the organization lists. Each page is counted with N rows and with 3N: the count must
+not grow (an N+1 would). The other list pages are guarded beside their own tests (grep
+``count_queries``)."""
 
 from __future__ import annotations
 
