@@ -206,3 +206,12 @@ def login(app_ctx):
         return app_ctx.test_client(user=user)
 
     return _login
+
+
+@pytest.fixture
+def count_queries(app_ctx):
+    """Counts the statements a page sends (tests/queries.py): ``with count_queries() as
+    statements`` or ``count_queries.get(client, url)``."""
+    from tests.queries import QueryCounter
+
+    return QueryCounter()

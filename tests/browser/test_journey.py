@@ -842,9 +842,31 @@ def organizer_computes(j: Journey, stage: str, *, watch_progress: bool) -> None:
 
 
 def roadshow_runs_live(j: Journey) -> None:
-    o = j.organizer
     control_stage(j, "online_review", "Close now", "全部评审表已提交，专家评审提前结束。")
     control_stage(j, "roadshow", "Open now", "路演场地已落实，提前举行路演。")
+    _roadshow_session_started(j)
+
+    # The judges open the live page on their phones, before the first project starts.
+    for p in j.judges.values():
+        p.go("/")
+        p.link(zh("Roadshow live: %(name)s", name="城东区专场路演"))
+        expect(p.page.locator("main")).to_contain_text(zh("Waiting for the next project…"))
+
+    slots = (("application", [27, 36, 26]), ("other1", [22, 30, 21]), ("other2", [24, 33, 24]))
+    for position, (key, scores) in enumerate(slots, start=1):
+        _roadshow_project_scored(j, position, key, scores)
+    o = j.organizer
+    o.button(zh("End the session"))
+    expect(o.page.locator("main")).to_contain_text(zh("This session has ended."))
+    for p in j.judges.values():
+        expect(p.page.locator("main")).to_contain_text(
+            zh("The session has ended. Thank you."), timeout=15_000
+        )
+
+
+def _roadshow_session_started(j: Journey) -> None:
+    """The organizer creates the session with three projects, assigns judges, starts it."""
+    o = j.organizer
     o.menu(zh("Judging"), zh("Scoring stages"))
     o.link(zh("Roadshow sessions"))
     o.fill(zh("Name of the session"), "城东区专场路演")
@@ -865,52 +887,48 @@ def roadshow_runs_live(j: Journey) -> None:
     o.button(zh("Start the session"))
     o.shot("roadshow-control-started")
 
-    # The judges open the live page on their phones, before the first project starts.
-    for p in j.judges.values():
-        p.go("/")
-        p.link(zh("Roadshow live: %(name)s", name="城东区专场路演"))
-        expect(p.page.locator("main")).to_contain_text(zh("Waiting for the next project…"))
 
-    slots = (("application", [27, 36, 26]), ("other1", [22, 30, 21]), ("other2", [24, 33, 24]))
-    for position, (key, scores) in enumerate(slots, start=1):
-        with j.server.ctx():
-            from venture.applications.models import Application
-            from venture.extensions import db
+def _roadshow_project_scored(j: Journey, position: int, key: str, scores: list[int]) -> None:
+    """The organizer moves to the next project; its judges score it on their phones (the last
+    project's sheets by services, to keep the run short); the control room closes it."""
+    o = j.organizer
+    with j.server.ctx():
+        from venture.applications.models import Application
+        from venture.extensions import db
 
-            code = db.session.get(Application, j.ids[key]).code
-        o.button(zh("Next: %(code)s", code=code))
-        scorers = judges_of(j, "roadshow", key)
-        for email, p in j.judges.items():
-            # Each phone follows the pointer by itself (it polls the session's state).
-            heading = p.page.get_by_role("heading", name=re.compile(re.escape(code)))
-            if email in scorers and key != "other2":
-                expect(heading).to_be_visible(timeout=15_000)
-                p.check_page(p.page)
-                p.button(zh("I confirm I have no conflict of interest"))
-                if position == 1 and email == scorers[0]:
-                    p.shot("roadshow-live-phone")
-                    j.readme_shot(p.page, "roadshow-live-phone-zh")
-                phone_sheet(p, scores)
-                p.flash(zh("Your sheet has been submitted. Thank you."))
-            elif email not in scorers:
-                expect(p.page.locator("main")).to_contain_text(code, timeout=15_000)
-                p.check_page(p.page)
-        if key == "other2":  # the last project's sheets: services, to keep the run short
-            for email in scorers:
-                score_by_service(j, "roadshow", key, email, scores)
-        # The control room shows who has submitted, then closes the project.
-        judge_list = o.page.locator("[data-judge-list]")
-        expect(judge_list.locator(".text-success")).to_have_count(len(scorers), timeout=15_000)
-        if position == 1:
-            o.shot("roadshow-control-submitted")
-            j.readme_shot(o.page, "roadshow-control-zh")
-        o.button(zh("Close this project and show its scores"))
-    o.button(zh("End the session"))
-    expect(o.page.locator("main")).to_contain_text(zh("This session has ended."))
-    for p in j.judges.values():
-        expect(p.page.locator("main")).to_contain_text(
-            zh("The session has ended. Thank you."), timeout=15_000
-        )
+        code = db.session.get(Application, j.ids[key]).code
+    o.button(zh("Next: %(code)s", code=code))
+    scorers = judges_of(j, "roadshow", key)
+    for email, p in j.judges.items():
+        # Each phone follows the pointer by itself (it polls the session's state).
+        if email in scorers and key != "other2":
+            _phone_scores(j, p, code, scores, first=position == 1 and email == scorers[0])
+        elif email not in scorers:
+            expect(p.page.locator("main")).to_contain_text(code, timeout=15_000)
+            p.check_page(p.page)
+    if key == "other2":  # the last project's sheets: services, to keep the run short
+        for email in scorers:
+            score_by_service(j, "roadshow", key, email, scores)
+    # The control room shows who has submitted, then closes the project.
+    judge_list = o.page.locator("[data-judge-list]")
+    expect(judge_list.locator(".text-success")).to_have_count(len(scorers), timeout=15_000)
+    if position == 1:
+        o.shot("roadshow-control-submitted")
+        j.readme_shot(o.page, "roadshow-control-zh")
+    o.button(zh("Close this project and show its scores"))
+
+
+def _phone_scores(j: Journey, p, code: str, scores: list[int], *, first: bool) -> None:
+    """A judge's phone shows the project; the judge confirms no conflict and scores it."""
+    heading = p.page.get_by_role("heading", name=re.compile(re.escape(code)))
+    expect(heading).to_be_visible(timeout=15_000)
+    p.check_page(p.page)
+    p.button(zh("I confirm I have no conflict of interest"))
+    if first:
+        p.shot("roadshow-live-phone")
+        j.readme_shot(p.page, "roadshow-live-phone-zh")
+    phone_sheet(p, scores)
+    p.flash(zh("Your sheet has been submitted. Thank you."))
 
 
 def results_published(j: Journey) -> None:

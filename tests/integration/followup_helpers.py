@@ -1,12 +1,10 @@
-"""Shared helpers of the follow-up's integration tests: uploads, sheets, query counts."""
+"""Shared helpers of the follow-up's integration tests: uploads, sheets, notices, audits."""
 
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from venture.extensions import db
 
@@ -42,20 +40,6 @@ def evaluation_sheets(make, evaluation, totals_by_judge):
         make.sheet(
             stage, evaluation.project.application, judge, dict(zip(names, scores, strict=True))
         )
-
-
-@contextmanager
-def count_queries():
-    counter = {"n": 0}
-
-    def before(*_args, **_kwargs):
-        counter["n"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def notices(kind: str):

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from venture.applications import services
 from venture.applications.models import Application, ApplicationStatus
@@ -181,21 +180,6 @@ def test_bulk_pass_skips_applications_with_a_failed_check(make, login):
     assert len(_audits("application.screening_passed")) == 1
 
 
-def _count_queries(client, url):
-    statements = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert response.status_code == 200
-    return len(statements), response
-
-
 def _add_applications(make, comp, places, n):
     for _ in range(n):
         member = make.applicant()
@@ -218,18 +202,17 @@ def _add_applications(make, comp, places, n):
         db.session.commit()
 
 
-def test_the_list_page_query_count_does_not_grow(make, login):
+def test_the_list_page_query_count_does_not_grow(make, login, count_queries):
     organizer = make.organizer()
     places = make.area_tree()
     comp = make.competition(organizer=organizer)
     client = login(organizer)
     url = f"/screening/competitions/{comp.id}?sort=-requested"
     _add_applications(make, comp, places, 3)
-    small, _ = _count_queries(client, url)
+    small = count_queries.get(client, url)
     _add_applications(make, comp, places, 9)
-    large, response = _count_queries(client, url)
-    assert small == large
-    assert response.get_data(as_text=True).count('name="application_id"') == 12
+    assert count_queries.get(client, url) == small
+    assert client.get(url).get_data(as_text=True).count('name="application_id"') == 12
 
 
 def test_list_filters_search_and_counts(make, login):

@@ -158,45 +158,47 @@ def test_every_deadline_is_on_the_hour_or_half_hour_in_office_hours(ctx):
 def test_the_results_history_is_in_causal_order(ctx):
     now = utcnow()
     for comp in _competitions().values():
-        snapshots = db.session.scalars(
-            sa.select(ResultSnapshot)
-            .where(ResultSnapshot.competition_id == comp.id)
-            .order_by(ResultSnapshot.id)
-        ).all()
-        publication = db.session.scalar(
-            sa.select(Publication).where(Publication.competition_id == comp.id)
+        _assert_results_in_causal_order(comp, now)
+    _assert_followup_done_in_the_past(now)
+
+
+def _assert_results_in_causal_order(comp, now) -> None:
+    """Snapshots, then approval, then the 公示 with its objections, then the final results."""
+    snapshots = db.session.scalars(
+        sa.select(ResultSnapshot)
+        .where(ResultSnapshot.competition_id == comp.id)
+        .order_by(ResultSnapshot.id)
+    ).all()
+    publication = db.session.scalar(
+        sa.select(Publication).where(Publication.competition_id == comp.id)
+    )
+    times = [s.created_at for s in snapshots]
+    assert times == sorted(times) and all(t < now for t in times)
+    roadshow = comp.stage(StageKind.ROADSHOW)
+    if snapshots and roadshow is not None:
+        assert roadshow.ends_at <= times[0], (
+            comp.code_prefix
+        )  # computed after the last sheet came in
+    if publication is None:
+        return
+    assert snapshots and times[-1] < publication.approved_at <= publication.publicity_starts_at
+    objections = db.session.scalars(
+        sa.select(Objection).where(Objection.competition_id == comp.id)
+    ).all()
+    for objection in objections:
+        assert (
+            publication.publicity_starts_at <= objection.created_at < publication.publicity_ends_at
         )
-        times = [s.created_at for s in snapshots]
-        assert times == sorted(times) and all(t < now for t in times)
-        roadshow = comp.stage(StageKind.ROADSHOW)
-        if snapshots and roadshow is not None:
-            assert roadshow.ends_at <= times[0], (
-                comp.code_prefix
-            )  # computed after the last sheet came in
-        if publication is None:
-            continue
-        assert snapshots and times[-1] < publication.approved_at <= publication.publicity_starts_at
-        objections = db.session.scalars(
-            sa.select(Objection).where(Objection.competition_id == comp.id)
-        ).all()
-        for objection in objections:
-            assert (
-                publication.publicity_starts_at
-                <= objection.created_at
-                < publication.publicity_ends_at
-            )
-            assert (
-                objection.answered_at is None or objection.created_at < objection.answered_at <= now
-            )
-        if publication.finalized_at is not None:
-            assert (
-                publication.publicity_ends_at
-                <= publication.finalized_at
-                == comp.results_final_at
-                < now
-            )
-            assert all(o.answered_at <= publication.finalized_at for o in objections)
-    # Follow-up: nothing done in the future, every evaluation decided after it was submitted.
+        assert objection.answered_at is None or objection.created_at < objection.answered_at <= now
+    if publication.finalized_at is not None:
+        assert (
+            publication.publicity_ends_at <= publication.finalized_at == comp.results_final_at < now
+        )
+        assert all(o.answered_at <= publication.finalized_at for o in objections)
+
+
+def _assert_followup_done_in_the_past(now) -> None:
+    """Follow-up: nothing done in the future, every evaluation decided after it was submitted."""
     for evaluation in db.session.scalars(sa.select(Evaluation)):
         for moment in (evaluation.submitted_at, evaluation.decided_at):
             assert moment is None or moment < now

@@ -169,9 +169,7 @@ def test_progress_page_and_reminders(app_ctx, make, login):
     assert login(judges[0]).get(f"/judging/stages/{stage.id}/progress").status_code == 403
 
 
-def test_progress_page_query_count_does_not_grow(app_ctx, make, login):
-    from sqlalchemy import event
-
+def test_progress_page_query_count_does_not_grow(app_ctx, make, login, count_queries):
     organizer = make.organizer()
     comp = make.competition(organizer=organizer)
     stage = make.review_stage(comp, k=2)
@@ -186,18 +184,7 @@ def test_progress_page_query_count_does_not_grow(app_ctx, make, login):
             make.sheet(stage, app, judge, full)
 
     def count():
-        seen = []
-
-        def listener(*args):
-            seen.append(1)
-
-        client.get(f"/judging/stages/{stage.id}/progress")  # warm up
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(f"/judging/stages/{stage.id}/progress").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
+        return count_queries.get(client, f"/judging/stages/{stage.id}/progress")
 
     add(2)
     small = count()
@@ -205,24 +192,7 @@ def test_progress_page_query_count_does_not_grow(app_ctx, make, login):
     assert count() == small
 
 
-def _queries(client, url):
-    from sqlalchemy import event
-
-    seen = []
-
-    def listener(*args):
-        seen.append(1)
-
-    client.get(url)
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(seen)
-
-
-def test_pool_and_dashboard_query_counts_do_not_grow(app_ctx, make, login):
+def test_pool_and_dashboard_query_counts_do_not_grow(app_ctx, make, login, count_queries):
     organizer = make.organizer()
     comp = make.competition(organizer=organizer)
     stage = make.review_stage(comp, k=1)
@@ -239,9 +209,12 @@ def test_pool_and_dashboard_query_counts_do_not_grow(app_ctx, make, login):
             )
 
     add(2)
-    small = (_queries(boss, "/judging/judges?expertise=为老服务"), _queries(judge, "/judging/"))
+    small = (
+        count_queries.get(boss, "/judging/judges?expertise=为老服务"),
+        count_queries.get(judge, "/judging/"),
+    )
     add(10)
     assert (
-        _queries(boss, "/judging/judges?expertise=为老服务"),
-        _queries(judge, "/judging/"),
+        count_queries.get(boss, "/judging/judges?expertise=为老服务"),
+        count_queries.get(judge, "/judging/"),
     ) == small

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 import sqlalchemy as sa
 
 from tests.factories import org_form
@@ -325,26 +324,6 @@ def test_the_organizer_list_filters_by_status_type_and_text(app_ctx, make, login
     }
 
 
-@pytest.fixture
-def count_queries():
-    from contextlib import contextmanager
-
-    @contextmanager
-    def counter():
-        statements = []
-
-        def listener(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            yield statements
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
-
-    return counter
-
-
 def test_the_organizer_list_takes_the_same_number_of_queries_for_more_data(
     app_ctx, make, login, count_queries
 ):
@@ -355,12 +334,7 @@ def test_the_organizer_list_takes_the_same_number_of_queries_for_more_data(
             org = make.organization(members=[make.applicant()])
             make.org_flag(org, "abnormal")
 
-    def queries() -> int:
-        with count_queries() as statements:
-            assert client.get("/admin/orgs/").status_code == 200
-        return len(statements)
-
     add(2)
-    few = queries()
+    few = count_queries.get(client, "/admin/orgs/")
     add(10)
-    assert queries() == few
+    assert count_queries.get(client, "/admin/orgs/") == few

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from venture.audit.models import AuditEntry
 from venture.competitions.models import StageKind
@@ -139,29 +138,15 @@ def test_a_failed_job_is_shown_with_its_message(login, make):
     assert 'data-testid="job-failed"' in page
 
 
-def _count_queries(client, url):
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return len(statements)
-
-
-def test_ranking_page_queries_do_not_grow_with_the_applications(login, make):
+def test_ranking_page_queries_do_not_grow_with_the_applications(login, make, count_queries):
     organizer, _comp, _stage, _apps, _panel, small = _computed(make, count=3)
     client = login(organizer)
-    few = _count_queries(client, f"/rankings/snapshots/{small.id}")
-    few_card = _count_queries(client, f"/rankings/snapshots/{small.id}/methods")
+    few = count_queries.get(client, f"/rankings/snapshots/{small.id}")
+    few_card = count_queries.get(client, f"/rankings/snapshots/{small.id}/methods")
     _o, _c, _s, _a, _p, large = _computed(make, count=15)
     client = login(organizer)
-    assert _count_queries(client, f"/rankings/snapshots/{large.id}") == few
-    assert _count_queries(client, f"/rankings/snapshots/{large.id}/methods") == few_card
+    assert count_queries.get(client, f"/rankings/snapshots/{large.id}") == few
+    assert count_queries.get(client, f"/rankings/snapshots/{large.id}/methods") == few_card
 
 
 def test_the_snapshot_and_the_public_notice_print_the_command_that_reproduces_the_ranking(

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from venture.competitions.models import StageKind
 from venture.extensions import db
@@ -342,21 +341,6 @@ def test_only_organizers_see_the_reports(app_ctx, make, login, role):
     assert anonymous.status_code == 302 and "login" in anonymous.headers["Location"]
 
 
-def _count(client, url) -> int:
-    seen = []
-
-    def listener(*_args):
-        seen.append(1)
-
-    assert client.get(url).status_code == 200, url  # warm up
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200, url
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(seen)
-
-
 def _grow(make, comp, stage, judges, n: int) -> None:
     """n more applications in each category, scored, decided, in a roadshow session;
     one more funded project with a released tranche and an expense."""
@@ -377,7 +361,7 @@ def _grow(make, comp, stage, judges, n: int) -> None:
     db.session.commit()
 
 
-def test_dashboard_query_counts_do_not_grow_with_the_data(app_ctx, make, login):
+def test_dashboard_query_counts_do_not_grow_with_the_data(app_ctx, make, login, count_queries):
     organizer = make.organizer()
     comp = make.followup_competition(organizer=organizer)
     stage = make.review_stage(comp, open_now=False)
@@ -417,9 +401,9 @@ def test_dashboard_query_counts_do_not_grow_with_the_data(app_ctx, make, login):
         db.session.commit()
 
     add(1)
-    small = {url: _count(client, url) for url in urls}
+    small = {url: count_queries.get(client, url) for url in urls}
     add(4)
-    large = {url: _count(client, url) for url in urls}
+    large = {url: count_queries.get(client, url) for url in urls}
     assert large == small
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Expense)) == 5
     assert len(stage_sheet_totals(stage)) == 3 * 2 * 5

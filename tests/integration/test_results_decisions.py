@@ -307,35 +307,25 @@ def test_pages_need_the_organizer_role(setup, login, client):
     assert login(member).post(f"/competitions/{comp.id}/decisions/generate").status_code == 403
 
 
-def test_decisions_page_queries_do_not_grow_with_the_data(make, login):
-    from sqlalchemy import event
-
+def test_decisions_page_queries_do_not_grow_with_the_data(make, login, count_queries):
     boss = make.organizer()
 
-    def count_queries(n):
+    def count(n):
         comp, _apps, _snap = make.results_setup(organizer=boss, count=n)
         services.generate_decisions(comp, boss)
         client = login(boss)
         client.get(f"/competitions/{comp.id}/decisions")  # warm up
-        statements = []
-
-        def listener(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as statements:
             for url in (f"/competitions/{comp.id}/decisions", f"/results/{comp.id}"):
                 assert client.get(url).status_code in (200, 404)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
-    assert count_queries(2) == count_queries(8)
+    assert count(2) == count(8)
 
 
-def test_index_pages_queries_do_not_grow_with_the_number_of_competitions(make, login, client):
-    from sqlalchemy import event
-
+def test_index_pages_queries_do_not_grow_with_the_number_of_competitions(
+    make, login, client, count_queries
+):
     boss = make.organizer()
     member = make.applicant()
 
@@ -355,17 +345,9 @@ def test_index_pages_queries_do_not_grow_with_the_number_of_competitions(make, l
         ]
         for c, url in urls:
             c.get(url)
-        statements = []
-
-        def listener(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as statements:
             for c, url in urls:
                 assert c.get(url).status_code == 200, url
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     add_published()

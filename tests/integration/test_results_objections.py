@@ -407,9 +407,7 @@ def test_dismissing_cannot_change_a_decision(published):
         )
 
 
-def test_objection_list_queries_do_not_grow(published, login):
-    from sqlalchemy import event
-
+def test_objection_list_queries_do_not_grow(published, login, count_queries):
     boss, comp, apps, _pub = published
     client = login(boss)
 
@@ -423,18 +421,7 @@ def test_objection_list_queries_do_not_grow(published, login):
                 phone="13812345678",
                 content=CONTENT,
             )
-        client.get(f"/competitions/{comp.id}/objections")
-        statements = []
-
-        def listener(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(f"/competitions/{comp.id}/objections").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
+        return count_queries.get(client, f"/competitions/{comp.id}/objections")
 
     assert count(2) == count(6)
 

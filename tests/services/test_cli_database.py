@@ -49,22 +49,30 @@ def _database_commands(app, tmp_path):
             return str(existing if param.type.exists else tmp_path / "out.tar.gz")
         return "1" if isinstance(param.type, click.types.IntParamType) else "x@example.org"
 
-    def walk(command, path):
-        if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
-                yield from walk(sub, [*path, name])
-            return
-        args = list(path)
-        for param in command.params:
-            if isinstance(param, click.Argument) and param.required:
-                args.append(value(param))
-            elif isinstance(param, click.Option) and (param.required or param.prompt):
-                args += [param.opts[0], value(param)]
-        yield " ".join(path), args
-
     for name, command in app.cli.commands.items():
         if name not in WITHOUT_DATABASE:
-            yield from walk(command, [name])
+            for path, leaf in _leaf_commands(command, [name]):
+                yield " ".join(path), [*path, *_required_args(leaf, value)]
+
+
+def _leaf_commands(command, path):
+    """(path, command) for the command, or for every command under a group."""
+    if not isinstance(command, click.Group):
+        yield path, command
+        return
+    for name, sub in command.commands.items():
+        yield from _leaf_commands(sub, [*path, name])
+
+
+def _required_args(command, value) -> list[str]:
+    """The arguments and options the command cannot run without, with ``value(param)``."""
+    args = []
+    for param in command.params:
+        if isinstance(param, click.Argument) and param.required:
+            args.append(value(param))
+        elif isinstance(param, click.Option) and (param.required or param.prompt):
+            args += [param.opts[0], value(param)]
+    return args
 
 
 def _assert_said_in_one_line(result, *words):

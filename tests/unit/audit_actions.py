@@ -88,59 +88,83 @@ def find_actions() -> Found:
         for p in sorted((ROOT / folder).rglob("*.py"))
         if (ROOT / "venture" / "audit") not in p.parents
     ]
-    calls = [(m, node) for m in modules for node in ast.walk(m.tree) if isinstance(node, ast.Call)]
-    found = Found()
+    finder = _Finder(modules)
+    for module, call in finder.calls:
+        for expr in _action_args(call):
+            finder.resolve(module, expr, _where(module, call))
+    return finder.found
 
-    def add(value: str, where: str) -> None:
-        found.actions.setdefault(value, []).append(where)
 
-    def resolve(module: _Module, expr, where: str, depth: int = 0) -> None:
+def _where(module: _Module, call: ast.Call) -> str:
+    return f"{module.path.relative_to(ROOT)}:{call.lineno}"
+
+
+def _assigned(function, name: str) -> list:
+    """The values assigned to ``name`` anywhere in the function."""
+    return [
+        n.value
+        for n in ast.walk(function)
+        if isinstance(n, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
+    ]
+
+
+def _passed(call: ast.Call, name: str, position: int | None) -> list:
+    """What a call passes for the parameter ``name`` (by keyword, else by position)."""
+    passed = [k.value for k in call.keywords if k.arg == name]
+    if not passed and position is not None and position < len(call.args):
+        passed = [call.args[position]]
+    return passed
+
+
+class _Finder:
+    """Follows an action expression back to the string literals it can be."""
+
+    def __init__(self, modules: list[_Module]):
+        self.calls = [
+            (m, node) for m in modules for node in ast.walk(m.tree) if isinstance(node, ast.Call)
+        ]
+        self.found = Found()
+
+    def resolve(self, module: _Module, expr, where: str, depth: int = 0) -> None:
         values = _strings(expr)
         if values is not None:
             for value in values:
-                add(value, where)
-            return
-        if (
-            isinstance(expr, ast.Subscript)
-            and isinstance(expr.value, ast.Name)
-            and expr.value.id in module.tables
-        ):
+                self.found.actions.setdefault(value, []).append(where)
+        elif _is_table_lookup(module, expr):
             for value in module.tables[expr.value.id].values:
-                resolve(module, value, where, depth)
-            return
-        function = module.function_of(expr)
-        if isinstance(expr, ast.Name) and function is not None and depth < 4:
-            assigned = [
-                n.value
-                for n in ast.walk(function)
-                if isinstance(n, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == expr.id for t in n.targets)
-            ]
-            if assigned:
-                for value in assigned:
-                    resolve(module, value, where, depth + 1)
-                return
-            params = [a.arg for a in function.args.posonlyargs + function.args.args]
-            keyword_only = [a.arg for a in function.args.kwonlyargs]
-            if expr.id in params or expr.id in keyword_only:
-                position = params.index(expr.id) if expr.id in params else None
-                for other, call in calls:
-                    if _call_name(call) != function.name:
-                        continue
-                    passed = [k.value for k in call.keywords if k.arg == expr.id]
-                    if not passed and position is not None and position < len(call.args):
-                        passed = [call.args[position]]
-                    for value in passed:
-                        resolve(
-                            other, value, f"{other.path.relative_to(ROOT)}:{call.lineno}", depth + 1
-                        )
-                return
-        found.unresolved.append(f"{where}: {ast.unparse(expr)}")
+                self.resolve(module, value, where, depth)
+        elif not self._resolve_name(module, expr, where, depth):
+            self.found.unresolved.append(f"{where}: {ast.unparse(expr)}")
 
-    for module, call in calls:
-        for expr in _action_args(call):
-            resolve(module, expr, f"{module.path.relative_to(ROOT)}:{call.lineno}")
-    return found
+    def _resolve_name(self, module: _Module, expr, where: str, depth: int) -> bool:
+        """A name assigned in its function, or one of its parameters; False if neither."""
+        function = module.function_of(expr)
+        if not isinstance(expr, ast.Name) or function is None or depth >= 4:
+            return False
+        assigned = _assigned(function, expr.id)
+        if assigned:
+            for value in assigned:
+                self.resolve(module, value, where, depth + 1)
+            return True
+        params = [a.arg for a in function.args.posonlyargs + function.args.args]
+        keyword_only = [a.arg for a in function.args.kwonlyargs]
+        if expr.id not in params and expr.id not in keyword_only:
+            return False
+        position = params.index(expr.id) if expr.id in params else None
+        for other, call in self.calls:
+            if _call_name(call) == function.name:
+                for value in _passed(call, expr.id, position):
+                    self.resolve(other, value, _where(other, call), depth + 1)
+        return True
+
+
+def _is_table_lookup(module: _Module, expr) -> bool:
+    return (
+        isinstance(expr, ast.Subscript)
+        and isinstance(expr.value, ast.Name)
+        and expr.value.id in module.tables
+    )
 
 
 if __name__ == "__main__":

@@ -56,10 +56,30 @@ def closes_at_for(
     stage: Stage, *, user=None, organization_id: int | None = None
 ) -> datetime | None:
     """When the stage closes for this person or organization (None: no end)."""
-    closes = stage.closes_at
-    if closes is None:
+    if stage.closes_at is None:
         return None
-    extension = extension_for(stage, user=user, organization_id=organization_id)
+    return _extended(stage, extension_for(stage, user=user, organization_id=organization_id))
+
+
+def closes_at_by_stage(stages, *, user) -> dict[int, datetime | None]:
+    """``closes_at_for`` for many stages at once (a list page): one query, not one per stage."""
+    ids = [stage.id for stage in stages if stage.id is not None]
+    latest: dict[int, StageExtension] = {}
+    if ids and getattr(user, "id", None) is not None:
+        for extension in db.session.scalars(
+            sa.select(StageExtension)
+            .where(StageExtension.stage_id.in_(ids), StageExtension.user_id == user.id)
+            .order_by(StageExtension.granted_at, StageExtension.id)
+        ):
+            latest[extension.stage_id] = extension  # the latest granted wins, as extension_for
+    return {
+        stage.id: None if stage.closes_at is None else _extended(stage, latest.get(stage.id))
+        for stage in stages
+    }
+
+
+def _extended(stage: Stage, extension: StageExtension | None) -> datetime:
+    closes = stage.closes_at
     if extension is not None and extension.until > closes:
         return extension.until
     return closes

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from venture.accounts.forms import ConfirmForm
 from venture.applications.models import Application, Attachment
-from venture.competitions.gates import closes_sql
+from venture.competitions.gates import closes_at_by_stage, closes_sql
 from venture.competitions.models import Competition, Stage, StageKind
 from venture.db import get_or_404, utcnow
 from venture.errors import Conflict, DomainError
@@ -77,7 +77,8 @@ def dashboard():
     groups = sorted(
         by_stage.values(), key=lambda g: (g["stage"].has_ended(now), g["stage"].closes_at or now)
     )
-    return render_template("judging/dashboard.html", groups=groups, now=now)
+    closes = closes_at_by_stage([g["stage"] for g in groups], user=current_user)
+    return render_template("judging/dashboard.html", groups=groups, closes=closes, now=now)
 
 
 def _sheet_context(stage, application, sheet, *, values=None, errors=None):
