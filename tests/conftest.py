@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 
 import pytest
 import sqlalchemy as sa
@@ -26,6 +27,26 @@ REQUIRE_SERVICES = os.environ.get("VENTURE_REQUIRE_SERVICES") == "1"
 PG_ADMIN_URL = os.environ.get(
     "VENTURE_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/postgres"
 )
+
+
+# Slowest first: a file runs whole on one worker (--dist loadfile) and the workers take
+# files in collection order, so the long service and browser files (a few tests of minutes
+# each) start early, then the files with the most tests; the short ones fill in at the end
+# instead of one long file running alone. (--no-loadscope-reorder keeps this order: xdist
+# would sort by the number of tests alone.)
+FIRST_IN_A_PARALLEL_RUN = ("services", "browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not hasattr(config, "workerinput"):  # a serial run keeps the fast tests first
+        return
+    per_file = Counter(item.path for item in items)
+    items.sort(
+        key=lambda item: (
+            item.path.parent.name not in FIRST_IN_A_PARALLEL_RUN,
+            -per_file[item.path],
+        )
+    )
 
 
 def unavailable(reason: str):
