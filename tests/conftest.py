@@ -82,6 +82,8 @@ def create_pg_database(prefix: str = "venture_test") -> str:
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        # A test needs no durability: commits do not wait for the disk.
+        conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     admin.dispose()
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
@@ -235,8 +237,26 @@ def empty_all_tables() -> None:
 
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        quoted = ", ".join(f'"{t}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        # The tables with rows, found in one query, are emptied by DELETE with the foreign
+        # keys' triggers off (TRUNCATE ... CASCADE took 0.3 s a test); every sequence starts
+        # again at 1, as after RESTART IDENTITY.
+        filled = db.session.scalars(
+            sa.text(
+                " UNION ALL ".join(
+                    f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables
+                )
+            )
+        ).all()
+        db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        for table in filled:
+            db.session.execute(sa.text(f'DELETE FROM "{table}"'))
+        db.session.execute(
+            sa.text(
+                "SELECT setval(c.oid, 1, false) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+            )
+        )
     else:
         db.session.execute(sa.text("PRAGMA foreign_keys=OFF"))
         for table in tables:
