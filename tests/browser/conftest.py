@@ -479,13 +479,19 @@ def _slug(name: str) -> str:
 
 @pytest.fixture(scope="session")
 def shot():
-    """shot(page, name): a full-page screenshot, numbered in the order taken."""
+    """shot(page, name): a full-page screenshot, numbered in the order taken; in a parallel
+    run the name starts with the worker (gw0-001-login.png), whose numbers they are."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    prefix = f"{worker}-" if worker else ""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("*.png"):  # a run's artifacts are that run's only
-        old.unlink()
+    # A run's artifacts are that run's only. A worker removes its own old ones and a serial
+    # run's, not another worker's (they may be this run's).
+    for old in ARTIFACTS.glob("*.png"):
+        if not prefix or old.name.startswith(prefix) or old.name[0].isdigit():
+            old.unlink()
 
     def _shot(page, name: str) -> Path:
-        path = ARTIFACTS / f"{next(_shot_numbers):03d}-{_slug(name)}.png"
+        path = ARTIFACTS / f"{prefix}{next(_shot_numbers):03d}-{_slug(name)}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 

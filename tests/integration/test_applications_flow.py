@@ -255,18 +255,27 @@ def test_submission_one_second_after_the_deadline_is_refused(make, login):
     assert db.session.scalar(sa.select(sa.func.count(ApplicationRevision.id))) == 0
 
 
-def test_the_same_draft_one_second_before_the_deadline_goes_through(make, login):
+def test_the_same_draft_one_second_before_the_deadline_goes_through(make, login, monkeypatch):
+    from venture.applications.services import drafting, submission
+
     now = utcnow()
+    deadline = now + timedelta(hours=1)
     _organizer, places, alice, _bob, org, comp = _world(
-        make, stages={"application": (now - timedelta(days=30), now + timedelta(seconds=60))}
+        make, stages={"application": (now - timedelta(days=30), deadline)}
     )
     comp.required_attachments = []
     db.session.commit()
     app = make.complete_draft(comp, org, communities=[places["芙蓉社区"]])
+    one_second_before = deadline - timedelta(seconds=1)
+    for clock_of in (drafting, submission):  # the services' clock during the request
+        monkeypatch.setattr(clock_of, "utcnow", lambda: one_second_before)
     response = login(alice).post(
         f"/applications/{app.id}/submit", data={"version": app.version, "pledge": "y"}
     )
     assert response.status_code == 302
+    db.session.expire_all()
+    app = db.session.get(Application, app.id)
+    assert app.status == ApplicationStatus.SUBMITTED and app.submitted_at == one_second_before
 
 
 def test_an_executable_renamed_pdf_is_refused_and_nothing_is_stored(make, login, app_ctx):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import create_pg_database, drop_pg_database, unavailable
+from tests.conftest import unavailable
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,6 +56,38 @@ def wait_for_job_done(job_id: int, what: str, timeout: float = 120.0) -> None:
         return db.session.get(Job, job_id).status == JobStatus.DONE
 
     wait_for(done, timeout=timeout, interval=0.2, what=what)
+
+
+def wait_for_idle_worker(broker_url: str, timeout: float = 60.0) -> None:
+    """Wait until no task is left anywhere: the broker's queue is empty and the Celery
+    worker runs, holds and schedules (retries with a countdown) nothing. From then on no
+    task already asked for can still send a mail, so a test counts the mails it got
+    instead of sleeping "long enough" for a duplicate to arrive."""
+    from celery import Celery
+
+    client = Celery(broker=broker_url, set_as_current=False)
+
+    def holds_nothing() -> bool:
+        inspect = client.control.inspect(timeout=1.0, limit=1)
+        replies = [inspect.active(), inspect.reserved(), inspect.scheduled()]
+        # None: no worker answered (a solo worker inside a task cannot), so it is busy.
+        return all(reply is not None and not any(reply.values()) for reply in replies)
+
+    def queue_empty() -> bool:
+        with client.connection_for_read() as connection:
+            return connection.default_channel.queue_declare("celery").message_count == 0
+
+    try:
+        # Idle on both sides of the queue's check: a task taken from the queue meanwhile
+        # is seen held by the worker the second time.
+        wait_for(
+            lambda: holds_nothing() and queue_empty() and holds_nothing(),
+            timeout=timeout,
+            interval=0.2,
+            what="the Celery worker to finish every task",
+        )
+    finally:
+        client.close()
 
 
 class RedisServer:
@@ -171,10 +203,8 @@ def body_text(message: Message) -> str:
 
 
 @pytest.fixture
-def pg_url():
-    url = create_pg_database("venture_svc")
-    yield url
-    drop_pg_database(url)
+def pg_url(pg_databases):
+    return pg_databases("venture_svc")
 
 
 def migrate(env: dict) -> None:

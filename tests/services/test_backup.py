@@ -7,7 +7,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import create_pg_database, drop_pg_database, test_config
+from tests.conftest import test_config
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.services
@@ -52,50 +52,42 @@ def _make_some_history(app):
     [("postgresql", "postgresql"), ("sqlite", "sqlite"), ("sqlite", "postgresql")],
 )
 def test_backup_restores_into_an_empty_database_and_the_audit_chain_verifies(
-    tmp_path, source_kind, target_kind
+    tmp_path, pg_databases, source_kind, target_kind
 ):
-    urls = []
-
     def url_for(kind, name):
         if kind == "postgresql":
-            url = create_pg_database("venture_backup")
-            urls.append(url)
-            return url
+            return pg_databases(f"venture_backup_{name}")
         return f"sqlite:///{tmp_path / name}.db"
 
-    try:
-        source = _migrated_app(url_for(source_kind, "source"), tmp_path / "a")
-        stored_name = _make_some_history(source)
-        archive = tmp_path / "backup.tar.gz"
-        result = source.test_cli_runner().invoke(args=["backup", str(archive)])
-        assert result.exit_code == 0, result.output
+    source = _migrated_app(url_for(source_kind, "source"), tmp_path / "a")
+    stored_name = _make_some_history(source)
+    archive = tmp_path / "backup.tar.gz"
+    result = source.test_cli_runner().invoke(args=["backup", str(archive)])
+    assert result.exit_code == 0, result.output
 
-        target = _migrated_app(url_for(target_kind, "target"), tmp_path / "b")
-        restored = target.test_cli_runner().invoke(args=["restore", str(archive)])
-        assert restored.exit_code == 0, restored.output
-        verified = target.test_cli_runner().invoke(args=["audit", "verify"])
-        assert verified.exit_code == 0 and "OK" in verified.output, verified.output
-        assert (tmp_path / "b" / "uploads" / stored_name).read_bytes().startswith(b"%PDF")
+    target = _migrated_app(url_for(target_kind, "target"), tmp_path / "b")
+    restored = target.test_cli_runner().invoke(args=["restore", str(archive)])
+    assert restored.exit_code == 0, restored.output
+    verified = target.test_cli_runner().invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0 and "OK" in verified.output, verified.output
+    assert (tmp_path / "b" / "uploads" / stored_name).read_bytes().startswith(b"%PDF")
 
-        from venture.accounts.models import User
-        from venture.extensions import db
+    from venture.accounts.models import User
+    from venture.extensions import db
 
-        with target.app_context():
-            assert db.session.scalar(sa.select(sa.func.count(User.id))) == 3
-            # New rows get fresh ids after a restore (sequences were moved on).
-            target.test_client().post(
-                "/signup",
-                data={
-                    "name": "新",
-                    "email": "new@example.org",
-                    "password": PASSWORD,
-                    "confirm": PASSWORD,
-                },
-            )
-            assert db.session.scalar(sa.select(sa.func.count(User.id))) == 4
+    with target.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 3
+        # New rows get fresh ids after a restore (sequences were moved on).
+        target.test_client().post(
+            "/signup",
+            data={
+                "name": "新",
+                "email": "new@example.org",
+                "password": PASSWORD,
+                "confirm": PASSWORD,
+            },
+        )
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 4
 
-        again = target.test_cli_runner().invoke(args=["restore", str(archive)])
-        assert again.exit_code != 0 and "not empty" in again.output
-    finally:
-        for url in urls:
-            drop_pg_database(url)
+    again = target.test_cli_runner().invoke(args=["restore", str(archive)])
+    assert again.exit_code != 0 and "not empty" in again.output

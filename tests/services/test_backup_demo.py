@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import create_pg_database, drop_pg_database, test_config
+from tests.conftest import test_config
 
 pytestmark = pytest.mark.services
 
@@ -207,28 +207,25 @@ def test_the_demo_fills_every_table_a_restore_must_carry(demo):
     assert demo["fingerprint"]["audit"].startswith("OK")
 
 
-def test_the_demo_restores_into_postgresql_and_back_into_sqlite(demo):
+def test_the_demo_restores_into_postgresql_and_back_into_sqlite(demo, pg_databases):
     from venture.extensions import db
 
     instance, source_archive = demo["instance"], demo["archive"]
-    url = create_pg_database("venture_restore")
-    try:
-        postgres = _app(instance, "postgres", url)
-        _migrate(postgres)
-        _invoke(postgres, "restore", str(source_archive))
-        assert _fingerprint(postgres) == demo["fingerprint"]
-        with postgres.app_context():
-            # The cycle that stopped restores: a session pointing at its current slot.
-            assert db.session.scalar(
-                sa.text("SELECT count(*) FROM roadshow_session WHERE current_slot_id IS NOT NULL")
-            )
-        postgres_archive = instance / "postgres.tar.gz"
-        _invoke(postgres, "backup", str(postgres_archive))
-        with postgres.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop_pg_database(url)
+    url = pg_databases("venture_restore")
+    postgres = _app(instance, "postgres", url)
+    _migrate(postgres)
+    _invoke(postgres, "restore", str(source_archive))
+    assert _fingerprint(postgres) == demo["fingerprint"]
+    with postgres.app_context():
+        # The cycle that stopped restores: a session pointing at its current slot.
+        assert db.session.scalar(
+            sa.text("SELECT count(*) FROM roadshow_session WHERE current_slot_id IS NOT NULL")
+        )
+    postgres_archive = instance / "postgres.tar.gz"
+    _invoke(postgres, "backup", str(postgres_archive))
+    with postgres.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
     back = _app(instance, "back", f"sqlite:///{instance / 'back.db'}")
     _migrate(back)

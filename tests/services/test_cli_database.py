@@ -7,7 +7,7 @@ from __future__ import annotations
 import click
 import pytest
 
-from tests.conftest import create_pg_database, drop_pg_database, test_config
+from tests.conftest import test_config
 from tests.services.conftest import free_port
 
 pytestmark = pytest.mark.services
@@ -18,9 +18,7 @@ def unmigrated(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    url = create_pg_database("venture_unmigrated")
-    yield url
-    drop_pg_database(url)
+    yield request.getfixturevalue("pg_databases")("venture_unmigrated")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -9,13 +9,18 @@ import shutil
 import subprocess
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.services.conftest import Worker, free_port, wait_for, wait_for_job_done
+from tests.services.conftest import (
+    Worker,
+    free_port,
+    wait_for,
+    wait_for_idle_worker,
+    wait_for_job_done,
+)
 
 pytestmark = pytest.mark.services
 
@@ -88,7 +93,7 @@ def test_broker_outage_while_people_submit_and_score(stack_app, worker, redis_se
 
         wait_for(all_sent, timeout=90, what="every queued notice to be sent")
         stack_app.extensions["celery"].tasks["venture.sweep_notices"].apply()  # again: nothing more
-    time.sleep(2)
+    wait_for_idle_worker(redis_server.url)  # a duplicate would have arrived by now
     for email in emails:
         assert len(smtp_server.to(email)) == 3  # one per submitted application, no duplicate
 
@@ -234,6 +239,9 @@ class PrivatePostgres:
         return f"postgresql+psycopg://root@127.0.0.1:{self.port}/postgres"
 
 
+OUTAGE_AFTER = 12  # sheets saved (of 4 judges × 30) before the database goes away
+
+
 def test_database_restart_under_load_fails_cleanly_and_recovers(tmp_path):
     from flask_migrate import upgrade
 
@@ -255,6 +263,9 @@ def test_database_restart_under_load_fails_cleanly_and_recovers(tmp_path):
             plan = [(judge.id, [a.id for a in apps]) for judge in judges]
         outcomes: list[tuple[int, int, int]] = []
         lock = threading.Lock()
+        # The outage is triggered by events, not by the clock: the database stops once
+        # OUTAGE_AFTER sheets are saved, and starts again once a save was refused for it.
+        saved_enough, refused, database_back = (threading.Event() for _ in range(3))
 
         def judge_works(judge_id, app_ids):
             from venture.accounts.models import User
@@ -268,6 +279,8 @@ def test_database_restart_under_load_fails_cleanly_and_recovers(tmp_path):
                     )
                     with lock:
                         outcomes.append((judge_id, app_id, response.status_code))
+                        if sum(status == 302 for _j, _a, status in outcomes) >= OUTAGE_AFTER:
+                            saved_enough.set()
                     if response.status_code == 302:
                         break
                     if response.status_code == 409:
@@ -276,15 +289,20 @@ def test_database_restart_under_load_fails_cleanly_and_recovers(tmp_path):
                         assert "该评分表已提交" in response.get_data(as_text=True)
                         break
                     assert response.status_code == 503, response.status_code  # fails cleanly
-                    time.sleep(0.25)
+                    refused.set()
+                    database_back.wait(timeout=0.25)  # the person's pause before retrying
 
         threads = [threading.Thread(target=judge_works, args=item) for item in plan]
         for t in threads:
             t.start()
-        time.sleep(1.0)
+        assert saved_enough.wait(timeout=120), f"fewer than {OUTAGE_AFTER} sheets were saved"
         server.pg_ctl("stop")  # the database goes away under load...
-        time.sleep(2.0)
+        with lock:
+            saved_before = sum(status == 302 for _j, _a, status in outcomes)
+        assert saved_before < 4 * 30, "every sheet was saved before the database went away"
+        assert refused.wait(timeout=60), "no save was refused while the database was away"
         server.pg_ctl("start")  # ...and comes back; the app is not restarted
+        database_back.set()
         for t in threads:
             t.join(timeout=180)
 

@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 
 from tests.factories import PASSWORD
-from tests.services.conftest import PROJECT_ROOT, body_text, free_port, wait_for
+from tests.services.conftest import (
+    PROJECT_ROOT,
+    body_text,
+    free_port,
+    wait_for,
+    wait_for_idle_worker,
+)
 
 pytestmark = pytest.mark.services
 
@@ -133,9 +139,7 @@ def test_signup_email_reaches_smtp_exactly_once_on_the_procfile_stack(
             timeout=30,
             what="task done",
         )
-        import time
-
-        time.sleep(2)
+        wait_for_idle_worker(env["REDIS_URL"])  # a duplicate would have arrived by now
         messages = smtp_server.to("zhao@example.org")
         assert len(messages) == 1
         link = re.search(r"(/verify/\S+)", body_text(messages[0])).group(1)

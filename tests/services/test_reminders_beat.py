@@ -8,13 +8,12 @@ import ast
 import re
 import subprocess
 import sys
-import time
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from tests.services.conftest import PROJECT_ROOT, wait_for
+from tests.services.conftest import PROJECT_ROOT, wait_for, wait_for_idle_worker
 
 pytestmark = pytest.mark.services
 
@@ -80,7 +79,7 @@ def _assert_one_reminder_and_one_email_each(app, smtp_server, competition_id, be
         wait_for(
             lambda email=email: smtp_server.to(email), timeout=30, what=f"the email to {email}"
         )
-    time.sleep(2)  # a duplicate would arrive now
+    wait_for_idle_worker(app.config["REDIS_URL"])  # a duplicate would have arrived by now
     for _id, email in behind:
         assert len(smtp_server.to(email)) == 1, email
     for _id, email in up_to_date:
