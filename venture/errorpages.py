@@ -98,7 +98,12 @@ UNAVAILABLE_PAGE = """<!doctype html>
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+    """The API, a client asking for JSON, or a JSON body (an autosave): answered in JSON."""
+    return (
+        request.path.startswith("/api/")
+        or request.is_json
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def error_response(status: int, message: str | None = None):

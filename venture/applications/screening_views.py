@@ -15,10 +15,9 @@ from venture.competitions import labels as _comp_labels  # noqa: F401
 from venture.competitions.forms import local_to_utc
 from venture.competitions.models import Competition
 from venture.db import get_or_404, utcnow
-from venture.errors import DomainError
 from venture.forms import page_number, record_ids
 from venture.policy import organizer_only
-from venture.web import attach_error
+from venture.web import attempt
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
 
@@ -106,22 +105,21 @@ def pass_(application_id: int):
 def return_(application_id: int):
     app = get_or_404(Application, application_id)
     form = forms.ReturnForm(prefix="ret")
+    status = 422
     if form.validate_on_submit():
-        try:
-            services.return_application(
-                app,
-                actor=current_user,
-                reason=form.reason.data,
-                deadline=local_to_utc(form.deadline.data),
-            )
-        except DomainError as error:
-            if error.status != 422:
-                raise
-            attach_error(form, error)
-        else:
+        returned = attempt(
+            form,
+            services.return_application,
+            app,
+            actor=current_user,
+            reason=form.reason.data,
+            deadline=local_to_utc(form.deadline.data),
+        )
+        if returned:
             flash(_("%(code)s has been returned for amendment.", code=app.display_code), "success")
             return redirect(url_for("screening.show", application_id=app.id))
-    return _screen_page(app, 422, return_form=form)
+        status = returned.status
+    return _screen_page(app, status, return_form=form)
 
 
 @bp.route("/applications/<int:application_id>/reject", methods=["POST"])
@@ -129,14 +127,13 @@ def return_(application_id: int):
 def reject(application_id: int):
     app = get_or_404(Application, application_id)
     form = forms.RejectForm(prefix="rej")
+    status = 422
     if form.validate_on_submit():
-        try:
-            services.reject_application(app, actor=current_user, reason=form.reason.data)
-        except DomainError as error:
-            if error.status != 422:
-                raise
-            attach_error(form, error)
-        else:
+        rejected = attempt(
+            form, services.reject_application, app, actor=current_user, reason=form.reason.data
+        )
+        if rejected:
             flash(_("%(code)s has been rejected.", code=app.display_code), "success")
             return redirect(url_for("screening.show", application_id=app.id))
-    return _screen_page(app, 422, reject_form=form)
+        status = rejected.status
+    return _screen_page(app, status, reject_form=form)

@@ -15,6 +15,7 @@ from venture.applications.models import Application, ApplicationStatus, Attachme
 from venture.applications.money import rules_of
 from venture.applications.progress import next_steps
 from venture.applications.sections import SECTIONS, next_section, section
+from venture.applications.services.drafting import edit_refusal
 from venture.applications.snapshot import (
     FIELD_LABELS,
     TABLES,
@@ -32,7 +33,7 @@ from venture.followup.rules import local_date
 from venture.forms import coerce_id
 from venture.orgs.models import Qualification
 from venture.policy import require, roles, signed_in
-from venture.web import attach_error
+from venture.web import attempt
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 
@@ -276,36 +277,53 @@ def edit(application_id: int, section_key: str):
         raise NotFound()
     if section_key == "attachments":
         return redirect(url_for("applications.attachments", application_id=app.id))
-    try:
-        services.ensure_editable(app)
-    except DomainError as error:
-        if request.method == "POST":
-            raise  # refused with its status and message; nothing is written
-        flash(str(error.message), "warning")
-        return redirect(url_for("applications.show", application_id=app.id))
+    refusal = edit_refusal(app)
+    if refusal is not None:
+        return _not_editable(app, refusal)
     form = _make_form(app, section_key)
     if request.method == "POST":
-        if form.validate():
-            try:
-                services.save_section(
-                    app, section_key, form.values(), version=form.loaded_version, actor=current_user
-                )
-            except services.StaleEdit as error:
-                flash(str(error.message), "danger")
-                form.version.data = error.current_version
-                return _edit_page(app, section_key, form, status=409, conflict=True)
-            except DomainError as error:
-                attach_error(form, error)
-                return _edit_page(app, section_key, form, status=error.status)
-            flash(_("Saved."), "success")
-            target = request.form.get("go") or section_key
-            if section(target) is None:
-                target = section_key
-            return redirect(url_for("applications.edit", application_id=app.id, section_key=target))
+        return _save(app, section_key, form)
+    return _edit_page(app, section_key, form)
+
+
+def _not_editable(app: Application, refusal):
+    if request.method == "POST":
+        raise refusal  # refused with its status and message; nothing is written
+    flash(str(refusal.message), "warning")
+    return redirect(url_for("applications.show", application_id=app.id))
+
+
+def _save(app: Application, key: str, form):
+    """The Save button: the section's form, saved; on to the section asked for."""
+    if not form.validate():
         for message in form.version.errors:  # a hidden field: its refusal is said at the top
             flash(str(message), "danger")
-        return _edit_page(app, section_key, form, status=422)
-    return _edit_page(app, section_key, form)
+        return _edit_page(app, key, form, status=422)
+    saved = attempt(
+        form,
+        services.save_section,
+        app,
+        key,
+        form.values(),
+        version=form.loaded_version,
+        actor=current_user,
+    )
+    if not saved:
+        return _refused_save(app, key, form, saved.error)
+    flash(_("Saved."), "success")
+    target = request.form.get("go") or key
+    if section(target) is None:
+        target = key
+    return redirect(url_for("applications.edit", application_id=app.id, section_key=target))
+
+
+def _refused_save(app: Application, key: str, form, error):
+    """The page again with what was typed; after someone else's save (flashed), it holds
+    the version the server has now, so saving again replaces theirs on purpose."""
+    if isinstance(error, services.StaleEdit):
+        form.version.data = error.current_version
+        return _edit_page(app, key, form, status=error.status, conflict=True)
+    return _edit_page(app, key, form, status=error.status)
 
 
 @bp.route("/<int:application_id>/autosave/<section_key>", methods=["POST"])
@@ -347,6 +365,8 @@ def autosave(application_id: int, section_key: str):
                 }
             }
         ), 422
+    # A stale save answers with the version the server has, for the page to offer; any
+    # other refusal is the app's JSON error (the body is JSON).
     try:
         services.save_section(
             app, section_key, form.values(), version=form.loaded_version, actor=current_user
@@ -358,10 +378,6 @@ def autosave(application_id: int, section_key: str):
                 "version": error.current_version,
             }
         ), 409
-    except DomainError as error:
-        return jsonify(
-            {"error": {"status": error.status, "message": str(error.message), "field": error.field}}
-        ), error.status
     problems = [p.message for p in services.submission_problems(app) if p.field == section_key]
     return jsonify({"version": app.version, "saved_at": utcnow().isoformat(), "problems": problems})
 
@@ -376,18 +392,18 @@ def attachments(application_id: int):
     form = forms.AttachmentForm()
     form.kind.choices = [(k.value, label(k)) for k in AttachmentKind]
     if form.validate_on_submit():
-        try:
-            services.add_attachment(
-                app,
-                form.file.data,
-                kind=form.kind.data,
-                identifying=form.identifying.data,
-                valid_until=form.valid_until.data,
-                actor=current_user,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            return _edit_page(app, "attachments", form, status=error.status)
+        added = attempt(
+            form,
+            services.add_attachment,
+            app,
+            form.file.data,
+            kind=form.kind.data,
+            identifying=form.identifying.data,
+            valid_until=form.valid_until.data,
+            actor=current_user,
+        )
+        if not added:
+            return _edit_page(app, "attachments", form, status=added.status)
         flash(_("The file has been attached."), "success")
         return redirect(url_for("applications.attachments", application_id=app.id))
     return _edit_page(app, "attachments", form, status=422 if form.errors else 200)
@@ -419,28 +435,27 @@ def download(application_id: int, attachment_id: int):
 @signed_in
 def delete_attachment(application_id: int, attachment_id: int):
     app = _application(application_id, edit=True)
-    try:
-        services.remove_attachment(_attachment(app, attachment_id), actor=current_user)
-    except DomainError as error:
-        flash(str(error.message), "danger")
-    else:
+    if attempt(None, _remove_attachment, app, attachment_id):
         flash(_("The attachment has been removed."), "success")
     return redirect(url_for("applications.attachments", application_id=app.id))
+
+
+def _remove_attachment(app: Application, attachment_id: int) -> None:
+    services.remove_attachment(_attachment(app, attachment_id), actor=current_user)
 
 
 @bp.route("/<int:application_id>/attachments/<int:attachment_id>/identifying", methods=["POST"])
 @signed_in
 def mark_attachment(application_id: int, attachment_id: int):
     app = _application(application_id, edit=True)
-    try:
-        services.set_attachment_identifying(
-            _attachment(app, attachment_id),
-            request.form.get("identifying") == "1",
-            actor=current_user,
-        )
-    except DomainError as error:
-        flash(str(error.message), "danger")
+    attempt(None, _mark_attachment, app, attachment_id, request.form.get("identifying") == "1")
     return redirect(url_for("applications.attachments", application_id=app.id))
+
+
+def _mark_attachment(app: Application, attachment_id: int, identifying: bool) -> None:
+    services.set_attachment_identifying(
+        _attachment(app, attachment_id), identifying, actor=current_user
+    )
 
 
 @bp.route("/<int:application_id>/attachments/reuse", methods=["POST"])
@@ -448,20 +463,14 @@ def mark_attachment(application_id: int, attachment_id: int):
 def reuse_documents(application_id: int):
     """Take the organization's documents on file (from its earlier applications)."""
     app = _application(application_id, edit=True)
-    try:
-        added = services.reuse_documents(app, actor=current_user)
-    except DomainError as error:
-        flash(str(error.message), "danger")
-    else:
-        if added:
-            flash(_("The documents on file have been added to this application."), "success")
-        else:
-            flash(
-                _(
-                    "No document on file fits this application (none valid, or over the size limit)."
-                ),
-                "warning",
-            )
+    reused = attempt(None, services.reuse_documents, app, actor=current_user)
+    if reused and reused.value:
+        flash(_("The documents on file have been added to this application."), "success")
+    elif reused:
+        flash(
+            _("No document on file fits this application (none valid, or over the size limit)."),
+            "warning",
+        )
     return redirect(url_for("applications.attachments", application_id=app.id))
 
 
@@ -477,6 +486,9 @@ def submit(application_id: int):
         if form.version.errors:
             raise ValidationError(form.version.errors[0])
         raise DomainError(_("The form has expired. Reload the page and try again."))
+    # Two refusals are shown on the submit page, each with what it carries: every problem
+    # of the application, and the version someone else saved. Any other refusal is the
+    # app's error page.
     try:
         services.save_section(
             app, "submit", form.values(), version=form.loaded_version, actor=current_user
@@ -491,8 +503,7 @@ def submit(application_id: int):
         return _edit_page(app, "submit", form, status=422)
     except services.StaleEdit as error:
         flash(str(error.message), "danger")
-        form.version.data = error.current_version
-        return _edit_page(app, "submit", form, status=409, conflict=True)
+        return _refused_save(app, "submit", form, error)
     flash(
         _(
             "Your application %(code)s has been submitted (revision %(n)d).",

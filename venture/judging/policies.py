@@ -113,6 +113,22 @@ def can_download_attachment(user, stage, application, attachment) -> bool:
     return not (is_blind_for(user, stage) and attachment.identifying)
 
 
+def visible_attachments(user, stage, attachments) -> list:
+    """The attachments this user may see: a blind reviewer never sees the identifying ones."""
+    blind = is_blind_for(user, stage)
+    return [a for a in attachments if not (blind and a.identifying)]
+
+
+def without_conflicts(user, assignment_rows) -> list:
+    """(assignment, sheet) rows of this judge, less the applications they are conflicted on
+    (a conflict found since the assignment was made hides it at once)."""
+    from venture.judging.services.conflicts import detect
+
+    rows = list(assignment_rows)
+    conflicted = detect({user.id}, [a.application for a, _sheet in rows])
+    return [(a, s) for a, s in rows if (a.application_id, user.id) not in conflicted]
+
+
 def has_confirmed_no_conflict(user, stage, application) -> bool:
     """A judge opens an application's contents only after saying they have no conflict."""
     assignment = active_assignment(user, stage.id, application.id)
@@ -142,6 +158,14 @@ def can_view_all_sheets(user, stage, application) -> bool:
     if not _is_judge(user) or not stage.reveal_after_close or not stage.has_ended(utcnow()):
         return False
     return was_assigned(user, stage.id, application.id) and not is_conflicted(user, application)
+
+
+def visible_sheets(user, sheets) -> list:
+    """Of an application's sheets, those this user sees on its sheets page: organizers
+    every one, judges (after the stage closed) the submitted ones."""
+    if _is_organizer(user):
+        return list(sheets)
+    return [s for s in sheets if s.is_submitted]
 
 
 def can_reopen(user, sheet) -> bool:

@@ -21,7 +21,7 @@ from venture.audit.services import published_head
 from venture.competitions.forms import local_to_utc
 from venture.competitions.models import Competition
 from venture.db import get_or_404, utcnow
-from venture.errors import DeadlinePassed, DomainError, NotFound
+from venture.errors import DeadlinePassed, NotFound, ValidationError
 from venture.extensions import limiter
 from venture.files.services import download
 from venture.forms import coerce_id, page_number, whole_number
@@ -45,7 +45,7 @@ from venture.results.forms import (
 from venture.results.models import ObjectionStatus
 from venture.results.scorecard import final_arithmetic
 from venture.results.scorecard import scorecard as build_scorecard
-from venture.web import attach_error, render_form
+from venture.web import attempt, render_form
 
 bp = Blueprint("results", __name__)
 
@@ -135,39 +135,36 @@ def objection_new(competition_id: int):
     ]
     if request.method == "GET" and request.args.get("application", type=coerce_id):
         form.application_id.data = request.args.get("application", type=coerce_id)
-    status = None
     if form.validate_on_submit():
-        try:
-            objection = services.file_objection(
-                competition,
-                application_id=form.application_id.data,
-                objector_kind=form.objector_kind.data,
-                real_name=form.real_name.data,
-                phone=form.phone.data,
-                email=form.email.data,
-                organization_name=form.organization_name.data,
-                content=form.content.data,
-                files=request.files.getlist(form.evidence.name),
-                ip=request.remote_addr or "",
-                locale=_locale(),
-            )
-        except DeadlinePassed as error:
-            flash(str(error.message), "danger")
-            status = error.status
-            window = "closed" if publication.window_state(utcnow()) == "closed" else window
-        except DomainError as error:
-            attach_error(form, error)
-            status = error.status if not error.field else 422
-        else:
+        filed = attempt(
+            form,
+            services.file_objection,
+            competition,
+            application_id=form.application_id.data,
+            objector_kind=form.objector_kind.data,
+            real_name=form.real_name.data,
+            phone=form.phone.data,
+            email=form.email.data,
+            organization_name=form.organization_name.data,
+            content=form.content.data,
+            files=request.files.getlist(form.evidence.name),
+            ip=request.remote_addr or "",
+            locale=_locale(),
+        )
+        if filed:
             session["objection_receipt"] = {
-                "code": objection.receipt_code,
+                "code": filed.value.receipt_code,
                 "competition_id": competition.id,
             }
             return redirect(url_for("results.objection_filed", competition_id=competition.id))
+        if (
+            isinstance(filed.error, DeadlinePassed)
+            and publication.window_state(utcnow()) == "closed"
+        ):
+            window = "closed"  # it closed while the form was being filled in
     return render_form(
         "results/objection_form.html",
         form,
-        status=status,
         publication=publication,
         competition=competition,
         window=window,
@@ -271,24 +268,19 @@ def decision_edit(competition_id: int, decision_id: int):
     if request.method == "GET":
         form.outcome.data = decision.outcome.value
         form.amount.data = f"{decision.approved_fen / 100:.2f}" if decision.approved_fen else ""
-    if form.validate_on_submit():
-        try:
-            services.change_decision(
-                decision,
-                outcome=form.outcome.data,
-                approved_fen=yuan_to_fen(form.amount.data),
-                reason=form.reason.data,
-                actor=current_user,
-            )
-        except DomainError as error:
-            if not error.field:
-                raise
-            attach_error(form, error)
-        else:
-            flash(_("The decision has been changed."), "success")
-            return redirect(
-                url_for("results.decisions", competition_id=competition.id) + f"#d{decision.id}"
-            )
+    if form.validate_on_submit() and attempt(
+        form,
+        services.change_decision,
+        decision,
+        outcome=form.outcome.data,
+        approved_fen=yuan_to_fen(form.amount.data),
+        reason=form.reason.data,
+        actor=current_user,
+    ):
+        flash(_("The decision has been changed."), "success")
+        return redirect(
+            url_for("results.decisions", competition_id=competition.id) + f"#d{decision.id}"
+        )
     return render_form(
         "results/decision_edit.html", form, competition=competition, decision=decision
     )
@@ -304,21 +296,17 @@ def approve(competition_id: int):
         days = None if not raw else whole_number(raw, 0, 10_000)
         if raw and days is None:
             days = -1  # not a sane number of days: the service refuses it with its message
-        try:
-            services.approve(
-                competition,
-                current_user,
-                days=days,
-                instructions=form.instructions.data,
-                open_now=bool(form.open_now.data),
-            )
-        except DomainError as error:
-            attach_error(form, error)
+        if not attempt(
+            form,
+            services.approve,
+            competition,
+            current_user,
+            days=days,
+            instructions=form.instructions.data,
+            open_now=bool(form.open_now.data),
+        ):
             return render_form(
-                "results/decisions.html",
-                form,
-                status=error.status if not error.field else 422,
-                **_decisions_context(competition, approve_form=form),
+                "results/decisions.html", form, **_decisions_context(competition, approve_form=form)
             )
         flash(_("The results are on public notice now."), "success")
     return redirect(url_for("results.decisions", competition_id=competition.id))
@@ -366,36 +354,9 @@ def objection_detail(competition_id: int, objection_id: int):
     if request.method == "GET" and decision is not None:
         form.outcome.data = decision.outcome.value
         form.amount.data = f"{decision.approved_fen / 100:.2f}" if decision.approved_fen else ""
-    if form.validate_on_submit():
-        try:
-            if form.verdict.data not in ("upheld", "dismissed"):
-                from venture.errors import ValidationError
-
-                raise ValidationError(
-                    _("Choose whether the objection is upheld or dismissed."), field="verdict"
-                )
-            services.answer_objection(
-                objection,
-                upheld=form.verdict.data == "upheld",
-                reply=form.reply.data,
-                actor=current_user,
-                change=form.change.data,
-                outcome=form.outcome.data,
-                approved_fen=yuan_to_fen(form.amount.data),
-                change_reason=form.change_reason.data,
-                no_change_reason=form.no_change_reason.data,
-                phone_note=form.phone_note.data,
-                phone_replied_at=local_to_utc(form.phone_replied_at.data),
-            )
-        except DomainError as error:
-            if not error.field:
-                raise
-            if error.field == "reason":
-                error.field = "change_reason"
-            attach_error(form, error)
-        else:
-            flash(_("The objection has been answered."), "success")
-            return redirect(url_for("results.objections", competition_id=competition.id))
+    if form.validate_on_submit() and attempt(form, _answer, objection, form):
+        flash(_("The objection has been answered."), "success")
+        return redirect(url_for("results.objections", competition_id=competition.id))
     return render_form(
         "results/objection_detail.html",
         form,
@@ -403,6 +364,26 @@ def objection_detail(competition_id: int, objection_id: int):
         objection=objection,
         decision=decision,
         reply_notice=queries.reply_notice(objection),
+    )
+
+
+def _answer(objection, form) -> None:
+    if form.verdict.data not in ("upheld", "dismissed"):
+        raise ValidationError(
+            _("Choose whether the objection is upheld or dismissed."), field="verdict"
+        )
+    services.answer_objection(
+        objection,
+        upheld=form.verdict.data == "upheld",
+        reply=form.reply.data,
+        actor=current_user,
+        change=form.change.data,
+        outcome=form.outcome.data,
+        approved_fen=yuan_to_fen(form.amount.data),
+        change_reason=form.change_reason.data,
+        no_change_reason=form.no_change_reason.data,
+        phone_note=form.phone_note.data,
+        phone_replied_at=local_to_utc(form.phone_replied_at.data),
     )
 
 

@@ -24,7 +24,14 @@ from venture.audit.services import record
 from venture.competitions.gates import closes_at_for
 from venture.competitions.models import Competition, CompetitionStatus, StageKind
 from venture.db import service, utcnow
-from venture.errors import Conflict, DeadlinePassed, Forbidden, NotFound, ValidationError
+from venture.errors import (
+    Conflict,
+    DeadlinePassed,
+    DomainError,
+    Forbidden,
+    NotFound,
+    ValidationError,
+)
 from venture.extensions import db
 from venture.followup.rules import local_date
 from venture.orgs.models import (
@@ -108,9 +115,17 @@ def edit_deadline(application: Application) -> datetime | None:
 
 
 def ensure_editable(application: Application, now: datetime | None = None) -> None:
+    refusal = edit_refusal(application, now)
+    if refusal is not None:
+        raise refusal
+
+
+def edit_refusal(application: Application, now: datetime | None = None) -> DomainError | None:
+    """Why the application cannot be changed now (the refusal ``ensure_editable`` raises),
+    or None; a page tells it without asking a service to refuse."""
     now = now or utcnow()
     if application.status not in EDITABLE:
-        raise Conflict(
+        return Conflict(
             _(
                 "This application has been %(status)s and can no longer be changed.",
                 status=_status_word(application.status),
@@ -120,22 +135,23 @@ def ensure_editable(application: Application, now: datetime | None = None) -> No
     if application.status == ApplicationStatus.DRAFT:
         window = application.competition.stage(StageKind.APPLICATION)
         if application.competition.status != CompetitionStatus.OPEN or window is None:
-            raise Conflict(_("This competition does not accept applications."))
+            return Conflict(_("This competition does not accept applications."))
         if window.opens_at is not None and now < window.opens_at:
-            raise Conflict(
+            return Conflict(
                 _(
                     "The application window opens on %(when)s (Beijing time).",
                     when=format_local(window.opens_at),
                 )
             )
     if deadline is not None and now >= deadline:
-        raise DeadlinePassed(
+        return DeadlinePassed(
             _(
                 "The deadline was %(when)s (Beijing time); the application can no longer be "
                 "changed or submitted.",
                 when=format_local(deadline),
             )
         )
+    return None
 
 
 def _status_word(status: ApplicationStatus) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -190,31 +189,6 @@ def profiles_for(users) -> dict[int, JudgeProfile]:
         p.user_id: p
         for p in db.session.scalars(sa.select(JudgeProfile).where(JudgeProfile.user_id.in_(ids)))
     }
-
-
-def pool_query(q: str | None = None, expertise: str | None = None):
-    query = (
-        sa.select(User)
-        .outerjoin(JudgeProfile, JudgeProfile.user_id == User.id)
-        .where(User.role == Role.JUDGE)
-        .order_by(User.active.desc(), User.name, User.id)
-    )
-    if q:
-        like = f"%{q.strip()}%"
-        query = query.where(
-            sa.or_(User.name.ilike(like), User.email.ilike(like), JudgeProfile.employer.ilike(like))
-        )
-    if expertise:
-        # The JSON list is stored as text, with non-ASCII escaped (\uXXXX): match the quoted item.
-        text = sa.cast(JudgeProfile.expertise, sa.String)
-        item = expertise.strip()
-        query = query.where(
-            sa.or_(
-                text.contains(json.dumps(item), autoescape=True),
-                text.contains(json.dumps(item, ensure_ascii=False), autoescape=True),
-            )
-        )
-    return query
 
 
 # --- import from xlsx ----------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_babel import gettext as _
 
 from venture.applications.models import Application
@@ -45,10 +45,6 @@ def sheet_values(sheet) -> dict:
         values[f"na-{s.criterion_id}"] = s.not_applicable
         values[f"comment-{s.criterion_id}"] = s.comment
     return values
-
-
-def wants_json() -> bool:
-    return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
 def json_error(error, **extra):

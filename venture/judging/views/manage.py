@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import json
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from venture.accounts.forms import ConfirmForm
 from venture.accounts.models import User
 from venture.applications.models import Application
 from venture.competitions.models import AdvanceRule, Method, PanelMode
 from venture.errors import DomainError
-from venture.extensions import db
 from venture.forms import coerce_id, record_id, record_ids
+from venture.judging import queries
 from venture.judging.forms import ConflictForm, RankingSettingsForm, StageSettingsForm
-from venture.judging.models import Conflict
 from venture.judging.services import assignment as assignment_services
 from venture.judging.services import conflicts as conflict_services
 from venture.judging.services import progress as progress_services
@@ -28,11 +25,10 @@ from venture.judging.services.candidates import candidates_for
 from venture.judging.services.common import active_judges
 from venture.judging.views import bp
 from venture.judging.views.helpers import load_application, load_stage
-from venture.judging.views.sheets import competitions_with_scoring
 from venture.labels import label
 from venture.policy import organizer_only
 from venture.rankings.labels import method_label, tie_break_label
-from venture.web import attach_error
+from venture.web import attempt
 
 
 def _check_form() -> None:
@@ -46,7 +42,7 @@ _AUTO = object()  # the form reads the request's own data
 @bp.route("/manage")
 @organizer_only
 def manage():
-    return render_template("judging/manage.html", competitions=competitions_with_scoring())
+    return render_template("judging/manage.html", competitions=queries.competitions_with_stages())
 
 
 def _settings_form(stage, formdata=_AUTO):
@@ -68,24 +64,23 @@ def stage(stage_id: int):
     form = _settings_form(current)
     status = 200
     if form.validate_on_submit():
-        try:
-            assignment_services.update_stage_settings(
-                current,
-                current_user,
-                judges_per_application=form.judges_per_application.data,
-                max_load=form.max_load.data,
-                anchor_count=form.anchor_count.data or 0,
-                assignment_seed=form.assignment_seed.data,
-                panel_mode=PanelMode(form.panel_mode.data),
-                blind=form.blind.data,
-                reveal_after_close=form.reveal_after_close.data,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            status = error.status
-        else:
+        saved = attempt(
+            form,
+            assignment_services.update_stage_settings,
+            current,
+            current_user,
+            judges_per_application=form.judges_per_application.data,
+            max_load=form.max_load.data,
+            anchor_count=form.anchor_count.data or 0,
+            assignment_seed=form.assignment_seed.data,
+            panel_mode=PanelMode(form.panel_mode.data),
+            blind=form.blind.data,
+            reveal_after_close=form.reveal_after_close.data,
+        )
+        if saved:
             flash(_("The settings have been saved."), "success")
             return redirect(url_for("judging.stage", stage_id=current.id))
+        status = saved.status
     return _stage_page(
         current, form, _ranking_form(current, formdata=None), 422 if form.errors else status
     )
@@ -159,22 +154,20 @@ def ranking(stage_id: int):
     form = _ranking_form(current)
     status = 422
     if form.validate_on_submit():
-        try:
-            ranking_settings.update_ranking_settings(
-                current,
-                current_user,
-                method=form.method.data,
-                trim_k=form.trim_k.data,
-                disagreement_threshold=form.disagreement_threshold.data,
-                tie_breaks=[_chosen_link(select.data) for select in form.tie_break_fields],
-                advance_rule=form.advance_rule.data,
-                advance_top_n=form.advance_top_n.data,
-                advance_threshold=form.advance_threshold.data,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            status = 422 if any(f.errors for f in form) else error.status
-        else:
+        saved = attempt(
+            form,
+            ranking_settings.update_ranking_settings,
+            current,
+            current_user,
+            method=form.method.data,
+            trim_k=form.trim_k.data,
+            disagreement_threshold=form.disagreement_threshold.data,
+            tie_breaks=[_chosen_link(select.data) for select in form.tie_break_fields],
+            advance_rule=form.advance_rule.data,
+            advance_top_n=form.advance_top_n.data,
+            advance_threshold=form.advance_threshold.data,
+        )
+        if saved:
             flash(
                 _(
                     "The ranking settings have been saved. They apply to the next computation of the stage."
@@ -182,6 +175,7 @@ def ranking(stage_id: int):
                 "success",
             )
             return redirect(url_for("judging.stage", stage_id=current.id) + "#ranking")
+        status = 422 if any(f.errors for f in form) else saved.status
     return _stage_page(current, _settings_form(current, formdata=None), form, status)
 
 
@@ -192,7 +186,7 @@ def run_assignment(stage_id: int):
     _check_form()
     try:
         result = assignment_services.run_assignment(current, current_user)
-    except assignment_services.AssignmentImpossible as error:
+    except assignment_services.AssignmentImpossible as error:  # a page of its own: the reasons
         flash(_("No valid assignment exists."), "danger")
         return render_template(
             "judging/assign_failed.html", stage=current, reasons=error.reasons
@@ -225,11 +219,7 @@ def panels(stage_id: int):
         ids = record_ids(request.form.getlist("judge_id"))
         if request.form.get("all") == "1":
             ids = [j.id for j in active_judges()]
-        try:
-            assignment_services.set_panel(current, category_id, ids, current_user)
-        except DomainError as error:
-            flash(str(error.message), "danger")
-        else:
+        if attempt(None, assignment_services.set_panel, current, category_id, ids, current_user):
             flash(_("The panel has been saved."), "success")
         return redirect(url_for("judging.panels", stage_id=current.id))
     existing = assignment_services.panels_of(current)
@@ -257,10 +247,7 @@ def assignments(stage_id: int):
     apps = candidates_for(current)
     by_app = assignment_services.assignments_by_application(current)
     extra_ids = set(by_app) - {a.id for a in apps}
-    if extra_ids:
-        apps += list(
-            db.session.scalars(sa.select(Application).where(Application.id.in_(extra_ids)))
-        )
+    apps += queries.applications_by_ids(extra_ids)
     return render_template(
         "judging/assignments.html",
         stage=current,
@@ -290,26 +277,27 @@ def edit_judges(stage_id: int, application_id: int):
     application = load_application(current, application_id)
     _check_form()
     action = request.form.get("action")
-    judge = db.session.get(User, request.form.get("judge_id", type=coerce_id) or 0)
-    new = db.session.get(User, request.form.get("new_judge_id", type=coerce_id) or 0)
-    try:
-        if judge is None or (action == "swap" and new is None):
-            raise DomainError(_("Choose a judge."))
-        if action == "add":
-            assignment_services.add_judge(current, application, judge, current_user)
-        elif action == "remove":
-            assignment_services.remove_judge(
-                current, application, judge, current_user, request.form.get("reason", "")
-            )
-        elif action == "swap":
-            assignment_services.swap_judge(current, application, judge, new, current_user)
-        else:
-            raise DomainError(_("Unknown action."))
-    except DomainError as error:
-        flash(str(error.message), "danger")
-    else:
+    judge = queries.get_user(request.form.get("judge_id", type=coerce_id))
+    new = queries.get_user(request.form.get("new_judge_id", type=coerce_id))
+    if judge is None or (action == "swap" and new is None):
+        flash(_("Choose a judge."), "danger")
+    elif attempt(None, _change_judges, action, current, application, judge, new):
         flash(_changed_message(action, application, judge, new), "success")
     return redirect(url_for("judging.assignments", stage_id=current.id) + f"#app-{application.id}")
+
+
+def _change_judges(action, stage, application, judge, new) -> None:
+    """The one service the clerk's button asks for."""
+    if action == "add":
+        assignment_services.add_judge(stage, application, judge, current_user)
+    elif action == "remove":
+        assignment_services.remove_judge(
+            stage, application, judge, current_user, request.form.get("reason", "")
+        )
+    elif action == "swap":
+        assignment_services.swap_judge(stage, application, judge, new, current_user)
+    else:
+        raise DomainError(_("Unknown action."))
 
 
 def _changed_message(action: str, application: Application, judge: User, new: User | None) -> str:
@@ -344,39 +332,32 @@ def conflicts(stage_id: int):
     form.application_id.choices = [(a.id, f"{a.display_code} · {a.project_name}") for a in apps]
     status = 200
     if form.validate_on_submit():
-        judge = db.session.get(User, form.judge_id.data or 0)
-        application = db.session.get(Application, form.application_id.data or 0)
-        try:
-            if (
-                judge is None
-                or application is None
-                or application.competition_id != current.competition_id
-            ):
-                raise DomainError(_("Choose a judge and an application."))
-            conflict_services.record_conflict(
-                current_user, judge, application, form.reason.data, stage_kind=current.kind
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
+        judge = queries.get_user(form.judge_id.data)
+        application = queries.get_application(form.application_id.data)
+        if (
+            judge is None
+            or application is None
+            or application.competition_id != current.competition_id
+        ):
+            flash(_("Choose a judge and an application."), "danger")
+        elif attempt(
+            form,
+            conflict_services.record_conflict,
+            current_user,
+            judge,
+            application,
+            form.reason.data,
+            stage_kind=current.kind,
+        ):
             flash(_("The conflict of interest has been recorded."), "success")
             return redirect(url_for("judging.conflicts", stage_id=current.id))
     if request.method == "POST":
         status = 422
-    rows = list(
-        db.session.scalars(
-            sa.select(Conflict)
-            .join(Application, Application.id == Conflict.application_id)
-            .where(Application.competition_id == current.competition_id)
-            .options(
-                joinedload(Conflict.judge),
-                joinedload(Conflict.application).joinedload(Application.organization),
-            )
-            .order_by(Application.code, Conflict.id)
-        )
-    )
     return render_template(
-        "judging/conflicts.html", stage=current, conflicts=rows, form=form
+        "judging/conflicts.html",
+        stage=current,
+        conflicts=queries.competition_conflicts(current.competition_id),
+        form=form,
     ), status
 
 

@@ -3,25 +3,23 @@ profile and declared ties."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from venture.accounts.forms import ConfirmForm
 from venture.accounts.models import Role, User
 from venture.db import get_or_404
 from venture.errors import DomainError, NotFound
-from venture.extensions import db
 from venture.forms import page_number
+from venture.judging import queries
 from venture.judging.forms import InviteJudgeForm, ProfileForm, TieForm, UploadForm
-from venture.judging.models import Conflict, JudgeTie, TieKind
+from venture.judging.models import TieKind
 from venture.judging.services import pool as pool_services
 from venture.judging.views import bp
 from venture.labels import label
 from venture.policy import organizer_only, roles
-from venture.web import attach_error, render_form
+from venture.web import attempt, render_form
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,17 +28,6 @@ def _tie_form():
     form = TieForm(prefix="tie")
     form.kind.choices = [(k.value, label(k)) for k in TieKind]
     return form
-
-
-def _ties_of(user):
-    return list(
-        db.session.scalars(
-            sa.select(JudgeTie)
-            .where(JudgeTie.judge_id == user.id)
-            .options(joinedload(JudgeTie.organization))
-            .order_by(JudgeTie.id)
-        )
-    )
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -52,27 +39,24 @@ def profile():
         form.expertise.data = "、".join(row.expertise or [])
     if request.method == "GET" and row is None:
         form.phone.data = current_user.phone
-    if form.validate_on_submit():
-        try:
-            pool_services.update_profile(
-                current_user,
-                current_user,
-                title=form.title.data,
-                employer=form.employer.data,
-                employer_uscc=form.employer_uscc.data,
-                expertise=form.expertise.data,
-                phone=form.phone.data,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("Your profile has been saved."), "success")
-            return redirect(url_for("judging.profile"))
+    if form.validate_on_submit() and attempt(
+        form,
+        pool_services.update_profile,
+        current_user,
+        current_user,
+        title=form.title.data,
+        employer=form.employer.data,
+        employer_uscc=form.employer_uscc.data,
+        expertise=form.expertise.data,
+        phone=form.phone.data,
+    ):
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("judging.profile"))
     return render_form(
         "judging/profile.html",
         form,
         tie_form=_tie_form(),
-        ties=_ties_of(current_user),
+        ties=queries.judge_ties(current_user.id),
         delete_form=ConfirmForm(),
     )
 
@@ -81,21 +65,19 @@ def profile():
 @roles("judge")
 def add_tie():
     form = _tie_form()
-    if form.validate_on_submit():
-        try:
-            pool_services.add_tie(
-                current_user, form.organization.data, form.kind.data, form.note.data
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(
-                _(
-                    "The tie has been recorded. You will not be given this organization's applications."
-                ),
-                "success",
-            )
-            return redirect(url_for("judging.profile"))
+    if form.validate_on_submit() and attempt(
+        form,
+        pool_services.add_tie,
+        current_user,
+        form.organization.data,
+        form.kind.data,
+        form.note.data,
+    ):
+        flash(
+            _("The tie has been recorded. You will not be given this organization's applications."),
+            "success",
+        )
+        return redirect(url_for("judging.profile"))
     row = pool_services.profile_of(current_user)
     profile_form = ProfileForm(obj=row, formdata=None)
     if row is not None:
@@ -104,7 +86,7 @@ def add_tie():
         "judging/profile.html",
         form=profile_form,
         tie_form=form,
-        ties=_ties_of(current_user),
+        ties=queries.judge_ties(current_user.id),
         delete_form=ConfirmForm(),
     ), 422
 
@@ -124,12 +106,7 @@ def remove_tie(tie_id: int):
 def judges():
     q = (request.args.get("q") or "").strip()
     expertise = (request.args.get("expertise") or "").strip()
-    page = db.paginate(
-        pool_services.pool_query(q, expertise),
-        page=request.args.get("page", 1, type=page_number),
-        per_page=50,
-        error_out=False,
-    )
+    page = queries.judges_page(q, expertise, page=request.args.get("page", 1, type=page_number))
     return render_template(
         "judging/judges.html",
         page=page,
@@ -146,20 +123,12 @@ def judge_detail(user_id: int):
     user = get_or_404(User, user_id)
     if user.role != Role.JUDGE:
         raise NotFound()
-    found = list(
-        db.session.scalars(
-            sa.select(Conflict)
-            .where(Conflict.judge_id == user.id)
-            .options(joinedload(Conflict.application))
-            .order_by(Conflict.id)
-        )
-    )
     return render_template(
         "judging/judge_detail.html",
         judge=user,
         profile=pool_services.profile_of(user),
-        ties=_ties_of(user),
-        conflicts=found,
+        ties=queries.judge_ties(user.id),
+        conflicts=queries.judge_conflicts(user.id),
     )
 
 
@@ -167,24 +136,21 @@ def judge_detail(user_id: int):
 @organizer_only
 def invite():
     form = InviteJudgeForm()
-    if form.validate_on_submit():
-        try:
-            pool_services.invite_judge(
-                email=form.email.data,
-                name=form.name.data,
-                invited_by=current_user,
-                locale=form.locale.data,
-                title=form.title.data,
-                employer=form.employer.data,
-                employer_uscc=form.employer_uscc.data,
-                expertise=form.expertise.data,
-                phone=form.phone.data,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("judging.judges"))
+    if form.validate_on_submit() and attempt(
+        form,
+        pool_services.invite_judge,
+        email=form.email.data,
+        name=form.name.data,
+        invited_by=current_user,
+        locale=form.locale.data,
+        title=form.title.data,
+        employer=form.employer.data,
+        employer_uscc=form.employer_uscc.data,
+        expertise=form.expertise.data,
+        phone=form.phone.data,
+    ):
+        flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
+        return redirect(url_for("judging.judges"))
     return render_form("judging/invite.html", form)
 
 
@@ -204,18 +170,14 @@ def import_judges():
     form = UploadForm()
     errors, warnings = [], []
     if form.validate_on_submit():
-        try:
-            imported = pool_services.import_judges(form.file.data, current_user)
-        except pool_services.ImportRejected as rejected:
-            errors, warnings = rejected.errors, rejected.warnings
-            flash(str(rejected.message), "danger")
-        except DomainError as error:
-            form.file.errors = list(form.file.errors or []) + [str(error.message)]
-        else:
-            flash(_("%(n)d judges imported and invited.", n=len(imported.users)), "success")
-            for warning in imported.warnings:
+        imported = attempt(form, pool_services.import_judges, form.file.data, current_user)
+        if imported:
+            flash(_("%(n)d judges imported and invited.", n=len(imported.value.users)), "success")
+            for warning in imported.value.warnings:
                 flash(warning, "warning")
             return redirect(url_for("judging.judges"))
+        if isinstance(imported.error, pool_services.ImportRejected):  # the rows' errors, listed
+            errors, warnings = imported.error.errors, imported.error.warnings
     status = 422 if request.method == "POST" else 200
     return render_template(
         "judging/import.html",

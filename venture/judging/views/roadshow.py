@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC
 
-import sqlalchemy as sa
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from venture.accounts.forms import ConfirmForm
 from venture.competitions.models import StageKind
 from venture.db import get_or_404
 from venture.errors import DomainError, NotFound
-from venture.extensions import db
 from venture.forms import coerce_id, record_ids
-from venture.judging import policies
+from venture.judging import policies, queries
 from venture.judging.forms import ReasonForm, SessionForm, UploadForm
 from venture.judging.models import Recommendation, RoadshowSession, RoadshowStatus
 from venture.judging.services import paper as paper_services
@@ -28,7 +25,7 @@ from venture.judging.views.helpers import load_stage, sheet_values
 from venture.policy import organizer_only, require, signed_in
 from venture.rankings.labels import method_label
 from venture.templating import LOCAL_TZ
-from venture.web import attach_error
+from venture.web import attempt
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -60,24 +57,24 @@ def roadshow_sessions(stage_id: int):
     form = SessionForm()
     if form.validate_on_submit():
         ids = record_ids(request.form.getlist("application_id"))
-        try:
-            session = roadshow_services.create_session(
-                stage,
-                current_user,
-                name=form.name.data,
-                venue=form.venue.data or "",
-                scheduled_at=_utc(form.scheduled_at.data),
-                application_ids=ids or None,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
+        created = attempt(
+            form,
+            roadshow_services.create_session,
+            stage,
+            current_user,
+            name=form.name.data,
+            venue=form.venue.data or "",
+            scheduled_at=_utc(form.scheduled_at.data),
+            application_ids=ids or None,
+        )
+        if created:
+            session = created.value
             flash(
                 _("The session has been created with %(n)d projects.", n=len(session.slots)),
                 "success",
             )
             return redirect(url_for("judging.roadshow_slots", session_id=session.id))
-    sessions = stage_sessions(stage)
+    sessions = queries.stage_sessions(stage.id)
     advanced = roadshow_services.advanced_in_latest_review(stage)
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -89,17 +86,6 @@ def roadshow_sessions(stage_id: int):
     ), status
 
 
-def stage_sessions(stage):
-    return list(
-        db.session.scalars(
-            sa.select(RoadshowSession)
-            .where(RoadshowSession.stage_id == stage.id)
-            .options(selectinload(RoadshowSession.slots))
-            .order_by(RoadshowSession.id)
-        )
-    )
-
-
 @bp.route("/roadshow/<int:session_id>/edit", methods=["GET", "POST"])
 @organizer_only
 def roadshow_edit(session_id: int):
@@ -107,20 +93,17 @@ def roadshow_edit(session_id: int):
     form = SessionForm(obj=session)
     if request.method == "GET" and session.scheduled_at:
         form.scheduled_at.data = session.scheduled_at.astimezone(LOCAL_TZ).replace(tzinfo=None)
-    if form.validate_on_submit():
-        try:
-            roadshow_services.update_session(
-                session,
-                current_user,
-                name=form.name.data,
-                venue=form.venue.data or "",
-                scheduled_at=_utc(form.scheduled_at.data),
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("The session has been saved."), "success")
-            return redirect(url_for("judging.roadshow_slots", session_id=session.id))
+    if form.validate_on_submit() and attempt(
+        form,
+        roadshow_services.update_session,
+        session,
+        current_user,
+        name=form.name.data,
+        venue=form.venue.data or "",
+        scheduled_at=_utc(form.scheduled_at.data),
+    ):
+        flash(_("The session has been saved."), "success")
+        return redirect(url_for("judging.roadshow_slots", session_id=session.id))
     status = 422 if request.method == "POST" else 200
     return render_template("judging/roadshow_edit.html", session=session, form=form), status
 
@@ -131,35 +114,7 @@ def roadshow_slots(session_id: int):
     session = _load_session(session_id)
     if request.method == "POST":
         _check_form()
-        action = request.form.get("action")
-        current = [s.application_id for s in sorted(session.slots, key=lambda s: s.position)]
-        try:
-            if action == "add":
-                current.append(request.form.get("application_id", type=coerce_id) or 0)
-                roadshow_services.set_slots(session, current, current_user)
-            elif action == "remove":
-                target = request.form.get("application_id", type=coerce_id)
-                roadshow_services.set_slots(
-                    session, [a for a in current if a != target], current_user
-                )
-            elif action in ("up", "down"):
-                roadshow_services.move_slot(
-                    session,
-                    request.form.get("slot_id", type=coerce_id) or 0,
-                    -1 if action == "up" else 1,
-                    current_user,
-                )
-            elif action == "default":
-                advanced = roadshow_services.advanced_in_latest_review(session.stage)
-                if not advanced:
-                    raise DomainError(
-                        _("No online-review ranking has marked applications as advanced yet.")
-                    )
-                roadshow_services.set_slots(session, advanced, current_user)
-            else:
-                raise DomainError(_("Unknown action."))
-        except DomainError as error:
-            flash(str(error.message), "danger")
+        attempt(None, _change_slots, session, request.form.get("action"))
         return redirect(url_for("judging.roadshow_slots", session_id=session.id))
     placed = {s.application_id for s in session.slots}
     ranking = roadshow_services.latest_review_snapshot(session.stage)
@@ -180,6 +135,33 @@ def roadshow_slots(session_id: int):
     )
 
 
+def _change_slots(session, action) -> None:
+    """The one service the button asks for, with the slots it leaves."""
+    current = [s.application_id for s in sorted(session.slots, key=lambda s: s.position)]
+    if action == "add":
+        current.append(request.form.get("application_id", type=coerce_id) or 0)
+        roadshow_services.set_slots(session, current, current_user)
+    elif action == "remove":
+        target = request.form.get("application_id", type=coerce_id)
+        roadshow_services.set_slots(session, [a for a in current if a != target], current_user)
+    elif action in ("up", "down"):
+        roadshow_services.move_slot(
+            session,
+            request.form.get("slot_id", type=coerce_id) or 0,
+            -1 if action == "up" else 1,
+            current_user,
+        )
+    elif action == "default":
+        advanced = roadshow_services.advanced_in_latest_review(session.stage)
+        if not advanced:
+            raise DomainError(
+                _("No online-review ranking has marked applications as advanced yet.")
+            )
+        roadshow_services.set_slots(session, advanced, current_user)
+    else:
+        raise DomainError(_("Unknown action."))
+
+
 @bp.route("/roadshow/<int:session_id>/control", methods=["GET", "POST"])
 @organizer_only
 def roadshow_control(session_id: int):
@@ -187,32 +169,41 @@ def roadshow_control(session_id: int):
     if request.method == "POST":
         _check_form()
         action = request.form.get("action")
-        confirmed = request.form.get("confirmed") == "1"
-        try:
-            if action == "start":
-                roadshow_services.start_session(session, current_user)
-            elif action == "present":
-                roadshow_services.present(
-                    session, request.form.get("slot_id", type=coerce_id) or 0, current_user
-                )
-            elif action == "next":
-                following = roadshow_services.next_waiting(session)
-                if following is None:
-                    raise DomainError(_("Every project has been presented."))
-                roadshow_services.present(session, following.id, current_user)
-            elif action == "close_slot":
-                roadshow_services.close_slot(session, current_user, confirmed=confirmed)
-            elif action == "close":
-                roadshow_services.close_session(session, current_user, confirmed=confirmed)
-            else:
-                raise DomainError(_("Unknown action."))
-        except roadshow_services.UnsubmittedSheets as pending:
-            # Asked, not refused: the page says who is still scoring and what closing does.
+        done = attempt(None, _control, session, action, request.form.get("confirmed") == "1")
+        if done and done.value is not None:
+            pending = done.value
             return _control_page(session, confirm=(action, pending), status=pending.status)
-        except DomainError as error:
-            flash(str(error.message), "danger")
         return redirect(url_for("judging.roadshow_control", session_id=session.id))
     return _control_page(session)
+
+
+def _control(session, action, confirmed: bool):
+    """The one service the control room's button asks for. Closing while judges are still
+    scoring is asked first: the question (UnsubmittedSheets) is given back, not refused."""
+    if action == "start":
+        roadshow_services.start_session(session, current_user)
+    elif action == "present":
+        roadshow_services.present(
+            session, request.form.get("slot_id", type=coerce_id) or 0, current_user
+        )
+    elif action == "next":
+        following = roadshow_services.next_waiting(session)
+        if following is None:
+            raise DomainError(_("Every project has been presented."))
+        roadshow_services.present(session, following.id, current_user)
+    elif action in ("close_slot", "close"):
+        close = (
+            roadshow_services.close_slot
+            if action == "close_slot"
+            else roadshow_services.close_session
+        )
+        try:
+            close(session, current_user, confirmed=confirmed)
+        except roadshow_services.UnsubmittedSheets as pending:  # a question, not a refusal
+            return pending
+    else:
+        raise DomainError(_("Unknown action."))
+    return None
 
 
 def _control_page(session, *, confirm=None, status: int = 200):
@@ -314,16 +305,12 @@ def roadshow_paper(session_id: int):
     form = UploadForm()
     errors = []
     if form.validate_on_submit():
-        try:
-            count = paper_services.import_paper(session, form.file.data, current_user)
-        except paper_services.PaperRejected as rejected:
-            errors = rejected.errors
-            flash(str(rejected.message), "danger")
-        except DomainError as error:
-            form.file.errors = list(form.file.errors or []) + [str(error.message)]
-        else:
-            flash(_("%(n)d paper sheets stored.", n=count), "success")
+        stored = attempt(form, paper_services.import_paper, session, form.file.data, current_user)
+        if stored:
+            flash(_("%(n)d paper sheets stored.", n=stored.value), "success")
             return redirect(url_for("judging.roadshow_control", session_id=session.id))
+        if isinstance(stored.error, paper_services.PaperRejected):  # the rows' errors, listed
+            errors = stored.error.errors
     status = 422 if request.method == "POST" else 200
     return render_template(
         "judging/roadshow_paper.html", session=session, form=form, errors=errors

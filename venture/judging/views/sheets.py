@@ -6,31 +6,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import sqlalchemy as sa
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
 
 from venture.accounts.forms import ConfirmForm
-from venture.applications.models import Application, Attachment
-from venture.competitions.gates import closes_at_by_stage, closes_sql
-from venture.competitions.models import Competition, Stage, StageKind
+from venture.applications.models import Attachment
+from venture.competitions.gates import closes_at_by_stage
+from venture.competitions.models import StageKind
 from venture.db import get_or_404, utcnow
 from venture.errors import Conflict, DomainError
-from venture.extensions import db
 from venture.files.services import download, served_name
 from venture.forms import coerce_id, whole_number
-from venture.judging import policies
+from venture.judging import policies, queries
 from venture.judging.forms import ReasonForm
-from venture.judging.models import (
-    Assignment,
-    AssignmentStatus,
-    Recommendation,
-    RoadshowSession,
-    RoadshowSlot,
-    ScoreSheet,
-)
+from venture.judging.models import Recommendation, RoadshowSession, ScoreSheet
 from venture.judging.services import conflicts
 from venture.judging.services import sheets as sheet_services
 from venture.judging.views import bp
@@ -39,46 +29,32 @@ from venture.judging.views.roadshow import render_live
 from venture.policy import require, roles, signed_in
 from venture.security import TooDeep, loads_json, refuse_too_deep, refuse_unstorable
 from venture.templating import LOCAL_TZ
+from venture.web import attempt
 
 
 @bp.route("/")
 @roles("judge")
 def dashboard():
-    rows = db.session.execute(
-        sa.select(Assignment, ScoreSheet)
-        .outerjoin(
-            ScoreSheet,
-            sa.and_(
-                ScoreSheet.stage_id == Assignment.stage_id,
-                ScoreSheet.application_id == Assignment.application_id,
-                ScoreSheet.judge_id == Assignment.judge_id,
-            ),
-        )
-        .join(Stage, Stage.id == Assignment.stage_id)
-        .join(Application, Application.id == Assignment.application_id)
-        .where(Assignment.judge_id == current_user.id, Assignment.status == AssignmentStatus.ACTIVE)
-        .options(
-            joinedload(Assignment.stage).joinedload(Stage.competition),
-            joinedload(Assignment.application).joinedload(Application.category),
-        )
-        .order_by(closes_sql().desc(), Application.code)
-    ).all()
-    conflicted = conflicts.detect({current_user.id}, [a.application for a, _s in rows])
+    rows = policies.without_conflicts(current_user, queries.judge_assignments(current_user.id))
+    now = utcnow()
+    groups = _by_stage(rows, now)
+    closes = closes_at_by_stage([g["stage"] for g in groups], user=current_user)
+    return render_template("judging/dashboard.html", groups=groups, closes=closes, now=now)
+
+
+def _by_stage(rows, now) -> list[dict]:
+    """The rows by stage, with how many sheets are submitted; open stages first, the one
+    closing soonest first."""
     by_stage: dict[int, dict] = {}
     for assignment, sheet in rows:
-        if (assignment.application_id, current_user.id) in conflicted:
-            continue
         group = by_stage.setdefault(
             assignment.stage_id, {"stage": assignment.stage, "rows": [], "done": 0}
         )
         group["rows"].append((assignment, sheet))
         group["done"] += 1 if sheet is not None and sheet.is_submitted else 0
-    now = utcnow()
-    groups = sorted(
+    return sorted(
         by_stage.values(), key=lambda g: (g["stage"].has_ended(now), g["stage"].closes_at or now)
     )
-    closes = closes_at_by_stage([g["stage"] for g in groups], user=current_user)
-    return render_template("judging/dashboard.html", groups=groups, closes=closes, now=now)
 
 
 def _sheet_context(stage, application, sheet, *, values=None, errors=None):
@@ -100,14 +76,7 @@ def _sheet_context(stage, application, sheet, *, values=None, errors=None):
 
 
 def _visible_attachments(stage, application):
-    blind = policies.is_blind_for(current_user, stage)
-    items = db.session.scalars(
-        sa.select(Attachment)
-        .where(Attachment.application_id == application.id)
-        .options(joinedload(Attachment.file))
-        .order_by(Attachment.id)
-    )
-    return [a for a in items if not (blind and a.identifying)]
+    return policies.visible_attachments(current_user, stage, queries.attachments_of(application.id))
 
 
 def _load_for_judge(stage_id: int, application_id: int):
@@ -118,12 +87,7 @@ def _load_for_judge(stage_id: int, application_id: int):
 
 
 def _roadshow_session(stage, application) -> RoadshowSession:
-    session = db.session.scalar(
-        sa.select(RoadshowSession)
-        .join(RoadshowSlot, RoadshowSlot.session_id == RoadshowSession.id)
-        .where(RoadshowSession.stage_id == stage.id, RoadshowSlot.application_id == application.id)
-        .limit(1)
-    )
+    session = queries.roadshow_session_of(stage.id, application.id)
     if session is None:
         raise Conflict(_("This project is not in a roadshow session yet."))
     return session
@@ -166,21 +130,20 @@ def _post_sheet(stage, application):
     everything the judge typed and the refused answers marked, never a redirect that
     drops them (online review, roadshow and evaluations alike)."""
     submit = request.form.get("action") == "submit"
-    try:
-        saved = sheet_services.save_sheet(
-            current_user,
-            stage,
-            application,
-            request.form,
-            version=request.form.get("version", type=coerce_id) or 0,
-            submit=submit,
-        )
-    except sheet_services.SheetInvalid as error:
-        flash(str(error.message), "danger")
-        return _typed_again(stage, application, errors=error.errors, status=error.status)
-    except DomainError as error:
-        flash(str(error.message), "danger")
-        return _typed_again(stage, application, status=error.status)
+    outcome = attempt(
+        None,
+        sheet_services.save_sheet,
+        current_user,
+        stage,
+        application,
+        request.form,
+        version=request.form.get("version", type=coerce_id) or 0,
+        submit=submit,
+    )
+    if not outcome:  # flashed; a SheetInvalid names the refused answers
+        errors = getattr(outcome.error, "errors", None)
+        return _typed_again(stage, application, errors=errors, status=outcome.status)
+    saved = outcome.value
     if saved.invalid:
         flash(
             _(
@@ -251,33 +214,15 @@ def declare_conflict(stage_id: int, application_id: int):
     stage, application = _load_for_judge(stage_id, application_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            replacement = conflicts.declare_conflict(
-                current_user,
-                policies.active_assignment(current_user, stage.id, application.id),
-                form.reason.data,
-            )
-        except DomainError as error:
-            flash(str(error.message), "danger")
-        else:
-            # The truth: a replacement exists only when one could be assigned.
-            if replacement is not None:
-                flash(
-                    _(
-                        "Your conflict of interest has been recorded; another judge has been assigned in your "
-                        "place."
-                    ),
-                    "success",
-                )
-            else:
-                flash(
-                    _(
-                        "Your conflict of interest has been recorded and you no longer score this application. "
-                        "No other judge could be assigned in your place: you are replaced only if the organizer "
-                        "assigns someone. The organizer has been told."
-                    ),
-                    "warning",
-                )
+        declared = attempt(
+            None,  # a refusal is said above the page, as the page has always said it
+            conflicts.declare_conflict,
+            current_user,
+            policies.active_assignment(current_user, stage.id, application.id),
+            form.reason.data,
+        )
+        if declared:
+            _say_declared(replaced=declared.value is not None)
             if stage.kind == StageKind.ROADSHOW:
                 return _roadshow_redirect(stage, application)
             return redirect(url_for("judging.dashboard"))
@@ -289,6 +234,27 @@ def declare_conflict(stage_id: int, application_id: int):
         confirm_form=ConfirmForm(),
         blind=policies.is_blind_for(current_user, stage),
     ), 422
+
+
+def _say_declared(*, replaced: bool) -> None:
+    # The truth: a replacement exists only when one could be assigned.
+    if replaced:
+        flash(
+            _(
+                "Your conflict of interest has been recorded; another judge has been assigned in your "
+                "place."
+            ),
+            "success",
+        )
+    else:
+        flash(
+            _(
+                "Your conflict of interest has been recorded and you no longer score this application. "
+                "No other judge could be assigned in your place: you are replaced only if the organizer "
+                "assigns someone. The organizer has been told."
+            ),
+            "warning",
+        )
 
 
 def _payload() -> dict:
@@ -314,6 +280,10 @@ def autosave(stage_id: int, application_id: int):
     data = _payload()
     version = whole_number(data.get("version") or 0)  # "abc", 1e400 or 2**63: no version (a 409)
     version = -1 if version is None else version
+    # Two refusals carry more than a message, so they are caught here: the answers a
+    # submission lacks, and the version the server holds after a stale save. Any other
+    # refusal is the app's JSON error (this endpoint is posted JSON, or a beacon's form
+    # whose answer nobody reads).
     try:
         saved = sheet_services.save_sheet(
             current_user,
@@ -332,8 +302,6 @@ def autosave(stage_id: int, application_id: int):
             version=current.version if current else 0,
             status=str(current.status) if current else "not_started",
         )
-    except DomainError as error:
-        return json_error(error)
     # A draft keeps every valid answer; the invalid ones are named so the page marks them.
     return jsonify(
         {
@@ -410,20 +378,9 @@ def application_sheets(stage_id: int, application_id: int):
     stage = load_stage(stage_id)
     application = load_application(stage, application_id)
     require(policies.can_view_all_sheets(current_user, stage, application))
-    items = list(
-        db.session.scalars(
-            sa.select(ScoreSheet)
-            .where(ScoreSheet.stage_id == stage.id, ScoreSheet.application_id == application.id)
-            .options(
-                selectinload(ScoreSheet.scores),
-                joinedload(ScoreSheet.judge),
-                joinedload(ScoreSheet.rubric),
-            )
-            .order_by(ScoreSheet.id)
-        )
+    items = policies.visible_sheets(
+        current_user, queries.application_sheets(stage.id, application.id)
     )
-    if not current_user.is_organizer:
-        items = [s for s in items if s.is_submitted]
     totals = {s.id: sheet_services.sheet_total(s) for s in items}
     rubric = items[0].rubric if items else stage.rubric
     scores = defaultdict(dict)
@@ -449,26 +406,12 @@ def reopen(sheet_id: int):
     item = get_or_404(ScoreSheet, sheet_id)
     require(policies.can_reopen(current_user, item))
     form = ReasonForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("Give the reason for reopening the sheet."))
-        sheet_services.reopen_sheet(item, form.reason.data, current_user)
-    except DomainError as error:
-        flash(str(error.message), "danger")
-    else:
+    if not form.validate_on_submit():
+        flash(_("Give the reason for reopening the sheet."), "danger")
+    elif attempt(None, sheet_services.reopen_sheet, item, form.reason.data, current_user):
         flash(_("The sheet has been reopened; the judge has been told."), "success")
     return redirect(
         url_for(
             "judging.application_sheets", stage_id=item.stage_id, application_id=item.application_id
-        )
-    )
-
-
-def competitions_with_scoring():
-    return list(
-        db.session.scalars(
-            sa.select(Competition)
-            .options(selectinload(Competition.stages))
-            .order_by(Competition.year.desc(), Competition.id.desc())
         )
     )

@@ -163,13 +163,17 @@ def generate_decisions(competition, actor) -> Publication:
 
 
 def _validate_change(
-    decision: Decision, outcome: FundingOutcome, approved_fen: int, reason: str
+    decision: Decision,
+    outcome: FundingOutcome,
+    approved_fen: int,
+    reason: str,
+    reason_field: str = "reason",
 ) -> str:
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError(
             _("Give the reason for this change (at least %(n)d characters).", n=MIN_REASON_LENGTH),
-            field="reason",
+            field=reason_field,
         )
     if outcome == FundingOutcome.FUNDED:
         requested = decision.application.requested_fen
@@ -204,8 +208,10 @@ def apply_change(
     reason: str,
     actor,
     objection: Objection | None = None,
+    reason_field: str = "reason",
 ) -> Decision:
     """The one audited path for changing a decision (used directly and by upheld objections).
+    ``reason_field`` is the caller's name for the reason, named by its refusal.
 
     Runs inside the caller's transaction."""
     competition = decision.application.competition
@@ -220,7 +226,7 @@ def apply_change(
             _("Choose funded, waiting list or not funded."), field="outcome"
         ) from None
     approved_fen = approved_fen or 0
-    reason = _validate_change(decision, outcome, approved_fen, reason)
+    reason = _validate_change(decision, outcome, approved_fen, reason, reason_field)
     changes = {
         "outcome": [decision.outcome, outcome],
         "approved_fen": [decision.approved_fen, approved_fen],

@@ -369,6 +369,7 @@ def answer_objection(
             reason=change_reason or reply,
             actor=actor,
             objection=objection,
+            reason_field="change_reason",
         )
     new_status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
     record(
