@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from venture.accounts import forms, services
+from venture.accounts import forms, queries, services
 from venture.accounts.models import Role, User
 from venture.db import get_or_404
 from venture.errors import DomainError
-from venture.extensions import db
 from venture.forms import page_number
 from venture.policy import organizer_only
-from venture.web import attach_error, render_form
+from venture.web import attempt, render_form
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
-
-
-def user_list_query(role: str | None, q: str | None):
-    query = sa.select(User).order_by(User.role, User.email)
-    if role in {r.value for r in Role}:
-        query = query.where(User.role == role)
-    if q:
-        like = f"%{q.strip()}%"
-        query = query.where(sa.or_(User.email.ilike(like), User.name.ilike(like)))
-    return query
 
 
 @bp.route("/")
@@ -34,12 +22,7 @@ def user_list_query(role: str | None, q: str | None):
 def index():
     role = request.args.get("role") or None
     q = request.args.get("q") or None
-    page = db.paginate(
-        user_list_query(role, q),
-        page=request.args.get("page", 1, type=page_number),
-        per_page=50,
-        error_out=False,
-    )
+    page = queries.user_page(role, q, request.args.get("page", 1, type=page_number))
     return render_template(
         "accounts/admin_users.html",
         page=page,
@@ -57,17 +40,16 @@ def invite():
     if request.method == "GET" and request.args.get("role") in {"judge", "liaison", "organizer"}:
         form.role.data = request.args["role"]
     if form.validate_on_submit():
-        try:
-            services.invite_user(
-                email=form.email.data,
-                name=form.name.data,
-                role=Role(form.role.data),
-                invited_by=current_user,
-                locale=form.locale.data,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
+        invited = attempt(
+            form,
+            services.invite_user,
+            email=form.email.data,
+            name=form.name.data,
+            role=Role(form.role.data),
+            invited_by=current_user,
+            locale=form.locale.data,
+        )
+        if invited:
             flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("admin_users.index"))
     return render_form(

@@ -15,14 +15,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from venture.accounts import forms, services, sessions, twofactor
+from venture.accounts import forms, queries, services, sessions, twofactor
 from venture.errors import DomainError, Forbidden
 from venture.extensions import limiter
 from venture.i18n import current_locale_code, normalize_locale
 from venture.notices import kinds
 from venture.notices import services as notices
 from venture.policy import public, signed_in
-from venture.web import attach_error, render_form, safe_next
+from venture.web import attempt, render_form, safe_next
 
 bp = Blueprint("accounts", __name__)
 
@@ -61,16 +61,15 @@ def signup():
         return redirect(url_for("main.index"))
     form = forms.SignUpForm()
     if form.validate_on_submit():
-        try:
-            services.sign_up(
-                email=form.email.data,
-                name=form.name.data,
-                password=form.password.data,
-                locale=session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"],
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
+        signed_up = attempt(
+            form,
+            services.sign_up,
+            email=form.email.data,
+            name=form.name.data,
+            password=form.password.data,
+            locale=session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"],
+        )
+        if signed_up:
             return render_template(
                 "accounts/check_email.html", email=services.normalize_email(form.email.data)
             )
@@ -90,11 +89,10 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        try:
-            user = services.log_in(form.email.data, form.password.data)
-        except DomainError as error:
-            flash(str(error.message), "danger")
-            return render_form("accounts/login.html", form, status=error.status)
+        logged_in = attempt(None, services.log_in, form.email.data, form.password.data)
+        if not logged_in:  # flashed above the form: it does not say which field was wrong
+            return render_form("accounts/login.html", form, status=logged_in.status)
+        user = logged_in.value
         if user.totp_enabled:
             _await_second_factor(user, remember=form.remember.data, next_url=form.next.data)
             return redirect(url_for("accounts.login_second_factor"))
@@ -122,13 +120,10 @@ def _await_second_factor(user, *, remember: bool, next_url: str) -> None:
 
 
 def _pending_second_factor():
-    from venture.accounts.models import User
-    from venture.extensions import db
-
     pending = session.get("second_factor")
     if not pending or time.time() - pending.get("at", 0) > SECOND_FACTOR_SECONDS:
         return None, None
-    user = db.session.get(User, pending["user_id"])
+    user = queries.user_by_id(pending["user_id"])
     if user is None or user.session_version != pending["version"] or not user.totp_enabled:
         return None, None
     return user, pending
@@ -157,15 +152,10 @@ def login_second_factor():
         flash(_("Please log in again."), "info")
         return redirect(url_for("accounts.login"))
     form = forms.TwoFactorForm()
-    if form.validate_on_submit():
-        try:
-            twofactor.verify_login(user, form.code.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            session.pop("second_factor", None)
-            _start_session(user, remember=pending["remember"])
-            return redirect(safe_next(pending["next"], url_for("main.index")))
+    if form.validate_on_submit() and attempt(form, twofactor.verify_login, user, form.code.data):
+        session.pop("second_factor", None)
+        _start_session(user, remember=pending["remember"])
+        return redirect(safe_next(pending["next"], url_for("main.index")))
     return render_form("accounts/login_2fa.html", form)
 
 
@@ -180,18 +170,15 @@ def two_factor_setup():
     if not current_user.totp_enabled:
         secret = session.get("totp_setup_secret") or twofactor.new_secret()
         session["totp_setup_secret"] = secret
-        if form.validate_on_submit():
-            try:
-                twofactor.enable(current_user, secret, form.code.data)
-            except DomainError as error:
-                attach_error(form, error)
-            else:
-                session.pop("totp_setup_secret", None)
-                flash(
-                    _("Two-factor login is on. You will be asked for a code at every login."),
-                    "success",
-                )
-                return redirect(url_for("accounts.two_factor_setup"))
+        if form.validate_on_submit() and attempt(
+            form, twofactor.enable, current_user, secret, form.code.data
+        ):
+            session.pop("totp_setup_secret", None)
+            flash(
+                _("Two-factor login is on. You will be asked for a code at every login."),
+                "success",
+            )
+            return redirect(url_for("accounts.two_factor_setup"))
     uri = twofactor.provisioning_uri(current_user, secret) if secret else None
     return render_form(
         "accounts/two_factor.html",
@@ -209,10 +196,7 @@ def two_factor_disable():
     if current_app.config.get("REQUIRE_ORGANIZER_2FA") and current_user.is_organizer:
         raise Forbidden(_("Two-factor login is required for organizers on this platform."))
     if form.validate_on_submit():
-        try:
-            twofactor.disable(current_user, form.code.data)
-        except DomainError as error:
-            flash(str(error.message), "danger")
+        if not attempt(None, twofactor.disable, current_user, form.code.data):
             return redirect(url_for("accounts.two_factor_setup")), 303
         flash(_("Two-factor login is off."), "success")
     return redirect(url_for("accounts.two_factor_setup"))
@@ -257,15 +241,25 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _token_step(step, *args, page: dict):
+    """Run a step that needs a valid link (look at it, or use it up): its result, or the
+    page a refused link gets (400, with a way to ask for a new link).
+
+    Kept by hand rather than attempt(): the refusal is a page of its own, not a message
+    flashed above a form."""
+    try:
+        return step(*args), None
+    except DomainError as error:
+        problem = render_template("accounts/token_problem.html", message=error.message, **page)
+        return None, (problem, 400)
+
+
 @bp.route("/verify/<token>")
 @public
 def verify_email(token: str):
-    try:
-        services.verify_email(token)
-    except DomainError as error:
-        return render_template(
-            "accounts/token_problem.html", message=error.message, resend=True
-        ), 400
+    _user, refused = _token_step(services.verify_email, token, page={"resend": True})
+    if refused:
+        return refused
     flash(_("Your email address is verified. You can log in now."), "success")
     return redirect(url_for("accounts.login"))
 
@@ -302,43 +296,39 @@ def forgot_password():
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @public
 def reset_password(token: str):
-    try:
-        services.peek_token(token, services.TokenPurpose.RESET)
-    except DomainError as error:
-        return render_template(
-            "accounts/token_problem.html", message=error.message, reset=True
-        ), 400
+    _row, refused = _token_step(
+        services.peek_token, token, services.TokenPurpose.RESET, page={"reset": True}
+    )
+    if refused:
+        return refused
     form = forms.NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("Your password has been changed. Log in with the new password."), "success")
-            return redirect(url_for("accounts.login"))
+    if form.validate_on_submit() and attempt(
+        form, services.reset_password, token, form.password.data
+    ):
+        flash(_("Your password has been changed. Log in with the new password."), "success")
+        return redirect(url_for("accounts.login"))
     return render_form("accounts/reset_password.html", form)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @public
 def accept_invitation(token: str):
-    try:
-        row = services.peek_token(token, services.TokenPurpose.INVITE)
-    except DomainError as error:
-        return render_template("accounts/token_problem.html", message=error.message), 400
+    row, refused = _token_step(services.peek_token, token, services.TokenPurpose.INVITE, page={})
+    if refused:
+        return refused
     form = forms.AcceptInvitationForm()
     if request.method == "GET":
         form.name.data = row.user.name
     if form.validate_on_submit():
-        try:
-            user = services.accept_invitation(
-                token, name=form.name.data, password=form.password.data
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            _start_session(user)
+        accepted = attempt(
+            form,
+            services.accept_invitation,
+            token,
+            name=form.name.data,
+            password=form.password.data,
+        )
+        if accepted:
+            _start_session(accepted.value)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("main.index"))
     return render_form("accounts/accept_invitation.html", form, invited=row.user)
@@ -363,19 +353,16 @@ def account():
 def change_password():
     form = forms.ProfileForm(obj=current_user)
     password_form = forms.ChangePasswordForm(prefix="pw")
-    if password_form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user, password_form.current_password.data, password_form.password.data
-            )
-        except DomainError as error:
-            attach_error(password_form, error)
-        else:
-            _start_session(current_user._get_current_object())
-            flash(
-                _("Your password has been changed. Other devices have been logged out."), "success"
-            )
-            return redirect(url_for("accounts.account"))
+    if password_form.validate_on_submit() and attempt(
+        password_form,
+        services.change_password,
+        current_user,
+        password_form.current_password.data,
+        password_form.password.data,
+    ):
+        _start_session(current_user._get_current_object())
+        flash(_("Your password has been changed. Other devices have been logged out."), "success")
+        return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form, password_form=password_form), 422
 
 

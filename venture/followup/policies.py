@@ -13,6 +13,15 @@ import sqlalchemy as sa
 
 from venture.extensions import db
 from venture.followup.integration import communities_of_liaison
+from venture.followup.models import (
+    Activity,
+    ActivityDispute,
+    ActivityPhoto,
+    DisputeEntry,
+    DisputeEvidence,
+    Expense,
+    ProgressReport,
+)
 from venture.orgs.policies import is_member
 
 
@@ -58,6 +67,41 @@ def can_change_agreement_dates(user, project) -> bool:
         ProjectStatus.ACTIVE,
         ProjectStatus.SUSPENDED,
     )
+
+
+def project_file_ids(project) -> set[int]:
+    """Every stored file that belongs to this project (agreement, evidence, vouchers, photos,
+    the evidence answering a dispute): those its page may hand out."""
+    ids = {project.agreement.signed_copy_id} if project.agreement else set()
+    ids |= {m.evidence_file_id for m in project.milestones}
+    ids |= set(
+        db.session.scalars(sa.select(Expense.voucher_id).where(Expense.project_id == project.id))
+    )
+    ids |= set(
+        db.session.scalars(
+            sa.select(ActivityPhoto.stored_file_id)
+            .join(Activity, Activity.id == ActivityPhoto.activity_id)
+            .join(ProgressReport, ProgressReport.id == Activity.report_id)
+            .where(ProgressReport.project_id == project.id)
+        )
+    )
+    ids |= set(
+        db.session.scalars(
+            sa.select(DisputeEvidence.stored_file_id)
+            .join(DisputeEntry, DisputeEntry.id == DisputeEvidence.entry_id)
+            .join(ActivityDispute, ActivityDispute.id == DisputeEntry.dispute_id)
+            .join(Activity, Activity.id == ActivityDispute.activity_id)
+            .join(ProgressReport, ProgressReport.id == Activity.report_id)
+            .where(ProgressReport.project_id == project.id)
+        )
+    )
+    ids.discard(None)
+    return ids
+
+
+def is_project_file(project, file_id: int) -> bool:
+    """A stored file is served from a project's page only when it belongs to the project."""
+    return file_id in project_file_ids(project)
 
 
 def can_review_activity(user, activity) -> bool:

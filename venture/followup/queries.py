@@ -15,12 +15,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from venture.applications.models import Application, TeamMember, application_community
-from venture.db import utcnow
+from venture.db import MAX_ID, utcnow
 from venture.extensions import db
 from venture.followup.models import (
     OPEN_DISPUTE_STATUSES,
     Activity,
     ActivityDispute,
+    DisputeEntry,
+    DisputeEvidence,
     DisputeStatus,
     Evaluation,
     EvaluationKind,
@@ -65,6 +67,50 @@ def project_options():
 def load_project(project_id: int) -> Project | None:
     return db.session.scalar(
         sa.select(Project).where(Project.id == project_id).options(*project_options())
+    )
+
+
+def load_dispute(dispute_id: int) -> ActivityDispute | None:
+    """A dispute with its activity (community, photos) and its steps (authors, evidence)."""
+    if not 0 < dispute_id <= MAX_ID:
+        return None  # beyond what a database holds: no such dispute, not a 500
+    return db.session.scalar(
+        sa.select(ActivityDispute)
+        .where(ActivityDispute.id == dispute_id)
+        .options(
+            joinedload(ActivityDispute.activity).joinedload(Activity.community),
+            joinedload(ActivityDispute.activity).selectinload(Activity.photos),
+            selectinload(ActivityDispute.steps).joinedload(DisputeEntry.author),
+            selectinload(ActivityDispute.steps)
+            .selectinload(DisputeEntry.evidence)
+            .joinedload(DisputeEvidence.file),
+        )
+    )
+
+
+def load_evaluation(evaluation_id: int) -> Evaluation | None:
+    return db.session.get(Evaluation, evaluation_id)
+
+
+def load_report(report_id: int) -> ProgressReport | None:
+    """A progress report with its activities (community, dispute, photos)."""
+    return db.session.scalar(
+        sa.select(ProgressReport)
+        .where(ProgressReport.id == report_id)
+        .options(
+            selectinload(ProgressReport.activities).joinedload(Activity.community),
+            selectinload(ProgressReport.activities).joinedload(Activity.dispute),
+            selectinload(ProgressReport.activities).selectinload(Activity.photos),
+        )
+    )
+
+
+def load_activity(activity_id: int) -> Activity | None:
+    """An activity record with its community and report (what its review needs)."""
+    return db.session.scalar(
+        sa.select(Activity)
+        .where(Activity.id == activity_id)
+        .options(joinedload(Activity.community), joinedload(Activity.report))
     )
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
-from venture.extensions import db
+from venture.main import queries
 from venture.policy import public
 
 bp = Blueprint("main", __name__)
@@ -30,5 +29,5 @@ def index():
 @bp.route("/healthz")
 @public
 def healthz():
-    db.session.execute(sa.text("SELECT 1"))
+    queries.ping_database()
     return jsonify({"status": "ok"})

@@ -6,34 +6,18 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
 
-from venture.db import MAX_ID
-from venture.errors import DomainError, NotFound
-from venture.extensions import db
-from venture.followup import forms, policies, services
-from venture.followup.models import Activity, ActivityDispute, DisputeEntry, DisputeEvidence
+from venture.errors import NotFound
+from venture.followup import forms, policies, queries, services
+from venture.followup.models import ActivityDispute
 from venture.followup.views import bp
 from venture.followup.views._helpers import project_or_404
 from venture.policy import require, roles, signed_in
-from venture.web import attach_error, render_form
+from venture.web import attempt, render_form
 
 
 def _dispute_or_404(dispute_id: int) -> ActivityDispute:
-    if not 0 < dispute_id <= MAX_ID:
-        raise NotFound()  # beyond what a database holds: no such dispute, not a 500
-    dispute = db.session.scalar(
-        db.select(ActivityDispute)
-        .where(ActivityDispute.id == dispute_id)
-        .options(
-            joinedload(ActivityDispute.activity).joinedload(Activity.community),
-            joinedload(ActivityDispute.activity).selectinload(Activity.photos),
-            selectinload(ActivityDispute.steps).joinedload(DisputeEntry.author),
-            selectinload(ActivityDispute.steps)
-            .selectinload(DisputeEntry.evidence)
-            .joinedload(DisputeEvidence.file),
-        )
-    )
+    dispute = queries.load_dispute(dispute_id)
     if dispute is None:
         raise NotFound()
     project_or_404(
@@ -61,12 +45,11 @@ def _render(dispute, *, answer_form=None, response_form=None, decision_form=None
     )
 
 
-def _refused(dispute_id: int, error: DomainError, form_name: str, form):
-    """Re-render the page after a refusal: the message beside its field (or above), the
-    refusal's status (422 for bad input, 415 for a wrong file type, 409 for a wrong step)."""
-    db.session.rollback()
-    attach_error(form, error)
-    return _render(_dispute_or_404(dispute_id), status=error.status, **{form_name: form})
+def _refused(dispute_id: int, outcome, form_name: str, form):
+    """Re-render the page after a refusal (``attempt`` put the message beside its field or
+    above; the service rolled back, so the dispute is read again) with the refusal's status
+    (422 for bad input, 415 for a wrong file type, 409 for a wrong step)."""
+    return _render(_dispute_or_404(dispute_id), status=outcome.status, **{form_name: form})
 
 
 @bp.route("/disputes/<int:dispute_id>")
@@ -85,15 +68,16 @@ def dispute_answer(dispute_id: int):
     form = forms.DisputeAnswerForm(prefix="answer")
     if not form.validate_on_submit():
         return _render(dispute, answer_form=form, status=422)
-    try:
-        services.answer_dispute(
-            dispute,
-            text=form.text.data,
-            files=request.files.getlist("answer-evidence"),
-            actor=current_user,
-        )
-    except DomainError as error:
-        return _refused(dispute_id, error, "answer_form", form)
+    outcome = attempt(
+        form,
+        services.answer_dispute,
+        dispute,
+        text=form.text.data,
+        files=request.files.getlist("answer-evidence"),
+        actor=current_user,
+    )
+    if not outcome:
+        return _refused(dispute_id, outcome, "answer_form", form)
     flash(_("Your answer has been sent to the community's liaison."), "success")
     return redirect(url_for("followup.dispute", dispute_id=dispute_id))
 
@@ -107,12 +91,16 @@ def dispute_respond(dispute_id: int):
     if not form.validate_on_submit():
         return _render(dispute, response_form=form, status=422)
     confirm = form.decision.data == "confirm"
-    try:
-        services.respond_to_answer(
-            dispute, confirm=confirm, note=form.note.data, actor=current_user
-        )
-    except DomainError as error:
-        return _refused(dispute_id, error, "response_form", form)
+    outcome = attempt(
+        form,
+        services.respond_to_answer,
+        dispute,
+        confirm=confirm,
+        note=form.note.data,
+        actor=current_user,
+    )
+    if not outcome:
+        return _refused(dispute_id, outcome, "response_form", form)
     flash(
         _("Thank you: the activity is confirmed and the dispute has ended.")
         if confirm
@@ -132,10 +120,16 @@ def dispute_decide(dispute_id: int):
     if not form.validate_on_submit():
         return _render(dispute, decision_form=form, status=422)
     uphold = form.outcome.data == "uphold"
-    try:
-        services.decide_dispute(dispute, uphold=uphold, reason=form.reason.data, actor=current_user)
-    except DomainError as error:
-        return _refused(dispute_id, error, "decision_form", form)
+    outcome = attempt(
+        form,
+        services.decide_dispute,
+        dispute,
+        uphold=uphold,
+        reason=form.reason.data,
+        actor=current_user,
+    )
+    if not outcome:
+        return _refused(dispute_id, outcome, "decision_form", form)
     flash(
         _("The dispute is upheld: the activity is not counted.")
         if uphold

@@ -7,19 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from venture.db import utcnow
-from venture.errors import DomainError, NotFound
-from venture.extensions import db
+from venture.errors import NotFound
 from venture.files.services import download
-from venture.followup import forms, policies, services
+from venture.followup import forms, policies, queries, services
 from venture.followup.models import Evaluation
 from venture.followup.views import bp
 from venture.followup.views._helpers import project_or_404, uploaded
 from venture.policy import organizer_only, require, roles, signed_in
-from venture.web import attach_error, render_form
+from venture.web import attempt, render_form
 
 
 def _evaluation_or_404(evaluation_id: int) -> Evaluation:
-    evaluation = db.session.get(Evaluation, evaluation_id)
+    evaluation = queries.load_evaluation(evaluation_id)
     if evaluation is None:
         raise NotFound()
     project_or_404(
@@ -69,13 +68,12 @@ def _act(evaluation, form, form_name: str, action, on_done):
     evaluation_id = evaluation.id
     if not form.validate_on_submit():
         return _render(evaluation, status=422, **{form_name: form})
-    try:
-        result = action()
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _render(_evaluation_or_404(evaluation_id), status=error.status, **{form_name: form})
-    on_done(result)
+    outcome = attempt(form, action)
+    if not outcome:  # the service rolled back: read the evaluation again for the page
+        return _render(
+            _evaluation_or_404(evaluation_id), status=outcome.status, **{form_name: form}
+        )
+    on_done(outcome.value)
     return redirect(url_for("followup.evaluation", evaluation_id=evaluation_id))
 
 

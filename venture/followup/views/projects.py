@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from venture.competitions.models import ReportPeriod
 from venture.db import get_or_404, utcnow
-from venture.errors import DomainError, NotFound
-from venture.extensions import db
+from venture.errors import NotFound
 from venture.files.models import StoredFile
 from venture.files.services import download
 from venture.followup import forms, policies, queries, services
-from venture.followup.models import (
-    Activity,
-    ActivityDispute,
-    ActivityPhoto,
-    DisputeEntry,
-    DisputeEvidence,
-    Expense,
-    ProgressReport,
-    ProjectMilestone,
-    Tranche,
-)
+from venture.followup.models import ProjectMilestone, Tranche
 from venture.followup.views import bp
 from venture.followup.views._helpers import back_to_project, check_csrf, project_or_404, uploaded
 from venture.labels import label
 from venture.policy import organizer_only, require, roles, signed_in
-from venture.web import attach_error, render_form
+from venture.web import attempt, render_form
 
 
 @bp.route("/projects/<int:project_id>")
@@ -76,23 +64,22 @@ def agreement(project_id: int):
     if request.method == "POST":
         require(can_work)
         if form.validate_on_submit():
-            try:
-                services.submit_agreement(
-                    project,
-                    signed_on=form.signed_on.data,
-                    starts_on=form.starts_on.data,
-                    ends_on=form.ends_on.data,
-                    report_period=form.report_period.data,
-                    upload=uploaded("signed_copy"),
-                    actor=current_user,
-                )
-            except DomainError as error:
-                attach_error(form, error)
-                status = error.status
-            else:
+            outcome = attempt(
+                form,
+                services.submit_agreement,
+                project,
+                signed_on=form.signed_on.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                report_period=form.report_period.data,
+                upload=uploaded("signed_copy"),
+                actor=current_user,
+            )
+            if outcome:
                 return back_to_project(
                     project.id, _("The agreement has been saved. The organizer will confirm it.")
                 )
+            status = outcome.status
     return render_form(
         "followup/agreement.html",
         form,
@@ -132,19 +119,17 @@ def agreement_dates(project_id: int):
         form.report_period.data = _period_value(project.agreement)
     status = None
     if form.validate_on_submit():
-        try:
-            services.change_agreement_dates(
-                project,
-                starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data,
-                report_period=form.report_period.data,
-                reason=form.reason.data,
-                actor=current_user,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            status = error.status
-        else:
+        outcome = attempt(
+            form,
+            services.change_agreement_dates,
+            project,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+            report_period=form.report_period.data,
+            reason=form.reason.data,
+            actor=current_user,
+        )
+        if outcome:
             return back_to_project(
                 project.id,
                 _(
@@ -152,6 +137,7 @@ def agreement_dates(project_id: int):
                     "follow them and the organization has been told."
                 ),
             )
+        status = outcome.status
     return render_form(
         "followup/agreement_dates.html",
         form,
@@ -199,15 +185,17 @@ def milestone_done(milestone_id: int):
     form = forms.MilestoneForm()
     status = None
     if form.validate_on_submit():
-        try:
-            services.complete_milestone(
-                milestone, note=form.note.data, upload=uploaded("evidence"), actor=current_user
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            status = error.status
-        else:
+        outcome = attempt(
+            form,
+            services.complete_milestone,
+            milestone,
+            note=form.note.data,
+            upload=uploaded("evidence"),
+            actor=current_user,
+        )
+        if outcome:
             return back_to_project(project.id, _("The milestone is marked as done."))
+        status = outcome.status
     return render_form(
         "followup/milestone_form.html", form, status=status, project=project, milestone=milestone
     )
@@ -222,21 +210,20 @@ def expense_new(project_id: int):
     form.line_id.choices = [(line.id, line.name) for line in project.budget]
     status = None
     if form.validate_on_submit():
-        try:
-            services.record_expense(
-                project,
-                line_id=form.line_id.data,
-                amount_fen=form.amount.fen,
-                spent_on=form.spent_on.data,
-                description=form.description.data,
-                voucher=uploaded("voucher"),
-                actor=current_user,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            status = error.status
-        else:
+        outcome = attempt(
+            form,
+            services.record_expense,
+            project,
+            line_id=form.line_id.data,
+            amount_fen=form.amount.fen,
+            spent_on=form.spent_on.data,
+            description=form.description.data,
+            voucher=uploaded("voucher"),
+            actor=current_user,
+        )
+        if outcome:
             return back_to_project(project.id, _("The expense has been recorded."))
+        status = outcome.status
     return render_form(
         "followup/expense_form.html",
         form,
@@ -256,18 +243,17 @@ def terminate(project_id: int):
     form = forms.TerminateForm()
     status = None
     if form.validate_on_submit():
-        try:
-            services.terminate_project(
-                project,
-                reason=form.reason.data,
-                recovery_fen=form.recovery.fen or 0,
-                actor=current_user,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            status = error.status
-        else:
+        outcome = attempt(
+            form,
+            services.terminate_project,
+            project,
+            reason=form.reason.data,
+            recovery_fen=form.recovery.fen or 0,
+            actor=current_user,
+        )
+        if outcome:
             return back_to_project(project.id, _("The project has been terminated."))
+        status = outcome.status
     return render_form(
         "followup/terminate.html",
         form,
@@ -284,53 +270,22 @@ def recovery(project_id: int):
     form = forms.RecoveryForm()
     status = None
     if form.validate_on_submit():
-        try:
-            services.record_recovery(
-                project,
-                amount_fen=form.amount.fen,
-                received_on=form.received_on.data,
-                note=form.note.data,
-                actor=current_user,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            status = error.status
-        else:
+        outcome = attempt(
+            form,
+            services.record_recovery,
+            project,
+            amount_fen=form.amount.fen,
+            received_on=form.received_on.data,
+            note=form.note.data,
+            actor=current_user,
+        )
+        if outcome:
             return back_to_project(project.id, _("The payment has been recorded."))
+        status = outcome.status
     return render_form("followup/recovery_form.html", form, status=status, project=project)
 
 
 # --- files of a project ---------------------------------------------------------------
-
-
-def _file_ids_of(project) -> set[int]:
-    """Every stored file that belongs to this project (agreement, evidence, vouchers, photos,
-    the evidence answering a dispute)."""
-    ids = {project.agreement.signed_copy_id} if project.agreement else set()
-    ids |= {m.evidence_file_id for m in project.milestones}
-    ids |= set(
-        db.session.scalars(sa.select(Expense.voucher_id).where(Expense.project_id == project.id))
-    )
-    ids |= set(
-        db.session.scalars(
-            sa.select(ActivityPhoto.stored_file_id)
-            .join(Activity, Activity.id == ActivityPhoto.activity_id)
-            .join(ProgressReport, ProgressReport.id == Activity.report_id)
-            .where(ProgressReport.project_id == project.id)
-        )
-    )
-    ids |= set(
-        db.session.scalars(
-            sa.select(DisputeEvidence.stored_file_id)
-            .join(DisputeEntry, DisputeEntry.id == DisputeEvidence.entry_id)
-            .join(ActivityDispute, ActivityDispute.id == DisputeEntry.dispute_id)
-            .join(Activity, Activity.id == ActivityDispute.activity_id)
-            .join(ProgressReport, ProgressReport.id == Activity.report_id)
-            .where(ProgressReport.project_id == project.id)
-        )
-    )
-    ids.discard(None)
-    return ids
 
 
 @bp.route("/projects/<int:project_id>/files/<int:file_id>")
@@ -338,7 +293,7 @@ def _file_ids_of(project) -> set[int]:
 def project_file(project_id: int, file_id: int):
     project = project_or_404(project_id)
     require(policies.can_view_project(current_user, project))
-    if file_id not in _file_ids_of(project):
+    if not policies.is_project_file(project, file_id):
         raise NotFound()
     return download(get_or_404(StoredFile, file_id))
 

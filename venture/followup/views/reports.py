@@ -5,18 +5,16 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
 
 from venture.db import get_or_404, utcnow
-from venture.errors import DomainError, NotFound
-from venture.extensions import db
-from venture.followup import forms, policies, services
+from venture.errors import DomainError, NotFound, ValidationError
+from venture.followup import forms, policies, queries, services
 from venture.followup.models import Activity, ProgressReport
 from venture.followup.services._common import today_local
 from venture.followup.views import bp
 from venture.followup.views._helpers import check_csrf, project_or_404
 from venture.policy import organizer_only, require, roles, signed_in
-from venture.web import attach_error, render_form, safe_next
+from venture.web import attempt, render_form, safe_next
 
 # Suggestions for the activity type (the field stays free text).
 ACTIVITY_TYPES = [
@@ -32,15 +30,7 @@ ACTIVITY_TYPES = [
 
 
 def _report_or_404(report_id: int) -> ProgressReport:
-    report = db.session.scalar(
-        db.select(ProgressReport)
-        .where(ProgressReport.id == report_id)
-        .options(
-            selectinload(ProgressReport.activities).joinedload(Activity.community),
-            selectinload(ProgressReport.activities).joinedload(Activity.dispute),
-            selectinload(ProgressReport.activities).selectinload(Activity.photos),
-        )
-    )
+    report = queries.load_report(report_id)
     if report is None:
         raise NotFound()
     return report
@@ -81,24 +71,19 @@ def report(report_id: int):
     if request.method == "POST":
         require(policies.can_work_on_project(current_user, project))
         if form.validate_on_submit():
-            try:
-                if request.form.get("action") == "submit":
-                    services.submit_report(report, summary=form.summary.data, actor=current_user)
-                    flash(
-                        _(
-                            "The report has been submitted; the communities will confirm its activities."
-                        ),
-                        "success",
-                    )
-                else:
-                    services.save_report_summary(
-                        report, summary=form.summary.data, actor=current_user
-                    )
-                    flash(_("The summary has been saved."), "success")
-            except DomainError as error:
-                db.session.rollback()
-                attach_error(form, error)
-                return _render_report(_report_or_404(report_id), project, form, status=error.status)
+            submitting = request.form.get("action") == "submit"
+            save = services.submit_report if submitting else services.save_report_summary
+            outcome = attempt(form, save, report, summary=form.summary.data, actor=current_user)
+            if not outcome:  # the service rolled back: read the report again for the page
+                return _render_report(
+                    _report_or_404(report_id), project, form, status=outcome.status
+                )
+            flash(
+                _("The report has been submitted; the communities will confirm its activities.")
+                if submitting
+                else _("The summary has been saved."),
+                "success",
+            )
             return redirect(url_for("followup.report", report_id=report.id))
     return _render_report(report, project, form)
 
@@ -115,24 +100,23 @@ def activity_new(report_id: int):
         form.held_on.data = min(report.period_end, today_local())
     status = None
     if form.validate_on_submit():
-        try:
-            services.add_activity(
-                report,
-                community_id=form.community_id.data,
-                held_on=form.held_on.data,
-                activity_type=form.activity_type.data,
-                participants=form.participants.data,
-                residents=form.residents.data,
-                description=form.description.data,
-                photos=request.files.getlist("photos"),
-                actor=current_user,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            status = error.status
-        else:
+        outcome = attempt(
+            form,
+            services.add_activity,
+            report,
+            community_id=form.community_id.data,
+            held_on=form.held_on.data,
+            activity_type=form.activity_type.data,
+            participants=form.participants.data,
+            residents=form.residents.data,
+            description=form.description.data,
+            photos=request.files.getlist("photos"),
+            actor=current_user,
+        )
+        if outcome:
             flash(_("The activity has been added to the report."), "success")
             return redirect(url_for("followup.report", report_id=report.id))
+        status = outcome.status
     return render_form(
         "followup/activity_form.html",
         form,
@@ -159,11 +143,7 @@ def activity_remove(activity_id: int):
 @bp.route("/activities/<int:activity_id>/review", methods=["POST"])
 @roles("liaison")
 def activity_review(activity_id: int):
-    activity = db.session.scalar(
-        db.select(Activity)
-        .where(Activity.id == activity_id)
-        .options(joinedload(Activity.community), joinedload(Activity.report))
-    )
+    activity = queries.load_activity(activity_id)
     if activity is None:
         raise NotFound()
     require(policies.can_review_activity(current_user, activity))
@@ -180,11 +160,10 @@ def activity_review(activity_id: int):
             note=form.note.data,
             actor=current_user,
         )
-    except DomainError as error:
-        if error.status != 422:
-            raise
-        db.session.rollback()
-        report = _report_or_404(activity.report_id)
+    except ValidationError as error:
+        # Kept by hand: a refused review is shown beside its own activity in the report's
+        # list (review_error), not flashed as attempt() would; other refusals propagate.
+        report = _report_or_404(activity.report_id)  # the service rolled back: read again
         return _render_report(
             report,
             project_or_404(report.project_id),
@@ -210,15 +189,13 @@ def extend_report(report_id: int):
     form = forms.ExtendForm(prefix="extend")
     status = 422
     if form.validate_on_submit():
-        try:
-            services.extend_deadline(report, due_on=form.due_on.data, actor=current_user)
-        except DomainError as error:
-            attach_error(form, error)
-            status = error.status
-        else:
+        outcome = attempt(
+            form, services.extend_deadline, report, due_on=form.due_on.data, actor=current_user
+        )
+        if outcome:
             flash(_("The deadline has been moved."), "success")
             return redirect(url_for("followup.report", report_id=report.id))
-    db.session.rollback()
+        status = outcome.status
     report = _report_or_404(report_id)
     return _render_report(
         report, project, forms.ReportForm(obj=report), status=status, extend_form=form

@@ -7,17 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from venture.db import get_or_404
-from venture.errors import DomainError, NotFound
-from venture.extensions import db
+from venture.errors import NotFound
 from venture.forms import page_number
-from venture.orgs import forms, services
+from venture.orgs import forms, queries, services
 from venture.orgs.labels import FIELD_LABELS
 from venture.orgs.models import Organization, OrgFlag, OrgType, VerificationStatus
 from venture.orgs.views import bp
 from venture.policy import organizer_only
-from venture.web import attach_error
-
-PER_PAGE = 30
+from venture.web import attempt
 
 
 @bp.route("/admin/orgs/")
@@ -26,12 +23,11 @@ def admin_list():
     status = request.args.get("status") or None
     org_type = request.args.get("type") or None
     q = (request.args.get("q") or "").strip()
-    query = services.organization_list_query(status=status, org_type=org_type, q=q)
-    page = db.paginate(
-        query,
+    page = queries.organization_page(
+        status=status,
+        org_type=org_type,
+        q=q,
         page=request.args.get("page", 1, type=page_number),
-        per_page=PER_PAGE,
-        error_out=False,
     )
     return render_template(
         "orgs/admin_list.html",
@@ -81,11 +77,11 @@ def reject(org_id: int):
     org = get_or_404(Organization, org_id)
     form = forms.RejectForm()
     if form.validate_on_submit():
-        try:
-            services.reject_organization(org, actor=current_user, reason=form.reason.data)
-        except DomainError as error:
-            attach_error(form, error)
-            return _show_with_errors(org, error.status, reject_form=form)
+        rejected = attempt(
+            form, services.reject_organization, org, actor=current_user, reason=form.reason.data
+        )
+        if not rejected:
+            return _show_with_errors(org, rejected.status, reject_form=form)
         flash(_("%(name)s is rejected; its members have been told why.", name=org.name), "success")
         return redirect(url_for("orgs.show", org_id=org.id))
     return _show_with_errors(org, 422, reject_form=form)
@@ -97,17 +93,17 @@ def add_flag(org_id: int):
     org = get_or_404(Organization, org_id)
     form = forms.FlagForm()
     if form.validate_on_submit():
-        try:
-            services.add_flag(
-                org,
-                actor=current_user,
-                kind=form.kind.data,
-                listed_on=form.listed_on.data,
-                note=form.note.data or "",
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            return _show_with_errors(org, error.status, flag_form=form)
+        added = attempt(
+            form,
+            services.add_flag,
+            org,
+            actor=current_user,
+            kind=form.kind.data,
+            listed_on=form.listed_on.data,
+            note=form.note.data or "",
+        )
+        if not added:
+            return _show_with_errors(org, added.status, flag_form=form)
         flash(_("The listing has been recorded."), "success")
         return redirect(url_for("orgs.show", org_id=org.id) + "#flags")
     return _show_with_errors(org, 422, flag_form=form)
@@ -122,13 +118,16 @@ def end_flag(org_id: int, flag_id: int):
         raise NotFound()
     form = forms.EndFlagForm()
     if form.validate_on_submit():
-        try:
-            services.end_flag(
-                flag, actor=current_user, removed_on=form.removed_on.data, note=form.note.data or ""
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            return _show_with_errors(org, error.status, end_flag_form=form)
+        ended = attempt(
+            form,
+            services.end_flag,
+            flag,
+            actor=current_user,
+            removed_on=form.removed_on.data,
+            note=form.note.data or "",
+        )
+        if not ended:
+            return _show_with_errors(org, ended.status, end_flag_form=form)
         flash(_("The end of the listing has been recorded."), "success")
         return redirect(url_for("orgs.show", org_id=org.id) + "#flags")
     return _show_with_errors(org, 422, end_flag_form=form)

@@ -10,13 +10,13 @@ from flask_login import current_user
 
 from venture.accounts.models import User
 from venture.db import get_or_404
-from venture.errors import DomainError, NotFound
+from venture.errors import NotFound
 from venture.forms import record_id
 from venture.orgs import forms, services
 from venture.orgs.models import Area, AreaLevel
 from venture.orgs.views import bp
 from venture.policy import organizer_only
-from venture.web import attach_error, render_form
+from venture.web import attempt, render_form
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,15 +44,19 @@ def add_area():
         form.parent_id.data = request.args.get("parent_id", "")
     parent = _parent_from(form.parent_id.data)
     if form.validate_on_submit():
-        try:
-            area = services.add_area(
-                actor=current_user, parent=parent, name=form.name.data, code=form.code.data or ""
-            )
-        except DomainError as error:
-            attach_error(form, error)
+        added = attempt(
+            form,
+            services.add_area,
+            actor=current_user,
+            parent=parent,
+            name=form.name.data,
+            code=form.code.data or "",
+        )
+        if not added:
             return render_form(
-                "orgs/area_form.html", form, status=error.status, parent=parent, area=None
+                "orgs/area_form.html", form, status=added.status, parent=parent, area=None
             )
+        area = added.value
         flash(_("“%(name)s” has been added.", name=area.name), "success")
         return redirect(url_for("orgs.areas") + f"#area-{area.id}")
     return render_form("orgs/area_form.html", form, parent=parent, area=None)
@@ -88,14 +92,17 @@ def edit_area(area_id: int):
     node = get_or_404(Area, area_id)
     form = forms.AreaForm(obj=node)
     if form.validate_on_submit():
-        try:
-            services.rename_area(
-                node, actor=current_user, name=form.name.data, code=form.code.data or ""
-            )
-        except DomainError as error:
-            attach_error(form, error)
+        renamed = attempt(
+            form,
+            services.rename_area,
+            node,
+            actor=current_user,
+            name=form.name.data,
+            code=form.code.data or "",
+        )
+        if not renamed:
             return render_form(
-                "orgs/area_form.html", form, status=error.status, parent=node.parent, area=node
+                "orgs/area_form.html", form, status=renamed.status, parent=node.parent, area=node
             )
         flash(_("Saved."), "success")
         return redirect(url_for("orgs.areas") + f"#area-{node.id}")
@@ -120,11 +127,9 @@ def attach_liaison(area_id: int):
     form.user_id.choices = [(u.id, u.email) for u in services.liaison_candidates()]
     if form.validate_on_submit():
         user = get_or_404(User, form.user_id.data)
-        try:
-            services.attach_liaison(node, user, actor=current_user)
-        except DomainError as error:
-            attach_error(form, error)
-            return _area_page(node, error.status, attach_form=form)
+        attached = attempt(form, services.attach_liaison, node, user, actor=current_user)
+        if not attached:
+            return _area_page(node, attached.status, attach_form=form)
         flash(
             _(
                 "%(name)s is now a liaison of %(community)s.",
@@ -160,17 +165,18 @@ def invite_liaison(area_id: int):
     node = get_or_404(Area, area_id)
     form = forms.InviteLiaisonForm()
     if form.validate_on_submit():
-        try:
-            user = services.invite_liaison(
-                node,
-                actor=current_user,
-                email=form.email.data,
-                name=form.name.data,
-                locale=form.locale.data,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            return _area_page(node, error.status, invite_form=form)
+        invited = attempt(
+            form,
+            services.invite_liaison,
+            node,
+            actor=current_user,
+            email=form.email.data,
+            name=form.name.data,
+            locale=form.locale.data,
+        )
+        if not invited:
+            return _area_page(node, invited.status, invite_form=form)
+        user = invited.value
         if user.has_password:
             flash(
                 _(
@@ -199,20 +205,16 @@ def invite_liaison(area_id: int):
 def import_areas():
     form = forms.ImportForm()
     if form.validate_on_submit():
-        try:
-            summary = services.import_areas(form.file.data, actor=current_user)
-        except services.AreaImportRejected as rejected:
-            flash(str(rejected.message), "danger")
+        imported = attempt(form, services.import_areas, form.file.data, actor=current_user)
+        if not imported:  # a rejected sheet (AreaImportRejected) lists its rows' errors too
             return render_form(
                 "orgs/area_import.html",
                 form,
-                status=422,
-                errors=rejected.errors,
-                import_warnings=rejected.warnings,
+                status=imported.status,
+                errors=getattr(imported.error, "errors", []),
+                import_warnings=getattr(imported.error, "warnings", []),
             )
-        except DomainError as error:
-            attach_error(form, error)
-            return render_form("orgs/area_import.html", form, status=error.status, errors=[])
+        summary = imported.value
         if summary.unchanged:
             flash(_("All %(n)d rows exist already; nothing was changed.", n=summary.rows), "info")
         else:

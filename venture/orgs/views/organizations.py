@@ -13,7 +13,7 @@ from venture.orgs.labels import FIELD_LABELS
 from venture.orgs.models import Membership, Organization, VerificationStatus
 from venture.orgs.views import bp
 from venture.policy import require, roles, signed_in
-from venture.web import attach_error, render_form
+from venture.web import attempt, render_form
 
 
 def viewable_org(org_id: int) -> Organization:
@@ -42,11 +42,14 @@ def mine():
 def register():
     form = forms.OrganizationForm()
     if form.validate_on_submit():
-        try:
-            org = services.register_organization(actor=current_user, data=form.profile())
-        except DomainError as error:
-            attach_error(form, error)
-            return render_form("orgs/form.html", form, status=_status_for(error), org=None)
+        registered = attempt(
+            form, services.register_organization, actor=current_user, data=form.profile()
+        )
+        if not registered:
+            return render_form(
+                "orgs/form.html", form, status=_status_for(registered.error), org=None
+            )
+        org = registered.value
         flash(
             _("%(name)s is registered. The organizer will verify its data.", name=org.name),
             "success",
@@ -88,11 +91,12 @@ def edit(org_id: int):
             org.party_org.value,
         )
     if form.validate_on_submit():
-        try:
-            changes = services.update_organization(org, actor=current_user, data=form.profile())
-        except DomainError as error:
-            attach_error(form, error)
-            return render_form("orgs/form.html", form, status=_status_for(error), org=org)
+        updated = attempt(
+            form, services.update_organization, org, actor=current_user, data=form.profile()
+        )
+        if not updated:
+            return render_form("orgs/form.html", form, status=_status_for(updated.error), org=org)
+        changes = updated.value
         if not changes:
             flash(_("Nothing was changed."), "info")
         elif org.verification_status == VerificationStatus.PENDING and org.unverified_fields:
@@ -146,17 +150,18 @@ def invite_member(org_id: int):
     org = get_or_404(Organization, org_id)
     form = forms.InviteMemberForm()
     if form.validate_on_submit():
-        try:
-            membership = services.invite_member(
-                org,
-                actor=current_user,
-                email=form.email.data,
-                name=form.name.data or "",
-                locale=form.locale.data,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            return _members_page(org, form, status=_status_for(error))
+        invited = attempt(
+            form,
+            services.invite_member,
+            org,
+            actor=current_user,
+            email=form.email.data,
+            name=form.name.data or "",
+            locale=form.locale.data,
+        )
+        if not invited:
+            return _members_page(org, form, status=_status_for(invited.error))
+        membership = invited.value
         if membership.user.has_password:
             flash(_("%(email)s is now a member.", email=membership.user.email), "success")
         else:

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from venture.db import get_or_404
-from venture.errors import DomainError, NotFound
+from venture.errors import NotFound
 from venture.orgs import forms, policies, services
 from venture.orgs.models import Organization, SocialWorker
 from venture.orgs.views import bp
 from venture.policy import require, signed_in
-from venture.web import attach_error, render_form
+from venture.web import attempt, render_form
 
 
 def _org_for_editing(org_id: int) -> Organization:
@@ -46,12 +46,9 @@ def add_worker(org_id: int):
     org = _org_for_editing(org_id)
     form = forms.SocialWorkerForm()
     if form.validate_on_submit():
-        try:
-            worker = services.add_social_worker(org, actor=current_user, data=form.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("%(name)s has been added.", name=worker.name), "success")
+        added = attempt(form, services.add_social_worker, org, actor=current_user, data=form.data)
+        if added:
+            flash(_("%(name)s has been added.", name=added.value.name), "success")
             return redirect(url_for("orgs.workers", org_id=org.id))
     return render_form("orgs/worker_form.html", form, org=org, worker=None)
 
@@ -64,14 +61,11 @@ def edit_worker(org_id: int, worker_id: int):
     form = forms.SocialWorkerForm(obj=worker)
     if request.method == "GET":
         form.qualification.data = worker.qualification.value
-    if form.validate_on_submit():
-        try:
-            services.update_social_worker(worker, actor=current_user, data=form.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("orgs.workers", org_id=org.id))
+    if form.validate_on_submit() and attempt(
+        form, services.update_social_worker, worker, actor=current_user, data=form.data
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for("orgs.workers", org_id=org.id))
     return render_form("orgs/worker_form.html", form, org=org, worker=worker)
 
 

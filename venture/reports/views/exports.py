@@ -5,22 +5,19 @@ from __future__ import annotations
 
 import io
 
-import sqlalchemy as sa
 from flask import flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from venture.competitions.models import Competition, Stage
+from venture.competitions.models import Competition
 from venture.db import get_or_404
 from venture.errors import DomainError, NotFound
-from venture.extensions import db
 from venture.forms import coerce_id
 from venture.i18n import current_locale_code
 from venture.jobs.services import get_job
-from venture.judging.models import ScoreSheet, SheetStatus
 from venture.policy import organizer_only, require
 from venture.reports import labels as _labels  # noqa: F401  (enum labels)
-from venture.reports import policies, services
+from venture.reports import policies, queries, services
 from venture.reports.exports import BACKGROUND_ROWS, registry
 from venture.reports.views import bp
 from venture.web import safe_next
@@ -40,14 +37,7 @@ def _attachment(response):
 def exports(competition_id: int):
     require(policies.can_view_reports(current_user))
     comp = get_or_404(Competition, competition_id)
-    scored = set(
-        db.session.scalars(
-            sa.select(ScoreSheet.stage_id)
-            .join(Stage, Stage.id == ScoreSheet.stage_id)
-            .where(Stage.competition_id == comp.id, ScoreSheet.status == SheetStatus.SUBMITTED)
-            .distinct()
-        )
-    )
+    scored = queries.scored_stage_ids(comp.id)
     stages = [s for s in comp.stages if s.is_scoring and s.id in scored]
     all_kinds = registry()
     kinds = all_kinds.values()
@@ -84,6 +74,8 @@ def export(competition_id: int, kind: str):
     back = safe_next(
         request.form.get("next"), url_for("reports.exports", competition_id=competition_id)
     )
+    # Kept by hand: nothing to export yet (no decisions, no ranking) is a warning on the
+    # page the organizer came from, not a refusal with its status as attempt() would give.
     try:
         if export_kind.in_background(export_request):
             job = services.start_export(
@@ -111,7 +103,7 @@ def export(competition_id: int, kind: str):
 def export_job(job_id: int):
     job = get_job(job_id)
     require(policies.can_download_export(current_user, job))
-    comp = db.session.get(Competition, job.competition_id) if job.competition_id else None
+    comp = queries.competition_or_none(job.competition_id)
     return render_template(
         "reports/export_job.html",
         job=job,

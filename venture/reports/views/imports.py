@@ -5,37 +5,25 @@ from __future__ import annotations
 
 import io
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
-from venture.competitions.models import Stage
-from venture.errors import DomainError
-from venture.extensions import db
 from venture.i18n import current_locale_code
-from venture.judging.models import RoadshowSession
 from venture.policy import organizer_only, require
 from venture.reports import imports as org_import
-from venture.reports import policies
+from venture.reports import policies, queries
 from venture.reports.exports import XLSX
 from venture.reports.forms import ImportUploadForm
 from venture.reports.views import bp
-from venture.reports.xlsx import ImportRejected
-from venture.web import attach_error
+from venture.web import attempt
 
 
 @bp.route("/imports")
 @organizer_only
 def imports():
     require(policies.can_view_reports(current_user))
-    sessions = db.session.scalars(
-        sa.select(RoadshowSession)
-        .options(joinedload(RoadshowSession.stage).joinedload(Stage.competition))
-        .order_by(RoadshowSession.id.desc())
-        .limit(20)
-    ).all()
+    sessions = queries.recent_roadshow_sessions(limit=20)
     return render_template("reports/imports.html", sessions=sessions)
 
 
@@ -47,17 +35,15 @@ def import_organizations():
     errors, warnings = [], []
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
-        try:
-            summary = org_import.import_organizations(
-                form.file.data, actor=current_user, locale=current_locale_code()
-            )
-        except ImportRejected as rejected:
-            errors, warnings = rejected.errors, rejected.warnings
-            flash(str(rejected.message), "danger")
-        except DomainError as error:
-            attach_error(form, error)
-            status = error.status
-        else:
+        outcome = attempt(
+            form,
+            org_import.import_organizations,
+            form.file.data,
+            actor=current_user,
+            locale=current_locale_code(),
+        )
+        if outcome:
+            summary = outcome.value
             flash(
                 _(
                     "%(n)d organizations imported as verified; %(invited)d members invited.",
@@ -69,6 +55,9 @@ def import_organizations():
             for warning in summary.warnings:
                 flash(warning, "warning")
             return redirect(url_for("orgs.admin_list"))
+        status = outcome.status  # a rejected sheet (ImportRejected) lists its rows' errors too
+        errors = getattr(outcome.error, "errors", [])
+        warnings = getattr(outcome.error, "warnings", [])
     return render_template(
         "reports/import_organizations.html",
         form=form,
