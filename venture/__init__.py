@@ -25,7 +25,7 @@ BLUEPRINTS = [
     "venture.audit.views:bp",
     "venture.orgs.views:bp",
     "venture.competitions.views:bp",
-    "venture.competitions.setup_views:bp",
+    "venture.competitions.views:setup_bp",
     "venture.applications.views:bp",
     "venture.applications.screening_views:bp",
     "venture.judging.views:bp",

@@ -33,3 +33,9 @@ def rubric_in_use(rubric) -> bool:
         )
         is not None
     )
+
+
+def rubric_frozen(rubric) -> bool:
+    """A rubric's criteria may no longer change: a sheet was written against it, or its
+    stage's results are locked."""
+    return rubric_in_use(rubric) or rubric.competition.is_locked_for(rubric.stage_kind)

@@ -3,19 +3,21 @@ their reality, and for each one "open now", "close now" and "extend" (with a rea
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from venture.competitions import forms, stagecontrol
+from venture.accounts.models import User
+from venture.competitions import forms, queries, stagecontrol
 from venture.competitions.gates import stage_state
-from venture.competitions.models import SCORING_STAGES, Competition, StageExtension, StageKind
+from venture.competitions.labels import stage_label
+from venture.competitions.models import SCORING_STAGES, Competition, StageKind
 from venture.competitions.policies import can_control_stages
-from venture.competitions.setup_views import _page, bp
+from venture.competitions.views import setup_bp as bp
+from venture.competitions.views.helpers import page
 from venture.db import get_or_404, utcnow
 from venture.errors import NotFound
-from venture.extensions import db
+from venture.orgs.models import Organization
 from venture.policy import organizer_only, require
 from venture.web import attempt
 
@@ -27,6 +29,7 @@ def _controlled(competition_id: int) -> Competition:
 
 
 def _stage(comp: Competition, stage_kind: str):
+    """The competition's stage of that kind (by its name in the URL), or not found."""
     try:
         kind = StageKind(stage_kind)
     except ValueError:
@@ -42,7 +45,7 @@ def _stage(comp: Competition, stage_kind: str):
 def stage_controls(competition_id: int):
     comp = _controlled(competition_id)
     states = {s.id: stage_state(s) for s in comp.stages}
-    return _page("competitions/stage_controls.html", comp, "controls", states=states)
+    return page("competitions/stage_controls.html", comp, "controls", states=states)
 
 
 def _beneficiaries(stage) -> list[tuple[str, str]]:
@@ -52,34 +55,20 @@ def _beneficiaries(stage) -> list[tuple[str, str]]:
     if stage.kind in SCORING_STAGES:
         choices += [(f"user:{u.id}", u.display_name) for u in stagecontrol._judges(stage)]
     elif stage.kind == StageKind.APPLICATION:
-        from venture.applications.models import Application
-        from venture.orgs.models import Organization
-
-        orgs = db.session.scalars(
-            sa.select(Organization)
-            .where(
-                Organization.id.in_(
-                    sa.select(Application.organization_id).where(
-                        Application.competition_id == stage.competition_id
-                    )
-                )
-            )
-            .order_by(Organization.name)
-        )
+        orgs = queries.applicant_organizations(stage.competition_id)
         choices += [(f"org:{o.id}", o.name) for o in orgs]
     return choices
 
 
 def _beneficiary(value: str, choices) -> dict:
-    from venture.accounts.models import User
-    from venture.orgs.models import Organization
-
+    """The one judge or organization an extension is for (none: everyone); only one of
+    the offered choices counts."""
     if not value or value not in {key for key, _label in choices}:
         return {}
     kind, _sep, ident = value.partition(":")
     if kind == "user":
-        return {"user": db.session.get(User, int(ident))}
-    return {"organization": db.session.get(Organization, int(ident))}
+        return {"user": get_or_404(User, int(ident))}
+    return {"organization": get_or_404(Organization, int(ident))}
 
 
 ACTIONS = {
@@ -95,6 +84,16 @@ ACTIONS = {
 }
 
 
+def _action_arguments(action: str, form, choices) -> dict:
+    kwargs = {"actor": current_user, "reason": form.reason.data or ""}
+    if action == "extend":
+        kwargs.update(
+            until=forms.local_to_utc(form.until.data),
+            **_beneficiary(form.beneficiary.data, choices),
+        )
+    return kwargs
+
+
 @bp.route("/<int:competition_id>/stage-controls/<stage_kind>", methods=["GET", "POST"])
 @organizer_only
 def stage_control(competition_id: int, stage_kind: str):
@@ -105,15 +104,7 @@ def stage_control(competition_id: int, stage_kind: str):
     action = request.form.get("action", "")
     if form.validate_on_submit() and action in ACTIONS:
         service, done = ACTIONS[action]
-        kwargs = {"actor": current_user, "reason": form.reason.data or ""}
-        if action == "extend":
-            kwargs.update(
-                until=forms.local_to_utc(form.until.data),
-                **_beneficiary(form.beneficiary.data, choices),
-            )
-        if attempt(form, lambda: service(stage, **kwargs)):
-            from venture.competitions.labels import stage_label
-
+        if attempt(form, service, stage, **_action_arguments(action, form, choices)):
             flash(done(stage_label(stage.kind)), "success")
             return redirect(
                 url_for(
@@ -122,20 +113,15 @@ def stage_control(competition_id: int, stage_kind: str):
                     stage_kind=stage.kind.value,
                 )
             )
-    extensions = db.session.scalars(
-        sa.select(StageExtension)
-        .where(StageExtension.stage_id == stage.id)
-        .order_by(StageExtension.granted_at.desc())
-    ).all()
     minimum_end = _publicity_minimum(stage)
-    return _page(
+    return page(
         "competitions/stage_control.html",
         comp,
         "controls",
         form,
         stage=stage,
         state=stage_state(stage),
-        extensions=extensions,
+        extensions=queries.stage_extensions(stage),
         minimum_end=minimum_end,
         too_early=minimum_end is not None and utcnow() < minimum_end,
     )
